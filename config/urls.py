@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from tandem.core import views as core_views
+from tandem.core.access import Audience, rule
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("language", core_views.switch_language, name="switch_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("tandem.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organizations/", include("tandem.organizations.urls")),
+    path("participants/", include("tandem.participants.urls")),
+    path("occupations/", include("tandem.reference.urls")),
+    path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the whole suite on SQLite, then on a throwaway PostgreSQL server. `test-all.sh postgres`
+# runs only the PostgreSQL pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TANDEM_DEBUG=1
+status=0
+if [ "${1:-all}" != postgres ]; then
+  echo "== SQLite =="
+  .venv/bin/pytest -q "${@:2}" || status=$?
+fi
+echo "== PostgreSQL =="
+PGROOT=$(mktemp -d -t tandem-pg.XXXXXX)
+PGPORT=${TANDEM_TEST_PGPORT:-54329}
+trap 'bash scripts/pg.sh stop "$PGROOT"' EXIT
+bash scripts/pg.sh start "$PGROOT" "$PGPORT"
+TANDEM_DB=postgres PGHOST=127.0.0.1 PGPORT=$PGPORT PGUSER=postgres PGDATABASE=tandem \
+  .venv/bin/pytest -q "${@:2}" || status=$?
+exit $status

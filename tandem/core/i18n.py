@@ -1,0 +1,19 @@
+"""Content that staff write in both languages: `<field>_en` and `<field>_fr` side by side."""
+
+from django.utils.translation import get_language
+
+
+def current_language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def localized(obj: object, field: str, language: str | None = None) -> str:
+    """The `field` of `obj` in `language` (default: the active one), else in the other language."""
+    language = (language or current_language())[:2]
+    other = "fr" if language == "en" else "en"
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_{other}", "") or ""
+
+
+def bilingual(field: str) -> property:
+    """A read-only attribute that picks `<field>_en` or `<field>_fr` by the active language."""
+    return property(lambda self: localized(self, field), doc=f"{field} in the active language")

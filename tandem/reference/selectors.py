@@ -1,0 +1,30 @@
+from django.db.models import QuerySet
+
+from tandem.reference.models import Occupation, OccupationTitle, search_key
+
+
+def occupation_search(*, query: str, limit: int = 20) -> list[tuple[Occupation, str]]:
+    """Unit groups whose code, official title or an example title (EN or FR) matches `query`.
+
+    Returns (occupation, matched title) pairs, exact code first, then by title.
+    """
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    results: dict[str, tuple[Occupation, str]] = {}
+    if query.isdigit():
+        for occupation in Occupation.objects.filter(level=5, code__startswith=query)[:limit]:
+            results[occupation.code] = (occupation, occupation.title)
+        return list(results.values())
+    key = search_key(query)
+    titles: QuerySet[OccupationTitle] = (
+        OccupationTitle.objects.filter(search_text__contains=key)
+        .select_related("occupation")
+        .order_by("search_text")[: limit * 5]
+    )
+    for example in titles:
+        if example.occupation_id not in results:
+            results[example.occupation_id] = (example.occupation, example.title)
+        if len(results) >= limit:
+            break
+    return list(results.values())
