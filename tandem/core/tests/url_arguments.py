@@ -1,0 +1,28 @@
+"""How the URL-access test fills each URL keyword argument with a record of *another* organization.
+
+Every keyword argument a URL pattern takes must appear here. A new kind of record in a URL means
+one new line: a function that, given the outsider's side of the cast (`elsewhere`), returns the
+value that names one of its records. A pattern with an unknown argument fails the test.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from tandem.core.tests.cast import Side
+
+# Arguments of views Tandem mounts but did not write; any value will do, access is by rule.
+EXTERNAL: dict[str, Any] = {
+    "key": "not-a-real-key",
+    "id": "1",
+    "uidb36": "zz",
+    "app_label": "participants",
+    "object_id": "1",
+    "content_type_id": "1",
+    "url": "participants/participant/",
+    "type": "totp",
+}
+
+OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
+    "org_slug": lambda side: side.organization.slug,
+    "participant_id": lambda side: side.mentee.pk,
+}
