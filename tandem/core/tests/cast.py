@@ -123,3 +123,14 @@ def platform_admin(db) -> User:
 def no_mfa(settings):
     """Most view tests are about access, not the second factor (tested on its own)."""
     settings.TANDEM_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def run_worker(transactional_db):
+    """Runs the real django-tasks-db worker until the queue is empty (no immediate backend)."""
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run
