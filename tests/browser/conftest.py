@@ -1,0 +1,109 @@
+"""Browser tests: Debian's Chromium driven by Playwright, axe-core run on every page visited."""
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.conf import settings as django_settings
+
+from tandem.core.demo import DEMO_PASSWORD, LOGINS, OCCUPATIONS, demo_load
+from tandem.core.tests.cast import occupation
+
+AXE_JS = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe is injected with evaluate(); the page's own CSP stays on for everything else.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture
+def demo_network(transactional_db, settings):
+    """The demo network, with just the NOC unit groups it uses (the full load takes seconds)."""
+    settings.TANDEM_MFA_REQUIRED = False
+    for code, _en, _fr in OCCUPATIONS:
+        occupation(code)
+    from tandem.reference.models import OccupationTitle, search_key
+
+    for code, title, language in [
+        ("21231", "Software engineer", "en"),
+        ("21231", "Ingénieure en logiciel", "fr"),
+        ("21300", "Ingénieur civil", "fr"),
+    ]:
+        OccupationTitle.objects.create(
+            occupation_id=code, language=language, title=title, search_text=search_key(title)
+        )
+    demo_load()
+    return {login.email: login for login in LOGINS}
+
+
+def assert_accessible(page, label: str) -> None:
+    page.evaluate(AXE_JS)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert problems == [], f"axe on {label}: {problems}"
+
+
+def sign_in(page, base_url: str, email: str, language: str = "en") -> None:
+    page.goto(f"{base_url}/{language}/accounts/login/")
+    page.get_by_label(re.compile("e-?mail|courriel", re.I)).first.fill(email)
+    page.get_by_label(re.compile("password|mot de passe", re.I)).first.fill(DEMO_PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def page_pattern(path: str) -> str:
+    """Pages that differ only by a record id are one page for the crawl."""
+    return re.sub(r"/\d+/", "/N/", path)
+
+
+def crawl(page, base_url: str, start: str, *, limit: int, skip: tuple[str, ...] = ()) -> list[str]:
+    """Visits every page reachable by links from `start` (same site, same language), runs axe."""
+    language_prefix = "/" + start.strip("/").split("/")[0] + "/"
+    queue, seen, visited = [start], {page_pattern(start)}, []
+    while queue and len(visited) < limit:
+        path = queue.pop(0)
+        response = page.goto(base_url + path)
+        assert response is not None and response.status < 400, (
+            f"{path} answered {response and response.status}"
+        )
+        assert_accessible(page, path)
+        visited.append(path)
+        for href in page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"
+        ):
+            url = urlparse(urljoin(base_url + path, href))
+            if url.netloc != urlparse(base_url).netloc or not url.path.startswith(language_prefix):
+                continue
+            target = url.path + (f"?{url.query}" if url.query else "")
+            if any(part in url.path for part in skip) or page_pattern(url.path) in seen:
+                continue
+            seen.add(page_pattern(url.path))
+            queue.append(target)
+    return visited
+
+
+assert django_settings  # settings are configured before the fixtures run
