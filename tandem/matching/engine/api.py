@@ -1,0 +1,613 @@
+"""The engine's Python interface, for the matching desk, the command line and benchmarks.
+
+Typical use::
+
+    matcher = Matcher(pool, weights=profile, exclusions=[("m-12", "t-7")])
+    solution = matcher.solve(pins=[("m-3", "t-1")], lang="fr", progress=callback)
+    candidates = matcher.rank_candidates("m-4", k=10, lang="fr", solution=solution)
+    why = matcher.explain_pair("m-4", "t-9", lang="fr", solution=solution)
+
+``solve``, ``rank_candidates`` and ``explain_pair`` are one-call shortcuts. Ids are the
+participants' ``external_id``. Nothing here touches a database or Django.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embedding import Embedder, MemoryCache, UsemEmbedder, VectorCache, embed_texts
+from .explain import contributions, rule_sentence, unmatched_sentence
+from .i18n import gettext_for
+from .model import (
+    CRITERIA,
+    Candidate,
+    EngineError,
+    PairExplanation,
+    Pool,
+    Proposal,
+    Solution,
+    SolveStats,
+    Unmatched,
+    UnmatchedReason,
+    WeightProfile,
+)
+from .scoring import (
+    IN_PERSON,
+    NEG_INF,
+    VIRTUAL,
+    Context,
+    broken_rules,
+    build_context,
+    make_blocks,
+    pair_criteria,
+    score_block,
+    score_pairs,
+    stream_top_candidates,
+)
+from .solver import CandidateLists, solve_certified, to_int
+
+Progress = Callable[[str, int, int], None]
+Pair = tuple[str, str]
+
+# Candidates kept per mentee before the certificate decides whether more are needed. Measured:
+# 16 certifies almost every mentee at once on realistic pools (see benchmarks/matching.py).
+DEFAULT_K = 16
+
+
+@functools.cache
+def default_embedder() -> Embedder:
+    return UsemEmbedder()
+
+
+@functools.cache
+def _default_cache() -> MemoryCache:
+    return MemoryCache()
+
+
+@dataclass(frozen=True)
+class PoolEmbeddings:
+    mentees: np.ndarray
+    mentors: np.ndarray
+    newly_embedded: int
+
+
+def embed_pool(
+    pool: Pool,
+    embedder: Embedder,
+    cache: VectorCache | None = None,
+    *,
+    progress: Progress | None = None,
+) -> PoolEmbeddings:
+    """Goal vectors for everyone, embedding only texts the cache does not hold."""
+    texts = [p.goals for p in pool.mentees] + [p.goals for p in pool.mentors]
+    vectors, new = embed_texts(texts, embedder, cache, progress=progress)
+    return PoolEmbeddings(vectors[: len(pool.mentees)], vectors[len(pool.mentees) :], new)
+
+
+class Matcher:
+    """A pool prepared for matching: embeddings computed and the pool compiled once."""
+
+    def __init__(
+        self,
+        pool: Pool,
+        *,
+        weights: WeightProfile | None = None,
+        exclusions: Iterable[Pair] = (),
+        embedder: Embedder | None = None,
+        cache: VectorCache | None = None,
+        embeddings: PoolEmbeddings | None = None,
+        progress: Progress | None = None,
+        lang: str = "en",
+    ) -> None:
+        _ = gettext_for(lang)
+        ids = [p.external_id for p in (*pool.mentees, *pool.mentors)]
+        if len(set(ids)) != len(ids):
+            raise EngineError(_("Participant ids must be unique across mentees and mentors."))
+        self.pool = pool
+        self.weights = weights or WeightProfile()
+        self.embedder = embedder or default_embedder()
+        self.timings: dict[str, float] = {}
+        started = time.perf_counter()
+        if embeddings is None:
+            cache = cache if cache is not None else _default_cache()
+            embeddings = embed_pool(pool, self.embedder, cache, progress=progress)
+        self.embeddings = embeddings
+        self.timings["embedding"] = time.perf_counter() - started
+        self.exclusions = tuple(exclusions)
+        pairs = [self._indices(mentee, mentor, lang) for mentee, mentor in self.exclusions]
+        self.context: Context = build_context(
+            pool,
+            self.weights,
+            embeddings.mentees,
+            embeddings.mentors,
+            self.embedder.baseline,
+            exclusions=pairs,
+        )
+
+    # -- ids ------------------------------------------------------------------------------
+
+    def _indices(self, mentee_id: str, mentor_id: str, lang: str) -> tuple[int, int]:
+        return self._mentee(mentee_id, lang), self._mentor_pool(mentor_id, lang)
+
+    def _mentee(self, mentee_id: str, lang: str) -> int:
+        try:
+            return self.pool.mentee_index[mentee_id]
+        except KeyError:
+            raise EngineError(
+                gettext_for(lang)("No mentee has the id %(id)s.") % {"id": mentee_id}
+            ) from None
+
+    def _mentor_pool(self, mentor_id: str, lang: str) -> int:
+        try:
+            return self.pool.mentor_index[mentor_id]
+        except KeyError:
+            raise EngineError(
+                gettext_for(lang)("No mentor has the id %(id)s.") % {"id": mentor_id}
+            ) from None
+
+    def _position(self, mentor_id: str, lang: str) -> int:
+        return int(self.context.mentor_position[self._mentor_pool(mentor_id, lang)])
+
+    # -- solving --------------------------------------------------------------------------
+
+    def solve(
+        self,
+        *,
+        pins: Iterable[Pair] = (),
+        lang: str = "en",
+        k: int = DEFAULT_K,
+        progress: Progress | None = None,
+        explain: bool = True,
+    ) -> Solution:
+        """The assignment matching the most mentees, then with the highest total score.
+
+        ``pins`` are pairs that must be made (they must be allowed and within capacity);
+        they count against the mentor's capacity and appear in the solution as pinned.
+        """
+        _ = gettext_for(lang)
+        context = self.context
+        timings = dict(self.timings)
+        capacity = context.mentors.capacity.copy()
+        pinned: dict[int, int] = {}
+        for mentee_id, mentor_id in pins:
+            i, j = self._mentee(mentee_id, lang), self._position(mentor_id, lang)
+            if i in pinned:
+                raise EngineError(_("Mentee %(id)s is pinned more than once.") % {"id": mentee_id})
+            rules = broken_rules(context, i, j)
+            if rules:
+                sentences = " ".join(
+                    rule_sentence(
+                        r, km=self._km(i, j), limit=self.weights.distance_limit_km, lang=lang
+                    )
+                    for r in rules
+                )
+                raise EngineError(
+                    _("The pinned pair %(mentee)s and %(mentor)s is not allowed: %(why)s")
+                    % {"mentee": mentee_id, "mentor": mentor_id, "why": sentences}
+                )
+            capacity[j] -= 1
+            if capacity[j] < 0:
+                raise EngineError(
+                    _("Mentor %(id)s has more pinned mentees than places.") % {"id": mentor_id}
+                )
+            pinned[i] = j
+        active = np.array([i for i in range(context.n_mentees) if i not in pinned], np.int64)
+
+        started = time.perf_counter()
+        top = stream_top_candidates(context, k + 1, mentee_rows=active, progress=progress)
+        lists = _lists_from_top(top, context.n_mentees, k)
+        timings["scoring"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        if progress is not None:
+            progress("solving", 0, 1)
+
+        def rescore(rows: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+            longer = stream_top_candidates(context, size, mentee_rows=rows)
+            return longer.mentors[rows], longer.scores[rows]
+
+        result = solve_certified(context.n_mentees, capacity, lists, rescore, active=active)
+        if progress is not None:
+            progress("solving", 1, 1)
+        timings["solving"] = time.perf_counter() - started
+
+        mentor_of = result.mentor_of.copy()
+        for i, j in pinned.items():
+            mentor_of[i] = j
+        started = time.perf_counter()
+        proposals, unmatched, total = self._build(mentor_of, set(pinned), lang, explain, progress)
+        timings["explaining"] = time.perf_counter() - started
+        stats = SolveStats(
+            pairs_scored=top.pairs_scored,
+            pairs_allowed=top.pairs_allowed,
+            arcs_in_graph=result.arcs,
+            rounds=result.rounds,
+            enlarged_mentees=result.enlarged,
+            is_certified=True,
+            timings=timings,
+        )
+        return Solution(tuple(proposals), tuple(unmatched), total, stats)
+
+    def _km(self, i: int, j: int) -> float | None:
+        a, b = self.context.mentees.fsa[i], self.context.mentors.fsa[j]
+        return float(self.context.distance_km[a, b]) if a and b else None
+
+    def _build(
+        self,
+        mentor_of: np.ndarray,
+        pinned: set[int],
+        lang: str,
+        explain: bool,
+        progress: Progress | None,
+    ) -> tuple[list[Proposal], list[Unmatched], float]:
+        context = self.context
+        matched = np.nonzero(mentor_of >= 0)[0]
+        criteria = pair_criteria(context, matched, mentor_of[matched])
+        scores = score_pairs(context, matched, mentor_of[matched], check_rules=False)
+        proposals: list[Proposal] = []
+        total = float(scores.astype(np.float64).sum())
+        for position, i in enumerate(matched.tolist()):
+            j = int(mentor_of[i])
+            values = {c: float(criteria[c][position]) for c in CRITERIA}
+            explanation = (
+                self._explanation(i, j, values, float(scores[position]), lang, chosen=True)
+                if explain
+                else PairExplanation(
+                    context.mentees.people[i].external_id,
+                    context.mentors.people[j].external_id,
+                    True,
+                    float(scores[position]),
+                    is_chosen=True,
+                )
+            )
+            proposals.append(
+                Proposal(
+                    mentee_id=context.mentees.people[i].external_id,
+                    mentor_id=context.mentors.people[j].external_id,
+                    score=float(scores[position]),
+                    criteria=values,
+                    explanation=explanation,
+                    is_pinned=i in pinned,
+                )
+            )
+            if progress is not None and position % 1000 == 0:
+                progress("explaining", position, len(matched))
+        load = np.bincount(mentor_of[mentor_of >= 0], minlength=context.n_mentors)
+        unmatched = [
+            self._why_unmatched(int(i), mentor_of, load, lang) for i in np.nonzero(mentor_of < 0)[0]
+        ]
+        if progress is not None:
+            progress("explaining", len(matched), len(matched))
+        return proposals, unmatched, total
+
+    def _explanation(
+        self,
+        i: int,
+        j: int,
+        values: dict[str, float],
+        score: float,
+        lang: str,
+        *,
+        chosen: bool | None,
+        why_not: str | None = None,
+    ) -> PairExplanation:
+        context = self.context
+        mentee, mentor = context.mentees.people[i], context.mentors.people[j]
+        return PairExplanation(
+            mentee_id=mentee.external_id,
+            mentor_id=mentor.external_id,
+            is_allowed=True,
+            score=score,
+            contributions=contributions(
+                values, context.shares, mentee, mentor, km=self._km(i, j), lang=lang
+            ),
+            is_chosen=chosen,
+            why_not_chosen=why_not,
+        )
+
+    # -- why a mentee is unmatched --------------------------------------------------------
+
+    def _why_unmatched(
+        self, i: int, mentor_of: np.ndarray, load: np.ndarray, lang: str
+    ) -> Unmatched:
+        context = self.context
+        mentees, mentors = context.mentees, context.mentors
+        limit = self.weights.distance_limit_km
+        mentee = mentees.people[i]
+
+        def done(reason: UnmatchedReason, count: int = 0) -> Unmatched:
+            return Unmatched(
+                mentee.external_id,
+                reason,
+                unmatched_sentence(reason, count=count, limit=limit, lang=lang),
+            )
+
+        if context.n_mentors == 0:
+            return done(UnmatchedReason.NO_MENTORS)
+        # Apply the rules one after the other and report the first that leaves nobody.
+        suitable = np.ones(context.n_mentors, bool)
+        if mentee.preferred_language == "fr":
+            suitable &= mentors.speaks_fr
+            if not suitable.any():
+                return done(UnmatchedReason.NO_FRENCH_SPEAKING_MENTOR)
+        suitable &= (mentees.languages[i][None, :] & mentors.languages).any(axis=1)
+        if not suitable.any():
+            return done(UnmatchedReason.NO_SHARED_LANGUAGE)
+        mode = mentees.mode[i]
+        clash = (
+            (mentors.mode == VIRTUAL)
+            if mode == IN_PERSON
+            else (mentors.mode == IN_PERSON)
+            if mode == VIRTUAL
+            else np.zeros(context.n_mentors, bool)
+        )
+        suitable &= ~clash
+        if not suitable.any():
+            return done(UnmatchedReason.NO_COMPATIBLE_MODE)
+        in_person = (mode == IN_PERSON) | (mentors.mode == IN_PERSON)
+        known = (mentees.fsa[i] > 0) & (mentors.fsa > 0)
+        far = in_person & known & (context.distance_km[mentees.fsa[i], mentors.fsa] > limit)
+        suitable &= ~far
+        if not suitable.any():
+            return done(UnmatchedReason.ALL_TOO_FAR)
+        before_slots = suitable.copy()
+        suitable &= (mentees.availability[i] & mentors.availability) != 0
+        if not suitable.any():
+            return done(UnmatchedReason.NO_SHARED_AVAILABILITY)
+        banned = context.excluded.get(i, set())
+        if banned:
+            suitable[list(banned)] = False
+            if not suitable.any():
+                return done(UnmatchedReason.ALL_EXCLUDED)
+        has_room = load < mentors.capacity
+        if (before_slots & ~suitable & has_room).any():
+            return done(UnmatchedReason.NO_AVAILABILITY_WITH_ROOM)
+        # A maximum matching leaves no suitable mentor with room; compare scores.
+        candidates = np.nonzero(suitable)[0]
+        own = score_block(context, np.array([i]), candidates, local=None)[0]
+        assigned = np.nonzero(mentor_of >= 0)[0]
+        rivals = assigned[np.isin(mentor_of[assigned], candidates)]
+        rival_scores = score_pairs(context, rivals, mentor_of[rivals], check_rules=False)
+        weakest = np.full(context.n_mentors, np.inf)
+        np.minimum.at(weakest, mentor_of[rivals], rival_scores)
+        if np.all(weakest[candidates] >= own - 1e-9):
+            return done(UnmatchedReason.MENTORS_FULL_SCORE_HIGHER, len(candidates))
+        return done(UnmatchedReason.MENTORS_FULL_TRADE_OFF, len(candidates))
+
+    # -- one mentee, one pair -------------------------------------------------------------
+
+    def rank_candidates(
+        self,
+        mentee_id: str,
+        *,
+        k: int = 10,
+        lang: str = "en",
+        solution: Solution | None = None,
+    ) -> list[Candidate]:
+        """The mentee's ``k`` best allowed mentors, best first, each with its explanation.
+
+        With a ``solution``, each candidate says whether the mentor still has room and, when
+        it is not the proposed mentor, why it was not chosen.
+        """
+        context = self.context
+        i = self._mentee(mentee_id, lang)
+        top = stream_top_candidates(context, k, mentee_rows=np.array([i]))
+        found = np.isfinite(top.scores[i])
+        mentors = top.mentors[i][found]
+        criteria = pair_criteria(context, np.full(len(mentors), i), mentors)
+        scores = score_pairs(context, np.full(len(mentors), i), mentors, check_rules=False)
+        load = self._load(solution)
+        result = []
+        for rank, (j, score) in enumerate(zip(mentors.tolist(), scores.tolist(), strict=True), 1):
+            values = {c: float(criteria[c][rank - 1]) for c in CRITERIA}
+            chosen, why_not = self._chosen(i, j, score, solution, lang)
+            result.append(
+                Candidate(
+                    rank=rank,
+                    mentor_id=context.mentors.people[j].external_id,
+                    score=score,
+                    has_room=None if load is None else bool(load[j] < context.mentors.capacity[j]),
+                    explanation=self._explanation(
+                        i, j, values, score, lang, chosen=chosen, why_not=why_not
+                    ),
+                )
+            )
+        return result
+
+    def explain_pair(
+        self,
+        mentee_id: str,
+        mentor_id: str,
+        *,
+        lang: str = "en",
+        solution: Solution | None = None,
+    ) -> PairExplanation:
+        """Why this pair scores what it does, or which rule forbids it; with a ``solution``,
+        also whether it was chosen and, if not, why."""
+        context = self.context
+        i, j = self._mentee(mentee_id, lang), self._position(mentor_id, lang)
+        rules = broken_rules(context, i, j)
+        if rules:
+            limit = self.weights.distance_limit_km
+            return PairExplanation(
+                mentee_id=mentee_id,
+                mentor_id=mentor_id,
+                is_allowed=False,
+                score=None,
+                broken_rules=tuple(rules),
+                rule_sentences=tuple(
+                    rule_sentence(r, km=self._km(i, j), limit=limit, lang=lang) for r in rules
+                ),
+                is_chosen=False if solution is not None else None,
+            )
+        criteria = pair_criteria(context, np.array([i]), np.array([j]))
+        score = float(score_pairs(context, np.array([i]), np.array([j]), check_rules=False)[0])
+        values = {c: float(criteria[c][0]) for c in CRITERIA}
+        chosen, why_not = self._chosen(i, j, score, solution, lang)
+        return self._explanation(i, j, values, score, lang, chosen=chosen, why_not=why_not)
+
+    def _load(self, solution: Solution | None) -> np.ndarray | None:
+        if solution is None:
+            return None
+        load = np.zeros(self.context.n_mentors, np.int64)
+        for proposal in solution.proposals:
+            load[self.context.mentor_position[self.pool.mentor_index[proposal.mentor_id]]] += 1
+        return load
+
+    def _chosen(
+        self, i: int, j: int, score: float, solution: Solution | None, lang: str
+    ) -> tuple[bool | None, str | None]:
+        if solution is None:
+            return None, None
+        _ = gettext_for(lang)
+        context = self.context
+        mentee_id = context.mentees.people[i].external_id
+        mentor_id = context.mentors.people[j].external_id
+        by_mentee = {p.mentee_id: p for p in solution.proposals}
+        chosen = by_mentee.get(mentee_id)
+        if chosen is not None and chosen.mentor_id == mentor_id:
+            return True, None
+        if chosen is not None and chosen.is_pinned:
+            return False, _("Staff pinned this mentee to another mentor.")
+        taken = [p for p in solution.proposals if p.mentor_id == mentor_id]
+        if len(taken) >= context.mentors.capacity[j]:
+            if all(p.score >= score - 1e-9 for p in taken):
+                return False, _(
+                    "This mentor's places are taken by mentees for whom they score higher."
+                )
+            return False, _(
+                "This mentor's places are taken; giving one to this mentee would match fewer "
+                "mentees or lower the total score."
+            )
+        if chosen is not None and chosen.score >= score - 1e-9:
+            from .explain import format_number
+
+            return False, _(
+                "The proposed mentor scores higher for this mentee (%(chosen)s against %(this)s)."
+            ) % {"chosen": format_number(chosen.score, lang), "this": format_number(score, lang)}
+        return False, _("Choosing this pair would match fewer mentees or lower the total score.")
+
+    # -- every allowed pair ---------------------------------------------------------------
+
+    def allowed_pairs(
+        self, *, progress: Progress | None = None
+    ) -> Iterator[tuple[str, str, float, dict[str, float]]]:
+        """Every allowed pair with its score and criteria (for ``--pairs``), mentee by mentee."""
+        context = self.context
+        units = make_blocks(context, np.arange(context.n_mentees))
+        total = len(units)
+        for done, (rows, runs, local) in enumerate(units, 1):
+            for lo, hi in runs:
+                block = score_block(context, rows, slice(lo, hi), local=local)
+                r, c = np.nonzero(block > NEG_INF)
+                if r.size == 0:
+                    continue
+                i, j = rows[r], lo + c
+                criteria = pair_criteria(context, i, j)
+                scores = block[r, c]
+                for position in range(r.size):
+                    yield (
+                        context.mentees.people[i[position]].external_id,
+                        context.mentors.people[j[position]].external_id,
+                        float(scores[position]),
+                        {name: float(criteria[name][position]) for name in CRITERIA},
+                    )
+            if progress is not None:
+                progress("pairs", done, total)
+
+
+def _lists_from_top(top, n_mentees: int, k: int) -> CandidateLists:
+    """Keep k candidates per mentee; the (k+1)-th score bounds everything left out."""
+    mentors: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    bound = np.full(n_mentees, -np.inf)
+    for i in range(n_mentees):
+        row_scores = top.scores[i]
+        found = int(np.isfinite(row_scores).sum())
+        kept = min(found, k)
+        mentors.append(top.mentors[i, :kept])
+        scores.append(row_scores[:kept].astype(np.float64))
+        if found > k:
+            bound[i] = float(row_scores[k])
+    return CandidateLists(mentors, scores, bound)
+
+
+def solve(
+    pool: Pool,
+    *,
+    weights: WeightProfile | None = None,
+    pins: Iterable[Pair] = (),
+    exclusions: Iterable[Pair] = (),
+    lang: str = "en",
+    embedder: Embedder | None = None,
+    cache: VectorCache | None = None,
+    progress: Progress | None = None,
+    k: int = DEFAULT_K,
+) -> Solution:
+    """Solve a pool in one call; see ``Matcher.solve``."""
+    matcher = Matcher(
+        pool,
+        weights=weights,
+        exclusions=exclusions,
+        embedder=embedder,
+        cache=cache,
+        progress=progress,
+        lang=lang,
+    )
+    return matcher.solve(pins=pins, lang=lang, k=k, progress=progress)
+
+
+def rank_candidates(
+    pool: Pool,
+    mentee_id: str,
+    *,
+    k: int = 10,
+    weights: WeightProfile | None = None,
+    exclusions: Iterable[Pair] = (),
+    lang: str = "en",
+    embedder: Embedder | None = None,
+    cache: VectorCache | None = None,
+    solution: Solution | None = None,
+) -> list[Candidate]:
+    """One mentee's best mentors with explanations; see ``Matcher.rank_candidates``."""
+    matcher = Matcher(pool, weights=weights, exclusions=exclusions, embedder=embedder, cache=cache)
+    return matcher.rank_candidates(mentee_id, k=k, lang=lang, solution=solution)
+
+
+def explain_pair(
+    pool: Pool,
+    mentee_id: str,
+    mentor_id: str,
+    *,
+    weights: WeightProfile | None = None,
+    exclusions: Iterable[Pair] = (),
+    lang: str = "en",
+    embedder: Embedder | None = None,
+    cache: VectorCache | None = None,
+    solution: Solution | None = None,
+) -> PairExplanation:
+    """Explain one pair; see ``Matcher.explain_pair``."""
+    matcher = Matcher(pool, weights=weights, exclusions=exclusions, embedder=embedder, cache=cache)
+    return matcher.explain_pair(mentee_id, mentor_id, lang=lang, solution=solution)
+
+
+def integer_total(solution: Solution) -> int:
+    """The solution's total in the solver's integer units (for exact comparisons)."""
+    return int(to_int(np.array([p.score for p in solution.proposals])).sum())
+
+
+__all__: Sequence[str] = (
+    "DEFAULT_K",
+    "Matcher",
+    "PoolEmbeddings",
+    "default_embedder",
+    "embed_pool",
+    "explain_pair",
+    "rank_candidates",
+    "solve",
+)
