@@ -16,15 +16,17 @@ def occupation_search(*, query: str, limit: int = 20) -> list[tuple[Occupation, 
         for occupation in Occupation.objects.filter(level=5, code__startswith=query)[:limit]:
             results[occupation.code] = (occupation, occupation.title)
         return list(results.values())
-    key = search_key(query)
-    titles: QuerySet[OccupationTitle] = (
-        OccupationTitle.objects.filter(search_text__contains=key)
-        .select_related("occupation")
-        .order_by("search_text")[: limit * 5]
-    )
-    for example in titles:
-        if example.occupation_id not in results:
-            results[example.occupation_id] = (example.occupation, example.title)
-        if len(results) >= limit:
-            break
+    words = search_key(query).split()
+    # Every word typed must appear; titles that start with the first word come first.
+    matching: QuerySet[OccupationTitle] = OccupationTitle.objects.all()
+    for word in words:
+        matching = matching.filter(search_text__contains=word)
+    starting = matching.filter(search_text__startswith=words[0])
+    containing = matching.exclude(search_text__startswith=words[0])
+    for titles in (starting, containing):
+        for example in titles.select_related("occupation").order_by("search_text")[: limit * 50]:
+            if example.occupation_id not in results:
+                results[example.occupation_id] = (example.occupation, example.title)
+            if len(results) >= limit:
+                return list(results.values())
     return list(results.values())
