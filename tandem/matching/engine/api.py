@@ -138,17 +138,15 @@ class Matcher:
         try:
             return self.pool.mentee_index[mentee_id]
         except KeyError:
-            raise EngineError(
-                gettext_for(lang)("No mentee has the id %(id)s.") % {"id": mentee_id}
-            ) from None
+            _ = gettext_for(lang)
+            raise EngineError(_("No mentee has the id %(id)s.") % {"id": mentee_id}) from None
 
     def _mentor_pool(self, mentor_id: str, lang: str) -> int:
         try:
             return self.pool.mentor_index[mentor_id]
         except KeyError:
-            raise EngineError(
-                gettext_for(lang)("No mentor has the id %(id)s.") % {"id": mentor_id}
-            ) from None
+            _ = gettext_for(lang)
+            raise EngineError(_("No mentor has the id %(id)s.") % {"id": mentor_id}) from None
 
     def _position(self, mentor_id: str, lang: str) -> int:
         return int(self.context.mentor_position[self._mentor_pool(mentor_id, lang)])

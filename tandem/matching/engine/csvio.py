@@ -74,7 +74,8 @@ class RowError:
         return f"line {self.line}, column {self.column}: {self.reason}"
 
     def render(self, lang: str) -> str:
-        return gettext_for(lang)("line %(line)d, column %(column)s: %(reason)s") % {
+        _ = gettext_for(lang)
+        return _("line %(line)d, column %(column)s: %(reason)s") % {
             "line": self.line,
             "column": self.column,
             "reason": self.reason,

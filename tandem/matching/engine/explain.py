@@ -146,6 +146,11 @@ def criterion_sentence(
     raise ValueError(criterion)
 
 
+# A criterion is named in a sentence only when its value reaches this: a goal similarity of
+# 0.001 is not a reason anybody should read. Its number is reported either way.
+MIN_NAMED_VALUE = 0.05
+
+
 def contributions(
     values: Mapping[str, float],
     shares: Mapping[str, float],
@@ -155,7 +160,8 @@ def contributions(
     km: float | None,
     lang: str,
 ) -> tuple[Contribution, ...]:
-    """Each criterion's value, weight and contribution; a sentence only where it contributed."""
+    """Each criterion's value, weight and contribution; a sentence only where it contributed
+    (positive weight and a value of at least ``MIN_NAMED_VALUE``)."""
     result = []
     for criterion in CRITERIA:
         value = float(values[criterion])
@@ -163,7 +169,7 @@ def contributions(
         part = value * weight
         sentence = (
             criterion_sentence(criterion, value, mentee, mentor, km=km, lang=lang)
-            if part > 0
+            if part > 0 and value >= MIN_NAMED_VALUE
             else None
         )
         result.append(Contribution(criterion, value, weight, part, sentence))
