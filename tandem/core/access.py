@@ -21,7 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 if TYPE_CHECKING:
     from tandem.accounts.models import User
     from tandem.organizations.models import Organization
-    from tandem.participants.models import Participant
+    from tandem.participants.models import ImportJob, Participant, Resume
+    from tandem.programs.models import Enrolment, OrientationSession, Program
+    from tandem.referrals.models import Referral
 
 
 class Audience(StrEnum):
@@ -230,7 +232,12 @@ def participants_visible_to(user: "User") -> QuerySet["Participant"]:
     if user.is_platform_admin:
         return Participant.objects.all()
     holders = organizations_of(user, roles=client_record_roles())
-    return Participant.objects.filter(Q(organization__in=holders) | Q(user=user))
+    return Participant.objects.filter(
+        Q(organization__in=holders)
+        | Q(user=user)
+        # A client with an active referral: the referring caseworker and the program's staff.
+        | Q(pk__in=_actively_referred_participants(user))
+    )
 
 
 def can_manage_participants(user: "User", organization: "Organization") -> bool:
@@ -251,6 +258,228 @@ def access_participant(user: "User", participant_id: int, *, action: str = "view
         .filter(pk=participant_id)
         .first()
     )
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Programs --------------------------------------------------------------------------------
+
+
+def program_manager_roles() -> set[str]:
+    Role = _roles()
+    return {Role.PROGRAM_STAFF, Role.ORG_ADMIN}
+
+
+def referrer_roles() -> set[str]:
+    Role = _roles()
+    return {Role.CASEWORKER, Role.PROGRAM_STAFF, Role.ORG_ADMIN}
+
+
+def programs_managed_by(user: "User") -> QuerySet["Program"]:
+    """Programs this person runs: program staff and admins of the operating organization, and
+    the staff named on the program."""
+    from tandem.programs.models import Program
+
+    if user.is_platform_admin:
+        return Program.objects.all()
+    managers = organizations_of(user, roles=program_manager_roles())
+    return Program.objects.filter(
+        Q(organization__in=managers, organization__is_active=True)
+        | Q(pk__in=Program.staff.through.objects.filter(user=user).values("program_id"))
+    )
+
+
+def programs_open_to_referrals_from(organizations: QuerySet["Organization"]) -> QuerySet["Program"]:
+    """Active programs that staff of these organizations may refer clients to: those naming
+    the organization as a referring partner, or, when a program names none, every
+    service-delivery partner of the operating organization, and the organization's own."""
+    from tandem.organizations.models import Partnership, PartnershipKind
+    from tandem.programs.models import Program
+
+    named = Program.referring_partners.through.objects.filter(organization__in=organizations)
+    partner_of = Partnership.objects.filter(
+        partner__in=organizations, kind=PartnershipKind.SERVICE_DELIVERY
+    ).values("organization_id")
+    unnamed = Program.objects.filter(referring_partners__isnull=True, organization__in=partner_of)
+    return Program.objects.filter(is_active=True, organization__is_active=True).filter(
+        Q(pk__in=named.values("program_id"))
+        | Q(pk__in=unnamed.values("pk"))
+        | Q(organization__in=organizations)
+    )
+
+
+def programs_visible_to(user: "User") -> QuerySet["Program"]:
+    from tandem.programs.models import Program
+
+    if user.is_platform_admin:
+        return Program.objects.all()
+    referrers = organizations_of(user, roles=referrer_roles())
+    return Program.objects.filter(
+        Q(pk__in=programs_managed_by(user).values("pk"))
+        | Q(pk__in=programs_open_to_referrals_from(referrers).values("pk"))
+    )
+
+
+def can_manage_program(user: "User", program: "Program") -> bool:
+    return programs_managed_by(user).filter(pk=program.pk).exists()
+
+
+def access_program(user: "User", program_id: int, *, action: str = "view") -> "Program":
+    programs = programs_managed_by(user) if action == "manage" else programs_visible_to(user)
+    found = programs.select_related("organization", "parent").filter(pk=program_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_public_program(slug: str, *, kind: str = "self_referral") -> "Program":
+    """A program's public application form: active and accepting this kind of application."""
+    from tandem.programs.models import Program
+
+    programs = Program.objects.filter(is_active=True, organization__is_active=True)
+    if kind == "mentor":
+        programs = programs.filter(accepts_mentor_applications=True)
+    elif kind == "self_referral":
+        programs = programs.filter(accepts_self_referrals=True)
+    found = programs.select_related("organization").filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_enrolment(user: "User", enrolment_id: int, *, action: str = "view") -> "Enrolment":
+    """Intake records: the program's staff manage them; the person's agency may read them."""
+    from tandem.programs.models import Enrolment
+
+    enrolments = Enrolment.objects.filter(program__in=programs_managed_by(user))
+    if action == "view":
+        enrolments = enrolments | Enrolment.objects.filter(
+            participant__in=participants_visible_to(user)
+        )
+    found = (
+        enrolments.select_related("program", "participant", "participant__organization")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_session(user: "User", session_id: int) -> "OrientationSession":
+    from tandem.programs.models import OrientationSession
+
+    found = (
+        OrientationSession.objects.filter(program__in=programs_managed_by(user))
+        .select_related("program", "location")
+        .filter(pk=session_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Referrals -------------------------------------------------------------------------------
+
+
+def _actively_referred_participants(user: "User") -> QuerySet:
+    """Ids of clients with a submitted or accepted referral this person made or must decide."""
+    from tandem.referrals.models import ACTIVE_STATUSES, Referral
+
+    return (
+        Referral.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(Q(referred_by=user) | Q(program__in=programs_managed_by(user)))
+        .values("participant_id")
+    )
+
+
+def referrals_visible_to(user: "User") -> QuerySet["Referral"]:
+    """Referrals of clients this person's organization holds or made, and referrals to the
+    programs this person runs (whatever their status, so that decisions stay on record)."""
+    from tandem.referrals.models import Referral
+
+    if user.is_platform_admin:
+        return Referral.objects.all()
+    holders = organizations_of(user, roles=client_record_roles())
+    return Referral.objects.filter(
+        Q(participant__organization__in=holders)
+        | Q(referring_organization__in=holders)
+        | Q(referred_by=user)
+        | Q(program__in=programs_managed_by(user))
+    )
+
+
+def access_referral(user: "User", referral_id: int, *, action: str = "view") -> "Referral":
+    """`decide`: the program's staff; `resubmit`: the referring side; `view`: both."""
+    from tandem.referrals.models import Referral
+
+    if action == "decide":
+        referrals = Referral.objects.filter(program__in=programs_managed_by(user))
+    elif action == "resubmit":
+        holders = organizations_of(user, roles=referrer_roles())
+        referrals = Referral.objects.filter(
+            Q(referred_by=user)
+            | Q(referring_organization__in=holders)
+            | Q(participant__organization__in=holders)
+        )
+        if user.is_platform_admin:
+            referrals = Referral.objects.all()
+    else:
+        referrals = referrals_visible_to(user)
+    found = (
+        referrals.select_related(
+            "participant", "participant__organization", "program", "program__organization"
+        )
+        .filter(pk=referral_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Accommodations, résumés and imports -----------------------------------------------------
+
+
+def can_see_accommodations(user: "User", participant: "Participant") -> bool:
+    """The person, their agency's staff, and, with the person's agreement, the staff of a
+    program that accepted them. Not the caseworker of another agency, nor funders or mentors."""
+    if user.is_platform_admin or participant.user_id == user.pk:
+        return True
+    if (
+        organizations_of(user, roles=client_record_roles())
+        .filter(pk=participant.organization_id)
+        .exists()
+    ):
+        return True
+    shared = getattr(getattr(participant, "accommodation", None), "share_with_programs", False)
+    return shared and participant.enrolments.filter(program__in=programs_managed_by(user)).exists()
+
+
+def access_resume(user: "User", resume_id: int) -> "Resume":
+    """Résumés go to whoever may open the person's record, nobody else."""
+    from tandem.participants.models import Resume
+
+    found = (
+        Resume.objects.filter(participant__in=participants_visible_to(user))
+        .select_related("participant")
+        .filter(pk=resume_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_import_job(user: "User", import_id: int) -> "ImportJob":
+    from tandem.participants.models import ImportJob
+
+    jobs = ImportJob.objects.all()
+    if not user.is_platform_admin:
+        jobs = jobs.filter(organization__in=organizations_of(user, roles=client_record_roles()))
+    found = jobs.select_related("organization").filter(pk=import_id).first()
     if found is None:
         raise Http404
     return found

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from tandem.core import access
 from tandem.core.access import Audience, rule
 from tandem.organizations import selectors
+from tandem.organizations.graph import network_layout
 from tandem.organizations.models import OrganizationType
 
 
@@ -14,7 +15,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         (label, [org for org in organizations if org.kind == kind])
         for kind, label in OrganizationType.choices
     ]
-    return render(request, "organizations/directory.html", {"groups": [g for g in groups if g[1]]})
+    return render(
+        request,
+        "organizations/directory.html",
+        {"groups": [g for g in groups if g[1]], "graph": network_layout(organizations)},
+    )
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])

@@ -1,0 +1,80 @@
+"""The network of organizations as a picture: a radial layout computed on the server (no JS)."""
+
+import math
+from dataclasses import dataclass
+
+from tandem.organizations.models import Organization, OrganizationType
+
+WIDTH, HEIGHT = 760, 520
+# One colour per kind of organization, each with at least 3:1 contrast on white.
+KIND_COLOURS = {
+    OrganizationType.LEAD_AGENCY: "#083b69",
+    OrganizationType.SERVICE_AGENCY: "#1e6b32",
+    OrganizationType.EMPLOYER: "#8a4b00",
+    OrganizationType.ASSOCIATION: "#6b2c91",
+    OrganizationType.COLLEGE: "#a4161a",
+    OrganizationType.FUNDER: "#4a5260",
+    OrganizationType.IMMIGRANT_NETWORK: "#0f6e73",
+    OrganizationType.PROVINCIAL_HUB: "#5c3d00",
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    organization: Organization
+    x: float
+    y: float
+    colour: str
+    label_anchor: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+
+
+def network_layout(organizations: list[Organization]) -> dict:
+    """Hubs (organizations that others partner with) in the middle, their partners on a circle."""
+    partner_counts = {org.pk: len(org.partnerships.all()) for org in organizations}
+    hubs = [org for org in organizations if partner_counts[org.pk]]
+    others = [org for org in organizations if not partner_counts[org.pk]]
+    cx, cy = WIDTH / 2, HEIGHT / 2
+    positions: dict[int, tuple[float, float]] = {}
+    for index, hub in enumerate(hubs):
+        offset = (index - (len(hubs) - 1) / 2) * 140
+        positions[hub.pk] = (cx + offset, cy)
+    radius = min(WIDTH, HEIGHT) / 2 - 60
+    for index, org in enumerate(others):
+        angle = 2 * math.pi * index / max(len(others), 1) - math.pi / 2
+        positions[org.pk] = (cx + radius * 1.25 * math.cos(angle), cy + radius * math.sin(angle))
+    nodes = [
+        Node(
+            organization=org,
+            x=round(positions[org.pk][0], 1),
+            y=round(positions[org.pk][1], 1),
+            colour=KIND_COLOURS.get(org.kind, "#1b1f24"),
+            label_anchor="middle"
+            if abs(positions[org.pk][0] - cx) < 60
+            else ("start" if positions[org.pk][0] > cx else "end"),
+        )
+        for org in organizations
+    ]
+    edges = [
+        Edge(
+            *map(lambda v: round(v, 1), (*positions[org.pk], *positions[p.partner_id])),
+            p.get_kind_display(),
+        )
+        for org in organizations
+        for p in org.partnerships.all()
+        if p.partner_id in positions
+    ]
+    legend = [
+        (label, KIND_COLOURS[kind])
+        for kind, label in OrganizationType.choices
+        if any(o.kind == kind for o in organizations)
+    ]
+    return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges, "legend": legend}
