@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "tandem.reference",
     "tandem.organizations",
     "tandem.participants",
+    "tandem.programs",
+    "tandem.referrals",
     "tandem.core.admin_apps.TandemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -258,6 +260,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Uploads: résumés (PDF or DOCX, checked by content) and participants CSV files.
+TANDEM_RESUME_MAX_BYTES = env_int("TANDEM_RESUME_MAX_BYTES", 5 * 1024 * 1024)
+TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 # Funders never see a cell that counts fewer people than this (reports).
 TANDEM_SMALL_CELL_THRESHOLD = env_int("TANDEM_SMALL_CELL_THRESHOLD", 5)

@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("organizations/", include("tandem.organizations.urls")),
     path("participants/", include("tandem.participants.urls")),
+    path("programs/", include("tandem.programs.urls")),
+    path("referrals/", include("tandem.referrals.urls")),
     path("occupations/", include("tandem.reference.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),

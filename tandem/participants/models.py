@@ -1,8 +1,11 @@
+import uuid
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ParticipantRole(models.TextChoices):
@@ -14,6 +17,60 @@ class MeetingMode(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     VIRTUAL = "virtual", _("Virtual")
     EITHER = "either", _("In person or virtual")
+
+
+class ImmigrationStatus(models.TextChoices):
+    PERMANENT_RESIDENT = "permanent_resident", _("Permanent resident (landed immigrant)")
+    CONVENTION_REFUGEE = "convention_refugee", _("Convention refugee or protected person")
+    CITIZEN = "citizen", _("Canadian citizen")
+    TEMPORARY_RESIDENT = "temporary_resident", _("Temporary resident (work or study permit)")
+    REFUGEE_CLAIMANT = "refugee_claimant", _("Refugee claimant")
+    OTHER = "other", pgettext_lazy("immigration status", "Other")
+
+
+class Source(models.TextChoices):
+    AGENCY_REFERRAL = "agency", _("Recorded by an agency")
+    SELF_REFERRAL = "self_referral", _("Self-referral")
+    MENTOR_APPLICATION = "mentor_application", _("Mentor application")
+    IMPORT = "import", _("Spreadsheet import")
+
+
+PROVINCES = [
+    ("AB", _("Alberta")),
+    ("BC", _("British Columbia")),
+    ("MB", _("Manitoba")),
+    ("NB", _("New Brunswick")),
+    ("NL", _("Newfoundland and Labrador")),
+    ("NS", _("Nova Scotia")),
+    ("NT", _("Northwest Territories")),
+    ("NU", _("Nunavut")),
+    ("ON", _("Ontario")),
+    ("PE", _("Prince Edward Island")),
+    ("QC", _("Quebec")),
+    ("SK", _("Saskatchewan")),
+    ("YT", _("Yukon")),
+]
+
+# The first letter of a postal code names its province (Canada Post); X is shared by NT and NU.
+POSTAL_LETTER_PROVINCE = {
+    "A": "NL",
+    "B": "NS",
+    "C": "PE",
+    "E": "NB",
+    "G": "QC",
+    "H": "QC",
+    "J": "QC",
+    "K": "ON",
+    "L": "ON",
+    "M": "ON",
+    "N": "ON",
+    "P": "ON",
+    "R": "MB",
+    "S": "SK",
+    "T": "AB",
+    "V": "BC",
+    "Y": "YT",
+}
 
 
 class Participant(models.Model):
@@ -96,6 +153,36 @@ class Participant(models.Model):
         related_name="recruited_participants",
         verbose_name=_("recruited by"),
     )
+    # What program eligibility is judged on (criteria are data: tandem/programs/eligibility.py).
+    immigration_status = models.CharField(
+        _("immigration status"), max_length=30, choices=ImmigrationStatus.choices, blank=True
+    )
+    is_internationally_educated = models.BooleanField(
+        _("internationally educated"), null=True, blank=True
+    )
+    province = models.CharField(
+        _("province of residence"),
+        max_length=2,
+        choices=PROVINCES,
+        blank=True,
+        help_text=_("Left empty, it is read from the postal code."),
+    )
+    completed_job_search_workshop = models.BooleanField(
+        _("completed a job-search workshop or equivalent"), null=True, blank=True
+    )
+    source = models.CharField(
+        _("source"), max_length=30, choices=Source.choices, default=Source.AGENCY_REFERRAL
+    )
+    # A row written by a spreadsheet import points to it: the job names who imported what, when
+    # (bulk writes bypass the per-row audit log, see services.participants_import).
+    last_import = models.ForeignKey(
+        "participants.ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last written by import"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,5 +211,142 @@ class Participant(models.Model):
     def language_codes(self) -> list[str]:
         return [code for code in self.languages.split(";") if code]
 
+    @property
+    def province_of_residence(self) -> str:
+        """The recorded province, else the one the postal code names ("" when unknown)."""
+        if self.province:
+            return self.province
+        return POSTAL_LETTER_PROVINCE.get(self.postal_code[:1].upper(), "")
+
+
+class Accommodation(models.Model):
+    """What a person needs to take part, recorded only with their consent.
+
+    Shown to the person, to the staff of the organization that holds their record and, when the
+    person agreed to share it, to the staff of programs that accepted them; never to funders,
+    employers, mentors or other agencies.
+    """
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="accommodation"
+    )
+    needs = models.TextField(_("accommodation needs"))
+    has_consent = models.BooleanField(
+        _("the person consents to record these needs"),
+        default=False,
+    )
+    share_with_programs = models.BooleanField(
+        _("the person agrees to share them with the staff of the programs that accept them"),
+        default=False,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_at = models.DateTimeField(_("consent given at"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(has_consent=True), name="accommodation_needs_consent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.participant)
+
+
+def resume_path(instance: "Resume", filename: str) -> str:
+    # Never the uploaded name: it is kept apart and only sent back as the download name.
+    return f"resumes/{instance.participant.organization_id}/{uuid.uuid4().hex}"
+
+
+class Resume(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="resumes")
+    file = models.FileField(_("file"), upload_to=resume_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("résumé")
+        verbose_name_plural = _("résumés")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    VALIDATING = "validating", _("Checking rows")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Done")
+    REJECTED = "rejected", _("Rejected: the file has broken rows")
+    FAILED = "failed", _("Failed")
+
+
+def import_path(instance: "ImportJob", filename: str) -> str:
+    return f"imports/{instance.organization_id}/{uuid.uuid4().hex}.csv"
+
+
+class ImportJob(models.Model):
+    """One participants CSV import: its file, its progress, and every problem found, as codes.
+
+    Problems are stored as a code with parameters, not as text, so that each reader sees them in
+    their own language.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to=import_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    is_dry_run = models.BooleanField(_("check only, write nothing"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participants import")
+        verbose_name_plural = _("participants imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, 100 * self.processed_rows // self.total_rows)
+
 
 auditlog.register(Participant)
+auditlog.register(Accommodation)
+auditlog.register(Resume)
+auditlog.register(ImportJob, exclude_fields=["processed_rows"])

@@ -13,3 +13,37 @@ def participant_list(
     if role:
         participants = participants.filter(role=role)
     return participants.order_by("family_name", "given_name")
+
+
+def participants_for_export(*, organization: Organization):
+    """Every participant of the organization, streamed in key order for the CSV export."""
+    return (
+        Participant.objects.filter(organization=organization)
+        .order_by("external_id")
+        .only(
+            "external_id",
+            "role",
+            "given_name",
+            "family_name",
+            "email",
+            "preferred_language",
+            "languages",
+            "occupation_id",
+            "industry_id",
+            "postal_code",
+            "meeting_mode",
+            "availability",
+            "goals",
+            "capacity",
+            "clb_level",
+            "years_experience",
+            "employer",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+def import_list(*, organization: Organization):
+    from tandem.participants.models import ImportJob
+
+    return ImportJob.objects.filter(organization=organization).select_related("created_by")

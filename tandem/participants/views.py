@@ -1,17 +1,26 @@
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.core import access
 from tandem.core.access import Audience, rule
-from tandem.participants import selectors
+from tandem.participants import forms, selectors, services
+from tandem.participants.csvformat import csv_lines, problem_text
 from tandem.participants.models import ParticipantRole
+
+
+def _managed_organization(user, org_slug: str):
+    organization = access.access_organization(user, org_slug)
+    if not access.can_manage_participants(user, organization):
+        raise Http404
+    return organization
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def organization_participants(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_organization(request.user, org_slug)
-    if not access.can_manage_participants(request.user, organization):
-        raise Http404
+    organization = _managed_organization(request.user, org_slug)
     role = request.GET.get("role") if request.GET.get("role") in ParticipantRole.values else None
     return render(
         request,
@@ -21,6 +30,7 @@ def organization_participants(request: HttpRequest, org_slug: str) -> HttpRespon
             "participants": selectors.participant_list(organization=organization, role=role),
             "role": role,
             "roles": ParticipantRole.choices,
+            "imports": selectors.import_list(organization=organization)[:5],
         },
     )
 
@@ -28,4 +38,215 @@ def organization_participants(request: HttpRequest, org_slug: str) -> HttpRespon
 @rule(Audience.SCOPED, objects=["participant_id"])
 def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
     participant = access.access_participant(request.user, participant_id)
-    return render(request, "participants/detail.html", {"participant": participant})
+    user = request.user
+    can_change = access.can_manage_participants(user, participant.organization)
+    return render(
+        request,
+        "participants/detail.html",
+        {
+            "participant": participant,
+            "can_change": can_change,
+            "can_refer": can_change
+            and (
+                user.is_platform_admin
+                or access.organizations_of(user, roles=access.referrer_roles())
+                .filter(pk=participant.organization_id)
+                .exists()
+            ),
+            "accommodation": getattr(participant, "accommodation", None)
+            if access.can_see_accommodations(user, participant)
+            else None,
+            "can_see_accommodations": access.can_see_accommodations(user, participant),
+            "resumes": participant.resumes.all(),
+            "resume_form": forms.ResumeForm() if can_change else None,
+            "referrals": access.referrals_visible_to(user)
+            .filter(participant=participant)
+            .select_related("program"),
+            "enrolments": participant.enrolments.filter(
+                pk__in=_visible_enrolments(user, participant)
+            ).select_related("program"),
+        },
+    )
+
+
+def _visible_enrolments(user, participant):
+    from tandem.programs.models import Enrolment
+
+    if access.can_manage_participants(user, participant.organization) or participant.user_id == (
+        user.pk
+    ):
+        return Enrolment.objects.filter(participant=participant).values("pk")
+    return Enrolment.objects.filter(
+        participant=participant, program__in=access.programs_managed_by(user)
+    ).values("pk")
+
+
+@rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
+def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organization = _managed_organization(request.user, org_slug)
+    form = forms.ParticipantForm(request.POST or None)
+    form.instance.organization = organization
+    if request.method == "POST" and form.is_valid():
+        participant = services.participant_create(
+            actor=request.user, organization=organization, **form.cleaned_data
+        )
+        messages.success(
+            request, _("The record was saved. See which programs the person qualifies for.")
+        )
+        return redirect("referrals:eligibility", participant_id=participant.pk)
+    return render(
+        request,
+        "participants/form.html",
+        {"form": form, "organization": organization, "participant": None},
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
+def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = access.access_participant(request.user, participant_id, action="change")
+    form = forms.ParticipantForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.participant_update(actor=request.user, participant=participant, **fields)
+        messages.success(request, _("The record was saved."))
+        return redirect("participants:detail", participant_id=participant.pk)
+    return render(
+        request,
+        "participants/form.html",
+        {"form": form, "organization": participant.organization, "participant": participant},
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
+def accommodation_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = access.access_participant(request.user, participant_id, action="change")
+    current = getattr(participant, "accommodation", None)
+    form = forms.AccommodationForm(
+        request.POST or None,
+        initial={
+            "needs": current.needs if current else "",
+            "has_consent": bool(current),
+            "share": current.share_with_programs if current else False,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = services.accommodation_save(
+            actor=request.user,
+            participant=participant,
+            needs=form.cleaned_data["needs"],
+            has_consent=form.cleaned_data["has_consent"],
+            share=form.cleaned_data["share"],
+        )
+        messages.success(
+            request,
+            _("The accommodation needs were saved.")
+            if saved
+            else _("No accommodation need is recorded."),
+        )
+        return redirect("participants:detail", participant_id=participant.pk)
+    return render(
+        request, "participants/accommodation.html", {"participant": participant, "form": form}
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
+def resume_upload(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = access.access_participant(request.user, participant_id, action="change")
+    form = forms.ResumeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.resume_upload(
+                actor=request.user, participant=participant, upload=form.cleaned_data["file"]
+            )
+        except services.ParticipantError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The résumé was uploaded."))
+    else:
+        messages.error(request, _("Choose a file to upload."))
+    return redirect("participants:detail", participant_id=participant.pk)
+
+
+@rule(Audience.SCOPED, objects=["resume_id"])
+def resume_download(request: HttpRequest, resume_id: int) -> HttpResponse:
+    resume = access.access_resume(request.user, resume_id)
+    response = FileResponse(
+        resume.file.open("rb"),
+        as_attachment=True,
+        filename=resume.original_name,
+        content_type=resume.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@rule(Audience.SCOPED, objects=["resume_id"], methods=["POST"])
+def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
+    resume = access.access_resume(request.user, resume_id)
+    participant = access.access_participant(request.user, resume.participant_id, action="change")
+    services.resume_delete(actor=request.user, resume=resume)
+    messages.success(request, _("The résumé was deleted."))
+    return redirect("participants:detail", participant_id=participant.pk)
+
+
+@rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
+def import_start(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organization = _managed_organization(request.user, org_slug)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                organization=organization,
+                upload=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except services.ParticipantError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("participants:import_status", import_id=job.pk)
+    return render(
+        request,
+        "participants/import.html",
+        {
+            "organization": organization,
+            "form": form,
+            "imports": selectors.import_list(organization=organization)[:10],
+        },
+    )
+
+
+def _job_context(job):
+    return {
+        "job": job,
+        "errors": [dict(e, text=problem_text(e)) for e in job.errors],
+        "warnings": [dict(w, text=problem_text(w)) for w in job.warnings],
+    }
+
+
+@rule(Audience.SCOPED, objects=["import_id"])
+def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
+    job = access.access_import_job(request.user, import_id)
+    return render(request, "participants/import_status.html", _job_context(job))
+
+
+@rule(Audience.SCOPED, objects=["import_id"])
+def import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The progress fragment that the status page polls with htmx until the import ends."""
+    job = access.access_import_job(request.user, import_id)
+    return render(request, "participants/_import_progress.html", _job_context(job))
+
+
+@rule(Audience.SCOPED, objects=["org_slug"])
+def export(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organization = _managed_organization(request.user, org_slug)
+    response = StreamingHttpResponse(
+        csv_lines(selectors.participants_for_export(organization=organization)),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="participants-{organization.slug}-{stamp}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

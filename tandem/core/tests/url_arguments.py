@@ -25,4 +25,21 @@ EXTERNAL: dict[str, Any] = {
 OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "org_slug": lambda side: side.organization.slug,
     "participant_id": lambda side: side.mentee.pk,
+    # Programs, referrals and intake (tandem/programs, tandem/referrals).
+    "program_id": lambda side: outsider_records(side)["program"].pk,
+    "program_slug": lambda side: outsider_records(side)["program"].slug,
+    "referral_id": lambda side: outsider_records(side)["referral"].pk,
+    "enrolment_id": lambda side: outsider_records(side)["enrolment"].pk,
+    "session_id": lambda side: outsider_records(side)["session"].pk,
+    "resume_id": lambda side: outsider_records(side)["resume"].pk,
+    "import_id": lambda side: outsider_records(side)["import_job"].pk,
+    "token": lambda side: "not-a-real-token",
 }
+
+
+def outsider_records(side: Side) -> dict[str, Any]:
+    """A program of the outsider with an accepted referral, an intake session, a résumé and an
+    import, made once per organization."""
+    from tandem.programs.tests.factories import outsider_records as make
+
+    return make(side)

@@ -1,0 +1,382 @@
+"""Writes for participant records: create and edit, accommodations, résumés, CSV import."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.organizations.models import Organization
+from tandem.participants import csvformat
+from tandem.participants.models import (
+    Accommodation,
+    ImportJob,
+    ImportStatus,
+    Participant,
+    Resume,
+    Source,
+)
+
+
+class ParticipantError(Exception):
+    """A rule about participant records was broken; the message is translated."""
+
+
+@transaction.atomic
+def participant_create(*, actor: User, organization: Organization, **fields: Any) -> Participant:
+    participant = Participant(organization=organization, **fields)
+    participant.full_clean(exclude=["last_import"])
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, actor: User, participant: Participant, **fields: Any) -> Participant:
+    for name, value in fields.items():
+        setattr(participant, name, value)
+    participant.full_clean(exclude=["last_import"])
+    participant.save(update_fields=[*fields, "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def accommodation_save(
+    *, actor: User, participant: Participant, needs: str, has_consent: bool, share: bool
+) -> Accommodation | None:
+    """Records accommodation needs only with the person's consent; withdrawing consent, or
+    clearing the text, erases the record."""
+    if not has_consent or not needs.strip():
+        Accommodation.objects.filter(participant=participant).delete()
+        return None
+    accommodation, _created = Accommodation.objects.update_or_create(
+        participant=participant,
+        defaults={
+            "needs": needs.strip(),
+            "has_consent": True,
+            "share_with_programs": share,
+            "recorded_by": actor,
+            "consent_at": timezone.now(),
+        },
+    )
+    return accommodation
+
+
+# --- Résumés ---------------------------------------------------------------------------------
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def sniff_resume(head: bytes, stream: IO[bytes]) -> str | None:
+    """The document type judged by content, never by name: PDF, or DOCX (a ZIP holding
+    word/document.xml). None for anything else."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            stream.seek(0)
+            with zipfile.ZipFile(stream) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return DOCX
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+@transaction.atomic
+def resume_upload(*, actor: User, participant: Participant, upload: File) -> Resume:
+    limit = settings.TANDEM_RESUME_MAX_BYTES
+    if upload.size > limit:
+        raise ParticipantError(
+            _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
+        )
+    upload.seek(0)
+    kind = sniff_resume(upload.read(8), upload)
+    if kind is None:
+        raise ParticipantError(_("Upload a PDF or a Word (.docx) document."))
+    upload.seek(0)
+    extension = ".pdf" if kind == PDF else ".docx"
+    stem = (upload.name or "resume").rsplit("/", 1)[-1].rsplit(".", 1)[0][:150] or "resume"
+    resume = Resume(
+        participant=participant,
+        original_name=f"{stem}{extension}",
+        content_type=kind,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    resume.file.save("upload", upload, save=False)
+    resume.save()
+    return resume
+
+
+@transaction.atomic
+def resume_delete(*, actor: User, resume: Resume) -> None:
+    resume.file.delete(save=False)
+    resume.delete()
+
+
+# --- CSV import ------------------------------------------------------------------------------
+
+COMPARED = [
+    "role",
+    "given_name",
+    "family_name",
+    "email",
+    "preferred_language",
+    "languages",
+    "occupation_id",
+    "industry_id",
+    "postal_code",
+    "meeting_mode",
+    "availability",
+    "goals",
+    "capacity",
+    "clb_level",
+    "years_experience",
+    "employer",
+]
+CHUNK = 1000
+PROGRESS_EVERY = 500
+
+
+@dataclass
+class ImportReport:
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _validate(
+    opener: Callable[[], IO[bytes]], reference: csvformat.Reference, progress: Progress
+) -> ImportReport:
+    """Pass 1: read every row, keep only the problems (memory does not grow with the file)."""
+    report = ImportReport()
+    try:
+        with opener() as raw:
+            text = csvformat.open_text(raw)
+            total = sum(1 for _record in csvformat.records(text)) - 1
+        report.total_rows = max(total, 0)
+        with opener() as raw:
+            text = csvformat.open_text(raw)
+            rows = csvformat.records(text)
+            first = next(rows, None)
+            if first is None:
+                report.errors.append({"line": 1, "column": "", "code": "no_header", "params": {}})
+                return report
+            header = [name.strip() for name in first[1]]
+            errors, report.warnings = csvformat.header_problems(header)
+            if errors:
+                report.errors = errors
+                return report
+            seen: dict[str, int] = {}
+            done = 0
+            for line, cells in rows:
+                row = csvformat.parse_row(line, dict(zip(header, cells, strict=False)), reference)
+                external_id = row.values["external_id"]
+                if external_id in seen:
+                    row.problem("external_id", "duplicate_id", line=seen[external_id])
+                elif external_id:
+                    seen[external_id] = line
+                report.errors.extend(row.problems)
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    progress(ImportStatus.VALIDATING, done, report.total_rows)
+            if done == 0:
+                report.errors.append({"line": 1, "column": "", "code": "empty_file", "params": {}})
+    except UnicodeDecodeError:
+        report.errors = [{"line": 1, "column": "", "code": "not_utf8", "params": {}}]
+    except csv.Error as error:
+        report.errors = [
+            {"line": 1, "column": "", "code": "bad_csv", "params": {"value": str(error)}}
+        ]
+    return report
+
+
+def _write(
+    opener: Callable[[], IO[bytes]],
+    organization: Organization,
+    reference: csvformat.Reference,
+    report: ImportReport,
+    *,
+    job: ImportJob | None,
+    write: bool,
+) -> None:
+    """Pass 2: create, update or leave each row, a chunk at a time (key: organization and
+    external_id), counting what would change when `write` is off."""
+    with opener() as raw:
+        rows = csvformat.records(csvformat.open_text(raw))
+        header = [name.strip() for name in next(rows)[1]]
+        chunk: list[dict[str, Any]] = []
+        for line, cells in rows:
+            chunk.append(
+                csvformat.parse_row(line, dict(zip(header, cells, strict=False)), reference).values
+            )
+            if len(chunk) >= CHUNK:
+                _write_chunk(chunk, organization, report, job=job, write=write)
+                chunk = []
+        if chunk:
+            _write_chunk(chunk, organization, report, job=job, write=write)
+
+
+def _write_chunk(
+    chunk: list[dict[str, Any]],
+    organization: Organization,
+    report: ImportReport,
+    *,
+    job: ImportJob | None,
+    write: bool,
+) -> None:
+    existing = {
+        p.external_id: p
+        for p in Participant.objects.filter(
+            organization=organization, external_id__in=[v["external_id"] for v in chunk]
+        ).only("pk", "external_id", *COMPARED)
+    }
+    new, changed = [], []
+    for values in chunk:
+        current = existing.get(values["external_id"])
+        if current is None:
+            new.append(
+                Participant(
+                    organization=organization, source=Source.IMPORT, last_import=job, **values
+                )
+            )
+            continue
+        differs = [name for name in COMPARED if getattr(current, name) != values[name]]
+        if not differs:
+            report.unchanged += 1
+            continue
+        for name in COMPARED:
+            setattr(current, name, values[name])
+        current.last_import = job
+        current.updated_at = timezone.now()
+        changed.append(current)
+    report.created += len(new)
+    report.updated += len(changed)
+    if write:
+        Participant.objects.bulk_create(new, batch_size=CHUNK)
+        Participant.objects.bulk_update(
+            changed, [*COMPARED, "last_import", "updated_at"], batch_size=CHUNK
+        )
+
+
+def participants_import(
+    *,
+    opener: Callable[[], IO[bytes]],
+    organization: Organization,
+    dry_run: bool = False,
+    job: ImportJob | None = None,
+    progress: Progress = _no_progress,
+) -> ImportReport:
+    """Imports a participants CSV, all or nothing: a file with any broken row writes nothing and
+    reports every problem. Importing the same file again creates no duplicate.
+
+    `opener` returns a fresh binary stream each call: the file is read twice (check, then write)
+    so that memory stays bounded whatever its size. Rows are written with bulk queries, which
+    bypass the per-row audit log; each row points to its `ImportJob`, which names the actor.
+    """
+    reference = csvformat.Reference.load()
+    report = _validate(opener, reference, progress)
+    if not report.is_valid:
+        return report
+    progress(ImportStatus.SAVING, report.total_rows, report.total_rows)
+    with transaction.atomic():
+        _write(opener, organization, reference, report, job=job, write=not dry_run)
+    return report
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    actor: User | None,
+    organization: Organization,
+    upload: File,
+    dry_run: bool = False,
+    queue: bool = True,
+) -> ImportJob:
+    """Stores the file and queues the import (its progress is polled by the import page).
+    The command line passes `queue=False` and runs the job itself."""
+    from tandem.participants.tasks import run_import
+
+    if upload.size > settings.TANDEM_IMPORT_MAX_BYTES:
+        raise ParticipantError(
+            _("The file is larger than %(size)s MB.")
+            % {"size": settings.TANDEM_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    job = ImportJob(
+        organization=organization,
+        created_by=actor,
+        original_name=(upload.name or "participants.csv").rsplit("/", 1)[-1][:200],
+        is_dry_run=dry_run,
+    )
+    job.file.save("upload.csv", upload, save=False)
+    job.save()
+    if queue:
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Runs a queued import and records its progress and result on the job."""
+    job = ImportJob.objects.select_related("organization").get(pk=job_id)
+    if job.is_finished:
+        return job
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # Written outside the import's transaction so the page sees it while rows are checked.
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=stage, processed_rows=done, total_rows=total
+        )
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+    try:
+        report = participants_import(
+            opener=lambda: job.file.open("rb"),
+            organization=job.organization,
+            dry_run=job.is_dry_run,
+            job=job,
+            progress=progress,
+        )
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    job.refresh_from_db()
+    job.status = ImportStatus.DONE if report.is_valid else ImportStatus.REJECTED
+    job.total_rows = report.total_rows
+    job.processed_rows = report.total_rows
+    job.created_count = report.created
+    job.updated_count = report.updated
+    job.unchanged_count = report.unchanged
+    job.errors = report.errors
+    job.warnings = report.warnings
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def import_from_bytes(data: bytes) -> Callable[[], IO[bytes]]:
+    return lambda: io.BytesIO(data)

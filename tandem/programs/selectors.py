@@ -1,0 +1,58 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tandem.accounts.models import User
+from tandem.core import access
+from tandem.programs.models import CriteriaVersion, Enrolment, OrientationSession, Program
+
+
+def program_list(*, user: User) -> QuerySet[Program]:
+    return (
+        access.programs_visible_to(user)
+        .select_related("organization", "parent")
+        .annotate(
+            enrolled=Count("enrolments", distinct=True),
+            waiting=Count("referrals", filter=Q(referrals__status="submitted"), distinct=True),
+        )
+        .order_by("name_en")
+    )
+
+
+def criteria_versions(*, program: Program, side: str) -> QuerySet[CriteriaVersion]:
+    return (
+        CriteriaVersion.objects.filter(program=program, side=side)
+        .select_related("published_by")
+        .annotate(decision_count=Count("decisions"))
+        .order_by("-number")
+    )
+
+
+def enrolment_list(*, program: Program) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(program=program)
+        .select_related("participant", "participant__organization")
+        .order_by("side", "participant__family_name", "participant__given_name")
+    )
+
+
+def session_list(*, program: Program) -> QuerySet[OrientationSession]:
+    return (
+        OrientationSession.objects.filter(program=program)
+        .select_related("location")
+        .annotate(attendee_count=Count("attendances"))
+        .order_by("-starts_at")
+    )
+
+
+def enrolment_get(*, enrolment: Enrolment) -> Enrolment:
+    return (
+        Enrolment.objects.filter(pk=enrolment.pk)
+        .select_related("program", "participant", "participant__organization")
+        .prefetch_related(
+            "meetings__staff",
+            Prefetch(
+                "attendances",
+                Enrolment.attendances.rel.related_model.objects.select_related("session"),
+            ),
+        )
+        .get()
+    )

@@ -1,0 +1,78 @@
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from tandem.accounts.models import User
+from tandem.core import access
+from tandem.participants.models import Participant
+from tandem.programs import eligibility
+from tandem.programs.models import Criterion, Program
+from tandem.programs.services import criteria_current
+from tandem.referrals.models import Referral, ReferralDecision
+
+
+def referral_list(*, user: User, status: str | None = None) -> QuerySet[Referral]:
+    referrals = access.referrals_visible_to(user).select_related(
+        "participant",
+        "participant__organization",
+        "program",
+        "referring_organization",
+        "referred_by",
+    )
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals.order_by("-submitted_at")
+
+
+def referral_decisions(*, referral: Referral) -> list[ReferralDecision]:
+    return list(
+        referral.decisions.select_related("criteria_version", "decided_by").prefetch_related(
+            Prefetch(
+                "unmet_criteria",
+                Criterion.objects.select_related("organization", "program").order_by("position"),
+            )
+        )
+    )
+
+
+@dataclass
+class ProgramEligibility:
+    program: Program
+    results: list[eligibility.CriterionResult]
+    referral: Referral | None
+
+    @property
+    def qualifies(self) -> bool:
+        return eligibility.qualifies(self.results)
+
+    @property
+    def missing(self) -> list[eligibility.CriterionResult]:
+        return [r for r in self.results if not r.is_met]
+
+
+def eligibility_overview(*, user: User, participant: Participant) -> list[ProgramEligibility]:
+    """Every program the client's agency may refer to, judged criterion by criterion on the
+    client's record as it is now (yes/no questions stay unknown until the referral answers)."""
+    programs = (
+        access.programs_open_to_referrals_from(
+            access.organizations_of(user, roles=access.referrer_roles()).filter(
+                pk=participant.organization_id
+            )
+            if not user.is_platform_admin
+            else access.organizations_of(user).model.objects.filter(pk=participant.organization_id)
+        )
+        .select_related("organization")
+        .order_by("name_en")
+    )
+    latest = {}
+    for referral in participant.referrals.order_by("submitted_at"):
+        latest[referral.program_id] = referral
+    facts = eligibility.Facts(participant)
+    overview = []
+    for program in programs:
+        version = criteria_current(program=program, side=participant.role)
+        referral = latest.get(program.pk)
+        answers = referral.answers if referral else {}
+        results = eligibility.evaluate(version.criteria.all(), participant, answers, facts=facts)
+        overview.append(ProgramEligibility(program, results, referral))
+    return overview

@@ -1,0 +1,286 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tandem.core import access
+from tandem.core.access import Audience, rule
+from tandem.programs import eligibility
+from tandem.referrals import forms, selectors, services
+from tandem.referrals.models import ApplicationKind, ReferralStatus
+
+
+def _referring_participant(user, participant_id: int):
+    """A client record the person may refer: held by an organization where they refer."""
+    participant = access.access_participant(user, participant_id, action="change")
+    if not (
+        user.is_platform_admin
+        or access.organizations_of(user, roles=access.referrer_roles())
+        .filter(pk=participant.organization_id)
+        .exists()
+    ):
+        raise Http404
+    return participant
+
+
+@rule(Audience.SIGNED_IN)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status")
+    status = status if status in ReferralStatus.values else None
+    referrals = selectors.referral_list(user=request.user, status=status)
+    program = request.GET.get("program", "")
+    if program.isdigit():
+        referrals = referrals.filter(program_id=int(program))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "referrals": referrals,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+            "program": program if program.isdigit() else "",
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id"])
+def participant_eligibility(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = _referring_participant(request.user, participant_id)
+    return render(
+        request,
+        "referrals/eligibility.html",
+        {
+            "participant": participant,
+            "overview": selectors.eligibility_overview(user=request.user, participant=participant),
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id", "program_id"], methods=["GET", "POST"])
+def referral_create(request: HttpRequest, participant_id: int, program_id: int) -> HttpResponse:
+    participant = _referring_participant(request.user, participant_id)
+    overview = {
+        item.program.pk: item
+        for item in selectors.eligibility_overview(user=request.user, participant=participant)
+    }
+    if program_id not in overview:
+        raise Http404
+    item = overview[program_id]
+    criteria = [r.criterion for r in item.results]
+    form = forms.ReferralForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_submit(
+                actor=request.user,
+                participant=participant,
+                program=item.program,
+                note=form.cleaned_data["note"],
+                answers=form.answers(),
+                has_consent=form.cleaned_data["has_consent"],
+            )
+        except services.ReferralError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The referral was sent. You will hear back by e-mail."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/form.html",
+        {"participant": participant, "item": item, "form": form, "referral": None},
+    )
+
+
+@rule(Audience.SCOPED, objects=["referral_id"])
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = access.access_referral(request.user, referral_id)
+    can_decide = access.can_manage_program(request.user, referral.program)
+    version = services.referral_criteria(referral)
+    results = eligibility.evaluate(version.criteria.all(), referral.participant, referral.answers)
+    context = {
+        "referral": referral,
+        "results": results,
+        "version": version,
+        "decisions": selectors.referral_decisions(referral=referral),
+        "can_decide": can_decide and referral.status == ReferralStatus.SUBMITTED,
+        "can_resubmit": referral.status == ReferralStatus.RETURNED
+        and _on_referring_side(request.user, referral),
+        "can_withdraw": referral.status == ReferralStatus.SUBMITTED
+        and _on_referring_side(request.user, referral),
+        "can_open_record": access.participants_visible_to(request.user)
+        .filter(pk=referral.participant_id)
+        .exists(),
+        "enrolment": referral.participant.enrolments.filter(program=referral.program).first(),
+    }
+    if context["can_decide"]:
+        context["decision_form"] = forms.DecisionForm(
+            version=version,
+            initial={
+                "unmet_criteria": [
+                    r.criterion.pk for r in results if r.outcome == eligibility.Outcome.NOT_MET
+                ]
+            },
+        )
+    return render(request, "referrals/detail.html", context)
+
+
+def _on_referring_side(user, referral) -> bool:
+    try:
+        access.access_referral(user, referral.pk, action="resubmit")
+    except Http404:
+        return False
+    return True
+
+
+@rule(Audience.SCOPED, objects=["referral_id"], methods=["POST"])
+def referral_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = access.access_referral(request.user, referral_id, action="decide")
+    version = services.referral_criteria(referral)
+    form = forms.DecisionForm(request.POST, version=version)
+    if form.is_valid():
+        try:
+            seen = version if form.cleaned_data["version"] == version.pk else None
+            if seen is None:
+                raise services.ReferralError(
+                    _("The criteria changed while you were deciding. Review them again and decide.")
+                )
+            decision = services.referral_decide(
+                actor=request.user,
+                referral=referral,
+                outcome=form.cleaned_data["outcome"],
+                unmet_criteria=list(form.cleaned_data["unmet_criteria"]),
+                note=form.cleaned_data["note"],
+                version=seen,
+            )
+        except services.ReferralError as error:
+            messages.error(request, str(error))
+        else:
+            if decision.outcome == "accepted":
+                messages.success(
+                    request, _("The referral was accepted. The agency is told by e-mail.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The referral was returned with your reasons. The agency is told by e-mail."),
+                )
+            return redirect("referrals:detail", referral_id=referral.pk)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@rule(Audience.SCOPED, objects=["referral_id"], methods=["GET", "POST"])
+def referral_resubmit(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = access.access_referral(request.user, referral_id, action="resubmit")
+    if referral.status != ReferralStatus.RETURNED:
+        return redirect("referrals:detail", referral_id=referral.pk)
+    version = services.referral_criteria(referral)
+    criteria = list(version.criteria.all())
+    form = forms.ReferralForm(
+        request.POST or None,
+        criteria=criteria,
+        answers=referral.answers,
+        resubmit=True,
+        initial={"note": referral.note},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_resubmit(
+                actor=request.user,
+                referral=referral,
+                note=form.cleaned_data["note"],
+                answers=form.answers(),
+            )
+        except services.ReferralError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The referral was sent again."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    item = selectors.ProgramEligibility(
+        referral.program,
+        eligibility.evaluate(criteria, referral.participant, referral.answers),
+        referral,
+    )
+    return render(
+        request,
+        "referrals/form.html",
+        {"participant": referral.participant, "item": item, "form": form, "referral": referral},
+    )
+
+
+@rule(Audience.SCOPED, objects=["referral_id"], methods=["POST"])
+def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = access.access_referral(request.user, referral_id, action="resubmit")
+    try:
+        services.referral_withdraw(actor=request.user, referral=referral)
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The referral was withdrawn."))
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+# --- Public forms ----------------------------------------------------------------------------
+
+
+def _apply(request: HttpRequest, program_slug: str, kind: str) -> HttpResponse:
+    from tandem.programs.services import criteria_current
+
+    program = access.access_public_program(program_slug, kind=kind)
+    is_mentor = kind == ApplicationKind.MENTOR
+    side = "mentor" if is_mentor else "mentee"
+    criteria = list(criteria_current(program=program, side=side).criteria.all())
+    form_class = forms.MentorApplicationForm if is_mentor else forms.ApplicationForm
+    form = form_class(
+        request.POST or None,
+        program=program,
+        criteria=criteria,
+        initial={"preferred_language": request.LANGUAGE_CODE[:2]},
+    )
+    if not program.is_open_for_intake():
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        services.application_start(
+            kind=kind,
+            program=program,
+            data=form.data_for_storage(),
+            recruited_by=form.cleaned_data.get("recruited_by"),
+        )
+        return redirect("referrals:application_sent")
+    return render(
+        request,
+        "referrals/apply.html",
+        {"program": program, "form": form, "is_mentor": is_mentor, "criteria": criteria},
+    )
+
+
+@rule(Audience.PUBLIC, methods=["GET", "POST"])
+def self_referral(request: HttpRequest, program_slug: str) -> HttpResponse:
+    return _apply(request, program_slug, ApplicationKind.SELF_REFERRAL)
+
+
+@rule(Audience.PUBLIC, methods=["GET", "POST"])
+def mentor_application(request: HttpRequest, program_slug: str) -> HttpResponse:
+    return _apply(request, program_slug, ApplicationKind.MENTOR)
+
+
+@rule(Audience.PUBLIC)
+def application_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "referrals/application_sent.html")
+
+
+@rule(Audience.PUBLIC, methods=["GET", "POST"])
+def application_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to an applicant. GET shows a button (mail scanners follow links);
+    POST confirms the address and sends the application to the program's staff."""
+    application = None
+    if request.method == "POST":
+        application = services.application_verify(token=token)
+        if application is None:
+            return render(request, "referrals/verify.html", {"state": "invalid"}, status=404)
+        return render(
+            request, "referrals/verify.html", {"state": "done", "application": application}
+        )
+    return render(request, "referrals/verify.html", {"state": "confirm"})
