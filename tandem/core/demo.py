@@ -21,6 +21,7 @@ from tandem.organizations.models import (
     ServiceLocation,
 )
 from tandem.participants.models import Participant
+from tandem.programs.demo import demo_load_programs
 
 DEMO_PASSWORD = "Tandem-demo-2026"  # noqa: S105 - published in the README on purpose
 
@@ -499,4 +500,5 @@ def demo_load() -> list[DemoLogin]:
     )
     mentors[0].email = "mentor@tandem.demo"
     Participant.objects.bulk_create(mentees + mentors)
+    demo_load_programs()
     return LOGINS

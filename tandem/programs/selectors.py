@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core import access
@@ -43,16 +43,10 @@ def session_list(*, program: Program) -> QuerySet[OrientationSession]:
     )
 
 
-def enrolment_get(*, enrolment: Enrolment) -> Enrolment:
+def public_programs() -> QuerySet[Program]:
     return (
-        Enrolment.objects.filter(pk=enrolment.pk)
-        .select_related("program", "participant", "participant__organization")
-        .prefetch_related(
-            "meetings__staff",
-            Prefetch(
-                "attendances",
-                Enrolment.attendances.rel.related_model.objects.select_related("session"),
-            ),
-        )
-        .get()
+        Program.objects.filter(is_active=True, organization__is_active=True)
+        .filter(Q(accepts_self_referrals=True) | Q(accepts_mentor_applications=True))
+        .select_related("organization")
+        .order_by("name_en")
     )

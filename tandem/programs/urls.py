@@ -30,5 +30,6 @@ urlpatterns = [
     path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("enrolments/<int:enrolment_id>/", views.enrolment_detail, name="enrolment"),
     path("enrolments/<int:enrolment_id>/plan/", views.action_plan_edit, name="action_plan"),
+    path("about/", views.program_directory, name="directory"),
     path("about/<slug:program_slug>/", views.program_public, name="public"),
 ]

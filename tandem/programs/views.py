@@ -287,3 +287,9 @@ def program_public(request: HttpRequest, program_slug: str) -> HttpResponse:
             "is_open": program.is_open_for_intake(),
         },
     )
+
+
+@rule(Audience.PUBLIC)
+def program_directory(request: HttpRequest) -> HttpResponse:
+    """Programs that take applications from the public, for job-seekers and would-be mentors."""
+    return render(request, "programs/directory.html", {"programs": selectors.public_programs()})

@@ -37,7 +37,10 @@ COMMON_LANGUAGES = [
 def _language_choices():
     choices = []
     for code in COMMON_LANGUAGES:
-        info = get_language_info(code)
+        try:
+            info = get_language_info(code)
+        except KeyError:  # a language Django has no name for
+            continue
         choices.append((code[:2], info["name_translated"]))
     return choices
 
