@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    name = "tandem.matching"
+    verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from tandem.matching import signals  # noqa: F401
