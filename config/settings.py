@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "tandem.participants",
     "tandem.programs",
     "tandem.referrals",
-    "tandem.events",
     "tandem.matching",
     "tandem.mentorships",
     "tandem.core.admin_apps.TandemAdminConfig",
