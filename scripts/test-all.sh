@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TANDEM_DEBUG=1
+# One pytest worker per core (pytest-xdist); each gets its own test database.
+WORKERS=(-n "${TANDEM_TEST_WORKERS:-$(nproc)}")
 status=0
 if [ "${1:-all}" != postgres ]; then
   echo "== SQLite =="
-  .venv/bin/pytest -q "${@:2}" || status=$?
+  .venv/bin/pytest -q "${WORKERS[@]}" "${@:2}" || status=$?
 fi
 echo "== PostgreSQL =="
 PGROOT=$(mktemp -d -t tandem-pg.XXXXXX)
@@ -15,5 +17,5 @@ PGPORT=${TANDEM_TEST_PGPORT:-54329}
 trap 'bash scripts/pg.sh stop "$PGROOT"' EXIT
 bash scripts/pg.sh start "$PGROOT" "$PGPORT"
 TANDEM_DB=postgres PGHOST=127.0.0.1 PGPORT=$PGPORT PGUSER=postgres PGDATABASE=tandem \
-  .venv/bin/pytest -q "${@:2}" || status=$?
+  .venv/bin/pytest -q "${WORKERS[@]}" "${@:2}" || status=$?
 exit $status
