@@ -15,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path)
 
     def handle(self, *args, organization: str, out: Path, **options):
+        out = Path(out)
         found = Organization.objects.filter(slug=organization).first()
         if found is None:
             raise CommandError(f"No organization with slug {organization!r}.")

@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, organization: str, dry_run: bool, by, language, **options):
         translation.activate(language)
+        path = Path(path)
         found = Organization.objects.filter(slug=organization).first()
         if found is None:
             raise CommandError(f"No organization with slug {organization!r}.")

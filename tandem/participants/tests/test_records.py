@@ -1,0 +1,141 @@
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tandem.core.tests.cast import make_member, make_organization
+from tandem.organizations.models import Role
+from tandem.participants.models import Accommodation, Participant, Resume
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def test_a_caseworker_records_a_client_once_and_is_sent_to_the_programs(
+    client: Client, home, reference, no_mfa
+):
+    client.force_login(home.caseworker)
+    response = client.post(
+        f"/en/participants/organization/{home.organization.slug}/new/",
+        {
+            "role": "mentee",
+            "external_id": "C-1",
+            "given_name": "Amina",
+            "family_name": "Diallo",
+            "email": "amina@example.org",
+            "preferred_language": "fr",
+            "languages": "FR; en",
+            "occupation": "21231",
+            "postal_code": "k1k2c5",
+            "immigration_status": "permanent_resident",
+            "is_internationally_educated": "true",
+            "clb_level": "7",
+            "completed_job_search_workshop": "unknown",
+            "capacity": "1",
+            "meeting_mode": "either",
+            "availability": "tue-evening",
+        },
+    )
+    participant = Participant.objects.get(external_id="C-1")
+    assert response.url == f"/en/referrals/client/{participant.pk}/"
+    assert (participant.languages, participant.postal_code) == ("fr;en", "K1K 2C5")
+    assert participant.province_of_residence == "ON"
+    assert participant.completed_job_search_workshop is None
+
+
+def test_a_pdf_and_a_docx_are_accepted_by_content_and_served_only_to_those_allowed(
+    client: Client, home, elsewhere, no_mfa
+):
+    client.force_login(home.caseworker)
+    url = f"/en/participants/{home.mentee.pk}/resumes/"
+    client.post(url, {"file": SimpleUploadedFile("cv.txt", PDF)})  # the name does not matter
+    client.post(url, {"file": SimpleUploadedFile("cv", docx_bytes())})
+    names = sorted(Resume.objects.values_list("original_name", flat=True))
+    assert names == ["cv.docx", "cv.pdf"]
+    pdf = Resume.objects.get(original_name="cv.pdf")
+    response = client.get(f"/en/participants/resumes/{pdf.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+    for outsider in (elsewhere.caseworker, elsewhere.staff, home.funder):
+        client.force_login(outsider)
+        assert client.get(f"/en/participants/resumes/{pdf.pk}/").status_code == 404
+
+
+def test_a_file_that_is_neither_pdf_nor_docx_is_refused_whatever_its_name(
+    client: Client, home, no_mfa, settings
+):
+    client.force_login(home.caseworker)
+    url = f"/en/participants/{home.mentee.pk}/resumes/"
+    fake_zip = io.BytesIO()
+    with zipfile.ZipFile(fake_zip, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<x/>")
+    for upload in (
+        SimpleUploadedFile("cv.pdf", b"MZ\x90\x00 not a pdf"),
+        SimpleUploadedFile("cv.docx", fake_zip.getvalue()),
+        SimpleUploadedFile("cv.docx", b"PK\x03\x04 broken"),
+    ):
+        response = client.post(url, {"file": upload}, follow=True)
+        assert "Upload a PDF or a Word (.docx) document." in response.content.decode()
+    settings.TANDEM_RESUME_MAX_BYTES = 10
+    client.post(url, {"file": SimpleUploadedFile("cv.pdf", PDF)})
+    assert Resume.objects.count() == 0
+
+
+def test_accommodations_need_consent_and_are_shown_only_to_those_who_need_them(
+    client: Client, home, elsewhere, no_mfa
+):
+    client.force_login(home.caseworker)
+    url = f"/en/participants/{home.mentee.pk}/accommodations/"
+    response = client.post(url, {"needs": "Large-print documents"})
+    assert response.status_code == 200 and not Accommodation.objects.exists()
+    client.post(url, {"needs": "Large-print documents", "has_consent": "on"})
+    assert Accommodation.objects.get().needs == "Large-print documents"
+    assert "Large-print documents" in client.get(f"/en/participants/{home.mentee.pk}/").content.decode()
+    client.force_login(home.mentee_user)
+    assert "Large-print documents" in client.get(f"/en/participants/{home.mentee.pk}/").content.decode()
+    client.force_login(home.funder)
+    assert client.get(f"/en/participants/{home.mentee.pk}/").status_code == 404
+    client.force_login(elsewhere.caseworker)
+    assert client.get(url).status_code == 404
+    # Withdrawing consent erases the record.
+    client.force_login(home.caseworker)
+    client.post(url, {"needs": "Large-print documents"})
+    client.post(url, {"needs": "", "has_consent": ""})
+    assert not Accommodation.objects.exists()
+
+
+def test_program_staff_see_accommodations_only_when_the_person_agreed_to_share(
+    client: Client, home, no_mfa
+):
+    from tandem.programs.services import enrolment_create
+    from tandem.programs.tests.factories import make_program
+
+    lead = make_organization("lead", kind="lead_agency")
+    staff = make_member(lead, Role.PROGRAM_STAFF)
+    program = make_program(lead, staff)
+    enrolment_create(actor=staff, program=program, participant=home.mentee)
+    from tandem.referrals.models import Referral
+
+    Referral.objects.create(participant=home.mentee, program=program, status="accepted")
+    accommodation = Accommodation.objects.create(
+        participant=home.mentee, needs="Step-free access", has_consent=True, consent_at="2026-01-01T00:00Z"
+    )
+    client.force_login(staff)
+    page = client.get(f"/en/participants/{home.mentee.pk}/")
+    assert page.status_code == 200 and "Step-free access" not in page.content.decode()
+    accommodation.share_with_programs = True
+    accommodation.save()
+    assert "Step-free access" in client.get(f"/en/participants/{home.mentee.pk}/").content.decode()

@@ -1,0 +1,157 @@
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from tandem.core.tests.cast import make_organization, occupation
+from tandem.organizations.models import Partnership, PartnershipKind
+from tandem.participants.models import Participant
+from tandem.programs.services import criteria_publish
+from tandem.programs.tests.factories import make_program
+from tandem.referrals.models import PublicApplication, Referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(home):
+    occupation("21231")
+    program = make_program(home.organization, home.staff, slug="cmp")
+    program.staff.add(home.staff)
+    criteria_publish(
+        actor=home.staff,
+        program=program,
+        side="mentor",
+        criteria=[
+            {"kind": "years_experience_at_least", "number": 2},
+            {"kind": "yes_no", "question_en": "Three months?", "question_fr": "Trois mois?"},
+        ],
+    )
+    return program
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _link(message) -> str:
+    return re.search(r"https?://\S+/verify/\S+/", message.body).group(0).split("8000", 1)[-1]
+
+
+def test_a_self_referral_reaches_staff_only_after_the_address_is_verified_in_french(
+    client: Client, home, program, immediate_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/fr/referrals/apply/cmp/",
+            {
+                "given_name": "Amina",
+                "family_name": "Diallo",
+                "email": "amina@example.org",
+                "preferred_language": "fr",
+                "languages": ["fr", "en"],
+                "noc_code": "21231",
+                "postal_code": "k1k 2c5",
+                "goals": "Ingénierie logicielle",
+                "immigration_status": "permanent_resident",
+                "is_internationally_educated": "yes",
+                "clb_level": "7",
+                "consent": "on",
+            },
+        )
+    assert response.status_code == 302
+    assert not Referral.objects.exists()
+    (message,) = mail.outbox
+    assert message.to == ["amina@example.org"] and "Confirmez" in message.subject
+    path = _link(message)
+    assert path.startswith("/fr/referrals/verify/")
+    assert client.get(path).status_code == 200 and not Referral.objects.exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(path).status_code == 200
+    referral = Referral.objects.get()
+    person = referral.participant
+    assert (referral.source, person.source, person.organization) == (
+        "self",
+        "self_referral",
+        home.organization,
+    )
+    assert (person.languages, person.postal_code, person.is_internationally_educated) == (
+        "fr;en",
+        "K1K 2C5",
+        True,
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["amina@example.org", home.staff.email])
+    # A second click changes nothing.
+    client.post(path)
+    assert Referral.objects.count() == 1
+
+
+def test_a_mentor_recruited_by_an_employer_partner_keeps_that_source(
+    client: Client, home, program, immediate_tasks, django_capture_on_commit_callbacks
+):
+    employer = make_organization("employer", kind="employer")
+    Partnership.objects.create(
+        organization=home.organization, partner=employer, kind=PartnershipKind.EMPLOYER
+    )
+    question = program.criteria_versions.filter(side="mentor").order_by("-number")[0].criteria.get(
+        kind="yes_no"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/referrals/mentor/cmp/",
+            {
+                "given_name": "Daniel",
+                "family_name": "Wong",
+                "email": "daniel@example.org",
+                "preferred_language": "en",
+                "languages": ["en"],
+                "noc_code": "21231",
+                "goals": "Interview practice",
+                "years_experience": "12",
+                "capacity": "2",
+                "recruited_by": employer.pk,
+                f"answer_{question.key}": "yes",
+                "consent": "on",
+            },
+        )
+    application = PublicApplication.objects.get()
+    assert application.recruited_by == employer
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_link(mail.outbox[0]))
+    mentor = Participant.objects.get(email="daniel@example.org")
+    assert (mentor.role, mentor.recruited_by, mentor.source) == (
+        "mentor",
+        employer,
+        "mentor_application",
+    )
+    assert mentor.referrals.get().answers == {str(question.key): True}
+
+
+def test_an_unknown_verification_link_is_refused(client: Client, program):
+    assert client.post("/en/referrals/verify/made-up/").status_code == 404
+
+
+def test_a_program_that_takes_no_self_referrals_has_no_public_form(client: Client, program):
+    program.accepts_self_referrals = False
+    program.save()
+    assert client.get("/en/referrals/apply/cmp/").status_code == 404
+    assert client.get("/en/referrals/mentor/cmp/").status_code == 200
+
+
+def test_the_referral_list_does_not_grow_queries_with_referrals(
+    client: Client, home, program, no_mfa, django_assert_max_num_queries
+):
+    from tandem.core.tests.cast import make_participant
+
+    for _ in range(3):
+        Referral.objects.create(participant=make_participant(home.organization), program=program)
+    client.force_login(home.staff)
+    with django_assert_max_num_queries(10):
+        client.get("/en/referrals/")
+    for _ in range(5):
+        Referral.objects.create(participant=make_participant(home.organization), program=program)
+    with django_assert_max_num_queries(10):
+        assert len(client.get("/en/referrals/").context["referrals"]) == 8
