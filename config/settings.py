@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tandem.participants",
     "tandem.programs",
     "tandem.referrals",
+    "tandem.events",
     "tandem.matching",
     "tandem.mentorships",
     "tandem.core.admin_apps.TandemAdminConfig",

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("programs/", include("tandem.programs.urls")),
     path("referrals/", include("tandem.referrals.urls")),
     path("occupations/", include("tandem.reference.urls")),
+    path("events/", include("tandem.events.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

@@ -483,3 +483,33 @@ def access_import_job(user: "User", import_id: int) -> "ImportJob":
     if found is None:
         raise Http404
     return found
+
+
+# --- Events (tandem/events) ------------------------------------------------------------------
+
+
+def events_visible_to(user: "User") -> QuerySet:
+    """Events of the programs this person runs; for a participant, the events they were invited
+    to and the open events of the programs they are enrolled in."""
+    from tandem.events.models import Event
+
+    own = user.participant_records.all()
+    return Event.objects.filter(
+        Q(program__in=programs_managed_by(user))
+        | Q(participations__participant__in=own)
+        | Q(is_open=True, program__enrolments__participant__in=own)
+    ).distinct()
+
+
+def access_event(user: "User", event_id: int, *, action: str = "view"):
+    """`manage`: the program's staff; `view`: staff, invited people, enrolled people (open)."""
+    from tandem.events.models import Event
+
+    if action == "manage":
+        events = Event.objects.filter(program__in=programs_managed_by(user))
+    else:
+        events = Event.objects.filter(pk__in=events_visible_to(user).values("pk"))
+    found = events.select_related("program", "program__organization").filter(pk=event_id).first()
+    if found is None:
+        raise Http404
+    return found

@@ -34,6 +34,9 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "resume_id": lambda side: outsider_records(side)["resume"].pk,
     "import_id": lambda side: outsider_records(side)["import_job"].pk,
     "token": lambda side: "not-a-real-token",
+    # Tandem lifecycle (events, meetings, outcomes).
+    "event_id": lambda side: mine(side)["event"].pk,
+    # end lifecycle
 }
 
 
@@ -43,3 +46,11 @@ def outsider_records(side: Side) -> dict[str, Any]:
     from tandem.programs.tests.factories import outsider_records as make
 
     return make(side)
+
+
+def mine(side: Side) -> dict[str, Any]:
+    """The outsider's event, mentorship, follow-up and document (tandem/events, meetings,
+    outcomes)."""
+    from tandem.outcomes.tests.factories import outsider_lifecycle_records
+
+    return outsider_lifecycle_records(side)

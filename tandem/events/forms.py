@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tandem.events.models import Event
+from tandem.participants.models import Participant
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title_en",
+            "title_fr",
+            "description_en",
+            "description_fr",
+            "starts_at",
+            "ends_at",
+            "mode",
+            "place",
+            "link",
+            "capacity",
+            "is_open",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "description_fr": forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
+            "title_fr": forms.TextInput(attrs={"lang": "fr"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("An event ends after it starts."))
+        return data
+
+
+class InviteForm(forms.Form):
+    participants = forms.ModelMultipleChoiceField(
+        label=_("People to invite"),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = queryset
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Who attended"),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = queryset

@@ -1,0 +1,1 @@
+"""Events send their mail through tandem.core.mail (queued on commit); no task of their own."""
