@@ -25,15 +25,18 @@ def csv_bytes(*rows: str, bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + "\n".join([HEADER, *rows]) + "\n").encode()
 
 
-def test_a_valid_file_creates_every_row_and_a_second_import_reports_them_unchanged(
-    home, reference
-):
+def test_a_valid_file_creates_every_row_and_a_second_import_reports_them_unchanged(home, reference):
     data = csv_bytes(*GOOD, bom=True)
     first = participants_import(opener=import_from_bytes(data), organization=home.organization)
     assert (first.created, first.updated, first.unchanged, first.errors) == (3, 0, 0, [])
     again = participants_import(opener=import_from_bytes(data), organization=home.organization)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
-    assert Participant.objects.filter(organization=home.organization, external_id__startswith="A-").count() == 3
+    assert (
+        Participant.objects.filter(
+            organization=home.organization, external_id__startswith="A-"
+        ).count()
+        == 3
+    )
     amina = Participant.objects.get(external_id="A-1")
     assert (amina.languages, amina.postal_code, amina.industry_id) == ("fr;en", "K1K 2C5", "5415")
 
@@ -139,7 +142,9 @@ def test_the_import_command_reports_problems_and_exits_with_an_error(home, refer
     path.write_bytes(csv_bytes(GOOD[0].replace("fr;en", "fr;xx")))
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_participants", str(path), organization=home.organization.slug, stderr=err)
+        call_command(
+            "import_participants", str(path), organization=home.organization.slug, stderr=err
+        )
     assert "line 2, column languages" in err.getvalue()
     assert not Participant.objects.filter(external_id="A-1").exists()
 
@@ -148,7 +153,13 @@ def test_the_import_command_imports_and_a_dry_run_writes_nothing(home, reference
     path = tmp_path / "good.csv"
     path.write_bytes(csv_bytes(*GOOD))
     out = io.StringIO()
-    call_command("import_participants", str(path), organization=home.organization.slug, dry_run=True, stdout=out)
+    call_command(
+        "import_participants",
+        str(path),
+        organization=home.organization.slug,
+        dry_run=True,
+        stdout=out,
+    )
     assert "3 created" in out.getvalue()
     assert not Participant.objects.filter(external_id="A-1").exists()
     call_command("import_participants", str(path), organization=home.organization.slug, stdout=out)
@@ -193,18 +204,21 @@ def test_a_running_import_keeps_polling_and_shows_its_progress(client: Client, h
     assert 'value="50"' in page
 
 
-def test_a_rejected_import_lists_every_problem_on_the_page(
-    client: Client, home, reference, no_mfa
-):
+def test_a_rejected_import_lists_every_problem_on_the_page(client: Client, home, reference, no_mfa):
     job = ImportJob.objects.create(
-        organization=home.organization, file=SimpleUploadedFile("b.csv", csv_bytes(GOOD[0].replace("21231", "2123"))), original_name="b.csv"
+        organization=home.organization,
+        file=SimpleUploadedFile("b.csv", csv_bytes(GOOD[0].replace("21231", "2123"))),
+        original_name="b.csv",
     )
     import_job_run(job_id=job.pk)
     client.force_login(home.caseworker)
     page = client.get(f"/fr/participants/imports/{job.pk}/").content.decode()
     assert "Un groupe de base de la CNP 2021 compte 5 chiffres." in page
     job.refresh_from_db()
-    assert job.status == ImportStatus.REJECTED and Participant.objects.filter(external_id="A-1").count() == 0
+    assert (
+        job.status == ImportStatus.REJECTED
+        and Participant.objects.filter(external_id="A-1").count() == 0
+    )
 
 
 def test_the_export_page_downloads_only_the_organizations_participants(
@@ -215,4 +229,9 @@ def test_the_export_page_downloads_only_the_organizations_participants(
     body = b"".join(response.streaming_content).decode()
     assert response["Content-Disposition"].startswith("attachment;")
     assert home.mentee.external_id in body and elsewhere.mentee.email not in body
-    assert client.get(f"/en/participants/organization/{elsewhere.organization.slug}/export/").status_code == 404
+    assert (
+        client.get(
+            f"/en/participants/organization/{elsewhere.organization.slug}/export/"
+        ).status_code
+        == 404
+    )

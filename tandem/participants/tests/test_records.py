@@ -103,9 +103,15 @@ def test_accommodations_need_consent_and_are_shown_only_to_those_who_need_them(
     assert response.status_code == 200 and not Accommodation.objects.exists()
     client.post(url, {"needs": "Large-print documents", "has_consent": "on"})
     assert Accommodation.objects.get().needs == "Large-print documents"
-    assert "Large-print documents" in client.get(f"/en/participants/{home.mentee.pk}/").content.decode()
+    assert (
+        "Large-print documents"
+        in client.get(f"/en/participants/{home.mentee.pk}/").content.decode()
+    )
     client.force_login(home.mentee_user)
-    assert "Large-print documents" in client.get(f"/en/participants/{home.mentee.pk}/").content.decode()
+    assert (
+        "Large-print documents"
+        in client.get(f"/en/participants/{home.mentee.pk}/").content.decode()
+    )
     client.force_login(home.funder)
     assert client.get(f"/en/participants/{home.mentee.pk}/").status_code == 404
     client.force_login(elsewhere.caseworker)
@@ -131,7 +137,10 @@ def test_program_staff_see_accommodations_only_when_the_person_agreed_to_share(
 
     Referral.objects.create(participant=home.mentee, program=program, status="accepted")
     accommodation = Accommodation.objects.create(
-        participant=home.mentee, needs="Step-free access", has_consent=True, consent_at="2026-01-01T00:00Z"
+        participant=home.mentee,
+        needs="Step-free access",
+        has_consent=True,
+        consent_at="2026-01-01T00:00Z",
     )
     client.force_login(staff)
     page = client.get(f"/en/participants/{home.mentee.pk}/")

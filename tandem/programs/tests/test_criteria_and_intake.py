@@ -66,7 +66,9 @@ def test_membership_parent_program_and_yes_no_criteria_are_judged(home, elsewher
         "not_met",
         "unknown",
     ]
-    Membership.objects.create(user=home.mentee_user, organization=employer, role=Role.EMPLOYER_PARTNER)
+    Membership.objects.create(
+        user=home.mentee_user, organization=employer, role=Role.EMPLOYER_PARTNER
+    )
     enrolment_create(actor=home.staff, program=parent, participant=person)
     answers = {str(criteria[2].key): True}
     assert eligibility.qualifies(eligibility.evaluate(criteria, person, answers))
@@ -252,7 +254,10 @@ def test_intake_pages_work_for_program_staff_and_the_agency_reads_them(
     enrolment = enrolment_create(actor=staff, program=program, participant=home.mentee)
     client.force_login(staff)
     url = f"/en/programs/enrolments/{enrolment.pk}/"
-    assert client.post(url, {"meeting-met_on": "2026-11-02", "meeting-notes": "Met"}).status_code == 302
+    assert (
+        client.post(url, {"meeting-met_on": "2026-11-02", "meeting-notes": "Met"}).status_code
+        == 302
+    )
     response = client.post(
         f"/en/programs/enrolments/{enrolment.pk}/plan/",
         {

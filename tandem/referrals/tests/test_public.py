@@ -96,8 +96,10 @@ def test_a_mentor_recruited_by_an_employer_partner_keeps_that_source(
     Partnership.objects.create(
         organization=home.organization, partner=employer, kind=PartnershipKind.EMPLOYER
     )
-    question = program.criteria_versions.filter(side="mentor").order_by("-number")[0].criteria.get(
-        kind="yes_no"
+    question = (
+        program.criteria_versions.filter(side="mentor")
+        .order_by("-number")[0]
+        .criteria.get(kind="yes_no")
     )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
