@@ -353,7 +353,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
     try:
         report = participants_import(
-            opener=lambda: job.file.open("rb"),
+            # A new file object for each pass (the two passes must not share one).
+            opener=lambda: job.file.storage.open(job.file.name, "rb"),
             organization=job.organization,
             dry_run=job.is_dry_run,
             job=job,

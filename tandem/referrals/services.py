@@ -42,7 +42,16 @@ def _link(name: str, language: str, **kwargs: Any) -> str:
 
 
 def _notify_program_staff(referral: Referral) -> None:
-    for person in referral.program.staff.filter(is_active=True):
+    """The staff named on the program, else every program-staff member of its organization."""
+    people = referral.program.staff.filter(is_active=True)
+    if not people.exists():
+        people = User.objects.filter(
+            is_active=True,
+            memberships__organization=referral.program.organization_id,
+            memberships__role="program_staff",
+            memberships__is_active=True,
+        ).distinct()
+    for person in people:
         send_to_person(
             email=person.email,
             language=person.preferred_language,
@@ -161,7 +170,7 @@ def referral_decide(
     published new criteria is refused rather than silently judged on rules nobody looked at.
     """
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("participant", "program", "referred_by")
         .get(pk=referral.pk)
     )
@@ -295,7 +304,7 @@ def application_verify(*, token: str) -> PublicApplication | None:
     """Confirms the address: the application becomes a participant and a referral. Returns None
     for an unknown or expired link; a second click returns the already verified application."""
     application = (
-        PublicApplication.objects.select_for_update()
+        PublicApplication.objects.select_for_update(of=("self",))
         .select_related("program", "program__organization")
         .filter(token_hash=_hash(token))
         .first()

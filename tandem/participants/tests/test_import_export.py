@@ -235,3 +235,20 @@ def test_the_export_page_downloads_only_the_organizations_participants(
         ).status_code
         == 404
     )
+
+
+def test_a_queued_import_reads_its_stored_file_twice_from_disk(home, reference, settings, tmp_path):
+    """Regression: both passes open their own file object (a shared one was closed by the
+    first pass's text wrapper)."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    job = ImportJob.objects.create(
+        organization=home.organization,
+        file=SimpleUploadedFile("p.csv", csv_bytes(*GOOD)),
+        original_name="p.csv",
+    )
+    job = import_job_run(job_id=job.pk)
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 3)

@@ -165,3 +165,62 @@ def test_an_active_referral_shows_the_client_to_the_program_staff_and_nobody_els
     colleague = make_member(lead.organization, Role.CASEWORKER, email="cw@lead.example.org")
     client.force_login(colleague)
     assert client.get(f"/en/participants/{home.mentee.pk}/").status_code == 404
+
+
+def test_a_second_open_referral_of_the_same_client_to_the_same_program_is_refused(home, lead):
+    from tandem.referrals.services import ReferralError, referral_submit
+
+    referral_submit(
+        actor=home.caseworker,
+        participant=home.mentee,
+        program=lead.program,
+        note="",
+        answers={},
+        has_consent=True,
+    )
+    with pytest.raises(ReferralError):
+        referral_submit(
+            actor=home.caseworker,
+            participant=home.mentee,
+            program=lead.program,
+            note="",
+            answers={},
+            has_consent=True,
+        )
+    # The database holds the rule too, for two submissions racing past the check.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Referral.objects.create(participant=home.mentee, program=lead.program)
+
+
+def test_a_referral_needs_the_clients_consent_and_an_open_intake(home, lead):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.programs.services import intake_period_add
+    from tandem.referrals.services import ReferralError, referral_submit
+
+    with pytest.raises(ReferralError):
+        referral_submit(
+            actor=home.caseworker,
+            participant=home.mentee,
+            program=lead.program,
+            note="",
+            answers={},
+            has_consent=False,
+        )
+    past = timezone.localdate() - timedelta(days=30)
+    intake_period_add(
+        actor=lead.staff, program=lead.program, opens_on=past, closes_on=past + timedelta(days=7)
+    )
+    with pytest.raises(ReferralError, match="intake is closed"):
+        referral_submit(
+            actor=home.caseworker,
+            participant=home.mentee,
+            program=lead.program,
+            note="",
+            answers={},
+            has_consent=True,
+        )
