@@ -1,17 +1,24 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 
 
 def participant_list(
-    *, organization: Organization, role: str | None = None
+    *, organization: Organization, role: str | None = None, query: str = ""
 ) -> QuerySet[Participant]:
     participants = Participant.objects.filter(organization=organization).select_related(
         "occupation"
     )
     if role:
         participants = participants.filter(role=role)
+    for word in query.split():
+        participants = participants.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(external_id__iexact=word)
+        )
     return participants.order_by("family_name", "given_name")
 
 

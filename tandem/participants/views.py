@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,12 +23,18 @@ def _managed_organization(user, org_slug: str):
 def organization_participants(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = _managed_organization(request.user, org_slug)
     role = request.GET.get("role") if request.GET.get("role") in ParticipantRole.values else None
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(
+        selectors.participant_list(organization=organization, role=role, query=query), 100
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "participants/list.html",
         {
             "organization": organization,
-            "participants": selectors.participant_list(organization=organization, role=role),
+            "participants": page,
+            "page": page,
+            "query": query,
             "role": role,
             "roles": ParticipantRole.choices,
             "imports": selectors.import_list(organization=organization)[:5],

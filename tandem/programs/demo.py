@@ -106,14 +106,19 @@ def demo_load_programs() -> None:
         accepts_self_referrals=False,
         m2m={"staff": [staff]},
     )
-    services.criteria_publish(
-        actor=staff,
-        program=internal,
-        side="mentee",
-        criteria=[
-            {"kind": CriterionKind.MEMBER_OF_ORGANIZATION, "organization": orgs["northern-lights"]}
-        ],
-    )
+    for side in ("mentee", "mentor"):
+        services.criteria_publish(
+            actor=staff,
+            program=internal,
+            side=side,
+            criteria=[
+                {
+                    "kind": CriterionKind.MEMBER_OF_ORGANIZATION,
+                    "organization": orgs["northern-lights"],
+                }
+            ],
+            note="Employees of Northern Lights Software",
+        )
 
     # What eligibility is judged on, for the demo mentees.
     statuses = ["permanent_resident"] * 5 + ["convention_refugee", "temporary_resident"]

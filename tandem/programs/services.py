@@ -23,6 +23,7 @@ from tandem.programs.models import (
     IntakePeriod,
     OrientationSession,
     Program,
+    ProgramType,
     SessionKind,
     Side,
     Step,
@@ -74,11 +75,31 @@ def program_create(
     for name, values in (m2m or {}).items():
         getattr(program, name).set(values)
     for side in Side.values:
-        # Every program has a version to judge on from the start, even with no criteria.
-        CriteriaVersion.objects.create(
+        # Every program has a version to judge on from the start, with the criteria its type
+        # implies (staff may edit them like any other).
+        version = CriteriaVersion.objects.create(
             program=program, side=side, number=1, published_by=actor, note=_("First version")
         )
+        Criterion.objects.bulk_create(
+            Criterion(version=version, position=position, **values)
+            for position, values in enumerate(_implied_criteria(program))
+        )
     return program
+
+
+def _implied_criteria(program: Program) -> list[dict[str, Any]]:
+    """Internal and employer-hosted programs take the operating organization's people; an
+    embedded program takes the participants of its parent program."""
+    if program.kind in (ProgramType.INTERNAL, ProgramType.EMPLOYER_HOSTED):
+        return [
+            {
+                "kind": CriterionKind.MEMBER_OF_ORGANIZATION,
+                "organization": program.organization,
+            }
+        ]
+    if program.kind == ProgramType.EMBEDDED and program.parent_id:
+        return [{"kind": CriterionKind.PARENT_PROGRAM_PARTICIPANT, "program": program.parent}]
+    return []
 
 
 @transaction.atomic

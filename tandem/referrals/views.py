@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,11 +32,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     program = request.GET.get("program", "")
     if program.isdigit():
         referrals = referrals.filter(program_id=int(program))
+    page = Paginator(referrals, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/list.html",
         {
-            "referrals": referrals,
+            "referrals": page,
+            "page": page,
             "status": status,
             "statuses": ReferralStatus.choices,
             "program": program if program.isdigit() else "",

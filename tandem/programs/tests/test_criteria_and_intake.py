@@ -292,3 +292,15 @@ def test_the_program_list_does_not_grow_queries_with_programs(
         make_program(home.organization, home.staff)
     with django_assert_max_num_queries(12):
         assert client.get("/en/programs/").status_code == 200
+
+
+def test_an_internal_or_embedded_program_starts_with_the_criteria_its_type_implies(home):
+    internal = make_program(home.organization, home.staff, kind="internal")
+    (criterion,) = criteria_current(program=internal, side="mentee").criteria.all()
+    assert (criterion.kind, criterion.organization) == ("member_of_organization", home.organization)
+    assert home.mentee.organization == home.organization
+    assert eligibility.qualifies(eligibility.evaluate([criterion], home.mentee))
+    parent = make_program(home.organization, home.staff)
+    embedded = make_program(home.organization, home.staff, kind="embedded", parent=parent)
+    (criterion,) = criteria_current(program=embedded, side="mentor").criteria.all()
+    assert (criterion.kind, criterion.program) == ("parent_program_participant", parent)
