@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("participants/", include("tandem.participants.urls")),
     path("programs/", include("tandem.programs.urls")),
     path("referrals/", include("tandem.referrals.urls")),
+    path("matching/", include("tandem.matching.urls")),
+    path("mentorships/", include("tandem.mentorships.urls")),
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),

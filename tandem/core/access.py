@@ -20,6 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.matching.models import Proposal, ProposalRun
+    from tandem.mentorships.models import Mentorship
     from tandem.organizations.models import Organization
     from tandem.participants.models import ImportJob, Participant, Resume
     from tandem.programs.models import Enrolment, OrientationSession, Program
@@ -510,6 +512,118 @@ def access_event(user: "User", event_id: int, *, action: str = "view"):
     else:
         events = Event.objects.filter(pk__in=events_visible_to(user).values("pk"))
     found = events.select_related("program", "program__organization").filter(pk=event_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Matching desk (tandem/matching) ---------------------------------------------------------
+
+
+def access_program_desk(user: "User", program_id: int) -> "Program":
+    """A program's matching desk: only the people who run the program."""
+    found = (
+        programs_managed_by(user)
+        .select_related("organization")
+        .filter(pk=program_id, is_active=True)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_desk_person(user: "User", program: "Program", participant_id: int) -> "Participant":
+    """A person of the desk's pool: enrolled in the program (already checked with
+    access_program_desk)."""
+    from tandem.participants.models import Participant
+
+    found = (
+        Participant.objects.filter(pk=participant_id, enrolments__program=program)
+        .select_related("organization", "occupation", "industry")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_proposal_run(user: "User", run_id: int) -> "ProposalRun":
+    from tandem.matching.models import ProposalRun
+
+    found = (
+        ProposalRun.objects.filter(program__in=programs_managed_by(user))
+        .select_related("program")
+        .filter(pk=run_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def proposals_of_person(user: "User") -> QuerySet["Proposal"]:
+    """Published proposals that name this person as mentor or mentee (never drafts)."""
+    from tandem.matching.models import Proposal, ProposalStatus
+
+    return Proposal.objects.exclude(status=ProposalStatus.DRAFT).filter(
+        Q(mentee__user=user) | Q(mentor__user=user)
+    )
+
+
+def access_proposal(user: "User", proposal_id: int, *, action: str = "view") -> "Proposal":
+    """`manage`: the program's staff; `respond`: the mentor or the mentee; `view`: either.
+
+    Drafts are seen by the program's staff only: nobody else learns of a pair before it is
+    published."""
+    from tandem.matching.models import Proposal
+
+    managed = Proposal.objects.filter(program__in=programs_managed_by(user))
+    if action == "manage":
+        proposals = managed
+    elif action == "respond":
+        proposals = proposals_of_person(user)
+    else:
+        proposals = managed | proposals_of_person(user)
+    found = (
+        proposals.select_related(
+            "program",
+            "program__organization",
+            "mentee",
+            "mentor",
+            "mentee__occupation",
+            "mentor__occupation",
+        )
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def mentorships_of_person(user: "User") -> QuerySet["Mentorship"]:
+    from tandem.mentorships.models import Mentorship
+
+    return Mentorship.objects.filter(Q(mentee__user=user) | Q(mentor__user=user))
+
+
+def access_mentorship(user: "User", mentorship_id: int, *, action: str = "view") -> "Mentorship":
+    """`manage`: the program's staff; `take_part`: the mentor or the mentee; `view`: either."""
+    from tandem.mentorships.models import Mentorship
+
+    managed = Mentorship.objects.filter(program__in=programs_managed_by(user))
+    if action == "manage":
+        mentorships = managed
+    elif action == "take_part":
+        mentorships = mentorships_of_person(user)
+    else:
+        mentorships = managed | mentorships_of_person(user)
+    found = (
+        mentorships.select_related("program", "program__organization", "mentee", "mentor")
+        .filter(pk=mentorship_id)
+        .first()
+    )
     if found is None:
         raise Http404
     return found

@@ -22,18 +22,34 @@ def queue_rendered_mail(message: EmailMultiAlternatives) -> None:
         "alternatives": [
             [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ],
+        # Text attachments only (calendar invitations): the payload is stored as JSON.
+        "attachments": [
+            [name, str(content), mimetype] for name, content, mimetype in message.attachments
+        ],
     }
     transaction.on_commit(lambda: deliver_mail.enqueue(payload))
 
 
-def send_to_person(*, email: str, language: str, template: str, context: dict[str, Any]) -> None:
-    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` and queues the mail."""
+def send_to_person(
+    *,
+    email: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` and queues the mail.
+
+    `attachments` are `(filename, text content, mimetype)`, e.g. an .ics invitation.
+    """
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[email])
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     queue_rendered_mail(message)
 
 
@@ -47,4 +63,6 @@ def build_message(payload: dict[str, Any]) -> EmailMultiAlternatives:
     )
     for content, mimetype in payload.get("alternatives", []):
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in payload.get("attachments", []):
+        message.attach(filename, content, mimetype)
     return message

@@ -107,8 +107,12 @@ class Program(models.Model):
     accepts_mentor_applications = models.BooleanField(
         _("accepts mentor applications"), default=True
     )
-    mentee_steps = models.JSONField(_("steps required of mentees"), default=default_mentee_steps)
-    mentor_steps = models.JSONField(_("steps required of mentors"), default=default_mentor_steps)
+    mentee_steps = models.JSONField(
+        _("steps required of mentees"), default=default_mentee_steps, blank=True
+    )
+    mentor_steps = models.JSONField(
+        _("steps required of mentors"), default=default_mentor_steps, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

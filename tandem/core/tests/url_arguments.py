@@ -34,6 +34,10 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "resume_id": lambda side: outsider_records(side)["resume"].pk,
     "import_id": lambda side: outsider_records(side)["import_job"].pk,
     "token": lambda side: "not-a-real-token",
+    # Matching desk and mentorships (tandem/matching, tandem/mentorships).
+    "proposal_id": lambda side: matching_records(side)["proposal"].pk,
+    "run_id": lambda side: matching_records(side)["run"].pk,
+    "mentorship_id": lambda side: matching_records(side)["mentorship"].pk,
     # Tandem lifecycle (events, meetings, outcomes).
     "event_id": lambda side: mine(side)["event"].pk,
     # end lifecycle
@@ -54,3 +58,10 @@ def mine(side: Side) -> dict[str, Any]:
     from tandem.outcomes.tests.factories import outsider_lifecycle_records
 
     return outsider_lifecycle_records(side)
+
+
+def matching_records(side: Side) -> dict[str, Any]:
+    """A pool of the outsider's program with a published proposal, a run and a mentorship."""
+    from tandem.matching.tests.factories import outsider_records as make
+
+    return make(side)

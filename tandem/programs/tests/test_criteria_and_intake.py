@@ -304,3 +304,74 @@ def test_an_internal_or_embedded_program_starts_with_the_criteria_its_type_impli
     embedded = make_program(home.organization, home.staff, kind="embedded", parent=parent)
     (criterion,) = criteria_current(program=embedded, side="mentor").criteria.all()
     assert (criterion.kind, criterion.program) == ("parent_program_participant", parent)
+
+
+def test_editing_an_existing_criterion_carries_its_key_and_deleting_one_drops_it(
+    client: Client, home, no_mfa
+):
+    program = make_program(home.organization, home.staff)
+    first = criteria_publish(
+        actor=home.staff,
+        program=program,
+        side="mentor",
+        criteria=[
+            {"kind": "years_experience_at_least", "number": 2},
+            {"kind": "yes_no", "question_en": "Network?", "question_fr": "Réseau?"},
+        ],
+    )
+    years, question = first.criteria.all()
+    client.force_login(home.staff)
+    url = f"/en/programs/{program.pk}/criteria/mentors/"
+    page = client.get(url)
+    assert page.context["formset"].initial_form_count() == 2
+    response = client.post(
+        url,
+        {
+            "criteria-TOTAL_FORMS": "3",
+            "criteria-INITIAL_FORMS": "2",
+            "criteria-0-key": str(years.key),
+            "criteria-0-kind": "years_experience_at_least",
+            "criteria-0-number": "3",
+            "criteria-0-DELETE": "on",
+            "criteria-1-key": str(question.key),
+            "criteria-1-kind": "yes_no",
+            "criteria-1-question_en": "Do you have a network?",
+            "criteria-1-question_fr": "Avez-vous un réseau?",
+            "criteria-2-kind": "",
+        },
+    )
+    assert response.status_code == 302
+    (kept,) = criteria_current(program=program, side="mentor").criteria.all()
+    assert (kept.key, kept.question_fr) == (question.key, "Avez-vous un réseau?")
+    assert first.criteria.count() == 2
+
+
+def test_program_staff_edit_the_program_in_both_languages(client: Client, home, elsewhere, no_mfa):
+    program = make_program(home.organization, home.staff, slug="cmp")
+    client.force_login(home.staff)
+    url = f"/en/programs/{program.pk}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "name_en": "Career Mentoring",
+            "name_fr": "Mentorat professionnel",
+            "slug": "cmp",
+            "kind": "open_access",
+            "description_fr": "Trois mois de mentorat.",
+            "mentee_steps": ["needs_assessment"],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert (program.name_fr, program.mentee_steps) == (
+        "Mentorat professionnel",
+        ["needs_assessment"],
+    )
+    assert "Mentorat professionnel" in client.get(f"/fr/programs/{program.pk}/").content.decode()
+    client.force_login(home.caseworker)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/en/programs/{program.pk}/").status_code == 200  # may refer to it
+    client.force_login(elsewhere.staff)
+    assert client.get(f"/en/programs/{program.pk}/").status_code == 404

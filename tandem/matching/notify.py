@@ -1,0 +1,73 @@
+"""Messages to people about proposals and mentorships, each in the recipient's language.
+
+Every message is one short notice: a subject, a few whole sentences and one link. The sentences
+are written here, inside `translation.override(recipient's language)`, and rendered by the
+`matching/mail/notice` templates.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from tandem.core.mail import send_to_person
+
+
+def absolute(url_name: str, **kwargs: Any) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs)
+
+
+def notify(
+    *,
+    email: str,
+    language: str,
+    name: str,
+    write: Callable[[], dict[str, Any]],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """`write()` runs in the recipient's language and returns subject, paragraphs, link."""
+    with translation.override(language):
+        content = write()
+    send_to_person(
+        email=email,
+        language=language,
+        template="matching/mail/notice",
+        context={"name": name, **content},
+        attachments=attachments,
+    )
+
+
+def program_staff(program) -> list:
+    """Who hears about answers: the staff named on the program, else its organization's."""
+    from tandem.organizations.models import Membership, Role
+
+    named = list(program.staff.filter(is_active=True))
+    if named:
+        return named
+    memberships = Membership.objects.filter(
+        organization=program.organization, role=Role.PROGRAM_STAFF, is_active=True
+    ).select_related("user")
+    return [m.user for m in memberships if m.user.is_active]
+
+
+def notify_staff(program, write: Callable[[], dict[str, Any]]) -> None:
+    for user in program_staff(program):
+        notify(
+            email=user.email,
+            language=user.preferred_language or "en",
+            name=user.first_name or user.email,
+            write=write,
+        )
+
+
+def notify_people(people: Iterable, write: Callable[[Any], dict[str, Any]]) -> None:
+    """`people` are Participants; `write(person)` runs in each one's language."""
+    for person in people:
+        notify(
+            email=person.email,
+            language=person.preferred_language,
+            name=person.given_name,
+            write=lambda person=person: write(person),
+        )

@@ -1,0 +1,235 @@
+"""From the database to the engine: a program's pool of ready people as engine participants.
+
+The pool of a program is its ready enrolments (`Enrolment.ready_at` set), minus mentees already
+waiting for an answer or in an active mentorship of the program, and minus mentors with no
+place left (active mentorships and published proposals, in every program, count against a
+mentor's capacity). Drafts that staff keep (accepted or pinned) stay out of the engine: their
+mentee is left out and their mentor's remaining capacity goes down by one, which also lets a
+rule-breaking pair that staff justified stand.
+
+Engine ids are `mentee-<pk>` / `mentor-<pk>`: agency ids are unique only within an agency.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Count, Q
+
+from tandem.matching.embeddings import DatabaseVectorCache, embedder
+from tandem.matching.engine import model as engine
+from tandem.matching.engine.api import Matcher, PoolEmbeddings
+from tandem.matching.engine.embedding import embed_texts
+from tandem.matching.engine.model import SLOTS
+from tandem.matching.engine.reference import fsas, naics_classes, noc_unit_groups
+from tandem.matching.models import (
+    PENDING_STATUSES,
+    Exclusion,
+    MatchingSettings,
+    Proposal,
+    ProposalStatus,
+)
+from tandem.participants.models import Participant
+
+SLOT_SET = frozenset(SLOTS)
+
+
+def engine_id(participant_id: int, side: str) -> str:
+    return f"{side}-{participant_id}"
+
+
+def participant_id(engine_identifier: str) -> int:
+    return int(engine_identifier.rsplit("-", 1)[1])
+
+
+def to_engine(person: Participant, *, side: str, capacity: int = 1) -> engine.Participant:
+    """One person as the engine sees them; unknown reference codes become "unknown"."""
+    postal = (person.postal_code or "").replace(" ", "").upper()
+    fsa = postal[:3] if postal[:3] in fsas() else None
+    naics = person.industry_id if person.industry_id in naics_classes() else None
+    languages = frozenset(c.strip().lower() for c in person.languages.split(";") if c.strip())
+    return engine.Participant(
+        external_id=engine_id(person.pk, side),
+        role=side,  # type: ignore[arg-type]
+        preferred_language=person.preferred_language,  # type: ignore[arg-type]
+        languages=languages | {person.preferred_language},
+        noc_code=person.occupation_id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        naics_code=naics,
+        postal_code=fsa,
+        meeting_mode=person.meeting_mode,  # type: ignore[arg-type]
+        availability=frozenset(
+            s.strip().lower() for s in person.availability.split(";") if s.strip()
+        )
+        & SLOT_SET,
+        goals=person.goals or "",
+        capacity=max(1, capacity),
+        clb_level=person.clb_level,
+        years_experience=person.years_experience,
+        employer=person.employer,
+    )
+
+
+def is_matchable(person: Participant) -> bool:
+    """The engine needs a five-digit NOC unit group."""
+    return person.occupation_id in _unit_groups()
+
+
+@functools.cache
+def _unit_groups() -> frozenset[str]:
+    return frozenset(noc_unit_groups())
+
+
+def mentor_load(mentor_ids: list[int] | None = None) -> dict[int, int]:
+    """Places each mentor already gives: active mentorships and proposals awaiting answers."""
+    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
+
+    load: dict[int, int] = {}
+    mentorships = Mentorship.objects.filter(status__in=ACTIVE_STATUSES)
+    proposals = Proposal.objects.filter(status__in=PENDING_STATUSES)
+    if mentor_ids is not None:
+        mentorships = mentorships.filter(mentor_id__in=mentor_ids)
+        proposals = proposals.filter(mentor_id__in=mentor_ids)
+    for rows in (
+        mentorships.values("mentor_id").annotate(n=Count("pk")),
+        proposals.values("mentor_id").annotate(n=Count("pk")),
+    ):
+        for row in rows:
+            load[row["mentor_id"]] = load.get(row["mentor_id"], 0) + row["n"]
+    return load
+
+
+def busy_mentee_ids(program) -> set[int]:
+    """Mentees of the program waiting for an answer or in an active mentorship."""
+    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
+
+    waiting = Proposal.objects.filter(program=program, status__in=PENDING_STATUSES).values_list(
+        "mentee_id", flat=True
+    )
+    matched = Mentorship.objects.filter(program=program, status__in=ACTIVE_STATUSES).values_list(
+        "mentee_id", flat=True
+    )
+    return set(waiting) | set(matched)
+
+
+def ready_people(program, side: str):
+    return (
+        Participant.objects.filter(
+            enrolments__program=program, enrolments__side=side, enrolments__ready_at__isnull=False
+        )
+        .select_related("occupation")
+        .order_by("pk")
+    )
+
+
+@dataclass
+class DeskPool:
+    program: object
+    weights: engine.WeightProfile
+    pool: engine.Pool
+    people: dict[int, Participant]
+    exclusions: list[tuple[str, str]]
+    kept: list[Proposal] = field(default_factory=list)
+    left_out: list[Participant] = field(default_factory=list)  # not matchable (no NOC unit group)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for side in (self.pool.mentees, self.pool.mentors):
+            for p in side:
+                digest.update(repr(p).encode())
+        digest.update(repr(sorted(self.exclusions)).encode())
+        digest.update(repr(self.weights).encode())
+        return digest.hexdigest()
+
+
+def weight_profile(
+    settings: MatchingSettings, overrides: dict | None = None
+) -> engine.WeightProfile:
+    values = {**settings.weights(), "distance_limit_km": settings.distance_limit_km}
+    values.update(overrides or {})
+    return engine.WeightProfile(
+        name=f"program-{settings.program_id}", **{k: float(v) for k, v in values.items()}
+    )
+
+
+def build_pool(program, *, weights: engine.WeightProfile, keep_drafts: bool = True) -> DeskPool:
+    """The program's pool as the engine sees it, with exclusions and the drafts staff keep."""
+    busy = busy_mentee_ids(program)
+    kept: list[Proposal] = []
+    if keep_drafts:
+        kept = list(
+            Proposal.objects.filter(program=program, status=ProposalStatus.DRAFT).filter(
+                Q(is_pinned=True) | Q(is_accepted=True)
+            )
+        )
+    kept_mentees = {p.mentee_id for p in kept}
+    kept_load: dict[int, int] = {}
+    for proposal in kept:
+        kept_load[proposal.mentor_id] = kept_load.get(proposal.mentor_id, 0) + 1
+
+    mentees = [
+        p for p in ready_people(program, "mentee") if p.pk not in busy and p.pk not in kept_mentees
+    ]
+    mentors_all = list(ready_people(program, "mentor"))
+    load = mentor_load([m.pk for m in mentors_all])
+    left_out = [p for p in (*mentees, *mentors_all) if not is_matchable(p)]
+    engine_mentees = [to_engine(p, side="mentee") for p in mentees if is_matchable(p)]
+    engine_mentors = []
+    for mentor in mentors_all:
+        room = mentor.capacity - load.get(mentor.pk, 0) - kept_load.get(mentor.pk, 0)
+        if room > 0 and is_matchable(mentor):
+            engine_mentors.append(to_engine(mentor, side="mentor", capacity=room))
+    people = {p.pk: p for p in (*mentees, *mentors_all)}
+    pool = engine.Pool(tuple(engine_mentees), tuple(engine_mentors))
+    in_pool = set(pool.mentee_index) | set(pool.mentor_index)
+    exclusions = [
+        (engine_id(mentee, "mentee"), engine_id(mentor, "mentor"))
+        for mentee, mentor in Exclusion.objects.filter(program=program).values_list(
+            "mentee_id", "mentor_id"
+        )
+    ]
+    exclusions = [pair for pair in exclusions if pair[0] in in_pool and pair[1] in in_pool]
+    return DeskPool(program, weights, pool, people, exclusions, kept, left_out)
+
+
+def pool_embeddings(pool: engine.Pool, progress=None) -> PoolEmbeddings:
+    """Vectors from the database; texts that still have none are embedded and stored now."""
+    model = embedder()
+    cache = DatabaseVectorCache(model.name)
+    texts = [p.goals for p in pool.mentees] + [p.goals for p in pool.mentors]
+    cache.preload(texts)
+    vectors, new = embed_texts(texts, model, cache, progress=progress)
+    if not len(texts):
+        vectors = np.zeros((0, model.dimension), np.float32)
+    return PoolEmbeddings(vectors[: len(pool.mentees)], vectors[len(pool.mentees) :], new)
+
+
+def make_matcher(desk: DeskPool, progress=None) -> Matcher:
+    embeddings = pool_embeddings(desk.pool, progress=progress)
+    return Matcher(
+        desk.pool,
+        weights=desk.weights,
+        exclusions=desk.exclusions,
+        embedder=embedder(),
+        embeddings=embeddings,
+    )
+
+
+# The candidate pages ask the same pool again and again; compiling it once per change is enough.
+_MATCHERS: dict[str, Matcher] = {}
+
+
+def cached_matcher(desk: DeskPool) -> Matcher:
+    key = desk.fingerprint
+    matcher = _MATCHERS.get(key)
+    if matcher is None:
+        matcher = make_matcher(desk)
+        if len(_MATCHERS) >= 4:
+            _MATCHERS.pop(next(iter(_MATCHERS)))
+        _MATCHERS[key] = matcher
+    return matcher

@@ -1,0 +1,451 @@
+"""The matching desk's pages. Each view asks the access policy, calls one service or selector,
+and renders; domain errors become messages, never server errors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from tandem.core import access
+from tandem.core.access import Audience, rule
+from tandem.matching import charts, forms, pool, selectors, services
+from tandem.matching.engine.model import EngineError
+from tandem.matching.models import (
+    PENDING_STATUSES,
+    ProfileSharing,
+    ProposalStatus,
+    default_shared_fields,
+)
+from tandem.matching.services import DeskError
+from tandem.mentorships.services import MentorshipError, mentorship_confirm
+
+
+def _lang() -> str:
+    return (get_language() or "en")[:2]
+
+
+# --- Home: my desks, my proposals ------------------------------------------------------------
+
+
+@rule(Audience.SIGNED_IN, methods=["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    """Staff find their programs' desks; mentors and mentees find their proposals and
+    mentorships, and choose what a proposed match may see about them."""
+    user = request.user
+    records = list(user.participant_records.all())
+    sharing_form = None
+    if records:
+        current = ProfileSharing.objects.filter(participant=records[0]).first()
+        sharing_form = forms.SharingForm(
+            request.POST or None,
+            initial={"fields_shared": current.fields if current else default_shared_fields()},
+        )
+        if request.method == "POST" and sharing_form.is_valid():
+            for record in records:
+                services.sharing_update(
+                    actor=user,
+                    participant=record,
+                    fields=sharing_form.cleaned_data["fields_shared"],
+                )
+            messages.success(request, _("Your choices were saved."))
+            return redirect("matching:home")
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "matching/home.html",
+        {
+            "programs": access.programs_managed_by(user)
+            .filter(is_active=True)
+            .select_related("organization")
+            .order_by("name_en"),
+            "proposals": access.proposals_of_person(user)
+            .select_related("program", "mentee", "mentor")
+            .order_by("-published_at")[:20],
+            "mentorships": access.mentorships_of_person(user)
+            .select_related("program", "mentee", "mentor")
+            .order_by("-confirmed_at")[:20],
+            "sharing_form": sharing_form,
+        },
+    )
+
+
+# --- The desk --------------------------------------------------------------------------------
+
+
+@rule(Audience.SCOPED, objects=["program_id"])
+def desk(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.access_program_desk(request.user, program_id)
+    side = "mentor" if request.GET.get("side") == "mentor" else "mentee"
+    filter_form = forms.PoolFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    page = selectors.pool_page(
+        program=program, side=side, filters=filters, page=request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "matching/desk.html",
+        {
+            "program": program,
+            "side": side,
+            "filter_form": filter_form,
+            "page": page,
+            "query": query.urlencode(),
+            "summary": selectors.desk_summary(program=program),
+            "run": selectors.latest_run(program=program),
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
+def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.access_program_desk(request.user, program_id)
+    try:
+        run = services.run_start(actor=request.user, program=program)
+    except EngineError as error:
+        messages.error(request, str(error))
+        return redirect("matching:desk", program_id=program.pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "matching/_run_progress.html", {"run": run, "program": program})
+    messages.success(request, _("Proposals are being computed. This page shows the progress."))
+    return redirect(reverse("matching:desk", kwargs={"program_id": program.pk}) + "#run")
+
+
+@rule(Audience.SCOPED, objects=["run_id"])
+def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access.access_proposal_run(request.user, run_id)
+    return render(request, "matching/_run_progress.html", {"run": run, "program": run.program})
+
+
+@rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
+def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Drafts with their actions, proposals waiting for answers, and matches to confirm."""
+    program = access.access_program_desk(request.user, program_id)
+    if request.method == "POST":
+        try:
+            count = services.proposals_publish(actor=request.user, program=program)
+        except DeskError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d proposal was published; both people were told.",
+                    "%(count)d proposals were published; each person was told.",
+                    count,
+                )
+                % {"count": count},
+            )
+        return redirect("matching:proposals", program_id=program.pk)
+    return render(
+        request,
+        "matching/proposals.html",
+        {
+            "program": program,
+            "summary": selectors.desk_summary(program=program),
+            "drafts": selectors.proposal_list(
+                program=program, statuses=[ProposalStatus.DRAFT], page=request.GET.get("page")
+            ),
+            "waiting": selectors.proposal_list(
+                program=program, statuses=PENDING_STATUSES, page=request.GET.get("waiting_page")
+            ),
+            "run": selectors.latest_run(program=program),
+            "lang": _lang(),
+        },
+    )
+
+
+# --- One mentee: ranked candidates -----------------------------------------------------------
+
+
+@rule(Audience.SCOPED, objects=["program_id", "participant_id"], methods=["GET", "POST"])
+def candidates(request: HttpRequest, program_id: int, participant_id: int) -> HttpResponse:
+    program = access.access_program_desk(request.user, program_id)
+    mentee = access.access_desk_person(request.user, program, participant_id)
+    lang = _lang()
+    if request.method == "POST":
+        form = forms.ManualMatchForm(request.POST)
+        if form.is_valid():
+            mentor = access.access_desk_person(request.user, program, form.cleaned_data["mentor"])
+            try:
+                proposal = services.proposal_create_manual(
+                    actor=request.user,
+                    program=program,
+                    mentee=mentee,
+                    mentor=mentor,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DeskError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The match was added to the drafts, accepted."))
+                return redirect("matching:proposal", proposal_id=proposal.pk)
+        return redirect(
+            reverse("matching:candidates", args=[program.pk, mentee.pk])
+            + f"?mentor={request.POST.get('mentor', '')}"
+        )
+    busy = mentee.pk in pool.busy_mentee_ids(program)
+    ranked, problem = [], None
+    enrolment = mentee.enrolments.filter(program=program).first()
+    is_mentee = enrolment is not None and enrolment.side == "mentee"
+    if is_mentee and not busy and pool.is_matchable(mentee):
+        desk_pool = pool.build_pool(
+            program,
+            weights=pool.weight_profile(services.settings_for(program)),
+            keep_drafts=False,
+        )
+        if pool.engine_id(mentee.pk, "mentee") in desk_pool.pool.mentee_index:
+            try:
+                matcher = pool.cached_matcher(desk_pool)
+                ranked = matcher.rank_candidates(
+                    pool.engine_id(mentee.pk, "mentee"), k=10, lang=lang
+                )
+            except EngineError as error:
+                problem = str(error)
+    mentor_ids = [pool.participant_id(c.mentor_id) for c in ranked]
+    mentors = {m.pk: m for m in pool.ready_people(program, "mentor").filter(pk__in=mentor_ids)}
+    drafts = selectors.drafts_by_mentor(program=program, mentor_ids=mentor_ids)
+    own_draft = (
+        mentee.proposals_as_mentee.filter(program=program, status=ProposalStatus.DRAFT)
+        .select_related("mentor")
+        .first()
+    )
+    rows = []
+    for candidate in ranked:
+        contributions = [
+            {
+                "criterion": c.criterion,
+                "value": c.value,
+                "weight": c.weight,
+                "contribution": c.contribution,
+            }
+            for c in candidate.explanation.contributions
+        ]
+        mentor_id = pool.participant_id(candidate.mentor_id)
+        other_draft = drafts.get(mentor_id)
+        rows.append(
+            {
+                "candidate": candidate,
+                "mentor": mentors.get(mentor_id),
+                "sentences": candidate.explanation.sentences,
+                "chart": charts.breakdown(contributions),
+                "contributions": contributions,
+                "other_draft": other_draft
+                if other_draft and other_draft.mentee_id != mentee.pk
+                else None,
+                "is_current": own_draft is not None and own_draft.mentor_id == mentor_id,
+            }
+        )
+    all_mentors = list(pool.ready_people(program, "mentor"))
+    explain_form = forms.ExplainForm(
+        request.GET if "mentor" in request.GET else None, mentors=all_mentors
+    )
+    explained = None
+    if explain_form.is_bound and explain_form.is_valid():
+        mentor = next(m for m in all_mentors if m.pk == explain_form.cleaned_data["mentor"])
+        try:
+            explanation = services.explain_any_pair(program, mentee, mentor)[lang]
+        except EngineError as error:
+            messages.error(request, str(error))
+        else:
+            contributions = [
+                {
+                    "criterion": c.criterion,
+                    "value": c.value,
+                    "weight": c.weight,
+                    "contribution": c.contribution,
+                }
+                for c in explanation.contributions
+            ]
+            explained = {
+                "mentor": mentor,
+                "explanation": explanation,
+                "chart": charts.breakdown(contributions) if explanation.is_allowed else None,
+                "contributions": contributions,
+            }
+    return render(
+        request,
+        "matching/candidates.html",
+        {
+            "program": program,
+            "mentee": mentee,
+            "is_mentee": is_mentee,
+            "busy": busy,
+            "rows": rows,
+            "problem": problem,
+            "own_draft": own_draft,
+            "explain_form": explain_form,
+            "explained": explained,
+            "manual_form": forms.ManualMatchForm(),
+        },
+    )
+
+
+# --- One proposal ----------------------------------------------------------------------------
+
+
+@rule(Audience.SCOPED, objects=["proposal_id"], methods=["GET", "POST"])
+def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Staff see the whole pair and its actions; the mentor and the mentee see the other's
+    shared profile, the reasons, and answer."""
+    found = access.access_proposal(request.user, proposal_id)
+    is_staff = access.can_manage_program(request.user, found.program)
+    side = services.side_of_user(found, request.user)
+    lang = _lang()
+    answer_form = None
+    if side is not None and found.status == ProposalStatus.PUBLISHED and not found.answer_of(side):
+        answer_form = forms.AnswerForm(request.POST or None)
+        if request.method == "POST" and answer_form.is_valid():
+            try:
+                services.proposal_answer(
+                    actor=request.user,
+                    proposal=found,
+                    answer=answer_form.cleaned_data["answer"],
+                    reason=answer_form.cleaned_data["reason"],
+                )
+            except DeskError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Thank you, your answer was recorded."))
+            return redirect("matching:proposal", proposal_id=found.pk)
+    elif request.method == "POST":
+        raise Http404
+    other = None
+    if side == "mentee":
+        other = found.mentor
+    elif side == "mentor":
+        other = found.mentee
+    return render(
+        request,
+        "matching/proposal.html",
+        {
+            "proposal": found,
+            "program": found.program,
+            "is_staff": is_staff,
+            "side": side,
+            "other": other,
+            "shared": services.shared_profile(other) if other is not None else [],
+            "sentences": found.sentences.get(lang, []),
+            "rule_sentences": found.rule_sentences.get(lang, []),
+            "chart": charts.breakdown(found.contributions) if found.contributions else None,
+            "answer_form": answer_form,
+            "reason_form": forms.ReasonForm(),
+            "mentorship": getattr(found, "mentorship", None) if is_staff or side else None,
+        },
+    )
+
+
+STAFF_ACTIONS = {"accept", "unaccept", "pin", "unpin", "remove", "exclude", "swap", "withdraw"}
+
+
+@rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
+def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    found = access.access_proposal(request.user, proposal_id, action="manage")
+    action = request.POST.get("action")
+    if action not in STAFF_ACTIONS:
+        raise Http404
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("matching:proposal", args=[found.pk])
+    user = request.user
+    try:
+        if action in ("accept", "unaccept"):
+            services.proposal_accept(actor=user, proposal=found, accepted=action == "accept")
+        elif action in ("pin", "unpin"):
+            services.proposal_pin(actor=user, proposal=found, pinned=action == "pin")
+        elif action == "remove":
+            services.proposal_remove(actor=user, proposal=found)
+            messages.success(request, _("The draft was removed; the mentee is back in the pool."))
+            return redirect("matching:proposals", program_id=found.program_id)
+        elif action == "exclude":
+            services.proposal_exclude(
+                actor=user, proposal=found, note=request.POST.get("reason", "")[:300]
+            )
+            messages.success(request, _("This pair will not be proposed again."))
+            return redirect("matching:proposals", program_id=found.program_id)
+        elif action == "swap":
+            other_id = request.POST.get("other", "")
+            other = access.access_proposal(
+                user, int(other_id) if other_id.isdigit() else 0, action="manage"
+            )
+            services.proposal_swap(
+                actor=user, proposal=found, other=other, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The two mentees exchanged their mentors."))
+        elif action == "withdraw":
+            services.proposal_withdraw(
+                actor=user, proposal=found, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The proposal was withdrawn; both people were told."))
+    except DeskError as error:
+        messages.error(request, str(error))
+    return redirect(back)
+
+
+@rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
+def proposal_confirm(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    found = access.access_proposal(request.user, proposal_id, action="manage")
+    try:
+        mentorship = mentorship_confirm(actor=request.user, proposal=found)
+    except MentorshipError as error:
+        messages.error(request, str(error))
+        return redirect("matching:proposal", proposal_id=found.pk)
+    messages.success(request, _("The match is confirmed. Schedule the introduction meeting next."))
+    return redirect("mentorships:detail", mentorship_id=mentorship.pk)
+
+
+# --- Settings and weights ---------------------------------------------------------------------
+
+
+@rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
+def program_settings(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = access.access_program_desk(request.user, program_id)
+    current = services.settings_for(program)
+    form = forms.WeightsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            try:
+                services.run_start(
+                    actor=request.user,
+                    program=program,
+                    weights=form.engine_weights(),
+                    preview=True,
+                )
+            except EngineError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("The preview is being computed with these weights; nothing is saved yet."),
+                )
+            preview = selectors.latest_run(program=program, preview=True)
+            return render(
+                request,
+                "matching/settings.html",
+                {
+                    "program": program,
+                    "form": form,
+                    "preview": preview,
+                    "last": selectors.latest_run(program=program),
+                },
+            )
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        services.settings_update(actor=request.user, program=program, **fields)
+        messages.success(request, _("The matching settings were saved."))
+        return redirect("matching:settings", program_id=program.pk)
+    return render(
+        request,
+        "matching/settings.html",
+        {
+            "program": program,
+            "form": form,
+            "preview": selectors.latest_run(program=program, preview=True),
+            "last": selectors.latest_run(program=program),
+        },
+    )

@@ -1,0 +1,94 @@
+"""The introduction meeting as an iCalendar invitation (RFC 5545), written in one language."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from tandem.mentorships.models import IntroductionMeeting, MeetingMode
+
+
+def when_text(meeting: IntroductionMeeting) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    return formats.date_format(local, "DATETIME_FORMAT")
+
+
+def where_text(meeting: IntroductionMeeting) -> str:
+    if meeting.mode == MeetingMode.IN_PERSON:
+        return meeting.place
+    if meeting.mode == MeetingMode.PHONE:
+        return meeting.phone
+    return meeting.link
+
+
+def meeting_facts(meeting: IntroductionMeeting) -> list[tuple[str, str]]:
+    facts = [
+        (_("When"), when_text(meeting)),
+        (_("Duration"), _("%(minutes)d minutes") % {"minutes": meeting.duration_minutes}),
+        (_("How"), str(MeetingMode(meeting.mode).label)),
+    ]
+    where = where_text(meeting)
+    if where:
+        label = {
+            MeetingMode.IN_PERSON: _("Place"),
+            MeetingMode.PHONE: _("Phone number"),
+            MeetingMode.VIRTUAL: _("Link"),
+        }[MeetingMode(meeting.mode)]
+        facts.append((label, where))
+    return facts
+
+
+def invitation(meeting: IntroductionMeeting, *, language: str, organizer=None) -> str:
+    """The .ics text. The UID stays the same and SEQUENCE grows when the meeting moves, so that
+    calendars update the event rather than add a second one."""
+    mentorship = meeting.mentorship
+    with translation.override(language):
+        summary = _("Introduction meeting: %(mentee)s and %(mentor)s") % {
+            "mentee": mentorship.mentee.full_name,
+            "mentor": mentorship.mentor.full_name,
+        }
+        description = "\n".join(
+            [
+                _(
+                    "The three-way introduction meeting of the %(program)s program: the "
+                    "mentee, the mentor and program staff get to know each other and talk "
+                    "about the goals of the mentorship."
+                )
+                % {"program": mentorship.program.name},
+                *[f"{label}: {value}" for label, value in meeting_facts(meeting)],
+            ]
+        )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Tandem//Matching desk//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"{meeting.uid}@tandem")
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
+    event.add("summary", summary)
+    event.add("description", description)
+    where = where_text(meeting)
+    if where:
+        event.add("location", where)
+    if meeting.mode == MeetingMode.VIRTUAL and meeting.link:
+        event.add("url", meeting.link)
+    if organizer is not None:
+        address = vCalAddress(f"mailto:{organizer.email}")
+        address.params["cn"] = vText(organizer.get_full_name() or organizer.email)
+        event["organizer"] = address
+    for person in (mentorship.mentee, mentorship.mentor):
+        attendee = vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = vText(person.full_name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("TRUE")
+        event.add("attendee", attendee, encode=0)
+    calendar.add_component(event)
+
+    return calendar.to_ical().decode("utf-8")
