@@ -108,9 +108,16 @@ class AccommodationForm(forms.Form):
 
 
 class ResumeForm(forms.Form):
-    file = forms.FileField(label=_("Résumé"), help_text=_("PDF or Word (.docx), 5 MB at most."))
+    file = forms.FileField(
+        label=_("Résumé"),
+        help_text=_("PDF or Word (.docx), 5 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+    )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Participants CSV file"))
+    file = forms.FileField(
+        label=_("Participants CSV file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
     dry_run = forms.BooleanField(label=_("Check the file only, write nothing"), required=False)
