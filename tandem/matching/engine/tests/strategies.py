@@ -1,0 +1,67 @@
+"""Hypothesis strategies: small random pools that exercise every rule of the format."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+from hypothesis import strategies as st
+
+from tandem.matching.engine.model import SLOTS, Participant, Pool
+
+# A few codes close in the NOC and NAICS hierarchies, so that partial matches happen.
+NOCS = ("21231", "21232", "21211", "21300", "11100", "11101", "31301", "13110")
+NAICS = (None, "5415", "541514", "5412", "62", "31", "33", "9111")
+FSAS = (None, "K1N", "K2P", "J8X", "M5V", "H2X")  # Ottawa, Gatineau (near), Toronto, Montréal
+GOALS = ("", "software developer", "développeuse de logiciels", "nurse", "comptable", "accountant")
+LANGUAGE_SETS = (("en",), ("fr",), ("en", "fr"), ("ar",), ("en", "ar"), ("fr", "es"))
+
+
+class HashEmbedder:
+    """A deterministic stand-in embedder: a text's vector comes from its sha256. Fast and
+    model-free, so property tests exercise the goals criterion without loading a model."""
+
+    name = "test-hash-v1"
+    dimension = 16
+    baseline = 0.0
+
+    def embed(self, texts):
+        vectors = np.array(
+            [
+                np.frombuffer(hashlib.sha256(t.encode()).digest()[:16], np.uint8).astype(np.float32)
+                - 127.5
+                for t in texts
+            ],
+            np.float32,
+        ).reshape(len(texts), self.dimension)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors
+
+
+@st.composite
+def participants(draw, role: str, index: int) -> Participant:
+    languages = frozenset(draw(st.sampled_from(LANGUAGE_SETS)))
+    preferred = draw(st.sampled_from(("en", "fr")))
+    return Participant(
+        external_id=f"{role[0:2]}{'e' if role == 'mentee' else 't'}{index}",
+        role=role,  # type: ignore[arg-type]
+        preferred_language=preferred,  # type: ignore[arg-type]
+        languages=languages,
+        noc_code=draw(st.sampled_from(NOCS)),
+        naics_code=draw(st.sampled_from(NAICS)),
+        postal_code=draw(st.sampled_from(FSAS)),
+        meeting_mode=draw(st.sampled_from(("either", "in_person", "virtual"))),  # type: ignore[arg-type]
+        availability=frozenset(draw(st.lists(st.sampled_from(SLOTS[:6]), max_size=3))),
+        goals=draw(st.sampled_from(GOALS)),
+        capacity=draw(st.integers(1, 3)) if role == "mentor" else 1,
+        years_experience=draw(st.sampled_from((None, 0.0, 4.0, 15.0))),
+    )
+
+
+@st.composite
+def pools(draw, max_mentees: int = 14, max_mentors: int = 9) -> Pool:
+    n = draw(st.integers(0, max_mentees))
+    m = draw(st.integers(0, max_mentors))
+    mentees = [draw(participants("mentee", i)) for i in range(n)]
+    mentors = [draw(participants("mentor", j)) for j in range(m)]
+    return Pool(tuple(mentees), tuple(mentors))

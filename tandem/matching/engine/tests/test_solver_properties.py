@@ -1,0 +1,181 @@
+"""Property tests on small random pools: the rules hold and the optimum equals the oracle's."""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tandem.matching.engine.api import Matcher
+from tandem.matching.engine.explain import MIN_NAMED_VALUE
+from tandem.matching.engine.model import EngineError, Pool
+from tandem.matching.engine.reference import fsas
+from tandem.matching.engine.scoring import full_scores, great_circle_km, stream_top_candidates
+from tandem.matching.engine.solver import dense_oracle, to_int
+from tandem.matching.engine.tests.strategies import HashEmbedder, pools
+
+EMBEDDER = HashEmbedder()
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def matcher_for(pool: Pool, exclusions=()) -> Matcher:
+    return Matcher(pool, embedder=EMBEDDER, exclusions=exclusions)
+
+
+def rules_hold(pool: Pool, mentee_id: str, mentor_id: str, limit: float = 50.0) -> bool:
+    """The format's rules, written again from the specification, independently of the engine."""
+    a = pool.mentees[pool.mentee_index[mentee_id]]
+    b = pool.mentors[pool.mentor_index[mentor_id]]
+    if not a.languages & b.languages:
+        return False
+    if a.preferred_language == "fr" and "fr" not in b.languages:
+        return False
+    if a.availability and b.availability and not a.availability & b.availability:
+        return False
+    modes = {a.meeting_mode, b.meeting_mode}
+    if modes == {"virtual", "in_person"}:
+        return False
+    if "in_person" in modes and a.fsa and b.fsa:
+        x, y = fsas()[a.fsa], fsas()[b.fsa]
+        if great_circle_km(x.latitude, x.longitude, y.latitude, y.longitude) > limit:
+            return False
+    return True
+
+
+def oracle(matcher: Matcher):
+    scores = full_scores(matcher.context)
+    return scores, dense_oracle(scores, matcher.context.mentors.capacity)
+
+
+def integer_total(matcher: Matcher, scores: np.ndarray, solution) -> int:
+    pool = matcher.pool
+    i = [pool.mentee_index[p.mentee_id] for p in solution.proposals]
+    j = [
+        matcher.context.mentor_position[pool.mentor_index[p.mentor_id]] for p in solution.proposals
+    ]
+    return int(to_int(scores[i, j]).sum()) if i else 0
+
+
+@SETTINGS
+@given(pools(), st.sampled_from([1, 2, 4, 16]))
+def test_every_proposed_pair_respects_the_rules_and_capacity_and_equals_the_oracle(pool, k):
+    matcher = matcher_for(pool)
+    solution = matcher.solve(k=k)
+    for proposal in solution.proposals:
+        assert rules_hold(pool, proposal.mentee_id, proposal.mentor_id)
+        assert 0.0 <= proposal.score <= 1.0
+    load: dict[str, int] = {}
+    for proposal in solution.proposals:
+        load[proposal.mentor_id] = load.get(proposal.mentor_id, 0) + 1
+    for mentor in pool.mentors:
+        assert load.get(mentor.external_id, 0) <= mentor.capacity
+    assert len({p.mentee_id for p in solution.proposals}) == len(solution.proposals)
+    assert len(solution.proposals) + len(solution.unmatched) == len(pool.mentees)
+
+    scores, (matched, total, _) = oracle(matcher)
+    assert solution.matched_count == matched
+    assert integer_total(matcher, scores, solution) == total
+
+
+@SETTINGS
+@given(pools())
+def test_the_engine_forbids_exactly_the_pairs_the_format_forbids(pool):
+    matcher = matcher_for(pool)
+    scores = full_scores(matcher.context)
+    for i, mentee in enumerate(pool.mentees):
+        for j, mentor in enumerate(pool.mentors):
+            position = matcher.context.mentor_position[j]
+            allowed = bool(np.isfinite(scores[i, position]))
+            assert allowed == rules_hold(pool, mentee.external_id, mentor.external_id)
+            explanation = matcher.explain_pair(mentee.external_id, mentor.external_id)
+            assert explanation.is_allowed == allowed
+            assert bool(explanation.broken_rules) == (not allowed)
+
+
+@SETTINGS
+@given(pools(max_mentees=10, max_mentors=8), st.data())
+def test_pins_are_kept_and_exclusions_never_proposed_and_the_rest_is_optimal(pool, data):
+    if not pool.mentees or not pool.mentors:
+        return
+    exclusions = data.draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from([p.external_id for p in pool.mentees]),
+                st.sampled_from([p.external_id for p in pool.mentors]),
+            ),
+            max_size=6,
+        )
+    )
+    matcher = matcher_for(pool, exclusions)
+    scores = full_scores(matcher.context)
+    allowed = [
+        (mentee.external_id, mentor.external_id)
+        for i, mentee in enumerate(pool.mentees)
+        for j, mentor in enumerate(pool.mentors)
+        if np.isfinite(scores[i, matcher.context.mentor_position[j]])
+    ]
+    pins = [data.draw(st.sampled_from(allowed))] if allowed else []
+    solution = matcher.solve(pins=pins, k=data.draw(st.sampled_from([1, 3, 16])))
+    chosen = {(p.mentee_id, p.mentor_id) for p in solution.proposals}
+    assert set(pins) <= chosen
+    assert not chosen & set(exclusions)
+    assert all(p.is_pinned == ((p.mentee_id, p.mentor_id) in pins) for p in solution.proposals)
+
+    # The rest equals the oracle on the pool without the pinned mentee and its mentor's place.
+    capacity = matcher.context.mentors.capacity.copy()
+    rows = np.ones(len(pool.mentees), bool)
+    for mentee_id, mentor_id in pins:
+        rows[pool.mentee_index[mentee_id]] = False
+        capacity[matcher.context.mentor_position[pool.mentor_index[mentor_id]]] -= 1
+    matched, total, _ = dense_oracle(scores[rows], capacity)
+    rest = [p for p in solution.proposals if not p.is_pinned]
+    i = [pool.mentee_index[p.mentee_id] for p in rest]
+    j = [matcher.context.mentor_position[pool.mentor_index[p.mentor_id]] for p in rest]
+    assert len(rest) == matched
+    assert (int(to_int(scores[i, j]).sum()) if i else 0) == total
+
+
+@SETTINGS
+@given(pools())
+def test_explanations_name_only_criteria_that_contributed(pool):
+    matcher = matcher_for(pool)
+    solution = matcher.solve()
+    for proposal in solution.proposals:
+        contributions = proposal.explanation.contributions
+        named = [c for c in contributions if c.sentence]
+        assert all(c.contribution > 0 and c.value >= MIN_NAMED_VALUE for c in named)
+        assert all(
+            c.sentence is None
+            for c in contributions
+            if c.contribution == 0 or c.value < MIN_NAMED_VALUE
+        )
+        assert list(proposal.explanation.sentences) == [
+            c.sentence for c in sorted(named, key=lambda c: -c.contribution)
+        ]
+        assert abs(sum(c.contribution for c in contributions) - proposal.score) < 1e-4
+    for unmatched in solution.unmatched:
+        assert unmatched.reason
+
+
+@SETTINGS
+@given(pools(max_mentees=8, max_mentors=12), st.integers(1, 6))
+def test_streamed_candidates_are_the_true_top_k(pool, k):
+    matcher = matcher_for(pool)
+    scores = full_scores(matcher.context)
+    top = stream_top_candidates(matcher.context, k)
+    for i in range(len(pool.mentees)):
+        expected = np.sort(scores[i][np.isfinite(scores[i])])[::-1][:k]
+        got = top.scores[i][np.isfinite(top.scores[i])]
+        assert np.array_equal(got, expected.astype(np.float32))
+
+
+def test_a_pin_that_breaks_a_rule_is_refused():
+    from tandem.matching.engine.model import Participant
+
+    mentee = Participant("a", "mentee", "fr", frozenset({"fr"}), "21231")
+    mentor = Participant("b", "mentor", "en", frozenset({"en"}), "21231")
+    matcher = matcher_for(Pool((mentee,), (mentor,)))
+    try:
+        matcher.solve(pins=[("a", "b")])
+    except EngineError as error:
+        assert "French" in str(error)
+    else:
+        raise AssertionError("the pin was accepted")
