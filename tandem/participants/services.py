@@ -375,6 +375,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job.errors = report.errors
     job.warnings = report.warnings
     job.finished_at = timezone.now()
+    # The rows are in the database now (or were refused): the uploaded copy, full of personal
+    # information, is not kept. The job keeps who imported what, when, and every problem.
+    job.file.delete(save=False)
     job.save()
     return job
 

@@ -348,3 +348,14 @@ def application_verify(*, token: str) -> PublicApplication | None:
     )
     _notify_program_staff(referral)
     return application
+
+
+@transaction.atomic
+def applications_purge_unverified(*, older_than_days: int = VERIFICATION_DAYS) -> int:
+    """Erases applications whose address was never confirmed: their link has expired, and what
+    a stranger typed about themself is not kept."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = PublicApplication.objects.filter(
+        verified_at__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -250,5 +250,8 @@ def test_a_queued_import_reads_its_stored_file_twice_from_disk(home, reference, 
         file=SimpleUploadedFile("p.csv", csv_bytes(*GOOD)),
         original_name="p.csv",
     )
+    stored = tmp_path / job.file.name
+    assert stored.exists()
     job = import_job_run(job_id=job.pk)
     assert (job.status, job.created_count) == (ImportStatus.DONE, 3)
+    assert not stored.exists()  # the uploaded copy is not kept once the rows are in

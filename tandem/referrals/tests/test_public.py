@@ -157,3 +157,24 @@ def test_the_referral_list_does_not_grow_queries_with_referrals(
         Referral.objects.create(participant=make_participant(home.organization), program=program)
     with django_assert_max_num_queries(10):
         assert len(client.get("/en/referrals/").context["referrals"]) == 8
+
+
+def test_unverified_applications_are_erased_once_their_link_has_expired(program):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tandem.referrals.services import application_start
+
+    application_start(
+        kind="self_referral", program=program, data={"email": "a@example.org", "given_name": "A"}
+    )
+    application_start(
+        kind="self_referral", program=program, data={"email": "b@example.org", "given_name": "B"}
+    )
+    PublicApplication.objects.filter(email="a@example.org").update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    call_command("purge_unverified_applications")
+    assert list(PublicApplication.objects.values_list("email", flat=True)) == ["b@example.org"]
