@@ -9,8 +9,12 @@ mentee's best candidates, never the dense matrix.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -668,29 +672,39 @@ def stream_top_candidates(
     mentee_rows: np.ndarray | None = None,
     row_chunk: int = 128,
     col_chunk: int = 4096,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> TopCandidates:
     """The ``k`` best allowed mentors of each mentee in ``mentee_rows`` (default: everyone).
 
-    Never holds more than one block of scores. Rows of mentees outside ``mentee_rows`` stay
-    empty.
+    Never holds more than one block of scores per worker. Rows of mentees outside
+    ``mentee_rows`` stay empty. With several workers, each thread keeps its own lists (a mentee
+    appears in several groups of blocks) and the lists are merged at the end.
     """
     if mentee_rows is None:
         mentee_rows = np.arange(context.n_mentees)
-    top_scores = np.full((context.n_mentees, k), NEG_INF, np.float32)
-    top_mentors = np.full((context.n_mentees, k), -1, np.int64)
-    threshold = np.full(context.n_mentees, NEG_INF, np.float32)
     units = make_blocks(context, np.asarray(mentee_rows, np.int64))
-    scored = allowed = 0
-    total_work = sum(len(rows) * sum(hi - lo for lo, hi in runs) for rows, runs, _ in units)
-    done = 0
+    tasks = [
+        (rows[start : start + row_chunk], runs, local)
+        # Bigger groups first, so that the threads finish together.
+        for rows, runs, local in sorted(units, key=lambda u: -len(u[0]))
+        for start in range(0, len(rows), row_chunk)
+    ]
+    total_work = sum(len(chunk) * sum(hi - lo for lo, hi in runs) for chunk, runs, _ in tasks)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    workers = max(1, min(workers, len(tasks)))
+    lock = threading.Lock()
+    done = [0]
     if progress is not None:
         progress("scoring", 0, total_work)
-    # Bigger groups first so that a progress bar moves evenly.
-    for rows, runs, local in sorted(units, key=lambda u: -len(u[0])):
-        width = sum(hi - lo for lo, hi in runs)
-        for start in range(0, len(rows), row_chunk):
-            chunk = rows[start : start + row_chunk]
+
+    def run(share: list) -> tuple[np.ndarray, np.ndarray, int, int]:
+        top_scores = np.full((context.n_mentees, k), NEG_INF, np.float32)
+        top_mentors = np.full((context.n_mentees, k), -1, np.int64)
+        threshold = np.full(context.n_mentees, NEG_INF, np.float32)
+        scored = allowed = 0
+        for chunk, runs, local in share:
             for lo, hi in runs:
                 for col_start in range(lo, hi, col_chunk):
                     cols = slice(col_start, min(hi, col_start + col_chunk))
@@ -698,15 +712,40 @@ def stream_top_candidates(
                     scored += block.size
                     allowed += int(np.count_nonzero(block > NEG_INF))
                     _merge(block, chunk, cols, top_scores, top_mentors, threshold, k)
-            done += len(chunk) * width
             if progress is not None:
-                progress("scoring", done, total_work)
+                with lock:
+                    done[0] += len(chunk) * sum(hi - lo for lo, hi in runs)
+                    progress("scoring", done[0], total_work)
+        return top_scores, top_mentors, scored, allowed
+
+    if workers == 1:
+        results = [run(tasks)]
+    else:
+        # One BLAS thread per worker: numpy releases the GIL in the block arithmetic, and
+        # threads that all spin up BLAS pools oversubscribe the cores.
+        with _single_threaded_blas(), ThreadPoolExecutor(workers) as pool:
+            results = list(pool.map(run, [tasks[w::workers] for w in range(workers)]))
+    top_scores = np.concatenate([r[0] for r in results], axis=1)
+    top_mentors = np.concatenate([r[1] for r in results], axis=1)
     # Sort each list best first; ties broken by mentor index for determinism.
-    rank = np.lexsort((top_mentors, -top_scores), axis=1)
+    rank = np.lexsort((top_mentors, -top_scores), axis=1)[:, :k]
     top_scores = np.take_along_axis(top_scores, rank, axis=1)
     top_mentors = np.take_along_axis(top_mentors, rank, axis=1)
     top_mentors[~np.isfinite(top_scores)] = -1
-    return TopCandidates(top_scores, top_mentors, scored, allowed)
+    return TopCandidates(
+        top_scores, top_mentors, sum(r[2] for r in results), sum(r[3] for r in results)
+    )
+
+
+@contextlib.contextmanager
+def _single_threaded_blas():
+    try:
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+    except ImportError:  # pragma: no cover - the threads then share BLAS's own pool
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def _merge(
