@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tandem.events",
     "tandem.matching",
     "tandem.mentorships",
+    "tandem.reports",
     "tandem.core.admin_apps.TandemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

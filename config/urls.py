@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("mentorships/", include("tandem.mentorships.urls")),
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
+    path("reports/", include("tandem.reports.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

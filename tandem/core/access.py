@@ -627,3 +627,92 @@ def access_mentorship(user: "User", mentorship_id: int, *, action: str = "view")
     if found is None:
         raise Http404
     return found
+
+
+# --- Reports (tandem/reports) ----------------------------------------------------------------
+
+
+def network_report_roles() -> set[str]:
+    Role = _roles()
+    return {Role.PROGRAM_STAFF, Role.ORG_ADMIN, Role.NETWORK_LEADER}
+
+
+def networks_led_by(user: "User") -> QuerySet["Organization"]:
+    """Lead agencies whose network dashboard this person sees: their staff, admins and network
+    leaders."""
+    from tandem.organizations.models import Organization, OrganizationType
+
+    leads = Organization.objects.filter(is_active=True, kind=OrganizationType.LEAD_AGENCY)
+    if user.is_platform_admin:
+        return leads
+    return leads.filter(pk__in=organizations_of(user, roles=network_report_roles()).values("pk"))
+
+
+def networks_funded_by(user: "User") -> QuerySet["Organization"]:
+    """Organizations whose aggregate report this person may read as a funder: those with a
+    funding partnership with an organization where the person holds the funder role."""
+    from tandem.organizations.models import Organization, Partnership, PartnershipKind, Role
+
+    funders = organizations_of(user, roles=[Role.FUNDER])
+    funded = Partnership.objects.filter(kind=PartnershipKind.FUNDING, partner__in=funders)
+    return Organization.objects.filter(is_active=True, pk__in=funded.values("organization_id"))
+
+
+def programs_reported_to(user: "User") -> QuerySet["Program"]:
+    """Programs whose staff dashboard (person counts, unsuppressed) this person may open: those
+    they run, and the programs of networks they lead."""
+    from tandem.programs.models import Program
+    from tandem.reports.selectors import network_programs
+
+    if user.is_platform_admin:
+        return Program.objects.all()
+    ids = Q(pk__in=programs_managed_by(user).values("pk"))
+    for lead in networks_led_by(user):
+        ids |= Q(pk__in=network_programs(lead).values("pk"))
+    return Program.objects.filter(ids)
+
+
+def access_program_reports(user: "User", program_id: int) -> "Program":
+    found = (
+        programs_reported_to(user).select_related("organization").filter(pk=program_id).first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_network_reports(user: "User", org_slug: str) -> "Organization":
+    found = networks_led_by(user).filter(slug=org_slug).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_funder_reports(user: "User", org_slug: str) -> "Organization":
+    """The aggregate (suppressed) report of a network: its funders, and its own leaders, who
+    check what the funder will read before sending it."""
+    found = (networks_funded_by(user) | networks_led_by(user)).filter(slug=org_slug).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_report_run(user: "User", run_id: int):
+    """A report file is seen only by the person who asked for it, while they keep the access
+    that let them ask."""
+    from tandem.reports.models import ReportKind, ReportRun
+
+    run = (
+        ReportRun.objects.filter(pk=run_id, requested_by=user)
+        .select_related("program", "organization")
+        .first()
+    )
+    if run is None:
+        raise Http404
+    if run.kind == ReportKind.PROGRAM:
+        access_program_reports(user, run.program_id)
+    elif run.kind == ReportKind.NETWORK:
+        access_network_reports(user, run.organization.slug)
+    else:
+        access_funder_reports(user, run.organization.slug)
+    return run

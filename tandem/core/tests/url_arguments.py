@@ -41,6 +41,8 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     # Tandem lifecycle (events, meetings, outcomes).
     "event_id": lambda side: mine(side)["event"].pk,
     # end lifecycle
+    # Reports (tandem/reports).
+    "report_id": lambda side: report_run(side).pk,
 }
 
 
@@ -65,3 +67,10 @@ def matching_records(side: Side) -> dict[str, Any]:
     from tandem.matching.tests.factories import outsider_records as make
 
     return make(side)
+
+
+def report_run(side: Side) -> Any:
+    """A report file the outsider's staff asked for (tandem/reports)."""
+    from tandem.reports.tests.factories import outsider_report_run
+
+    return outsider_report_run(side)

@@ -1,0 +1,93 @@
+"""A report built in the background: what was asked, how far it got, and the file it made.
+
+The aggregates themselves are never stored: each page and each file is computed from the records
+at the time it is asked for, so that a correction made by staff shows in the next report.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ReportKind(models.TextChoices):
+    PROGRAM = "program", _("Program dashboard")
+    NETWORK = "network", _("Network dashboard")
+    FUNDER = "funder", _("Funder report")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", _("Spreadsheet (XLSX)")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("report run", "Waiting to start")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def report_path(instance: "ReportRun", filename: str) -> str:
+    return f"reports/{instance.pk or 'new'}/{filename}"
+
+
+class ReportRun(models.Model):
+    """One report file asked for by one person; only that person may follow and download it."""
+
+    kind = models.CharField(_("report"), max_length=10, choices=ReportKind.choices)
+    format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices)
+    program = models.ForeignKey(
+        "programs.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_runs"
+    )
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    done_steps = models.PositiveSmallIntegerField(default=0)
+    total_steps = models.PositiveSmallIntegerField(default=1)
+    step_label = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to=report_path, max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at"]
+        constraints = [
+            # A program report names its program; the network and funder reports their lead agency.
+            models.CheckConstraint(
+                condition=(Q(kind="program", program__isnull=False) | ~Q(kind="program"))
+                & (Q(kind="program") | Q(organization__isnull=False)),
+                name="report_run_names_its_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="report_run_period_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.starts_on} – {self.ends_on}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {RunStatus.DONE, RunStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return min(99, 100 * self.done_steps // max(self.total_steps, 1))

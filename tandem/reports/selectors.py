@@ -1,0 +1,648 @@
+"""The aggregate queries behind every report: counts and means computed by the database.
+
+Each function takes a `Scope` (the programs reported on and the period) and runs a fixed number
+of queries, whatever the number of people: grouping, conditional `Count`s and subqueries, never a
+query or a Python loop per person. What comes back is plain data (dicts of numbers, ids and both
+names of each group); `tables.py` turns it into the tables, charts and files people read.
+
+Dates: a referral counts in the period it was submitted in, a match in the period it was
+confirmed in, a closure in the period it ended in, an event in the period it was held in, a
+mentor in the period they were accepted in. The waiting list is a picture of today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce, Substr
+from django.utils import timezone
+
+from tandem.events.models import Event
+from tandem.matching.engine.model import CRITERIA
+from tandem.matching.models import PENDING_STATUSES, Proposal
+from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
+from tandem.organizations.models import Organization, Partnership, PartnershipKind
+from tandem.programs.models import Enrolment, Program, Side
+from tandem.reference.models import Occupation
+from tandem.referrals.models import (
+    DecisionOutcome,
+    Referral,
+    ReferralDecision,
+    ReferralSource,
+    ReferralStatus,
+)
+
+# --- Scope -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, both ends included, in the project's time zone."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.starts_on, dt.time.min))
+
+    @property
+    def end(self) -> dt.datetime:
+        """The first instant after the period."""
+        return timezone.make_aware(
+            dt.datetime.combine(self.ends_on + dt.timedelta(days=1), dt.time.min)
+        )
+
+    def instants(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+
+    def days(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.starts_on, f"{field}__lte": self.ends_on})
+
+
+def fiscal_year(on: dt.date) -> Period:
+    """Canadian public funders count from April 1 to March 31."""
+    first = on.year if on.month >= 4 else on.year - 1
+    return Period(dt.date(first, 4, 1), dt.date(first + 1, 3, 31))
+
+
+@dataclass(frozen=True)
+class Scope:
+    programs: QuerySet[Program]
+    period: Period
+
+
+def network_programs(organization: Organization) -> QuerySet[Program]:
+    """A lead agency's network: its own programs and those of its partners (service delivery,
+    employers, associations, colleges, networks). Funders fund the network; they run nothing."""
+    partners = Partnership.objects.filter(organization=organization).exclude(
+        kind=PartnershipKind.FUNDING
+    )
+    return Program.objects.filter(
+        Q(organization=organization) | Q(organization__in=partners.values("partner_id"))
+    )
+
+
+class DaysBetween(Func):
+    """(end - start) in days, as a float, on SQLite and PostgreSQL."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
+def _bucketed(field: str, edges: tuple[int, ...]) -> dict[str, Any]:
+    """Conditional counts of `field` (days) in (previous edge, edge], and above the last edge."""
+    counts: dict[str, Any] = {}
+    low = None
+    for edge in edges:
+        condition = Q(**{f"{field}__lte": edge})
+        if low is not None:
+            condition &= Q(**{f"{field}__gt": low})
+        counts[f"{field}_le_{edge}"] = Count("pk", filter=condition)
+        low = edge
+    counts[f"{field}_gt_{low}"] = Count("pk", filter=Q(**{f"{field}__gt": low}))
+    return counts
+
+
+def _buckets(row: dict[str, Any], field: str, edges: tuple[int, ...]) -> list[dict[str, Any]]:
+    result = []
+    low = 0
+    for edge in edges:
+        result.append({"low": low, "high": edge, "count": row[f"{field}_le_{edge}"]})
+        low = edge + 1
+    result.append({"low": low, "high": None, "count": row[f"{field}_gt_{edges[-1]}"]})
+    return result
+
+
+# --- Referrals -------------------------------------------------------------------------------
+
+
+def _mentee_referrals(scope: Scope) -> QuerySet[Referral]:
+    return Referral.objects.filter(program__in=scope.programs).exclude(
+        source=ReferralSource.MENTOR_APPLICATION
+    )
+
+
+def referrals_by_agency(scope: Scope) -> list[dict[str, Any]]:
+    """Mentee referrals submitted in the period, by referring agency (self-referrals apart), with
+    where each stands now. One query."""
+    rows = (
+        _mentee_referrals(scope)
+        .filter(scope.period.instants("submitted_at"))
+        .values(
+            "referring_organization_id",
+            "referring_organization__name_en",
+            "referring_organization__name_fr",
+            "source",
+        )
+        .annotate(
+            total=Count("pk"),
+            waiting=Count("pk", filter=Q(status=ReferralStatus.SUBMITTED)),
+            accepted=Count("pk", filter=Q(status=ReferralStatus.ACCEPTED)),
+            returned=Count("pk", filter=Q(status=ReferralStatus.RETURNED)),
+            withdrawn=Count("pk", filter=Q(status=ReferralStatus.WITHDRAWN)),
+        )
+    )
+    merged: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        key = row["referring_organization_id"] or (
+            "self" if row["source"] == ReferralSource.SELF else "unknown"
+        )
+        entry = merged.setdefault(
+            key,
+            {
+                "key": key,
+                "name_en": row["referring_organization__name_en"],
+                "name_fr": row["referring_organization__name_fr"],
+                **dict.fromkeys(["total", "waiting", "accepted", "returned", "withdrawn"], 0),
+            },
+        )
+        for field in ("total", "waiting", "accepted", "returned", "withdrawn"):
+            entry[field] += row[field]
+    return sorted(merged.values(), key=lambda e: (-e["total"], str(e["key"])))
+
+
+def return_reasons(scope: Scope) -> dict[str, Any]:
+    """Referrals returned in the period (by decision date), by agency and by the criterion found
+    not met. A return may name several criteria, so reasons do not add up to returns. Two
+    queries."""
+    decisions = ReferralDecision.objects.filter(
+        scope.period.instants("decided_at"),
+        outcome=DecisionOutcome.RETURNED,
+        referral__program__in=scope.programs,
+    ).exclude(referral__source=ReferralSource.MENTOR_APPLICATION)
+    through = ReferralDecision.unmet_criteria.through
+    by_agency = list(
+        decisions.annotate(
+            has_reason=Exists(through.objects.filter(referraldecision_id=OuterRef("pk")))
+        )
+        .values("referral__referring_organization_id")
+        .annotate(returns=Count("pk"), without_criterion=Count("pk", filter=Q(has_reason=False)))
+    )
+    reasons = list(
+        through.objects.filter(referraldecision__in=decisions)
+        .values(
+            "referraldecision__referral__referring_organization_id",
+            "criterion__kind",
+            "criterion__question_en",
+            "criterion__question_fr",
+        )
+        .annotate(count=Count("referraldecision_id", distinct=True))
+    )
+    return {
+        "by_agency": [
+            {
+                "agency_id": r["referral__referring_organization_id"],
+                "returns": r["returns"],
+                "without_criterion": r["without_criterion"],
+            }
+            for r in by_agency
+        ],
+        "reasons": [
+            {
+                "agency_id": r["referraldecision__referral__referring_organization_id"],
+                "kind": r["criterion__kind"],
+                "question_en": r["criterion__question_en"],
+                "question_fr": r["criterion__question_fr"],
+                "count": r["count"],
+            }
+            for r in reasons
+        ],
+    }
+
+
+# --- Matches ---------------------------------------------------------------------------------
+
+MATCH_WAIT_EDGES = (14, 30, 60, 90)
+FIRST_MEETING_EDGES = (7, 14, 30)
+
+
+def _matches(scope: Scope) -> QuerySet[Mentorship]:
+    """Mentorships confirmed in the period that went ahead (not stopped at the introduction)."""
+    return Mentorship.objects.filter(
+        scope.period.instants("confirmed_at"), program__in=scope.programs
+    ).exclude(status=MentorshipStatus.CANCELLED)
+
+
+def match_times(scope: Scope) -> dict[str, Any]:
+    """Days from the mentee's referral to the confirmed match, and from the match to the first
+    meeting (the three-way introduction, when held). One query."""
+    referral_at = Subquery(
+        Referral.objects.filter(
+            participant=OuterRef("mentee_id"),
+            program=OuterRef("program_id"),
+            status=ReferralStatus.ACCEPTED,
+        )
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
+    )
+    row = (
+        _matches(scope)
+        .annotate(
+            wait=DaysBetween(F("confirmed_at"), referral_at),
+            first=DaysBetween(F("introduction__held_at"), F("confirmed_at")),
+        )
+        .aggregate(
+            matches=Count("pk"),
+            wait_count=Count("pk", filter=Q(wait__isnull=False)),
+            wait_mean=Avg("wait"),
+            wait_max=Max("wait"),
+            first_count=Count("pk", filter=Q(first__isnull=False)),
+            first_mean=Avg("first"),
+            first_max=Max("first"),
+            **_bucketed("wait", MATCH_WAIT_EDGES),
+            **_bucketed("first", FIRST_MEETING_EDGES),
+        )
+    )
+    return {
+        "matches": row["matches"],
+        "wait": {
+            "count": row["wait_count"],
+            "mean": row["wait_mean"],
+            "max": row["wait_max"],
+            "buckets": _buckets(row, "wait", MATCH_WAIT_EDGES),
+        },
+        "first_meeting": {
+            "count": row["first_count"],
+            "mean": row["first_mean"],
+            "max": row["first_max"],
+            "buckets": _buckets(row, "first", FIRST_MEETING_EDGES),
+        },
+    }
+
+
+def matches_by_occupation_group(scope: Scope) -> list[dict[str, Any]]:
+    """Matches confirmed in the period by the mentee's NOC major group (two digits). Two
+    queries: the counts, then the groups' titles."""
+    rows = list(
+        _matches(scope)
+        .annotate(group=Substr("mentee__occupation_id", 1, 2))
+        .values("group")
+        .annotate(
+            matches=Count("pk"),
+            completed=Count("pk", filter=Q(status=MentorshipStatus.COMPLETED)),
+            ended_early=Count("pk", filter=Q(status=MentorshipStatus.ENDED_EARLY)),
+            ongoing=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+        )
+        .order_by("group")
+    )
+    titles = {
+        o.code: o
+        for o in Occupation.objects.filter(code__in=[r["group"] for r in rows]).only(
+            "code", "title_en", "title_fr"
+        )
+    }
+    for row in rows:
+        occupation = titles.get(row["group"])
+        row["title_en"] = occupation.title_en if occupation else ""
+        row["title_fr"] = (occupation.title_fr or occupation.title_en) if occupation else ""
+    return rows
+
+
+def completion_by_program(scope: Scope) -> list[dict[str, Any]]:
+    """Closures in the period by program: completed, ended early, and introductions that did not
+    proceed (by confirmation date); and the mentorships under way today. One query."""
+    return list(
+        Mentorship.objects.filter(program__in=scope.programs)
+        .values("program_id", "program__name_en", "program__name_fr")
+        .annotate(
+            completed=Count(
+                "pk", filter=Q(status=MentorshipStatus.COMPLETED) & scope.period.days("ended_on")
+            ),
+            ended_early=Count(
+                "pk",
+                filter=Q(status=MentorshipStatus.ENDED_EARLY) & scope.period.days("ended_on"),
+            ),
+            did_not_proceed=Count(
+                "pk",
+                filter=Q(status=MentorshipStatus.CANCELLED) & scope.period.instants("confirmed_at"),
+            ),
+            ongoing=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+        )
+        .order_by("program__name_en")
+    )
+
+
+# --- Events ----------------------------------------------------------------------------------
+
+
+def events_attended(scope: Scope) -> dict[str, Any]:
+    """Events held in the period (not cancelled) by kind, with attendance of mentees and
+    mentors. Two queries: by kind, and the distinct people over all kinds."""
+    events = Event.objects.filter(
+        scope.period.instants("starts_at"), program__in=scope.programs, cancelled_at__isnull=True
+    )
+    attended = Q(participations__attended=True)
+    counts = {
+        "attendances": Count("participations", filter=attended),
+        "mentees": Count(
+            "participations__participant",
+            filter=attended & Q(participations__participant__role=Side.MENTEE),
+            distinct=True,
+        ),
+        "mentors": Count(
+            "participations__participant",
+            filter=attended & Q(participations__participant__role=Side.MENTOR),
+            distinct=True,
+        ),
+    }
+    by_kind = list(
+        events.values("kind").annotate(events=Count("pk", distinct=True), **counts).order_by("kind")
+    )
+    overall = events.aggregate(events=Count("pk", distinct=True), **counts)
+    return {"by_kind": by_kind, "overall": overall}
+
+
+# --- Mentors ---------------------------------------------------------------------------------
+
+
+def mentor_recruitment(scope: Scope) -> list[dict[str, Any]]:
+    """Mentors accepted in the period by the organization that recruited them (an employer or
+    association partner), with how many were matched and how many completed a mentorship in
+    that program. One query."""
+    theirs = Mentorship.objects.filter(
+        mentor=OuterRef("participant_id"), program=OuterRef("program_id")
+    )
+    return list(
+        Enrolment.objects.filter(
+            scope.period.instants("accepted_at"), program__in=scope.programs, side=Side.MENTOR
+        )
+        .annotate(
+            matched=Exists(theirs.exclude(status=MentorshipStatus.CANCELLED)),
+            completed=Exists(theirs.filter(status=MentorshipStatus.COMPLETED)),
+        )
+        .values(
+            "participant__recruited_by_id",
+            "participant__recruited_by__name_en",
+            "participant__recruited_by__name_fr",
+        )
+        .annotate(
+            mentors=Count("pk"),
+            matched_count=Count("pk", filter=Q(matched=True)),
+            completed_count=Count("pk", filter=Q(completed=True)),
+        )
+        .order_by("-mentors", "participant__recruited_by__name_en")
+    )
+
+
+# --- Suitability of matches ------------------------------------------------------------------
+
+SCORE_BANDS = ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, None))
+# A criterion "held" for a pair when the engine scored it at least this (values run 0 to 1).
+STRONG_VALUE = 0.5
+
+
+def _criterion_value(index: int) -> Cast:
+    # KT() does not follow a foreign key to the JSON field: name the field, then the path.
+    item = KeyTransform(str(index), "proposal__contributions")
+    return Cast(KeyTextTransform("value", item), FloatField())
+
+
+def suitability(scope: Scope) -> dict[str, Any]:
+    """Mentorships that ended in the period (completed or early), against the match score and
+    each criterion of the engine: completion where the criterion held and where it did not, and
+    the mean value of the criterion in completed and in early-ended mentorships. One query."""
+    ended = Mentorship.objects.filter(
+        scope.period.days("ended_on"),
+        program__in=scope.programs,
+        status__in=[MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY],
+        proposal__score__isnull=False,
+    )
+    completed = Q(status=MentorshipStatus.COMPLETED)
+    band = Case(
+        *[
+            When(
+                Q(proposal__score__gte=low)
+                & (Q() if high is None else Q(proposal__score__lt=high)),
+                then=Value(index),
+            )
+            for index, (low, high) in enumerate(SCORE_BANDS)
+        ],
+        output_field=IntegerField(),
+    )
+    annotations: dict[str, Any] = {"band": band}
+    aggregates: dict[str, Any] = {"pairs": Count("pk"), "completed": Count("pk", filter=completed)}
+    for index, (_low, _high) in enumerate(SCORE_BANDS):
+        aggregates[f"band{index}"] = Count("pk", filter=Q(band=index))
+        aggregates[f"band{index}_completed"] = Count("pk", filter=Q(band=index) & completed)
+        aggregates[f"band{index}_score"] = Avg("proposal__score", filter=Q(band=index))
+    for index, criterion in enumerate(CRITERIA):
+        value = f"value_{criterion}"
+        # The engine writes the criteria in a fixed order; check the name all the same.
+        annotations[value] = Case(
+            When(
+                **{f"proposal__contributions__{index}__criterion": criterion},
+                then=_criterion_value(index),
+            ),
+            output_field=FloatField(),
+        )
+        strong = Q(**{f"{value}__gte": STRONG_VALUE})
+        weak = Q(**{f"{value}__lt": STRONG_VALUE})
+        aggregates[f"{criterion}_strong"] = Count("pk", filter=strong)
+        aggregates[f"{criterion}_strong_completed"] = Count("pk", filter=strong & completed)
+        aggregates[f"{criterion}_weak"] = Count("pk", filter=weak)
+        aggregates[f"{criterion}_weak_completed"] = Count("pk", filter=weak & completed)
+        aggregates[f"{criterion}_mean_completed"] = Avg(value, filter=completed)
+        aggregates[f"{criterion}_mean_early"] = Avg(value, filter=~completed)
+    row = ended.annotate(**annotations).aggregate(**aggregates)
+    return {
+        "pairs": row["pairs"],
+        "completed": row["completed"],
+        "bands": [
+            {
+                "low": low,
+                "high": high,
+                "pairs": row[f"band{index}"],
+                "completed": row[f"band{index}_completed"],
+                "mean_score": row[f"band{index}_score"],
+            }
+            for index, (low, high) in enumerate(SCORE_BANDS)
+        ],
+        "criteria": [
+            {
+                "criterion": criterion,
+                "strong": row[f"{criterion}_strong"],
+                "strong_completed": row[f"{criterion}_strong_completed"],
+                "weak": row[f"{criterion}_weak"],
+                "weak_completed": row[f"{criterion}_weak_completed"],
+                "mean_completed": row[f"{criterion}_mean_completed"],
+                "mean_early": row[f"{criterion}_mean_early"],
+            }
+            for criterion in CRITERIA
+        ],
+    }
+
+
+# --- Waiting for a mentor --------------------------------------------------------------------
+
+
+def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Today: mentees ready to be matched and not matched (nor proposed to a mentor), by NOC
+    unit group, against the free places of ready mentors of the same unit group. Sorted by the
+    shortage. Three queries: mentees, mentors, titles."""
+    now = now or timezone.now()
+    matched = Mentorship.objects.filter(
+        mentee=OuterRef("participant_id"), program=OuterRef("program_id")
+    ).exclude(status=MentorshipStatus.CANCELLED)
+    proposed = Proposal.objects.filter(
+        mentee=OuterRef("participant_id"),
+        program=OuterRef("program_id"),
+        status__in=PENDING_STATUSES,
+    )
+    waiting = list(
+        Enrolment.objects.filter(
+            program__in=scope.programs, side=Side.MENTEE, ready_at__isnull=False
+        )
+        .exclude(Exists(matched))
+        .exclude(Exists(proposed))
+        .values(occupation=F("participant__occupation_id"))
+        .annotate(
+            waiting=Count("pk"),
+            mean_days=Avg(DaysBetween(Value(now), F("ready_at"))),
+            longest_days=Max(DaysBetween(Value(now), F("ready_at"))),
+        )
+    )
+    busy = (
+        Mentorship.objects.filter(mentor=OuterRef("participant_id"), status__in=ACTIVE_STATUSES)
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    mentors = {
+        row["occupation"]: row
+        for row in Enrolment.objects.filter(
+            program__in=scope.programs, side=Side.MENTOR, ready_at__isnull=False
+        )
+        .annotate(busy=Coalesce(Subquery(busy, output_field=IntegerField()), 0))
+        .filter(participant__capacity__gt=F("busy"))
+        .values(occupation=F("participant__occupation_id"))
+        .annotate(
+            mentors=Count("participant", distinct=True),
+            places=Sum(F("participant__capacity") - F("busy")),
+        )
+    }
+    titles = {
+        o.code: o
+        for o in Occupation.objects.filter(code__in=[r["occupation"] for r in waiting]).only(
+            "code", "title_en", "title_fr"
+        )
+    }
+    result = []
+    for row in waiting:
+        free = mentors.get(row["occupation"], {})
+        occupation = titles.get(row["occupation"])
+        result.append(
+            {
+                "code": row["occupation"],
+                "title_en": occupation.title_en if occupation else "",
+                "title_fr": (occupation.title_fr or occupation.title_en) if occupation else "",
+                "waiting": row["waiting"],
+                "mean_days": row["mean_days"],
+                "longest_days": row["longest_days"],
+                "mentors": free.get("mentors", 0),
+                "places": free.get("places", 0) or 0,
+            }
+        )
+    result.sort(key=lambda r: (-(r["waiting"] - r["places"]), -r["waiting"], r["code"]))
+    return result
+
+
+# --- Programs of a network -------------------------------------------------------------------
+
+
+def program_summary(scope: Scope) -> list[dict[str, Any]]:
+    """One row per program of the scope: referrals, acceptances, matches, closures and waiting
+    mentees, each a subquery of the program row. One query."""
+
+    def counted(queryset: QuerySet) -> Subquery:
+        return Coalesce(
+            Subquery(
+                queryset.order_by().values("program_id").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    referrals = Referral.objects.filter(
+        scope.period.instants("submitted_at"), program=OuterRef("pk")
+    ).exclude(source=ReferralSource.MENTOR_APPLICATION)
+    mentorships = Mentorship.objects.filter(program=OuterRef("pk"))
+    return list(
+        scope.programs.annotate(
+            referral_count=counted(referrals),
+            accepted=counted(referrals.filter(status=ReferralStatus.ACCEPTED)),
+            returned=counted(referrals.filter(status=ReferralStatus.RETURNED)),
+            matches=counted(
+                mentorships.filter(scope.period.instants("confirmed_at")).exclude(
+                    status=MentorshipStatus.CANCELLED
+                )
+            ),
+            completed=counted(
+                mentorships.filter(scope.period.days("ended_on"), status=MentorshipStatus.COMPLETED)
+            ),
+            ended_early=counted(
+                mentorships.filter(
+                    scope.period.days("ended_on"), status=MentorshipStatus.ENDED_EARLY
+                )
+            ),
+            ongoing=counted(mentorships.filter(status__in=ACTIVE_STATUSES)),
+        )
+        .values(
+            "pk",
+            "name_en",
+            "name_fr",
+            "referral_count",
+            "accepted",
+            "returned",
+            "matches",
+            "completed",
+            "ended_early",
+            "ongoing",
+        )
+        .order_by("name_en")
+    )
+
+
+def scope_size(scope: Scope) -> int:
+    """How many records a report of this scope reads, to decide whether to build it in the
+    background. One query."""
+    return Mentorship.objects.filter(program__in=scope.programs).count()

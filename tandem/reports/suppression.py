@@ -1,0 +1,180 @@
+"""Small-cell suppression for the tables funders see. Pure functions: no Django, no database.
+
+A table is a grid of counts of people, published with its row totals (when it has more than one
+column), its column totals (when it has more than one row) and its grand total. Two rules hold for
+every table that leaves this module (tests/test_suppression.py checks them with hypothesis):
+
+1. *Primary suppression*: no published cell counts between 1 and threshold - 1 people. A cell of
+   zero counts nobody and is published, as statistical agencies do; suppressing zeros would give
+   nothing away that their row total does not, and would make every sparse table unreadable.
+2. *Secondary suppression*: no suppressed cell can be worked out from the published cells and the
+   totals. The totals give one linear equation per line of the grid (the cells of a row add up to
+   the row total, and so on); a suppressed cell is recoverable exactly when its value is the same
+   in every solution of those equations, that is when it has a zero in every vector of the null
+   space of the equations restricted to the suppressed cells. While some cell is recoverable, one
+   more cell sharing a line with it is suppressed: preferably a non-zero interior cell, the
+   smallest such, and one that protects it at once if any does.
+
+Linked tables (two tables sharing a total) are kept safe by publishing every population in one
+table per dimension; the grand totals they share are either published everywhere or suppressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """The grid with its margins; `hidden` holds the positions not to publish.
+
+    Positions are (row, column) in the extended grid: interior cells are `rows x columns`; row
+    totals sit in column `columns` and column totals in row `rows` when the table has them.
+    """
+
+    values: tuple[tuple[int | None, ...], ...]  # the extended grid; None where no margin exists
+    hidden: frozenset[Position]
+    rows: int
+    columns: int
+    has_row_totals: bool
+    has_column_totals: bool
+
+    def is_hidden(self, row: int, column: int) -> bool:
+        return (row, column) in self.hidden
+
+    def cell(self, row: int, column: int) -> int | None:
+        """The published value, or None when suppressed."""
+        return None if (row, column) in self.hidden else self.values[row][column]
+
+    def row_total(self, row: int) -> int | None:
+        if not self.has_row_totals:
+            return self.cell(row, 0) if self.columns == 1 else None
+        return self.cell(row, self.columns)
+
+    def column_total(self, column: int) -> int | None:
+        if not self.has_column_totals:
+            return self.cell(0, column) if self.rows == 1 else None
+        return self.cell(self.rows, column)
+
+    @property
+    def grand_total(self) -> int | None:
+        row = self.rows if self.has_column_totals else 0
+        column = self.columns if self.has_row_totals else 0
+        return self.cell(row, column)
+
+
+def extend(cells: list[list[int]]) -> tuple[list[list[int | None]], bool, bool]:
+    """The grid with its margins: row totals if more than one column, column totals if more than
+    one row (a single row's total is its grand total, and the same for a single column)."""
+    rows = len(cells)
+    columns = len(cells[0]) if rows else 0
+    has_row_totals = columns > 1
+    has_column_totals = rows > 1
+    grid: list[list[int | None]] = [list(row) for row in cells]
+    if has_row_totals:
+        for row in grid:
+            row.append(sum(v for v in row if v is not None))
+    if has_column_totals:
+        width = columns + (1 if has_row_totals else 0)
+        grid.append([sum(grid[i][j] or 0 for i in range(rows)) for j in range(width)])
+    return grid, has_row_totals, has_column_totals
+
+
+def equations(
+    rows: int, columns: int, has_row_totals: bool, has_column_totals: bool
+) -> list[dict[Position, int]]:
+    """One equation per line of the extended grid: {position: coefficient}, summing to zero."""
+    result: list[dict[Position, int]] = []
+    width = columns + (1 if has_row_totals else 0)
+    height = rows + (1 if has_column_totals else 0)
+    if has_row_totals:
+        for i in range(height):
+            line = {(i, j): 1 for j in range(columns)}
+            line[(i, columns)] = -1
+            result.append(line)
+    if has_column_totals:
+        for j in range(width):
+            line = {(i, j): 1 for i in range(rows)}
+            line[(rows, j)] = -1
+            result.append(line)
+    return result
+
+
+def recoverable(
+    hidden: set[Position] | frozenset[Position], lines: list[dict[Position, int]]
+) -> set[Position]:
+    """Suppressed positions whose value the published cells and the totals determine."""
+    unknowns = sorted(hidden)
+    if not unknowns:
+        return set()
+    index = {p: k for k, p in enumerate(unknowns)}
+    matrix = np.zeros((max(len(lines), 1), len(unknowns)))
+    for r, line in enumerate(lines):
+        for position, coefficient in line.items():
+            if position in index:
+                matrix[r, index[position]] = coefficient
+    # The null space of the equations over the unknowns: rows of Vt beyond the rank.
+    _u, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9).sum())
+    null = vt[rank:]
+    if null.shape[0] == 0:
+        return set(unknowns)
+    free = np.abs(null).max(axis=0) > 1e-9
+    return {p for p, is_free in zip(unknowns, free, strict=True) if not is_free}
+
+
+def suppress(cells: list[list[int]], *, threshold: int) -> SuppressedTable:
+    """Primary then secondary suppression of a grid of counts (see the module docstring)."""
+    grid, has_row_totals, has_column_totals = extend(cells)
+    rows = len(cells)
+    columns = len(cells[0]) if rows else 0
+    lines = equations(rows, columns, has_row_totals, has_column_totals)
+    positions = [(i, j) for i, j in product(range(len(grid)), range(len(grid[0]) if grid else 0))]
+    hidden = {(i, j) for i, j in positions if grid[i][j] is not None and 0 < grid[i][j] < threshold}
+
+    def is_margin(position: Position) -> bool:
+        return position[0] >= rows or position[1] >= columns
+
+    def cost(position: Position) -> tuple:
+        value = grid[position[0]][position[1]] or 0
+        return (value == 0, is_margin(position), value, position)
+
+    while True:
+        exposed = recoverable(hidden, lines)
+        if not exposed:
+            break
+        target = min(exposed)
+        neighbours = {p for line in lines if target in line for p in line if p not in hidden} or {
+            p for p in positions if p not in hidden
+        }
+        candidates = sorted(neighbours, key=cost)
+        if not candidates:  # everything is hidden already: nothing is recoverable then
+            break
+        chosen = next(
+            (c for c in candidates if target not in recoverable(hidden | {c}, lines)),
+            candidates[0],
+        )
+        hidden.add(chosen)
+    return SuppressedTable(
+        values=tuple(tuple(row) for row in grid),
+        hidden=frozenset(hidden),
+        rows=rows,
+        columns=columns,
+        has_row_totals=has_row_totals,
+        has_column_totals=has_column_totals,
+    )
+
+
+def suppress_counts(counts: list[int], *, threshold: int) -> SuppressedTable:
+    """A list of counts (one column) with its total."""
+    return suppress([[c] for c in counts], threshold=threshold)
+
+
+def publishable_mean(count: int, *, threshold: int) -> bool:
+    """A mean over fewer people than the threshold is not published (nor its count)."""
+    return count >= threshold
