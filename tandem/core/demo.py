@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tandem.accounts.models import User
+from tandem.matching.demo import demo_load_matching
 from tandem.organizations.models import (
     Membership,
     Organization,
@@ -501,4 +502,5 @@ def demo_load() -> list[DemoLogin]:
     mentors[0].email = "mentor@tandem.demo"
     Participant.objects.bulk_create(mentees + mentors)
     demo_load_programs()
+    demo_load_matching()
     return LOGINS

@@ -244,12 +244,16 @@ def _run(run: ProposalRun, progress) -> None:
                 progress("saving", position, total)
         with transaction.atomic():
             # Drafts nobody kept make way for the new ones; kept drafts were left out of the pool.
-            Proposal.objects.filter(
+            # A raw delete: drafts have no dependent rows, and the run itself records what it
+            # replaced; going through the ORM collector would write one audit row per draft
+            # (measured: 30 s for 5,000 drafts, benchmarks/desk.py).
+            replaced = Proposal.objects.filter(
                 program=program,
                 status=ProposalStatus.DRAFT,
                 is_pinned=False,
                 is_accepted=False,
-            ).delete()
+            )
+            replaced._raw_delete(replaced.db)
             Proposal.objects.bulk_create(rows, batch_size=1000)
             progress("saving", total, total)
     timings["saving"] = time.perf_counter() - clock

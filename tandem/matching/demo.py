@@ -1,0 +1,94 @@
+"""Demo data for the matching desk: a ready pool, a run of drafts, a published proposal for the
+demo mentee and mentor, and one active mentorship. Copes with whatever programs exist: with no
+program, it creates nothing."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tandem.participants.models import Participant
+
+
+def demo_load_matching() -> None:
+    from tandem.matching import services
+    from tandem.matching.models import Proposal, ProposalStatus
+    from tandem.mentorships import services as mentorships
+    from tandem.mentorships.models import Acknowledgement, MentorshipStatus
+    from tandem.programs.models import Enrolment, Program
+
+    program = (
+        Program.objects.filter(is_active=True, slug="career-mentoring").first()
+        or Program.objects.filter(is_active=True).first()
+    )
+    if program is None:
+        return
+    staff = program.staff.first()
+    if staff is None:
+        return
+    now = timezone.now()
+    mentees = list(Participant.objects.filter(role="mentee").order_by("external_id")[:14])
+    mentors = list(Participant.objects.filter(role="mentor").order_by("external_id")[:10])
+    for days, person in enumerate(mentees + mentors):
+        enrolment, _created = Enrolment.objects.get_or_create(
+            program=program, participant=person, defaults={"side": person.role}
+        )
+        if enrolment.ready_at is None and enrolment.side == person.role:
+            enrolment.ready_at = now - timedelta(days=3 + 4 * (days % 12))
+            enrolment.save(update_fields=["ready_at"])
+    services.settings_update(actor=staff, program=program, reminder_after_days=5)
+
+    daniel = Participant.objects.filter(email="mentor@tandem.demo").first()
+    amina = Participant.objects.filter(email="mentee@tandem.demo").first()
+    if daniel is None or amina is None:
+        return
+    # Daniel mentors in French and English, any time, in person or online.
+    daniel.capacity, daniel.languages, daniel.availability = 2, "fr;en", ""
+    daniel.meeting_mode = "either"
+    daniel.save(update_fields=["capacity", "languages", "availability", "meeting_mode"])
+    # One mentorship under way: Daniel with another mentee, past the agreement.
+    partner = next(m for m in mentees if m.pk != amina.pk)
+    accepted = Proposal.objects.create(
+        program=program,
+        mentee=partner,
+        mentor=daniel,
+        status=ProposalStatus.ACCEPTED,
+        source="manual",
+        reason="Matched at the spring networking evening.",
+        created_by=staff,
+        published_at=now - timedelta(days=20),
+        mentee_answer="accepted",
+        mentor_answer="accepted",
+        **services.explanation_fields(services.explain_any_pair(program, partner, daniel)),
+    )
+    mentorship = mentorships.mentorship_confirm(actor=staff, proposal=accepted)
+    mentorships.meeting_schedule(
+        actor=staff,
+        mentorship=mentorship,
+        starts_at=now - timedelta(days=10),
+        duration_minutes=45,
+        mode="virtual",
+        link="https://meet.example.org/tandem-intro",
+    )
+    mentorships.meeting_record(actor=staff, mentorship=mentorship, proceed=True, notes="")
+    defaults = mentorships.agreement_defaults(mentorship)
+    defaults["starts_on"] = timezone.localdate() - timedelta(days=7)
+    defaults["expected_end_on"] = defaults["starts_on"] + timedelta(weeks=13)
+    agreement = mentorships.agreement_save(actor=staff, mentorship=mentorship, **defaults)
+    for person in (partner, daniel):
+        Acknowledgement.objects.create(agreement=agreement, participant=person)
+    mentorship.status = MentorshipStatus.ACTIVE
+    mentorship.started_on = agreement.starts_on
+    mentorship.expected_end_on = agreement.expected_end_on
+    mentorship.save(update_fields=["status", "started_on", "expected_end_on"])
+
+    # Drafts for the rest of the pool, then a published proposal for Amina and Daniel.
+    run = services.run_start(actor=staff, program=program)
+    services.run_execute(run_id=run.pk)
+    proposal = services.proposal_create_manual(
+        actor=staff,
+        program=program,
+        mentee=amina,
+        mentor=daniel,
+        reason="Amina asked for a mentor from a software product team.",
+    )
+    services.proposals_publish(actor=staff, program=program, proposal_ids=[proposal.pk])
