@@ -15,3 +15,22 @@ pytest_plugins = ["tandem.core.tests.cast"]
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "live_server",
+    "django_db_blocker",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks tests that never touch a database, so the PostgreSQL pass can leave them out."""
+    for item in items:
+        uses_database = DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        ) or item.get_closest_marker("django_db")
+        if not uses_database:
+            item.add_marker(pytest.mark.no_database)

@@ -20,14 +20,19 @@ def reference_is_loaded() -> bool:
 
 
 @transaction.atomic
-def reference_load() -> dict[str, int]:
-    """Loads every classification from the packaged CSV files, replacing what was there."""
+def reference_clear() -> None:
     OccupationTitle.objects.all().delete()
     # Children first: parents are protected.
     for model in (Occupation, Industry):
         for level in range(5, 0, -1):
             model.objects.filter(level=level).delete()
     PostalArea.objects.all().delete()
+
+
+@transaction.atomic
+def reference_load() -> dict[str, int]:
+    """Loads every classification from the packaged CSV files, replacing what was there."""
+    reference_clear()
 
     occupations = [
         Occupation(

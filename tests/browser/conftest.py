@@ -81,10 +81,17 @@ def page_pattern(path: str) -> str:
     return re.sub(r"/\d+/", "/N/", path)
 
 
+# Pages that are the same for everyone (account settings): checked once per language and
+# test process rather than once per role.
+SHARED_PAGES = ("/accounts/",)
+_shared_pages_checked: set[str] = set()
+
+
 def crawl(page, base_url: str, start: str, *, limit: int, skip: tuple[str, ...] = ()) -> list[str]:
     """Visits every page reachable by links from `start` (same site, same language), runs axe."""
     language_prefix = "/" + start.strip("/").split("/")[0] + "/"
     queue, seen, visited = [start], {page_pattern(start)}, []
+    seen |= _shared_pages_checked
     while queue and len(visited) < limit:
         path = queue.pop(0)
         try:
@@ -108,6 +115,8 @@ def crawl(page, base_url: str, start: str, *, limit: int, skip: tuple[str, ...] 
             if any(part in url.path for part in skip) or page_pattern(url.path) in seen:
                 continue
             seen.add(page_pattern(url.path))
+            if any(shared in url.path for shared in SHARED_PAGES):
+                _shared_pages_checked.add(page_pattern(url.path))
             queue.append(target)
     return visited
 

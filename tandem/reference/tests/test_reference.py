@@ -3,12 +3,22 @@ import pytest
 from tandem.core.demo import demo_load
 from tandem.reference.models import Industry, Occupation, OccupationTitle, PostalArea
 from tandem.reference.selectors import occupation_search
-from tandem.reference.services import reference_load
+from tandem.reference.services import reference_clear, reference_load
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The full classifications, loaded once for the module (a load takes a few seconds)."""
+    with django_db_blocker.unblock():
+        counts = reference_load()
+    yield counts
+    with django_db_blocker.unblock():
+        reference_clear()
 
 
 @pytest.fixture
-def reference(db):
-    return reference_load()
+def reference(loaded, db):
+    return loaded
 
 
 def test_the_packaged_classifications_load_completely(reference):
