@@ -388,14 +388,16 @@ def _participant(
     role: str,
     organization: Organization,
     recruited_by: Organization | None = None,
+    name_offset: int = 0,
 ) -> Participant:
     code, goal_en, goal_fr = OCCUPATIONS[index % len(OCCUPATIONS)]
     preferred, languages = LANGUAGE_SETS[index % len(LANGUAGE_SETS)]
-    given, family = GIVEN[index % len(GIVEN)], FAMILY[(index * 7) % len(FAMILY)]
+    name_index = index + name_offset
+    given, family = GIVEN[name_index % len(GIVEN)], FAMILY[(name_index * 7) % len(FAMILY)]
     return Participant(
         organization=organization,
         role=role,
-        external_id=f"{role[:3].upper()}-{index:03d}",
+        external_id=f"{'MTE' if role == 'mentee' else 'MTR'}-{index:03d}",
         given_name=given,
         family_name=family,
         email=f"{given.lower()}.{family.lower()}.{index}@example.org".encode(
@@ -480,7 +482,8 @@ def demo_load() -> list[DemoLogin]:
     mentors = [
         _participant(
             rng,
-            index=i + 3,
+            index=i,
+            name_offset=11,  # different people from the mentees of the same occupation
             role="mentor",
             organization=orgs["capital-welcome"],
             recruited_by=employers[i % 4],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from tandem.matching.forms import CRITERION_LABELS
 
 WIDTH = 420
-LABEL = 170
+LABEL = 200
 BAR = 230
 ROW = 26
 

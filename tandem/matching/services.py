@@ -8,11 +8,12 @@ and settings are recorded by the audit log; bulk writes of a run are recorded by
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -148,11 +149,29 @@ def run_start(
 
 
 def _progress_writer(run: ProposalRun):
-    """Records progress at most every half second: the page polls it, the run must not wait."""
+    """Records progress at most every half second: the page polls it, the run must not wait.
+
+    The engine reports from its scoring threads too; each writes through its own connection.
+    When the run itself executes inside a transaction (the demo seeding does), that run row is
+    not committed and SQLite's write lock is held, so the other threads only keep the figures
+    for the owning thread's next write instead of waiting on the lock.
+    """
     last = [0.0]
+    owner = threading.get_ident()
+    inside_transaction = transaction.get_connection().in_atomic_block
 
     def progress(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
+        run.done, run.total = done, total
+        if threading.get_ident() != owner:
+            if inside_transaction or now - last[0] < 0.5:
+                return
+            last[0] = now
+            try:
+                ProposalRun.objects.filter(pk=run.pk).update(done=done, total=total)
+            finally:
+                connection.close()  # pool threads end; do not leave their connections open
+            return
         if stage == run.stage and now - last[0] < 0.5 and done < total:
             return
         last[0] = now
