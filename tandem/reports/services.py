@@ -125,8 +125,9 @@ def report_tables(
     )
     result: list[tables.Table] = []
     for index, step in enumerate(steps):
-        result += step()
-        if progress:
+        with selectors.reading():
+            result += step()
+        if progress:  # outside the reading transaction, so that the page sees it at once
             progress(index + 1, len(steps) + 1)
     return result
 

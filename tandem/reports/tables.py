@@ -729,11 +729,12 @@ def build_tables(
     scope: Scope, *, threshold: int | None, staff: bool, network: bool = False
 ) -> list[Table]:
     """Every table of a report, in reading order. `threshold` None means unsuppressed (staff)."""
-    return [
-        table
-        for step in table_steps(scope, threshold=threshold, staff=staff, network=network)
-        for table in step()
-    ]
+    with selectors.reading():
+        return [
+            table
+            for step in table_steps(scope, threshold=threshold, staff=staff, network=network)
+            for table in step()
+        ]
 
 
 def table_steps(scope: Scope, *, threshold: int | None, staff: bool, network: bool = False):

@@ -1,0 +1,498 @@
+"""Benchmark of the reports on PostgreSQL: 50,000 participants and 20,000 mentorships (issue 7).
+
+    bash scripts/pg.sh start /tmp/pgreports 54350
+    TANDEM_DEBUG=1 TANDEM_DB=postgres PGHOST=127.0.0.1 PGPORT=54350 PGUSER=postgres \
+        PGDATABASE=tandem_bench .venv/bin/python benchmarks/reports.py
+    bash scripts/pg.sh stop /tmp/pgreports
+
+It creates the database PGDATABASE (dropped first), migrates it and writes, with bulk_create, a
+network shaped like the Ottawa collaborative: a lead agency running four programs, ten referring
+agencies, eight employers that recruit mentors, a funder; 35,000 mentees referred (accepted,
+returned with reasons, waiting, withdrawn) and 15,000 mentors, 20,000 mentorships in every state
+with the engine's score and criteria, introduction meetings, 300 events and their attendance.
+
+It first writes a tenth of the data and counts the queries of each page, then the rest and
+counts again: the counts must be equal (they do not grow with the data). Then it times, through
+Django's test client, each dashboard page (target <= 300 ms) and the funder report: its tables
+and its PDF with charts (target <= 2 s). Results go to benchmarks/results/reports.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("TANDEM_DEBUG", "1")
+os.environ["TANDEM_MFA_REQUIRED"] = "0"
+RESULTS = ROOT / "benchmarks" / "results" / "reports.json"
+MENTEES = int(os.environ.get("TANDEM_REPORTS_BENCH_MENTEES", "35000"))
+MENTORS = int(os.environ.get("TANDEM_REPORTS_BENCH_MENTORS", "15000"))
+MENTORSHIPS = int(os.environ.get("TANDEM_REPORTS_BENCH_MENTORSHIPS", "20000"))
+PAGE_LIMIT_MS = 300
+FUNDER_LIMIT_S = 2.0
+# NOC 2021 unit groups the generated people work in (real codes, three major groups each).
+UNIT_GROUPS = [
+    "21231",
+    "21232",
+    "21211",
+    "21300",
+    "21310",
+    "21301",
+    "22220",
+    "21223",
+    "11100",
+    "11101",
+    "11102",
+    "11200",
+    "12010",
+    "13110",
+    "31102",
+    "31301",
+    "32101",
+    "41200",
+    "41400",
+    "41402",
+    "42201",
+    "72410",
+    "73300",
+]
+
+
+def create_database() -> None:
+    import psycopg
+
+    database = os.environ.get("PGDATABASE", "tandem_bench")
+    admin = dict(
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=os.environ.get("PGPORT"),
+        user=os.environ.get("PGUSER", "postgres"),
+        dbname="postgres",
+        autocommit=True,
+    )
+    with psycopg.connect(**admin) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    os.environ["PGDATABASE"] = database
+
+
+def occupations() -> None:
+    from tandem.reference.models import Occupation
+
+    rows: dict[str, Occupation] = {}
+    for code in UNIT_GROUPS:
+        for length in range(1, 6):
+            part = code[:length]
+            if part not in rows:
+                rows[part] = Occupation(
+                    code=part,
+                    level=length,
+                    title_en=f"Occupations {part}",
+                    title_fr=f"Professions {part}",
+                    parent_id=part[:-1] or None,
+                )
+    Occupation.objects.bulk_create(sorted(rows.values(), key=lambda o: o.level))
+
+
+def network() -> dict:
+    from tandem.accounts.models import User
+    from tandem.organizations.models import Membership, Organization, Partnership
+    from tandem.programs.services import program_create
+
+    def organization(slug: str, kind: str) -> Organization:
+        return Organization.objects.create(
+            slug=slug, kind=kind, name_en=f"{slug} (EN)", name_fr=f"{slug} (FR)"
+        )
+
+    lead = organization("capital-lead", "lead_agency")
+    agencies = [organization(f"agency-{i}", "service_agency") for i in range(10)]
+    employers = [organization(f"employer-{i}", "employer") for i in range(8)]
+    fund = organization("workforce-fund", "funder")
+    for agency in agencies:
+        Partnership.objects.create(organization=lead, partner=agency, kind="service_delivery")
+    for employer in employers:
+        Partnership.objects.create(organization=lead, partner=employer, kind="employer")
+    Partnership.objects.create(organization=lead, partner=fund, kind="funding")
+    staff = User.objects.create_user("staff@bench.example", "a-long-bench-password")
+    Membership.objects.create(user=staff, organization=lead, role="org_admin")
+    funder = User.objects.create_user("funder@bench.example", "a-long-bench-password")
+    Membership.objects.create(user=funder, organization=fund, role="funder")
+    programs = [
+        program_create(
+            actor=staff,
+            organization=lead,
+            slug=f"cmp-{i}",
+            name_en=f"Career Mentoring {i}",
+            name_fr=f"Mentorat professionnel {i}",
+            kind="open_access",
+        )
+        for i in range(4)
+    ]
+    return {
+        "lead": lead,
+        "agencies": agencies,
+        "employers": employers,
+        "staff": staff,
+        "funder": funder,
+        "programs": programs,
+        "program_ids": [p.pk for p in programs],
+    }
+
+
+def populate(made: dict, rng: random.Random, *, fraction: float, offset: int) -> dict:
+    """Writes `fraction` of the data; `offset` keeps ids and external ids unique across calls."""
+    from django.utils import timezone
+
+    from tandem.events.models import Event, Participation
+    from tandem.matching.engine.model import CRITERIA
+    from tandem.matching.models import Proposal
+    from tandem.mentorships.models import IntroductionMeeting, Mentorship
+    from tandem.participants.models import Participant
+    from tandem.programs.models import Enrolment
+    from tandem.referrals.models import Referral, ReferralDecision
+
+    now = timezone.now()
+    programs, agencies, employers = made["programs"], made["agencies"], made["employers"]
+    mentees_n, mentors_n = int(MENTEES * fraction), int(MENTORS * fraction)
+    mentorships_n = int(MENTORSHIPS * fraction)
+    batch = 5000
+
+    def days_ago(low: float, high: float) -> dt.datetime:
+        return now - dt.timedelta(days=rng.uniform(low, high))
+
+    people = []
+    for i in range(mentees_n):
+        people.append(
+            Participant(
+                organization=rng.choice(agencies),
+                role="mentee",
+                external_id=f"M{offset + i}",
+                given_name="Mentee",
+                family_name=f"N{offset + i}",
+                email=f"mentee{offset + i}@bench.example",
+                languages="en;fr",
+                occupation_id=rng.choice(UNIT_GROUPS),
+            )
+        )
+    for i in range(mentors_n):
+        people.append(
+            Participant(
+                organization=made["lead"],
+                role="mentor",
+                external_id=f"T{offset + i}",
+                given_name="Mentor",
+                family_name=f"N{offset + i}",
+                email=f"mentor{offset + i}@bench.example",
+                languages="en;fr",
+                occupation_id=rng.choice(UNIT_GROUPS),
+                capacity=rng.choice([1, 2, 3]),
+                recruited_by=rng.choice([*employers, None, None]),
+            )
+        )
+    people = Participant.objects.bulk_create(people, batch_size=batch)
+    mentees = [p for p in people if p.role == "mentee"]
+    mentors = [p for p in people if p.role == "mentor"]
+
+    # Referrals: 70 % accepted, 15 % returned, 10 % waiting, 5 % withdrawn.
+    referrals, statuses = [], []
+    for person in mentees:
+        status = rng.choices(["accepted", "returned", "submitted", "withdrawn"], [70, 15, 10, 5])[0]
+        statuses.append(status)
+        referrals.append(
+            Referral(
+                participant=person,
+                program=rng.choice(programs),
+                source=rng.choice(["agency"] * 9 + ["self"]),
+                referring_organization=person.organization,
+                status=status,
+                has_consent=True,
+                submitted_at=days_ago(60, 700),
+            )
+        )
+    referrals = Referral.objects.bulk_create(referrals, batch_size=batch)
+    decisions = [
+        ReferralDecision(
+            referral=r,
+            outcome="accepted" if r.status == "accepted" else "returned",
+            criteria_version_id=made["versions"][r.program_id],
+            decided_at=r.submitted_at + dt.timedelta(days=rng.uniform(1, 20)),
+            note="" if r.status == "accepted" else "See criteria",
+        )
+        for r in referrals
+        if r.status in ("accepted", "returned")
+    ]
+    decisions = ReferralDecision.objects.bulk_create(decisions, batch_size=batch)
+    through = ReferralDecision.unmet_criteria.through
+    unmet = []
+    for decision in decisions:
+        if decision.outcome == "returned":
+            chosen = rng.sample(made["criteria"], k=rng.choice([1, 1, 2]))
+            unmet += [through(referraldecision=decision, criterion=c) for c in chosen]
+    through.objects.bulk_create(unmet, batch_size=batch)
+
+    accepted = [r for r in referrals if r.status == "accepted"]
+    enrolments = [
+        Enrolment(
+            program=r.program,
+            participant=r.participant,
+            side="mentee",
+            accepted_at=r.submitted_at + dt.timedelta(days=5),
+            ready_at=r.submitted_at + dt.timedelta(days=rng.uniform(10, 40)),
+        )
+        for r in accepted
+    ]
+    enrolments += [
+        Enrolment(
+            program=rng.choice(programs),
+            participant=m,
+            side="mentor",
+            accepted_at=days_ago(30, 700),
+            ready_at=days_ago(10, 30),
+        )
+        for m in mentors
+    ]
+    Enrolment.objects.bulk_create(enrolments, batch_size=batch)
+
+    # Mentorships for the first accepted mentees, with the engine's explanation.
+    pairs = accepted[:mentorships_n]
+    proposals, mentorships, slots = [], [], {}
+    for referral in pairs:
+        mentor = rng.choice(mentors)
+        status = rng.choices(
+            ["completed", "ended_early", "active", "introduction", "cancelled"], [50, 15, 25, 5, 5]
+        )[0]
+        values = {c: round(rng.random(), 4) for c in CRITERIA}
+        proposals.append(
+            Proposal(
+                program=referral.program,
+                mentee=referral.participant,
+                mentor=mentor,
+                status="confirmed",
+                score=round(sum(values.values()) / len(values), 4),
+                contributions=[
+                    {
+                        "criterion": c,
+                        "value": v,
+                        "weight": 0.14,
+                        "contribution": round(0.14 * v, 4),
+                    }
+                    for c, v in values.items()
+                ],
+            )
+        )
+        confirmed = referral.submitted_at + dt.timedelta(days=rng.uniform(15, 120))
+        active = status in ("active", "introduction")
+        slot = None
+        if active:
+            slot = slots.get(mentor.pk, 0) + 1
+            if slot > mentor.capacity:
+                status, active, slot = "completed", False, None
+            else:
+                slots[mentor.pk] = slot
+        ended = status in ("completed", "ended_early")
+        mentorships.append(
+            Mentorship(
+                program=referral.program,
+                mentor=mentor,
+                mentee=referral.participant,
+                status=status,
+                mentor_slot=slot,
+                mentor_capacity=mentor.capacity,
+                started_on=(confirmed + dt.timedelta(days=10)).date(),
+                ended_on=min(confirmed + dt.timedelta(days=rng.uniform(60, 120)), now).date()
+                if ended
+                else None,
+            )
+        )
+        mentorships[-1]._confirmed = confirmed
+    proposals = Proposal.objects.bulk_create(proposals, batch_size=batch)
+    for mentorship, proposal in zip(mentorships, proposals, strict=True):
+        mentorship.proposal = proposal
+    mentorships = Mentorship.objects.bulk_create(mentorships, batch_size=batch)
+    for mentorship in mentorships:
+        mentorship.confirmed_at = mentorship._confirmed
+    Mentorship.objects.bulk_update(mentorships, ["confirmed_at"], batch_size=batch)
+    IntroductionMeeting.objects.bulk_create(
+        [
+            IntroductionMeeting(
+                mentorship=m,
+                starts_at=m.confirmed_at + dt.timedelta(days=rng.uniform(2, 30)),
+                held_at=m.confirmed_at + dt.timedelta(days=rng.uniform(2, 30)),
+                mode="virtual",
+            )
+            for m in mentorships
+            if m.status != "cancelled"
+        ],
+        batch_size=batch,
+    )
+
+    events = []
+    for _ in range(int(300 * fraction)):
+        starts = days_ago(1, 700)
+        events.append(
+            Event(
+                program=rng.choice(programs),
+                kind=rng.choice(["networking", "mock_interview", "panel", "speed_networking"]),
+                title_en="Event",
+                title_fr="Activité",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+            )
+        )
+    events = Event.objects.bulk_create(events, batch_size=batch)
+    participations, seen = [], set()
+    for _ in range(int(30000 * fraction)):
+        event, person = rng.choice(events), rng.choice(people)
+        if (event.pk, person.pk) in seen:
+            continue
+        seen.add((event.pk, person.pk))
+        participations.append(
+            Participation(event=event, participant=person, attended=rng.random() < 0.8)
+        )
+    Participation.objects.bulk_create(participations, batch_size=batch)
+    return {"mentees": len(mentees), "mentors": len(mentors), "mentorships": len(mentorships)}
+
+
+def measure_pages(made: dict, *, repeat: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    pages = {
+        "program": (made["staff"], f"/en/reports/programs/{made['programs'][0].pk}/"),
+        "network": (made["staff"], f"/en/reports/networks/{made['lead'].slug}/"),
+        "funder": (made["funder"], f"/fr/reports/funded/{made['lead'].slug}/"),
+        "program_fr_all_time": (
+            made["staff"],
+            f"/fr/reports/programs/{made['programs'][0].pk}/"
+            "?preset=custom&starts_on=2020-01-01&ends_on=2030-12-31",
+        ),
+    }
+    result = {}
+    for name, (user, url) in pages.items():
+        client = Client()
+        client.force_login(user)
+        client.get(url)  # warm the connection and the template cache
+        timings = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        result[name] = {
+            "url": url,
+            "median_ms": round(statistics.median(timings), 1),
+            "max_ms": round(max(timings), 1),
+            "queries": len(queries),
+        }
+    return result
+
+
+def measure_funder_report(made: dict, *, repeat: int) -> dict:
+    from django.utils import timezone, translation
+
+    from tandem.reports import services
+    from tandem.reports.selectors import fiscal_year
+
+    period = fiscal_year(timezone.localdate())
+    results = {}
+    for fmt in ("pdf", "xlsx"):
+        timings = []
+        size = 0
+        for _ in range(repeat):
+            with translation.override("fr"):
+                started = time.perf_counter()
+                content, _name, _type = services.report_file(
+                    services.funder_spec(made["lead"], period), fmt
+                )
+                timings.append(time.perf_counter() - started)
+            size = len(content)
+        results[fmt] = {
+            "median_s": round(statistics.median(timings), 3),
+            "max_s": round(max(timings), 3),
+            "bytes": size,
+        }
+    return results
+
+
+def main() -> None:
+    create_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host, mail kept in memory
+    call_command("migrate", verbosity=0)
+    rng = random.Random(2026)
+    started = time.perf_counter()
+    occupations()
+    made = network()
+    from tandem.programs.models import CriteriaVersion, Criterion
+    from tandem.programs.services import criteria_publish
+
+    for program in made["programs"]:
+        criteria_publish(
+            actor=made["staff"],
+            program=program,
+            side="mentee",
+            criteria=[
+                {"kind": "clb_at_least", "number": 5},
+                {"kind": "job_search_workshop"},
+                {"kind": "province", "provinces": ["ON"]},
+            ],
+        )
+    made["versions"] = {
+        p.pk: CriteriaVersion.objects.filter(program=p, side="mentee").order_by("-number")[0].pk
+        for p in made["programs"]
+    }
+    made["criteria"] = list(Criterion.objects.filter(version_id__in=made["versions"].values()))
+    small = populate(made, rng, fraction=0.1, offset=0)
+    small_pages = measure_pages(made, repeat=3)
+    large = populate(made, rng, fraction=0.9, offset=10_000_000)
+    populate_seconds = time.perf_counter() - started
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    pages = measure_pages(made, repeat=7)
+    funder = measure_funder_report(made, repeat=3)
+    from tandem.mentorships.models import Mentorship
+    from tandem.participants.models import Participant
+
+    result = {
+        "participants": Participant.objects.count(),
+        "mentorships": Mentorship.objects.count(),
+        "written": {"first_tenth": small, "rest": large},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "postgresql": connection.cursor().connection.info.server_version,
+        "populate_seconds": round(populate_seconds, 1),
+        "pages_at_a_tenth": small_pages,
+        "pages": pages,
+        "queries_do_not_grow": all(
+            small_pages[name]["queries"] == pages[name]["queries"] for name in pages
+        ),
+        "page_limit_ms": PAGE_LIMIT_MS,
+        "pages_within_limit": all(p["median_ms"] <= PAGE_LIMIT_MS for p in pages.values()),
+        "funder_report": funder,
+        "funder_limit_s": FUNDER_LIMIT_S,
+        "funder_report_within_limit": funder["pdf"]["median_s"] <= FUNDER_LIMIT_S,
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
