@@ -49,7 +49,7 @@ from .scoring import (
     score_pairs,
     stream_top_candidates,
 )
-from .solver import CandidateLists, solve_certified, to_int
+from .solver import CandidateLists, solve_certified
 
 Progress = Callable[[str, int, int], None]
 Pair = tuple[str, str]
@@ -116,8 +116,11 @@ class Matcher:
         if embeddings is None:
             cache = cache if cache is not None else _default_cache()
             embeddings = embed_pool(pool, self.embedder, cache, progress=progress)
-        self.embeddings = embeddings
+        # Only the compiled (quantised) vectors are kept: at 100k people the float vectors
+        # would double the memory.
+        self.newly_embedded = embeddings.newly_embedded
         self.timings["embedding"] = time.perf_counter() - started
+        started = time.perf_counter()
         self.exclusions = tuple(exclusions)
         pairs = [self._indices(mentee, mentor, lang) for mentee, mentor in self.exclusions]
         self.context: Context = build_context(
@@ -128,6 +131,7 @@ class Matcher:
             self.embedder.baseline,
             exclusions=pairs,
         )
+        self.timings["compiling"] = time.perf_counter() - started
 
     # -- ids ------------------------------------------------------------------------------
 
@@ -592,11 +596,6 @@ def explain_pair(
     """Explain one pair; see ``Matcher.explain_pair``."""
     matcher = Matcher(pool, weights=weights, exclusions=exclusions, embedder=embedder, cache=cache)
     return matcher.explain_pair(mentee_id, mentor_id, lang=lang, solution=solution)
-
-
-def integer_total(solution: Solution) -> int:
-    """The solution's total in the solver's integer units (for exact comparisons)."""
-    return int(to_int(np.array([p.score for p in solution.proposals])).sum())
 
 
 __all__: Sequence[str] = (

@@ -144,54 +144,73 @@ class MemoryCache:
 
 
 class DiskCache:
-    """Vectors in ``DIR/<embedder>/*.npz`` shards: one shard per run that embedded new texts.
+    """Vectors in ``DIR/<embedder>/``: shards of ``<id>.vectors.npy`` + ``<id>.keys.npy``.
 
-    Shards are written to a temporary name and renamed, so a crash never leaves half a shard,
-    and two runs at once only duplicate work. Many small shards are merged into one.
+    One shard per run that embedded new texts. Vectors are memory-mapped, so opening a cache
+    of a million texts reads only the rows asked for. A shard counts once its keys file exists,
+    and that file is renamed into place last, so a crash never leaves half a shard and two runs
+    at once only duplicate work. Many small shards are merged into one.
     """
 
     MAX_SHARDS = 16
 
     def __init__(self, directory: str | Path, embedder_name: str) -> None:
         self.directory = Path(directory) / embedder_name
-        self._vectors: dict[str, np.ndarray] | None = None
+        self._index: dict[str, tuple[int, int]] | None = None
+        self._shards: list[np.ndarray] = []
 
-    def _load(self) -> dict[str, np.ndarray]:
-        if self._vectors is None:
-            self._vectors = {}
-            for shard in sorted(self.directory.glob("*.npz")):
+    def _load(self) -> dict[str, tuple[int, int]]:
+        if self._index is None:
+            self._index = {}
+            for keys_path in sorted(self.directory.glob("*.keys.npy")):
+                vectors_path = keys_path.with_name(
+                    keys_path.name.removesuffix(".keys.npy") + ".vectors.npy"
+                )
                 try:
-                    with np.load(shard, allow_pickle=False) as data:
-                        keys, vectors = data["keys"], data["vectors"]
-                except (OSError, ValueError, KeyError):
+                    keys = np.load(keys_path, allow_pickle=False)
+                    vectors = np.load(vectors_path, mmap_mode="r", allow_pickle=False)
+                except (OSError, ValueError):
                     continue  # an unreadable shard only costs re-embedding its texts
-                self._vectors.update(zip(keys.tolist(), vectors, strict=True))
-        return self._vectors
+                if len(keys) != len(vectors):
+                    continue
+                shard = len(self._shards)
+                self._shards.append(vectors)
+                self._index.update((key, (shard, row)) for row, key in enumerate(keys.tolist()))
+        return self._index
 
     def get(self, key: str) -> np.ndarray | None:
-        return self._load().get(key)
+        where = self._load().get(key)
+        if where is None:
+            return None
+        return np.array(self._shards[where[0]][where[1]], np.float32)
 
     def put_many(self, items: Mapping[str, np.ndarray]) -> None:
-        vectors = self._load()
-        vectors.update(items)
         if not items:
             return
+        index = self._load()
         self.directory.mkdir(parents=True, exist_ok=True)
-        shards = sorted(self.directory.glob("*.npz"))
-        if len(shards) >= self.MAX_SHARDS:
-            self._write(vectors, f"merged-{uuid.uuid4().hex}.npz")
-            for shard in shards:
-                shard.unlink(missing_ok=True)
+        old = sorted(self.directory.glob("*.keys.npy"))
+        if len(old) >= self.MAX_SHARDS:
+            merged = {key: self.get(key) for key in index}
+            merged.update(items)
+            self._write(merged, f"merged-{uuid.uuid4().hex}")
+            for keys_path in old:
+                stem = keys_path.name.removesuffix(".keys.npy")
+                keys_path.unlink(missing_ok=True)
+                (keys_path.parent / f"{stem}.vectors.npy").unlink(missing_ok=True)
         else:
-            self._write(items, f"{uuid.uuid4().hex}.npz")
+            self._write(items, uuid.uuid4().hex)
+        self._index = None  # re-read on next use, shards included
+        self._shards = []
 
-    def _write(self, items: Mapping[str, np.ndarray], name: str) -> None:
+    def _write(self, items: Mapping[str, np.ndarray | None], stem: str) -> None:
         keys = np.array(list(items.keys()), dtype="U64")
         matrix = np.vstack([np.asarray(v, np.float32) for v in items.values()])
-        temporary = self.directory / f".{name}.tmp"
-        with temporary.open("wb") as handle:
-            np.savez(handle, keys=keys, vectors=matrix)
-        os.replace(temporary, self.directory / name)
+        for suffix, array in ((".vectors.npy", matrix), (".keys.npy", keys)):
+            temporary = self.directory / f".{stem}{suffix}.tmp"
+            with temporary.open("wb") as handle:
+                np.save(handle, array, allow_pickle=False)
+            os.replace(temporary, self.directory / f"{stem}{suffix}")
 
 
 def embed_texts(

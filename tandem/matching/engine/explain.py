@@ -231,3 +231,9 @@ def unmatched_sentence(reason: UnmatchedReason, *, count: int, limit: float, lan
             count,
         ) % {"count": count}
     raise ValueError(reason)
+
+
+def criterion_label(criterion: str, lang: str) -> str:
+    """A criterion's name for a column header or a form label."""
+    _ = gettext_for(lang)
+    return _(CRITERION_NAMES[criterion])

@@ -13,13 +13,13 @@ import contextlib
 import math
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import CRITERIA, SLOTS, Participant, Pool, Rule, WeightProfile
+from .model import SLOTS, Participant, Pool, Rule, WeightProfile
 from .reference import fsas, naics_path, noc_unit_groups
 
 Progress = Callable[[str, int, int], None]
@@ -30,31 +30,6 @@ ALL_SLOTS = (1 << len(SLOTS)) - 1
 SLOT_BITS = {slot: 1 << position for position, slot in enumerate(SLOTS)}
 EARTH_RADIUS_KM = 6371.0088
 NEG_INF = np.float32(-np.inf)
-
-
-def shared_prefix_length(a: str, b: str) -> int:
-    length = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        length += 1
-    return length
-
-
-def naics_shared_depth(a: str | None, b: str | None) -> int:
-    """Levels of the NAICS hierarchy two codes share: 0 (none or unknown) to 5."""
-    if not a or not b:
-        return 0
-    return shared_prefix_length_tuple(naics_path(a), naics_path(b))
-
-
-def shared_prefix_length_tuple(a: Sequence[str], b: Sequence[str]) -> int:
-    length = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        length += 1
-    return length
 
 
 def great_circle_km(lat1, lon1, lat2, lon2):
@@ -547,13 +522,6 @@ def pair_criteria(context: Context, i: np.ndarray, j: np.ndarray) -> dict[str, n
         "availability": np.minimum(availability, 1.0).astype(np.float32),
         "experience": mentors.experience[j],
     }
-
-
-def pair_scores(criteria: dict[str, np.ndarray], shares: dict[str, float]) -> np.ndarray:
-    total = np.zeros_like(criteria["occupation"], dtype=np.float64)
-    for name in CRITERIA:
-        total += shares[name] * criteria[name].astype(np.float64)
-    return np.clip(total, 0.0, 1.0)
 
 
 def broken_rules(context: Context, i: int, j: int) -> list[Rule]:

@@ -72,3 +72,13 @@ def test_vectors_injected_by_the_platform_are_used_instead_of_embedding(tfidf):
     cache = MemoryCache({text_key(tfidf.name, GOAL_EN): stored})
     vectors, new = embed_texts([GOAL_EN], tfidf, cache)
     assert new == 0 and np.array_equal(vectors[0], stored)
+
+
+def test_many_small_shards_are_merged_without_losing_a_vector(tmp_path, tfidf, monkeypatch):
+    monkeypatch.setattr(DiskCache, "MAX_SHARDS", 2)
+    texts = [f"goal number {n}" for n in range(5)]
+    for text in texts:
+        embed_texts([text], tfidf, DiskCache(tmp_path, tfidf.name))
+    assert len(list((tmp_path / tfidf.name).glob("*.keys.npy"))) <= 2
+    _, new = embed_texts(texts, tfidf, DiskCache(tmp_path, tfidf.name))
+    assert new == 0
