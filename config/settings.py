@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.referrals",
     "tandem.events",
+    "tandem.meetings",
+    "tandem.outcomes",
     "tandem.matching",
     "tandem.mentorships",
     "tandem.reports",

@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
     path("reports/", include("tandem.reports.urls")),
+    path("mentoring/", include("tandem.meetings.urls")),
+    path("outcomes/", include("tandem.outcomes.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

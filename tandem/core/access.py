@@ -629,6 +629,83 @@ def access_mentorship(user: "User", mentorship_id: int, *, action: str = "view")
     return found
 
 
+# --- Mentoring, closure and outcomes (tandem/meetings, tandem/outcomes) -----------------------
+
+
+def mentoring_visible_to(user: "User") -> QuerySet:
+    """Mentorships whose page this person may open: the mentor, the mentee, and the staff of the
+    program. Not the agency that referred the mentee, not funders, not employer partners: the
+    page holds meeting notes and shared documents."""
+    from tandem.mentorships.models import Mentorship
+
+    if user.is_platform_admin:
+        return Mentorship.objects.all()
+    return Mentorship.objects.filter(
+        Q(program__in=programs_managed_by(user)) | Q(mentor__user=user) | Q(mentee__user=user)
+    )
+
+
+def access_mentoring(user: "User", mentorship_id: int, *, action: str = "view"):
+    """`view` and `log` (meetings, documents): the pair and the program's staff; `manage`
+    (check-ins, case meetings, closure): the program's staff only."""
+    from tandem.mentorships.models import Mentorship
+
+    if action == "manage":
+        mentorships = Mentorship.objects.filter(program__in=programs_managed_by(user))
+    else:
+        mentorships = mentoring_visible_to(user)
+    found = (
+        mentorships.select_related(
+            "program",
+            "program__organization",
+            "mentor",
+            "mentee",
+            "mentor__user",
+            "mentee__user",
+        )
+        .filter(pk=mentorship_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_shared_document(user: "User", document_id: int):
+    from tandem.meetings.models import SharedDocument
+
+    found = (
+        SharedDocument.objects.filter(mentorship__in=mentoring_visible_to(user))
+        .filter(pk=document_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_outcome_person(user: "User", participant_id: int, *, action: str = "view"):
+    """A person's employment outcome history and consent: the person, and the staff of a
+    program in which they had a mentorship."""
+    from tandem.participants.models import Participant
+
+    people = Participant.objects.filter(
+        Q(mentorships_as_mentee__program__in=programs_managed_by(user))
+        | Q(mentorships_as_mentor__program__in=programs_managed_by(user))
+    )
+    if action == "view" or action == "consent":
+        people = people | Participant.objects.filter(user=user)
+    if user.is_platform_admin:
+        people = Participant.objects.all()
+    found = people.distinct().filter(pk=participant_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- end of lifecycle access ---
+
+
 # --- Reports (tandem/reports) ----------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "mentorship_id": lambda side: matching_records(side)["mentorship"].pk,
     # Tandem lifecycle (events, meetings, outcomes).
     "event_id": lambda side: mine(side)["event"].pk,
+    "document_id": lambda side: mine(side)["document"].pk,
     # end lifecycle
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,

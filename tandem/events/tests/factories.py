@@ -23,4 +23,3 @@ def make_event(program: Program, actor, **fields: Any) -> Event:
         "place": "City Hall",
     }
     return event_create(actor=actor, program=program, **{**defaults, **fields})
-

@@ -1,0 +1,201 @@
+"""Reads for the mentorship page and the staff's "needs attention" list."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.core import access
+from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, SharedDocument
+from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.programs.models import ActionPlan
+
+# What "needs attention" means (issue 6): no meeting in two weeks, low satisfaction, hours behind.
+NO_MEETING_DAYS = 14
+LOW_SATISFACTION = 2  # a check-in at or below this score in the last RECENT_DAYS
+RECENT_DAYS = 45
+BEHIND_RATIO = 0.75  # fewer hours than this share of what the agreement expects by now
+CHECK_IN_DAYS = 31
+
+
+def _agreement(mentorship: Mentorship):
+    return getattr(mentorship, "agreement", None)
+
+
+def start_of(mentorship: Mentorship) -> date:
+    agreement = _agreement(mentorship)
+    if agreement is not None:
+        return agreement.starts_on
+    return mentorship.started_on or timezone.localdate(mentorship.confirmed_at)
+
+
+def expected_end_of(mentorship: Mentorship) -> date | None:
+    agreement = _agreement(mentorship)
+    if agreement is not None:
+        return agreement.expected_end_on
+    return mentorship.expected_end_on
+
+
+def target_hours_of(mentorship: Mentorship) -> float | None:
+    """The agreement's hours, else its weekly cadence over the term (at least an hour a week)."""
+    agreement = _agreement(mentorship)
+    if agreement is None:
+        return None
+    if agreement.hours_target:
+        return float(agreement.hours_target)
+    weeks = max((agreement.expected_end_on - agreement.starts_on).days / 7, 1)
+    return round(weeks * agreement.minutes_per_week / 60, 1)
+
+
+@dataclass
+class Progress:
+    logged_hours: float
+    target_hours: float | None
+    expected_by_now: float | None
+    start: date
+    end: date | None
+
+    @property
+    def percent(self) -> int:
+        if not self.target_hours:
+            return 0
+        return min(100, round(100 * self.logged_hours / self.target_hours))
+
+    @property
+    def is_behind(self) -> bool:
+        return (
+            self.expected_by_now is not None
+            and self.expected_by_now >= 2
+            and self.logged_hours < BEHIND_RATIO * self.expected_by_now
+        )
+
+
+def progress_of(mentorship: Mentorship, *, minutes: int, today: date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    start, end = start_of(mentorship), expected_end_of(mentorship)
+    target = target_hours_of(mentorship)
+    expected = None
+    if target and end and end > start:
+        elapsed = min(max((today - start).days, 0), (end - start).days)
+        expected = round(target * elapsed / (end - start).days, 1)
+    return Progress(round(minutes / 60, 1), target, expected, start, end)
+
+
+def mentorship_list(*, user: User) -> QuerySet[Mentorship]:
+    return (
+        access.mentoring_visible_to(user)
+        .select_related("program", "mentor", "mentee")
+        .order_by("status", "-confirmed_at")
+    )
+
+
+def meeting_list(*, mentorship: Mentorship) -> QuerySet[MeetingLog]:
+    return mentorship.meeting_logs.select_related("logged_by").prefetch_related("steps_advanced")
+
+
+def action_plan_of(mentorship: Mentorship) -> ActionPlan | None:
+    return (
+        ActionPlan.objects.filter(
+            enrolment__participant=mentorship.mentee, enrolment__program=mentorship.program
+        )
+        .prefetch_related("steps")
+        .first()
+    )
+
+
+def steps_advanced_of(mentorship: Mentorship) -> set[int]:
+    """Action-plan steps that at least one logged meeting advanced."""
+    return set(
+        MeetingLog.steps_advanced.through.objects.filter(
+            meetinglog__mentorship=mentorship
+        ).values_list("actionstep_id", flat=True)
+    )
+
+
+def documents_of(mentorship: Mentorship) -> QuerySet[SharedDocument]:
+    return mentorship.documents.select_related("shared_by")
+
+
+def check_ins_of(mentorship: Mentorship) -> QuerySet[CheckIn]:
+    return mentorship.check_ins.select_related("participant", "staff")
+
+
+def case_meetings_of(mentorship: Mentorship) -> QuerySet[CaseMeeting]:
+    return mentorship.case_meetings.select_related("staff")
+
+
+def minutes_logged(mentorship: Mentorship) -> int:
+    return mentorship.meeting_logs.aggregate(total=Coalesce(Sum("minutes"), 0))["total"]
+
+
+@dataclass
+class Attention:
+    mentorship: Mentorship
+    progress: Progress
+    last_met_on: date | None
+    lowest_recent_satisfaction: int | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def with_activity(mentorships: QuerySet[Mentorship], *, now: datetime) -> QuerySet[Mentorship]:
+    """Adds the last meeting, the minutes logged and the lowest recent satisfaction, in one query."""
+    logs = MeetingLog.objects.filter(mentorship=OuterRef("pk")).order_by()
+    recent = now.date() - timedelta(days=RECENT_DAYS)
+    return mentorships.annotate(
+        last_met_on=Subquery(logs.order_by("-met_on").values("met_on")[:1]),
+        minutes_total=Coalesce(
+            Subquery(logs.values("mentorship").annotate(total=Sum("minutes")).values("total")[:1]),
+            0,
+        ),
+        lowest_recent_satisfaction=Subquery(
+            CheckIn.objects.filter(mentorship=OuterRef("pk"), held_on__gte=recent)
+            .order_by()
+            .values("mentorship")
+            .annotate(lowest=Min("satisfaction"))
+            .values("lowest")[:1]
+        ),
+    )
+
+
+def attention_list(*, user: User, now: datetime | None = None) -> list[Attention]:
+    """Active mentorships of the programs this person runs that need a look, most urgent first."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    mentorships = with_activity(
+        Mentorship.objects.filter(
+            program__in=access.programs_managed_by(user), status=MentorshipStatus.ACTIVE
+        ).select_related("program", "mentor", "mentee", "agreement"),
+        now=now,
+    )
+    found = []
+    for mentorship in mentorships:
+        progress = progress_of(mentorship, minutes=mentorship.minutes_total, today=today)
+        item = Attention(
+            mentorship,
+            progress,
+            mentorship.last_met_on,
+            mentorship.lowest_recent_satisfaction,
+        )
+        since = mentorship.last_met_on or progress.start
+        if (today - since).days >= NO_MEETING_DAYS:
+            item.reasons.append(
+                _("No meeting logged in two weeks")
+                if mentorship.last_met_on
+                else _("No meeting logged since the start")
+            )
+        low = mentorship.lowest_recent_satisfaction
+        if low is not None and low <= LOW_SATISFACTION:
+            item.reasons.append(_("Low satisfaction at a check-in (%(score)s/5)") % {"score": low})
+        if progress.is_behind:
+            item.reasons.append(
+                _("Hours behind: %(logged)s h logged, %(expected)s h expected by now")
+                % {"logged": progress.logged_hours, "expected": progress.expected_by_now}
+            )
+        if item.reasons:
+            found.append(item)
+    found.sort(key=lambda a: (-len(a.reasons), a.last_met_on or date.min))
+    return found

@@ -1,0 +1,281 @@
+"""Writes during the mentorship: meetings, the next meeting, shared documents, staff check-ins
+and case meetings; and the reminders sweep."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.core.mail import send_to_person
+from tandem.meetings.models import (
+    CaseMeeting,
+    CheckIn,
+    MeetingLog,
+    NextMeeting,
+    Reminder,
+    ReminderKind,
+    SharedDocument,
+)
+from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
+from tandem.organizations.models import Membership, Role
+from tandem.participants.models import Participant
+from tandem.programs.models import ActionStep
+
+
+class MentoringError(Exception):
+    """A rule of the mentorship was broken; the message is translated for the person."""
+
+
+def _check_open(mentorship: Mentorship) -> None:
+    if mentorship.status not in ACTIVE_STATUSES:
+        raise MentoringError(_("This mentorship is closed."))
+
+
+@transaction.atomic
+def meeting_log_create(
+    *,
+    actor: User,
+    mentorship: Mentorship,
+    met_on: date,
+    minutes: int,
+    mode: str,
+    topics: str,
+    steps_advanced: Iterable[ActionStep] = (),
+) -> MeetingLog:
+    _check_open(mentorship)
+    if met_on > timezone.localdate():
+        raise MentoringError(_("A meeting is logged once it has taken place."))
+    try:
+        with transaction.atomic():
+            log = MeetingLog.objects.create(
+                mentorship=mentorship,
+                met_on=met_on,
+                minutes=minutes,
+                mode=mode,
+                topics=topics,
+                logged_by=actor,
+            )
+    except IntegrityError as error:
+        raise MentoringError(
+            _("A meeting on this date is already logged. Either of you may log a meeting, once.")
+        ) from error
+    steps = list(steps_advanced)
+    if steps:
+        log.steps_advanced.set(steps)
+    return log
+
+
+@transaction.atomic
+def next_meeting_set(
+    *, actor: User, mentorship: Mentorship, starts_at: datetime, mode: str, place: str = ""
+) -> NextMeeting:
+    _check_open(mentorship)
+    next_meeting, _created = NextMeeting.objects.update_or_create(
+        mentorship=mentorship,
+        defaults={"starts_at": starts_at, "mode": mode, "place": place, "updated_by": actor},
+    )
+    return next_meeting
+
+
+@transaction.atomic
+def document_share(
+    *,
+    actor: User,
+    mentorship: Mentorship,
+    title: str,
+    upload: File | None = None,
+    link: str = "",
+) -> SharedDocument:
+    from tandem.participants.services import PDF, sniff_resume
+
+    _check_open(mentorship)
+    if bool(upload) == bool(link):
+        raise MentoringError(_("Share either a file or a link."))
+    document = SharedDocument(mentorship=mentorship, title=title, link=link, shared_by=actor)
+    if upload is not None:
+        limit = settings.TANDEM_RESUME_MAX_BYTES
+        if upload.size > limit:
+            raise MentoringError(
+                _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
+            )
+        upload.seek(0)
+        kind = sniff_resume(upload.read(8), upload)
+        if kind is None:
+            raise MentoringError(_("Share a PDF or a Word (.docx) document, or a link."))
+        upload.seek(0)
+        stem = (upload.name or "document").rsplit("/", 1)[-1].rsplit(".", 1)[0][:150]
+        document.original_name = f"{stem or 'document'}{'.pdf' if kind == PDF else '.docx'}"
+        document.content_type, document.size = kind, upload.size
+        document.file.save("upload", upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def check_in_record(
+    *, actor: User, mentorship: Mentorship, participant: Participant, **fields: Any
+) -> CheckIn:
+    if participant.pk not in (mentorship.mentor_id, mentorship.mentee_id):
+        raise MentoringError(_("A check-in is held with the mentor or the mentee."))
+    return CheckIn.objects.create(
+        mentorship=mentorship, participant=participant, staff=actor, **fields
+    )
+
+
+@transaction.atomic
+def case_meeting_record(*, actor: User, mentorship: Mentorship, **fields: Any) -> CaseMeeting:
+    return CaseMeeting.objects.create(mentorship=mentorship, staff=actor, **fields)
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+LOG_AFTER_DAYS = 7  # the agreement asks for at least an hour a week
+ACKNOWLEDGE_AFTER_DAYS = 2
+
+
+def _week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _may_contact(participant: Participant) -> bool:
+    consent = getattr(participant, "contact_consent", None)
+    return consent is None or consent.withdrawn_at is None
+
+
+def _remind(
+    *,
+    kind: str,
+    mentorship: Mentorship,
+    email: str,
+    language: str,
+    period: str,
+    now: datetime,
+    context: dict[str, Any],
+) -> bool:
+    """Sends one reminder unless this one was already sent: the row is written first, under a
+    unique constraint, and the mail leaves only when the transaction commits."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                kind=kind, mentorship=mentorship, recipient=email, period=period, sent_at=now
+            )
+    except IntegrityError:
+        return False
+    send_to_person(
+        email=email,
+        language=language,
+        template=f"meetings/mail/{kind}",
+        context={
+            **context,
+            "mentorship": mentorship,
+            "site_url": settings.SITE_URL.rstrip("/"),
+        },
+    )
+    return True
+
+
+def program_staff_of(mentorship: Mentorship) -> list[User]:
+    """The staff named on the program, else the program staff of the operating organization."""
+    named = list(mentorship.program.staff.filter(is_active=True))
+    if named:
+        return named
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organization=mentorship.program.organization,
+            role=Role.PROGRAM_STAFF,
+            is_active=True,
+            user__is_active=True,
+        ).select_related("user")
+    ]
+
+
+@transaction.atomic
+def reminders_send_due(*, now: datetime | None = None) -> int:
+    """Log-your-meeting, check-in-due and agreement-not-acknowledged reminders. Safe to run any
+    number of times: each reminder is sent once per person and period."""
+    from tandem.meetings.selectors import CHECK_IN_DAYS, start_of
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = 0
+    active = (
+        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
+        .select_related(
+            "program",
+            "program__organization",
+            "mentor",
+            "mentee",
+            "agreement",
+            "mentor__contact_consent",
+            "mentee__contact_consent",
+        )
+        .annotate(last_met_on=Max("meeting_logs__met_on"))
+    )
+    for mentorship in active:
+        since = mentorship.last_met_on or start_of(mentorship)
+        if (today - since).days >= LOG_AFTER_DAYS:
+            for person in (mentorship.mentor, mentorship.mentee):
+                if _may_contact(person):
+                    sent += _remind(
+                        kind=ReminderKind.LOG_MEETING,
+                        mentorship=mentorship,
+                        email=person.email,
+                        language=person.preferred_language,
+                        period=_week(today),
+                        now=now,
+                        context={"person": person, "last_met_on": mentorship.last_met_on},
+                    )
+        last_check_ins = {
+            row["participant"]: row["last"]
+            for row in CheckIn.objects.filter(mentorship=mentorship)
+            .values("participant")
+            .annotate(last=Max("held_on"))
+        }
+        overdue = [
+            person
+            for person in (mentorship.mentor, mentorship.mentee)
+            if (today - last_check_ins.get(person.pk, start_of(mentorship))).days >= CHECK_IN_DAYS
+        ]
+        if overdue:
+            for staff in program_staff_of(mentorship):
+                sent += _remind(
+                    kind=ReminderKind.CHECK_IN_DUE,
+                    mentorship=mentorship,
+                    email=staff.email,
+                    language=staff.preferred_language,
+                    period=f"{today:%Y-%m}",
+                    now=now,
+                    context={"staff": staff, "people": overdue},
+                )
+    unacknowledged = (
+        Mentorship.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            agreement__isnull=False,
+            agreement__created_at__lte=now - timedelta(days=ACKNOWLEDGE_AFTER_DAYS),
+        )
+        .select_related("program", "mentor", "mentee", "agreement")
+        .prefetch_related("agreement__acknowledgements")
+    )
+    for mentorship in unacknowledged:
+        done = {a.participant_id for a in mentorship.agreement.acknowledgements.all()}
+        for person in (mentorship.mentor, mentorship.mentee):
+            if person.pk not in done and _may_contact(person):
+                sent += _remind(
+                    kind=ReminderKind.AGREEMENT_UNACKNOWLEDGED,
+                    mentorship=mentorship,
+                    email=person.email,
+                    language=person.preferred_language,
+                    period=_week(today),
+                    now=now,
+                    context={"person": person},
+                )
+    return sent

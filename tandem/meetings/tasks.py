@@ -1,0 +1,10 @@
+"""Reminders run in the periodic sweep (tandem/outcomes/tasks.py); this task runs them alone."""
+
+from django.tasks import task
+
+from tandem.meetings.services import reminders_send_due
+
+
+@task()
+def reminders_send_task() -> int:
+    return reminders_send_due()

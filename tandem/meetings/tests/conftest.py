@@ -1,0 +1,1 @@
+from tandem.outcomes.tests.fixtures import clock, lifecycle  # noqa: F401

@@ -1,0 +1,219 @@
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.core import access
+from tandem.core.access import Audience, rule
+from tandem.events.selectors import events_attended_count
+from tandem.meetings import forms, selectors, services
+from tandem.outcomes.selectors import exit_surveys_of, side_of
+
+
+def _steps(mentorship):
+    plan = selectors.action_plan_of(mentorship)
+    return plan.steps.all() if plan else None
+
+
+@rule(Audience.SIGNED_IN)
+def mentorship_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "mentorships": selectors.mentorship_list(user=request.user),
+            "runs_programs": access.programs_managed_by(request.user).exists(),
+        },
+    )
+
+
+@rule(Audience.SIGNED_IN)
+def attention(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "meetings/attention.html",
+        {
+            "items": selectors.attention_list(user=request.user),
+            "no_meeting_days": selectors.NO_MEETING_DAYS,
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"])
+def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id)
+    is_staff = access.can_manage_program(request.user, mentorship.program)
+    plan = selectors.action_plan_of(mentorship)
+    closure = getattr(mentorship, "closure", None)
+    context = {
+        "mentorship": mentorship,
+        "is_staff": is_staff,
+        "my_side": side_of(mentorship=mentorship, user=request.user),
+        "is_open": mentorship.is_active,
+        "progress": selectors.progress_of(mentorship, minutes=selectors.minutes_logged(mentorship)),
+        "meetings": selectors.meeting_list(mentorship=mentorship),
+        "plan": plan,
+        "steps_advanced": selectors.steps_advanced_of(mentorship),
+        "documents": selectors.documents_of(mentorship),
+        "next_meeting": getattr(mentorship, "next_meeting", None),
+        "events_attended": {
+            "mentor": events_attended_count(participant=mentorship.mentor),
+            "mentee": events_attended_count(participant=mentorship.mentee),
+        },
+        "closure": closure,
+        "exit_surveys": exit_surveys_of(mentorship=mentorship) if closure else {},
+    }
+    if is_staff:
+        context |= {
+            "check_ins": selectors.check_ins_of(mentorship),
+            "case_meetings": selectors.case_meetings_of(mentorship),
+            "extensions": mentorship.extensions.all(),
+        }
+    return render(request, "meetings/detail.html", context)
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
+    form = forms.MeetingLogForm(request.POST or None, steps=_steps(mentorship))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_log_create(
+                actor=request.user, mentorship=mentorship, **form.cleaned_data
+            )
+        except services.MentoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting is logged. Thank you."))
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "title": _("Log a meeting"),
+            "button": _("Log the meeting"),
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def next_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
+    form = forms.NextMeetingForm(request.POST or None, prefix="next")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.next_meeting_set(
+                actor=request.user, mentorship=mentorship, **form.cleaned_data
+            )
+        except services.MentoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The next meeting is saved."))
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "title": _("Plan the next meeting"),
+            "button": _("Save the next meeting"),
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def document_share(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, prefix="document")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_share(
+                actor=request.user,
+                mentorship=mentorship,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["upload"],
+                link=form.cleaned_data["link"],
+            )
+        except services.MentoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The document is shared."))
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "title": _("Share a document"),
+            "button": _("Share"),
+            "multipart": True,
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["document_id"])
+def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = access.access_shared_document(request.user, document_id)
+    if document.link:
+        return HttpResponseRedirect(document.link)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    form = forms.CheckInForm(
+        request.POST or None,
+        mentorship=mentorship,
+        initial={"held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_in_record(actor=request.user, mentorship=mentorship, **form.cleaned_data)
+        except services.MentoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The check-in is recorded."))
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "title": _("Monthly check-in"),
+            "button": _("Record the check-in"),
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def case_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    form = forms.CaseMeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.case_meeting_record(actor=request.user, mentorship=mentorship, **form.cleaned_data)
+        messages.success(request, _("The case meeting is recorded."))
+        return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "title": _("Case meeting"),
+            "button": _("Record the case meeting"),
+        },
+    )

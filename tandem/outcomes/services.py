@@ -1,0 +1,387 @@
+"""Writes at and after the end of a mentorship: closure (or an extension), exit surveys, the
+employment outcome history, consent to be contacted, and follow-ups with single-use links."""
+
+import hashlib
+import secrets
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.core.mail import send_to_person
+from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
+from tandem.outcomes.models import (
+    Closure,
+    ClosureKind,
+    ContactConsent,
+    EmploymentOutcome,
+    ExitSurvey,
+    Extension,
+    FollowUp,
+    OutcomeSettings,
+    OutcomeSource,
+    default_followup_months,
+)
+from tandem.participants.models import Participant
+
+
+class OutcomeError(Exception):
+    """A rule of closure or follow-up was broken; the message is translated for the person."""
+
+
+def _site_url() -> str:
+    return settings.SITE_URL.rstrip("/")
+
+
+def settings_for(program) -> OutcomeSettings:
+    found = OutcomeSettings.objects.filter(program=program).first()
+    return found or OutcomeSettings(program=program, followup_months=default_followup_months())
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 January + 1 month = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def may_contact(participant: Participant) -> bool:
+    consent = ContactConsent.objects.filter(participant=participant).first()
+    return consent is None or consent.withdrawn_at is None
+
+
+# --- Closure and extension -------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentorship_close(
+    *,
+    actor: User,
+    mentorship: Mentorship,
+    kind: str,
+    ended_on: date,
+    early_reason: str = "",
+    note: str = "",
+) -> Closure:
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if mentorship.status not in ACTIVE_STATUSES or hasattr(mentorship, "closure"):
+        raise OutcomeError(_("This mentorship is already closed."))
+    if kind == ClosureKind.EARLY and not early_reason:
+        raise OutcomeError(_("Choose the reason the mentorship ended early."))
+    if kind != ClosureKind.EARLY:
+        early_reason = ""
+    if ended_on > timezone.localdate():
+        raise OutcomeError(_("A mentorship is closed on or after its last day."))
+    closure = Closure.objects.create(
+        mentorship=mentorship,
+        kind=kind,
+        early_reason=early_reason,
+        note=note,
+        ended_on=ended_on,
+        closed_by=actor,
+    )
+    mentorship.status = (
+        MentorshipStatus.ENDED_EARLY if kind == ClosureKind.EARLY else MentorshipStatus.COMPLETED
+    )
+    mentorship.ended_on = ended_on
+    mentorship.save(update_fields=["status", "ended_on"])
+    follow_ups = followups_schedule(mentorship=mentorship, ended_on=ended_on)
+    for person in (mentorship.mentor, mentorship.mentee):
+        send_to_person(
+            email=person.email,
+            language=person.preferred_language,
+            template="outcomes/mail/closed",
+            context={
+                "person": person,
+                "mentorship": mentorship,
+                "closure": closure,
+                "is_mentee": person.pk == mentorship.mentee_id,
+                "site_url": _site_url(),
+            },
+        )
+    _enqueue_followups(follow_ups)
+    return closure
+
+
+def followups_schedule(*, mentorship: Mentorship, ended_on: date) -> list[FollowUp]:
+    """Follow-ups of the mentee at the program's intervals, at 10:00 local time on the day."""
+    program_settings = settings_for(mentorship.program)
+    created = []
+    for months in sorted(set(program_settings.followup_months)):
+        due = timezone.make_aware(datetime.combine(add_months(ended_on, months), time(10)))
+        follow_up, was_created = FollowUp.objects.get_or_create(
+            mentorship=mentorship,
+            participant=mentorship.mentee,
+            months=months,
+            defaults={"due_at": due},
+        )
+        if was_created:
+            created.append(follow_up)
+    return created
+
+
+def _enqueue_followups(follow_ups: list[FollowUp]) -> None:
+    """Each follow-up waits in the queue for its day; the periodic sweep catches anything a
+    stopped worker or a lost task missed. Either may run first: sending is idempotent."""
+    from tandem.outcomes.tasks import can_defer, followup_send_task, sweeps_ensure_scheduled
+
+    def enqueue() -> None:
+        if not can_defer():
+            return
+        for follow_up in follow_ups:
+            followup_send_task.using(run_after=follow_up.due_at).enqueue(follow_up.pk)
+        sweeps_ensure_scheduled()
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def mentorship_extend(
+    *,
+    actor: User,
+    mentorship: Mentorship,
+    new_end_on: date,
+    mentor_agreed: bool,
+    mentee_agreed: bool,
+    note: str = "",
+) -> Extension:
+    from tandem.meetings.selectors import expected_end_of
+
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if mentorship.status not in ACTIVE_STATUSES:
+        raise OutcomeError(_("Only an ongoing mentorship can be extended."))
+    if not (mentor_agreed and mentee_agreed):
+        raise OutcomeError(_("An extension needs the agreement of both the mentor and the mentee."))
+    previous = expected_end_of(mentorship) or timezone.localdate()
+    if new_end_on <= previous:
+        raise OutcomeError(
+            _("The new end must be after the current expected end (%(end)s).")
+            % {"end": previous.isoformat()}
+        )
+    extension = Extension.objects.create(
+        mentorship=mentorship,
+        previous_end_on=previous,
+        new_end_on=new_end_on,
+        note=note,
+        mentor_agreed=mentor_agreed,
+        mentee_agreed=mentee_agreed,
+        recorded_by=actor,
+    )
+    # The agreement and the mentorship carry the expected end that every page reads; the
+    # extension row keeps the history of what was agreed.
+    mentorship.expected_end_on = new_end_on
+    mentorship.save(update_fields=["expected_end_on"])
+    agreement = getattr(mentorship, "agreement", None)
+    if agreement is not None:
+        agreement.expected_end_on = new_end_on
+        agreement.save(update_fields=["expected_end_on", "updated_at"])
+    return extension
+
+
+# --- Exit surveys and the employment outcome history ----------------------------------------
+
+
+@transaction.atomic
+def exit_survey_submit(
+    *,
+    actor: User,
+    mentorship: Mentorship,
+    participant: Participant,
+    employment: dict[str, Any] | None = None,
+    **answers: Any,
+) -> ExitSurvey:
+    if not hasattr(mentorship, "closure"):
+        raise OutcomeError(_("The exit survey opens when the mentorship is closed."))
+    try:
+        with transaction.atomic():
+            survey = ExitSurvey.objects.create(
+                mentorship=mentorship, participant=participant, submitted_by=actor, **answers
+            )
+    except IntegrityError as error:
+        raise OutcomeError(_("This exit survey was already completed.")) from error
+    if participant.pk == mentorship.mentee_id and employment:
+        outcome_record(
+            actor=actor,
+            participant=participant,
+            mentorship=mentorship,
+            source=OutcomeSource.EXIT,
+            **employment,
+        )
+    return survey
+
+
+def outcome_record(
+    *,
+    actor: User | None,
+    participant: Participant,
+    source: str,
+    status: str,
+    interviews_granted: int = 0,
+    employed_on: date | None = None,
+    job_title: str = "",
+    mentorship: Mentorship | None = None,
+    follow_up: FollowUp | None = None,
+    now: datetime | None = None,
+) -> EmploymentOutcome:
+    """Appends an entry to the person's employment history; earlier entries stay as they were."""
+    return EmploymentOutcome.objects.create(
+        participant=participant,
+        mentorship=mentorship,
+        source=source,
+        follow_up=follow_up,
+        status=status,
+        interviews_granted=interviews_granted or 0,
+        employed_on=employed_on,
+        job_title=job_title,
+        recorded_by=actor,
+        recorded_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def consent_set(
+    *, actor: User | None, participant: Participant, may_contact: bool, now: datetime | None = None
+) -> ContactConsent:
+    """Withdrawing cancels every follow-up not yet sent; giving consent back does not revive
+    them (staff may schedule new ones)."""
+    now = now or timezone.now()
+    consent, _created = ContactConsent.objects.select_for_update().get_or_create(
+        participant=participant
+    )
+    consent.withdrawn_at = None if may_contact else (consent.withdrawn_at or now)
+    consent.recorded_by = actor
+    consent.save(update_fields=["withdrawn_at", "recorded_by", "updated_at"])
+    if not may_contact:
+        FollowUp.objects.filter(
+            participant=participant, sent_at__isnull=True, cancelled_at__isnull=True
+        ).update(cancelled_at=now)
+    return consent
+
+
+# --- Follow-ups ------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def followup_send(*, follow_up_id: int, now: datetime | None = None) -> bool:
+    """Sends one follow-up if it is due and was never sent. True when this call sent it.
+
+    The conditional UPDATE is the guard: of two workers (or a task and the sweep) that reach the
+    same follow-up, only the one whose update changes the row sends the mail.
+    """
+    now = now or timezone.now()
+    follow_up = (
+        FollowUp.objects.select_related("participant", "mentorship", "mentorship__program")
+        .filter(pk=follow_up_id)
+        .first()
+    )
+    if follow_up is None or follow_up.sent_at or follow_up.cancelled_at or follow_up.due_at > now:
+        return False
+    person = follow_up.participant
+    if not may_contact(person):
+        FollowUp.objects.filter(pk=follow_up.pk, sent_at__isnull=True).update(cancelled_at=now)
+        return False
+    token = secrets.token_urlsafe(32)
+    valid_days = settings_for(follow_up.mentorship.program).link_valid_days
+    expires_at = now + timedelta(days=valid_days)
+    claimed = FollowUp.objects.filter(
+        pk=follow_up.pk, sent_at__isnull=True, cancelled_at__isnull=True
+    ).update(sent_at=now, token_hash=token_hash(token), expires_at=expires_at)
+    if claimed != 1:
+        return False
+    send_to_person(
+        email=person.email,
+        language=person.preferred_language,
+        template="outcomes/mail/follow_up",
+        context={
+            "person": person,
+            "follow_up": follow_up,
+            "program": follow_up.mentorship.program,
+            "token": token,
+            "expires_at": expires_at,
+            "site_url": _site_url(),
+        },
+    )
+    return True
+
+
+def followups_send_due(*, now: datetime | None = None) -> int:
+    """Every follow-up whose day has come and that was never sent, however late (a worker that
+    was down sends each missed one exactly once when it comes back)."""
+    now = now or timezone.now()
+    due = FollowUp.objects.filter(
+        sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
+    ).values_list("pk", flat=True)
+    return sum(followup_send(follow_up_id=pk, now=now) for pk in list(due))
+
+
+class LinkProblem(Exception):
+    """Why a follow-up link cannot be used: `unknown`, `used` or `expired`."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def followup_for_token(token: str, *, now: datetime | None = None) -> FollowUp:
+    now = now or timezone.now()
+    follow_up = (
+        FollowUp.objects.select_related("participant", "mentorship", "mentorship__program")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if follow_up is None or follow_up.cancelled_at:
+        raise LinkProblem("unknown")
+    if follow_up.answered_at:
+        raise LinkProblem("used")
+    if follow_up.expires_at is None or follow_up.expires_at <= now:
+        raise LinkProblem("expired")
+    return follow_up
+
+
+@transaction.atomic
+def followup_answer(
+    *,
+    token: str,
+    status: str,
+    interviews_granted: int = 0,
+    employed_on: date | None = None,
+    job_title: str = "",
+    stop_contact: bool = False,
+    now: datetime | None = None,
+) -> EmploymentOutcome:
+    """Records the answer once: the link is spent by the same conditional update that claims it."""
+    now = now or timezone.now()
+    follow_up = followup_for_token(token, now=now)
+    claimed = FollowUp.objects.filter(pk=follow_up.pk, answered_at__isnull=True).update(
+        answered_at=now
+    )
+    if claimed != 1:
+        raise LinkProblem("used")
+    outcome = outcome_record(
+        actor=None,
+        participant=follow_up.participant,
+        mentorship=follow_up.mentorship,
+        follow_up=follow_up,
+        source=OutcomeSource.FOLLOW_UP,
+        status=status,
+        interviews_granted=interviews_granted,
+        employed_on=employed_on,
+        job_title=job_title,
+        now=now,
+    )
+    if stop_contact:
+        consent_set(actor=None, participant=follow_up.participant, may_contact=False, now=now)
+    return outcome

@@ -1,0 +1,196 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.core import access
+from tandem.core.access import Audience, rule
+from tandem.outcomes import certificates, forms, selectors, services
+
+
+def _person_of_side(request: HttpRequest, mentorship, side: str):
+    """The mentor or mentee named by `side`, if the reader is that person or the program's staff."""
+    person = mentorship.mentee if side == "mentee" else mentorship.mentor
+    if person.user_id == request.user.pk or access.can_manage_program(
+        request.user, mentorship.program
+    ):
+        return person
+    raise Http404
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    form = forms.ClosureForm(
+        request.POST or None, initial={"ended_on": timezone.localdate(), "kind": "end_of_term"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentorship_close(
+                actor=request.user, mentorship=mentorship, **form.cleaned_data
+            )
+        except services.OutcomeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The mentorship is closed. Both people were asked for their exit survey."),
+            )
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(request, "outcomes/close.html", {"mentorship": mentorship, "form": form})
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def mentorship_extend(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    form = forms.ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentorship_extend(
+                actor=request.user, mentorship=mentorship, **form.cleaned_data
+            )
+        except services.OutcomeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The extension is recorded."))
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(request, "outcomes/extend.html", {"mentorship": mentorship, "form": form})
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def exit_survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id)
+    person = _person_of_side(request, mentorship, side)
+    if not hasattr(mentorship, "closure"):
+        raise Http404
+    done = mentorship.exit_surveys.filter(participant=person).first()
+    form = forms.ExitSurveyForm(request.POST or None, prefix="survey")
+    employment = (
+        forms.EmploymentForm(request.POST or None, prefix="employment")
+        if side == "mentee"
+        else None
+    )
+    if (
+        request.method == "POST"
+        and done is None
+        and form.is_valid()
+        and (employment is None or employment.is_valid())
+    ):
+        try:
+            services.exit_survey_submit(
+                actor=request.user,
+                mentorship=mentorship,
+                participant=person,
+                employment=employment.cleaned_data if employment else None,
+                **form.cleaned_data,
+            )
+        except services.OutcomeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you: the exit survey is saved."))
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "outcomes/exit_survey.html",
+        {
+            "mentorship": mentorship,
+            "person": person,
+            "side": side,
+            "done": done,
+            "form": form,
+            "employment": employment,
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"])
+def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
+    mentorship = access.access_mentoring(request.user, mentorship_id)
+    person = _person_of_side(request, mentorship, side)
+    closure = getattr(mentorship, "closure", None)
+    if closure is None or (side == "mentee" and not closure.earns_certificate):
+        raise Http404
+    pdf = certificates.certificate_pdf(mentorship=mentorship, side=side)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"certificate-{side}-{person.family_name}".lower().replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
+def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
+    person = access.access_outcome_person(request.user, participant_id)
+    is_staff = person.user_id != request.user.pk or request.user.is_platform_admin
+    consent = getattr(person, "contact_consent", None)
+    consent_form = forms.ConsentForm(
+        initial={"may_contact": "no" if consent and consent.is_withdrawn else "yes"}
+    )
+    employment = forms.EmploymentForm(request.POST or None) if is_staff else None
+    if request.method == "POST":
+        if not is_staff:
+            raise Http404
+        if employment.is_valid():
+            services.outcome_record(
+                actor=request.user,
+                participant=person,
+                source=services.OutcomeSource.STAFF,
+                **employment.cleaned_data,
+            )
+            messages.success(request, _("The employment status was added to the history."))
+            return redirect("outcomes:person", participant_id=person.pk)
+    return render(
+        request,
+        "outcomes/person.html",
+        {
+            "person": person,
+            "is_staff": is_staff,
+            "history": selectors.outcome_history(participant=person),
+            "follow_ups": selectors.follow_ups_of(participant=person),
+            "consent": consent,
+            "consent_form": consent_form,
+            "employment": employment,
+        },
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
+def person_consent(request: HttpRequest, participant_id: int) -> HttpResponse:
+    person = access.access_outcome_person(request.user, participant_id, action="consent")
+    form = forms.ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_set(
+            actor=request.user, participant=person, may_contact=form.cleaned_data["may_contact"]
+        )
+        messages.success(request, _("The choice about being contacted is saved."))
+    return redirect("outcomes:person", participant_id=person.pk)
+
+
+@rule(Audience.PUBLIC, methods=["GET", "POST"])
+def follow_up(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link of a follow-up mail: the token is the credential, no sign-in."""
+    try:
+        found = services.followup_for_token(token)
+    except services.LinkProblem as problem:
+        status = 410 if problem.reason in ("used", "expired") else 404
+        return render(
+            request, "outcomes/follow_up_link.html", {"reason": problem.reason}, status=status
+        )
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.followup_answer(token=token, **form.cleaned_data)
+        except services.LinkProblem as problem:
+            return render(
+                request, "outcomes/follow_up_link.html", {"reason": problem.reason}, status=410
+            )
+        return render(request, "outcomes/follow_up_link.html", {"reason": "thanks"})
+    response = render(
+        request,
+        "outcomes/follow_up.html",
+        {"follow_up": found, "program": found.mentorship.program, "form": form},
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+    response["Cache-Control"] = "private, no-store"
+    return response
