@@ -47,6 +47,7 @@ from tandem.matching.engine.model import CRITERIA
 from tandem.matching.models import PENDING_STATUSES, Proposal
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
 from tandem.organizations.models import Organization, Partnership, PartnershipKind
+from tandem.participants.models import Participant
 from tandem.programs.models import Enrolment, Program, Side
 from tandem.reference.models import Occupation
 from tandem.referrals.models import (
@@ -553,7 +554,7 @@ def suitability(scope: Scope) -> dict[str, Any]:
 def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Today: mentees ready to be matched and not matched (nor proposed to a mentor), by NOC
     unit group, against the free places of ready mentors of the same unit group. Sorted by the
-    shortage. Three queries: mentees, mentors, titles."""
+    shortage. Four queries: mentees, mentors' capacity, their places taken, titles."""
     now = now or timezone.now()
     matched = Mentorship.objects.filter(
         mentee=OuterRef("participant_id"), program=OuterRef("program_id")
@@ -576,24 +577,29 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
             longest_days=Max(DaysBetween(Value(now), F("ready_at"))),
         )
     )
-    busy = (
-        Mentorship.objects.filter(mentor=OuterRef("participant_id"), status__in=ACTIVE_STATUSES)
-        .values("mentor")
+    # Free places of ready mentors, by occupation: their capacities minus the mentorships that
+    # hold one of their places (in any program: capacity is the person's). Two grouped
+    # queries rather than a count per mentor.
+    ready_mentors = Participant.objects.filter(
+        pk__in=Enrolment.objects.filter(
+            program__in=scope.programs, side=Side.MENTOR, ready_at__isnull=False
+        ).values("participant_id")
+    )
+    capacity = {
+        row["occupation_id"]: row
+        for row in ready_mentors.values("occupation_id").annotate(
+            mentors=Count("pk"), places=Sum("capacity")
+        )
+    }
+    taken = dict(
+        Mentorship.objects.filter(status__in=ACTIVE_STATUSES, mentor__in=ready_mentors)
+        .values("mentor__occupation_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("mentor__occupation_id", "n")
     )
     mentors = {
-        row["occupation"]: row
-        for row in Enrolment.objects.filter(
-            program__in=scope.programs, side=Side.MENTOR, ready_at__isnull=False
-        )
-        .annotate(busy=Coalesce(Subquery(busy, output_field=IntegerField()), 0))
-        .filter(participant__capacity__gt=F("busy"))
-        .values(occupation=F("participant__occupation_id"))
-        .annotate(
-            mentors=Count("participant", distinct=True),
-            places=Sum(F("participant__capacity") - F("busy")),
-        )
+        code: {"mentors": row["mentors"], "places": (row["places"] or 0) - taken.get(code, 0)}
+        for code, row in capacity.items()
     }
     titles = {
         o.code: o

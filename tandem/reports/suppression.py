@@ -128,14 +128,37 @@ def recoverable(
     return {p for p, is_free in zip(unknowns, free, strict=True) if not is_free}
 
 
-def suppress(cells: list[list[int]], *, threshold: int) -> SuppressedTable:
-    """Primary then secondary suppression of a grid of counts (see the module docstring)."""
+def suppress(
+    cells: list[list[int]],
+    *,
+    threshold: int,
+    linked_column_totals: tuple[frozenset[int], bool] | None = None,
+) -> SuppressedTable:
+    """Primary then secondary suppression of a grid of counts (see the module docstring).
+
+    `linked_column_totals` ties the table to one row already published elsewhere whose cells
+    are this table's column totals (a breakdown of that row): (the columns hidden there, whether
+    its total is hidden). Those totals are hidden here too, and the others are known to every
+    reader, so they are never chosen to protect a cell of this table.
+    """
     grid, has_row_totals, has_column_totals = extend(cells)
     rows = len(cells)
     columns = len(cells[0]) if rows else 0
     lines = equations(rows, columns, has_row_totals, has_column_totals)
     positions = [(i, j) for i, j in product(range(len(grid)), range(len(grid[0]) if grid else 0))]
     hidden = {(i, j) for i, j in positions if grid[i][j] is not None and 0 < grid[i][j] < threshold}
+    pinned: set[Position] = set()
+    if linked_column_totals is not None and has_column_totals:
+        hidden_columns, total_hidden = linked_column_totals
+        margins = [(rows, j, j in hidden_columns) for j in range(columns)]
+        if has_row_totals:
+            margins.append((rows, columns, total_hidden))
+        for i, j, is_hidden in margins:
+            if is_hidden:
+                hidden.add((i, j))
+            else:
+                hidden.discard((i, j))
+                pinned.add((i, j))
 
     def is_margin(position: Position) -> bool:
         return position[0] >= rows or position[1] >= columns
@@ -149,9 +172,8 @@ def suppress(cells: list[list[int]], *, threshold: int) -> SuppressedTable:
         if not exposed:
             break
         target = min(exposed)
-        neighbours = {p for line in lines if target in line for p in line if p not in hidden} or {
-            p for p in positions if p not in hidden
-        }
+        free = [p for p in positions if p not in hidden and p not in pinned]
+        neighbours = {p for line in lines if target in line for p in line if p in free} or set(free)
         candidates = sorted(neighbours, key=cost)
         if not candidates:  # everything is hidden already: nothing is recoverable then
             break

@@ -703,11 +703,18 @@ def headlines(tables: dict[str, Table]) -> list[Headline]:
     completion_rate = (
         completion.rows[-1].cells[-1] if completion and completion.rows else Cell(None, "percent")
     )
+    employment = tables.get("employment")
+    employed = (
+        employment.rows[0].cells[len(employment.columns) - 2]
+        if employment and employment.rows
+        else Cell(None, kind="percent")
+    )
     return [
         Headline(_("Referrals received"), referral_total),
         Headline(_("Acceptance rate"), acceptance),
         Headline(_("Matches made"), total("matches_by_occupation", 3)),
         Headline(_("Completion rate"), completion_rate),
+        Headline(_("Employed at exit"), employed),
         Headline(_("Mentors recruited"), total("mentor_recruitment", 3)),
         Headline(_("Event attendances"), total("events", 1)),
     ]
@@ -739,12 +746,15 @@ def build_tables(
 
 def table_steps(scope: Scope, *, threshold: int | None, staff: bool, network: bool = False):
     """The same tables one section at a time, for a background run to report progress."""
+    from tandem.reports.outcome_tables import outcome_steps
+
     steps: list[Callable[[], list[Table]]] = [
         lambda: [referrals_table(scope, threshold)],
         lambda: [return_reasons_table(scope, threshold)],
         lambda: match_time_tables(scope, threshold),
         lambda: [occupation_group_table(scope, threshold)],
         lambda: [completion_table(scope, threshold)],
+        *outcome_steps(scope, threshold=threshold),
         lambda: [events_table(scope, threshold)],
         lambda: [recruitment_table(scope, threshold)],
         lambda: [waiting_table(scope, threshold, detail=staff)],

@@ -290,7 +290,72 @@ def seed_program(network: Network, *, scale: int = 1) -> Network:
         Participation.objects.create(event=evening, participant=people[3], attended=False)
         Participation.objects.create(event=evening, participant=mentors[0], attended=True)
         Participation.objects.create(event=panel, participant=people[0], attended=True)
+        seed_outcomes(network, network.mentorships[-8:])
     return network
+
+
+def seed_outcomes(network: Network, mentorships: list[Mentorship]) -> None:
+    """Exit and follow-up outcomes, exit surveys and check-ins for the four ended mentorships
+    (three completed, one ended early) of one round of `seed_program`."""
+    from tandem.meetings.models import CheckIn
+    from tandem.outcomes.models import EmploymentOutcome, ExitSurvey, FollowUp
+
+    ended = [m for m in mentorships if m.status in ("completed", "ended_early")]
+    first, second, third, early = ended
+
+    def outcome(mentorship, status, *, days_ago, employed_after=None, months=None):
+        follow_up = None
+        if months:
+            follow_up = FollowUp.objects.create(
+                mentorship=mentorship,
+                participant=mentorship.mentee,
+                months=months,
+                due_at=_at(days_ago),
+                answered_at=_at(days_ago),
+            )
+        EmploymentOutcome.objects.create(
+            participant=mentorship.mentee,
+            mentorship=mentorship,
+            source="follow_up" if months else "exit",
+            follow_up=follow_up,
+            status=status,
+            employed_on=mentorship.started_on + dt.timedelta(days=employed_after)
+            if employed_after is not None
+            else None,
+            recorded_at=_at(days_ago),
+        )
+
+    outcome(first, "employed_in_field", days_ago=5, employed_after=20)
+    outcome(first, "employed_in_field", days_ago=1, employed_after=20, months=3)
+    outcome(second, "searching", days_ago=5)
+    # A later entry outside a follow-up replaces the first as the outcome at exit.
+    outcome(second, "employed_related", days_ago=4, employed_after=30)
+    outcome(second, "employed_related", days_ago=1, employed_after=30, months=3)
+    outcome(third, "school", days_ago=5)
+    outcome(early, "other_job", days_ago=5, employed_after=50)
+    for mentorship, score in ((first, 5), (second, 4), (third, 3), (early, 2)):
+        ExitSurvey.objects.create(
+            mentorship=mentorship,
+            participant=mentorship.mentee,
+            satisfaction=score,
+            objectives_met="yes",
+            would_recommend=score >= 4,
+        )
+    ExitSurvey.objects.create(
+        mentorship=first,
+        participant=first.mentor,
+        satisfaction=5,
+        objectives_met="yes",
+        would_recommend=True,
+    )
+    for score in (4, 4, 5):
+        CheckIn.objects.create(
+            mentorship=first,
+            participant=first.mentee,
+            held_on=_at(20).date(),
+            how_it_is_going="Well",
+            satisfaction=score,
+        )
 
 
 def outsider_report_run(side) -> Any:

@@ -118,3 +118,36 @@ def test_the_negative_control_a_lone_suppressed_cell_is_recoverable():
         has_column_totals=table.has_column_totals,
     )
     assert exactly_recoverable(leaky) == {(0, 0)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda rows: st.lists(
+            st.lists(counts, min_size=5, max_size=5), min_size=rows, max_size=rows
+        )
+    )
+)
+def test_a_breakdown_of_a_published_row_is_protected_together_with_that_row(cells):
+    """Employment at exit overall (one row) and by program (a breakdown whose column totals are
+    that row): the breakdown hides what the row hides, and never relies on hiding what the row
+    publishes."""
+    overall = suppress([[sum(r[j] for r in cells) for j in range(5)]], threshold=THRESHOLD)
+    check(overall)
+    hidden_columns = frozenset(j for j in range(5) if overall.is_hidden(0, j))
+    breakdown = suppress(
+        cells,
+        threshold=THRESHOLD,
+        linked_column_totals=(hidden_columns, overall.is_hidden(0, 5)),
+    )
+    rows = len(cells)
+    for j in range(5):
+        assert breakdown.is_hidden(rows, j) == overall.is_hidden(0, j)
+    assert breakdown.is_hidden(rows, 5) == overall.is_hidden(0, 5)
+    for i, j in product(range(rows + 1), range(6)):
+        if not breakdown.is_hidden(i, j):
+            value = breakdown.values[i][j]
+            assert value == 0 or value >= THRESHOLD
+    # The breakdown's equations include the totals the overall row publishes: no hidden cell
+    # of either follows from them.
+    assert exactly_recoverable(breakdown) == set()
