@@ -21,6 +21,7 @@ from tandem.organizations.models import (
     Role,
     ServiceLocation,
 )
+from tandem.outcomes.demo import demo_load_lifecycle
 from tandem.participants.models import Participant
 from tandem.programs.demo import demo_load_programs
 
@@ -506,4 +507,5 @@ def demo_load() -> list[DemoLogin]:
     Participant.objects.bulk_create(mentees + mentors)
     demo_load_programs()
     demo_load_matching()
+    demo_load_lifecycle()
     return LOGINS

@@ -76,7 +76,11 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
-    form = forms.MeetingLogForm(request.POST or None, steps=_steps(mentorship))
+    form = forms.MeetingLogForm(
+        request.POST or None,
+        steps=_steps(mentorship),
+        initial={"met_on": timezone.localdate(), "minutes": 60},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_log_create(

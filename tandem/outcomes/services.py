@@ -73,7 +73,10 @@ def mentorship_close(
     note: str = "",
 ) -> Closure:
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
-    if mentorship.status not in ACTIVE_STATUSES or hasattr(mentorship, "closure"):
+    if (
+        mentorship.status not in ACTIVE_STATUSES
+        or Closure.objects.filter(mentorship=mentorship).exists()
+    ):
         raise OutcomeError(_("This mentorship is already closed."))
     if kind == ClosureKind.EARLY and not early_reason:
         raise OutcomeError(_("Choose the reason the mentorship ended early."))
@@ -199,7 +202,7 @@ def exit_survey_submit(
     employment: dict[str, Any] | None = None,
     **answers: Any,
 ) -> ExitSurvey:
-    if not hasattr(mentorship, "closure"):
+    if not Closure.objects.filter(mentorship=mentorship).exists():
         raise OutcomeError(_("The exit survey opens when the mentorship is closed."))
     try:
         with transaction.atomic():

@@ -191,6 +191,7 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
         "outcomes/follow_up.html",
         {"follow_up": found, "program": found.mentorship.program, "form": form},
     )
-    response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+    # The site's Referrer-Policy (same-origin) keeps the token out of Referer headers to other
+    # sites; "no-referrer" would make browsers send "Origin: null" and fail the CSRF check.
     response["Cache-Control"] = "private, no-store"
     return response
