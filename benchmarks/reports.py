@@ -9,7 +9,8 @@ It creates the database PGDATABASE (dropped first), migrates it and writes, with
 network shaped like the Ottawa collaborative: a lead agency running four programs, ten referring
 agencies, eight employers that recruit mentors, a funder; 35,000 mentees referred (accepted,
 returned with reasons, waiting, withdrawn) and 15,000 mentors, 20,000 mentorships in every state
-with the engine's score and criteria, introduction meetings, 300 events and their attendance.
+with the engine's score and criteria, introduction meetings, exit and follow-up outcomes, exit
+surveys and check-ins, 300 events and their attendance.
 
 It first writes a tenth of the data and counts the queries of each page, then the rest and
 counts again: the counts must be equal (they do not grow with the data). Then it times, through
@@ -335,6 +336,8 @@ def populate(made: dict, rng: random.Random, *, fraction: float, offset: int) ->
         batch_size=batch,
     )
 
+    outcomes(mentorships, rng, now=now, batch=batch)
+
     events = []
     for _ in range(int(300 * fraction)):
         starts = days_ago(1, 700)
@@ -360,6 +363,80 @@ def populate(made: dict, rng: random.Random, *, fraction: float, offset: int) ->
         )
     Participation.objects.bulk_create(participations, batch_size=batch)
     return {"mentees": len(mentees), "mentors": len(mentors), "mentorships": len(mentorships)}
+
+
+def outcomes(mentorships: list, rng: random.Random, *, now: dt.datetime, batch: int) -> None:
+    """Exit outcomes and surveys for every ended mentorship, follow-ups at 3, 6 and 12 months
+    answered by about half, and a monthly check-in per mentorship under way or ended."""
+    from tandem.meetings.models import CheckIn
+    from tandem.outcomes.models import EmploymentOutcome, ExitSurvey, FollowUp
+
+    statuses = ["employed_in_field", "employed_related", "other_job", "school", "searching"]
+    ended = [m for m in mentorships if m.ended_on]
+    follow_ups, results, surveys = [], [], []
+    for mentorship in ended:
+        status = rng.choices(statuses, [35, 20, 15, 5, 25])[0]
+        employed = status in statuses[:3]
+        results.append(
+            EmploymentOutcome(
+                participant_id=mentorship.mentee_id,
+                mentorship=mentorship,
+                source="exit",
+                status=status,
+                employed_on=mentorship.started_on + dt.timedelta(days=rng.randint(10, 200))
+                if employed
+                else None,
+                recorded_at=now,
+            )
+        )
+        surveys.append(
+            ExitSurvey(
+                mentorship=mentorship,
+                participant_id=mentorship.mentee_id,
+                satisfaction=rng.choices([1, 2, 3, 4, 5], [3, 5, 12, 40, 40])[0],
+                objectives_met="yes",
+                would_recommend=True,
+            )
+        )
+        for months in (3, 6, 12):
+            follow_ups.append(
+                FollowUp(
+                    mentorship=mentorship,
+                    participant_id=mentorship.mentee_id,
+                    months=months,
+                    due_at=now,
+                    answered_at=now if rng.random() < 0.5 else None,
+                )
+            )
+    follow_ups = FollowUp.objects.bulk_create(follow_ups, batch_size=batch)
+    for follow_up in follow_ups:
+        if follow_up.answered_at:
+            results.append(
+                EmploymentOutcome(
+                    participant_id=follow_up.participant_id,
+                    mentorship_id=follow_up.mentorship_id,
+                    source="follow_up",
+                    follow_up=follow_up,
+                    status=rng.choices(statuses, [45, 20, 15, 5, 15])[0],
+                    recorded_at=now,
+                )
+            )
+    EmploymentOutcome.objects.bulk_create(results, batch_size=batch)
+    ExitSurvey.objects.bulk_create(surveys, batch_size=batch)
+    CheckIn.objects.bulk_create(
+        [
+            CheckIn(
+                mentorship=m,
+                participant_id=m.mentee_id,
+                held_on=(m.confirmed_at + dt.timedelta(days=30)).date(),
+                how_it_is_going="Well",
+                satisfaction=rng.choice([3, 4, 4, 5]),
+            )
+            for m in mentorships
+            if m.status != "cancelled"
+        ],
+        batch_size=batch,
+    )
 
 
 def measure_pages(made: dict, *, repeat: int) -> dict:

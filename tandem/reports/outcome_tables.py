@@ -67,10 +67,12 @@ def _derived():
     ]
 
 
-def employment_table(scope: Scope, threshold: int | None) -> tuple[Table, dict[int, Any]]:
+def employment_table(
+    scope: Scope, threshold: int | None, grid: list[dict[str, Any]]
+) -> tuple[Table, dict[int, Any]]:
     """Employment status of the cohort at exit and at each follow-up; also returns, per
     interval, what was hidden (for the breakdowns linked to it)."""
-    rows_by_interval = {r["interval"]: r for r in data.employment_outcomes(scope)}
+    rows_by_interval = {r["interval"]: r for r in data.employment_outcomes(scope, grid=grid)}
     cohort = data.cohort_size(scope)
     rows: list[Row] = []
     hidden: dict[int, Any] = {}
@@ -138,7 +140,10 @@ def _dimension_labels(by: str, keys: list[Any]) -> dict[Any, str]:
 
 
 def breakdown_tables(
-    scope: Scope, threshold: int | None, hidden_at_exit: tuple[frozenset[int], bool]
+    scope: Scope,
+    threshold: int | None,
+    hidden_at_exit: tuple[frozenset[int], bool],
+    grid: list[dict[str, Any]],
 ) -> list[Table]:
     titles = {
         "program": _("Employment at exit by program"),
@@ -154,7 +159,7 @@ def breakdown_tables(
     }
     result = []
     for by in data.DIMENSIONS:
-        rows = [r for r in data.employment_outcomes(scope, by=by) if r["interval"] == 0]
+        rows = [r for r in data.employment_outcomes(scope, by=by, grid=grid) if r["interval"] == 0]
         labels = _dimension_labels(by, [r["key"] for r in rows])
         counts = [[r[s] for s in STATUSES] for r in rows]
         table = cross_table(
@@ -247,8 +252,9 @@ def _mean_score(values: list[int | None]) -> float | None:
 
 def outcome_steps(scope: Scope, *, threshold: int | None):
     def employment() -> list[Table]:
-        table, hidden = employment_table(scope, threshold)
-        return [table, *breakdown_tables(scope, threshold, hidden[0])]
+        grid = data.employment_grid(scope)
+        table, hidden = employment_table(scope, threshold, grid)
+        return [table, *breakdown_tables(scope, threshold, hidden[0], grid)]
 
     return [
         employment,
