@@ -750,9 +750,7 @@ def programs_reported_to(user: "User") -> QuerySet["Program"]:
 
 
 def access_program_reports(user: "User", program_id: int) -> "Program":
-    found = (
-        programs_reported_to(user).select_related("organization").filter(pk=program_id).first()
-    )
+    found = programs_reported_to(user).select_related("organization").filter(pk=program_id).first()
     if found is None:
         raise Http404
     return found
