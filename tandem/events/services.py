@@ -69,8 +69,16 @@ def event_cancel(*, actor: User, event: Event) -> Event:
 
 
 def _mail(participation: Participation, template: str) -> None:
+    from tandem.events.calendar import event_ics
+
     person = participation.participant
+    ics = event_ics(
+        participation.event,
+        language=person.preferred_language,
+        cancelled=template.endswith("cancelled"),
+    )
     send_to_person(
+        attachments=[("event.ics", ics, "text/calendar")],
         email=person.email,
         language=person.preferred_language,
         template=template,

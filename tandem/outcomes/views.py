@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import access
 from tandem.core.access import Audience, rule
+from tandem.events.selectors import events_attended_count
 from tandem.outcomes import certificates, forms, selectors, services
 
 
@@ -147,6 +148,7 @@ def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
             "person": person,
             "is_staff": is_staff,
             "history": selectors.outcome_history(participant=person),
+            "events_attended": events_attended_count(participant=person),
             "follow_ups": selectors.follow_ups_of(participant=person),
             "consent": consent,
             "consent_form": consent_form,

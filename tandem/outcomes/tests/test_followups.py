@@ -187,3 +187,19 @@ def test_a_worker_that_was_down_sends_nothing_to_a_person_who_withdrew(
     clock.advance(days=400)
     run_worker()
     assert follow_up_mails() == []
+
+
+def test_run_sweeps_sends_what_is_due_and_keeps_one_sweep_waiting(clock, lifecycle):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    close(lifecycle, clock)
+    clock.advance(days=95)
+    out = StringIO()
+    call_command("run_sweeps", stdout=out)
+    assert "follow-ups sent: 1" in out.getvalue()
+    call_command("run_sweeps", stdout=out)
+    assert "follow-ups sent: 0" in out.getvalue()
+    assert DBTaskResult.objects.filter(task_path__endswith="sweep_task").count() == 1
