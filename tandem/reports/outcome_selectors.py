@@ -34,6 +34,8 @@ ENDED = [MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY]
 INTERVALS = (0, 3, 6, 12)  # 0 is "at exit"
 DIMENSIONS = ("program", "cohort", "agency", "occupation")
 EMPLOYMENT_EDGES = (30, 90, 180, 365)
+# Read once: an enum's `values` is rebuilt at every access, and the sums below read it often.
+STATUSES = tuple(EmploymentStatus.values)
 
 
 def _cohort(scope: Scope):
@@ -101,10 +103,10 @@ def employment_outcomes(
             {
                 "interval": row["interval"],
                 **({"key": row[by]} if by else {}),
-                **dict.fromkeys(EmploymentStatus.values, 0),
+                **dict.fromkeys(STATUSES, 0),
             },
         )
-        for status in EmploymentStatus.values:
+        for status in STATUSES:
             entry[status] += row[status]
     return [summed[k] for k in sorted(summed, key=lambda k: tuple(str(p) for p in k))]
 
