@@ -552,7 +552,13 @@ def main() -> None:
         "participants": Participant.objects.count(),
         "mentorships": Mentorship.objects.count(),
         "written": {"first_tenth": small, "rest": large},
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            # Other work on the machine slows every figure: the 1-minute load average when the
+            # measurements ended (2.0 means both cores were already busy).
+            "load_average": round(os.getloadavg()[0], 2),
+        },
         "postgresql": connection.cursor().connection.info.server_version,
         "populate_seconds": round(populate_seconds, 1),
         "pages_at_a_tenth": small_pages,
