@@ -148,9 +148,7 @@ def _side(
         inverse_slot_count=(1.0 / np.maximum(counts, 1)).astype(np.float32),
         experience=np.clip(years / weights.experience_full_years, 0, 1).astype(np.float32),
         capacity=np.array([p.capacity for p in people], np.int64),
-        embeddings=quantise(embeddings).reshape(
-            n, embeddings.shape[1] if embeddings.ndim == 2 else 0
-        ),
+        embeddings=embeddings.reshape(n, embeddings.shape[1] if embeddings.ndim == 2 else 0),
     )
 
 
@@ -228,7 +226,9 @@ def build_context(
             elif prefers_fr:
                 language_table[prefers_fr, state] = np.nan
 
-    mentees = _side(pool.mentees, mentee_embeddings, language_bits, naics_index, fsa_index, weights)
+    mentees = _side(
+        pool.mentees, quantise(mentee_embeddings), language_bits, naics_index, fsa_index, weights
+    )
     key = np.array(
         [MODE_CODES[p.meeting_mode] * 2 + ("fr" in p.languages) for p in pool.mentors], np.int64
     )
@@ -236,9 +236,13 @@ def build_context(
     order = np.lexsort((np.arange(len(pool.mentors)), mentor_fsa, key)).astype(np.int64)
     position = np.empty_like(order)
     position[order] = np.arange(len(order))
+    # Permuting makes a copy; quantise that copy in place rather than making another one.
+    mentor_vectors = np.asarray(mentor_embeddings, np.float32)[order]
+    mentor_vectors *= np.float32(QUANTUM)
+    np.trunc(mentor_vectors, out=mentor_vectors)
     mentors = _side(
         tuple(pool.mentors[o] for o in order.tolist()),
-        np.asarray(mentor_embeddings)[order] if len(order) else mentor_embeddings,
+        mentor_vectors,
         language_bits,
         naics_index,
         fsa_index,
