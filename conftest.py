@@ -12,6 +12,16 @@ pytest_plugins = ["tandem.core.tests.cast"]
 
 
 @pytest.fixture(autouse=True)
+def _start_in_english():
+    """A request to a French page leaves French active in the thread; each test starts afresh."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
