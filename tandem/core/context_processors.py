@@ -13,4 +13,12 @@ def navigation(request: HttpRequest) -> dict:
         .select_related("organization")
         .order_by("organization__name_en")
     )
-    return {"my_memberships": memberships}
+    works_with_clients = user.is_platform_admin or any(
+        m.role in access.client_record_roles() for m in memberships
+    )
+    return {
+        "my_memberships": memberships,
+        # Which parts of the navigation concern this person: staff tools, or their own match.
+        "nav_works_with_clients": works_with_clients,
+        "nav_is_participant": works_with_clients or user.participant_records.exists(),
+    }

@@ -171,3 +171,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "TANDEM_SECRET_KEY" in result.stderr
+
+
+def test_the_navigation_shows_each_person_what_concerns_them(client, home, no_mfa):
+    client.force_login(home.caseworker)
+    staff_nav = client.get("/en/").content.decode().split("</nav>")[0]
+    assert "/en/referrals/" in staff_nav and "/en/matching/" in staff_nav
+    client.force_login(home.mentee_user)
+    mentee_nav = client.get("/en/").content.decode().split("</nav>")[0]
+    assert "/en/referrals/" not in mentee_nav and "/en/matching/" in mentee_nav
+    client.force_login(home.funder)
+    funder_nav = client.get("/en/").content.decode().split("</nav>")[0]
+    assert "/en/referrals/" not in funder_nav and "/en/matching/" not in funder_nav
