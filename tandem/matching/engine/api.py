@@ -202,7 +202,7 @@ class Matcher:
 
         started = time.perf_counter()
         top = stream_top_candidates(context, k + 1, mentee_rows=active, progress=progress)
-        lists = _lists_from_top(top, context.n_mentees, k)
+        lists = _lists_from_top(top, active, context.n_mentees, k)
         timings["scoring"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -211,7 +211,7 @@ class Matcher:
 
         def rescore(rows: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
             longer = stream_top_candidates(context, size, mentee_rows=rows)
-            return longer.mentors[rows], longer.scores[rows]
+            return longer.mentors, longer.scores
 
         result = solve_certified(context.n_mentees, capacity, lists, rescore, active=active)
         if progress is not None:
@@ -399,8 +399,8 @@ class Matcher:
         context = self.context
         i = self._mentee(mentee_id, lang)
         top = stream_top_candidates(context, k, mentee_rows=np.array([i]))
-        found = np.isfinite(top.scores[i])
-        mentors = top.mentors[i][found]
+        found = np.isfinite(top.scores[0])
+        mentors = top.mentors[0][found]
         criteria = pair_criteria(context, np.full(len(mentors), i), mentors)
         scores = score_pairs(context, np.full(len(mentors), i), mentors, check_rules=False)
         load = self._load(solution)
@@ -523,19 +523,19 @@ class Matcher:
                 progress("pairs", done, total)
 
 
-def _lists_from_top(top, n_mentees: int, k: int) -> CandidateLists:
+def _lists_from_top(top, rows: np.ndarray, n_mentees: int, k: int) -> CandidateLists:
     """Keep k candidates per mentee; the (k+1)-th score bounds everything left out."""
-    mentors: list[np.ndarray] = []
-    scores: list[np.ndarray] = []
+    empty = np.zeros(0, np.int64)
+    mentors: list[np.ndarray] = [empty] * n_mentees
+    scores: list[np.ndarray] = [np.zeros(0)] * n_mentees
     bound = np.full(n_mentees, -np.inf)
-    for i in range(n_mentees):
-        row_scores = top.scores[i]
-        found = int(np.isfinite(row_scores).sum())
-        kept = min(found, k)
-        mentors.append(top.mentors[i, :kept])
-        scores.append(row_scores[:kept].astype(np.float64))
-        if found > k:
-            bound[i] = float(row_scores[k])
+    found = np.isfinite(top.scores).sum(axis=1)
+    for r, i in enumerate(rows.tolist()):
+        kept = min(int(found[r]), k)
+        mentors[i] = top.mentors[r, :kept]
+        scores[i] = top.scores[r, :kept].astype(np.float64)
+        if found[r] > k:
+            bound[i] = float(top.scores[r, k])
     return CandidateLists(mentors, scores, bound)
 
 

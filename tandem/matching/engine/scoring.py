@@ -626,7 +626,8 @@ def make_blocks(
 
 @dataclass
 class TopCandidates:
-    """Each mentee's best mentors (blocking positions), best first; -1 / -inf pad short lists."""
+    """The best mentors (blocking positions) of the requested mentees, best first, one row per
+    requested mentee; -1 / -inf pad short lists."""
 
     scores: np.ndarray  # (n_mentees, k) float32
     mentors: np.ndarray  # (n_mentees, k) int64
@@ -647,15 +648,20 @@ def stream_top_candidates(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> TopCandidates:
-    """The ``k`` best allowed mentors of each mentee in ``mentee_rows`` (default: everyone).
+    """The ``k`` best allowed mentors of each mentee in ``mentee_rows`` (default: everyone),
+    row ``r`` of the result for mentee ``mentee_rows[r]``.
 
-    Never holds more than one block of scores per worker. Rows of mentees outside
-    ``mentee_rows`` stay empty. With several workers, each thread keeps its own lists (a mentee
+    Never holds more than one block of scores per worker. With several workers, each thread keeps its own lists (a mentee
     appears in several groups of blocks) and the lists are merged at the end.
     """
     if mentee_rows is None:
         mentee_rows = np.arange(context.n_mentees)
-    units = make_blocks(context, np.asarray(mentee_rows, np.int64))
+    mentee_rows = np.asarray(mentee_rows, np.int64)
+    # Lists are kept for the requested rows only (slot = position in ``mentee_rows``): the
+    # certificate asks for long lists for a few mentees, never for everyone.
+    slot = np.full(context.n_mentees, -1, np.int64)
+    slot[mentee_rows] = np.arange(len(mentee_rows))
+    units = make_blocks(context, mentee_rows)
     tasks = [
         (rows[start : start + row_chunk], runs, local)
         # Bigger groups first, so that the threads finish together.
@@ -672,9 +678,9 @@ def stream_top_candidates(
         progress("scoring", 0, total_work)
 
     def run(share: list) -> tuple[np.ndarray, np.ndarray, int, int]:
-        top_scores = np.full((context.n_mentees, k), NEG_INF, np.float32)
-        top_mentors = np.full((context.n_mentees, k), -1, np.int64)
-        threshold = np.full(context.n_mentees, NEG_INF, np.float32)
+        top_scores = np.full((len(mentee_rows), k), NEG_INF, np.float32)
+        top_mentors = np.full((len(mentee_rows), k), -1, np.int64)
+        threshold = np.full(len(mentee_rows), NEG_INF, np.float32)
         scored = allowed = 0
         for chunk, runs, local in share:
             for lo, hi in runs:
@@ -683,7 +689,7 @@ def stream_top_candidates(
                     block = score_block(context, chunk, cols, local=local)
                     scored += block.size
                     allowed += int(np.count_nonzero(block > NEG_INF))
-                    _merge(block, chunk, cols, top_scores, top_mentors, threshold, k)
+                    _merge(block, slot[chunk], cols, top_scores, top_mentors, threshold, k)
             if progress is not None:
                 with lock:
                     done[0] += len(chunk) * sum(hi - lo for lo, hi in runs)
