@@ -16,7 +16,8 @@ PGROOT=$(mktemp -d -t tandem-pg.XXXXXX)
 PGPORT=${TANDEM_TEST_PGPORT:-54329}
 trap 'bash scripts/pg.sh stop "$PGROOT"' EXIT
 bash scripts/pg.sh start "$PGROOT" "$PGPORT"
-# Tests that touch no database already ran in the SQLite pass.
+# Tests that touch no database, and the page-by-page accessibility sweep (the pages' markup does
+# not depend on the database; the browser flows that do run again), ran in the SQLite pass.
 TANDEM_DB=postgres PGHOST=127.0.0.1 PGPORT=$PGPORT PGUSER=postgres PGDATABASE=tandem \
-  .venv/bin/pytest -q "${WORKERS[@]}" -m "not no_database" "${@:2}" || status=$?
+  .venv/bin/pytest -q "${WORKERS[@]}" -m "not no_database and not accessibility_sweep" "${@:2}" || status=$?
 exit $status

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.browser
 SKIP = ("/admin/", "/accounts/2fa/totp/deactivate", "/accounts/2fa/recovery-codes/download")
 
 
+@pytest.mark.accessibility_sweep
 @pytest.mark.parametrize("login", LOGINS, ids=lambda login: login.email.split("@")[0])
 def test_every_page_a_role_can_reach_is_accessible_in_both_languages(
     login, page, live_server, demo_network
