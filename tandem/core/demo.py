@@ -498,12 +498,16 @@ def demo_load() -> list[DemoLogin]:
         "Diallo",
     )
     mentees[0].email = "mentee@tandem.demo"
+    # Amina reads Tandem in French: her record says so too, since program mail follows it.
+    mentees[0].preferred_language, mentees[0].languages = "fr", "fr;en"
+    mentees[0].goals = OCCUPATIONS[0][2]
     mentors[0].user, mentors[0].given_name, mentors[0].family_name = (
         users["mentor@tandem.demo"],
         "Daniel",
         "Wong",
     )
     mentors[0].email = "mentor@tandem.demo"
+    mentors[0].preferred_language, mentors[0].languages = "en", "en;fr"
     Participant.objects.bulk_create(mentees + mentors)
     demo_load_programs()
     demo_load_matching()
