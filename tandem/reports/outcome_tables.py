@@ -68,11 +68,13 @@ def _derived():
 
 
 def employment_table(
-    scope: Scope, threshold: int | None, grid: list[dict[str, Any]]
+    scope: Scope, threshold: int | None, employment: dict[str, Any]
 ) -> tuple[Table, dict[int, Any]]:
     """Employment status of the cohort at exit and at each follow-up; also returns, per
     interval, what was hidden (for the breakdowns linked to it)."""
-    rows_by_interval = {r["interval"]: r for r in data.employment_outcomes(scope, grid=grid)}
+    rows_by_interval = {
+        r["interval"]: r for r in data.employment_outcomes(scope, counts=employment)
+    }
     cohort = data.cohort_size(scope)
     rows: list[Row] = []
     hidden: dict[int, Any] = {}
@@ -143,7 +145,7 @@ def breakdown_tables(
     scope: Scope,
     threshold: int | None,
     hidden_at_exit: tuple[frozenset[int], bool],
-    grid: list[dict[str, Any]],
+    employment: dict[str, Any],
 ) -> list[Table]:
     titles = {
         "program": _("Employment at exit by program"),
@@ -159,7 +161,7 @@ def breakdown_tables(
     }
     result = []
     for by in data.DIMENSIONS:
-        rows = [r for r in data.employment_outcomes(scope, by=by, grid=grid) if r["interval"] == 0]
+        rows = data.employment_outcomes(scope, by=by, counts=employment)
         labels = _dimension_labels(by, [r["key"] for r in rows])
         counts = [[r[s] for s in STATUSES] for r in rows]
         table = cross_table(
@@ -191,8 +193,10 @@ def breakdown_tables(
     return result
 
 
-def time_to_employment_table(scope: Scope, threshold: int | None) -> Table:
-    measured = data.time_to_employment(scope)
+def time_to_employment_table(
+    scope: Scope, threshold: int | None, employment: dict[str, Any] | None = None
+) -> Table:
+    measured = data.time_to_employment(scope, employment)
     table = _wait_table(
         "time_to_employment",
         _("Time to employment"),
@@ -252,12 +256,13 @@ def _mean_score(values: list[int | None]) -> float | None:
 
 def outcome_steps(scope: Scope, *, threshold: int | None):
     def employment() -> list[Table]:
-        grid = data.employment_grid(scope)
-        table, hidden = employment_table(scope, threshold, grid)
-        return [table, *breakdown_tables(scope, threshold, hidden[0], grid)]
+        # One query for the employment tables and the time to employment (employment_counts).
+        employment = data.employment_counts(scope)
+        table, hidden = employment_table(scope, threshold, employment)
+        return [
+            table,
+            *breakdown_tables(scope, threshold, hidden[0], employment),
+            time_to_employment_table(scope, threshold, employment),
+        ]
 
-    return [
-        employment,
-        lambda: [time_to_employment_table(scope, threshold)],
-        lambda: [satisfaction_table(scope, threshold)],
-    ]
+    return [employment, lambda: [satisfaction_table(scope, threshold)]]

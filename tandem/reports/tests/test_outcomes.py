@@ -115,3 +115,28 @@ def test_the_funder_sees_outcomes_suppressed_and_breakdowns_tied_to_their_row(no
         ),
     )
     assert exactly_recoverable(linked) == set()
+
+
+def test_only_the_mentees_own_entries_count(client: Client, network):
+    """An entry recorded on the mentorship for the mentor, later than the mentee's, neither
+    replaces the mentee's outcome at exit nor counts as a first job."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    ended = [m for m in network.mentorships if m.status in ("completed", "ended_early")]
+    school = ended[2]  # its mentee's only entry: in school, at exit
+    EmploymentOutcome.objects.create(
+        participant=school.mentor,
+        mentorship=school,
+        source="staff",
+        status="employed_in_field",
+        employed_on=school.started_on + dt.timedelta(days=3),
+        recorded_at=timezone.now(),
+    )
+    client.force_login(network.staff)
+    tables = tables_of(client.get(f"/en/reports/programs/{network.program.pk}/"))
+    at_exit = tables["employment"].rows[0]
+    assert [c.value for c in at_exit.cells[:6]] == [1, 1, 1, 1, 0, 4]
+    time_to_employment = tables["time_to_employment"]
+    assert sum(r.cells[0].value for r in time_to_employment.body) == 3
