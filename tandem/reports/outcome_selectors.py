@@ -22,11 +22,9 @@ from django.db.models import (
     DateField,
     F,
     IntegerField,
-    Max,
     Q,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce, Substr, TruncDate, TruncQuarter
 
@@ -51,14 +49,9 @@ def _cohort(scope: Scope):
 
 def _cohort_outcomes(scope: Scope):
     """Every entry of the employment history recorded for a mentorship of the cohort, with what
-    the counts below group by. Kept as columns rather than filters, so that the query has no
-    join condition the planner misjudges (see employment_counts):
-
-    - `is_mentee`: the entry is the mentee's own (1) and not someone else's (0);
-    - `last_exit`: the time of the latest entry recorded outside a follow-up for the same
-      mentorship and person, so that the entry "at exit" is the one recorded then;
-    - `days`: from the start of the mentorship to the date of employment.
-    """
+    the counts of EMPLOYMENT_SQL group by: `is_mentee` (the entry is the mentee's own: a column
+    rather than a filter, see employment_counts), `months` (0 outside a follow-up) and `days`
+    (from the start of the mentorship to the date of employment)."""
     start = Coalesce(
         F("mentorship__started_on"), TruncDate("mentorship__confirmed_at"), output_field=DateField()
     )
@@ -75,22 +68,18 @@ def _cohort_outcomes(scope: Scope):
                 output_field=IntegerField(),
             ),
             months=Coalesce(F("follow_up__months"), Value(0)),
-            last_exit=Window(
-                Max(Case(When(follow_up__isnull=True, then=F("recorded_at")))),
-                partition_by=[F("mentorship_id"), F("participant_id")],
-            ),
             days=DateDays(F("employed_on"), start),
             **{name: _dimension(name) for name in DIMENSIONS},
         )
         .values(
             "mentorship_id",
+            "participant_id",
             "status",
             "follow_up_id",
             "recorded_at",
             "employed_on",
             "is_mentee",
             "months",
-            "last_exit",
             "days",
             *DIMENSIONS,
         )
@@ -109,14 +98,19 @@ def _dimension(name: str) -> Any:
     }[name]
 
 
-# The counts of employment_counts, over the cohort's history (_cohort_outcomes) read once. Each
-# branch gives rows of (section, months or band, key, status, count, sum of days); the first
-# branch sets the columns' types for PostgreSQL.
+# The counts of employment_counts, over the cohort's history (_cohort_outcomes) read once. The
+# entry at exit is the latest one recorded outside a follow-up for the mentorship and person
+# (all of them if several share that instant). Each branch gives rows of (section, months or
+# band, key, status, count, sum of days); the first sets the columns' types for PostgreSQL.
 EMPLOYMENT_SQL = """
 WITH cohort_outcomes AS ({cohort_outcomes}),
 at_exit AS (
-    SELECT * FROM cohort_outcomes
-    WHERE is_mentee = 1 AND follow_up_id IS NULL AND recorded_at = last_exit
+    SELECT * FROM (
+        SELECT cohort_outcomes.*,
+            MAX(recorded_at) OVER (PARTITION BY mentorship_id, participant_id) AS last_exit
+        FROM cohort_outcomes WHERE is_mentee = 1 AND follow_up_id IS NULL
+    ) AS exits
+    WHERE recorded_at = last_exit
 ),
 first_jobs AS (
     SELECT mentorship_id, MIN(days) AS days FROM cohort_outcomes

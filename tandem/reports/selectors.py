@@ -33,13 +33,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast, Coalesce, Substr
+from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from tandem.events.models import Event
@@ -125,10 +124,12 @@ class DaysBetween(Func):
         )
 
     def as_postgresql(self, compiler, connection, **extra):
+        # DATE_PART, not EXTRACT: since PostgreSQL 14 EXTRACT returns numeric, and the means,
+        # maxima and bands over it cost three times as much as in double precision.
         return self.as_sql(
             compiler,
             connection,
-            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+            template="(DATE_PART('epoch', (%(expressions)s)) / 86400.0)",
             arg_joiner=" - ",
             **extra,
         )
@@ -385,31 +386,66 @@ def completion_by_program(scope: Scope) -> list[dict[str, Any]]:
 # --- Events ----------------------------------------------------------------------------------
 
 
+# Per kind of event and over all kinds: distinct people are counted separately in each, so the
+# overall row is not the sum of the others. One pass over the attendances (a common table
+# expression) with a branch for each.
+EVENTS_SQL = """
+WITH attendances AS ({attendances})
+SELECT 'kind', kind, COUNT(DISTINCT event), COUNT(attendance), COUNT(DISTINCT mentee),
+    COUNT(DISTINCT mentor)
+    FROM attendances GROUP BY kind
+UNION ALL SELECT 'all', NULL, COUNT(DISTINCT event), COUNT(attendance), COUNT(DISTINCT mentee),
+    COUNT(DISTINCT mentor)
+    FROM attendances
+"""
+
+
 def events_attended(scope: Scope) -> dict[str, Any]:
     """Events held in the period (not cancelled) by kind, with attendance of mentees and
-    mentors. Two queries: by kind, and the distinct people over all kinds."""
-    events = Event.objects.filter(
-        scope.period.instants("starts_at"), program__in=scope.programs, cancelled_at__isnull=True
+    mentors. One query (EVENTS_SQL): each event with each of its participations, the people
+    who came as columns, counted by kind and over all kinds."""
+    came = Q(participations__attended=True)
+
+    def who(side: str) -> Case:
+        return Case(
+            When(
+                came & Q(participations__participant__role=side),
+                then="participations__participant_id",
+            )
+        )
+
+    attendances = (
+        Event.objects.filter(
+            scope.period.instants("starts_at"),
+            program__in=scope.programs,
+            cancelled_at__isnull=True,
+        )
+        .annotate(
+            event=F("pk"),
+            attendance=Case(When(came, then="participations__id")),
+            mentee=who(Side.MENTEE),
+            mentor=who(Side.MENTOR),
+        )
+        .values("kind", "event", "attendance", "mentee", "mentor")
+        .order_by()
     )
-    attended = Q(participations__attended=True)
-    counts = {
-        "attendances": Count("participations", filter=attended),
-        "mentees": Count(
-            "participations__participant",
-            filter=attended & Q(participations__participant__role=Side.MENTEE),
-            distinct=True,
+    sql, params = attendances.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Only this module's constant is written around the inner query; the scope stays
+        # parameters.
+        cursor.execute(EVENTS_SQL.format(attendances=sql), params)  # noqa: S608
+        rows = cursor.fetchall()
+    names = ("events", "attendances", "mentees", "mentors")
+    by_kind = sorted(
+        (
+            {"kind": kind, **dict(zip(names, counts, strict=True))}
+            for section, kind, *counts in rows
+            if section == "kind"
         ),
-        "mentors": Count(
-            "participations__participant",
-            filter=attended & Q(participations__participant__role=Side.MENTOR),
-            distinct=True,
-        ),
-    }
-    by_kind = list(
-        events.values("kind").annotate(events=Count("pk", distinct=True), **counts).order_by("kind")
+        key=lambda row: row["kind"],
     )
-    overall = events.aggregate(events=Count("pk", distinct=True), **counts)
-    return {"by_kind": by_kind, "overall": overall}
+    (overall,) = (counts for section, _kind, *counts in rows if section == "all")
+    return {"by_kind": by_kind, "overall": dict(zip(names, overall, strict=True))}
 
 
 # --- Mentors ---------------------------------------------------------------------------------
@@ -451,10 +487,10 @@ SCORE_BANDS = ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, None))
 STRONG_VALUE = 0.5
 
 
-def _criterion_value(index: int) -> Cast:
+def _criterion_item(index: int, key: str) -> KeyTextTransform:
+    """The text of `key` in the proposal's explanation of criterion number `index`."""
     # KT() does not follow a foreign key to the JSON field: name the field, then the path.
-    item = KeyTransform(str(index), "proposal__contributions")
-    return Cast(KeyTextTransform("value", item), FloatField())
+    return KeyTextTransform(key, KeyTransform(str(index), "proposal__contributions"))
 
 
 def suitability(scope: Scope) -> dict[str, Any]:
@@ -481,15 +517,18 @@ def suitability(scope: Scope) -> dict[str, Any]:
         "score": F("proposal__score"),
     }
     for index, criterion in enumerate(CRITERIA):
-        # The engine writes the criteria in a fixed order; check the name all the same.
+        # The engine writes the criteria in a fixed order; check the name all the same. As text:
+        # comparing the JSON values themselves took a third of the query's time.
         columns[f"v{index}"] = Case(
             When(
-                **{f"proposal__contributions__{index}__criterion": criterion},
-                then=_criterion_value(index),
+                Exact(_criterion_item(index, "criterion"), Value(criterion)),
+                then=Cast(_criterion_item(index, "value"), FloatField()),
             ),
             output_field=FloatField(),
         )
-    inner_sql, params = ended.annotate(**columns).values(*columns).query.sql_with_params()
+    inner_sql, params = (
+        ended.annotate(**columns).values(*columns).order_by().query.sql_with_params()
+    )
     q = connection.ops.quote_name
     done, score = q("is_completed"), q("score")
     parts = ["COUNT(*)", f"SUM({done})"]
@@ -510,10 +549,16 @@ def suitability(scope: Scope) -> dict[str, Any]:
             f"AVG(CASE WHEN {done} = 1 THEN {value} END)",
             f"AVG(CASE WHEN {done} = 0 THEN {value} END)",
         ]
+    # The inner query is materialised (on PostgreSQL, which would otherwise fold it into the
+    # outer one and read the JSON again for each of the ~50 aggregates).
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         # Only constants of this module are written into the SQL; the scope's values stay
         # parameters of the inner query.
-        cursor.execute(f"SELECT {', '.join(parts)} FROM ({inner_sql}) AS ended", params)  # noqa: S608
+        cursor.execute(
+            f"WITH ended AS {materialized} ({inner_sql}) SELECT {', '.join(parts)} FROM ended",  # noqa: S608
+            params,
+        )
         row = [v or 0 if i < 2 else v for i, v in enumerate(cursor.fetchone())]
     pairs, completed = int(row[0] or 0), int(row[1] or 0)
     position = 2
@@ -551,10 +596,17 @@ def suitability(scope: Scope) -> dict[str, Any]:
 # --- Waiting for a mentor --------------------------------------------------------------------
 
 
+MENTOR_PLACES_SQL = """
+SELECT ready.occupation_id, COUNT(*), SUM(ready.capacity), SUM(taken.taken)
+    FROM ({ready}) AS ready LEFT JOIN ({taken}) AS taken ON taken.mentor_id = ready.id
+    GROUP BY ready.occupation_id
+"""
+
+
 def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Today: mentees ready to be matched and not matched (nor proposed to a mentor), by NOC
     unit group, against the free places of ready mentors of the same unit group. Sorted by the
-    shortage. Four queries: mentees, mentors' capacity, their places taken, titles."""
+    shortage. Three queries: mentees, mentors' places (MENTOR_PLACES_SQL), titles."""
     now = now or timezone.now()
     matched = Mentorship.objects.filter(
         mentee=OuterRef("participant_id"), program=OuterRef("program_id")
@@ -578,29 +630,39 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
         )
     )
     # Free places of ready mentors, by occupation: their capacities minus the mentorships that
-    # hold one of their places (in any program: capacity is the person's). Two grouped
-    # queries rather than a count per mentor.
-    ready_mentors = Participant.objects.filter(
-        pk__in=Enrolment.objects.filter(
-            program__in=scope.programs, side=Side.MENTOR, ready_at__isnull=False
-        ).values("participant_id")
-    )
-    capacity = {
-        row["occupation_id"]: row
-        for row in ready_mentors.values("occupation_id").annotate(
-            mentors=Count("pk"), places=Sum("capacity")
+    # hold one of their places (in any program: capacity is the person's). One query: each
+    # ready mentor with the number of places taken, from the active mentorships counted by
+    # mentor once (a count per mentor, as a subquery, would read the mentorships 15,000 times).
+    ready = (
+        Participant.objects.filter(
+            pk__in=Enrolment.objects.filter(
+                program__in=scope.programs, side=Side.MENTOR, ready_at__isnull=False
+            ).values("participant_id")
         )
-    }
-    taken = dict(
-        Mentorship.objects.filter(status__in=ACTIVE_STATUSES, mentor__in=ready_mentors)
-        .values("mentor__occupation_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentor__occupation_id", "n")
+        .values("id", "occupation_id", "capacity")
+        .order_by()
     )
-    mentors = {
-        code: {"mentors": row["mentors"], "places": (row["places"] or 0) - taken.get(code, 0)}
-        for code, row in capacity.items()
-    }
+    taken = (
+        Mentorship.objects.filter(status__in=ACTIVE_STATUSES)
+        .values("mentor_id")
+        .annotate(taken=Count("pk"))
+        .order_by()
+    )
+    (ready_sql, ready_params), (taken_sql, taken_params) = (
+        ready.query.sql_with_params(),
+        taken.query.sql_with_params(),
+    )
+    with connection.cursor() as cursor:
+        # Only this module's constant is written around the inner queries; the scope and the
+        # statuses stay parameters.
+        cursor.execute(
+            MENTOR_PLACES_SQL.format(ready=ready_sql, taken=taken_sql),  # noqa: S608
+            [*ready_params, *taken_params],
+        )
+        mentors = {
+            code: {"mentors": int(count), "places": int(places or 0) - int(used or 0)}
+            for code, count, places, used in cursor.fetchall()
+        }
     titles = {
         o.code: o
         for o in Occupation.objects.filter(code__in=[r["occupation"] for r in waiting]).only(
@@ -631,56 +693,57 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
 
 
 def program_summary(scope: Scope) -> list[dict[str, Any]]:
-    """One row per program of the scope: referrals, acceptances, matches, closures and waiting
-    mentees, each a subquery of the program row. One query."""
-
-    def counted(queryset: QuerySet) -> Subquery:
-        return Coalesce(
-            Subquery(
-                queryset.order_by().values("program_id").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
+    """One row per program of the scope: referrals, acceptances, matches, closures and the
+    mentorships under way. Three queries: the programs, then their referrals and their
+    mentorships each counted by program in one pass (seven subqueries per program row, one per
+    count, read each program's records seven times)."""
+    referrals = {
+        row.pop("program_id"): row
+        for row in _mentee_referrals(scope)
+        .filter(scope.period.instants("submitted_at"))
+        .values("program_id")
+        .annotate(
+            referral_count=Count("pk"),
+            accepted=Count("pk", filter=Q(status=ReferralStatus.ACCEPTED)),
+            returned=Count("pk", filter=Q(status=ReferralStatus.RETURNED)),
         )
-
-    referrals = Referral.objects.filter(
-        scope.period.instants("submitted_at"), program=OuterRef("pk")
-    ).exclude(source=ReferralSource.MENTOR_APPLICATION)
-    mentorships = Mentorship.objects.filter(program=OuterRef("pk"))
-    return list(
-        scope.programs.annotate(
-            referral_count=counted(referrals),
-            accepted=counted(referrals.filter(status=ReferralStatus.ACCEPTED)),
-            returned=counted(referrals.filter(status=ReferralStatus.RETURNED)),
-            matches=counted(
-                mentorships.filter(scope.period.instants("confirmed_at")).exclude(
-                    status=MentorshipStatus.CANCELLED
-                )
+        .order_by()
+    }
+    ended = scope.period.days("ended_on")
+    mentorships = {
+        row.pop("program_id"): row
+        for row in Mentorship.objects.filter(program__in=scope.programs)
+        .values("program_id")
+        .annotate(
+            matches=Count(
+                "pk",
+                filter=scope.period.instants("confirmed_at")
+                & ~Q(status=MentorshipStatus.CANCELLED),
             ),
-            completed=counted(
-                mentorships.filter(scope.period.days("ended_on"), status=MentorshipStatus.COMPLETED)
-            ),
-            ended_early=counted(
-                mentorships.filter(
-                    scope.period.days("ended_on"), status=MentorshipStatus.ENDED_EARLY
-                )
-            ),
-            ongoing=counted(mentorships.filter(status__in=ACTIVE_STATUSES)),
+            completed=Count("pk", filter=ended & Q(status=MentorshipStatus.COMPLETED)),
+            ended_early=Count("pk", filter=ended & Q(status=MentorshipStatus.ENDED_EARLY)),
+            ongoing=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
         )
-        .values(
-            "pk",
-            "name_en",
-            "name_fr",
-            "referral_count",
-            "accepted",
-            "returned",
-            "matches",
-            "completed",
-            "ended_early",
-            "ongoing",
-        )
-        .order_by("name_en")
-    )
+        .order_by()
+    }
+    empty = {
+        "referral_count": 0,
+        "accepted": 0,
+        "returned": 0,
+        "matches": 0,
+        "completed": 0,
+        "ended_early": 0,
+        "ongoing": 0,
+    }
+    return [
+        {
+            **program,
+            **empty,
+            **referrals.get(program["pk"], {}),
+            **mentorships.get(program["pk"], {}),
+        }
+        for program in scope.programs.values("pk", "name_en", "name_fr").order_by("name_en")
+    ]
 
 
 def scope_size(scope: Scope) -> int:
