@@ -180,6 +180,14 @@ def _mentee_referrals(scope: Scope) -> QuerySet[Referral]:
     )
 
 
+def _agency_key(organization_id: int | None, source: str) -> int | str:
+    """Who made a referral: the referring organization, else "self" for a self-referral and
+    "unknown" when no organization was recorded."""
+    if organization_id:
+        return organization_id
+    return "self" if source == ReferralSource.SELF else "unknown"
+
+
 def referrals_by_agency(scope: Scope) -> list[dict[str, Any]]:
     """Mentee referrals submitted in the period, by referring agency (self-referrals apart), with
     where each stands now. One query."""
@@ -202,9 +210,7 @@ def referrals_by_agency(scope: Scope) -> list[dict[str, Any]]:
     )
     merged: dict[Any, dict[str, Any]] = {}
     for row in rows:
-        key = row["referring_organization_id"] or (
-            "self" if row["source"] == ReferralSource.SELF else "unknown"
-        )
+        key = _agency_key(row["referring_organization_id"], row["source"])
         entry = merged.setdefault(
             key,
             {
@@ -220,51 +226,79 @@ def referrals_by_agency(scope: Scope) -> list[dict[str, Any]]:
 
 
 def return_reasons(scope: Scope) -> dict[str, Any]:
-    """Referrals returned in the period (by decision date), by agency and by the criterion found
-    not met. A return may name several criteria, so reasons do not add up to returns. Two
-    queries."""
+    """Referrals returned in the period (by decision date), by agency (keyed as in
+    referrals_by_agency) and by the criterion found not met. A return may name several
+    criteria, so reasons do not add up to returns. Two queries."""
     decisions = ReferralDecision.objects.filter(
         scope.period.instants("decided_at"),
         outcome=DecisionOutcome.RETURNED,
         referral__program__in=scope.programs,
     ).exclude(referral__source=ReferralSource.MENTOR_APPLICATION)
     through = ReferralDecision.unmet_criteria.through
-    by_agency = list(
+    by_agency: dict[Any, dict[str, Any]] = {}
+    for row in (
         decisions.annotate(
             has_reason=Exists(through.objects.filter(referraldecision_id=OuterRef("pk")))
         )
-        .values("referral__referring_organization_id")
+        .values(
+            "referral__referring_organization_id",
+            "referral__referring_organization__name_en",
+            "referral__referring_organization__name_fr",
+            "referral__source",
+        )
         .annotate(returns=Count("pk"), without_criterion=Count("pk", filter=Q(has_reason=False)))
-    )
-    reasons = list(
+    ):
+        organization_id = row["referral__referring_organization_id"]
+        key = _agency_key(organization_id, row["referral__source"])
+        entry = by_agency.setdefault(
+            key,
+            {
+                "agency_id": organization_id,
+                "key": key,
+                "name_en": row["referral__referring_organization__name_en"],
+                "name_fr": row["referral__referring_organization__name_fr"],
+                "returns": 0,
+                "without_criterion": 0,
+            },
+        )
+        entry["returns"] += row["returns"]
+        entry["without_criterion"] += row["without_criterion"]
+    reasons: dict[tuple, dict[str, Any]] = {}
+    for row in (
         through.objects.filter(referraldecision__in=decisions)
         .values(
             "referraldecision__referral__referring_organization_id",
+            "referraldecision__referral__source",
             "criterion__kind",
             "criterion__question_en",
             "criterion__question_fr",
         )
         .annotate(count=Count("referraldecision_id", distinct=True))
-    )
+    ):
+        organization_id = row["referraldecision__referral__referring_organization_id"]
+        key = _agency_key(organization_id, row["referraldecision__referral__source"])
+        reason = (
+            row["criterion__kind"],
+            row["criterion__question_en"],
+            row["criterion__question_fr"],
+        )
+        entry = reasons.setdefault(
+            (key, reason),
+            {
+                "agency_id": organization_id,
+                "key": key,
+                "kind": reason[0],
+                "question_en": reason[1],
+                "question_fr": reason[2],
+                "count": 0,
+            },
+        )
+        # One decision has one referral, so one source: the groups merged here never count a
+        # decision twice.
+        entry["count"] += row["count"]
     return {
-        "by_agency": [
-            {
-                "agency_id": r["referral__referring_organization_id"],
-                "returns": r["returns"],
-                "without_criterion": r["without_criterion"],
-            }
-            for r in by_agency
-        ],
-        "reasons": [
-            {
-                "agency_id": r["referraldecision__referral__referring_organization_id"],
-                "kind": r["criterion__kind"],
-                "question_en": r["criterion__question_en"],
-                "question_fr": r["criterion__question_fr"],
-                "count": r["count"],
-            }
-            for r in reasons
-        ],
+        "by_agency": sorted(by_agency.values(), key=lambda e: (-e["returns"], str(e["key"]))),
+        "reasons": list(reasons.values()),
     }
 
 
@@ -496,7 +530,8 @@ def _criterion_item(index: int, key: str) -> KeyTextTransform:
 def suitability(scope: Scope) -> dict[str, Any]:
     """Mentorships that ended in the period (completed or early), against the match score and
     each criterion of the engine: completion where the criterion held and where it did not, and
-    the mean value of the criterion in completed and in early-ended mentorships. One query.
+    the mean value of the criterion in completed and in early-ended mentorships; and, by band of
+    score, the satisfaction the mentee and the mentor gave in their exit survey. One query.
 
     The criteria's values are read from the proposal's JSON once per mentorship, in an inner
     query, and the ~50 aggregates are taken over that: repeating the JSON extraction inside each
@@ -515,6 +550,9 @@ def suitability(scope: Scope) -> dict[str, Any]:
             output_field=IntegerField(),
         ),
         "score": F("proposal__score"),
+        # Each person answers the exit survey once per mentorship: these joins add no row.
+        "mentee_satisfaction": F("mentee_survey__satisfaction"),
+        "mentor_satisfaction": F("mentor_survey__satisfaction"),
     }
     for index, criterion in enumerate(CRITERIA):
         # The engine writes the criteria in a fixed order; check the name all the same. As text:
@@ -526,8 +564,18 @@ def suitability(scope: Scope) -> dict[str, Any]:
             ),
             output_field=FloatField(),
         )
+    surveys = {
+        f"{side}_survey": FilteredRelation(
+            "exit_surveys", condition=Q(exit_surveys__participant=F(side))
+        )
+        for side in ("mentee", "mentor")
+    }
     inner_sql, params = (
-        ended.annotate(**columns).values(*columns).order_by().query.sql_with_params()
+        ended.annotate(**surveys)
+        .annotate(**columns)
+        .values(*columns)
+        .order_by()
+        .query.sql_with_params()
     )
     q = connection.ops.quote_name
     done, score = q("is_completed"), q("score")
@@ -538,6 +586,11 @@ def suitability(scope: Scope) -> dict[str, Any]:
             f"SUM(CASE WHEN {band} THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN {band} THEN {done} ELSE 0 END)",
             f"AVG(CASE WHEN {band} THEN {score} END)",
+            *(
+                f"{aggregate}(CASE WHEN {band} THEN {q(f'{side}_satisfaction')} END)"
+                for side in ("mentee", "mentor")
+                for aggregate in ("COUNT", "AVG")
+            ),
         ]
     for index, _criterion in enumerate(CRITERIA):
         value = q(f"v{index}")
@@ -564,7 +617,7 @@ def suitability(scope: Scope) -> dict[str, Any]:
     position = 2
     bands = []
     for low, high in SCORE_BANDS:
-        n, c, mean = row[position : position + 3]
+        n, c, mean, mentees, mentee_mean, mentors, mentor_mean = row[position : position + 7]
         bands.append(
             {
                 "low": low,
@@ -572,9 +625,13 @@ def suitability(scope: Scope) -> dict[str, Any]:
                 "pairs": int(n or 0),
                 "completed": int(c or 0),
                 "mean_score": None if mean is None else float(mean),
+                "mentee_surveys": int(mentees or 0),
+                "mentee_satisfaction": None if mentee_mean is None else float(mentee_mean),
+                "mentor_surveys": int(mentors or 0),
+                "mentor_satisfaction": None if mentor_mean is None else float(mentor_mean),
             }
         )
-        position += 3
+        position += 7
     criteria = []
     for criterion in CRITERIA:
         strong, strong_done, weak, weak_done, mean_done, mean_early = row[position : position + 6]

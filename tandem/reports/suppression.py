@@ -68,12 +68,15 @@ class SuppressedTable:
         return self.cell(row, column)
 
 
-def extend(cells: list[list[int]]) -> tuple[list[list[int | None]], bool, bool]:
-    """The grid with its margins: row totals if more than one column, column totals if more than
-    one row (a single row's total is its grand total, and the same for a single column)."""
+def extend(
+    cells: list[list[int]], *, row_totals: bool = True
+) -> tuple[list[list[int | None]], bool, bool]:
+    """The grid with its margins: row totals if more than one column (and the rows add up: not
+    when a person can be in several columns), column totals if more than one row (a single
+    row's total is its grand total, and the same for a single column)."""
     rows = len(cells)
     columns = len(cells[0]) if rows else 0
-    has_row_totals = columns > 1
+    has_row_totals = row_totals and columns > 1
     has_column_totals = rows > 1
     grid: list[list[int | None]] = [list(row) for row in cells]
     if has_row_totals:
@@ -133,15 +136,19 @@ def suppress(
     *,
     threshold: int,
     linked_column_totals: tuple[frozenset[int], bool] | None = None,
+    row_totals: bool = True,
 ) -> SuppressedTable:
     """Primary then secondary suppression of a grid of counts (see the module docstring).
+
+    `row_totals=False` is for a grid whose rows do not add up (a person counted in several
+    columns): only the columns give equations, and the rows have no total.
 
     `linked_column_totals` ties the table to one row already published elsewhere whose cells
     are this table's column totals (a breakdown of that row): (the columns hidden there, whether
     its total is hidden). Those totals are hidden here too, and the others are known to every
     reader, so they are never chosen to protect a cell of this table.
     """
-    grid, has_row_totals, has_column_totals = extend(cells)
+    grid, has_row_totals, has_column_totals = extend(cells, row_totals=row_totals)
     rows = len(cells)
     columns = len(cells[0]) if rows else 0
     lines = equations(rows, columns, has_row_totals, has_column_totals)

@@ -198,16 +198,18 @@ def rate(numerator: int, *denominators: int) -> Callable[[list[int | None]], flo
 # --- The sections ----------------------------------------------------------------------------
 
 
+def agency_label(row: dict[str, Any]) -> str:
+    """The name of who made the referrals of a row keyed by selectors._agency_key."""
+    if row["key"] == "self":
+        return _("Self-referrals")
+    if row["key"] == "unknown":
+        return _("Agency not recorded")
+    return _name(row)
+
+
 def referrals_table(scope: Scope, threshold: int | None) -> Table:
     data = selectors.referrals_by_agency(scope)
-    labels = []
-    for row in data:
-        if row["key"] == "self":
-            labels.append(_("Self-referrals"))
-        elif row["key"] == "unknown":
-            labels.append(_("Agency not recorded"))
-        else:
-            labels.append(_name(row))
+    labels = [agency_label(row) for row in data]
     return cross_table(
         key="referrals",
         title=_("Referrals by source agency"),
@@ -248,10 +250,20 @@ def reason_label(row: dict[str, Any]) -> str:
     return _("Answered no to: “%(question)s”") % {"question": question}
 
 
-def return_reasons_table(scope: Scope, threshold: int | None) -> Table:
-    """Reasons by agency for staff; one column of reasons for funders. A return may cite several
-    criteria, so the reasons do not add up: each count is published on its own."""
+def return_reasons_tables(scope: Scope, threshold: int | None) -> list[Table]:
+    """The reasons for returning referrals, overall and by source agency (same two queries)."""
     data = selectors.return_reasons(scope)
+    overall = return_reasons_table(data, threshold)
+    return [overall, return_reasons_by_agency_table(data, threshold, overall)]
+
+
+def _other_reason() -> str:
+    return _("Other reason (see the note sent to the agency)")
+
+
+def return_reasons_table(data: dict[str, Any], threshold: int | None) -> Table:
+    """Reasons over all agencies, one column. A return may cite several criteria, so the
+    reasons do not add up: each count is published on its own."""
     totals: dict[str, int] = {}
     for r in data["reasons"]:
         label = reason_label(r)
@@ -259,7 +271,7 @@ def return_reasons_table(scope: Scope, threshold: int | None) -> Table:
     without = sum(r["without_criterion"] for r in data["by_agency"])
     returns = sum(r["returns"] for r in data["by_agency"])
     if without:
-        totals[_("Other reason (see the note sent to the agency)")] = without
+        totals[_other_reason()] = without
     ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     columns = [_("Returns citing the reason"), _("Share of returns")]
     rows = []
@@ -280,6 +292,78 @@ def return_reasons_table(scope: Scope, threshold: int | None) -> Table:
         rows,
         notes,
         Chart(columns=[0], unit=_("returns")),
+        is_suppressed=threshold is not None,
+    )
+
+
+def return_reasons_by_agency_table(
+    data: dict[str, Any], threshold: int | None, overall: Table
+) -> Table:
+    """Each source agency's returns by reason, the reasons in the order of the overall table.
+
+    A row's reasons do not add up to its returns (a return may cite several), but a column adds
+    up to the reason's count in the overall table. For funders the grid is therefore suppressed
+    without row totals and with its column totals tied to that table (the counts it hides stay
+    hidden, the others are known); the agencies' returns are not shown: a hidden count is at
+    least the returns minus the other reasons, which could pin it down."""
+    reasons = [row.label for row in overall.body]
+    agencies = data["by_agency"] if reasons else []
+    counts: dict[Any, dict[str, int]] = {a["key"]: dict.fromkeys(reasons, 0) for a in agencies}
+    for r in data["reasons"]:
+        counts[r["key"]][reason_label(r)] += r["count"]
+    for a in agencies:
+        if a["without_criterion"]:
+            counts[a["key"]][_other_reason()] += a["without_criterion"]
+    grid = [[counts[a["key"]][label] for label in reasons] for a in agencies]
+    labels = [agency_label(a) for a in agencies]
+    rows: list[Row] = []
+    if not agencies:
+        pass
+    elif threshold is None:
+        rows = [
+            Row(label, [*map(Cell, values), Cell(agency["returns"])])
+            for label, values, agency in zip(labels, grid, agencies, strict=True)
+        ]
+        totals = [sum(values[j] for values in grid) for j in range(len(reasons))]
+        rows.append(
+            Row(
+                _("All agencies"),
+                [*map(Cell, totals), Cell(sum(a["returns"] for a in agencies))],
+                is_total=True,
+            )
+        )
+    else:
+        hidden_reasons = frozenset(j for j, row in enumerate(overall.body) if row.cells[0].hidden)
+        table = suppression.suppress(
+            grid,
+            threshold=threshold,
+            linked_column_totals=(hidden_reasons, False),
+            row_totals=False,
+        )
+        rows = [
+            Row(
+                label,
+                [Cell(table.cell(i, j), hidden=table.is_hidden(i, j)) for j in range(len(reasons))],
+            )
+            for i, label in enumerate(labels)
+        ]
+    columns = reasons + ([_("Referrals returned")] if threshold is None else [])
+    return Table(
+        "return_reasons_by_agency",
+        _("Reasons for returning referrals, by source agency"),
+        _(
+            "Referrals returned to their agency in the period, by the agency that made them and "
+            "the criterion found not met."
+        ),
+        _("Source agency"),
+        columns,
+        rows,
+        [
+            _(
+                "A referral can be returned for more than one reason, so an agency's reasons "
+                "can add up to more than its returns."
+            )
+        ],
         is_suppressed=threshold is not None,
     )
 
@@ -486,7 +570,8 @@ def criterion_label(criterion: str) -> str:
 
 def suitability_tables(scope: Scope) -> list[Table]:
     """For program staff only: which match scores and which criteria go with mentorships that
-    complete, in this program. Not for funders (it is an operating tool, over small numbers)."""
+    complete and with satisfied people, in this program. Not for funders (it is an operating
+    tool, over small numbers)."""
     data = selectors.suitability(scope)
     bands = []
     for b in data["bands"]:
@@ -512,6 +597,7 @@ def suitability_tables(scope: Scope) -> list[Table]:
         derived=[(_("Completion rate"), "percent", rate(0, 0, 1))],
         chart=Chart(columns=[0, 1], unit=_("mentorships")),
     )
+    satisfaction = satisfaction_by_score_table(data, bands)
     rows = []
     for c in data["criteria"]:
         rows.append(
@@ -563,7 +649,47 @@ def suitability_tables(scope: Scope) -> list[Table]:
             % {"count": data["pairs"]}
         ],
     )
-    return [score, criteria]
+    return [score, satisfaction, criteria]
+
+
+def satisfaction_by_score_table(data: dict[str, Any], bands: list[str]) -> Table:
+    """The exit surveys of the same mentorships, by band of match score: how many mentees and
+    mentors answered and how satisfied they were on average (1 to 5)."""
+
+    def mean(value: float | None) -> Cell:
+        return Cell(None if value is None else round(value, 2), kind="number")
+
+    rows = [
+        Row(
+            label,
+            [
+                Cell(b["mentee_surveys"]),
+                mean(b["mentee_satisfaction"]),
+                Cell(b["mentor_surveys"]),
+                mean(b["mentor_satisfaction"]),
+            ],
+        )
+        for label, b in zip(bands, data["bands"], strict=True)
+    ]
+    answered = any(b["mentee_surveys"] or b["mentor_surveys"] for b in data["bands"])
+    return Table(
+        "suitability_satisfaction",
+        _("Satisfaction by match score"),
+        _(
+            "Mentorships that ended in the period, by the score the matching engine gave the "
+            "pair (out of 100): the overall satisfaction the mentee and the mentor gave in their "
+            "exit survey, from 1 (very dissatisfied) to 5 (very satisfied)."
+        ),
+        _("Match score"),
+        [
+            _("Mentees who answered"),
+            _("Mentees' average (out of 5)"),
+            _("Mentors who answered"),
+            _("Mentors' average (out of 5)"),
+        ],
+        rows if answered else [],
+        [_("A person who has not answered the exit survey is not counted.")],
+    )
 
 
 def waiting_table(scope: Scope, threshold: int | None, *, detail: bool = True) -> Table:
@@ -723,6 +849,7 @@ def headlines(tables: dict[str, Table]) -> list[Headline]:
 SECTIONS = [
     "referrals",
     "return_reasons",
+    "return_reasons_by_agency",
     "time_to_match",
     "matches_by_occupation",
     "completion",
@@ -750,7 +877,7 @@ def table_steps(scope: Scope, *, threshold: int | None, staff: bool, network: bo
 
     steps: list[Callable[[], list[Table]]] = [
         lambda: [referrals_table(scope, threshold)],
-        lambda: [return_reasons_table(scope, threshold)],
+        lambda: return_reasons_tables(scope, threshold),
         lambda: match_time_tables(scope, threshold),
         lambda: [occupation_group_table(scope, threshold)],
         lambda: [completion_table(scope, threshold)],

@@ -154,3 +154,30 @@ def test_fiscal_year_runs_from_april_to_march():
     assert selectors.fiscal_year(dt.date(2026, 4, 1)) == Period(
         dt.date(2026, 4, 1), dt.date(2027, 3, 31)
     )
+
+
+def test_satisfaction_by_match_score_reads_the_exit_surveys(network):
+    from tandem.outcomes.models import ExitSurvey
+
+    data = selectors.suitability(scope_of(network))
+    expected = {band: {"mentee": [], "mentor": []} for band in selectors.SCORE_BANDS}
+    for survey in ExitSurvey.objects.select_related("mentorship__proposal", "participant"):
+        score = survey.mentorship.proposal.score
+        band = next(
+            (low, high)
+            for low, high in selectors.SCORE_BANDS
+            if score >= low and (high is None or score < high)
+        )
+        expected[band][survey.participant.role].append(survey.satisfaction)
+    assert sum(len(v["mentee"]) for v in expected.values()) == 4
+    assert sum(len(v["mentor"]) for v in expected.values()) == 1
+    for band in data["bands"]:
+        answers = expected[(band["low"], band["high"])]
+        for side in ("mentee", "mentor"):
+            assert band[f"{side}_surveys"] == len(answers[side])
+            if answers[side]:
+                assert band[f"{side}_satisfaction"] == pytest.approx(
+                    sum(answers[side]) / len(answers[side])
+                )
+            else:
+                assert band[f"{side}_satisfaction"] is None

@@ -151,3 +151,35 @@ def test_a_breakdown_of_a_published_row_is_protected_together_with_that_row(cell
     # The breakdown's equations include the totals the overall row publishes: no hidden cell
     # of either follows from them.
     assert exactly_recoverable(breakdown) == set()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda rows: st.integers(1, 4).flatmap(
+            lambda columns: st.lists(
+                st.lists(counts, min_size=columns, max_size=columns),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
+    )
+)
+def test_a_grid_whose_rows_do_not_add_up_is_protected_by_its_columns(cells):
+    """Reasons for returns by agency: a return can cite several reasons, so rows have no total,
+    but each column adds up to the reason's count published on its own (primary suppression
+    only) in the overall table."""
+    columns = len(cells[0])
+    overall = [sum(r[j] for r in cells) for j in range(columns)]
+    hidden_columns = frozenset(j for j, v in enumerate(overall) if 0 < v < THRESHOLD)
+    table = suppress(
+        cells,
+        threshold=THRESHOLD,
+        linked_column_totals=(hidden_columns, False),
+        row_totals=False,
+    )
+    assert not table.has_row_totals
+    rows = len(cells)
+    for j in range(columns):
+        assert table.is_hidden(rows, j) == (j in hidden_columns)
+    check(table)

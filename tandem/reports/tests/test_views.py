@@ -111,7 +111,8 @@ def test_the_funder_report_publishes_no_small_cell_and_none_that_totals_give_bac
     response = client.get(f"/en/reports/funded/{network.lead.slug}/?preset=twelve_months")
     assert response.status_code == 200
     tables = tables_of(response)
-    assert "suitability_criteria" not in tables  # an operating tool, not a funder's
+    # Operating tools, not a funder's.
+    assert "suitability_criteria" not in tables and "suitability_satisfaction" not in tables
     for table in tables.values():
         for r in table.rows:
             for c in r.cells:
@@ -245,3 +246,69 @@ def test_a_large_report_is_built_in_the_background_with_progress(
     # Nobody else, not even a colleague, follows or downloads someone's report file.
     client.force_login(network.admin)
     assert client.get(f"/en/reports/runs/{run.pk}/download/").status_code == 404
+
+
+def test_reasons_for_returns_by_source_agency(client: Client, network):
+    """Staff see each agency's returns by the criterion found not met, as the decisions say;
+    each column adds up to the reason's count in the overall table."""
+    from tandem.referrals.models import ReferralDecision
+
+    client.force_login(network.staff)
+    tables = tables_of(client.get(f"/en/reports/programs/{network.program.pk}/"))
+    table = tables["return_reasons_by_agency"]
+    overall = tables["return_reasons"]
+    assert table.columns[:-1] == [r.label for r in overall.body]
+    assert table.columns[-1] == "Referrals returned"
+    clb = "Language level (CLB) below the program's minimum"
+    workshop = "Job-search workshop not yet completed"
+    other = "Other reason (see the note sent to the agency)"
+    for agency in network.agencies:
+        returned = [
+            d
+            for d in ReferralDecision.objects.filter(outcome="returned")
+            if d.referral.referring_organization_id == agency.pk
+        ]
+        kinds = [c.kind for d in returned for c in d.unmet_criteria.all()]
+        cells = dict(zip(table.columns, values(row(table, agency.name_en)), strict=True))
+        assert cells[clb] == kinds.count("clb_at_least")
+        assert cells[workshop] == kinds.count("job_search_workshop")
+        assert cells[other] == sum(1 for d in returned if not d.unmet_criteria.exists())
+        assert cells["Referrals returned"] == len(returned)
+    assert values(row(table, network.agencies[0].name_en)) == [2, 1, 0, 2]
+    total = table.rows[-1]
+    assert total.is_total
+    assert [c.value for c in total.cells[:-1]] == [r.cells[0].value for r in overall.body]
+    assert total.cells[-1].value == overall.rows[-1].cells[0].value == 3
+
+
+def test_the_funder_sees_reasons_by_agency_suppressed_with_the_overall_reasons(no_mfa):
+    from django.utils import timezone
+
+    from tandem.reports import services, tables
+    from tandem.reports.selectors import fiscal_year
+    from tandem.reports.suppression import suppress
+
+    network = seed_program(make_network(), scale=3)
+    spec = services.funder_spec(network.lead, fiscal_year(timezone.localdate()))
+    built = {t.key: t for t in tables.build_tables(spec.scope, threshold=THRESHOLD, staff=False)}
+    overall, by_agency = built["return_reasons"], built["return_reasons_by_agency"]
+    assert by_agency.is_suppressed and "Referrals returned" not in by_agency.columns
+    assert by_agency.columns == [r.label for r in overall.body]
+    for r in by_agency.rows:
+        assert not r.is_total
+        for c in r.cells:
+            assert c.hidden or c.value == 0 or c.value >= THRESHOLD
+    # Scale 3: agency 0 returned 3 x CLB, 3 x (CLB and workshop): CLB 6 is published, the three
+    # workshops are not; agency 1 returned 3 with a note only.
+    assert [c.value for c in row(by_agency, network.agencies[0].name_en).cells] == [6, None, 0]
+    assert row(by_agency, network.agencies[0].name_en).cells[1].hidden
+    raw = {t.key: t for t in tables.build_tables(spec.scope, threshold=None, staff=True)}
+    counts = [[c.value for c in r.cells[:-1]] for r in raw["return_reasons_by_agency"].body]
+    hidden_columns = frozenset(j for j, r in enumerate(overall.body) if r.cells[0].hidden)
+    linked = suppress(
+        counts,
+        threshold=THRESHOLD,
+        linked_column_totals=(hidden_columns, False),
+        row_totals=False,
+    )
+    assert exactly_recoverable(linked) == set()
