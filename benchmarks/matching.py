@@ -238,6 +238,7 @@ def run_size(n: int, oracle_max: int, result_path: str) -> None:
         "pairs_total": n * n,
         "pairs_scored": solution.stats.pairs_scored,
         "pairs_allowed": solution.stats.pairs_allowed,
+        "exact_goal_products": solution.stats.exact_goal_products,
         "arcs_in_graph": solution.stats.arcs_in_graph,
         "certificate_rounds": solution.stats.rounds,
         "enlarged_mentees": solution.stats.enlarged_mentees,

@@ -227,6 +227,7 @@ class Matcher:
         stats = SolveStats(
             pairs_scored=top.pairs_scored,
             pairs_allowed=top.pairs_allowed,
+            exact_goal_products=top.exact_goal_products,
             arcs_in_graph=result.arcs,
             rounds=result.rounds,
             enlarged_mentees=result.enlarged,
@@ -250,7 +251,7 @@ class Matcher:
         context = self.context
         matched = np.nonzero(mentor_of >= 0)[0]
         criteria = pair_criteria(context, matched, mentor_of[matched])
-        scores = score_pairs(context, matched, mentor_of[matched], check_rules=False)
+        scores = score_pairs(context, matched, mentor_of[matched])
         proposals: list[Proposal] = []
         total = float(scores.astype(np.float64).sum())
         for position, i in enumerate(matched.tolist()):
@@ -371,10 +372,10 @@ class Matcher:
             return done(UnmatchedReason.NO_AVAILABILITY_WITH_ROOM)
         # A maximum matching leaves no suitable mentor with room; compare scores.
         candidates = np.nonzero(suitable)[0]
-        own = score_block(context, np.array([i]), candidates, local=None)[0]
+        own = score_block(context, np.array([i]), candidates)[0]
         assigned = np.nonzero(mentor_of >= 0)[0]
         rivals = assigned[np.isin(mentor_of[assigned], candidates)]
-        rival_scores = score_pairs(context, rivals, mentor_of[rivals], check_rules=False)
+        rival_scores = score_pairs(context, rivals, mentor_of[rivals])
         weakest = np.full(context.n_mentors, np.inf)
         np.minimum.at(weakest, mentor_of[rivals], rival_scores)
         if np.all(weakest[candidates] >= own - 1e-9):
@@ -402,7 +403,7 @@ class Matcher:
         found = np.isfinite(top.scores[0])
         mentors = top.mentors[0][found]
         criteria = pair_criteria(context, np.full(len(mentors), i), mentors)
-        scores = score_pairs(context, np.full(len(mentors), i), mentors, check_rules=False)
+        scores = score_pairs(context, np.full(len(mentors), i), mentors)
         load = self._load(solution)
         result = []
         for rank, (j, score) in enumerate(zip(mentors.tolist(), scores.tolist(), strict=True), 1):
@@ -448,7 +449,7 @@ class Matcher:
                 is_chosen=False if solution is not None else None,
             )
         criteria = pair_criteria(context, np.array([i]), np.array([j]))
-        score = float(score_pairs(context, np.array([i]), np.array([j]), check_rules=False)[0])
+        score = float(score_pairs(context, np.array([i]), np.array([j]))[0])
         values = {c: float(criteria[c][0]) for c in CRITERIA}
         chosen, why_not = self._chosen(i, j, score, solution, lang)
         return self._explanation(i, j, values, score, lang, chosen=chosen, why_not=why_not)
@@ -503,9 +504,9 @@ class Matcher:
         context = self.context
         units = make_blocks(context, np.arange(context.n_mentees))
         total = len(units)
-        for done, (rows, runs, local) in enumerate(units, 1):
+        for done, (rows, runs) in enumerate(units, 1):
             for lo, hi in runs:
-                block = score_block(context, rows, slice(lo, hi), local=local)
+                block = score_block(context, rows, slice(lo, hi))
                 r, c = np.nonzero(block > NEG_INF)
                 if r.size == 0:
                     continue

@@ -72,6 +72,17 @@ def format_number(value: float, lang: str, digits: int = 2) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
+def _plural_count(years: float, lang: str) -> int:
+    """The count that picks the right plural for a possibly decimal number of years.
+
+    English makes every decimal plural ("1.5 years"); French keeps below 2 singular
+    ("1,5 an", "2,5 ans"), which the whole part decides under its "n > 1" rule.
+    """
+    if float(years).is_integer() or lang == "fr":
+        return int(years)
+    return 2
+
+
 def format_years(value: float, lang: str) -> str:
     return str(int(value)) if float(value).is_integer() else format_number(value, lang, 1)
 
@@ -141,7 +152,7 @@ def criterion_sentence(
         return n_(
             "%(years)s year of experience in the region",
             "%(years)s years of experience in the region",
-            int(years) if float(years).is_integer() else 2,
+            _plural_count(years, lang),
         ) % {"years": format_years(years, lang)}
     raise ValueError(criterion)
 

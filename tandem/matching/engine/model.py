@@ -282,6 +282,7 @@ class Candidate:
 class SolveStats:
     pairs_scored: int
     pairs_allowed: int
+    exact_goal_products: int
     arcs_in_graph: int
     rounds: int
     enlarged_mentees: int

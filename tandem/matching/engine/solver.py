@@ -14,6 +14,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 SCALE = 1_000_000
+EARLY_ROUNDS = 2  # rounds that enlarge the wildcard users without trying the exact solve
 
 Rescore = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 
@@ -130,7 +131,8 @@ def solve_certified(
     Any assignment on the full graph maps to one of this relaxed graph that matches as many
     mentees with at least the same total, so the relaxed optimum bounds the true optimum. If
     the relaxed optimum uses no wildcard, or equals the optimum without wildcards, the latter
-    is optimal on the full graph. Otherwise the mentees that used the wildcard get longer
+    is optimal on the full graph (the second check is skipped in the first rounds, where it
+    rarely succeeds). Otherwise the mentees that used the wildcard get longer
     lists (``rescore``) and we solve again. Every round lengthens at least one list that is
     not yet complete, so the loop ends; ``max_rounds`` only guards against a bug.
     """
@@ -154,8 +156,16 @@ def solve_certified(
                 len(enlarged),
                 len(arc_mentee),
             )
-        exact = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
-        if (exact.matched, exact.total) == (relaxed.matched, relaxed.total):
+        if round_number <= EARLY_ROUNDS:
+            # Early on, wildcard users nearly always gain from longer lists: enlarging them
+            # at once saves the solve without wildcards, which certifies only ties.
+            exact = relaxed
+        else:
+            exact = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
+        if exact is not relaxed and (exact.matched, exact.total) == (
+            relaxed.matched,
+            relaxed.total,
+        ):
             return Certified(
                 exact.mentor_of,
                 exact.matched,
@@ -176,7 +186,10 @@ def solve_certified(
         by_size: dict[int, list[int]] = {}
         for mentee in sorted(set(suspects.tolist()) | set(contested)):
             enlarged.add(mentee)
-            by_size.setdefault(max(4 * len(lists.mentors[mentee]), 16), []).append(mentee)
+            # Lists grow faster round after round: a mentee still contested after one
+            # enlargement usually needs many more candidates, and a round costs two solves.
+            growth = 4**round_number
+            by_size.setdefault(max(growth * len(lists.mentors[mentee]), 16), []).append(mentee)
         for new_k, rows in by_size.items():
             mentors, scores = rescore(np.array(rows, np.int64), new_k)
             for position, mentee in enumerate(rows):

@@ -132,3 +132,17 @@ def test_ranked_candidates_come_best_first_with_room_and_reasons():
     assert ranked[0].explanation.is_chosen and ranked[0].has_room
     assert ranked[1].explanation.why_not_chosen.startswith("The proposed mentor scores higher")
     assert ranked[0].score > ranked[1].score > ranked[2].score
+
+
+def test_decimal_years_take_the_plural_each_language_uses():
+    from tandem.matching.engine.explain import criterion_sentence
+
+    mentee = person("m", "mentee")
+
+    def sentence(years, lang):
+        mentor = person("t", "mentor", years_experience=years)
+        return criterion_sentence("experience", 0.5, mentee, mentor, km=None, lang=lang)
+
+    assert sentence(1.5, "en").startswith("1.5 years ")
+    assert sentence(1.5, "fr").startswith("1,5 an ")
+    assert sentence(2.5, "fr").startswith("2,5 ans ")
