@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db import connection, transaction
@@ -96,6 +97,12 @@ class Scope:
     programs: QuerySet[Program]
     period: Period
 
+    @cached_property
+    def program_ids(self) -> list[int]:
+        """The programs' ids, read once (one query): the report's queries filter on the list
+        rather than on a subquery of partnerships, which PostgreSQL can only estimate."""
+        return list(self.programs.order_by().values_list("pk", flat=True))
+
 
 def network_programs(organization: Organization) -> QuerySet[Program]:
     """A lead agency's network: its own programs and those of its partners (service delivery,
@@ -175,7 +182,7 @@ def reading() -> Iterator[None]:
 
 
 def _mentee_referrals(scope: Scope) -> QuerySet[Referral]:
-    return Referral.objects.filter(program__in=scope.programs).exclude(
+    return Referral.objects.filter(program_id__in=scope.program_ids).exclude(
         source=ReferralSource.MENTOR_APPLICATION
     )
 
@@ -232,7 +239,7 @@ def return_reasons(scope: Scope) -> dict[str, Any]:
     decisions = ReferralDecision.objects.filter(
         scope.period.instants("decided_at"),
         outcome=DecisionOutcome.RETURNED,
-        referral__program__in=scope.programs,
+        referral__program_id__in=scope.program_ids,
     ).exclude(referral__source=ReferralSource.MENTOR_APPLICATION)
     through = ReferralDecision.unmet_criteria.through
     by_agency: dict[Any, dict[str, Any]] = {}
@@ -311,7 +318,7 @@ FIRST_MEETING_EDGES = (7, 14, 30)
 def _matches(scope: Scope) -> QuerySet[Mentorship]:
     """Mentorships confirmed in the period that went ahead (not stopped at the introduction)."""
     return Mentorship.objects.filter(
-        scope.period.instants("confirmed_at"), program__in=scope.programs
+        scope.period.instants("confirmed_at"), program_id__in=scope.program_ids
     ).exclude(status=MentorshipStatus.CANCELLED)
 
 
@@ -397,7 +404,7 @@ def completion_by_program(scope: Scope) -> list[dict[str, Any]]:
     """Closures in the period by program: completed, ended early, and introductions that did not
     proceed (by confirmation date); and the mentorships under way today. One query."""
     return list(
-        Mentorship.objects.filter(program__in=scope.programs)
+        Mentorship.objects.filter(program_id__in=scope.program_ids)
         .values("program_id", "program__name_en", "program__name_fr")
         .annotate(
             completed=Count(
@@ -451,7 +458,7 @@ def events_attended(scope: Scope) -> dict[str, Any]:
     attendances = (
         Event.objects.filter(
             scope.period.instants("starts_at"),
-            program__in=scope.programs,
+            program_id__in=scope.program_ids,
             cancelled_at__isnull=True,
         )
         .annotate(
@@ -463,12 +470,14 @@ def events_attended(scope: Scope) -> dict[str, Any]:
         .values("kind", "event", "attendance", "mentee", "mentor")
         .order_by()
     )
-    sql, params = attendances.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # Only this module's constant is written around the inner query; the scope stays
-        # parameters.
-        cursor.execute(EVENTS_SQL.format(attendances=sql), params)  # noqa: S608
-        rows = cursor.fetchall()
+    rows: list[tuple] = [("all", None, 0, 0, 0, 0)]
+    if scope.program_ids:  # else the inner query has no SQL: it can match nothing
+        sql, params = attendances.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Only this module's constant is written around the inner query; the scope stays
+            # parameters.
+            cursor.execute(EVENTS_SQL.format(attendances=sql), params)  # noqa: S608
+            rows = cursor.fetchall()
     names = ("events", "attendances", "mentees", "mentors")
     by_kind = sorted(
         (
@@ -494,7 +503,7 @@ def mentor_recruitment(scope: Scope) -> list[dict[str, Any]]:
     )
     return list(
         Enrolment.objects.filter(
-            scope.period.instants("accepted_at"), program__in=scope.programs, side=Side.MENTOR
+            scope.period.instants("accepted_at"), program_id__in=scope.program_ids, side=Side.MENTOR
         )
         .annotate(
             matched=Exists(theirs.exclude(status=MentorshipStatus.CANCELLED)),
@@ -539,7 +548,7 @@ def suitability(scope: Scope) -> dict[str, Any]:
     """
     ended = Mentorship.objects.filter(
         scope.period.days("ended_on"),
-        program__in=scope.programs,
+        program_id__in=scope.program_ids,
         status__in=[MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY],
         proposal__score__isnull=False,
     )
@@ -570,13 +579,7 @@ def suitability(scope: Scope) -> dict[str, Any]:
         )
         for side in ("mentee", "mentor")
     }
-    inner_sql, params = (
-        ended.annotate(**surveys)
-        .annotate(**columns)
-        .values(*columns)
-        .order_by()
-        .query.sql_with_params()
-    )
+    inner = ended.annotate(**surveys).annotate(**columns).values(*columns).order_by()
     q = connection.ops.quote_name
     done, score = q("is_completed"), q("score")
     parts = ["COUNT(*)", f"SUM({done})"]
@@ -602,17 +605,21 @@ def suitability(scope: Scope) -> dict[str, Any]:
             f"AVG(CASE WHEN {done} = 1 THEN {value} END)",
             f"AVG(CASE WHEN {done} = 0 THEN {value} END)",
         ]
-    # The inner query is materialised (on PostgreSQL, which would otherwise fold it into the
-    # outer one and read the JSON again for each of the ~50 aggregates).
-    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        # Only constants of this module are written into the SQL; the scope's values stay
-        # parameters of the inner query.
-        cursor.execute(
-            f"WITH ended AS {materialized} ({inner_sql}) SELECT {', '.join(parts)} FROM ended",  # noqa: S608
-            params,
-        )
-        row = [v or 0 if i < 2 else v for i, v in enumerate(cursor.fetchone())]
+    row: list[Any] = [0, 0] + [None] * (len(parts) - 2)
+    if scope.program_ids:  # else the inner query has no SQL: it can match nothing
+        inner_sql, params = inner.query.sql_with_params()
+        # The inner query is materialised (on PostgreSQL, which would otherwise fold it into
+        # the outer one and read the JSON again for each of the ~50 aggregates).
+        materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            # Only constants of this module are written into the SQL; the scope's values stay
+            # parameters of the inner query.
+            cursor.execute(
+                f"WITH ended AS {materialized} ({inner_sql}) "  # noqa: S608
+                f"SELECT {', '.join(parts)} FROM ended",
+                params,
+            )
+            row = [v or 0 if i < 2 else v for i, v in enumerate(cursor.fetchone())]
     pairs, completed = int(row[0] or 0), int(row[1] or 0)
     position = 2
     bands = []
@@ -675,7 +682,7 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
     )
     waiting = list(
         Enrolment.objects.filter(
-            program__in=scope.programs, side=Side.MENTEE, ready_at__isnull=False
+            program_id__in=scope.program_ids, side=Side.MENTEE, ready_at__isnull=False
         )
         .exclude(Exists(matched))
         .exclude(Exists(proposed))
@@ -693,7 +700,7 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
     ready = (
         Participant.objects.filter(
             pk__in=Enrolment.objects.filter(
-                program__in=scope.programs, side=Side.MENTOR, ready_at__isnull=False
+                program_id__in=scope.program_ids, side=Side.MENTOR, ready_at__isnull=False
             ).values("participant_id")
         )
         .values("id", "occupation_id", "capacity")
@@ -705,21 +712,23 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
         .annotate(taken=Count("pk"))
         .order_by()
     )
-    (ready_sql, ready_params), (taken_sql, taken_params) = (
-        ready.query.sql_with_params(),
-        taken.query.sql_with_params(),
-    )
-    with connection.cursor() as cursor:
-        # Only this module's constant is written around the inner queries; the scope and the
-        # statuses stay parameters.
-        cursor.execute(
-            MENTOR_PLACES_SQL.format(ready=ready_sql, taken=taken_sql),  # noqa: S608
-            [*ready_params, *taken_params],
+    mentors: dict[str | None, dict[str, int]] = {}
+    if scope.program_ids:  # else the inner query has no SQL: it can match nothing
+        (ready_sql, ready_params), (taken_sql, taken_params) = (
+            ready.query.sql_with_params(),
+            taken.query.sql_with_params(),
         )
-        mentors = {
-            code: {"mentors": int(count), "places": int(places or 0) - int(used or 0)}
-            for code, count, places, used in cursor.fetchall()
-        }
+        with connection.cursor() as cursor:
+            # Only this module's constant is written around the inner queries; the scope and
+            # the statuses stay parameters.
+            cursor.execute(
+                MENTOR_PLACES_SQL.format(ready=ready_sql, taken=taken_sql),  # noqa: S608
+                [*ready_params, *taken_params],
+            )
+            mentors = {
+                code: {"mentors": int(count), "places": int(places or 0) - int(used or 0)}
+                for code, count, places, used in cursor.fetchall()
+            }
     titles = {
         o.code: o
         for o in Occupation.objects.filter(code__in=[r["occupation"] for r in waiting]).only(
@@ -769,7 +778,7 @@ def program_summary(scope: Scope) -> list[dict[str, Any]]:
     ended = scope.period.days("ended_on")
     mentorships = {
         row.pop("program_id"): row
-        for row in Mentorship.objects.filter(program__in=scope.programs)
+        for row in Mentorship.objects.filter(program_id__in=scope.program_ids)
         .values("program_id")
         .annotate(
             matches=Count(
@@ -806,4 +815,4 @@ def program_summary(scope: Scope) -> list[dict[str, Any]]:
 def scope_size(scope: Scope) -> int:
     """How many records a report of this scope reads, to decide whether to build it in the
     background. One query."""
-    return Mentorship.objects.filter(program__in=scope.programs).count()
+    return Mentorship.objects.filter(program_id__in=scope.program_ids).count()

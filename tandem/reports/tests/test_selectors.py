@@ -181,3 +181,21 @@ def test_satisfaction_by_match_score_reads_the_exit_surveys(network):
                 )
             else:
                 assert band[f"{side}_satisfaction"] is None
+
+
+def test_a_scope_without_programs_reports_nothing_and_runs_no_report_query(network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.reports import tables
+
+    today = timezone.localdate()
+    scope = Scope(Program.objects.none(), Period(today - dt.timedelta(days=365), today))
+    with CaptureQueriesContext(connection) as queries:
+        built = tables.build_tables(scope, threshold=None, staff=True, network=True)
+    assert {t.key for t in built} >= {"employment", "events", "suitability_satisfaction"}
+    for table in built:
+        for r in table.rows:
+            assert all(c.value in (0, None) for c in r.cells), (table.key, r.label)
+    # No program, no query to send: not even the raw ones, whose inner query has no SQL then.
+    assert not [q["sql"] for q in queries if "FROM" in q["sql"]]
