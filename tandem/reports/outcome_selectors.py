@@ -47,42 +47,38 @@ def _cohort(scope: Scope):
     )
 
 
-def _cohort_outcomes(scope: Scope):
-    """Every entry of the employment history recorded for a mentorship of the cohort, with what
-    the counts of EMPLOYMENT_SQL group by: `is_mentee` (the entry is the mentee's own: a column
-    rather than a filter, see employment_counts), `months` (0 outside a follow-up) and `days`
-    (from the start of the mentorship to the date of employment)."""
+def _cohort_outcomes(scope: Scope, *, at_exit: bool):
+    """The entries of the employment history recorded for a mentorship of the cohort, outside
+    a follow-up (`at_exit`) or in answer to one, with what the counts of EMPLOYMENT_SQL read:
+    `is_mentee` (the entry is the mentee's own: a column rather than a filter, see
+    employment_counts) and `days` (from the start of the mentorship to the date of employment);
+    at exit, the groups of the breakdowns; after, the follow-up's `months`. The breakdowns are
+    read for the entries at exit only: a third of the history, and the mentee's record is
+    joined for those alone."""
     start = Coalesce(
         F("mentorship__started_on"), TruncDate("mentorship__confirmed_at"), output_field=DateField()
     )
+    columns: dict[str, Any] = {
+        "is_mentee": Case(
+            When(participant=F("mentorship__mentee"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        "days": DateDays(F("employed_on"), start),
+    }
+    if at_exit:
+        columns.update({name: _dimension(name) for name in DIMENSIONS})
+    else:
+        columns["months"] = F("follow_up__months")
     return (
         EmploymentOutcome.objects.filter(
             scope.period.days("mentorship__ended_on"),
             mentorship__program_id__in=scope.program_ids,
             mentorship__status__in=ENDED,
+            follow_up__isnull=at_exit,
         )
-        .annotate(
-            is_mentee=Case(
-                When(participant=F("mentorship__mentee"), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            months=Coalesce(F("follow_up__months"), Value(0)),
-            days=DateDays(F("employed_on"), start),
-            **{name: _dimension(name) for name in DIMENSIONS},
-        )
-        .values(
-            "mentorship_id",
-            "participant_id",
-            "status",
-            "follow_up_id",
-            "recorded_at",
-            "employed_on",
-            "is_mentee",
-            "months",
-            "days",
-            *DIMENSIONS,
-        )
+        .annotate(**columns)
+        .values("mentorship_id", "participant_id", "status", "recorded_at", "employed_on", *columns)
         .order_by()
     )
 
@@ -103,17 +99,22 @@ def _dimension(name: str) -> Any:
 # (all of them if several share that instant). Each branch gives rows of (section, months or
 # band, key, status, count, sum of days); the first sets the columns' types for PostgreSQL.
 EMPLOYMENT_SQL = """
-WITH cohort_outcomes AS ({cohort_outcomes}),
+WITH exit_outcomes AS ({exit_outcomes}),
+follow_up_outcomes AS ({follow_up_outcomes}),
 at_exit AS (
     SELECT * FROM (
-        SELECT cohort_outcomes.*,
+        SELECT exit_outcomes.*,
             MAX(recorded_at) OVER (PARTITION BY mentorship_id, participant_id) AS last_exit
-        FROM cohort_outcomes WHERE is_mentee = 1 AND follow_up_id IS NULL
+        FROM exit_outcomes WHERE is_mentee = 1
     ) AS exits
     WHERE recorded_at = last_exit
 ),
 first_jobs AS (
-    SELECT mentorship_id, MIN(days) AS days FROM cohort_outcomes
+    SELECT mentorship_id, MIN(days) AS days FROM (
+        SELECT mentorship_id, is_mentee, status, employed_on, days FROM exit_outcomes
+        UNION ALL
+        SELECT mentorship_id, is_mentee, status, employed_on, days FROM follow_up_outcomes
+    ) AS outcomes
     WHERE is_mentee = 1 AND status IN ({employed}) AND employed_on IS NOT NULL
     GROUP BY mentorship_id
 )
@@ -130,8 +131,8 @@ UNION ALL SELECT 'agency', 0, CAST(agency AS text), status, COUNT(*), NULL
 UNION ALL SELECT 'occupation', 0, occupation, status, COUNT(*), NULL
     FROM at_exit GROUP BY occupation, status
 UNION ALL SELECT 'all', months, NULL, status, COUNT(*), NULL
-    FROM cohort_outcomes
-    WHERE is_mentee = 1 AND follow_up_id IS NOT NULL AND months IN ({follow_up_months})
+    FROM follow_up_outcomes
+    WHERE is_mentee = 1 AND months IN ({follow_up_months})
     GROUP BY months, status
 """
 
@@ -149,12 +150,14 @@ def employment_counts(scope: Scope) -> dict[str, Any]:
     """
     if not scope.program_ids:  # the inner query has no SQL: it can match nothing
         return _read_counts([])
-    sql, params = _cohort_outcomes(scope).query.sql_with_params()
+    exit_sql, exit_params = _cohort_outcomes(scope, at_exit=True).query.sql_with_params()
+    after_sql, after_params = _cohort_outcomes(scope, at_exit=False).query.sql_with_params()
     bands = " ".join(
         f"WHEN days <= {edge} THEN {index}" for index, edge in enumerate(EMPLOYMENT_EDGES)
     )
     statement = EMPLOYMENT_SQL.format(
-        cohort_outcomes=sql,
+        exit_outcomes=exit_sql,
+        follow_up_outcomes=after_sql,
         employed=", ".join(["%s"] * len(EMPLOYED)),
         follow_up_months=", ".join(str(months) for months in INTERVALS[1:]),
         bands=f"{bands} ELSE {len(EMPLOYMENT_EDGES)}",
@@ -162,7 +165,7 @@ def employment_counts(scope: Scope) -> dict[str, Any]:
     with connection.cursor() as cursor:
         # Only this module's constants are written into the SQL; the scope and the statuses
         # are parameters.
-        cursor.execute(statement, [*params, *EMPLOYED])  # noqa: S608
+        cursor.execute(statement, [*exit_params, *after_params, *EMPLOYED])  # noqa: S608
         rows = cursor.fetchall()
     return _read_counts(rows)
 
