@@ -168,13 +168,23 @@ def _buckets(row: dict[str, Any], field: str, edges: tuple[int, ...]) -> list[di
 
 @contextmanager
 def reading() -> Iterator[None]:
-    """Wraps the queries of one report. On PostgreSQL, JIT compilation is turned off for them
-    (for this transaction only): these aggregates run in tens of milliseconds, and compiling
-    them took longer than running them (about 40 ms a query at 50,000 participants)."""
+    """Wraps the queries of one report. On PostgreSQL, for this transaction only:
+
+    - JIT compilation is off: these aggregates run in tens of milliseconds, and compiling them
+      took longer than running them (about 40 ms a query at 50,000 participants);
+    - a page read at random costs about as much as one read in sequence (random_page_cost 1.1
+      instead of 4, the usual setting when the data is in memory or on SSD): a program's report
+      then looks up its few thousand people by their keys instead of reading all 50,000 (the
+      program dashboard's queries took 18 % less time at 50,000 participants, the network's 5 %).
+    """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+                # set_config(..., true) is SET LOCAL: both in one statement.
+                cursor.execute(
+                    "SELECT set_config('jit', 'off', true),"
+                    " set_config('random_page_cost', '1.1', true)"
+                )
         yield
 
 
