@@ -5,8 +5,8 @@ default), and time to employment. Same rules as selectors.py: a fixed number of 
 The cohort is the mentees whose mentorship ended (completed or early) in the period; their
 outcome "at exit" is the last entry of their employment history recorded for that mentorship
 outside a follow-up, and their outcome at N months is the answer to the N-month follow-up.
-Employment at exit and after, its breakdowns and the time to employment come from one query
-over the cohort's history (employment_counts).
+Employment at exit and after, its breakdowns, the time to employment and the size of the cohort
+come from one query over the cohort's history (employment_counts).
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def _dimension(name: str) -> Any:
 EMPLOYMENT_SQL = """
 WITH exit_outcomes AS ({exit_outcomes}),
 follow_up_outcomes AS ({follow_up_outcomes}),
+cohort AS ({cohort}),
 at_exit AS (
     SELECT * FROM (
         SELECT exit_outcomes.*,
@@ -134,14 +135,16 @@ UNION ALL SELECT 'all', months, NULL, status, COUNT(*), NULL
     FROM follow_up_outcomes
     WHERE is_mentee = 1 AND months IN ({follow_up_months})
     GROUP BY months, status
+UNION ALL SELECT 'mentees', 0, NULL, NULL, COUNT(DISTINCT mentee_id), NULL FROM cohort
 """
 
 
 def employment_counts(scope: Scope) -> dict[str, Any]:
     """Everything the employment tables need, in one query over the cohort's employment
     history: the status at exit (overall and by program, cohort, agency and occupation group),
-    at each follow-up, and the days to the first job, by band with their sum. Categories come
-    back, never people: a few dozen rows whatever the number of mentees.
+    at each follow-up, the days to the first job, by band with their sum, and how many mentees
+    the cohort has. Categories come back, never people: a few dozen rows whatever the number of
+    mentees.
 
     The mentee's own entries are picked by a column (is_mentee) rather than by a join
     condition: given `mentorship = m.id AND participant = m.mentee`, PostgreSQL multiplies the
@@ -152,12 +155,16 @@ def employment_counts(scope: Scope) -> dict[str, Any]:
         return _read_counts([])
     exit_sql, exit_params = _cohort_outcomes(scope, at_exit=True).query.sql_with_params()
     after_sql, after_params = _cohort_outcomes(scope, at_exit=False).query.sql_with_params()
+    cohort_sql, cohort_params = (
+        _cohort(scope).values("mentee_id").order_by().query.sql_with_params()
+    )
     bands = " ".join(
         f"WHEN days <= {edge} THEN {index}" for index, edge in enumerate(EMPLOYMENT_EDGES)
     )
     statement = EMPLOYMENT_SQL.format(
         exit_outcomes=exit_sql,
         follow_up_outcomes=after_sql,
+        cohort=cohort_sql,
         employed=", ".join(["%s"] * len(EMPLOYED)),
         follow_up_months=", ".join(str(months) for months in INTERVALS[1:]),
         bands=f"{bands} ELSE {len(EMPLOYMENT_EDGES)}",
@@ -165,7 +172,9 @@ def employment_counts(scope: Scope) -> dict[str, Any]:
     with connection.cursor() as cursor:
         # Only this module's constants are written into the SQL; the scope and the statuses
         # are parameters.
-        cursor.execute(statement, [*exit_params, *after_params, *EMPLOYED])  # noqa: S608
+        cursor.execute(  # noqa: S608
+            statement, [*exit_params, *after_params, *cohort_params, *EMPLOYED]
+        )
         rows = cursor.fetchall()
     return _read_counts(rows)
 
@@ -186,7 +195,11 @@ def _read_counts(rows: list[tuple]) -> dict[str, Any]:
     (and key) with a count per status; and the bands of days to the first job."""
     groups: dict[str, dict[tuple, dict[str, Any]]] = {s: {} for s in ("all", *DIMENSIONS)}
     days: dict[int, tuple[int, float]] = {}
+    mentees = 0
     for section, months, key, status, count, total in rows:
+        if section == "mentees":
+            mentees = int(count)
+            continue
         if section == "days":
             days[int(months)] = (int(count), float(total or 0))
             continue
@@ -210,6 +223,7 @@ def _read_counts(rows: list[tuple]) -> dict[str, Any]:
         for section, entries in groups.items()
     }
     result["days"] = days
+    result["mentees"] = mentees
     return result
 
 
@@ -222,8 +236,11 @@ def employment_outcomes(
     return counts[by or "all"]
 
 
-def cohort_size(scope: Scope) -> int:
-    return _cohort(scope).values("mentee_id").distinct().count()
+def cohort_size(scope: Scope, counts: dict[str, Any] | None = None) -> int:
+    """Mentees whose mentorship ended in the period, from employment_counts (read once if not
+    given)."""
+    counts = employment_counts(scope) if counts is None else counts
+    return counts["mentees"]
 
 
 def time_to_employment(scope: Scope, counts: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -75,7 +75,7 @@ def employment_table(
     rows_by_interval = {
         r["interval"]: r for r in data.employment_outcomes(scope, counts=employment)
     }
-    cohort = data.cohort_size(scope)
+    cohort = data.cohort_size(scope, employment)
     rows: list[Row] = []
     hidden: dict[int, Any] = {}
     for months in data.INTERVALS:

@@ -332,13 +332,42 @@ def _matches(scope: Scope) -> QuerySet[Mentorship]:
     ).exclude(status=MentorshipStatus.CANCELLED)
 
 
-def match_times(scope: Scope) -> dict[str, Any]:
-    """Days from the mentee's referral to the confirmed match, and from the match to the first
-    meeting (the three-way introduction, when held). One query."""
-    # A join, not a correlated subquery: the wait is used by a dozen aggregates and PostgreSQL
-    # would run a subquery once per use and row. A mentee has at most one accepted referral per
-    # program (referral_one_active_per_program), so the join adds no row.
-    row = (
+def _summary(column: str, edges: tuple[int, ...]) -> list[str]:
+    """SQL aggregates of a number of days: count, mean, maximum, then the bands of `edges`."""
+    parts = [f"COUNT({column})", f"AVG({column})", f"MAX({column})"]
+    low = None
+    for edge in edges:
+        parts.append(
+            f"SUM(CASE WHEN {column} <= {edge}"
+            + (f" AND {column} > {low}" if low is not None else "")
+            + " THEN 1 ELSE 0 END)"
+        )
+        low = edge
+    parts.append(f"SUM(CASE WHEN {column} > {low} THEN 1 ELSE 0 END)")
+    return parts
+
+
+def _read_summary(values: list[Any], edges: tuple[int, ...]) -> dict[str, Any]:
+    count, mean, longest, *bands = values
+    row = {f"days_le_{edge}": int(n or 0) for edge, n in zip(edges, bands, strict=False)}
+    row[f"days_gt_{edges[-1]}"] = int(bands[-1] or 0)
+    return {
+        "count": int(count or 0),
+        "mean": None if mean is None else float(mean),
+        "max": None if longest is None else float(longest),
+        "buckets": _buckets(row, "days", edges),
+    }
+
+
+def matches_in_period(scope: Scope) -> dict[str, Any]:
+    """Matches confirmed in the period: the days from the mentee's referral to the match and
+    from the match to the first meeting (the three-way introduction, when held), and the
+    matches by the mentee's NOC major group with how they stand. Two queries: one pass over
+    the matches (the summaries over all of them, and a branch of a UNION ALL per group), then
+    the groups' titles."""
+    # A join, not a correlated subquery, for the referral: a mentee has at most one accepted
+    # referral per program (referral_one_active_per_program), so the join adds no row.
+    matches = (
         _matches(scope)
         .annotate(
             accepted_referral=FilteredRelation(
@@ -352,62 +381,84 @@ def match_times(scope: Scope) -> dict[str, Any]:
         .annotate(
             wait=DaysBetween(F("confirmed_at"), F("accepted_referral__submitted_at")),
             first=DaysBetween(F("introduction__held_at"), F("confirmed_at")),
+            occupation_group=Substr("mentee__occupation_id", 1, 2),
         )
-        .aggregate(
-            matches=Count("pk"),
-            wait_count=Count("pk", filter=Q(wait__isnull=False)),
-            wait_mean=Avg("wait"),
-            wait_max=Max("wait"),
-            first_count=Count("pk", filter=Q(first__isnull=False)),
-            first_mean=Avg("first"),
-            first_max=Max("first"),
-            **_bucketed("wait", MATCH_WAIT_EDGES),
-            **_bucketed("first", FIRST_MEETING_EDGES),
-        )
+        .values("status", "wait", "first", "occupation_group")
+        .order_by()
     )
-    return {
-        "matches": row["matches"],
-        "wait": {
-            "count": row["wait_count"],
-            "mean": row["wait_mean"],
-            "max": row["wait_max"],
-            "buckets": _buckets(row, "wait", MATCH_WAIT_EDGES),
-        },
-        "first_meeting": {
-            "count": row["first_count"],
-            "mean": row["first_mean"],
-            "max": row["first_max"],
-            "buckets": _buckets(row, "first", FIRST_MEETING_EDGES),
-        },
-    }
-
-
-def matches_by_occupation_group(scope: Scope) -> list[dict[str, Any]]:
-    """Matches confirmed in the period by the mentee's NOC major group (two digits). Two
-    queries: the counts, then the groups' titles."""
-    rows = list(
-        _matches(scope)
-        .annotate(group=Substr("mentee__occupation_id", 1, 2))
-        .values("group")
-        .annotate(
-            matches=Count("pk"),
-            completed=Count("pk", filter=Q(status=MentorshipStatus.COMPLETED)),
-            ended_early=Count("pk", filter=Q(status=MentorshipStatus.ENDED_EARLY)),
-            ongoing=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
-        )
-        .order_by("group")
+    q = connection.ops.quote_name
+    status, group = q("status"), q("occupation_group")
+    standing = [
+        f"SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN {status} = %s THEN 1 ELSE 0 END)",
+        f"SUM(CASE WHEN {status} IN ({', '.join(['%s'] * len(ACTIVE_STATUSES))}) "
+        "THEN 1 ELSE 0 END)",
+    ]
+    standing_params = [MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY, *ACTIVE_STATUSES]
+    summaries = [*_summary(q("wait"), MATCH_WAIT_EDGES), *_summary(q("first"), FIRST_MEETING_EDGES)]
+    nothing = ", ".join(["NULL"] * len(summaries))
+    rows: list[tuple] = []
+    if scope.program_ids:  # else the inner query has no SQL: it can match nothing
+        sql, params = matches.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Only constants of this module are written into the SQL; the scope and the
+            # statuses are parameters. The first branch sets the columns' types.
+            cursor.execute(
+                f"WITH matches AS ({sql}) "  # noqa: S608
+                f"SELECT 'all', CAST(NULL AS text), COUNT(*), {', '.join(standing)}, "
+                f"{', '.join(summaries)} FROM matches "
+                f"UNION ALL SELECT 'group', {group}, COUNT(*), {', '.join(standing)}, {nothing} "
+                f"FROM matches GROUP BY {group}",
+                [*params, *standing_params, *standing_params],
+            )
+            rows = cursor.fetchall()
+    # The row over all matches: section, key, matches, the three standings, then the two
+    # summaries (count, mean, maximum and one count per band each).
+    width = 6 + len(summaries)
+    overall = next((r for r in rows if r[0] == "all"), ("all", None, *[None] * (width - 2)))
+    waits = overall[6 : 6 + len(MATCH_WAIT_EDGES) + 4]
+    firsts = overall[6 + len(waits) :]
+    groups = sorted(
+        (
+            {
+                "group": key,
+                "matches": int(n),
+                "completed": int(completed),
+                "ended_early": int(early),
+                "ongoing": int(ongoing),
+            }
+            for section, key, n, completed, early, ongoing, *_rest in rows
+            if section == "group"
+        ),
+        key=lambda r: (r["group"] is None, r["group"] or ""),
     )
     titles = {
         o.code: o
-        for o in Occupation.objects.filter(code__in=[r["group"] for r in rows]).only(
+        for o in Occupation.objects.filter(code__in=[r["group"] for r in groups]).only(
             "code", "title_en", "title_fr"
         )
     }
-    for row in rows:
+    for row in groups:
         occupation = titles.get(row["group"])
         row["title_en"] = occupation.title_en if occupation else ""
         row["title_fr"] = (occupation.title_fr or occupation.title_en) if occupation else ""
-    return rows
+    return {
+        "matches": int(overall[2] or 0),
+        "wait": _read_summary(list(waits), MATCH_WAIT_EDGES),
+        "first_meeting": _read_summary(list(firsts), FIRST_MEETING_EDGES),
+        "by_occupation_group": groups,
+    }
+
+
+def match_times(scope: Scope) -> dict[str, Any]:
+    """The days to the match and to the first meeting, from matches_in_period."""
+    data = matches_in_period(scope)
+    return {key: data[key] for key in ("matches", "wait", "first_meeting")}
+
+
+def matches_by_occupation_group(scope: Scope) -> list[dict[str, Any]]:
+    """Matches by the mentee's NOC major group (two digits), from matches_in_period."""
+    return matches_in_period(scope)["by_occupation_group"]
 
 
 def completion_by_program(scope: Scope) -> list[dict[str, Any]]:

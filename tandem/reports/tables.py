@@ -408,8 +408,17 @@ def _number(value: float) -> str:
     return number_format(value, 1)
 
 
-def match_time_tables(scope: Scope, threshold: int | None) -> list[Table]:
-    data = selectors.match_times(scope)
+def match_tables(scope: Scope, threshold: int | None) -> list[Table]:
+    """The times to match and to first meeting, and the matches by occupation group: one pass
+    over the matches (selectors.matches_in_period)."""
+    data = selectors.matches_in_period(scope)
+    return [
+        *match_time_tables(data, threshold),
+        occupation_group_table(data["by_occupation_group"], threshold),
+    ]
+
+
+def match_time_tables(data: dict[str, Any], threshold: int | None) -> list[Table]:
     return [
         _wait_table(
             "time_to_match",
@@ -434,8 +443,7 @@ def match_time_tables(scope: Scope, threshold: int | None) -> list[Table]:
     ]
 
 
-def occupation_group_table(scope: Scope, threshold: int | None) -> Table:
-    data = selectors.matches_by_occupation_group(scope)
+def occupation_group_table(data: list[dict[str, Any]], threshold: int | None) -> Table:
     return cross_table(
         key="matches_by_occupation",
         title=_("Matches by occupation group"),
@@ -878,8 +886,7 @@ def table_steps(scope: Scope, *, threshold: int | None, staff: bool, network: bo
     steps: list[Callable[[], list[Table]]] = [
         lambda: [referrals_table(scope, threshold)],
         lambda: return_reasons_tables(scope, threshold),
-        lambda: match_time_tables(scope, threshold),
-        lambda: [occupation_group_table(scope, threshold)],
+        lambda: match_tables(scope, threshold),
         lambda: [completion_table(scope, threshold)],
         *outcome_steps(scope, threshold=threshold),
         lambda: [events_table(scope, threshold)],
