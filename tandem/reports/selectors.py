@@ -242,77 +242,84 @@ def referrals_by_agency(scope: Scope) -> list[dict[str, Any]]:
     return sorted(merged.values(), key=lambda e: (-e["total"], str(e["key"])))
 
 
+# Each returned referral's decision with the criteria it found not met (none: a row of NULLs),
+# counted by agency (returns, and returns citing no criterion) and by agency and criterion.
+RETURNS_SQL = """
+WITH decisions AS ({decisions})
+SELECT 'agency', agency, name_en, name_fr, source, NULL, NULL, NULL,
+    COUNT(DISTINCT decision), COUNT(DISTINCT CASE WHEN kind IS NULL THEN decision END)
+    FROM decisions GROUP BY agency, name_en, name_fr, source
+UNION ALL SELECT 'reason', agency, NULL, NULL, source, kind, question_en, question_fr,
+    COUNT(DISTINCT decision), NULL
+    FROM decisions WHERE kind IS NOT NULL GROUP BY agency, source, kind, question_en, question_fr
+"""
+
+
 def return_reasons(scope: Scope) -> dict[str, Any]:
     """Referrals returned in the period (by decision date), by agency (keyed as in
     referrals_by_agency) and by the criterion found not met. A return may name several
-    criteria, so reasons do not add up to returns. Two queries."""
-    decisions = ReferralDecision.objects.filter(
-        scope.period.instants("decided_at"),
-        outcome=DecisionOutcome.RETURNED,
-        referral__program_id__in=scope.program_ids,
-    ).exclude(referral__source=ReferralSource.MENTOR_APPLICATION)
-    through = ReferralDecision.unmet_criteria.through
+    criteria, so reasons do not add up to returns. One query (RETURNS_SQL)."""
+    decisions = (
+        ReferralDecision.objects.filter(
+            scope.period.instants("decided_at"),
+            outcome=DecisionOutcome.RETURNED,
+            referral__program_id__in=scope.program_ids,
+        )
+        .exclude(referral__source=ReferralSource.MENTOR_APPLICATION)
+        .values(
+            decision=F("pk"),
+            agency=F("referral__referring_organization_id"),
+            name_en=F("referral__referring_organization__name_en"),
+            name_fr=F("referral__referring_organization__name_fr"),
+            source=F("referral__source"),
+            kind=F("unmet_criteria__kind"),
+            question_en=F("unmet_criteria__question_en"),
+            question_fr=F("unmet_criteria__question_fr"),
+        )
+        .order_by()
+    )
+    rows: list[tuple] = []
+    if scope.program_ids:  # else the inner query has no SQL: it can match nothing
+        sql, params = decisions.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Only this module's constant is written around the inner query; the scope stays
+            # parameters.
+            cursor.execute(RETURNS_SQL.format(decisions=sql), params)  # noqa: S608
+            rows = cursor.fetchall()
     by_agency: dict[Any, dict[str, Any]] = {}
-    for row in (
-        decisions.annotate(
-            has_reason=Exists(through.objects.filter(referraldecision_id=OuterRef("pk")))
-        )
-        .values(
-            "referral__referring_organization_id",
-            "referral__referring_organization__name_en",
-            "referral__referring_organization__name_fr",
-            "referral__source",
-        )
-        .annotate(returns=Count("pk"), without_criterion=Count("pk", filter=Q(has_reason=False)))
-    ):
-        organization_id = row["referral__referring_organization_id"]
-        key = _agency_key(organization_id, row["referral__source"])
-        entry = by_agency.setdefault(
-            key,
-            {
-                "agency_id": organization_id,
-                "key": key,
-                "name_en": row["referral__referring_organization__name_en"],
-                "name_fr": row["referral__referring_organization__name_fr"],
-                "returns": 0,
-                "without_criterion": 0,
-            },
-        )
-        entry["returns"] += row["returns"]
-        entry["without_criterion"] += row["without_criterion"]
     reasons: dict[tuple, dict[str, Any]] = {}
-    for row in (
-        through.objects.filter(referraldecision__in=decisions)
-        .values(
-            "referraldecision__referral__referring_organization_id",
-            "referraldecision__referral__source",
-            "criterion__kind",
-            "criterion__question_en",
-            "criterion__question_fr",
-        )
-        .annotate(count=Count("referraldecision_id", distinct=True))
-    ):
-        organization_id = row["referraldecision__referral__referring_organization_id"]
-        key = _agency_key(organization_id, row["referraldecision__referral__source"])
-        reason = (
-            row["criterion__kind"],
-            row["criterion__question_en"],
-            row["criterion__question_fr"],
-        )
-        entry = reasons.setdefault(
-            (key, reason),
-            {
-                "agency_id": organization_id,
-                "key": key,
-                "kind": reason[0],
-                "question_en": reason[1],
-                "question_fr": reason[2],
-                "count": 0,
-            },
-        )
-        # One decision has one referral, so one source: the groups merged here never count a
-        # decision twice.
-        entry["count"] += row["count"]
+    # The groups of one agency and of several sources (an organization's self-referrals
+    # count under it) are merged here; a decision has one referral, so one source, and is
+    # never counted twice.
+    for section, agency, name_en, name_fr, source, kind, q_en, q_fr, count, without in rows:
+        key = _agency_key(agency, source)
+        if section == "agency":
+            entry = by_agency.setdefault(
+                key,
+                {
+                    "agency_id": agency,
+                    "key": key,
+                    "name_en": name_en,
+                    "name_fr": name_fr,
+                    "returns": 0,
+                    "without_criterion": 0,
+                },
+            )
+            entry["returns"] += int(count)
+            entry["without_criterion"] += int(without)
+        else:
+            entry = reasons.setdefault(
+                (key, kind, q_en, q_fr),
+                {
+                    "agency_id": agency,
+                    "key": key,
+                    "kind": kind,
+                    "question_en": q_en,
+                    "question_fr": q_fr,
+                    "count": 0,
+                },
+            )
+            entry["count"] += int(count)
     return {
         "by_agency": sorted(by_agency.values(), key=lambda e: (-e["returns"], str(e["key"]))),
         "reasons": list(reasons.values()),
@@ -463,11 +470,17 @@ def matches_by_occupation_group(scope: Scope) -> list[dict[str, Any]]:
 
 def completion_by_program(scope: Scope) -> list[dict[str, Any]]:
     """Closures in the period by program: completed, ended early, and introductions that did not
-    proceed (by confirmation date); and the mentorships under way today. One query."""
+    proceed (by confirmation date); the mentorships under way today; and the matches confirmed
+    in the period (for the network's programs table). One query."""
     return list(
         Mentorship.objects.filter(program_id__in=scope.program_ids)
         .values("program_id", "program__name_en", "program__name_fr")
         .annotate(
+            matches=Count(
+                "pk",
+                filter=scope.period.instants("confirmed_at")
+                & ~Q(status=MentorshipStatus.CANCELLED),
+            ),
             completed=Count(
                 "pk", filter=Q(status=MentorshipStatus.COMPLETED) & scope.period.days("ended_on")
             ),
@@ -819,11 +832,14 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
 # --- Programs of a network -------------------------------------------------------------------
 
 
-def program_summary(scope: Scope) -> list[dict[str, Any]]:
+def program_summary(
+    scope: Scope, by_program: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """One row per program of the scope: referrals, acceptances, matches, closures and the
-    mentorships under way. Three queries: the programs, then their referrals and their
-    mentorships each counted by program in one pass (seven subqueries per program row, one per
-    count, read each program's records seven times)."""
+    mentorships under way. The mentorships' counts are those of completion_by_program (read
+    here if not given); with the programs and their referrals counted in one pass, three
+    queries at most (seven subqueries per program row read each program's records seven
+    times)."""
     referrals = {
         row.pop("program_id"): row
         for row in _mentee_referrals(scope)
@@ -836,32 +852,12 @@ def program_summary(scope: Scope) -> list[dict[str, Any]]:
         )
         .order_by()
     }
-    ended = scope.period.days("ended_on")
+    counted = ("matches", "completed", "ended_early", "ongoing")
     mentorships = {
-        row.pop("program_id"): row
-        for row in Mentorship.objects.filter(program_id__in=scope.program_ids)
-        .values("program_id")
-        .annotate(
-            matches=Count(
-                "pk",
-                filter=scope.period.instants("confirmed_at")
-                & ~Q(status=MentorshipStatus.CANCELLED),
-            ),
-            completed=Count("pk", filter=ended & Q(status=MentorshipStatus.COMPLETED)),
-            ended_early=Count("pk", filter=ended & Q(status=MentorshipStatus.ENDED_EARLY)),
-            ongoing=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
-        )
-        .order_by()
+        row["program_id"]: {key: row[key] for key in counted}
+        for row in (completion_by_program(scope) if by_program is None else by_program)
     }
-    empty = {
-        "referral_count": 0,
-        "accepted": 0,
-        "returned": 0,
-        "matches": 0,
-        "completed": 0,
-        "ended_early": 0,
-        "ongoing": 0,
-    }
+    empty = dict.fromkeys(("referral_count", "accepted", "returned", *counted), 0)
     return [
         {
             **program,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -465,8 +466,10 @@ def occupation_group_table(data: list[dict[str, Any]], threshold: int | None) ->
     )
 
 
-def completion_table(scope: Scope, threshold: int | None) -> Table:
-    data = selectors.completion_by_program(scope)
+def completion_table(
+    scope: Scope, threshold: int | None, by_program: list[dict[str, Any]] | None = None
+) -> Table:
+    data = selectors.completion_by_program(scope) if by_program is None else by_program
     data = [r for r in data if r["completed"] or r["ended_early"] or r["did_not_proceed"]]
     return cross_table(
         key="completion",
@@ -770,8 +773,8 @@ def waiting_table(scope: Scope, threshold: int | None, *, detail: bool = True) -
     )
 
 
-def program_summary_table(scope: Scope) -> Table:
-    data = selectors.program_summary(scope)
+def program_summary_table(scope: Scope, by_program: list[dict[str, Any]] | None = None) -> Table:
+    data = selectors.program_summary(scope, by_program)
     rows = [
         Row(
             _name(r),
@@ -883,11 +886,14 @@ def table_steps(scope: Scope, *, threshold: int | None, staff: bool, network: bo
     """The same tables one section at a time, for a background run to report progress."""
     from tandem.reports.outcome_tables import outcome_steps
 
+    # The mentorships counted by program serve the completion table and, on the network's
+    # dashboard, the programs table: read once.
+    by_program = cache(lambda: selectors.completion_by_program(scope))
     steps: list[Callable[[], list[Table]]] = [
         lambda: [referrals_table(scope, threshold)],
         lambda: return_reasons_tables(scope, threshold),
         lambda: match_tables(scope, threshold),
-        lambda: [completion_table(scope, threshold)],
+        lambda: [completion_table(scope, threshold, by_program())],
         *outcome_steps(scope, threshold=threshold),
         lambda: [events_table(scope, threshold)],
         lambda: [recruitment_table(scope, threshold)],
@@ -896,5 +902,5 @@ def table_steps(scope: Scope, *, threshold: int | None, staff: bool, network: bo
     if staff:
         steps.append(lambda: suitability_tables(scope))
     if network and staff:
-        steps.insert(0, lambda: [program_summary_table(scope)])
+        steps.insert(0, lambda: [program_summary_table(scope, by_program())])
     return steps
