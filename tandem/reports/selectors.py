@@ -571,17 +571,19 @@ def events_attended(scope: Scope) -> dict[str, Any]:
 def mentor_recruitment(scope: Scope) -> list[dict[str, Any]]:
     """Mentors accepted in the period by the organization that recruited them (an employer or
     association partner), with how many were matched and how many completed a mentorship in
-    that program. One query."""
-    theirs = Mentorship.objects.filter(
-        mentor=OuterRef("participant_id"), program=OuterRef("program_id")
-    )
+    that program. One query: each enrolment joined to the mentor's mentorships that went ahead
+    in its program and counted once (two EXISTS per enrolment cost a third more)."""
+    theirs = "participant__mentorships_as_mentor"
     return list(
         Enrolment.objects.filter(
             scope.period.instants("accepted_at"), program_id__in=scope.program_ids, side=Side.MENTOR
         )
         .annotate(
-            matched=Exists(theirs.exclude(status=MentorshipStatus.CANCELLED)),
-            completed=Exists(theirs.filter(status=MentorshipStatus.COMPLETED)),
+            theirs=FilteredRelation(
+                theirs,
+                condition=Q(**{f"{theirs}__program": F("program")})
+                & ~Q(**{f"{theirs}__status": MentorshipStatus.CANCELLED}),
+            )
         )
         .values(
             "participant__recruited_by_id",
@@ -589,9 +591,11 @@ def mentor_recruitment(scope: Scope) -> list[dict[str, Any]]:
             "participant__recruited_by__name_fr",
         )
         .annotate(
-            mentors=Count("pk"),
-            matched_count=Count("pk", filter=Q(matched=True)),
-            completed_count=Count("pk", filter=Q(completed=True)),
+            mentors=Count("pk", distinct=True),
+            matched_count=Count("pk", distinct=True, filter=Q(theirs__isnull=False)),
+            completed_count=Count(
+                "pk", distinct=True, filter=Q(theirs__status=MentorshipStatus.COMPLETED)
+            ),
         )
         .order_by("-mentors", "participant__recruited_by__name_en")
     )
