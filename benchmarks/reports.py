@@ -14,8 +14,9 @@ surveys and check-ins, 300 events and their attendance.
 
 It first writes a tenth of the data and counts the queries of each page, then the rest and
 counts again: the counts must be equal (they do not grow with the data). Then it times, through
-Django's test client, each dashboard page (target <= 300 ms) and the funder report: its tables
-and its PDF with charts (target <= 2 s). Results go to benchmarks/results/reports.json.
+Django's test client, each dashboard page (target <= 300 ms; the all-years pages are the
+largest a user can ask for) and the funder report: its tables and its PDF with charts (target
+<= 2 s). Results go to benchmarks/results/reports.json.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ MENTEES = int(os.environ.get("TANDEM_REPORTS_BENCH_MENTEES", "35000"))
 MENTORS = int(os.environ.get("TANDEM_REPORTS_BENCH_MENTORS", "15000"))
 MENTORSHIPS = int(os.environ.get("TANDEM_REPORTS_BENCH_MENTORSHIPS", "20000"))
 PAGE_LIMIT_MS = 300
+ALL_YEARS = "?preset=custom&starts_on=2021-01-01&ends_on=2030-12-31"
 FUNDER_LIMIT_S = 2.0
 # NOC 2021 unit groups the generated people work in (real codes, three major groups each).
 UNIT_GROUPS = [
@@ -448,10 +450,16 @@ def measure_pages(made: dict, *, repeat: int) -> dict:
         "program": (made["staff"], f"/en/reports/programs/{made['programs'][0].pk}/"),
         "network": (made["staff"], f"/en/reports/networks/{made['lead'].slug}/"),
         "funder": (made["funder"], f"/fr/reports/funded/{made['lead'].slug}/"),
+        # Every year of the data at once (ten years, the longest period the form accepts: with
+        # eleven it fell back to this fiscal year): the largest a page can be asked for. A query
+        # plan that expected one row took 30 s on the network's.
         "program_fr_all_time": (
             made["staff"],
-            f"/fr/reports/programs/{made['programs'][0].pk}/"
-            "?preset=custom&starts_on=2020-01-01&ends_on=2030-12-31",
+            f"/fr/reports/programs/{made['programs'][0].pk}/{ALL_YEARS}",
+        ),
+        "network_all_time": (
+            made["staff"],
+            f"/en/reports/networks/{made['lead'].slug}/{ALL_YEARS}",
         ),
     }
     result = {}
@@ -459,17 +467,20 @@ def measure_pages(made: dict, *, repeat: int) -> dict:
         client = Client()
         client.force_login(user)
         client.get(url)  # warm the connection and the template cache
-        timings = []
+        timings, in_sql = [], []
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (url, response.status_code)
+            in_sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         result[name] = {
             "url": url,
             "median_ms": round(statistics.median(timings), 1),
             "max_ms": round(max(timings), 1),
+            # Of which waiting for the database (Django's own timing of each query).
+            "median_sql_ms": round(statistics.median(in_sql), 1),
             "queries": len(queries),
         }
     return result
@@ -542,9 +553,12 @@ def main() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # The state autovacuum keeps a database in. After a bulk load it would start on its
+        # own a few seconds later, in the middle of the measurements (both cores busy, pages
+        # rewritten), and the first reads would still be setting hint bits.
+        cursor.execute("VACUUM ANALYZE")
     pages = measure_pages(made, repeat=7)
-    funder = measure_funder_report(made, repeat=3)
+    funder = measure_funder_report(made, repeat=5)
     from tandem.mentorships.models import Mentorship
     from tandem.participants.models import Participant
 
@@ -568,6 +582,12 @@ def main() -> None:
         ),
         "page_limit_ms": PAGE_LIMIT_MS,
         "pages_within_limit": all(p["median_ms"] <= PAGE_LIMIT_MS for p in pages.values()),
+        # The pages as they open (this fiscal year), without the all-years ones.
+        "fiscal_year_pages_within_limit": all(
+            p["median_ms"] <= PAGE_LIMIT_MS
+            for name, p in pages.items()
+            if not name.endswith("_all_time")
+        ),
         "funder_report": funder,
         "funder_limit_s": FUNDER_LIMIT_S,
         "funder_report_within_limit": funder["pdf"]["median_s"] <= FUNDER_LIMIT_S,
