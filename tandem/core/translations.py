@@ -169,11 +169,18 @@ def update(catalogue: Catalogue, memory: dict) -> tuple[int, int]:
     fresh.metadata.update(
         {
             "Project-Id-Version": "Tandem",
+            "PO-Revision-Date": fresh.metadata.get("POT-Creation-Date", ""),
+            "Last-Translator": "Tandem contributors",
+            "Language-Team": "French",
             "Language": LANGUAGE,
             "Content-Type": "text/plain; charset=UTF-8",
             "Plural-Forms": "nplurals=2; plural=(n > 1);",
         }
     )
+    # makemessages marks the header fuzzy until someone fills it in; the header above is ours,
+    # and msgfmt would drop a fuzzy header (and with it the plural rule).
+    fresh.metadata_is_fuzzy = False
+    fresh.header = f"French messages of Tandem ({catalogue.name})."
     catalogue.po_path.parent.mkdir(parents=True, exist_ok=True)
     fresh.save(str(catalogue.po_path))
     return len(fresh), untranslated

@@ -14,6 +14,8 @@ def test_every_message_has_a_finished_french_translation(catalogue):
 def test_french_catalogues_have_no_fuzzy_or_empty_entries(catalogue):
     entries = list(polib.pofile(str(catalogue.po_path))) if catalogue.po_path.exists() else []
     assert [e.msgid for e in entries if not translations.is_translated(e)] == []
+    if catalogue.po_path.exists():
+        assert not polib.pofile(str(catalogue.po_path)).metadata_is_fuzzy, "fuzzy header"
 
 
 def test_the_check_catches_an_untranslated_message(tmp_path, settings):
