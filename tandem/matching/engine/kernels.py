@@ -9,7 +9,7 @@ The top-k stream does not compute every goal dot product. The score only grows w
 product, so it first scores each pair with an upper bound of its dot product (from a
 low-rank projection of the goal vectors, computed by BLAS at a fraction of the cost) and
 computes the exact 512-dimension product only for pairs whose bound beats the mentee's
-current k-th score: about one pair in a hundred.
+current k-th score: 1.6 % of allowed pairs at 100k.
 
 The loops release the GIL, so the scoring threads use every core. Compiled code is cached beside
 this file (``cache=True``): only the first run on a machine pays for compiling.
@@ -104,10 +104,11 @@ def score_row(dots, i, mentors, tables, out, bounds, mentee_residual, mentor_res
     product is bounded by the low-rank part plus the product of the residual lengths
     (Cauchy-Schwarz) plus a margin for float32 rounding.
 
-    The main loop has no branches, so that it vectorises: every criterion is computed for every
-    pair, then a forbidden pair's score is replaced. No shared slot gives ``-inf`` through the
-    availability table; the French rule and the distance limit are ``-inf`` cells of the
-    language and local proximity tables.
+    One loop per row, with the tables unpacked once: a function called for each pair that
+    unpacks them measured twenty times slower (numba counts references to every table on each
+    call). Every criterion is computed for every pair and a forbidden pair's score replaced.
+    No shared slot gives ``-inf`` through the availability table; the French rule and the
+    distance limit are ``-inf`` cells of the language and local proximity tables.
     """
     (
         mentee_noc,

@@ -281,14 +281,13 @@ def build_context(
 class GoalBounds:
     """A cheap upper bound of every goal dot product, so that most are never computed.
 
-    With ``basis`` orthonormal rows, a vector splits into its projection ``basis @ v`` and a
+    With a basis of orthonormal rows, a vector splits into its projection ``basis @ v`` and a
     residual orthogonal to the basis, so ``a . b <= (basis @ a) . (basis @ b) + |res a| |res b|``
     (Cauchy-Schwarz on the residuals). The basis is the pool's leading principal directions:
-    at rank 32 the bound beats a mentee's k-th score for about 1 % of allowed pairs. Any basis
+    at rank 32 the bound beats a mentee's k-th score for 1.6 % of allowed pairs at 100k. Any basis
     gives a true bound; a poor one only computes more exact products.
     """
 
-    basis: np.ndarray  # (rank, d) float64, orthonormal rows
     mentee_low: np.ndarray  # (n_mentees, rank) float32
     mentor_low: np.ndarray  # (n_mentors, rank) float32
     mentee_residual: np.ndarray  # (n_mentees,) float32, rounded up
@@ -313,7 +312,7 @@ class GoalBounds:
             values, vectors = np.linalg.eigh(sample.T @ sample)
             basis = vectors[:, np.argsort(values)[::-1][:rank]].T.copy()
         sides = [cls._project(v, basis) for v in everyone]
-        return cls(basis, sides[0][0], sides[1][0], sides[0][1], sides[1][1])
+        return cls(sides[0][0], sides[1][0], sides[0][1], sides[1][1])
 
     @staticmethod
     def _project(vectors: np.ndarray, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -344,13 +343,14 @@ def _prepare_weighted(context: Context) -> None:
     floor = context.goal_baseline
     goal_scale = w["goals"] / (1.0 - floor)
     experience = (mentors.experience * w["experience"]).astype(np.float32)
+    language_state = (
+        mentors.speaks_en.astype(np.int8)
+        + 2 * mentors.speaks_fr.astype(np.int8)
+        + 4 * mentors.prefers_fr.astype(np.int8)
+    )
     language_experience = np.stack(
         [
-            language[prefers_fr][
-                mentors.speaks_en.astype(np.int8)
-                + 2 * mentors.speaks_fr.astype(np.int8)
-                + 4 * mentors.prefers_fr.astype(np.int8)
-            ].astype(np.float32)
+            language[prefers_fr][language_state].astype(np.float32)
             + experience
             - np.float32(floor * goal_scale)
             for prefers_fr in (0, 1)
@@ -358,13 +358,7 @@ def _prepare_weighted(context: Context) -> None:
     ).astype(np.float32)
     steps = np.arange(len(SLOTS) + 1, dtype=np.float32) * np.float32(w["availability"])
     steps[0] = -np.inf
-    context.weighted = {
-        "mentor_language_state": (
-            mentors.speaks_en.astype(np.int8)
-            + 2 * mentors.speaks_fr.astype(np.int8)
-            + 4 * mentors.prefers_fr.astype(np.int8)
-        ),
-    }
+    context.weighted = {"mentor_language_state": language_state}
     mentees = context.mentees
     excluded_keys = np.array(
         sorted(i * context.n_mentors + j for i, js in context.excluded.items() for j in js),

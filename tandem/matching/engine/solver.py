@@ -156,38 +156,35 @@ def solve_certified(
                 len(enlarged),
                 len(arc_mentee),
             )
-        if round_number <= EARLY_ROUNDS:
-            # Early on, wildcard users nearly always gain from longer lists: enlarging them
-            # at once saves the solve without wildcards, which certifies only ties.
-            exact = relaxed
-        else:
-            exact = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
-        if exact is not relaxed and (exact.matched, exact.total) == (
-            relaxed.matched,
-            relaxed.total,
-        ):
-            return Certified(
-                exact.mentor_of,
-                exact.matched,
-                exact.total,
-                round_number,
-                len(enlarged),
-                len(arc_mentee),
-            )
+        # The solve without wildcards certifies only ties; in the first rounds the wildcard
+        # users nearly always gain from longer lists, so they are enlarged at once and the
+        # relaxed assignment tells who is contested.
+        assignment = relaxed
+        if round_number > EARLY_ROUNDS:
+            assignment = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
+            if (assignment.matched, assignment.total) == (relaxed.matched, relaxed.total):
+                return Certified(
+                    assignment.mentor_of,
+                    assignment.matched,
+                    assignment.total,
+                    round_number,
+                    len(enlarged),
+                    len(arc_mentee),
+                )
         # Mentees that meet competition are the ones whose pruned pairs may matter: besides
         # the wildcard users, enlarge the unmatched and those matched low in their lists, so
         # that one round fixes a whole contested region rather than one mentee at a time.
         contested = [
             i
             for i in active[np.isfinite(lists.bound[active])].tolist()
-            if exact.mentor_of[i] < 0
-            or exact.mentor_of[i] not in lists.mentors[i][: max(1, len(lists.mentors[i]) // 2)]
+            if assignment.mentor_of[i] < 0
+            or assignment.mentor_of[i] not in lists.mentors[i][: max(1, len(lists.mentors[i]) // 2)]
         ]
         by_size: dict[int, list[int]] = {}
         for mentee in sorted(set(suspects.tolist()) | set(contested)):
             enlarged.add(mentee)
             # Lists grow faster round after round: a mentee still contested after one
-            # enlargement usually needs many more candidates, and a round costs two solves.
+            # enlargement usually needs many more candidates, and every round re-solves.
             growth = 4**round_number
             by_size.setdefault(max(growth * len(lists.mentors[mentee]), 16), []).append(mentee)
         for new_k, rows in by_size.items():
