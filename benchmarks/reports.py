@@ -494,6 +494,13 @@ def measure_funder_report(made: dict, *, repeat: int) -> dict:
 
     period = fiscal_year(timezone.localdate())
     results = {}
+    # The web server and the worker load the PDF library when they start (pdf.preload): timed
+    # here once, apart; "first_s" is then the first report built by a process just started.
+    from tandem.reports.pdf import preload
+
+    started = time.perf_counter()
+    preload()
+    results["pdf_library_load_at_start_s"] = round(time.perf_counter() - started, 3)
     for fmt in ("pdf", "xlsx"):
         timings = []
         size = 0
@@ -506,6 +513,7 @@ def measure_funder_report(made: dict, *, repeat: int) -> dict:
                 timings.append(time.perf_counter() - started)
             size = len(content)
         results[fmt] = {
+            "first_s": round(timings[0], 3),
             "median_s": round(statistics.median(timings), 3),
             "max_s": round(max(timings), 3),
             "bytes": size,
@@ -590,7 +598,7 @@ def main() -> None:
         ),
         "funder_report": funder,
         "funder_limit_s": FUNDER_LIMIT_S,
-        "funder_report_within_limit": funder["pdf"]["median_s"] <= FUNDER_LIMIT_S,
+        "funder_report_within_limit": funder["pdf"]["max_s"] <= FUNDER_LIMIT_S,
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")

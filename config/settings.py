@@ -268,6 +268,8 @@ LOGGING = {
         # Django's own default handler would print every worker and request line a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint says each step of each PDF ("Step 5 - Creating layout - Page 12") at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

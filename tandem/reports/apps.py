@@ -1,3 +1,5 @@
+import sys
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,11 @@ class ReportsConfig(AppConfig):
     name = "tandem.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # The worker builds the large reports: it loads the PDF library when it starts (the web
+        # server does so in config/wsgi.py).
+        if sys.argv[1:2] == ["db_worker"]:
+            from tandem.reports.pdf import preload
+
+            preload()

@@ -37,9 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast, Substr
-from django.db.models.lookups import Exact
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from tandem.events.models import Event
@@ -167,7 +165,7 @@ def _buckets(row: dict[str, Any], field: str, edges: tuple[int, ...]) -> list[di
 
 
 @contextmanager
-def reading() -> Iterator[None]:
+def reading(*, repeatable: bool = False, snapshot: str | None = None) -> Iterator[None]:
     """Wraps the queries of one report. On PostgreSQL, for this transaction only:
 
     - JIT compilation is off: these aggregates run in tens of milliseconds, and compiling them
@@ -175,11 +173,19 @@ def reading() -> Iterator[None]:
     - a page read at random costs about as much as one read in sequence (random_page_cost 1.1
       instead of 4, the usual setting when the data is in memory or on SSD): a program's report
       then looks up its few thousand people by their keys instead of reading all 50,000 (the
-      program dashboard's queries took 18 % less time at 50,000 participants, the network's 5 %).
+      program dashboard's queries took 18 % less time at 50,000 participants, the network's 5 %);
+    - `repeatable` reads one snapshot throughout (it must open the transaction), and `snapshot`
+      reads the one another transaction exported (sections.py).
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                if repeatable or snapshot:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                if snapshot:
+                    # SET takes no parameter; the identifier is PostgreSQL's own, checked by
+                    # the caller.
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
                 # set_config(..., true) is SET LOCAL: both in one statement.
                 cursor.execute(
                     "SELECT set_config('jit', 'off', true),"
@@ -608,21 +614,15 @@ SCORE_BANDS = ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, None))
 STRONG_VALUE = 0.5
 
 
-def _criterion_item(index: int, key: str) -> KeyTextTransform:
-    """The text of `key` in the proposal's explanation of criterion number `index`."""
-    # KT() does not follow a foreign key to the JSON field: name the field, then the path.
-    return KeyTextTransform(key, KeyTransform(str(index), "proposal__contributions"))
-
-
 def suitability(scope: Scope) -> dict[str, Any]:
     """Mentorships that ended in the period (completed or early), against the match score and
     each criterion of the engine: completion where the criterion held and where it did not, and
     the mean value of the criterion in completed and in early-ended mentorships; and, by band of
     score, the satisfaction the mentee and the mentor gave in their exit survey. One query.
 
-    The criteria's values are read from the proposal's JSON once per mentorship, in an inner
-    query, and the ~50 aggregates are taken over that: repeating the JSON extraction inside each
-    aggregate made the query ten times slower on PostgreSQL.
+    The criteria's values are the proposal's generated columns (the database reads them from
+    the engine's JSON when the proposal is written); the ~50 aggregates are taken over an inner
+    query that selects them with the surveys.
     """
     ended = Mentorship.objects.filter(
         scope.period.days("ended_on"),
@@ -642,15 +642,7 @@ def suitability(scope: Scope) -> dict[str, Any]:
         "mentor_satisfaction": F("mentor_survey__satisfaction"),
     }
     for index, criterion in enumerate(CRITERIA):
-        # The engine writes the criteria in a fixed order; check the name all the same. As text:
-        # comparing the JSON values themselves took a third of the query's time.
-        columns[f"v{index}"] = Case(
-            When(
-                Exact(_criterion_item(index, "criterion"), Value(criterion)),
-                then=Cast(_criterion_item(index, "value"), FloatField()),
-            ),
-            output_field=FloatField(),
-        )
+        columns[f"v{index}"] = F(f"proposal__{criterion}_value")
     surveys = {
         f"{side}_survey": FilteredRelation(
             "exit_surveys", condition=Q(exit_surveys__participant=F(side))

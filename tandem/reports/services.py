@@ -120,6 +120,11 @@ def spec_for_run(run: ReportRun) -> ReportSpec:
 def report_tables(
     spec: ReportSpec, progress: Callable[[int, int], None] | None = None
 ) -> list[tables.Table]:
+    if progress is None:
+        return tables.build_tables(
+            spec.scope, threshold=spec.threshold, staff=spec.staff, network=spec.network
+        )
+    # One transaction a section, so that the progress written between them shows at once.
     steps = tables.table_steps(
         spec.scope, threshold=spec.threshold, staff=spec.staff, network=spec.network
     )
@@ -127,8 +132,7 @@ def report_tables(
     for index, step in enumerate(steps):
         with selectors.reading():
             result += step()
-        if progress:  # outside the reading transaction, so that the page sees it at once
-            progress(index + 1, len(steps) + 1)
+        progress(index + 1, len(steps) + 1)
     return result
 
 

@@ -873,13 +873,13 @@ SECTIONS = [
 def build_tables(
     scope: Scope, *, threshold: int | None, staff: bool, network: bool = False
 ) -> list[Table]:
-    """Every table of a report, in reading order. `threshold` None means unsuppressed (staff)."""
-    with selectors.reading():
-        return [
-            table
-            for step in table_steps(scope, threshold=threshold, staff=staff, network=network)
-            for table in step()
-        ]
+    """Every table of a report, in reading order. `threshold` None means unsuppressed (staff).
+    The sections are read side by side where the database allows it (sections.py)."""
+    from tandem.reports.sections import read_sections
+
+    _ = scope.program_ids  # read once, before the readers share the scope
+    steps = table_steps(scope, threshold=threshold, staff=staff, network=network)
+    return [table for tables in read_sections(steps) for table in tables]
 
 
 def table_steps(scope: Scope, *, threshold: int | None, staff: bool, network: bool = False):
