@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def readers() -> int:
-    return max(1, getattr(settings, "TANDEM_REPORT_READERS", 2))
+    return max(1, settings.TANDEM_REPORT_READERS)
 
 
 def side_by_side() -> bool:
