@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,6 +16,33 @@ from tandem.outcomes.selectors import exit_surveys_of, side_of
 def _steps(mentorship):
     plan = selectors.action_plan_of(mentorship)
     return plan.steps.all() if plan else None
+
+
+def _form_page(
+    request: HttpRequest,
+    mentorship,
+    form,
+    save: Callable[[dict], object],
+    *,
+    done: str,
+    title: str,
+    button: str,
+    multipart: bool = False,
+) -> HttpResponse:
+    """The form of one mentoring step: saved through `save` (a service), with the service's
+    refusal shown on the form, then back to the mentorship; or the form again."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except services.MentoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("meetings:detail", mentorship_id=mentorship.pk)
+    context = {"mentorship": mentorship, "form": form, "title": title, "button": button}
+    if multipart:
+        context["multipart"] = True
+    return render(request, "meetings/form.html", context)
 
 
 @rule(Audience.SIGNED_IN)
@@ -81,25 +110,14 @@ def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         steps=_steps(mentorship),
         initial={"met_on": timezone.localdate(), "minutes": 60},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_log_create(
-                actor=request.user, mentorship=mentorship, **form.cleaned_data
-            )
-        except services.MentoringError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The meeting is logged. Thank you."))
-            return redirect("meetings:detail", mentorship_id=mentorship.pk)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "mentorship": mentorship,
-            "form": form,
-            "title": _("Log a meeting"),
-            "button": _("Log the meeting"),
-        },
+        mentorship,
+        form,
+        lambda data: services.meeting_log_create(actor=request.user, mentorship=mentorship, **data),
+        done=_("The meeting is logged. Thank you."),
+        title=_("Log a meeting"),
+        button=_("Log the meeting"),
     )
 
 
@@ -107,25 +125,14 @@ def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 def next_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
     form = forms.NextMeetingForm(request.POST or None, prefix="next")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.next_meeting_set(
-                actor=request.user, mentorship=mentorship, **form.cleaned_data
-            )
-        except services.MentoringError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The next meeting is saved."))
-            return redirect("meetings:detail", mentorship_id=mentorship.pk)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "mentorship": mentorship,
-            "form": form,
-            "title": _("Plan the next meeting"),
-            "button": _("Save the next meeting"),
-        },
+        mentorship,
+        form,
+        lambda data: services.next_meeting_set(actor=request.user, mentorship=mentorship, **data),
+        done=_("The next meeting is saved."),
+        title=_("Plan the next meeting"),
+        button=_("Save the next meeting"),
     )
 
 
@@ -133,30 +140,21 @@ def next_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 def document_share(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
     form = forms.DocumentForm(request.POST or None, request.FILES or None, prefix="document")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_share(
-                actor=request.user,
-                mentorship=mentorship,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["upload"],
-                link=form.cleaned_data["link"],
-            )
-        except services.MentoringError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The document is shared."))
-            return redirect("meetings:detail", mentorship_id=mentorship.pk)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "mentorship": mentorship,
-            "form": form,
-            "title": _("Share a document"),
-            "button": _("Share"),
-            "multipart": True,
-        },
+        mentorship,
+        form,
+        lambda data: services.document_share(
+            actor=request.user,
+            mentorship=mentorship,
+            title=data["title"],
+            upload=data["upload"],
+            link=data["link"],
+        ),
+        done=_("The document is shared."),
+        title=_("Share a document"),
+        button=_("Share"),
+        multipart=True,
     )
 
 
@@ -183,23 +181,14 @@ def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         mentorship=mentorship,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.check_in_record(actor=request.user, mentorship=mentorship, **form.cleaned_data)
-        except services.MentoringError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The check-in is recorded."))
-            return redirect("meetings:detail", mentorship_id=mentorship.pk)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "mentorship": mentorship,
-            "form": form,
-            "title": _("Monthly check-in"),
-            "button": _("Record the check-in"),
-        },
+        mentorship,
+        form,
+        lambda data: services.check_in_record(actor=request.user, mentorship=mentorship, **data),
+        done=_("The check-in is recorded."),
+        title=_("Monthly check-in"),
+        button=_("Record the check-in"),
     )
 
 
@@ -207,17 +196,14 @@ def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 def case_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
     form = forms.CaseMeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        services.case_meeting_record(actor=request.user, mentorship=mentorship, **form.cleaned_data)
-        messages.success(request, _("The case meeting is recorded."))
-        return redirect("meetings:detail", mentorship_id=mentorship.pk)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "mentorship": mentorship,
-            "form": form,
-            "title": _("Case meeting"),
-            "button": _("Record the case meeting"),
-        },
+        mentorship,
+        form,
+        lambda data: services.case_meeting_record(
+            actor=request.user, mentorship=mentorship, **data
+        ),
+        done=_("The case meeting is recorded."),
+        title=_("Case meeting"),
+        button=_("Record the case meeting"),
     )
