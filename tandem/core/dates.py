@@ -35,6 +35,18 @@ def day(value: dt.date | dt.datetime | None) -> str:
     return text
 
 
+def table_day(value: dt.date | dt.datetime | None) -> str:
+    """A date in a table column: « 2026-12-06 » in French (the all-numeric Canadian order, which
+    also sorts); English keeps its DATE_FORMAT."""
+    if not _is_french():
+        return day(value)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
 def clock(value: dt.time | dt.datetime | None) -> str:
     """« 13 h », « 13 h 30 », « 0 h 15 »; Django's TIME_FORMAT in English."""
     if value is None or value == "":

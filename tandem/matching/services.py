@@ -447,21 +447,25 @@ def language_name(code: str) -> str:
 
 
 def _reason_sentences(proposal: Proposal, *, reader: str = "mentee") -> list[str]:
-    """The engine's reasons in the active language, as `reader` ("mentee" or "mentor") reads them.
-
-    The engine writes its reasons about "the mentor" for staff; told to the mentor himself, "The
-    mentor speaks French" reads as if about someone else, so those sentences speak to him.
-    """
     from django.utils.translation import get_language
-
-    from tandem.matching.engine.i18n import gettext_for
 
     lang = (get_language() or "en")[:2]
     sentences = list(proposal.sentences.get(lang, [])) or list(
         proposal.rule_sentences.get(lang, [])
     )
+    return reasons_for_reader(sentences, reader=reader, lang=lang)
+
+
+def reasons_for_reader(sentences: list[str], *, reader: str | None, lang: str) -> list[str]:
+    """The engine's reasons as `reader` ("mentee", "mentor" or None for staff) reads them.
+
+    The engine writes its reasons about "the mentor" for staff; shown to the mentor himself, "The
+    mentor speaks French" reads as if about someone else, so those sentences speak to him.
+    """
+    from tandem.matching.engine.i18n import gettext_for
+
     if reader != "mentor":
-        return sentences
+        return list(sentences)
     engine = gettext_for(lang)
     to_mentor = {
         engine("The mentor speaks French"): _("You speak French, the language this person prefers"),

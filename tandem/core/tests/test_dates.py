@@ -22,6 +22,9 @@ def test_french_dates_write_the_month_in_words_and_1er_for_the_first():
         assert dates.day(dt.date(2026, 12, 1)) == "1er décembre 2026"
         assert dates.day(dt.date(2026, 12, 11)) == "11 décembre 2026"
         assert formats.date_format(dt.date(2026, 12, 6), "SHORT_DATE_FORMAT") == "2026-12-06"
+        late = dt.datetime(2026, 12, 7, 4, 30, tzinfo=dt.UTC)  # 23 h 30 in Ottawa, Dec. 6
+        assert dates.table_day(late) == "2026-12-06"
+        assert dates.day(late) == "6 décembre 2026"
     with translation.override("en"):
         assert dates.day(dt.date(2026, 12, 1)) == "Dec. 1, 2026"
 
