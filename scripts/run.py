@@ -57,22 +57,29 @@ def wait_until_serving(url: str, web: subprocess.Popen, timeout: float = 120) ->
     return False
 
 
+def start(*command: str) -> subprocess.Popen:
+    # A process group of its own: Ctrl-C reaches the supervisor only, which stops the children
+    # in order (a SIGINT in the middle of their start-up would print tracebacks).
+    return subprocess.Popen([PYTHON, "manage.py", *command], process_group=0)  # noqa: S603
+
+
 def start_worker() -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
-        [PYTHON, "manage.py", "tandem_worker", "--interval", "1", "--no-reload", "-v", "1"]
-    )
+    return start("tandem_worker", "--interval", "1", "--no-reload", "-v", "1")
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
+            try:
+                os.killpg(process.pid, signal.SIGTERM)  # runserver's reloader has a child
+            except ProcessLookupError:
+                pass
     deadline = time.monotonic() + 10
     for process in processes:
         try:
             process.wait(max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
@@ -84,9 +91,7 @@ def main() -> int:
     processes: list[subprocess.Popen] = []
     with Terminal():
         try:
-            web = subprocess.Popen(  # noqa: S603
-                [PYTHON, "manage.py", "runserver", f"127.0.0.1:{args.port}"]
-            )
+            web = start("runserver", f"127.0.0.1:{args.port}")
             worker = start_worker()
             processes = [web, worker]
             if wait_until_serving(f"http://127.0.0.1:{args.port}/health", web):

@@ -89,8 +89,9 @@ class Command(db_worker.Command):
 
     def configure_logging(self, verbosity: int) -> None:
         super().configure_logging(verbosity)
-        # Quiet unless something fails: the library's per-task lines only from verbosity 2.
-        level = {0: logging.CRITICAL, 1: logging.WARNING, 2: logging.INFO}.get(
+        # Quiet unless something fails: at verbosity 1 only failed tasks (ERROR) and our own
+        # warnings (a retry, a lost worker); the per-task and start/stop lines from verbosity 2.
+        level = {0: logging.CRITICAL, 1: logging.ERROR, 2: logging.INFO}.get(
             verbosity, logging.DEBUG
         )
         for name in (TASKS_LOGGER, "django_tasks_db"):
