@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "tandem.core.middleware.RequireMultiFactorMiddleware",
+    "tandem.core.middleware.StorageFullMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -212,7 +213,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that reports a full disk as such (tandem/core/storage.py).
+    "default": {"BACKEND": "tandem.core.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": env_str(
             "TANDEM_STATIC_STORAGE",
@@ -239,6 +241,9 @@ TANDEM_QUEUE_MAX_AGE_SECONDS = env_int("TANDEM_QUEUE_MAX_AGE_SECONDS", 300)
 # Mail: files a person can open in development, SMTP in production.
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "Tandem <no-reply@tandem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMTP_SECURITY = env_str(
+    "TANDEM_SMTP_SECURITY", "ssl" if env_int("TANDEM_SMTP_PORT", 587) == 465 else "starttls"
+)
 if env_str("TANDEM_MAIL", "files") == "smtp":
     MAILERS = {
         "default": {
@@ -248,8 +253,9 @@ if env_str("TANDEM_MAIL", "files") == "smtp":
                 "port": env_int("TANDEM_SMTP_PORT", 587),
                 "username": env_str("TANDEM_SMTP_USER", ""),
                 "password": env_secret("TANDEM_SMTP_PASSWORD", ""),
-                "use_tls": env_int("TANDEM_SMTP_PORT", 587) != 465,
-                "use_ssl": env_int("TANDEM_SMTP_PORT", 587) == 465,
+                # starttls (port 587), ssl (port 465) or none (a relay on the same host).
+                "use_tls": SMTP_SECURITY == "starttls",
+                "use_ssl": SMTP_SECURITY == "ssl",
                 # A server that accepts the connection and never answers must not hold the
                 # worker (and every import, report and run behind it): give up, retry later.
                 "timeout": env_int("TANDEM_SMTP_TIMEOUT", 20),

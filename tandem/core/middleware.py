@@ -9,6 +9,8 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from tandem.core import access
 from tandem.core.logs import request_id
@@ -128,6 +130,40 @@ class SessionMiddleware(DjangoSessionMiddleware):
             if refresh_only:
                 return response
             raise
+
+
+class StorageFullMiddleware:
+    """A full disk for uploads: the person is sent back with a clear message, nothing is saved.
+
+    The exception leaves the service's transaction, so the record the file belonged to is rolled
+    back with it; pages that do not write files go on working.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.contrib import messages
+
+        from tandem.core.storage import StorageFull
+
+        if not isinstance(exception, StorageFull):
+            return None
+        logging.getLogger("tandem.storage").error("Upload refused: the disk for uploads is full")
+        messages.error(
+            request,
+            _(
+                "The file could not be saved: the server's storage for files is full. Nothing "
+                "was changed. Please try again later, and tell your administrator."
+            ),
+        )
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = "/"
+        return redirect(back)
 
 
 class RequireMultiFactorMiddleware:

@@ -392,3 +392,52 @@ def test_demo_mail_is_one_eml_file_per_message_named_by_recipient_and_subject(tm
     assert len(names) == 2 and all(n.endswith(".eml") for n in names)
     assert "amira-example-org-your-introduction" in names[0]
     assert b"Subject: Your introduction" in (tmp_path / names[0]).read_bytes()
+
+
+# A full disk for uploads ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_disk(tmp_path, settings):
+    """A real full file system (a 64 KiB tmpfs filled up) as MEDIA_ROOT; needs root to mount."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root")
+    mount = tmp_path / "media"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)]).returncode:  # noqa: S603, S607
+        pytest.skip("mount refused")
+    try:
+        with open(mount / "filler", "wb") as filler:
+            try:
+                filler.write(b"\0" * 128 * 1024)
+            except OSError:
+                pass
+        settings.MEDIA_ROOT = str(mount)
+        from django.core.files.storage import storages
+
+        storages._storages.pop("default", None)  # noqa: SLF001 - rebuilt on the new MEDIA_ROOT
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)])  # noqa: S603, S607
+        storages._storages.pop("default", None)  # noqa: SLF001
+
+
+def test_an_upload_to_a_full_disk_is_refused_clearly_and_nothing_else_breaks(
+    client, home, no_mfa, full_disk
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tandem.participants.models import Resume
+
+    client.force_login(home.caseworker)
+    page = f"/en/participants/{home.mentee.pk}/"
+    response = client.post(
+        f"/en/participants/{home.mentee.pk}/resumes/",
+        {"file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n" + b"x" * 200_000 + b"\n%%EOF\n")},
+        HTTP_REFERER=f"http://testserver{page}",
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].endswith(page)
+    assert "storage for files is full" in response.content.decode()
+    assert not Resume.objects.exists()  # the record went with the file
+    assert client.get("/en/").status_code == 200  # the rest of the site carries on
