@@ -210,6 +210,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
+# Canadian French dates, times and numbers (« 6 décembre 2026 », « 2026-12-06 », « 13 h 30 »).
+FORMAT_MODULE_PATH = ["tandem.core.formats"]
 
 STATIC_URL = "/static/"
 # The container image collects static files at build time, outside the data volume.
