@@ -534,12 +534,14 @@ def access_program_desk(user: "User", program_id: int) -> "Program":
 
 
 def access_desk_person(user: "User", program: "Program", participant_id: int) -> "Participant":
-    """A person of the desk's pool: enrolled in the program (already checked with
-    access_program_desk)."""
+    """A person of the desk's pool: taken in by the program (already checked with
+    access_program_desk); an enrolment beside a returned referral is not enough."""
     from tandem.participants.models import Participant
+    from tandem.programs.models import Enrolment
 
+    admitted = Enrolment.objects.filter(program=program).admitted()
     found = (
-        Participant.objects.filter(pk=participant_id, enrolments__program=program)
+        Participant.objects.filter(pk=participant_id, enrolments__in=admitted)
         .select_related("organization", "occupation", "industry")
         .first()
     )

@@ -34,7 +34,7 @@ def pool_queryset(*, program: Program, side: str) -> QuerySet[Enrolment]:
     """Ready people of one side, not already waiting for answers or matched in the program."""
     from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
 
-    enrolments = Enrolment.objects.filter(program=program, side=side, ready_at__isnull=False)
+    enrolments = Enrolment.objects.filter(program=program, side=side).in_pool()
     if side == "mentee":
         enrolments = (
             enrolments.exclude(

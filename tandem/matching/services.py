@@ -373,11 +373,23 @@ def proposal_swap(*, actor: User, proposal: Proposal, other: Proposal, reason: s
 
 
 @transaction.atomic
+def _check_in_pool(program, *people: Participant) -> None:
+    """Only people the program took in and who are ready are proposed: a client whose referral
+    was returned must never receive a proposal."""
+    for person in people:
+        if not pool.is_in_pool(program, person):
+            raise DeskError(
+                _("%(name)s is not in the program's pool (not taken in, or not ready).")
+                % {"name": person.full_name}
+            )
+
+
 def proposal_create_manual(
     *, actor: User, program, mentee: Participant, mentor: Participant, reason: str = ""
 ) -> Proposal:
     """A pair staff choose themselves. A pair that breaks a hard rule needs a written reason,
     which is kept with the proposal. It replaces the mentee's draft, if any."""
+    _check_in_pool(program, mentee, mentor)
     if mentee.pk in pool.busy_mentee_ids(program):
         raise DeskError(_("This mentee is already waiting for answers or in a mentorship."))
     room = mentor.capacity - pool.mentor_load([mentor.pk]).get(mentor.pk, 0)
@@ -474,6 +486,8 @@ def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = 
         raise DeskError(
             _("No accepted draft to publish. Accept the drafts you want to send first.")
         )
+    for proposal in drafts:
+        _check_in_pool(program, proposal.mentee, proposal.mentor)
     current = settings_for(program)
     now = timezone.now()
     load = pool.mentor_load([p.mentor_id for p in drafts])
