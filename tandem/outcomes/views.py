@@ -23,9 +23,8 @@ def _person_of_side(request: HttpRequest, mentorship, side: str):
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
-    form = forms.ClosureForm(
-        request.POST or None, initial={"ended_on": timezone.localdate(), "kind": "end_of_term"}
-    )
+    # How it ended is staff's judgement (it decides the certificate): nothing is pre-chosen.
+    form = forms.ClosureForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.mentorship_close(
