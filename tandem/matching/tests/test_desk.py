@@ -392,3 +392,23 @@ def test_a_full_mentor_is_refused_on_the_page_and_the_reason_is_kept(home, progr
     assert "Asked for her by name." in page  # nothing typed is lost
     assert duplicate_ids(page) == []
     assert Proposal.objects.filter(mentee=mentee).count() == 0
+
+
+def test_the_run_progress_bar_never_goes_backwards(home, program):
+    """The engine's own reports of a real run, replayed through the writer the page reads:
+    its sub-steps restart their counts (loading 1/2 = 5 %, then embedding 0/n = 0 %)."""
+    pool_of(home, program, mentees=3, mentors=3)
+    reports = []
+    recorded = services.run_start(actor=home.staff, program=program)
+    services._run(recorded, lambda stage, done, total: reports.append((stage, done, total)))
+    assert ("loading", 1, 2) in reports and len({stage for stage, _d, _t in reports}) >= 3
+    run = services.run_start(actor=home.staff, program=program, preview=True)
+    run.refresh_from_db()
+    write = services._progress_writer(run)
+    shown = [run.percent]
+    for report in reports:
+        write(*report)
+        run.refresh_from_db()
+        shown.append(run.percent)
+    assert shown == sorted(shown), shown
+    assert shown[-1] > 50
