@@ -46,7 +46,7 @@ def event_list_for_participant(*, user: User) -> list[tuple[Event, Participation
 
 
 def event_participations(*, event: Event) -> QuerySet[Participation]:
-    return event.participations.select_related("participant").order_by(
+    return event.participations.select_related("participant__organization").order_by(
         "participant__family_name", "participant__given_name"
     )
 
