@@ -1,6 +1,6 @@
 """From the database to the engine: a program's pool of ready people as engine participants.
 
-The pool of a program is its admitted, ready enrolments (`Enrolment.objects.in_pool()`: taken in
+The pool of a program is its admitted, ready enrolments (`referrals.selectors.enrolments_in_pool`: taken in
 by the program, `ready_at` set), minus mentees already
 waiting for an answer or in an active mentorship of the program, and minus mentors with no
 place left (active mentorships and published proposals, in every program, count against a
@@ -119,8 +119,9 @@ def busy_mentee_ids(program) -> set[int]:
 
 def ready_people(program, side: str):
     from tandem.programs.models import Enrolment
+    from tandem.referrals.selectors import enrolments_in_pool
 
-    in_pool = Enrolment.objects.filter(program=program, side=side).in_pool()
+    in_pool = enrolments_in_pool(Enrolment.objects.filter(program=program, side=side))
     return (
         Participant.objects.filter(pk__in=in_pool.values("participant_id"))
         .select_related("occupation")

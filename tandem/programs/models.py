@@ -257,28 +257,6 @@ class Criterion(models.Model):
 # --- Orientation and readiness ---------------------------------------------------------------
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def admitted(self) -> "EnrolmentQuerySet":
-        """Enrolments of people the program has taken in: a record its own organization holds,
-        or an accepted referral to it. An enrolment alone is not enough: a client whose referral
-        is waiting or was returned (the demo loader once enrolled such people) is no part of the
-        program, and its staff cannot open their record."""
-        from tandem.referrals.models import Referral, ReferralStatus
-
-        accepted = Referral.objects.filter(
-            participant_id=models.OuterRef("participant_id"),
-            program_id=models.OuterRef("program_id"),
-            status=ReferralStatus.ACCEPTED,
-        )
-        return self.filter(
-            Q(participant__organization_id=F("program__organization_id")) | models.Exists(accepted)
-        )
-
-    def in_pool(self) -> "EnrolmentQuerySet":
-        """Admitted and ready to be matched."""
-        return self.admitted().filter(ready_at__isnull=False)
-
-
 class Enrolment(models.Model):
     """A person accepted into a program, on their way to being matched."""
 
@@ -289,8 +267,6 @@ class Enrolment(models.Model):
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
     ready_at = models.DateTimeField(_("ready to match since"), null=True, blank=True)
-
-    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
