@@ -79,8 +79,8 @@ def test_a_client_of_another_agency_never_referred_is_not_in_the_pool(home, else
 
 
 def test_in_the_demo_every_person_of_the_pool_has_a_record_staff_can_open(client, no_mfa):
-    from tandem.demo.network import OCCUPATIONS, demo_load
     from tandem.core.tests.cast import occupation
+    from tandem.demo.network import OCCUPATIONS, demo_load
     from tandem.programs.models import Program
 
     for code, _en, _fr in OCCUPATIONS:
