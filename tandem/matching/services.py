@@ -402,6 +402,7 @@ def _check_in_pool(program, *people: Participant) -> None:
             )
 
 
+@transaction.atomic  # replaces the mentee's draft: both writes or neither
 def proposal_create_manual(
     *, actor: User, program, mentee: Participant, mentor: Participant, reason: str = ""
 ) -> Proposal:

@@ -164,6 +164,7 @@ def test_two_people_of_the_same_name_are_told_apart_on_the_guest_lists(
     """Two "Ana Diallo" (a mentee of another agency, a mentor of the program's) were listed the
     same way to invite and to mark present."""
     from tandem.core.tests.html import parse
+    from tandem.referrals.models import Referral, ReferralStatus
 
     twins = [
         make_participant(elsewhere.organization, given_name="Ana", family_name="Diallo"),
@@ -171,6 +172,7 @@ def test_two_people_of_the_same_name_are_told_apart_on_the_guest_lists(
     ]
     for person in twins:
         Enrolment.objects.create(program=program, participant=person, side=person.role)
+    Referral.objects.create(participant=twins[0], program=program, status=ReferralStatus.ACCEPTED)
     event = make_event(program, home.staff)
     client.force_login(home.staff)
     page = client.get(f"/en/events/{event.pk}/").content.decode()
@@ -183,3 +185,13 @@ def test_two_people_of_the_same_name_are_told_apart_on_the_guest_lists(
     present = [f for f in parse(page).forms if "present" in f.radios][0]
     labels = [line.strip() for line in present.text.splitlines() if "Ana" in line]
     assert len(set(labels)) == 2, labels
+
+
+def test_a_client_whose_referral_was_returned_is_not_offered_as_a_guest(home, elsewhere, program):
+    from tandem.referrals.models import Referral, ReferralStatus
+
+    returned = make_participant(elsewhere.organization)
+    Enrolment.objects.create(program=program, participant=returned, side="mentee")
+    Referral.objects.create(participant=returned, program=program, status=ReferralStatus.RETURNED)
+    invitable = set(selectors.invitable_participants(program=program))
+    assert home.mentee in invitable and returned not in invitable
