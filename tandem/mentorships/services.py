@@ -329,6 +329,8 @@ def agreement_save(*, actor: User, mentorship: Mentorship, **fields: Any) -> Agr
 def agreement_acknowledge(*, actor: User, mentorship: Mentorship) -> Mentorship:
     """The mentor or the mentee acknowledges; when both have, the mentorship starts."""
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if not mentorship.is_active:
+        raise MentorshipError(_("This mentorship is over: there is nothing left to acknowledge."))
     agreement = Agreement.objects.filter(mentorship=mentorship).first()
     if agreement is None:
         raise MentorshipError(_("There is no agreement to acknowledge yet."))

@@ -14,9 +14,8 @@ from tandem.outcomes.access import access_outcome_person, person_of_side
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
-    form = forms.ClosureForm(
-        request.POST or None, initial={"ended_on": timezone.localdate(), "kind": "end_of_term"}
-    )
+    # How it ended is staff's judgement (it decides the certificate): nothing is pre-chosen.
+    form = forms.ClosureForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.mentorship_close(
