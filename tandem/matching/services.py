@@ -69,14 +69,21 @@ def explanation_fields(explanations: dict[str, PairExplanation]) -> dict[str, An
     first = explanations["en"]
     return {
         "score": first.score,
+        # Each criterion's sentence apart, so that the pair can be shown only those about
+        # fields the other person shared (sharing.pair_sentences).
         "contributions": [
             {
                 "criterion": c.criterion,
                 "value": round(c.value, 4),
                 "weight": round(c.weight, 4),
                 "contribution": round(c.contribution, 4),
+                "sentences": {
+                    lang: e.contributions[k].sentence
+                    for lang, e in explanations.items()
+                    if e.is_allowed and k < len(e.contributions)
+                },
             }
-            for c in first.contributions
+            for k, c in enumerate(first.contributions)
         ],
         "sentences": {
             lang: list(e.sentences) if e.is_allowed else [] for lang, e in explanations.items()
@@ -446,13 +453,6 @@ def language_name(code: str) -> str:
         return code
 
 
-def _reason_sentences(proposal: Proposal) -> list[str]:
-    from django.utils.translation import get_language
-
-    lang = (get_language() or "en")[:2]
-    return list(proposal.sentences.get(lang, [])) or list(proposal.rule_sentences.get(lang, []))
-
-
 @transaction.atomic
 def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = None) -> int:
     """Publishes the drafts staff accepted (or the ones named): each person is told in their
@@ -522,7 +522,10 @@ def _tell_both_published(proposal: Proposal) -> None:
                     "The staff of %(program)s propose that you mentor a job-seeker. Here is "
                     "what this person agreed to share with you."
                 )
-            reasons = _reason_sentences(proposal)
+            from tandem.matching.sharing import pair_sentences
+
+            side = "mentor" if other.pk == proposal.mentee_id else "mentee"
+            reasons = pair_sentences(proposal, side=side, lang=person.preferred_language)
             return {
                 "subject": _("A proposed match in %(program)s") % {"program": program.name},
                 "paragraphs": [

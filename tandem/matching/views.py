@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import access
 from tandem.core.access import Audience, rule
-from tandem.matching import charts, forms, pool, selectors, services
+from tandem.matching import charts, forms, pool, selectors, services, sharing
 from tandem.matching.engine.model import EngineError
 from tandem.matching.models import (
     PENDING_STATUSES,
@@ -331,8 +331,13 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "side": side,
             "other": other,
             "shared": services.shared_profile(other) if other is not None else [],
-            "sentences": found.sentences.get(lang, []),
-            "rule_sentences": found.rule_sentences.get(lang, []),
+            # Staff read every reason; the pair only those about what the other shared.
+            "sentences": found.sentences.get(lang, [])
+            if is_staff
+            else sharing.pair_sentences(found, side=side, lang=lang)
+            if side
+            else [],
+            "rule_sentences": found.rule_sentences.get(lang, []) if is_staff else [],
             "chart": charts.breakdown(found.contributions) if found.contributions else None,
             "answer_form": answer_form,
             "reason_form": forms.ReasonForm(),

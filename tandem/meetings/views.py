@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tandem.core import access
 from tandem.core.access import Audience, rule
 from tandem.events.selectors import events_attended_count
+from tandem.matching.sharing import pair_names
 from tandem.meetings import forms, selectors, services
 from tandem.outcomes.selectors import exit_surveys_of, side_of
 
@@ -75,10 +76,13 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     is_staff = access.can_manage_program(request.user, mentorship.program)
     plan = selectors.action_plan_of(mentorship)
     closure = getattr(mentorship, "closure", None)
+    my_side = side_of(mentorship=mentorship, user=request.user)
     context = {
         "mentorship": mentorship,
         "is_staff": is_staff,
-        "my_side": side_of(mentorship=mentorship, user=request.user),
+        "my_side": my_side,
+        # The other person's family name only if sharing allowed it (it never does).
+        "names": pair_names(mentorship, is_staff=is_staff, my_side=my_side),
         "is_open": mentorship.is_active,
         "progress": selectors.progress_of(mentorship, minutes=selectors.minutes_logged(mentorship)),
         "meetings": selectors.meeting_list(mentorship=mentorship),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import access
 from tandem.core.access import Audience, rule
+from tandem.matching.sharing import pair_names
 from tandem.mentorships import calendar, forms, services
 from tandem.mentorships.models import Agreement, IntroductionMeeting, Mentorship, MentorshipStatus
 
@@ -124,6 +125,15 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             "program": mentorship.program,
             "is_staff": is_staff,
             "person": person,
+            "names": pair_names(
+                mentorship,
+                is_staff=is_staff,
+                my_side="mentor"
+                if person is not None and person.pk == mentorship.mentor_id
+                else "mentee"
+                if person is not None and person.pk == mentorship.mentee_id
+                else None,
+            ),
             "meeting": meeting,
             "meeting_facts": calendar.meeting_facts(meeting) if meeting else [],
             "agreement": agreement,

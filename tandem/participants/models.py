@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.i18n import refuse_control_characters
+
 
 class ParticipantRole(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
@@ -96,8 +98,12 @@ class Participant(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=ParticipantRole.choices)
     external_id = models.CharField(_("agency's own id"), max_length=64)
-    given_name = models.CharField(_("given name"), max_length=100)
-    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(
+        _("given name"), max_length=100, validators=[refuse_control_characters]
+    )
+    family_name = models.CharField(
+        _("family name"), max_length=100, validators=[refuse_control_characters]
+    )
     email = models.EmailField(_("e-mail address"))
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="en"

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from tandem.core import access
@@ -252,8 +253,8 @@ def export(request: HttpRequest, org_slug: str) -> HttpResponse:
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="participants-{organization.slug}-{stamp}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"participants-{organization.slug}-{stamp}.csv"
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import access
 from tandem.core.access import Audience, rule
+from tandem.programs import access as programs_access
 from tandem.programs import forms, selectors, services
 from tandem.programs.models import Side
 
@@ -233,7 +234,14 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "enrolment": enrolment,
             "can_manage": can_manage,
             "steps": services.readiness(enrolment),
+            # Every meeting is listed (the checklist counts them); its notes only to whom
+            # staff opened them.
             "meetings": enrolment.meetings.select_related("staff"),
+            "readable": set(
+                programs_access.intake_meetings_readable(request.user, enrolment).values_list(
+                    "pk", flat=True
+                )
+            ),
             "attendances": enrolment.attendances.select_related("session", "session__location"),
             "plan": plan,
             "plan_steps": plan.steps.all() if plan else [],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from tandem.core import access
@@ -174,7 +175,7 @@ def _file(request: HttpRequest, spec: ReportSpec, fmt: str) -> HttpResponse:
     period = spec.scope.period
     name = f"tandem-{spec.kind}-{key or 'report'}-{period.starts_on}_{period.ends_on}.{fmt}"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return _no_store(response)
 
 
