@@ -13,9 +13,16 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
-from tandem.core import access
 from tandem.core.access import Audience, rule
+from tandem.organizations.access import networks_funded_by, networks_led_by
 from tandem.reports import services, tables
+from tandem.reports.access import (
+    access_funder_reports,
+    access_network_reports,
+    access_program_reports,
+    access_report_run,
+    programs_reported_to,
+)
 from tandem.reports.charts import bar_chart
 from tandem.reports.forms import (
     BuildForm,
@@ -42,11 +49,11 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "reports/index.html",
         {
-            "programs": access.programs_reported_to(user)
+            "programs": programs_reported_to(user)
             .select_related("organization")
             .order_by("name_en"),
-            "networks": access.networks_led_by(user).order_by("name_en"),
-            "funded": access.networks_funded_by(user).order_by("name_en"),
+            "networks": networks_led_by(user).order_by("name_en"),
+            "funded": networks_funded_by(user).order_by("name_en"),
         },
     )
 
@@ -97,7 +104,7 @@ def _period(request: HttpRequest) -> Period:
 
 @rule(Audience.SCOPED, objects=["program_id"])
 def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_reports(request.user, program_id)
+    program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     return _dashboard(
         request,
@@ -113,7 +120,7 @@ def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def network_dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_network_reports(request.user, org_slug)
+    organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     return _dashboard(
         request,
@@ -137,7 +144,7 @@ def _funder_period(request: HttpRequest) -> Period:
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def funder_report(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_funder_reports(request.user, org_slug)
+    organization = access_funder_reports(request.user, org_slug)
     spec = services.funder_spec(organization, _funder_period(request))
     return _dashboard(
         request,
@@ -192,7 +199,7 @@ def _partners_spec(spec: ReportSpec) -> ReportSpec:
 
 
 def _program_file(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
-    program = access.access_program_reports(request.user, program_id)
+    program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     if request.GET.get("audience") == "partners":
         spec = _partners_spec(spec)
@@ -210,7 +217,7 @@ def program_xlsx(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 def _network_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
-    organization = access.access_network_reports(request.user, org_slug)
+    organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     if request.GET.get("audience") == "partners":
         spec = _partners_spec(spec)
@@ -228,7 +235,7 @@ def network_xlsx(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _funder_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
-    organization = access.access_funder_reports(request.user, org_slug)
+    organization = access_funder_reports(request.user, org_slug)
     return _file(request, services.funder_spec(organization, _funder_period(request)), fmt)
 
 
@@ -281,7 +288,7 @@ def _build(
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
 def program_build(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_reports(request.user, program_id)
+    program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     return _build(
         request, spec, back=reverse("reports:program", args=[program.pk]), program=program
@@ -290,7 +297,7 @@ def program_build(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
 def network_build(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_network_reports(request.user, org_slug)
+    organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     return _build(
         request,
@@ -302,7 +309,7 @@ def network_build(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
 def funder_build(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_funder_reports(request.user, org_slug)
+    organization = access_funder_reports(request.user, org_slug)
     spec = services.funder_spec(organization, _funder_period(request))
     return _build(
         request,
@@ -314,20 +321,20 @@ def funder_build(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["report_id"])
 def run_status(request: HttpRequest, report_id: int) -> HttpResponse:
-    run = access.access_report_run(request.user, report_id)
+    run = access_report_run(request.user, report_id)
     return _no_store(render(request, "reports/run.html", {"run": run}))
 
 
 @rule(Audience.SCOPED, objects=["report_id"])
 def run_progress(request: HttpRequest, report_id: int) -> HttpResponse:
     """The fragment the run page polls with htmx until the file is ready."""
-    run = access.access_report_run(request.user, report_id)
+    run = access_report_run(request.user, report_id)
     return _no_store(render(request, "reports/_run_progress.html", {"run": run}))
 
 
 @rule(Audience.SCOPED, objects=["report_id"])
 def run_download(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _download(access.access_report_run(request.user, report_id))
+    return _download(access_report_run(request.user, report_id))
 
 
 def _download(run) -> HttpResponse:
