@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual
 
 
@@ -69,12 +70,12 @@ class Program(models.Model):
     )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    mentee_materials_en = models.TextField(_("information for mentees (English)"), blank=True)
-    mentee_materials_fr = models.TextField(_("information for mentees (French)"), blank=True)
-    mentor_materials_en = models.TextField(_("information for mentors (English)"), blank=True)
-    mentor_materials_fr = models.TextField(_("information for mentors (French)"), blank=True)
+    description_en = bounded_text(_("description (English)"), blank=True)
+    description_fr = bounded_text(_("description (French)"), blank=True)
+    mentee_materials_en = bounded_text(_("information for mentees (English)"), blank=True)
+    mentee_materials_fr = bounded_text(_("information for mentees (French)"), blank=True)
+    mentor_materials_en = bounded_text(_("information for mentors (English)"), blank=True)
+    mentor_materials_fr = bounded_text(_("information for mentors (French)"), blank=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -399,7 +400,7 @@ class ActionPlan(models.Model):
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.CASCADE, related_name="action_plan"
     )
-    objective = models.TextField(_("objective"))
+    objective = bounded_text(_("objective"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
