@@ -30,6 +30,19 @@ def queue_rendered_mail(message: EmailMultiAlternatives) -> None:
     transaction.on_commit(lambda: deliver_mail.enqueue(payload))
 
 
+def render_message(
+    *, email: str, language: str, template: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` into one message."""
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def send_to_person(
     *,
     email: str,
@@ -38,16 +51,11 @@ def send_to_person(
     context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
-    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` and queues the mail.
+    """Renders the mail in `language` (see `render_message`) and queues it.
 
     `attachments` are `(filename, text content, mimetype)`, e.g. an .ics invitation.
     """
-    with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[email])
-    message.attach_alternative(html, "text/html")
+    message = render_message(email=email, language=language, template=template, context=context)
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     queue_rendered_mail(message)
