@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.accounts.services import participants_invite
 from tandem.core.mail import send_to_person
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant, Source
@@ -206,6 +207,9 @@ def referral_decide(
     referral.save(update_fields=["status"])
     if outcome == DecisionOutcome.ACCEPTED:
         enrolment_create(actor=actor, program=referral.program, participant=referral.participant)
+        # An accepted mentee or mentor needs their own account to answer a proposal: they are
+        # invited now (or linked to the account their address already has).
+        participants_invite(actor=actor, participants=[referral.participant])
     _mail_decision(referral, decision)
     return decision
 
@@ -328,6 +332,8 @@ def application_verify(*, token: str) -> PublicApplication | None:
         **fields,
     )
     participant.full_clean(exclude=["last_import"])
+    # The address was just verified: a person who already has an account gets this record on it.
+    participant.user = User.objects.filter(email__iexact=participant.email, is_active=True).first()
     participant.save()
     referral = Referral.objects.create(
         participant=participant,
