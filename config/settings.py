@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.mentorships",
     "tandem.reports",
+    "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tandem.core.context_processors.navigation",
+                "tandem.organizations.context_processors.navigation",
             ],
         },
     }
@@ -166,6 +167,10 @@ MFA_TOTP_ISSUER = "Tandem"
 # Staff who can open a client's record must have a second factor (TOTP). Off only in the
 # local demo, whose accounts are shared; see the README.
 TANDEM_MFA_REQUIRED = env_bool("TANDEM_MFA_REQUIRED", True)
+# Who must have it: anyone who can reach a client record (the policy lives above core).
+TANDEM_SECOND_FACTOR_POLICY = "tandem.programs.access.requires_second_factor"
+# What a signed-in person sees first (core's home page renders it; it gathers every area's).
+TANDEM_DASHBOARD = "tandem.home.selectors.dashboard_for"
 
 SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # makes SESSION_COOKIE_AGE an idle timeout

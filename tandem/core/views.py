@@ -1,23 +1,25 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tandem.accounts.models import User
 from tandem.core.access import Audience, rule
-from tandem.core.selectors import dashboard_for
 
 
 @rule(Audience.PUBLIC)
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
+    dashboard_for = import_string(settings.TANDEM_DASHBOARD)
     return render(request, "core/dashboard.html", dashboard_for(user=request.user))
 
 
@@ -47,8 +49,6 @@ def health(request: HttpRequest) -> JsonResponse:
 @rule(Audience.PUBLIC, methods=("POST",))
 def switch_language(request: HttpRequest) -> HttpResponse:
     """Changes the interface language; a signed-in person's preference follows it."""
-    from django.conf import settings
-
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
@@ -74,7 +74,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 
 class ProfileForm(forms.ModelForm):
     class Meta:
-        model = User
+        model = get_user_model()
         fields = ["first_name", "last_name", "preferred_language"]
         labels = {
             "first_name": gettext_lazy("Given name"),

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.meetings.access import mentoring_visible_to
 from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, SharedDocument
 from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.programs.access import programs_managed_by
 from tandem.programs.models import ActionPlan
 
 # What "needs attention" means (issue 6): no meeting in two weeks, low satisfaction, hours behind.
@@ -87,7 +88,7 @@ def progress_of(mentorship: Mentorship, *, minutes: int, today: date | None = No
 
 def mentorship_list(*, user: User) -> QuerySet[Mentorship]:
     return (
-        access.mentoring_visible_to(user)
+        mentoring_visible_to(user)
         .select_related("program", "mentor", "mentee")
         .order_by("status", "-confirmed_at")
     )
@@ -167,7 +168,7 @@ def attention_list(*, user: User, now: datetime | None = None) -> list[Attention
     today = timezone.localdate(now)
     mentorships = with_activity(
         Mentorship.objects.filter(
-            program__in=access.programs_managed_by(user), status=MentorshipStatus.ACTIVE
+            program__in=programs_managed_by(user), status=MentorshipStatus.ACTIVE
         ).select_related("program", "mentor", "mentee", "agreement"),
         now=now,
     )

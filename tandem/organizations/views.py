@@ -4,10 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tandem.accounts import services as account_services
-from tandem.core import access
 from tandem.core.access import Audience, rule
 from tandem.organizations import access as org_access
 from tandem.organizations import selectors, services
+from tandem.organizations.access import access_organization
 from tandem.organizations.forms import (
     HandOverForm,
     LocationForm,
@@ -36,7 +36,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def detail(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_organization(request.user, org_slug)
+    found = access_organization(request.user, org_slug)
+    organization = found.organization
     return render(
         request,
         "organizations/detail.html",
@@ -45,8 +46,8 @@ def detail(request: HttpRequest, org_slug: str) -> HttpResponse:
             "members": selectors.organization_members(organization=organization),
             "partnerships": selectors.partnerships_of(organization=organization),
             "locations": organization.locations.all(),
-            "can_see_participants": access.can_manage_participants(request.user, organization),
-            "can_set_up": org_access.can_set_up(request.user, organization),
+            "can_see_participants": found.holds_client_records,
+            "can_set_up": found.can_manage,
         },
     )
 

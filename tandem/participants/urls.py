@@ -4,7 +4,6 @@ from tandem.participants import views
 
 app_name = "participants"
 urlpatterns = [
-    path("me/", views.my_status, name="me"),
     path("organization/<slug:org_slug>/", views.organization_participants, name="list"),
     path("organization/<slug:org_slug>/new/", views.participant_create, name="create"),
     path("organization/<slug:org_slug>/import/", views.import_start, name="import"),

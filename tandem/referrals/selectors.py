@@ -3,16 +3,18 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.organizations.access import organizations_of, referrer_roles
 from tandem.participants.models import Participant
 from tandem.programs import eligibility
+from tandem.programs.access import programs_open_to_referrals_from
 from tandem.programs.models import Criterion, Program
 from tandem.programs.services import criteria_current
+from tandem.referrals.access import referrals_visible_to
 from tandem.referrals.models import Referral, ReferralDecision
 
 
 def referral_list(*, user: User, status: str | None = None) -> QuerySet[Referral]:
-    referrals = access.referrals_visible_to(user).select_related(
+    referrals = referrals_visible_to(user).select_related(
         "participant",
         "participant__organization",
         "program",
@@ -54,12 +56,10 @@ def eligibility_overview(*, user: User, participant: Participant) -> list[Progra
     """Every program the client's agency may refer to, judged criterion by criterion on the
     client's record as it is now (yes/no questions stay unknown until the referral answers)."""
     programs = (
-        access.programs_open_to_referrals_from(
-            access.organizations_of(user, roles=access.referrer_roles()).filter(
-                pk=participant.organization_id
-            )
+        programs_open_to_referrals_from(
+            organizations_of(user, roles=referrer_roles()).filter(pk=participant.organization_id)
             if not user.is_platform_admin
-            else access.organizations_of(user).model.objects.filter(pk=participant.organization_id)
+            else organizations_of(user).model.objects.filter(pk=participant.organization_id)
         )
         .select_related("organization")
         .order_by("name_en")

@@ -106,11 +106,11 @@ def test_a_person_sees_their_own_status_and_nobody_elses(client, home, elsewhere
     published.mentee.user = home.mentee_user
     published.mentee.save(update_fields=["user"])
     client.force_login(home.mentee_user)
-    page = client.get("/en/participants/me/").content.decode()
+    page = client.get("/en/outcomes/me/").content.decode()
     assert published.program.name in page and "Waiting for answers" in page
     assert f"/matching/proposals/{published.pk}/" in page
     client.force_login(elsewhere.mentee_user)
     assert (
         f"/matching/proposals/{published.pk}/"
-        not in client.get("/fr/participants/me/").content.decode()
+        not in client.get("/fr/outcomes/me/").content.decode()
     )

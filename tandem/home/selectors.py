@@ -1,11 +1,11 @@
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.organizations.access import active_memberships, client_record_roles
 
 
 def dashboard_for(*, user: User) -> dict:
     """What a signed-in person sees first: their organizations and their own participant records."""
     memberships = list(
-        access.active_memberships(user)
+        active_memberships(user)
         .select_related("organization")
         .order_by("organization__name_en", "role")
     )
@@ -15,5 +15,5 @@ def dashboard_for(*, user: User) -> dict:
     return {
         "memberships": memberships,
         "own_records": own_records,
-        "can_see_client_records": any(m.role in access.client_record_roles() for m in memberships),
+        "can_see_client_records": any(m.role in client_record_roles() for m in memberships),
     }

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from tandem.core import access
+from tandem.organizations import access
 
 
 def navigation(request: HttpRequest) -> dict:
