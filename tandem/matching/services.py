@@ -684,15 +684,25 @@ def side_of_user(proposal: Proposal, user: User) -> str | None:
 
 
 @transaction.atomic
-def proposal_answer(*, actor: User, proposal: Proposal, answer: str, reason: str = "") -> Proposal:
+def proposal_answer(
+    *,
+    actor: User,
+    proposal: Proposal,
+    answer: str,
+    reason: str = "",
+    on_behalf_of: str | None = None,
+) -> Proposal:
     """The mentee or the mentor accepts or declines. A decline (with its reason) closes the
-    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm."""
+    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm.
+
+    `on_behalf_of` ("mentee" or "mentor"): staff record the answer the person gave them
+    (tandem/meetings/behalf.py checks that the actor runs the program and keeps the note)."""
     proposal = (
         Proposal.objects.select_for_update()
         .select_related("program", "mentee", "mentor")
         .get(pk=proposal.pk)
     )
-    side = side_of_user(proposal, actor)
+    side = on_behalf_of or side_of_user(proposal, actor)
     if side is None:
         raise DeskError(_("Only the two people proposed can answer."))
     if proposal.status != ProposalStatus.PUBLISHED:

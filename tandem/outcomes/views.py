@@ -191,3 +191,12 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
     # sites; "no-referrer" would make browsers send "Origin: null" and fail the CSRF check.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@rule(Audience.SIGNED_IN)
+def my_status(request: HttpRequest) -> HttpResponse:
+    """A mentee's or a mentor's own page: where each of their applications stands, their
+    proposal, mentorship, events and certificate."""
+    from tandem.outcomes.selectors import own_status
+
+    return render(request, "outcomes/my_status.html", {"records": own_status(user=request.user)})

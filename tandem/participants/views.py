@@ -264,3 +264,40 @@ def export(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@rule(Audience.SCOPED, objects=["org_slug"], methods=("GET", "POST"))
+def accounts(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Participants' own accounts: who has one, who was invited; invitations sent in bulk."""
+    from tandem.accounts import services as account_services
+
+    organization = access_client_records(request.user, org_slug)
+    if request.method == "POST":
+        resend = request.POST.get("resend") == "on"
+        chosen = selectors.participants_to_invite(organization=organization)
+        if request.POST.get("scope") != "all":
+            ids = [int(i) for i in request.POST.getlist("participant")[:1000] if i.isdigit()]
+            chosen = chosen.filter(pk__in=ids)
+        result = account_services.participants_invite(
+            actor=request.user, participants=chosen, resend=resend
+        )
+        messages.success(
+            request,
+            _(
+                "Invitations sent: %(invited)s. Linked to an existing account: %(linked)s. "
+                "Already invited (not sent again): %(already)s."
+            )
+            % vars(result),
+        )
+        return redirect("participants:accounts", org_slug=organization.slug)
+    without = selectors.participants_without_account(organization=organization)
+    page = Paginator(without, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participants/accounts.html",
+        {
+            "organization": organization,
+            "page": page,
+            "summary": selectors.account_summary(organization=organization),
+        },
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.accounts.services import participants_invite
 from tandem.core import audit
 from tandem.core.mail import send_to_person
 from tandem.organizations.models import Organization
@@ -233,6 +234,9 @@ def referral_decide(
     )
     if outcome == DecisionOutcome.ACCEPTED:
         enrolment_create(actor=actor, program=referral.program, participant=referral.participant)
+        # An accepted mentee or mentor needs their own account to answer a proposal: they are
+        # invited now (or linked to the account their address already has).
+        participants_invite(actor=actor, participants=[referral.participant])
     _mail_decision(referral, decision)
     return decision
 
@@ -402,6 +406,8 @@ def application_verify(*, token: str) -> PublicApplication | None:
         **fields,
     )
     participant.full_clean(exclude=["last_import"])
+    # The address was just verified: a person who already has an account gets this record on it.
+    participant.user = User.objects.filter(email__iexact=participant.email, is_active=True).first()
     participant.save()
     referral = Referral.objects.create(
         participant=participant,
