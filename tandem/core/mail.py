@@ -1,5 +1,6 @@
 """Every message to a person is rendered in their language and sent by the task queue."""
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
@@ -34,6 +36,32 @@ def queue_rendered_mail(message: EmailMultiAlternatives) -> None:
     transaction.on_commit(lambda: deliver_mail.enqueue(payload))
 
 
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """Renders a plain-text template (subject or text body) without HTML escaping.
+
+    Autoescaping is for HTML: in a text part it turns "Centre d'accueil" into
+    "Centre d&#x27;accueil". A text part is never read as HTML, and the subject is flattened to one
+    line before it becomes a header, so nothing needs escaping. The HTML part keeps autoescaping.
+    """
+    template = engines["django"].get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
+
+
+def render_message(
+    *, email: str, language: str, template: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` into one message."""
+    with translation.override(language):
+        subject = render_text(f"{template}_subject.txt", context).strip()
+        text = render_text(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    # One line, but the no-break spaces French typography puts before « : » stay.
+    subject = re.sub(r"[ \t\r\n]+", " ", subject)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def send_to_person(
     *,
     email: str,
@@ -42,16 +70,11 @@ def send_to_person(
     context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
-    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` and queues the mail.
+    """Renders the mail in `language` (see `render_message`) and queues it.
 
     `attachments` are `(filename, text content, mimetype)`, e.g. an .ics invitation.
     """
-    with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[email])
-    message.attach_alternative(html, "text/html")
+    message = render_message(email=email, language=language, template=template, context=context)
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     queue_rendered_mail(message)
