@@ -468,6 +468,8 @@ def pg_restart(setup: Setup) -> dict:
         "web_alive": web_alive,
         "worker_alive": worker_alive,
         "mails_sent_once": sum(1 for s in before + after if box.subjects[s] == 1),
+        "mails_sent_twice": sum(1 for s in before + after if box.subjects[s] > 1),
+        "mails_missing": sum(1 for s in before + after if not box.subjects[s]),
         "mails": len(before + after),
         "ok": web_alive
         and worker_alive

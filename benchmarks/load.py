@@ -64,7 +64,7 @@ def environment(args) -> dict[str, str]:
         "TANDEM_PORT": str(args.web_port),
         "TANDEM_WEB_WORKERS": str(args.web_workers),
         "TANDEM_WEB_THREADS": str(args.web_threads),
-        "TANDEM_LOG_LEVEL": "WARNING",
+        "TANDEM_LOG_LEVEL": "INFO",  # the JSON access lines give the server time per view
         # As behind the reverse proxy of deploy/: each person's address comes in X-Forwarded-For
         # from a trusted proxy, so the production sign-in limits (per address) apply per person.
         "TANDEM_TRUSTED_PROXIES": "127.0.0.1",
@@ -203,7 +203,7 @@ class Person(threading.Thread):
         self.record("sign_in", ms + ms2, None if self.signed_in else f"{status} {url}")
 
     def run(self) -> None:
-        time.sleep(self.rng.uniform(0, 15))  # people arrive over the first quarter minute
+        time.sleep(self.rng.uniform(0, 60))  # people arrive over the first minute
         self.sign_in()
         while self.signed_in and time.monotonic() < self.deadline:
             name, path, title = self.rng.choices(self.mix, weights=[m[3] for m in self.mix])[0][:3]
@@ -370,6 +370,13 @@ def main() -> None:
         for name, values in sorted(timings.items())
     }
     every = [v for name, values in timings.items() if name != "sign_in" for v in values]
+    # Server time per view, from gunicorn's JSON access lines (Django's own clock: without the
+    # client's wait in gunicorn's queue).
+    server: dict[str, list[float]] = defaultdict(list)
+    for line in (PG_DIR / "gunicorn.log").read_text().splitlines():
+        if line.startswith("{") and '"tandem.access"' in line:
+            entry = json.loads(line)
+            server[entry["view"]].append(entry["duration_ms"])
     result = {
         "people": len(threads),
         "signed_in": signed_in,
@@ -383,6 +390,11 @@ def main() -> None:
             "p50_ms": pct(every, 0.5),
             "p95_ms": pct(every, 0.95),
             "p99_ms": pct(every, 0.99),
+        },
+        "server_time": {
+            view: {"requests": len(v), "p50_ms": pct(v, 0.5), "p95_ms": pct(v, 0.95)}
+            for view, v in sorted(server.items())
+            if view != "health"
         },
         "errors": sum(len(e) for e in errors.values()),
         "error_samples": {name: sorted(set(e))[:5] for name, e in errors.items()},

@@ -8,11 +8,12 @@ task, 3 debug).
 
 import logging
 import time
+from functools import partial
 
 from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
-from django_tasks_db.compat import TASKS_LOGGER
+from django_tasks_db.compat import TASKS_LOGGER, TaskContext, task_finished, task_started
 from django_tasks_db.management.commands import db_worker
 
 from tandem.core import worker as resilience
@@ -22,6 +23,7 @@ logger = logging.getLogger("tandem.worker")
 
 TRANSIENT = (OperationalError, InterfaceError)
 MAX_BACKOFF_SECONDS = 30
+RECORD_PATIENCE_SECONDS = 600
 
 
 class ResilientWorker(db_worker.Worker):
@@ -40,10 +42,62 @@ class ResilientWorker(db_worker.Worker):
         self.last_beat = time.monotonic()
 
     def run_task(self, db_task_result) -> None:
-        super().run_task(db_task_result)
+        """django-tasks-db's run_task, but the outcome is recorded patiently.
+
+        The library tries to record a result three times in 0.3 s; when the database is away
+        longer (a PostgreSQL restart), the task went back to the queue and ran a second time
+        (a mail sent twice). Here the worker waits for the database to come back and records
+        the outcome of the run that happened.
+        """
+        try:
+            self.running_task = True
+            task = db_task_result.task
+            task_result = db_task_result.task_result
+            backend_type = task.get_backend()
+            task_started.send(sender=backend_type, task_result=task_result)
+            try:
+                if task.takes_context:
+                    value = task.call(
+                        TaskContext(task_result=task_result),
+                        *task_result.args,
+                        **task_result.kwargs,
+                    )
+                else:
+                    value = task.call(*task_result.args, **task_result.kwargs)
+            except (KeyboardInterrupt, SystemExit) as error:
+                self._patiently(partial(db_task_result.set_failed, error))
+                raise
+            except Exception as error:  # noqa: BLE001 - the task's failure is its result
+                self._patiently(partial(db_task_result.set_failed, error))
+            else:
+                try:
+                    self._patiently(partial(db_task_result.set_successful, value))
+                except TRANSIENT:
+                    raise
+                except Exception as error:  # noqa: BLE001 - e.g. a value JSON cannot hold
+                    self._patiently(partial(db_task_result.set_failed, error))
+            task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
+        finally:
+            self.running_task = False
+            self._run_tasks += 1
         # A beat between tasks too: in --batch mode (tests, drills) there is no heartbeat thread.
         if time.monotonic() - self.last_beat > 1:
             self.beat()
+
+    def _patiently(self, record) -> None:
+        """Retries a write through transient database errors for up to RECORD_PATIENCE."""
+        deadline = time.monotonic() + RECORD_PATIENCE_SECONDS
+        delay = 0.5
+        while True:
+            try:
+                return record()
+            except TRANSIENT:
+                if time.monotonic() > deadline:
+                    raise  # the lease puts the task back; it runs again
+                logger.warning("Database unavailable; recording the task's outcome in %s s", delay)
+                connections.close_all()
+                time.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
     def run(self) -> None:
         heart = None if self.batch else resilience.Heart(self)
