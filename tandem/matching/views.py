@@ -338,7 +338,9 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "side": side,
             "other": other,
             "shared": services.shared_profile(other) if other is not None else [],
-            "sentences": found.sentences.get(lang, []),
+            "sentences": services.reasons_for_reader(
+                found.sentences.get(lang, []), reader=side, lang=lang
+            ),
             "rule_sentences": found.rule_sentences.get(lang, []),
             "chart": charts.breakdown(found.contributions) if found.contributions else None,
             "answer_form": answer_form,
