@@ -1,4 +1,4 @@
-"""Core's own tables: worker heartbeats, and the audit trail of named events.
+"""Core's own tables: the audit trail of named events and the task workers' heartbeats.
 
 Field diffs (django-auditlog's LogEntry) say *what changed*; an `AuditEvent` says *what was
 done*: `referral.returned`, `proposal.published`, `mentorship.closed`, with who did it (a person

@@ -1,10 +1,11 @@
 """Writes for programs: the program itself, its criteria (published as versions) and intake."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from tandem.programs.models import (
     Enrolment,
     IntakeMeeting,
     IntakePeriod,
+    NotesVisibility,
     OrientationSession,
     Program,
     ProgramType,
@@ -273,11 +275,33 @@ def enrolment_create(*, actor: User, program: Program, participant: Participant)
 
 @transaction.atomic
 def intake_meeting_record(
-    *, actor: User, enrolment: Enrolment, met_on: date, notes: str = ""
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    met_on: date,
+    notes: str = "",
+    notes_visibility: str = NotesVisibility.STAFF,
+    submission: uuid.UUID | None = None,
 ) -> IntakeMeeting:
-    meeting = IntakeMeeting.objects.create(
-        enrolment=enrolment, met_on=met_on, notes=notes, staff=actor
-    )
+    """Records a one-on-one meeting. `submission` is the form's one-time token: the same
+    token twice (a double click, a resent POST) gives back the first meeting; the unique
+    index settles two requests that race."""
+    if submission is not None:
+        found = IntakeMeeting.objects.filter(submission=submission, enrolment=enrolment).first()
+        if found is not None:
+            return found
+    try:
+        with transaction.atomic():
+            meeting = IntakeMeeting.objects.create(
+                enrolment=enrolment,
+                met_on=met_on,
+                notes=notes,
+                notes_visibility=notes_visibility,
+                staff=actor,
+                submission=submission,
+            )
+    except IntegrityError:
+        return IntakeMeeting.objects.get(submission=submission, enrolment=enrolment)
     # The notes stay on the meeting: the trail is read more widely than intake notes.
     audit.record(
         INTAKE_MEETING,
@@ -353,3 +377,9 @@ def action_plan_save(
     audit.record(ACTION_PLAN_SAVED, actor=actor, target=plan, about=[enrolment.participant])
     enrolment_refresh_readiness(enrolment=enrolment)
     return plan
+
+
+@transaction.atomic
+def program_team_remove(*, actor: User, program: Program, user_id: int) -> None:
+    """Takes a person off a program's team (the audit log records the change of the list)."""
+    program.staff.remove(user_id)

@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('core', '0001_initial'),
     ]
 
     operations = [
