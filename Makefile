@@ -48,6 +48,7 @@ system-packages:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	TANDEM_DEBUG=1 .venv/bin/mypy
 
 test: export TANDEM_DEBUG := 1
 test: install system-packages lint

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.core.mail import send_to_person
 from tandem.events.models import Event, Participation
 from tandem.participants.models import Participant
@@ -40,11 +42,22 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise EventError(_("An event ends after it starts."))
 
 
+CREATED = audit.event("event.created", gettext_lazy("Event created"))
+CANCELLED = audit.event("event.cancelled", gettext_lazy("Event cancelled"))
+INVITED = audit.event("event.invited", gettext_lazy("Invited to an event"))
+REGISTERED = audit.event("event.registered", gettext_lazy("Registered for an event"))
+UNREGISTERED = audit.event(
+    "event.unregistered", gettext_lazy("Registration for an event cancelled")
+)
+
+
 @transaction.atomic
 def event_create(*, actor: User, program: Program, **fields: Any) -> Event:
     _check_times(fields["starts_at"], fields["ends_at"])
     data = {name: fields[name] for name in EVENT_FIELDS if name in fields}
-    return Event.objects.create(program=program, created_by=actor, **data)
+    event = Event.objects.create(program=program, created_by=actor, **data)
+    audit.record(CREATED, actor=actor, target=event, about=[program])
+    return event
 
 
 @transaction.atomic
@@ -62,6 +75,7 @@ def event_cancel(*, actor: User, event: Event) -> Event:
     if event.cancelled_at is None:
         event.cancelled_at = timezone.now()
         event.save(update_fields=["cancelled_at"])
+        audit.record(CANCELLED, actor=actor, target=event)
         for participation in event.participations.select_related("participant"):
             if participation.invited_at or participation.is_registered:
                 _mail(participation, "events/mail/cancelled")
@@ -106,6 +120,7 @@ def event_invite(
         if participation.invited_at is None:
             participation.invited_at, participation.invited_by = now, actor
             participation.save(update_fields=["invited_at", "invited_by"])
+            audit.record(INVITED, actor=actor, target=event, about=[person])
             _mail(participation, "events/mail/invitation")
             invited.append(participation)
     return invited
@@ -140,6 +155,7 @@ def event_register(*, actor: User, event: Event, participant: Participant) -> Pa
             raise EventError(_("This event is full."))
     participation.registered_at, participation.cancelled_at = timezone.now(), None
     participation.save(update_fields=["registered_at", "cancelled_at"])
+    audit.record(REGISTERED, actor=actor, target=event, about=[participant])
     _mail(participation, "events/mail/registered")
     return participation
 
@@ -150,6 +166,7 @@ def event_unregister(*, actor: User, event: Event, participant: Participant) -> 
     if participation is not None and participation.is_registered:
         participation.cancelled_at = timezone.now()
         participation.save(update_fields=["cancelled_at"])
+        audit.record(UNREGISTERED, actor=actor, target=event, about=[participant])
 
 
 @transaction.atomic

@@ -11,8 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.core.mail import send_to_person
 from tandem.meetings.models import (
     CaseMeeting,
@@ -36,6 +38,22 @@ class MentoringError(Exception):
 def _check_open(mentorship: Mentorship) -> None:
     if mentorship.status not in ACTIVE_STATUSES:
         raise MentoringError(_("This mentorship is closed."))
+
+
+MEETING_LOGGED = audit.event("meeting.logged", gettext_lazy("Mentoring meeting logged"))
+DOCUMENT_SHARED = audit.event("document.shared", gettext_lazy("Document shared with the pair"))
+CHECK_IN = audit.event("check_in.recorded", gettext_lazy("Check-in recorded"))
+CASE_MEETING = audit.event("case_meeting.recorded", gettext_lazy("Case meeting recorded"))
+
+
+def _record(name: str, actor: User, mentorship: Mentorship, target: Any, **data: Any) -> None:
+    audit.record(
+        name,
+        actor=actor,
+        target=target,
+        about=[mentorship, mentorship.mentee, mentorship.mentor],
+        data=data,
+    )
 
 
 @transaction.atomic
@@ -69,6 +87,7 @@ def meeting_log_create(
     steps = list(steps_advanced)
     if steps:
         log.steps_advanced.set(steps)
+    _record(MEETING_LOGGED, actor, mentorship, log, minutes=minutes)
     return log
 
 
@@ -115,6 +134,7 @@ def document_share(
         document.content_type, document.size = kind, upload.size
         document.file.save("upload", upload, save=False)
     document.save()
+    _record(DOCUMENT_SHARED, actor, mentorship, document)
     return document
 
 
@@ -124,14 +144,18 @@ def check_in_record(
 ) -> CheckIn:
     if participant.pk not in (mentorship.mentor_id, mentorship.mentee_id):
         raise MentoringError(_("A check-in is held with the mentor or the mentee."))
-    return CheckIn.objects.create(
+    check_in = CheckIn.objects.create(
         mentorship=mentorship, participant=participant, staff=actor, **fields
     )
+    _record(CHECK_IN, actor, mentorship, check_in, participant=participant.pk)
+    return check_in
 
 
 @transaction.atomic
 def case_meeting_record(*, actor: User, mentorship: Mentorship, **fields: Any) -> CaseMeeting:
-    return CaseMeeting.objects.create(mentorship=mentorship, staff=actor, **fields)
+    meeting = CaseMeeting.objects.create(mentorship=mentorship, staff=actor, **fields)
+    _record(CASE_MEETING, actor, mentorship, meeting)
+    return meeting
 
 
 # --- Reminders -------------------------------------------------------------------------------

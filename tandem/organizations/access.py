@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from tandem.accounts.models import User
+from tandem.accounts.models import Invitation, User
 from tandem.core.access import Action, accepts, one_or_404
 from tandem.organizations.models import (
     Membership,
@@ -19,6 +19,7 @@ from tandem.organizations.models import (
     Partnership,
     PartnershipKind,
     Role,
+    ServiceLocation,
 )
 
 
@@ -137,7 +138,7 @@ def can_set_up(user: User, organization: Organization) -> bool:
     return holds_role_in(user, organization, [Role.ORG_ADMIN])
 
 
-def access_location(user: User, organization: Organization, location_id: int):
+def access_location(user: User, organization: Organization, location_id: int) -> ServiceLocation:
     """A service location of an organization already reached through access_organization_setup."""
     return one_or_404(organization.locations.all(), location_id)
 
@@ -158,5 +159,7 @@ def access_partnership(user: User, organization: Organization, partnership_id: i
     )
 
 
-def access_organization_invitation(user: User, organization: Organization, invitation_id: int):
+def access_organization_invitation(
+    user: User, organization: Organization, invitation_id: int
+) -> Invitation:
     return one_or_404(organization.invitations.filter(kind="staff"), invitation_id)

@@ -12,6 +12,7 @@ staff, else the organization's program staff: `program_staff(program)`.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -50,7 +51,9 @@ def programs_managed_by(user: User) -> QuerySet[Program]:
     )
 
 
-def _partners_of(organizations: QuerySet[Organization]) -> QuerySet:
+def _partners_of(
+    organizations: QuerySet[Organization],
+) -> QuerySet[Partnership, Any]:
     """Ids of the organizations these organizations work with as partners."""
     return Partnership.objects.filter(partner__in=organizations).values("organization_id")
 

@@ -8,8 +8,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.programs.models import (
@@ -67,6 +69,14 @@ PROGRAM_FIELDS = (
 )
 
 
+PROGRAM_CREATED = audit.event("program.created", gettext_lazy("Program created"))
+PROGRAM_CHANGED = audit.event("program.changed", gettext_lazy("Program changed"))
+CRITERIA_PUBLISHED = audit.event("criteria.published", gettext_lazy("Criteria published"))
+ENROLLED = audit.event("enrolment.created", gettext_lazy("Enrolled in the program"))
+INTAKE_MEETING = audit.event("intake_meeting.recorded", gettext_lazy("Intake meeting recorded"))
+ACTION_PLAN_SAVED = audit.event("action_plan.saved", gettext_lazy("Action plan saved"))
+
+
 @transaction.atomic
 def program_create(
     *, actor: User, organization: Organization, m2m: dict[str, Any] | None = None, **fields: Any
@@ -86,6 +96,7 @@ def program_create(
             Criterion(version=version, position=position, **values)
             for position, values in enumerate(_implied_criteria(program))
         )
+    audit.record(PROGRAM_CREATED, actor=actor, target=program)
     return program
 
 
@@ -114,6 +125,12 @@ def program_update(
     program.save(update_fields=list(fields) or None)
     for name, values in (m2m or {}).items():
         getattr(program, name).set(values)
+    audit.record(
+        PROGRAM_CHANGED,
+        actor=actor,
+        target=program,
+        data={"fields": sorted([*fields, *(m2m or {})])},
+    )
     return program
 
 
@@ -170,6 +187,12 @@ def criteria_publish(
         extra = {"key": data["key"]} if data.get("key") else {}
         rows.append(Criterion(version=version, position=position, **values, **extra))
     Criterion.objects.bulk_create(rows)
+    audit.record(
+        CRITERIA_PUBLISHED,
+        actor=actor,
+        target=program,
+        data={"side": side, "version": version.number, "criteria": len(rows)},
+    )
     return version
 
 
@@ -241,12 +264,12 @@ def enrolment_refresh_readiness(*, enrolment: Enrolment) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_create(
-    *, actor: User | None, program: Program, participant: Participant
-) -> Enrolment:
-    enrolment, _created = Enrolment.objects.get_or_create(
+def enrolment_create(*, actor: User, program: Program, participant: Participant) -> Enrolment:
+    enrolment, created = Enrolment.objects.get_or_create(
         program=program, participant=participant, defaults={"side": participant.role}
     )
+    if created:
+        audit.record(ENROLLED, actor=actor, target=enrolment, about=[participant, program])
     return enrolment_refresh_readiness(enrolment=enrolment)
 
 
@@ -279,6 +302,14 @@ def intake_meeting_record(
             )
     except IntegrityError:
         return IntakeMeeting.objects.get(submission=submission, enrolment=enrolment)
+    # The notes stay on the meeting: the trail is read more widely than intake notes.
+    audit.record(
+        INTAKE_MEETING,
+        actor=actor,
+        target=meeting,
+        about=[enrolment.participant],
+        data={"met_on": met_on.isoformat()},
+    )
     enrolment_refresh_readiness(enrolment=enrolment)
     return meeting
 
@@ -343,6 +374,7 @@ def action_plan_save(
         for position, step in enumerate(steps)
         if step.get("description")
     )
+    audit.record(ACTION_PLAN_SAVED, actor=actor, target=plan, about=[enrolment.participant])
     enrolment_refresh_readiness(enrolment=enrolment)
     return plan
 

@@ -57,10 +57,12 @@ def access_report_run(user: User, run_id: int) -> ReportRun:
     )
     if run is None:
         raise Http404
-    if run.kind == ReportKind.PROGRAM:
+    if run.kind == ReportKind.PROGRAM and run.program_id is not None:
         access_program_reports(user, run.program_id)
-    elif run.kind == ReportKind.NETWORK:
+    elif run.kind == ReportKind.NETWORK and run.organization is not None:
         access_network_reports(user, run.organization.slug)
-    else:
+    elif run.organization is not None:
         access_funder_reports(user, run.organization.slug)
+    else:
+        raise Http404  # a run that names nothing it was built from
     return run

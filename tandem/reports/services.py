@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.core import dates
+from tandem.core import audit, dates
 from tandem.organizations.models import Organization
 from tandem.programs.models import Program
 from tandem.reports import exports, selectors, tables
@@ -196,7 +196,8 @@ def report_run_build(*, run_id: int) -> ReportRun:
         ReportRun.objects.filter(pk=run.pk).update(done_steps=done, total_steps=total)
 
     try:
-        with translation.override(run.language):
+        # Reads and writes of the build are attributed to who asked for the file.
+        with translation.override(run.language), audit.acting_as(run.requested_by):
             content, name, _type = report_file(spec_for_run(run), run.format, progress)
     except Exception as error:  # the page must say it failed rather than spin for ever
         logger.exception("report run %s failed", run.pk)

@@ -63,6 +63,9 @@ RULES = [
             ("tandem/mentorships/views.py", "Agreement.objects.filter(mentorship=mentorship)"): (
                 "same"
             ),
+            ("tandem/accounts/views.py", "User.objects.filter(email=found.email)"): (
+                "the invitee's own account, found by the e-mail of a valid invitation token"
+            ),
         },
     ),
     Rule(

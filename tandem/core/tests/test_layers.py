@@ -61,22 +61,22 @@ def core_modules() -> list[Path]:
     ]
 
 
-def test_every_app_has_a_floor():
+def test_every_app_has_a_floor() -> None:
     apps = {p.name for p in TANDEM.iterdir() if (p / "__init__.py").exists()}
     assert apps == set(FLOORS), f"place these apps in FLOORS: {apps ^ set(FLOORS)}"
 
 
 @pytest.mark.parametrize("path", core_modules(), ids=lambda p: str(p.relative_to(TANDEM)))
-def test_core_imports_no_app(path):
+def test_core_imports_no_app(path: Path) -> None:
     assert upward_imports("core", path) == set()
 
 
 @pytest.mark.parametrize("path", sorted(TANDEM.glob("*/access.py")), ids=lambda p: p.parent.name)
-def test_each_access_policy_imports_only_from_the_floors_below(path):
+def test_each_access_policy_imports_only_from_the_floors_below(path: Path) -> None:
     assert upward_imports(path.parent.name, path) == set()
 
 
-def test_an_upward_import_is_caught(tmp_path):
+def test_an_upward_import_is_caught(tmp_path: Path) -> None:
     """Negative control: a late, TYPE_CHECKING or function-level import is still an import."""
     planted = tmp_path / "access.py"
     planted.write_text(

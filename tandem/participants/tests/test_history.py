@@ -65,7 +65,7 @@ def test_the_record_page_shows_its_history_to_the_agency_in_both_languages(
     html = client.get(url).content.decode()
     assert "Referral returned to the agency" in html and "Chloé Tremblay" in html
     html = client.get("/fr" + url[3:]).content.decode()
-    assert "Aiguillage renvoyé à l’organisme" in html
+    assert "Référence renvoyée à l’organisme" in html
 
 
 def test_the_history_stays_with_the_staff_who_hold_the_record(returned, home, client, no_mfa):
