@@ -88,14 +88,21 @@ def explanation_fields(explanations: dict[str, PairExplanation]) -> dict[str, An
     first = explanations["en"]
     return {
         "score": first.score,
+        # Each criterion's sentence apart, so that the pair can be shown only those about
+        # fields the other person shared (sharing.pair_sentences).
         "contributions": [
             {
                 "criterion": c.criterion,
                 "value": round(c.value, 4),
                 "weight": round(c.weight, 4),
                 "contribution": round(c.contribution, 4),
+                "sentences": {
+                    lang: e.contributions[k].sentence
+                    for lang, e in explanations.items()
+                    if e.is_allowed and k < len(e.contributions)
+                },
             }
-            for c in first.contributions
+            for k, c in enumerate(first.contributions)
         ],
         "sentences": {
             lang: list(e.sentences) if e.is_allowed else [] for lang, e in explanations.items()
@@ -624,8 +631,13 @@ def _tell_both_published(proposal: Proposal) -> None:
                     "The staff of %(program)s propose that you mentor a job-seeker. Here is "
                     "what this person agreed to share with you."
                 )
-            reasons = _reason_sentences(
-                proposal, reader="mentor" if person.pk == proposal.mentor_id else "mentee"
+            from tandem.matching.sharing import pair_sentences
+
+            side = "mentor" if other.pk == proposal.mentee_id else "mentee"
+            reasons = reasons_for_reader(
+                pair_sentences(proposal, side=side, lang=person.preferred_language),
+                reader=side,
+                lang=person.preferred_language,
             )
             return {
                 "subject": _("A proposed match in %(program)s") % {"program": program.name},
@@ -672,15 +684,25 @@ def side_of_user(proposal: Proposal, user: User) -> str | None:
 
 
 @transaction.atomic
-def proposal_answer(*, actor: User, proposal: Proposal, answer: str, reason: str = "") -> Proposal:
+def proposal_answer(
+    *,
+    actor: User,
+    proposal: Proposal,
+    answer: str,
+    reason: str = "",
+    on_behalf_of: str | None = None,
+) -> Proposal:
     """The mentee or the mentor accepts or declines. A decline (with its reason) closes the
-    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm."""
+    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm.
+
+    `on_behalf_of` ("mentee" or "mentor"): staff record the answer the person gave them
+    (tandem/meetings/behalf.py checks that the actor runs the program and keeps the note)."""
     proposal = (
         Proposal.objects.select_for_update()
         .select_related("program", "mentee", "mentor")
         .get(pk=proposal.pk)
     )
-    side = side_of_user(proposal, actor)
+    side = on_behalf_of or side_of_user(proposal, actor)
     if side is None:
         raise DeskError(_("Only the two people proposed can answer."))
     if proposal.status != ProposalStatus.PUBLISHED:

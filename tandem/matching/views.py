@@ -11,7 +11,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tandem.core.access import Action, Audience, rule
-from tandem.matching import charts, forms, pool, selectors, services
+from tandem.matching import charts, forms, pool, selectors, services, sharing
 from tandem.matching.access import (
     access_desk_person,
     access_program_desk,
@@ -347,10 +347,15 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "side": side,
             "other": other,
             "shared": services.shared_profile(other) if other is not None else [],
-            "sentences": services.reasons_for_reader(
-                found.sentences.get(lang, []), reader=side, lang=lang
-            ),
-            "rule_sentences": found.rule_sentences.get(lang, []),
+            # Staff read every reason; the pair only those about what the other shared.
+            "sentences": found.sentences.get(lang, [])
+            if is_staff
+            else services.reasons_for_reader(
+                sharing.pair_sentences(found, side=side, lang=lang), reader=side, lang=lang
+            )
+            if side
+            else [],
+            "rule_sentences": found.rule_sentences.get(lang, []) if is_staff else [],
             "chart": charts.breakdown(found.contributions) if found.contributions else None,
             "answer_form": answer_form,
             "reason_form": forms.ReasonForm(),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.access import Audience, rule
 from tandem.matching.access import access_program_desk
+from tandem.matching.sharing import pair_names
 from tandem.mentorships import calendar, forms, services
 from tandem.mentorships.access import access_mentorship
 from tandem.mentorships.models import Agreement, IntroductionMeeting, Mentorship, MentorshipStatus
@@ -125,6 +126,7 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             "program": mentorship.program,
             "is_staff": is_staff,
             "person": person,
+            "names": pair_names(mentorship, is_staff=is_staff, my_side=found.side),
             "meeting": meeting,
             "meeting_facts": calendar.meeting_facts(meeting) if meeting else [],
             "agreement": agreement,

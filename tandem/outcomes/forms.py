@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.fields import TEXT_MAX_LENGTH
 from tandem.core.widgets import RadioSelect
 from tandem.outcomes.models import (
     Closure,
@@ -40,7 +41,12 @@ class ExtensionForm(forms.Form):
     new_end_on = forms.DateField(label=_("New expected end"), widget=DateInput())
     mentor_agreed = forms.BooleanField(label=_("The mentor agreed to the extension"))
     mentee_agreed = forms.BooleanField(label=_("The mentee agreed to the extension"))
-    note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+    )
 
 
 class ExitSurveyForm(forms.ModelForm):

@@ -36,12 +36,16 @@ def test_mentor_mentee_and_staff_see_the_page_and_only_staff_see_check_ins(
     )
     client.force_login(lifecycle.staff)
     assert "Confidential remark" in page(client, lifecycle).content.decode()
-    for user in (lifecycle.mentor_user, lifecycle.mentee_user):
+    # Each reads their own full name and the other's given name only (what sharing offers).
+    for user, own, other, hidden in (
+        (lifecycle.mentor_user, "Daniel Wong", "Amina", "Diallo"),
+        (lifecycle.mentee_user, "Amina Diallo", "Daniel", "Wong"),
+    ):
         client.force_login(user)
         response = page(client, lifecycle, "fr")
         assert response.status_code == 200
         text = response.content.decode()
-        assert "Amina Diallo" in text and "Daniel Wong" in text
+        assert own in text and other in text and f"{other} {hidden}" not in text
         assert "Confidential remark" not in text
         assert (
             client.get(f"/en/mentoring/{lifecycle.mentorship.pk}/check-ins/new/").status_code == 404
