@@ -52,7 +52,7 @@ def test_staff_pages_in_both_languages(page, live_server, demo_network):
     page.goto(f"{base}/fr/mentoring/{active.pk}/check-ins/new/")
     page.get_by_label(re.compile(active.mentee.full_name)).check()
     page.get_by_label("Comment ça se passe").fill("Bonne progression.")
-    page.get_by_label(re.compile(r"4 — satisfait")).check()
+    page.get_by_label(re.compile(r"4\W+satisfaisant")).check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert "Le suivi est consigné." in page.locator(".messages").inner_text()
