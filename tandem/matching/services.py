@@ -453,6 +453,26 @@ def language_name(code: str) -> str:
         return code
 
 
+def reasons_for_reader(sentences: list[str], *, reader: str | None, lang: str) -> list[str]:
+    """The engine's reasons as `reader` ("mentee", "mentor" or None for staff) reads them.
+
+    The engine writes its reasons about "the mentor" for staff; shown to the mentor himself, "The
+    mentor speaks French" reads as if about someone else, so those sentences speak to him.
+    """
+    from tandem.matching.engine.i18n import gettext_for
+
+    if reader != "mentor":
+        return list(sentences)
+    engine = gettext_for(lang)
+    to_mentor = {
+        engine("The mentor speaks French"): _("You speak French, the language this person prefers"),
+        engine("The mentor speaks English"): _(
+            "You speak English, the language this person prefers"
+        ),
+    }
+    return [to_mentor.get(sentence, sentence) for sentence in sentences]
+
+
 @transaction.atomic
 def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = None) -> int:
     """Publishes the drafts staff accepted (or the ones named): each person is told in their
@@ -525,7 +545,11 @@ def _tell_both_published(proposal: Proposal) -> None:
             from tandem.matching.sharing import pair_sentences
 
             side = "mentor" if other.pk == proposal.mentee_id else "mentee"
-            reasons = pair_sentences(proposal, side=side, lang=person.preferred_language)
+            reasons = reasons_for_reader(
+                pair_sentences(proposal, side=side, lang=person.preferred_language),
+                reader=side,
+                lang=person.preferred_language,
+            )
             return {
                 "subject": _("A proposed match in %(program)s") % {"program": program.name},
                 "paragraphs": [
@@ -557,9 +581,9 @@ def _tell_both_published(proposal: Proposal) -> None:
 
 
 def _date(moment) -> str:
-    from django.utils import formats
+    from tandem.core import dates
 
-    return formats.date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
+    return dates.day(moment)
 
 
 def side_of_user(proposal: Proposal, user: User) -> str | None:
