@@ -367,6 +367,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary 
 
 # Funders never see a cell that counts fewer people than this (reports).
 TANDEM_SMALL_CELL_THRESHOLD = env_int("TANDEM_SMALL_CELL_THRESHOLD", 5)
+# How long an invitation link works (tandem/accounts/services.py).
+TANDEM_INVITATION_DAYS = env_int("TANDEM_INVITATION_DAYS", 7)
 # Connections that read a report's sections side by side on PostgreSQL (reports/sections.py):
 # each extra one is a server process for the length of a report. 1 reads them one by one.
 TANDEM_REPORT_READERS = env_int("TANDEM_REPORT_READERS", 2)

@@ -150,10 +150,14 @@ class ProposalRun(models.Model):
     def percent(self) -> int:
         if self.is_finished:
             return 100
-        low, high = self.STAGES.get(self.stage, (0, 0))
-        if not self.total:
+        return self.percent_for(self.stage, self.done, self.total)
+
+    @classmethod
+    def percent_for(cls, stage: str, done: int, total: int) -> int:
+        low, high = cls.STAGES.get(stage, (0, 0))
+        if not total:
             return low
-        return min(99, low + (high - low) * self.done // self.total)
+        return min(99, low + (high - low) * done // total)
 
 
 class ProposalStatus(models.TextChoices):

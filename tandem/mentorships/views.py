@@ -132,7 +132,9 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             "agreement": agreement,
             "mentee_ack": acknowledged.get(mentorship.mentee_id),
             "mentor_ack": acknowledged.get(mentorship.mentor_id),
+            "is_over": not mentorship.is_active,
             "needs_my_ack": person is not None
+            and mentorship.is_active
             and agreement is not None
             and person.pk not in acknowledged,
             "meeting_form": meeting_form,

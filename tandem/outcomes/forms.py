@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.fields import TEXT_MAX_LENGTH
+from tandem.core.widgets import RadioSelect
 from tandem.outcomes.models import (
     Closure,
     ClosureKind,
@@ -23,7 +24,7 @@ class ClosureForm(forms.ModelForm):
         model = Closure
         fields = ["kind", "early_reason", "ended_on", "note"]
         widgets = {
-            "kind": forms.RadioSelect,
+            "kind": RadioSelect,
             "ended_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -73,7 +74,7 @@ class ExitSurveyForm(forms.ModelForm):
             "what_to_improve",
         ]
         widgets = {
-            "objectives_met": forms.RadioSelect,
+            "objectives_met": RadioSelect,
             "what_helped": forms.Textarea(attrs={"rows": 3}),
             "what_to_improve": forms.Textarea(attrs={"rows": 3}),
         }
@@ -85,7 +86,7 @@ class EmploymentForm(forms.ModelForm):
     class Meta:
         model = EmploymentOutcome
         fields = ["status", "interviews_granted", "employed_on", "job_title"]
-        widgets = {"status": forms.RadioSelect, "employed_on": DateInput()}
+        widgets = {"status": RadioSelect, "employed_on": DateInput()}
         help_texts = {
             "interviews_granted": _(
                 "Since the start of the mentorship, or since your last answer."

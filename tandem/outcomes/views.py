@@ -15,9 +15,8 @@ from tandem.outcomes.access import access_outcome_person, person_of_side
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
-    form = forms.ClosureForm(
-        request.POST or None, initial={"ended_on": timezone.localdate(), "kind": "end_of_term"}
-    )
+    # How it ended is staff's judgement (it decides the certificate): nothing is pre-chosen.
+    form = forms.ClosureForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.mentorship_close(
@@ -192,3 +191,12 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
     # sites; "no-referrer" would make browsers send "Origin: null" and fail the CSRF check.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@rule(Audience.SIGNED_IN)
+def my_status(request: HttpRequest) -> HttpResponse:
+    """A mentee's or a mentor's own page: where each of their applications stands, their
+    proposal, mentorship, events and certificate."""
+    from tandem.outcomes.selectors import own_status
+
+    return render(request, "outcomes/my_status.html", {"records": own_status(user=request.user)})

@@ -201,6 +201,12 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["family_name", "given_name"]
+        # An organization's list, in name order, read a page at a time from the index.
+        indexes = [
+            models.Index(
+                fields=["organization", "family_name", "given_name"], name="participant_list_order"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "external_id"], name="participant_unique_external_id"
@@ -365,3 +371,53 @@ auditlog.register(Participant)
 auditlog.register(Accommodation)
 auditlog.register(Resume)
 auditlog.register(ImportJob, exclude_fields=["processed_rows"])
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("by phone")
+    IN_PERSON = "in_person", _("in person")
+    PAPER = "paper", _("on a paper form")
+    EMAIL = "email", _("by e-mail")
+
+
+class BehalfAction(models.TextChoices):
+    PROPOSAL_ANSWER = "proposal_answer", _("Answer to a proposed match")
+    AGREEMENT = "agreement", _("Acknowledgement of the agreement")
+    MEETING = "meeting", _("Meeting logged")
+
+
+class OnBehalf(models.Model):
+    """A person's answer that staff recorded for them (no e-mail, or they prefer not to use the
+    platform). It points to what was recorded, so that every page can say who recorded it, how
+    the person gave it and when."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="on_behalf", verbose_name=_("person")
+    )
+    action = models.CharField(_("what"), max_length=30, choices=BehalfAction.choices)
+    channel = models.CharField(_("how the person answered"), max_length=20, choices=Channel.choices)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField()
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer recorded on a person's behalf")
+        verbose_name_plural = _("answers recorded on a person's behalf")
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.get_action_display()}"
+
+
+auditlog.register(OnBehalf)

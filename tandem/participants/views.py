@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from tandem.core import audit
 from tandem.core.access import Action, Audience, rule
 from tandem.participants import forms, selectors, services
 from tandem.participants.access import (
@@ -69,6 +70,9 @@ def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
             "enrolments": enrolments_visible_to(request.user, participant).select_related(
                 "program"
             ),
+            # The record's history goes to the staff who hold the record, not to every reader
+            # (a referring caseworker elsewhere, the program's staff, the person).
+            "history": audit.history_rows(participant) if found.can_change else None,
         },
     )
 
@@ -260,3 +264,40 @@ def export(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@rule(Audience.SCOPED, objects=["org_slug"], methods=("GET", "POST"))
+def accounts(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Participants' own accounts: who has one, who was invited; invitations sent in bulk."""
+    from tandem.accounts import services as account_services
+
+    organization = access_client_records(request.user, org_slug)
+    if request.method == "POST":
+        resend = request.POST.get("resend") == "on"
+        chosen = selectors.participants_to_invite(organization=organization)
+        if request.POST.get("scope") != "all":
+            ids = [int(i) for i in request.POST.getlist("participant")[:1000] if i.isdigit()]
+            chosen = chosen.filter(pk__in=ids)
+        result = account_services.participants_invite(
+            actor=request.user, participants=chosen, resend=resend
+        )
+        messages.success(
+            request,
+            _(
+                "Invitations sent: %(invited)s. Linked to an existing account: %(linked)s. "
+                "Already invited (not sent again): %(already)s."
+            )
+            % vars(result),
+        )
+        return redirect("participants:accounts", org_slug=organization.slug)
+    without = selectors.participants_without_account(organization=organization)
+    page = Paginator(without, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participants/accounts.html",
+        {
+            "organization": organization,
+            "page": page,
+            "summary": selectors.account_summary(organization=organization),
+        },
+    )

@@ -345,3 +345,9 @@ def action_plan_save(
     )
     enrolment_refresh_readiness(enrolment=enrolment)
     return plan
+
+
+@transaction.atomic
+def program_team_remove(*, actor: User, program: Program, user_id: int) -> None:
+    """Takes a person off a program's team (the audit log records the change of the list)."""
+    program.staff.remove(user_id)

@@ -303,3 +303,48 @@ def program_public(request: HttpRequest, program_slug: str) -> HttpResponse:
 def program_directory(request: HttpRequest) -> HttpResponse:
     """Programs that take applications from the public, for job-seekers and would-be mentors."""
     return render(request, "programs/directory.html", {"programs": selectors.public_programs()})
+
+
+@rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
+def program_team(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A program's team: staff named on it, including coaches of partner organizations, who run
+    this one program without becoming staff of the organization that runs it."""
+    from tandem.accounts import services as account_services
+    from tandem.organizations.forms import StaffInviteForm
+
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
+    form = StaffInviteForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    del form.fields["role"]
+    if request.method == "POST" and request.POST.get("remove", "").isdigit():
+        services.program_team_remove(
+            actor=request.user, program=program, user_id=int(request.POST["remove"])
+        )
+        messages.success(request, _("The person is no longer on the team."))
+        return redirect("programs:team", program_id=program.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.program_team_invite(
+                actor=request.user,
+                program=program,
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
+            )
+        except account_services.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("programs:team", program_id=program.pk)
+    return render(
+        request,
+        "programs/team.html",
+        {
+            "program": program,
+            "form": form,
+            "team": selectors.program_team(program=program),
+            "invitations": selectors.program_team_invitations(program=program),
+        },
+    )

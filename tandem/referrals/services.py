@@ -12,8 +12,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.accounts.services import participants_invite
+from tandem.core import audit
 from tandem.core.mail import send_to_person
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant, Source
@@ -32,6 +35,12 @@ from tandem.referrals.models import (
 )
 
 VERIFICATION_DAYS = 7
+
+SUBMITTED = audit.event("referral.submitted", gettext_lazy("Referral sent"))
+RESUBMITTED = audit.event("referral.resubmitted", gettext_lazy("Referral sent again"))
+WITHDRAWN = audit.event("referral.withdrawn", gettext_lazy("Referral withdrawn"))
+ACCEPTED = audit.event("referral.accepted", gettext_lazy("Referral accepted"))
+RETURNED = audit.event("referral.returned", gettext_lazy("Referral returned to the agency"))
 
 
 class ReferralError(Exception):
@@ -100,6 +109,13 @@ def referral_submit(
         raise ReferralError(
             _("This client already has an open referral to this program.")
         ) from error
+    audit.record(
+        SUBMITTED,
+        actor=actor,
+        target=referral,
+        about=[participant],
+        data={"program": program.pk},
+    )
     _notify_program_staff(referral)
     return referral
 
@@ -129,6 +145,13 @@ def referral_resubmit(
             "referred_by",
         ]
     )
+    audit.record(
+        RESUBMITTED,
+        actor=actor,
+        target=referral,
+        about=[referral.participant],
+        data={"submission": referral.submission_count},
+    )
     _notify_program_staff(referral)
     return referral
 
@@ -140,6 +163,7 @@ def referral_withdraw(*, actor: User, referral: Referral) -> Referral:
         raise ReferralError(_("Only a referral waiting for a decision can be withdrawn."))
     referral.status = ReferralStatus.WITHDRAWN
     referral.save(update_fields=["status"])
+    audit.record(WITHDRAWN, actor=actor, target=referral, about=[referral.participant])
     return referral
 
 
@@ -198,8 +222,21 @@ def referral_decide(
         ReferralStatus.ACCEPTED if outcome == DecisionOutcome.ACCEPTED else ReferralStatus.RETURNED
     )
     referral.save(update_fields=["status"])
+    audit.record(
+        ACCEPTED if outcome == DecisionOutcome.ACCEPTED else RETURNED,
+        actor=actor,
+        target=referral,
+        about=[referral.participant],
+        data={
+            "unmet_criteria": sorted(str(c.key) for c in unmet_criteria),
+            "criteria_version": current.pk,
+        },
+    )
     if outcome == DecisionOutcome.ACCEPTED:
         enrolment_create(actor=actor, program=referral.program, participant=referral.participant)
+        # An accepted mentee or mentor needs their own account to answer a proposal: they are
+        # invited now (or linked to the account their address already has).
+        participants_invite(actor=actor, participants=[referral.participant])
     _mail_decision(referral, decision)
     return decision
 
@@ -369,6 +406,8 @@ def application_verify(*, token: str) -> PublicApplication | None:
         **fields,
     )
     participant.full_clean(exclude=["last_import"])
+    # The address was just verified: a person who already has an account gets this record on it.
+    participant.user = User.objects.filter(email__iexact=participant.email, is_active=True).first()
     participant.save()
     referral = Referral.objects.create(
         participant=participant,
