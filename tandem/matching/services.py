@@ -529,16 +529,6 @@ def language_name(code: str) -> str:
         return code
 
 
-def _reason_sentences(proposal: Proposal, *, reader: str = "mentee") -> list[str]:
-    from django.utils.translation import get_language
-
-    lang = (get_language() or "en")[:2]
-    sentences = list(proposal.sentences.get(lang, [])) or list(
-        proposal.rule_sentences.get(lang, [])
-    )
-    return reasons_for_reader(sentences, reader=reader, lang=lang)
-
-
 def reasons_for_reader(sentences: list[str], *, reader: str | None, lang: str) -> list[str]:
     """The engine's reasons as `reader` ("mentee", "mentor" or None for staff) reads them.
 

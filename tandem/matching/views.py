@@ -347,7 +347,8 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "side": side,
             "other": other,
             "shared": services.shared_profile(other) if other is not None else [],
-            # Staff read every reason; the pair only those about what the other shared.
+            # Staff read every reason; the pair only those about what the other shared,
+            # the mentor's worded to him.
             "sentences": found.sentences.get(lang, [])
             if is_staff
             else services.reasons_for_reader(

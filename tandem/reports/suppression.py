@@ -35,6 +35,7 @@ from itertools import product
 
 import numpy as np
 from scipy.optimize import linprog
+from threadpoolctl import threadpool_limits
 
 Position = tuple[int, int]
 
@@ -280,6 +281,17 @@ def suppress(
     its total is hidden). Those totals are hidden here too, and the others are known to every
     reader, so they are never chosen to protect a cell of this table.
     """
+    # The grids are small: BLAS threads only fight each other (and the web server) over them.
+    with threadpool_limits(limits=1):
+        return _suppress(cells, threshold, linked_column_totals, row_totals)
+
+
+def _suppress(
+    cells: list[list[int]],
+    threshold: int,
+    linked_column_totals: tuple[frozenset[int], bool] | None,
+    row_totals: bool,
+) -> SuppressedTable:
     grid, has_row_totals, has_column_totals = extend(cells, row_totals=row_totals)
     rows = len(cells)
     columns = len(cells[0]) if rows else 0
@@ -312,22 +324,30 @@ def suppress(
         found = exposed(hidden, lines, grid, threshold)
         if not found:
             break
-        target = min(found)
-        free = [p for p in positions if p not in hidden and p not in pinned]
-        neighbours = {p for line in lines if target in line for p in line if p in free} or set(free)
-        candidates = sorted(neighbours, key=cost)
-        if not candidates:  # everything is hidden already: nothing is fixed then
+        # One round protects every exposed cell whose lines no cell chosen in this round
+        # touches (the others wait for the next round, which may find them protected already):
+        # a few rounds instead of one linear programme per added cell.
+        touched: set[int] = set()
+        added = False
+        for target in sorted(found):
+            own = {k for k, line in enumerate(lines) if target in line}
+            if own & touched:
+                continue
+            free = [p for p in positions if p not in hidden and p not in pinned]
+            neighbours = {p for k in own for p in lines[k] if p in free} or set(free)
+            candidates = sorted(neighbours, key=cost)
+            if not candidates:
+                continue
+            # The cheapest candidate that the equations alone show to protect it, if any.
+            chosen = next(
+                (c for c in candidates[:4] if target not in recoverable(hidden | {c}, lines)),
+                candidates[0],
+            )
+            hidden.add(chosen)
+            touched |= {k for k, line in enumerate(lines) if chosen in line} | own
+            added = True
+        if not added:  # everything is hidden already: nothing is fixed then
             break
-        # The few cheapest candidates are tried (each try solves linear programmes).
-        chosen = next(
-            (
-                c
-                for c in candidates[:4]
-                if target not in exposed(hidden | {c}, lines, grid, threshold)
-            ),
-            candidates[0],
-        )
-        hidden.add(chosen)
     return SuppressedTable(
         values=tuple(tuple(row) for row in grid),
         hidden=frozenset(hidden),
