@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.widgets import RadioSelect
 from tandem.matching.models import Answer
 from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, NextMeeting
 from tandem.mentorships.models import MeetingMode
@@ -28,7 +29,7 @@ class MeetingLogForm(forms.ModelForm):
         fields = ["met_on", "minutes", "mode", "topics", "steps_advanced"]
         widgets = {
             "met_on": DateInput(),
-            "mode": forms.RadioSelect,
+            "mode": RadioSelect,
             "topics": forms.Textarea(attrs={"rows": 3}),
             "steps_advanced": forms.CheckboxSelectMultiple,
         }
@@ -72,7 +73,7 @@ class CheckInForm(forms.ModelForm):
             "held_on": DateInput(),
             "how_it_is_going": forms.Textarea(attrs={"rows": 3}),
             "concerns": forms.Textarea(attrs={"rows": 3}),
-            "satisfaction": forms.RadioSelect,
+            "satisfaction": RadioSelect,
         }
 
     def __init__(self, *args, mentorship, **kwargs):

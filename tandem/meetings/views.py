@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
+from tandem.matching.sharing import pair_names
 from tandem.meetings import forms, selectors, services
 from tandem.meetings.access import (
     access_mentoring,
@@ -84,6 +85,8 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         "mentorship": mentorship,
         "is_staff": is_staff,
         "my_side": found.side,
+        # The other person's family name only if sharing allowed it (it never does).
+        "names": pair_names(mentorship, is_staff=is_staff, my_side=found.side),
         "is_open": mentorship.is_active,
         "progress": selectors.progress_of(mentorship, minutes=selectors.minutes_logged(mentorship)),
         "meetings": selectors.meeting_list(mentorship=mentorship),

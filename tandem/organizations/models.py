@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual
 from tandem.participants.models import PROVINCES
 
@@ -27,8 +28,8 @@ class Organization(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     kind = models.CharField(_("type"), max_length=30, choices=OrganizationType.choices)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = bounded_text(_("description (English)"), blank=True)
+    description_fr = bounded_text(_("description (French)"), blank=True)
     website = models.URLField(_("website"), blank=True)
     province = models.CharField(_("province"), max_length=2, choices=PROVINCES, blank=True)
     # A professional immigrant network or a provincial hub that this organization belongs to: its

@@ -27,7 +27,13 @@ from tandem.organizations.access import (
 from tandem.organizations.models import Organization, Partnership, PartnershipKind, Role
 from tandem.participants.access import can_manage_participants, participants_visible_to
 from tandem.participants.models import Participant
-from tandem.programs.models import Enrolment, OrientationSession, Program
+from tandem.programs.models import (
+    Enrolment,
+    IntakeMeeting,
+    NotesVisibility,
+    OrientationSession,
+    Program,
+)
 
 
 def programs_managed_by(user: User) -> QuerySet[Program]:
@@ -192,3 +198,18 @@ def can_see_accommodations(user: User, participant: Participant) -> bool:
         return True
     shared = getattr(getattr(participant, "accommodation", None), "share_with_programs", False)
     return shared and participant.enrolments.filter(program__in=programs_managed_by(user)).exists()
+
+
+def intake_meetings_readable(user: User, enrolment: Enrolment) -> QuerySet[IntakeMeeting]:
+    """The one-on-one meetings of an enrolment (already reached through access_enrolment)
+    whose notes this person may read: program staff all of them; the person met those staff
+    opened to them; anyone else who may see the person (their agency's caseworkers, who
+    referred them) only those opened to the agency too."""
+    meetings = enrolment.meetings.select_related("staff")
+    if can_manage_program(user, enrolment.program):
+        return meetings
+    if enrolment.participant.user_id == user.pk:
+        return meetings.filter(
+            notes_visibility__in=[NotesVisibility.PERSON, NotesVisibility.AGENCY]
+        )
+    return meetings.filter(notes_visibility=NotesVisibility.AGENCY)

@@ -11,6 +11,7 @@ from tandem.programs.access import (
     access_program,
     access_public_program,
     access_session,
+    intake_meetings_readable,
     programs_managed_by,
 )
 from tandem.programs.models import Side
@@ -237,7 +238,12 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "enrolment": enrolment,
             "can_manage": can_manage,
             "steps": services.readiness(enrolment),
+            # Every meeting is listed (the checklist counts them); its notes only to whom
+            # staff opened them.
             "meetings": enrolment.meetings.select_related("staff"),
+            "readable": set(
+                intake_meetings_readable(request.user, enrolment).values_list("pk", flat=True)
+            ),
             "attendances": enrolment.attendances.select_related("session", "session__location"),
             "plan": plan,
             "plan_steps": plan.steps.all() if plan else [],
