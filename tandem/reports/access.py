@@ -64,3 +64,25 @@ def access_report_run(user: User, run_id: int) -> ReportRun:
     else:
         access_funder_reports(user, run.organization.slug)
     return run
+
+
+def networks_of_leader(user: User) -> QuerySet[Organization]:
+    """Professional immigrant networks and hubs whose referral figures this person reads: its
+    network leaders (and platform admins)."""
+    from tandem.organizations.access import organizations_of
+    from tandem.organizations.models import OrganizationType, Role
+
+    networks = Organization.objects.filter(
+        is_active=True,
+        kind__in=[OrganizationType.IMMIGRANT_NETWORK, OrganizationType.PROVINCIAL_HUB],
+    )
+    if user.is_platform_admin:
+        return networks
+    return networks.filter(pk__in=organizations_of(user, roles=[Role.NETWORK_LEADER]))
+
+
+def access_referring_network(user: User, org_slug: str) -> Organization:
+    found = networks_of_leader(user).filter(slug=org_slug).first()
+    if found is None:
+        raise Http404
+    return found
