@@ -67,8 +67,8 @@ def access_report_run(user: User, run_id: int) -> ReportRun:
 
 
 def networks_of_leader(user: User) -> QuerySet[Organization]:
-    """Professional immigrant networks and hubs whose referral figures this person reads: its
-    network leaders (and platform admins)."""
+    """Organizations whose referral figures this person reads: the professional immigrant
+    networks and hubs they lead, and the organizations they administer."""
     from tandem.organizations.access import organizations_of
     from tandem.organizations.models import OrganizationType, Role
 
@@ -78,7 +78,11 @@ def networks_of_leader(user: User) -> QuerySet[Organization]:
     )
     if user.is_platform_admin:
         return networks
-    return networks.filter(pk__in=organizations_of(user, roles=[Role.NETWORK_LEADER]))
+    # An organization's own admins also read how far the people it referred went.
+    return Organization.objects.filter(is_active=True).filter(
+        Q(pk__in=networks.filter(pk__in=organizations_of(user, roles=[Role.NETWORK_LEADER])))
+        | Q(pk__in=organizations_of(user, roles=[Role.ORG_ADMIN]))
+    )
 
 
 def access_referring_network(user: User, org_slug: str) -> Organization:
