@@ -268,7 +268,7 @@ def _insert_participant_invitations(
 @transaction.atomic
 def invitation_resend(*, actor: User | None, invitation: Invitation) -> Invitation:
     """A new link for the same invitation; the old link stops working at once."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationError(_("This invitation was already accepted."))
     invitation.token_hash = None
@@ -300,7 +300,7 @@ def invitations_deliver(*, actor: User | None = None, invitation_ids: list[int])
     for pk in invitation_ids:
         with transaction.atomic():
             invitation = (
-                Invitation.objects.select_for_update()
+                Invitation.objects.select_for_update(of=("self",))
                 .filter(
                     pk=pk,
                     sent_at__isnull=True,
@@ -369,7 +369,7 @@ def invitation_accept(
     """Uses the link once: creates the account (or takes the signed-in person's, whose address
     must be the invited one), marks the address verified and grants what the invitation names."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .filter(token_hash=token_hash(token))
         .select_related("organization", "program", "participant")
         .first()

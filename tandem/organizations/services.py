@@ -138,7 +138,7 @@ def caseload_hand_over(
         raise SetupError(_("The colleague must be an active member of the organization."))
     caseload = caseload_of(user=leaver, organization=organization)
     moved = {"referrals": 0, "programs": 0}
-    for referral in caseload["referrals"].select_for_update():
+    for referral in caseload["referrals"].select_for_update(of=("self",)):
         referral.referred_by = colleague
         # Saved one by one so that the audit history names each referral and the actor.
         referral.save(update_fields=["referred_by"])

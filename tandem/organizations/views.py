@@ -91,9 +91,11 @@ def organization_edit(request: HttpRequest, org_slug: str) -> HttpResponse:
         request.POST if request.POST.get("form") == "organization" else None,
         instance=organization,
     )
+    # A prefix: both forms have a `kind` field, and ids must stay unique on the page.
     partnership_form = PartnershipForm(
         request.POST if request.POST.get("form") == "partnership" else None,
         organization=organization,
+        prefix="partnership",
     )
     if request.method == "POST" and form.is_bound and form.is_valid():
         try:

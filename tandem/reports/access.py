@@ -66,3 +66,29 @@ def access_report_run(user: User, run_id: int) -> ReportRun:
     else:
         raise Http404  # a run that names nothing it was built from
     return run
+
+
+def networks_of_leader(user: User) -> QuerySet[Organization]:
+    """Organizations whose referral figures this person reads: the professional immigrant
+    networks and hubs they lead, and the organizations they administer."""
+    from tandem.organizations.access import organizations_of
+    from tandem.organizations.models import OrganizationType, Role
+
+    networks = Organization.objects.filter(
+        is_active=True,
+        kind__in=[OrganizationType.IMMIGRANT_NETWORK, OrganizationType.PROVINCIAL_HUB],
+    )
+    if user.is_platform_admin:
+        return networks
+    # An organization's own admins also read how far the people it referred went.
+    return Organization.objects.filter(is_active=True).filter(
+        Q(pk__in=networks.filter(pk__in=organizations_of(user, roles=[Role.NETWORK_LEADER])))
+        | Q(pk__in=organizations_of(user, roles=[Role.ORG_ADMIN]))
+    )
+
+
+def access_referring_network(user: User, org_slug: str) -> Organization:
+    found = networks_of_leader(user).filter(slug=org_slug).first()
+    if found is None:
+        raise Http404
+    return found

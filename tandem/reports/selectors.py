@@ -865,3 +865,50 @@ def scope_size(scope: Scope) -> int:
     """How many records a report of this scope reads, to decide whether to build it in the
     background. One query."""
     return Mentorship.objects.filter(program_id__in=scope.program_ids).count()
+
+
+def referred_by_network(*, network, threshold: int):
+    """Aggregate figures for the people a network referred: one row per organization of the
+    network (the network itself and the organizations whose parent it is), columns for each
+    stage reached. Stages do not add up (a person counts in every stage reached), so only the
+    columns have totals; small cells are suppressed as in the funder's report."""
+    from django.db.models import Count, F, Q
+
+    from tandem.mentorships.models import MentorshipStatus
+    from tandem.organizations.models import Organization
+    from tandem.referrals.models import Referral, ReferralStatus
+    from tandem.reports.suppression import suppress
+
+    members = list(
+        Organization.objects.filter(Q(pk=network.pk) | Q(parent=network)).order_by(
+            "-kind", "name_en"
+        )
+    )
+    counts = {
+        row["referring_organization"]: row
+        for row in Referral.objects.filter(referring_organization__in=members)
+        .values("referring_organization")
+        .annotate(
+            referred=Count("participant", distinct=True),
+            accepted=Count("participant", filter=Q(status=ReferralStatus.ACCEPTED), distinct=True),
+            mentored=Count(
+                "participant",
+                filter=Q(
+                    participant__mentorships_as_mentee__program=F("program"),
+                ),
+                distinct=True,
+            ),
+            completed=Count(
+                "participant",
+                filter=Q(
+                    participant__mentorships_as_mentee__program=F("program"),
+                    participant__mentorships_as_mentee__status=MentorshipStatus.COMPLETED,
+                ),
+                distinct=True,
+            ),
+        )
+    }
+    keys = ("referred", "accepted", "mentored", "completed")
+    cells = [[counts.get(org.pk, {}).get(key, 0) for key in keys] for org in members]
+    table = suppress(cells, threshold=threshold, row_totals=False) if members else None
+    return members, table

@@ -13,6 +13,7 @@ urlpatterns = [
     path("networks/<slug:org_slug>/export.csv", views.network_csv, name="network_csv"),
     path("networks/<slug:org_slug>/export.xlsx", views.network_xlsx, name="network_xlsx"),
     path("networks/<slug:org_slug>/build/", views.network_build, name="network_build"),
+    path("referred-by/<slug:org_slug>/", views.referring_network, name="referring_network"),
     path("funded/<slug:org_slug>/", views.funder_report, name="funder"),
     path("funded/<slug:org_slug>/export.csv", views.funder_csv, name="funder_csv"),
     path("funded/<slug:org_slug>/export.xlsx", views.funder_xlsx, name="funder_xlsx"),

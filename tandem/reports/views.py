@@ -21,6 +21,7 @@ from tandem.reports.access import (
     access_network_reports,
     access_program_reports,
     access_report_run,
+    networks_of_leader,
     programs_reported_to,
 )
 from tandem.reports.charts import bar_chart
@@ -54,6 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
             .order_by("name_en"),
             "networks": networks_led_by(user).order_by("name_en"),
             "funded": networks_funded_by(user).order_by("name_en"),
+            "referring": networks_of_leader(user).order_by("name_en"),
         },
     )
 
@@ -344,3 +346,27 @@ def _download(run) -> HttpResponse:
         run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1]
     )
     return _no_store(response)
+
+
+@rule(Audience.SCOPED, objects=["org_slug"])
+def referring_network(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """A network leader's figures: how far the people their network referred went."""
+    from django.conf import settings
+
+    from tandem.reports.access import access_referring_network
+    from tandem.reports.selectors import referred_by_network
+
+    network = access_referring_network(request.user, org_slug)
+    threshold = settings.TANDEM_SMALL_CELL_THRESHOLD
+    members, table = referred_by_network(network=network, threshold=threshold)
+    rows = (
+        [(org, [table.cell(i, j) for j in range(table.columns)]) for i, org in enumerate(members)]
+        if table
+        else []
+    )
+    totals = [table.column_total(j) for j in range(table.columns)] if table else []
+    return render(
+        request,
+        "reports/referring_network.html",
+        {"network": network, "rows": rows, "totals": totals, "threshold": threshold},
+    )

@@ -37,7 +37,11 @@ def test_a_platform_admin_creates_organizations_and_partnerships(client, platfor
     assert lead_org.parent == hub_org and lead_org.name_fr == "Responsable"
     response = client.post(
         "/fr/organizations/agency/edit/",
-        {"form": "partnership", "kind": PartnershipKind.SERVICE_DELIVERY, "other": lead_org.pk},
+        {
+            "form": "partnership",
+            "partnership-kind": PartnershipKind.SERVICE_DELIVERY,
+            "partnership-other": lead_org.pk,
+        },
     )
     assert response.status_code == 302
     assert Partnership.objects.filter(
