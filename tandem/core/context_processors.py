@@ -16,9 +16,21 @@ def navigation(request: HttpRequest) -> dict:
     works_with_clients = user.is_platform_admin or any(
         m.role in access.client_record_roles() for m in memberships
     )
+    is_participant = user.participant_records.exists()
     return {
         "my_memberships": memberships,
         # Which parts of the navigation concern this person: staff tools, or their own match.
         "nav_works_with_clients": works_with_clients,
-        "nav_is_participant": works_with_clients or user.participant_records.exists(),
+        "nav_is_participant": works_with_clients or is_participant,
+        # Matching and mentoring pages hold something only for those who run a program and for
+        # the mentors and mentees themselves; a caseworker follows her clients from the home.
+        "nav_matches": user.is_platform_admin
+        or is_participant
+        or any(m.role in access.program_manager_roles() for m in memberships)
+        or access.programs_managed_by(user).exists(),
+        # No "Reports" link to a page that would say "You have no reports to read".
+        "nav_has_reports": user.is_platform_admin
+        or access.programs_reported_to(user).exists()
+        or access.networks_led_by(user).exists()
+        or access.networks_funded_by(user).exists(),
     }

@@ -1,19 +1,8 @@
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.core.home import home_for
 
 
 def dashboard_for(*, user: User) -> dict:
-    """What a signed-in person sees first: their organizations and their own participant records."""
-    memberships = list(
-        access.active_memberships(user)
-        .select_related("organization")
-        .order_by("organization__name_en", "role")
-    )
-    own_records = list(
-        user.participant_records.select_related("organization", "occupation").order_by("role")
-    )
-    return {
-        "memberships": memberships,
-        "own_records": own_records,
-        "can_see_client_records": any(m.role in access.client_record_roles() for m in memberships),
-    }
+    """What a signed-in person sees first: a section for each role they hold, each built
+    around what to do next (tandem/core/home.py), then their organizations."""
+    return home_for(user=user)

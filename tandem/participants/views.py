@@ -69,9 +69,12 @@ def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
             "referrals": access.referrals_visible_to(user)
             .filter(participant=participant)
             .select_related("program"),
-            "enrolments": participant.enrolments.filter(
-                pk__in=_visible_enrolments(user, participant)
-            ).select_related("program"),
+            "enrolments": selectors.enrolments_with_state(
+                participant=participant,
+                enrolments=participant.enrolments.filter(
+                    pk__in=_visible_enrolments(user, participant)
+                ).select_related("program"),
+            ),
         },
     )
 
