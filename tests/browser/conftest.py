@@ -1,4 +1,12 @@
-"""Browser tests: Debian's Chromium driven by Playwright, axe-core run on every page visited."""
+"""Browser tests: Debian's Chromium driven by Playwright, axe-core run on every page visited.
+
+The page's Content Security Policy stays ON in every browser test: a page that the CSP breaks
+(an inline script or style, a script from elsewhere) must fail here as it would for a person.
+axe-core is therefore not injected as a page script: it is an init script, which Chromium runs
+through DevTools before the page's own scripts and which the page's CSP does not govern. The same
+init script records every `securitypolicyviolation` event; the console is watched too, and any
+violation fails the test.
+"""
 
 import re
 from pathlib import Path
@@ -11,7 +19,16 @@ from playwright.sync_api import Error as PlaywrightError
 from tandem.core.demo import DEMO_PASSWORD, LOGINS, OCCUPATIONS, demo_load
 from tandem.core.tests.cast import occupation
 
-AXE_JS = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
+# Runs in every document before its own scripts: keeps each CSP violation for the check below.
+CSP_WATCH_JS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`
+  );
+});
+"""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -30,10 +47,36 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # axe is injected with evaluate(); the page's own CSP stays on for everything else.
-    return {**browser_context_args, "bypass_csp": True}
+@pytest.fixture
+def context(context):
+    """Every page of every browser test: axe loaded and CSP violations recorded, CSP on."""
+    context.add_init_script(script=CSP_WATCH_JS)
+    context.add_init_script(path=AXE_PATH)
+    return context
+
+
+@pytest.fixture
+def page(page):
+    """The page, its console watched for CSP refusals; the test fails on any, even unchecked."""
+    refusals: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refusals.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.csp_refusals = refusals
+    yield page
+    assert refusals == [], f"the Content Security Policy refused: {refusals}"
+
+
+def assert_csp_respected(page, label: str) -> None:
+    """No CSP violation on the page shown now, nor in the console since the test began."""
+    events = page.evaluate("window.__cspViolations || []")
+    refusals = getattr(page, "csp_refusals", [])
+    assert events == [] and refusals == [], (
+        f"Content Security Policy violated on {label}: {events} {refusals}"
+    )
 
 
 @pytest.fixture
@@ -57,7 +100,7 @@ def demo_network(transactional_db, settings):
 
 
 def assert_accessible(page, label: str) -> None:
-    page.evaluate(AXE_JS)
+    assert_csp_respected(page, label)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )

@@ -75,3 +75,27 @@ def test_the_accessibility_check_reports_a_planted_violation(page):
     )
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page, "planted violation")
+
+
+def test_the_csp_stays_on_and_a_page_it_breaks_fails(page, live_server, demo_network):
+    """Negative control for the CSP check: the real sign-in page, with the real CSP header from
+    Django, gets an inline script and an inline style planted in its body. The CSP must refuse
+    both (so it is on: the script does not run) and the check must fail the test."""
+
+    def plant(route):
+        response = route.fetch()
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        body = response.text().replace(
+            "</main>",
+            '<p id="planted" style="color: red">x</p>'
+            "<script>document.title = 'inline script ran';</script></main>",
+        )
+        route.fulfill(response=response, body=body)
+
+    page.route("**/en/accounts/login/", plant)
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    assert page.title() != "inline script ran"
+    assert page.evaluate("typeof axe.run") == "function"  # axe is there despite the CSP
+    with pytest.raises(AssertionError, match="Content Security Policy violated"):
+        assert_accessible(page, "planted inline script and style")
+    page.csp_refusals.clear()  # the refusals were the point; the teardown check has seen them
