@@ -96,3 +96,44 @@ def test_each_roles_home_shows_its_own_work_counted_in_both_languages(
             if login == "caseworker":
                 assert not [name for name in outsiders if name in text]
                 assert page.locator("nav a[href$='/matching/']").count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_caseworker_records_a_client_without_typing_a_code(
+    language, page, live_server, demo_network
+):
+    from tandem.participants.models import Participant
+
+    base = live_server.url
+    sign_in(page, base, "caseworker@tandem.demo")
+    page.goto(f"{base}/{language}/participants/organization/rideau-employment/new/")
+    assert_accessible(page, f"{language} mentee form")
+    page.fill("#id_external_id", f"R-{language}")
+    page.fill("#id_given_name", "Yasmin")
+    page.fill("#id_family_name", "Haddad")
+    page.fill("#id_email", f"yasmin.{language}@example.org")
+    page.locator(".choice-filter").fill("arab" if language == "en" else "arabe")
+    arabic = page.locator("input[name=languages][value=ar]")
+    assert page.locator("label", has=arabic).inner_text().strip() in ("Arabic", "Arabe")
+    assert page.locator("input[name=languages][value=es]").is_hidden()  # filtered out
+    arabic.check()
+    page.locator(".choice-filter").fill("")
+    page.locator("input[name=languages][value=en]").check()
+    page.check("#id_availability_tue_evening")
+    page.check("#id_availability_sat_morning")
+    page.fill(
+        "#id_occupation_query",
+        "software engineer" if language == "en" else "ingénieure en logiciel",
+    )
+    page.fill("#id_postal_code", "K1N 5Y1")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/referrals/client/*/")
+    assert_accessible(page, f"{language} programs the new client qualifies for")
+    client = Participant.objects.get(external_id=f"R-{language}")
+    assert client.occupation_id == "21231" and client.role == "mentee"
+    assert set(client.languages.split(";")) == {"ar", "en"}
+    assert set(client.availability.split(";")) == {"tue-evening", "sat-morning"}
+    page.goto(f"{base}/{language}/participants/{client.pk}/")
+    text = page.locator("main").inner_text()
+    assert "sat-morning" not in text and "ar;en" not in text and "en;ar" not in text
+    assert ("Tuesday evening" if language == "en" else "mardi soir") in text
