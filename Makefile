@@ -36,9 +36,8 @@ run: install
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) createcachetable
 	$(MANAGE) load_reference
-	$(MANAGE) seed_demo
-	@echo "Mail sent by the demo is written to var/mail/. Press Ctrl-C to stop."
-	.venv/bin/honcho start -f Procfile
+	@$(MANAGE) seed_demo > var/banner.txt
+	@.venv/bin/python scripts/run.py --port $(PORT) --banner var/banner.txt
 
 system-packages:
 	bash scripts/system-packages.sh

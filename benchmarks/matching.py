@@ -92,7 +92,17 @@ TOPICS_FR = (
 )
 
 
-def generate(n: int, seed: int):
+# Mentor populations: (name, mentors per mentee, capacities, their weights). "plentiful" is the
+# original benchmark (1.75 places per mentee); the two scarce ones are issue 25's: every mentor
+# takes one mentee, and half as many mentors as mentees (0.87 places per mentee).
+POPULATIONS = {
+    "plentiful": (1.0, (1, 2, 3), (0.45, 0.35, 0.20)),
+    "scarce-capacity-1": (1.0, (1,), (1.0,)),
+    "scarce-half-mentors": (0.5, (1, 2, 3), (0.45, 0.35, 0.20)),
+}
+
+
+def generate(n: int, seed: int, population: str = "plentiful"):
     from tandem.matching.engine.model import SLOTS, Participant, Pool
     from tandem.matching.engine.reference import fsas, noc_example_titles, noc_unit_groups
 
@@ -136,11 +146,14 @@ def generate(n: int, seed: int):
             meeting_mode=rng.choices(("either", "virtual", "in_person"), (0.45, 0.30, 0.25))[0],  # type: ignore[arg-type]
             availability=slots,
             goals=goals,
-            capacity=rng.choices((1, 2, 3), (0.45, 0.35, 0.20))[0] if role == "mentor" else 1,
+            capacity=rng.choices(capacities, capacity_weights)[0] if role == "mentor" else 1,
             years_experience=float(rng.randint(2, 30)) if role == "mentor" else None,
         )
 
-    people = [person(i, "mentee") for i in range(n)] + [person(i, "mentor") for i in range(n)]
+    ratio, capacities, capacity_weights = POPULATIONS[population]
+    # Mentees are drawn first, so a population's mentees are the same people at every ratio.
+    people = [person(i, "mentee") for i in range(n)]
+    people += [person(i, "mentor") for i in range(round(n * ratio))]
     return Pool.from_participants(people)
 
 

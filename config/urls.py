@@ -8,6 +8,8 @@ from tandem.core.access import Audience, rule
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
+    path("health/worker", core_views.health_worker, name="health_worker"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("language", core_views.switch_language, name="switch_language"),
 ]
 

@@ -2,9 +2,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.events.access import events_visible_to
 from tandem.events.models import Event, Participation
 from tandem.participants.models import Participant
+from tandem.programs.access import programs_managed_by
 from tandem.programs.models import Program
 
 
@@ -25,7 +26,7 @@ def _counted(events: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def event_list_for_staff(*, user: User) -> QuerySet[Event]:
-    return _counted(Event.objects.filter(program__in=access.programs_managed_by(user))).order_by(
+    return _counted(Event.objects.filter(program__in=programs_managed_by(user))).order_by(
         "-starts_at"
     )
 
@@ -34,8 +35,8 @@ def event_list_for_participant(*, user: User) -> list[tuple[Event, Participation
     """Upcoming and past events this person may see, each with their own participation."""
     own = list(user.participant_records.all())
     events = list(
-        Event.objects.filter(pk__in=access.events_visible_to(user).values("pk"))
-        .exclude(program__in=access.programs_managed_by(user))
+        Event.objects.filter(pk__in=events_visible_to(user).values("pk"))
+        .exclude(program__in=programs_managed_by(user))
         .select_related("program")
         .order_by("-starts_at")
     )

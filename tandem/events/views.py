@@ -4,10 +4,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tandem.core import access
-from tandem.core.access import Audience, rule
+from tandem.core.access import Action, Audience, rule
 from tandem.events import forms, selectors, services
+from tandem.events.access import access_event
 from tandem.participants.models import Participant
+from tandem.programs.access import access_program, programs_managed_by
 
 
 @rule(Audience.SIGNED_IN)
@@ -18,14 +19,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "staff_events": selectors.event_list_for_staff(user=request.user),
             "my_events": selectors.event_list_for_participant(user=request.user),
-            "programs": access.programs_managed_by(request.user).order_by("name_en"),
+            "programs": programs_managed_by(request.user).order_by("name_en"),
         },
     )
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
 def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program(request.user, program_id, action="manage")
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         event = services.event_create(actor=request.user, program=program, **form.cleaned_data)
@@ -36,7 +37,7 @@ def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["GET", "POST"])
 def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = access.access_event(request.user, event_id, action="manage")
+    event = access_event(request.user, event_id, action=Action.MANAGE).event
     form = forms.EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         services.event_update(actor=request.user, event=event, **form.cleaned_data)
@@ -49,10 +50,10 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["event_id"])
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = access.access_event(request.user, event_id)
-    can_manage = access.can_manage_program(request.user, event.program)
-    context = {"event": event, "can_manage": can_manage}
-    if can_manage:
+    found = access_event(request.user, event_id)
+    event = found.event
+    context = {"event": event, "can_manage": found.can_manage}
+    if found.can_manage:
         participations = list(selectors.event_participations(event=event))
         context |= {
             "participations": participations,
@@ -73,7 +74,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
 def event_invite(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = access.access_event(request.user, event_id, action="manage")
+    event = access_event(request.user, event_id, action=Action.MANAGE).event
     form = forms.InviteForm(
         request.POST, queryset=selectors.invitable_participants(program=event.program)
     )
@@ -101,7 +102,7 @@ def event_invite(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
 def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = access.access_event(request.user, event_id, action="manage")
+    event = access_event(request.user, event_id, action=Action.MANAGE).event
     everyone = Participant.objects.filter(event_participations__event=event)
     form = forms.AttendanceForm(request.POST, queryset=everyone)
     if form.is_valid():
@@ -118,7 +119,7 @@ def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
 def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = access.access_event(request.user, event_id, action="manage")
+    event = access_event(request.user, event_id, action=Action.MANAGE).event
     services.event_cancel(actor=request.user, event=event)
     messages.success(request, _("The event was cancelled and the people registered were told."))
     return redirect("events:detail", event_id=event.pk)
@@ -126,7 +127,7 @@ def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
 def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = access.access_event(request.user, event_id)
+    event = access_event(request.user, event_id).event
     participant = selectors.own_participant_for(event=event, user=request.user)
     if participant is None:
         raise Http404

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tandem.core.mail import send_to_person
+from tandem.programs.access import program_staff
 
 
 def absolute(url_name: str, **kwargs: Any) -> str:
@@ -37,19 +38,6 @@ def notify(
         context={"name": name, **content},
         attachments=attachments,
     )
-
-
-def program_staff(program) -> list:
-    """Who hears about answers: the staff named on the program, else its organization's."""
-    from tandem.organizations.models import Membership, Role
-
-    named = list(program.staff.filter(is_active=True))
-    if named:
-        return named
-    memberships = Membership.objects.filter(
-        organization=program.organization, role=Role.PROGRAM_STAFF, is_active=True
-    ).select_related("user")
-    return [m.user for m in memberships if m.user.is_active]
 
 
 def notify_staff(program, write: Callable[[], dict[str, Any]]) -> None:

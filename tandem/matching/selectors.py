@@ -22,8 +22,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core import access
+from tandem.matching.access import proposals_of_person
 from tandem.matching.models import PENDING_STATUSES, Proposal, ProposalRun, ProposalStatus
+from tandem.programs.access import programs_managed_by
 from tandem.programs.models import Enrolment, Program
 
 PAGE_SIZE = 50
@@ -169,7 +170,7 @@ def drafts_by_mentor(*, program: Program, mentor_ids: list[int]) -> dict[int, Pr
     return found
 
 
-# --- The home page's work lists (tandem/core/home.py) ----------------------------------------
+# --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
 
 
 def desk_work(*, user) -> list[Program]:
@@ -177,7 +178,7 @@ def desk_work(*, user) -> list[Program]:
     `to_confirm`, `soonest_expiry`), in one query; programs with nothing to do are kept so
     that the home can link every desk."""
     return list(
-        access.programs_managed_by(user)
+        programs_managed_by(user)
         .annotate(
             drafts=Count("proposals", filter=Q(proposals__status=ProposalStatus.DRAFT)),
             waiting=Count("proposals", filter=Q(proposals__status=ProposalStatus.PUBLISHED)),
@@ -195,7 +196,7 @@ def proposals_awaiting_answer(*, user) -> list[tuple[Proposal, str]]:
     """Published proposals that wait for this person's own answer, with their side."""
     found = []
     proposals = (
-        access.proposals_of_person(user)
+        proposals_of_person(user)
         .filter(status=ProposalStatus.PUBLISHED)
         .select_related("program", "mentee", "mentor", "mentee__occupation", "mentor__occupation")
         .order_by("expires_at", "pk")

@@ -467,11 +467,34 @@ def language_name(code: str) -> str:
         return code
 
 
-def _reason_sentences(proposal: Proposal) -> list[str]:
+def _reason_sentences(proposal: Proposal, *, reader: str = "mentee") -> list[str]:
     from django.utils.translation import get_language
 
     lang = (get_language() or "en")[:2]
-    return list(proposal.sentences.get(lang, [])) or list(proposal.rule_sentences.get(lang, []))
+    sentences = list(proposal.sentences.get(lang, [])) or list(
+        proposal.rule_sentences.get(lang, [])
+    )
+    return reasons_for_reader(sentences, reader=reader, lang=lang)
+
+
+def reasons_for_reader(sentences: list[str], *, reader: str | None, lang: str) -> list[str]:
+    """The engine's reasons as `reader` ("mentee", "mentor" or None for staff) reads them.
+
+    The engine writes its reasons about "the mentor" for staff; shown to the mentor himself, "The
+    mentor speaks French" reads as if about someone else, so those sentences speak to him.
+    """
+    from tandem.matching.engine.i18n import gettext_for
+
+    if reader != "mentor":
+        return list(sentences)
+    engine = gettext_for(lang)
+    to_mentor = {
+        engine("The mentor speaks French"): _("You speak French, the language this person prefers"),
+        engine("The mentor speaks English"): _(
+            "You speak English, the language this person prefers"
+        ),
+    }
+    return [to_mentor.get(sentence, sentence) for sentence in sentences]
 
 
 @transaction.atomic
@@ -543,7 +566,9 @@ def _tell_both_published(proposal: Proposal) -> None:
                     "The staff of %(program)s propose that you mentor a job-seeker. Here is "
                     "what this person agreed to share with you."
                 )
-            reasons = _reason_sentences(proposal)
+            reasons = _reason_sentences(
+                proposal, reader="mentor" if person.pk == proposal.mentor_id else "mentee"
+            )
             return {
                 "subject": _("A proposed match in %(program)s") % {"program": program.name},
                 "paragraphs": [
@@ -575,9 +600,9 @@ def _tell_both_published(proposal: Proposal) -> None:
 
 
 def _date(moment) -> str:
-    from django.utils import formats
+    from tandem.core import dates
 
-    return formats.date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
+    return dates.day(moment)
 
 
 def side_of_user(proposal: Proposal, user: User) -> str | None:

@@ -10,9 +10,15 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from tandem.core import access
-from tandem.core.access import Audience, rule
+from tandem.core.access import Action, Audience, rule
 from tandem.matching import charts, forms, pool, selectors, services
+from tandem.matching.access import (
+    access_desk_person,
+    access_program_desk,
+    access_proposal,
+    access_proposal_run,
+    proposals_of_person,
+)
 from tandem.matching.engine.model import EngineError
 from tandem.matching.models import (
     PENDING_STATUSES,
@@ -21,7 +27,9 @@ from tandem.matching.models import (
     default_shared_fields,
 )
 from tandem.matching.services import DeskError
+from tandem.mentorships.access import mentorships_of_person
 from tandem.mentorships.services import MentorshipError, mentorship_confirm
+from tandem.programs.access import programs_managed_by
 
 
 def _lang() -> str:
@@ -59,14 +67,14 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "matching/home.html",
         {
-            "programs": access.programs_managed_by(user)
+            "programs": programs_managed_by(user)
             .filter(is_active=True)
             .select_related("organization")
             .order_by("name_en"),
-            "proposals": access.proposals_of_person(user)
+            "proposals": proposals_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-published_at")[:20],
-            "mentorships": access.mentorships_of_person(user)
+            "mentorships": mentorships_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-confirmed_at")[:20],
             "sharing_form": sharing_form,
@@ -79,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"])
 def desk(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_desk(request.user, program_id)
+    program = access_program_desk(request.user, program_id)
     side = "mentor" if request.GET.get("side") == "mentor" else "mentee"
     filter_form = forms.PoolFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -105,7 +113,7 @@ def desk(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
 def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_desk(request.user, program_id)
+    program = access_program_desk(request.user, program_id)
     try:
         run = services.run_start(actor=request.user, program=program)
     except EngineError as error:
@@ -119,14 +127,14 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["run_id"])
 def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = access.access_proposal_run(request.user, run_id)
+    run = access_proposal_run(request.user, run_id)
     return render(request, "matching/_run_progress.html", {"run": run, "program": run.program})
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
 def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
     """Drafts with their actions, proposals waiting for answers, and matches to confirm."""
-    program = access.access_program_desk(request.user, program_id)
+    program = access_program_desk(request.user, program_id)
     if request.method == "POST" and request.POST.get("action") == "accept_strong":
         count = services.proposals_accept_strong(actor=request.user, program=program)
         messages.success(
@@ -179,13 +187,13 @@ def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id", "participant_id"], methods=["GET", "POST"])
 def candidates(request: HttpRequest, program_id: int, participant_id: int) -> HttpResponse:
-    program = access.access_program_desk(request.user, program_id)
-    mentee = access.access_desk_person(request.user, program, participant_id)
+    program = access_program_desk(request.user, program_id)
+    mentee = access_desk_person(request.user, program, participant_id)
     lang = _lang()
     if request.method == "POST":
         form = forms.ManualMatchForm(request.POST)
         if form.is_valid():
-            mentor = access.access_desk_person(request.user, program, form.cleaned_data["mentor"])
+            mentor = access_desk_person(request.user, program, form.cleaned_data["mentor"])
             try:
                 proposal = services.proposal_create_manual(
                     actor=request.user,
@@ -307,9 +315,8 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
 def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Staff see the whole pair and its actions; the mentor and the mentee see the other's
     shared profile, the reasons, and answer."""
-    found = access.access_proposal(request.user, proposal_id)
-    is_staff = access.can_manage_program(request.user, found.program)
-    side = services.side_of_user(found, request.user)
+    answer = access_proposal(request.user, proposal_id)
+    found, side, is_staff = answer.proposal, answer.side, answer.can_manage
     lang = _lang()
     answer_form = None
     if side is not None and found.status == ProposalStatus.PUBLISHED and not found.answer_of(side):
@@ -344,7 +351,9 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "side": side,
             "other": other,
             "shared": services.shared_profile(other) if other is not None else [],
-            "sentences": found.sentences.get(lang, []),
+            "sentences": services.reasons_for_reader(
+                found.sentences.get(lang, []), reader=side, lang=lang
+            ),
             "rule_sentences": found.rule_sentences.get(lang, []),
             "chart": charts.breakdown(found.contributions) if found.contributions else None,
             "answer_form": answer_form,
@@ -359,7 +368,7 @@ STAFF_ACTIONS = {"accept", "unaccept", "pin", "unpin", "remove", "exclude", "swa
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
 def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    found = access.access_proposal(request.user, proposal_id, action="manage")
+    found = access_proposal(request.user, proposal_id, action=Action.MANAGE).proposal
     action = request.POST.get("action")
     if action not in STAFF_ACTIONS:
         raise Http404
@@ -384,9 +393,9 @@ def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
             return redirect("matching:proposals", program_id=found.program_id)
         elif action == "swap":
             other_id = request.POST.get("other", "")
-            other = access.access_proposal(
-                user, int(other_id) if other_id.isdigit() else 0, action="manage"
-            )
+            other = access_proposal(
+                user, int(other_id) if other_id.isdigit() else 0, action=Action.MANAGE
+            ).proposal
             services.proposal_swap(
                 actor=user, proposal=found, other=other, reason=request.POST.get("reason", "")
             )
@@ -403,7 +412,7 @@ def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
 def proposal_confirm(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    found = access.access_proposal(request.user, proposal_id, action="manage")
+    found = access_proposal(request.user, proposal_id, action=Action.MANAGE).proposal
     try:
         mentorship = mentorship_confirm(actor=request.user, proposal=found)
     except MentorshipError as error:
@@ -418,7 +427,7 @@ def proposal_confirm(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
 def program_settings(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_desk(request.user, program_id)
+    program = access_program_desk(request.user, program_id)
     current = services.settings_for(program)
     form = forms.WeightsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

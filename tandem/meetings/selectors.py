@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.meetings.access import mentoring_visible_to
 from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, SharedDocument
+from tandem.mentorships.access import mentorships_of_person
 from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.programs.access import programs_managed_by
 from tandem.programs.models import ActionPlan
 
 # What "needs attention" means (issue 6): no meeting in two weeks, low satisfaction, hours behind.
@@ -87,7 +89,7 @@ def progress_of(mentorship: Mentorship, *, minutes: int, today: date | None = No
 
 def mentorship_list(*, user: User) -> QuerySet[Mentorship]:
     return (
-        access.mentoring_visible_to(user)
+        mentoring_visible_to(user)
         .select_related("program", "mentor", "mentee")
         .order_by("status", "-confirmed_at")
     )
@@ -167,7 +169,7 @@ def attention_list(*, user: User, now: datetime | None = None) -> list[Attention
     today = timezone.localdate(now)
     mentorships = with_activity(
         Mentorship.objects.filter(
-            program__in=access.programs_managed_by(user), status=MentorshipStatus.ACTIVE
+            program__in=programs_managed_by(user), status=MentorshipStatus.ACTIVE
         ).select_related("program", "mentor", "mentee", "agreement"),
         now=now,
     )
@@ -201,7 +203,7 @@ def attention_list(*, user: User, now: datetime | None = None) -> list[Attention
     return found
 
 
-# --- The home page's work lists (tandem/core/home.py) ----------------------------------------
+# --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
 
 
 @dataclass
@@ -224,7 +226,7 @@ def own_mentorships(*, user: User, now: datetime | None = None) -> list[OwnMento
 
     now = now or timezone.now()
     mentorships = list(
-        with_activity(access.mentorships_of_person(user), now=now)
+        with_activity(mentorships_of_person(user), now=now)
         .exclude(status=MentorshipStatus.CANCELLED)
         .select_related("program", "mentor", "mentee", "agreement", "next_meeting", "introduction")
         .prefetch_related("agreement__acknowledgements", "exit_surveys")

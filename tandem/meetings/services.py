@@ -24,8 +24,8 @@ from tandem.meetings.models import (
     SharedDocument,
 )
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
-from tandem.organizations.models import Membership, Role
 from tandem.participants.models import Participant
+from tandem.programs.access import program_staff
 from tandem.programs.models import ActionStep
 
 
@@ -182,22 +182,6 @@ def _remind(
     return True
 
 
-def program_staff_of(mentorship: Mentorship) -> list[User]:
-    """The staff named on the program, else the program staff of the operating organization."""
-    named = list(mentorship.program.staff.filter(is_active=True))
-    if named:
-        return named
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organization=mentorship.program.organization,
-            role=Role.PROGRAM_STAFF,
-            is_active=True,
-            user__is_active=True,
-        ).select_related("user")
-    ]
-
-
 @transaction.atomic
 def reminders_send_due(*, now: datetime | None = None) -> int:
     """Log-your-meeting, check-in-due and agreement-not-acknowledged reminders. Safe to run any
@@ -246,7 +230,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
             if (today - last_check_ins.get(person.pk, start_of(mentorship))).days >= CHECK_IN_DAYS
         ]
         if overdue:
-            for staff in program_staff_of(mentorship):
+            for staff in program_staff(mentorship.program):
                 sent += _remind(
                     kind=ReminderKind.CHECK_IN_DUE,
                     mentorship=mentorship,

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core import access
-from tandem.core.access import Audience, rule
+from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
 from tandem.meetings import forms, selectors, services
-from tandem.outcomes.selectors import exit_surveys_of, side_of
+from tandem.meetings.access import access_mentoring, access_shared_document
+from tandem.outcomes.selectors import exit_surveys_of
+from tandem.programs.access import programs_managed_by
 
 
 def _steps(mentorship):
@@ -52,7 +53,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
         "meetings/list.html",
         {
             "mentorships": selectors.mentorship_list(user=request.user),
-            "runs_programs": access.programs_managed_by(request.user).exists(),
+            "runs_programs": programs_managed_by(request.user).exists(),
         },
     )
 
@@ -71,14 +72,14 @@ def attention(request: HttpRequest) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"])
 def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id)
-    is_staff = access.can_manage_program(request.user, mentorship.program)
+    found = access_mentoring(request.user, mentorship_id)
+    mentorship, is_staff = found.mentorship, found.can_manage
     plan = selectors.action_plan_of(mentorship)
     closure = getattr(mentorship, "closure", None)
     context = {
         "mentorship": mentorship,
         "is_staff": is_staff,
-        "my_side": side_of(mentorship=mentorship, user=request.user),
+        "my_side": found.side,
         "is_open": mentorship.is_active,
         "progress": selectors.progress_of(mentorship, minutes=selectors.minutes_logged(mentorship)),
         "meetings": selectors.meeting_list(mentorship=mentorship),
@@ -104,7 +105,7 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
+    mentorship = access_mentoring(request.user, mentorship_id, action=Action.LOG).mentorship
     form = forms.MeetingLogForm(
         request.POST or None,
         steps=_steps(mentorship),
@@ -123,7 +124,7 @@ def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def next_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
+    mentorship = access_mentoring(request.user, mentorship_id, action=Action.LOG).mentorship
     form = forms.NextMeetingForm(request.POST or None, prefix="next")
     return _form_page(
         request,
@@ -138,7 +139,7 @@ def next_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def document_share(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id, action="log")
+    mentorship = access_mentoring(request.user, mentorship_id, action=Action.LOG).mentorship
     form = forms.DocumentForm(request.POST or None, request.FILES or None, prefix="document")
     return _form_page(
         request,
@@ -160,7 +161,7 @@ def document_share(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["document_id"])
 def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
-    document = access.access_shared_document(request.user, document_id)
+    document = access_shared_document(request.user, document_id)
     if document.link:
         return HttpResponseRedirect(document.link)
     response = FileResponse(
@@ -175,7 +176,7 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.CheckInForm(
         request.POST or None,
         mentorship=mentorship,
@@ -194,7 +195,7 @@ def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def case_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.CaseMeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     return _form_page(
         request,

@@ -7,15 +7,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tandem.core import access
 from tandem.core.access import Audience, rule
+from tandem.matching.access import access_program_desk
 from tandem.mentorships import calendar, forms, services
+from tandem.mentorships.access import access_mentorship
 from tandem.mentorships.models import Agreement, IntroductionMeeting, Mentorship, MentorshipStatus
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
 def program_mentorships(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_desk(request.user, program_id)
+    program = access_program_desk(request.user, program_id)
     mentorships = (
         Mentorship.objects.filter(program=program)
         .select_related("mentee", "mentor")
@@ -43,10 +44,10 @@ def _agreement(mentorship: Mentorship) -> Agreement | None:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentorship(request.user, mentorship_id)
+    found = access_mentorship(request.user, mentorship_id)
     user = request.user
-    is_staff = access.can_manage_program(user, mentorship.program)
-    person = next((p for p in (mentorship.mentee, mentorship.mentor) if p.user_id == user.pk), None)
+    mentorship, is_staff = found.mentorship, found.can_manage
+    person = getattr(mentorship, found.side) if found.side else None
     meeting = _meeting(mentorship)
     agreement = _agreement(mentorship)
     meeting_form = record_form = agreement_form = None
@@ -141,7 +142,7 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"])
 def meeting_ics(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentorship(request.user, mentorship_id)
+    mentorship = access_mentorship(request.user, mentorship_id).mentorship
     meeting = _meeting(mentorship)
     if meeting is None:
         raise Http404

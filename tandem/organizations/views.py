@@ -1,9 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tandem.core import access
 from tandem.core.access import Audience, rule
 from tandem.organizations import selectors
+from tandem.organizations.access import access_organization
 from tandem.organizations.graph import network_layout
 from tandem.organizations.models import OrganizationType
 
@@ -24,7 +24,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def detail(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_organization(request.user, org_slug)
+    found = access_organization(request.user, org_slug)
+    organization = found.organization
     return render(
         request,
         "organizations/detail.html",
@@ -33,6 +34,6 @@ def detail(request: HttpRequest, org_slug: str) -> HttpResponse:
             "members": selectors.organization_members(organization=organization),
             "partnerships": selectors.partnerships_of(organization=organization),
             "locations": organization.locations.all(),
-            "can_see_participants": access.can_manage_participants(request.user, organization),
+            "can_see_participants": found.holds_client_records,
         },
     )

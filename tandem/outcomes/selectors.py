@@ -5,10 +5,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core import access
 from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.organizations.access import organizations_of
 from tandem.outcomes.models import EmploymentOutcome, ExitSurvey, FollowUp
 from tandem.participants.models import Participant
+from tandem.programs.access import programs_managed_by
 
 
 def outcome_history(*, participant: Participant) -> QuerySet[EmploymentOutcome]:
@@ -33,7 +34,7 @@ def side_of(*, mentorship: Mentorship, user) -> str | None:
     return None
 
 
-# --- The home page's work lists (tandem/core/home.py) ----------------------------------------
+# --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
 
 
 def follow_ups_due(*, user, now: datetime | None = None) -> QuerySet[FollowUp]:
@@ -42,7 +43,7 @@ def follow_ups_due(*, user, now: datetime | None = None) -> QuerySet[FollowUp]:
     now = now or timezone.now()
     return (
         FollowUp.objects.filter(
-            mentorship__program__in=access.programs_managed_by(user),
+            mentorship__program__in=programs_managed_by(user),
             due_at__lte=now,
             answered_at__isnull=True,
             cancelled_at__isnull=True,
@@ -58,7 +59,7 @@ def mentorships_to_close(*, user, today: date | None = None) -> QuerySet[Mentors
     today = today or timezone.localdate()
     return (
         Mentorship.objects.filter(
-            program__in=access.programs_managed_by(user),
+            program__in=programs_managed_by(user),
             status=MentorshipStatus.ACTIVE,
         )
         .filter(
@@ -122,7 +123,7 @@ def client_journeys(*, user, limit: int = 25) -> list[ClientJourney]:
     from tandem.programs.models import Enrolment
     from tandem.referrals.models import Referral, ReferralStatus
 
-    agencies = access.organizations_of(user, roles=[Role.CASEWORKER])
+    agencies = organizations_of(user, roles=[Role.CASEWORKER])
     clients = list(
         Participant.objects.filter(role="mentee")
         .filter(

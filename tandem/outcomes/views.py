@@ -4,25 +4,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core import access
-from tandem.core.access import Audience, rule
+from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
+from tandem.meetings.access import access_mentoring
 from tandem.outcomes import certificates, forms, selectors, services
-
-
-def _person_of_side(request: HttpRequest, mentorship, side: str):
-    """The mentor or mentee named by `side`, if the reader is that person or the program's staff."""
-    person = mentorship.mentee if side == "mentee" else mentorship.mentor
-    if person.user_id == request.user.pk or access.can_manage_program(
-        request.user, mentorship.program
-    ):
-        return person
-    raise Http404
+from tandem.outcomes.access import access_outcome_person, person_of_side
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.ClosureForm(
         request.POST or None, initial={"ended_on": timezone.localdate(), "kind": "end_of_term"}
     )
@@ -44,7 +35,7 @@ def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def mentorship_extend(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id, action="manage")
+    mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,8 +52,8 @@ def mentorship_extend(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def exit_survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id)
-    person = _person_of_side(request, mentorship, side)
+    found = access_mentoring(request.user, mentorship_id)
+    mentorship, person = found.mentorship, person_of_side(found, side)
     if not hasattr(mentorship, "closure"):
         raise Http404
     done = mentorship.exit_surveys.filter(participant=person).first()
@@ -107,8 +98,8 @@ def exit_survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResp
 
 @rule(Audience.SCOPED, objects=["mentorship_id"])
 def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
-    mentorship = access.access_mentoring(request.user, mentorship_id)
-    person = _person_of_side(request, mentorship, side)
+    found = access_mentoring(request.user, mentorship_id)
+    mentorship, person = found.mentorship, person_of_side(found, side)
     closure = getattr(mentorship, "closure", None)
     if closure is None or (side == "mentee" and not closure.earns_certificate):
         raise Http404
@@ -122,8 +113,8 @@ def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResp
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
 def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
-    person = access.access_outcome_person(request.user, participant_id)
-    is_staff = person.user_id != request.user.pk or request.user.is_platform_admin
+    found = access_outcome_person(request.user, participant_id)
+    person, is_staff = found.person, found.can_record
     consent = getattr(person, "contact_consent", None)
     consent_form = forms.ConsentForm(
         initial={"may_contact": "no" if consent and consent.is_withdrawn else "yes"}
@@ -159,7 +150,7 @@ def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
 def person_consent(request: HttpRequest, participant_id: int) -> HttpResponse:
-    person = access.access_outcome_person(request.user, participant_id, action="consent")
+    person = access_outcome_person(request.user, participant_id, action=Action.CONSENT).person
     form = forms.ConsentForm(request.POST)
     if form.is_valid():
         services.consent_set(

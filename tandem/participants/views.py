@@ -1,27 +1,25 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core import access
-from tandem.core.access import Audience, rule
+from tandem.core.access import Action, Audience, rule
 from tandem.participants import forms, selectors, services
+from tandem.participants.access import (
+    access_client_records,
+    access_import_job,
+    access_participant,
+    access_resume,
+)
 from tandem.participants.csvformat import csv_lines, problem_text
 from tandem.participants.models import ParticipantRole
 
 
-def _managed_organization(user, org_slug: str):
-    organization = access.access_organization(user, org_slug)
-    if not access.can_manage_participants(user, organization):
-        raise Http404
-    return organization
-
-
 @rule(Audience.SCOPED, objects=["org_slug"])
 def organization_participants(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _managed_organization(request.user, org_slug)
+    organization = access_client_records(request.user, org_slug)
     role = request.GET.get("role") if request.GET.get("role") in ParticipantRole.values else None
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(
@@ -44,56 +42,42 @@ def organization_participants(request: HttpRequest, org_slug: str) -> HttpRespon
 
 @rule(Audience.SCOPED, objects=["participant_id"])
 def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = access.access_participant(request.user, participant_id)
-    user = request.user
-    can_change = access.can_manage_participants(user, participant.organization)
+    # The client file shows what other areas hold about the person, each through its policy.
+    from tandem.programs.access import can_see_accommodations, enrolments_visible_to
+    from tandem.referrals.access import referrals_visible_to
+
+    found = access_participant(request.user, participant_id)
+    participant = found.participant
+    sees_accommodations = can_see_accommodations(request.user, participant)
     return render(
         request,
         "participants/detail.html",
         {
             "participant": participant,
-            "can_change": can_change,
-            "can_refer": can_change
-            and (
-                user.is_platform_admin
-                or access.organizations_of(user, roles=access.referrer_roles())
-                .filter(pk=participant.organization_id)
-                .exists()
-            ),
+            "can_change": found.can_change,
+            "can_refer": found.can_refer,
             "accommodation": getattr(participant, "accommodation", None)
-            if access.can_see_accommodations(user, participant)
+            if sees_accommodations
             else None,
-            "can_see_accommodations": access.can_see_accommodations(user, participant),
+            "can_see_accommodations": sees_accommodations,
             "resumes": participant.resumes.all(),
-            "resume_form": forms.ResumeForm() if can_change else None,
-            "referrals": access.referrals_visible_to(user)
+            "resume_form": forms.ResumeForm() if found.can_change else None,
+            "referrals": referrals_visible_to(request.user)
             .filter(participant=participant)
             .select_related("program"),
             "enrolments": selectors.enrolments_with_state(
                 participant=participant,
-                enrolments=participant.enrolments.filter(
-                    pk__in=_visible_enrolments(user, participant)
-                ).select_related("program"),
+                enrolments=enrolments_visible_to(request.user, participant).select_related(
+                    "program"
+                ),
             ),
         },
     )
 
 
-def _visible_enrolments(user, participant):
-    from tandem.programs.models import Enrolment
-
-    if access.can_manage_participants(user, participant.organization) or participant.user_id == (
-        user.pk
-    ):
-        return Enrolment.objects.filter(participant=participant).values("pk")
-    return Enrolment.objects.filter(
-        participant=participant, program__in=access.programs_managed_by(user)
-    ).values("pk")
-
-
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
 def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _managed_organization(request.user, org_slug)
+    organization = access_client_records(request.user, org_slug)
     role = "mentor" if request.GET.get("role") == "mentor" else "mentee"
     form = forms.form_for(role)(request.POST or None)
     form.instance.organization = organization
@@ -115,7 +99,7 @@ def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
 def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = access.access_participant(request.user, participant_id, action="change")
+    participant = access_participant(request.user, participant_id, action=Action.CHANGE).participant
     form = forms.form_for(participant.role)(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
         fields = form.record_fields(form.changed_data)
@@ -136,7 +120,7 @@ def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
 def accommodation_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = access.access_participant(request.user, participant_id, action="change")
+    participant = access_participant(request.user, participant_id, action=Action.CHANGE).participant
     current = getattr(participant, "accommodation", None)
     form = forms.AccommodationForm(
         request.POST or None,
@@ -168,7 +152,7 @@ def accommodation_edit(request: HttpRequest, participant_id: int) -> HttpRespons
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
 def resume_upload(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = access.access_participant(request.user, participant_id, action="change")
+    participant = access_participant(request.user, participant_id, action=Action.CHANGE).participant
     form = forms.ResumeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -186,7 +170,7 @@ def resume_upload(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["resume_id"])
 def resume_download(request: HttpRequest, resume_id: int) -> HttpResponse:
-    resume = access.access_resume(request.user, resume_id)
+    resume = access_resume(request.user, resume_id)
     response = FileResponse(
         resume.file.open("rb"),
         as_attachment=True,
@@ -199,8 +183,10 @@ def resume_download(request: HttpRequest, resume_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["resume_id"], methods=["POST"])
 def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
-    resume = access.access_resume(request.user, resume_id)
-    participant = access.access_participant(request.user, resume.participant_id, action="change")
+    resume = access_resume(request.user, resume_id)
+    participant = access_participant(
+        request.user, resume.participant_id, action=Action.CHANGE
+    ).participant
     services.resume_delete(actor=request.user, resume=resume)
     messages.success(request, _("The résumé was deleted."))
     return redirect("participants:detail", participant_id=participant.pk)
@@ -208,7 +194,7 @@ def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
 def import_start(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _managed_organization(request.user, org_slug)
+    organization = access_client_records(request.user, org_slug)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,20 +229,20 @@ def _job_context(job):
 
 @rule(Audience.SCOPED, objects=["import_id"])
 def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
-    job = access.access_import_job(request.user, import_id)
+    job = access_import_job(request.user, import_id)
     return render(request, "participants/import_status.html", _job_context(job))
 
 
 @rule(Audience.SCOPED, objects=["import_id"])
 def import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
     """The progress fragment that the status page polls with htmx until the import ends."""
-    job = access.access_import_job(request.user, import_id)
+    job = access_import_job(request.user, import_id)
     return render(request, "participants/_import_progress.html", _job_context(job))
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def export(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = _managed_organization(request.user, org_slug)
+    organization = access_client_records(request.user, org_slug)
     response = StreamingHttpResponse(
         csv_lines(selectors.participants_for_export(organization=organization)),
         content_type="text/csv; charset=utf-8",

@@ -119,7 +119,7 @@ class Facts:
             if p.recruited_by_id:
                 ids.add(p.recruited_by_id)
             if p.user_id:
-                from tandem.core.access import active_memberships
+                from tandem.organizations.access import active_memberships
 
                 ids |= set(active_memberships(p.user).values_list("organization_id", flat=True))
             self._organizations = ids

@@ -1,13 +1,13 @@
 from django.db.models import Count, Q, QuerySet
 
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.programs.access import programs_visible_to
 from tandem.programs.models import CriteriaVersion, Enrolment, OrientationSession, Program
 
 
 def program_list(*, user: User) -> QuerySet[Program]:
     return (
-        access.programs_visible_to(user)
+        programs_visible_to(user)
         .select_related("organization", "parent")
         .annotate(
             enrolled=Count("enrolments", distinct=True),

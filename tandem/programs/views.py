@@ -3,23 +3,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tandem.core import access
-from tandem.core.access import Audience, rule
+from tandem.core.access import Action, Audience, rule
+from tandem.organizations.access import access_organization, organizations_running_programs
 from tandem.programs import forms, selectors, services
+from tandem.programs.access import (
+    access_enrolment,
+    access_program,
+    access_public_program,
+    access_session,
+    programs_managed_by,
+)
 from tandem.programs.models import Side
 
 
 def _manager_organizations(user):
-    if user.is_platform_admin:
-        from tandem.organizations.models import Organization
-
-        return Organization.objects.filter(is_active=True)
-    return access.organizations_of(user, roles=access.program_manager_roles())
+    return organizations_running_programs(user)
 
 
 @rule(Audience.SIGNED_IN)
 def program_list(request: HttpRequest) -> HttpResponse:
-    managed = set(access.programs_managed_by(request.user).values_list("pk", flat=True))
+    managed = set(programs_managed_by(request.user).values_list("pk", flat=True))
     return render(
         request,
         "programs/list.html",
@@ -33,9 +36,10 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
 def program_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_organization(request.user, org_slug)
-    if not _manager_organizations(request.user).filter(pk=organization.pk).exists():
+    found = access_organization(request.user, org_slug)
+    if not found.runs_programs:
         raise Http404
+    organization = found.organization
     form = forms.ProgramForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         m2m = {
@@ -54,8 +58,8 @@ def program_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"])
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program(request.user, program_id)
-    can_manage = access.can_manage_program(request.user, program)
+    found = access_program(request.user, program_id)
+    program, can_manage = found.program, found.can_manage
     context = {
         "program": program,
         "can_manage": can_manage,
@@ -79,7 +83,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
 def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program(request.user, program_id, action="manage")
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.ProgramForm(
         request.POST or None, instance=program, organization=program.organization
     )
@@ -100,7 +104,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
 def criteria_edit(request: HttpRequest, program_id: int, side: str) -> HttpResponse:
-    program = access.access_program(request.user, program_id, action="manage")
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
     current = services.criteria_current(program=program, side=side)
     initial = [
         {
@@ -158,7 +162,7 @@ def criteria_edit(request: HttpRequest, program_id: int, side: str) -> HttpRespo
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
 def intake_period_add(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program(request.user, program_id, action="manage")
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.IntakePeriodForm(request.POST)
     if form.is_valid():
         services.intake_period_add(actor=request.user, program=program, **form.cleaned_data)
@@ -171,7 +175,7 @@ def intake_period_add(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
 def intake_period_remove(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program(request.user, program_id, action="manage")
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
     period = program.intake_periods.filter(pk=request.POST.get("period") or 0).first()
     if period is not None:
         services.intake_period_remove(actor=request.user, period=period)
@@ -181,7 +185,7 @@ def intake_period_remove(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
 def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program(request.user, program_id, action="manage")
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.SessionForm(request.POST, program=program)
     if form.is_valid():
         session = services.session_create(actor=request.user, program=program, **form.cleaned_data)
@@ -194,7 +198,7 @@ def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["session_id"], methods=["GET", "POST"])
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = access.access_session(request.user, session_id)
+    session = access_session(request.user, session_id)
     form = forms.AttendanceForm(
         request.POST or None,
         session=session,
@@ -212,8 +216,8 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @rule(Audience.SCOPED, objects=["enrolment_id"], methods=["GET", "POST"])
 def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """Intake of one person: readiness checklist, one-on-one meetings and the action plan."""
-    enrolment = access.access_enrolment(request.user, enrolment_id)
-    can_manage = access.can_manage_program(request.user, enrolment.program)
+    found = access_enrolment(request.user, enrolment_id)
+    enrolment, can_manage = found.enrolment, found.can_manage
     meeting_form = forms.MeetingForm(prefix="meeting")
     if request.method == "POST":
         if not can_manage:
@@ -244,7 +248,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["enrolment_id"], methods=["GET", "POST"])
 def action_plan_edit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    enrolment = access.access_enrolment(request.user, enrolment_id, action="manage")
+    enrolment = access_enrolment(request.user, enrolment_id, action=Action.MANAGE).enrolment
     plan = getattr(enrolment, "action_plan", None)
     form = forms.ActionPlanForm(
         request.POST or None, initial={"objective": plan.objective if plan else ""}
@@ -276,7 +280,7 @@ def action_plan_edit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @rule(Audience.PUBLIC)
 def program_public(request: HttpRequest, program_slug: str) -> HttpResponse:
     """A program's public page: what it offers each audience and how to apply."""
-    program = access.access_public_program(program_slug, kind="any")
+    program = access_public_program(program_slug, kind="any")
     return render(
         request,
         "programs/public.html",

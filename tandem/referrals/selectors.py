@@ -3,16 +3,18 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.organizations.access import organizations_of, referrer_roles
 from tandem.participants.models import Participant
 from tandem.programs import eligibility
+from tandem.programs.access import programs_managed_by, programs_open_to_referrals_from
 from tandem.programs.models import Criterion, Program
 from tandem.programs.services import criteria_current
+from tandem.referrals.access import referrals_visible_to
 from tandem.referrals.models import Referral, ReferralDecision
 
 
 def referral_list(*, user: User, status: str | None = None) -> QuerySet[Referral]:
-    referrals = access.referrals_visible_to(user).select_related(
+    referrals = referrals_visible_to(user).select_related(
         "participant",
         "participant__organization",
         "program",
@@ -54,12 +56,10 @@ def eligibility_overview(*, user: User, participant: Participant) -> list[Progra
     """Every program the client's agency may refer to, judged criterion by criterion on the
     client's record as it is now (yes/no questions stay unknown until the referral answers)."""
     programs = (
-        access.programs_open_to_referrals_from(
-            access.organizations_of(user, roles=access.referrer_roles()).filter(
-                pk=participant.organization_id
-            )
+        programs_open_to_referrals_from(
+            organizations_of(user, roles=referrer_roles()).filter(pk=participant.organization_id)
             if not user.is_platform_admin
-            else access.organizations_of(user).model.objects.filter(pk=participant.organization_id)
+            else organizations_of(user).model.objects.filter(pk=participant.organization_id)
         )
         .select_related("organization")
         .order_by("name_en")
@@ -78,7 +78,7 @@ def eligibility_overview(*, user: User, participant: Participant) -> list[Progra
     return overview
 
 
-# --- The home page's work lists (tandem/core/home.py) ----------------------------------------
+# --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
 
 
 def referrals_to_decide(*, user: User) -> QuerySet[Referral]:
@@ -87,7 +87,7 @@ def referrals_to_decide(*, user: User) -> QuerySet[Referral]:
 
     return (
         Referral.objects.filter(
-            program__in=access.programs_managed_by(user), status=ReferralStatus.SUBMITTED
+            program__in=programs_managed_by(user), status=ReferralStatus.SUBMITTED
         )
         .select_related("participant", "program", "referring_organization")
         .order_by("submitted_at", "pk")
@@ -101,7 +101,7 @@ def referrals_returned_to(*, user: User) -> list[Referral]:
     from tandem.organizations.models import Role
     from tandem.referrals.models import ReferralStatus
 
-    agencies = access.organizations_of(user, roles=[Role.CASEWORKER, Role.ORG_ADMIN])
+    agencies = organizations_of(user, roles=[Role.CASEWORKER, Role.ORG_ADMIN])
     referrals = list(
         Referral.objects.filter(status=ReferralStatus.RETURNED)
         .filter(Q(referred_by=user) | Q(referring_organization__in=agencies))

@@ -17,6 +17,7 @@ from tandem.core.mail import send_to_person
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant, Source
 from tandem.programs import eligibility
+from tandem.programs.access import program_staff
 from tandem.programs.models import CriteriaVersion, Criterion, Program
 from tandem.programs.services import criteria_current, enrolment_create
 from tandem.referrals.models import (
@@ -43,15 +44,7 @@ def _link(name: str, language: str, **kwargs: Any) -> str:
 
 def _notify_program_staff(referral: Referral) -> None:
     """The staff named on the program, else every program-staff member of its organization."""
-    people = referral.program.staff.filter(is_active=True)
-    if not people.exists():
-        people = User.objects.filter(
-            is_active=True,
-            memberships__organization=referral.program.organization_id,
-            memberships__role="program_staff",
-            memberships__is_active=True,
-        ).distinct()
-    for person in people:
+    for person in program_staff(referral.program):
         send_to_person(
             email=person.email,
             language=person.preferred_language,

@@ -4,24 +4,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tandem.core import access
-from tandem.core.access import Audience, rule
+from tandem.core.access import Action, Audience, rule
+from tandem.participants.access import access_participant
 from tandem.programs import eligibility
+from tandem.programs.access import access_public_program
 from tandem.referrals import forms, selectors, services
+from tandem.referrals.access import access_referral
 from tandem.referrals.models import ApplicationKind, ReferralStatus
 
 
 def _referring_participant(user, participant_id: int):
     """A client record the person may refer: held by an organization where they refer."""
-    participant = access.access_participant(user, participant_id, action="change")
-    if not (
-        user.is_platform_admin
-        or access.organizations_of(user, roles=access.referrer_roles())
-        .filter(pk=participant.organization_id)
-        .exists()
-    ):
-        raise Http404
-    return participant
+    return access_participant(user, participant_id, action=Action.REFER).participant
 
 
 @rule(Audience.SIGNED_IN)
@@ -95,8 +89,8 @@ def referral_create(request: HttpRequest, participant_id: int, program_id: int) 
 
 @rule(Audience.SCOPED, objects=["referral_id"])
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access.access_referral(request.user, referral_id)
-    can_decide = access.can_manage_program(request.user, referral.program)
+    found = access_referral(request.user, referral_id)
+    referral = found.referral
     version = services.referral_criteria(referral)
     results = eligibility.evaluate(version.criteria.all(), referral.participant, referral.answers)
     context = {
@@ -104,14 +98,10 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         "results": results,
         "version": version,
         "decisions": selectors.referral_decisions(referral=referral),
-        "can_decide": can_decide and referral.status == ReferralStatus.SUBMITTED,
-        "can_resubmit": referral.status == ReferralStatus.RETURNED
-        and _on_referring_side(request.user, referral),
-        "can_withdraw": referral.status == ReferralStatus.SUBMITTED
-        and _on_referring_side(request.user, referral),
-        "can_open_record": access.participants_visible_to(request.user)
-        .filter(pk=referral.participant_id)
-        .exists(),
+        "can_decide": found.can_decide and referral.status == ReferralStatus.SUBMITTED,
+        "can_resubmit": referral.status == ReferralStatus.RETURNED and found.is_referring_side,
+        "can_withdraw": referral.status == ReferralStatus.SUBMITTED and found.is_referring_side,
+        "can_open_record": found.can_open_record,
         "enrolment": referral.participant.enrolments.filter(program=referral.program).first(),
     }
     if context["can_decide"]:
@@ -126,17 +116,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     return render(request, "referrals/detail.html", context)
 
 
-def _on_referring_side(user, referral) -> bool:
-    try:
-        access.access_referral(user, referral.pk, action="resubmit")
-    except Http404:
-        return False
-    return True
-
-
 @rule(Audience.SCOPED, objects=["referral_id"], methods=["POST"])
 def referral_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access.access_referral(request.user, referral_id, action="decide")
+    referral = access_referral(request.user, referral_id, action=Action.DECIDE).referral
     version = services.referral_criteria(referral)
     form = forms.DecisionForm(request.POST, version=version)
     if form.is_valid():
@@ -176,7 +158,7 @@ def referral_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["referral_id"], methods=["GET", "POST"])
 def referral_resubmit(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access.access_referral(request.user, referral_id, action="resubmit")
+    referral = access_referral(request.user, referral_id, action=Action.RESUBMIT).referral
     if referral.status != ReferralStatus.RETURNED:
         return redirect("referrals:detail", referral_id=referral.pk)
     version = services.referral_criteria(referral)
@@ -215,7 +197,7 @@ def referral_resubmit(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["referral_id"], methods=["POST"])
 def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access.access_referral(request.user, referral_id, action="resubmit")
+    referral = access_referral(request.user, referral_id, action=Action.RESUBMIT).referral
     try:
         services.referral_withdraw(actor=request.user, referral=referral)
     except services.ReferralError as error:
@@ -231,7 +213,7 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
 def _apply(request: HttpRequest, program_slug: str, kind: str) -> HttpResponse:
     from tandem.programs.services import criteria_current
 
-    program = access.access_public_program(program_slug, kind=kind)
+    program = access_public_program(program_slug, kind=kind)
     is_mentor = kind == ApplicationKind.MENTOR
     side = "mentor" if is_mentor else "mentee"
     criteria = list(criteria_current(program=program, side=side).criteria.all())

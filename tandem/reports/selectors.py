@@ -44,7 +44,8 @@ from tandem.events.models import Event
 from tandem.matching.engine.model import CRITERIA
 from tandem.matching.models import PENDING_STATUSES, Proposal
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
-from tandem.organizations.models import Organization, Partnership, PartnershipKind
+from tandem.organizations.access import network_partners
+from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.programs.models import Enrolment, Program, Side
 from tandem.reference.models import Occupation
@@ -103,14 +104,9 @@ class Scope:
 
 
 def network_programs(organization: Organization) -> QuerySet[Program]:
-    """A lead agency's network: its own programs and those of its partners (service delivery,
-    employers, associations, colleges, networks). Funders fund the network; they run nothing."""
-    partners = Partnership.objects.filter(organization=organization).exclude(
-        kind=PartnershipKind.FUNDING
-    )
-    return Program.objects.filter(
-        Q(organization=organization) | Q(organization__in=partners.values("partner_id"))
-    )
+    """A lead agency's network: its own programs and those of its partners (the graph is
+    `organizations.access.network_partners`)."""
+    return Program.objects.filter(organization__in=network_partners(organization))
 
 
 class DaysBetween(Func):
@@ -871,7 +867,7 @@ def scope_size(scope: Scope) -> int:
     return Mentorship.objects.filter(program_id__in=scope.program_ids).count()
 
 
-# --- Figures on the home page (tandem/core/home.py) ------------------------------------------
+# --- Figures on the home page (tandem/home/selectors.py) ------------------------------------------
 
 
 def network_headline(

@@ -12,10 +12,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from tandem.core import access
 from tandem.core.access import Audience, rule
+from tandem.organizations.access import networks_funded_by, networks_led_by
 from tandem.programs.models import Program
 from tandem.reports import services, tables
+from tandem.reports.access import (
+    access_funder_reports,
+    access_network_reports,
+    access_program_reports,
+    access_report_run,
+    programs_reported_to,
+)
 from tandem.reports.charts import bar_chart
 from tandem.reports.forms import BuildForm, period_form, period_query
 from tandem.reports.models import ReportFormat, ReportKind
@@ -36,11 +43,11 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "reports/index.html",
         {
-            "programs": access.programs_reported_to(user)
+            "programs": programs_reported_to(user)
             .select_related("organization")
             .order_by("name_en"),
-            "networks": access.networks_led_by(user).order_by("name_en"),
-            "funded": access.networks_funded_by(user).order_by("name_en"),
+            "networks": networks_led_by(user).order_by("name_en"),
+            "funded": networks_funded_by(user).order_by("name_en"),
         },
     )
 
@@ -89,7 +96,7 @@ def _period(request: HttpRequest) -> Period:
 
 @rule(Audience.SCOPED, objects=["program_id"])
 def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_reports(request.user, program_id)
+    program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     return _dashboard(
         request,
@@ -105,7 +112,7 @@ def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def network_dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_network_reports(request.user, org_slug)
+    organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     return _dashboard(
         request,
@@ -139,7 +146,7 @@ def _funder_program(request: HttpRequest, organization) -> Program | None:
 def funder_report(request: HttpRequest, org_slug: str) -> HttpResponse:
     from tandem.reports.selectors import network_programs
 
-    organization = access.access_funder_reports(request.user, org_slug)
+    organization = access_funder_reports(request.user, org_slug)
     program = _funder_program(request, organization)
     spec = services.funder_spec(organization, _period(request), program)
     return _dashboard(
@@ -199,7 +206,7 @@ def _partners_spec(spec: ReportSpec) -> ReportSpec:
 
 
 def _program_file(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
-    program = access.access_program_reports(request.user, program_id)
+    program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     if request.GET.get("audience") == "partners":
         spec = _partners_spec(spec)
@@ -217,7 +224,7 @@ def program_xlsx(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 def _network_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
-    organization = access.access_network_reports(request.user, org_slug)
+    organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     if request.GET.get("audience") == "partners":
         spec = _partners_spec(spec)
@@ -235,7 +242,7 @@ def network_xlsx(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _funder_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
-    organization = access.access_funder_reports(request.user, org_slug)
+    organization = access_funder_reports(request.user, org_slug)
     program = _funder_program(request, organization)
     return _file(request, services.funder_spec(organization, _period(request), program), fmt)
 
@@ -287,7 +294,7 @@ def _build(
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
 def program_build(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = access.access_program_reports(request.user, program_id)
+    program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     return _build(
         request, spec, back=reverse("reports:program", args=[program.pk]), program=program
@@ -296,7 +303,7 @@ def program_build(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
 def network_build(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_network_reports(request.user, org_slug)
+    organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     return _build(
         request,
@@ -308,7 +315,7 @@ def network_build(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
 def funder_build(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organization = access.access_funder_reports(request.user, org_slug)
+    organization = access_funder_reports(request.user, org_slug)
     program = _funder_program(request, organization)
     spec = services.funder_spec(organization, _period(request), program)
     return _build(
@@ -322,20 +329,20 @@ def funder_build(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["report_id"])
 def run_status(request: HttpRequest, report_id: int) -> HttpResponse:
-    run = access.access_report_run(request.user, report_id)
+    run = access_report_run(request.user, report_id)
     return _no_store(render(request, "reports/run.html", {"run": run}))
 
 
 @rule(Audience.SCOPED, objects=["report_id"])
 def run_progress(request: HttpRequest, report_id: int) -> HttpResponse:
     """The fragment the run page polls with htmx until the file is ready."""
-    run = access.access_report_run(request.user, report_id)
+    run = access_report_run(request.user, report_id)
     return _no_store(render(request, "reports/_run_progress.html", {"run": run}))
 
 
 @rule(Audience.SCOPED, objects=["report_id"])
 def run_download(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _download(access.access_report_run(request.user, report_id))
+    return _download(access_report_run(request.user, report_id))
 
 
 def _download(run) -> HttpResponse:

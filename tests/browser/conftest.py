@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import Error as PlaywrightError
 
-from tandem.core.demo import DEMO_PASSWORD, LOGINS, OCCUPATIONS, demo_load
 from tandem.core.tests.cast import occupation
+from tandem.demo.network import DEMO_PASSWORD, LOGINS, OCCUPATIONS, demo_load
 
 AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
 # Runs in every document before its own scripts: keeps each CSP violation for the check below.

@@ -160,9 +160,12 @@ def test_a_planted_leak_is_caught_by_the_outsider_check(
     client: Client, home, elsewhere, no_mfa, monkeypatch
 ):
     """Negative control: if the policy let everyone see every participant, the 404 check fails."""
+    from tandem.participants import access as participants_access
     from tandem.participants.models import Participant
 
-    monkeypatch.setattr(access, "participants_visible_to", lambda user: Participant.objects.all())
+    monkeypatch.setattr(
+        participants_access, "participants_visible_to", lambda user: Participant.objects.all()
+    )
     client.force_login(home.caseworker)
     response = client.get(f"/en/participants/{elsewhere.mentee.pk}/")
     assert response.status_code == 200  # the leak is visible, so the real test would have failed

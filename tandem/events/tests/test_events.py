@@ -80,7 +80,7 @@ def test_invitations_go_out_in_each_persons_language_and_only_once(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/en/events/{event.pk}/invite/", {"participants": [home.mentee.pk, french.pk]})
     subjects = {m.to[0]: m.subject for m in mail.outbox}
-    assert subjects[french.email] == "Invitation : Soirée de réseautage"
+    assert subjects[french.email] == "Invitation\u00a0: Soirée de réseautage"
     assert subjects[home.mentee.email] == "You are invited: Networking evening"
     french_mail = next(m for m in mail.outbox if m.to == [french.email])
     (name, ics, mimetype) = french_mail.attachments[0]

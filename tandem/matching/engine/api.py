@@ -49,7 +49,7 @@ from .scoring import (
     score_pairs,
     stream_top_candidates,
 )
-from .solver import CandidateLists, solve_certified
+from .solver import NO_BOUND, solve_priced, to_int
 
 Progress = Callable[[str, int, int], None]
 Pair = tuple[str, str]
@@ -202,18 +202,41 @@ class Matcher:
 
         started = time.perf_counter()
         top = stream_top_candidates(context, k + 1, mentee_rows=active, progress=progress)
-        lists = _lists_from_top(top, active, context.n_mentees, k)
+        arc_mentee, arc_mentor, arc_score, bound = _arcs_from_top(top, active, context.n_mentees, k)
         timings["scoring"] = time.perf_counter() - started
 
         started = time.perf_counter()
         if progress is not None:
             progress("solving", 0, 1)
 
-        def rescore(rows: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-            longer = stream_top_candidates(context, size, mentee_rows=rows)
-            return longer.mentors, longer.scores
+        def price_scan(
+            rows: np.ndarray,
+            thresholds: np.ndarray,
+            ceilings: np.ndarray,
+            prices: np.ndarray,
+            count: int,
+        ) -> tuple[np.ndarray, np.ndarray]:
+            found = stream_top_candidates(
+                context,
+                count,
+                mentee_rows=rows,
+                prices=prices,
+                thresholds=thresholds,
+                ceilings=ceilings,
+            )
+            scores = np.where(found.mentors >= 0, found.scores + prices[found.mentors], 0)
+            return found.mentors, scores.astype(np.int64)
 
-        result = solve_certified(context.n_mentees, capacity, lists, rescore, active=active)
+        result = solve_priced(
+            context.n_mentees,
+            capacity,
+            arc_mentee,
+            arc_mentor,
+            arc_score,
+            bound,
+            price_scan,
+            active=active,
+        )
         if progress is not None:
             progress("solving", 1, 1)
         timings["solving"] = time.perf_counter() - started
@@ -524,20 +547,19 @@ class Matcher:
                 progress("pairs", done, total)
 
 
-def _lists_from_top(top, rows: np.ndarray, n_mentees: int, k: int) -> CandidateLists:
-    """Keep k candidates per mentee; the (k+1)-th score bounds everything left out."""
-    empty = np.zeros(0, np.int64)
-    mentors: list[np.ndarray] = [empty] * n_mentees
-    scores: list[np.ndarray] = [np.zeros(0)] * n_mentees
-    bound = np.full(n_mentees, -np.inf)
-    found = np.isfinite(top.scores).sum(axis=1)
-    for r, i in enumerate(rows.tolist()):
-        kept = min(int(found[r]), k)
-        mentors[i] = top.mentors[r, :kept]
-        scores[i] = top.scores[r, :kept].astype(np.float64)
-        if found[r] > k:
-            bound[i] = float(top.scores[r, k])
-    return CandidateLists(mentors, scores, bound)
+def _arcs_from_top(
+    top, rows: np.ndarray, n_mentees: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Arcs for each mentee's k best mentors, and per mentee the bound of every pair left
+    out: the (k+1)-th score in integer units (``NO_BOUND`` when nothing was left out)."""
+    found = np.isfinite(top.scores)
+    kept = found.copy()
+    kept[:, k:] = False
+    r, c = np.nonzero(kept)
+    bound = np.full(n_mentees, NO_BOUND, np.int64)
+    cut = found[:, k] if top.scores.shape[1] > k else np.zeros(len(rows), bool)
+    bound[rows[cut]] = to_int(top.scores[cut, k])
+    return rows[r], top.mentors[r, c], to_int(top.scores[r, c]), bound
 
 
 def solve(

@@ -202,115 +202,237 @@ def fill_pairs(dots, mentees, mentors, tables, out):
         )
 
 
+SCALE = 1_000_000  # integer units per unit of score (solver.SCALE)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _keys(scores, mentors, prices, ceiling, out):
+    """Ranking keys: the float32 scores themselves, or with ``prices`` the reduced gains
+    ``min(rint(score * SCALE), ceiling) - prices[mentor]`` (integers, exact in float64). Both
+    are non-decreasing in the score, so a bound of the score gives a bound of the key. The
+    ceiling is the most a wanted pair can score (see ``fold_block``)."""
+    for c in range(scores.shape[0]):
+        score = scores[c]
+        if score == NEG_INF:
+            out[c] = -np.inf
+        elif prices.shape[0] == 0:
+            out[c] = score
+        else:
+            out[c] = min(np.rint(np.float64(score) * SCALE), ceiling) - prices[mentors[c]]
+
+
 @numba.njit(cache=True, nogil=True)
 def fold_block(
     low_rank_dots,
     rows,
     slots,
-    col_start,
+    mentors,
     tables,
     mentee_vectors,
     mentor_vectors,
     mentee_residual,
     mentor_residual,
-    top_scores,
+    prices,
+    ceilings,
+    top_keys,
     top_mentors,
     floor,
     shared,
 ):
-    """Fold mentees ``rows`` against mentors ``col_start ...`` into their top-k lists.
+    """Fold mentees ``rows`` against ``mentors`` into their top-k lists.
 
-    ``top_scores[slots[r]]`` is row ``r``'s unsorted list and ``floor`` its smallest score;
-    ``shared`` holds, per list, the largest k-th score any thread has reached: a pair that
-    does not beat it cannot be among the final k best. Each pair is first scored with an
-    upper bound; only pairs whose bound beats the bar get an exact dot product and score. A
-    list with no bar yet first takes the k pairs of best bound, which sets one.
+    Lists rank by key (see ``_keys``): the score, or with ``prices`` (one per mentor, empty
+    for none) the score in integer units less the mentor's price, which is how the solver
+    prices contested mentors. A priced list wants only pairs scoring at most its ceiling
+    (``ceilings[slot]``, integer units: the pairs it already has may score more), so mentors
+    whose price leaves no gain above the bar even at the ceiling are skipped unscored.
+    ``top_keys[slots[r]]`` is row ``r``'s unsorted list and ``floor`` its smallest key;
+    ``shared`` holds, per list, the largest k-th key any thread has reached, or a threshold
+    set by the caller: a pair whose key does not beat it is not wanted. Each pair is first
+    keyed with an upper bound of its score; only pairs whose bound beats the bar get an
+    exact dot product and score. A list not yet full first takes the k pairs of best bound,
+    which sets a bar.
     Returns (allowed pairs seen, exact dot products computed).
     """
-    k = top_scores.shape[1]
-    n_cols = low_rank_dots.shape[1]
-    mentors = np.arange(col_start, col_start + n_cols)
-    bounds = np.empty(n_cols, np.float32)
+    k = top_keys.shape[1]
+    n_cols = mentors.shape[0]
+    priced = prices.shape[0] > 0
+    row_mentors = np.empty(n_cols, np.int64)
+    row_dots = np.empty(n_cols, np.float32)
+    bound_scores = np.empty(n_cols, np.float32)
+    bounds = np.empty(n_cols, np.float64)
     picked = np.empty(n_cols, np.int64)
     picked_dots = np.empty(n_cols, np.float32)
     picked_scores = np.empty(n_cols, np.float32)
+    picked_keys = np.empty(n_cols, np.float64)
     allowed = 0
     exact = 0
     for r in range(rows.shape[0]):
         i, slot = rows[r], slots[r]
+        ceiling = ceilings[slot] if priced else np.inf
+        count = n_cols
+        columns = mentors[:n_cols]
+        dots = low_rank_dots[r, :n_cols]
+        if priced:
+            bar = max(floor[slot], shared[slot])
+            count = 0
+            for c in range(n_cols):
+                if ceiling - prices[mentors[c]] > bar:
+                    row_mentors[count] = mentors[c]
+                    row_dots[count] = low_rank_dots[r, c]
+                    count += 1
+            if count == 0:
+                continue
+            columns = row_mentors[:count]
+            dots = row_dots[:count]
         score_row(
-            low_rank_dots[r], i, mentors, tables, bounds, True, mentee_residual, mentor_residual
+            dots,
+            i,
+            columns,
+            tables,
+            bound_scores[:count],
+            True,
+            mentee_residual,
+            mentor_residual,
         )
         row_allowed = 0
-        for c in range(n_cols):
-            row_allowed += bounds[c] != NEG_INF
+        for c in range(count):
+            row_allowed += bound_scores[c] != NEG_INF
         allowed += row_allowed
+        if row_allowed == 0:
+            continue
+        _keys(bound_scores[:count], columns, prices, ceiling, bounds[:count])
         for phase in range(2):
             bar = max(floor[slot], shared[slot])
             if phase == 0:
-                if bar != NEG_INF or row_allowed == 0:
+                if floor[slot] != -np.inf:
                     continue
-                # No bar yet: score the k pairs of best bound first (a running selection).
-                count = 0
+                # List not full: key the k pairs of best bound first (a running selection).
+                picks = 0
                 weakest = 0
-                for c in range(n_cols):
+                for c in range(count):
                     bound = bounds[c]
-                    if bound == NEG_INF:
+                    if bound <= bar:
                         continue
-                    if count < k:
-                        picked[count] = c
-                        count += 1
+                    if picks < k:
+                        picked[picks] = c
+                        picks += 1
                     elif bound > bounds[picked[weakest]]:
                         picked[weakest] = c
                     else:
                         continue
-                    if count == k:
+                    if picks == k:
                         weakest = 0
                         for q in range(1, k):
                             if bounds[picked[q]] < bounds[picked[weakest]]:
                                 weakest = q
-                for q in range(count):
-                    bounds[picked[q]] = NEG_INF  # scored now, not again in phase 1
-                    picked[q] = mentors[picked[q]]
+                for q in range(picks):
+                    bounds[picked[q]] = -np.inf  # keyed now, not again in phase 1
+                    picked[q] = columns[picked[q]]
             else:
-                count = 0
-                for c in range(n_cols):
+                picks = 0
+                for c in range(count):
                     if bounds[c] > bar:
-                        picked[count] = mentors[c]
-                        count += 1
-            if count == 0:
+                        picked[picks] = columns[c]
+                        picks += 1
+            if picks == 0:
                 continue
-            exact += count
-            for q in range(count):
+            exact += picks
+            for q in range(picks):
                 picked_dots[q] = _exact_dot(mentee_vectors[i], mentor_vectors[picked[q]])
             score_row(
-                picked_dots[:count],
+                picked_dots[:picks],
                 i,
-                picked[:count],
+                picked[:picks],
                 tables,
-                picked_scores[:count],
+                picked_scores[:picks],
                 False,
                 mentee_residual,
                 mentor_residual,
             )
+            _keys(picked_scores[:picks], picked[:picks], prices, np.inf, picked_keys[:picks])
             lowest = floor[slot]
-            for q in range(count):
-                score = picked_scores[q]
-                if score <= bar:
+            for q in range(picks):
+                key = picked_keys[q]
+                if key <= bar:
                     continue
                 worst = 0
                 for position in range(1, k):
-                    if top_scores[slot, position] < top_scores[slot, worst]:
+                    if top_keys[slot, position] < top_keys[slot, worst]:
                         worst = position
-                top_scores[slot, worst] = score
+                top_keys[slot, worst] = key
                 top_mentors[slot, worst] = picked[q]
-                lowest = top_scores[slot, 0]
+                lowest = top_keys[slot, 0]
                 for position in range(1, k):
-                    lowest = min(lowest, top_scores[slot, position])
+                    lowest = min(lowest, top_keys[slot, position])
                 bar = max(lowest, shared[slot])
             floor[slot] = lowest
             # A race here can only leave a smaller (still valid) value: each write is some
-            # thread's true k-th score at that moment.
+            # thread's true k-th key at that moment.
             if lowest > shared[slot]:
                 shared[slot] = lowest
     return allowed, exact
+
+
+@numba.njit(cache=True, nogil=True)
+def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n_mentors, big):
+    """The least mentor prices that prove an assignment optimal on its arcs (LP duals).
+
+    The assignment maximises the sum of ``big + score`` over the arcs (``big`` above any
+    total of scores, so the most mentees first). Its dual gives each mentor a price ``v >= 0``
+    (0 when the mentor has room) and each mentee a gain ``u >= 0`` (0 when unmatched) with
+    ``u_i + v_j >= big + score`` on every arc, equal on the chosen ones. The least prices
+    are longest paths: an unmatched mentee raises each of its mentors to ``big + score``; a
+    mentee matched to ``p`` raises each other mentor ``j`` of its arcs to
+    ``v_p + score_ij - score_ip`` (it must not prefer ``j`` at these prices). An optimal
+    assignment has no cycle of positive length, so the label-correcting loop ends.
+    ``arc_start`` indexes each mentee's arcs (CSR). Returns the prices, or an empty array
+    if the loop ran too long (the assignment was not optimal).
+    """
+    n_mentees = mentor_of.shape[0]
+    # Mentees assigned to each mentor (CSR).
+    first = np.zeros(n_mentors + 1, np.int64)
+    for i in range(n_mentees):
+        if mentor_of[i] >= 0:
+            first[mentor_of[i] + 1] += 1
+    for j in range(n_mentors):
+        first[j + 1] += first[j]
+    fill = first[:-1].copy()
+    members = np.empty(first[n_mentors], np.int64)
+    for i in range(n_mentees):
+        if mentor_of[i] >= 0:
+            members[fill[mentor_of[i]]] = i
+            fill[mentor_of[i]] += 1
+    prices = np.zeros(n_mentors, np.int64)
+    for i in range(n_mentees):
+        if mentor_of[i] < 0:
+            for arc in range(arc_start[i], arc_start[i + 1]):
+                prices[arc_mentor[arc]] = max(prices[arc_mentor[arc]], big + arc_score[arc])
+    # FIFO label correcting (every mentor starts in the queue; each is in it at most once).
+    queue = np.arange(n_mentors + 1)
+    queued = np.ones(n_mentors, np.bool_)
+    head, tail, size = 0, n_mentors % (n_mentors + 1), n_mentors
+    limit = 50 * (n_mentors + 1) * (n_mentors + 1)
+    pops = 0
+    while size > 0:
+        p = queue[head]
+        head = (head + 1) % (n_mentors + 1)
+        size -= 1
+        queued[p] = False
+        pops += 1
+        if pops > limit:
+            return np.zeros(0, np.int64)
+        for m in range(first[p], first[p + 1]):
+            i = members[m]
+            base = prices[p] - assigned_score[i]
+            for arc in range(arc_start[i], arc_start[i + 1]):
+                j = arc_mentor[arc]
+                candidate = base + arc_score[arc]
+                if j != p and candidate > prices[j]:
+                    prices[j] = candidate
+                    if not queued[j]:
+                        queued[j] = True
+                        queue[tail] = j
+                        tail = (tail + 1) % (n_mentors + 1)
+                        size += 1
+    return prices

@@ -542,9 +542,19 @@ def make_blocks(
         return near_cache[fsa]
 
     compatible = {VIRTUAL: (VIRTUAL, EITHER), IN_PERSON: (IN_PERSON, EITHER), EITHER: (0, 1, 2)}
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple, list[np.ndarray]] = {}
     runs_of: dict[tuple, list[tuple[int, int]]] = {}
-    for row in mentee_rows.tolist():
+    # The runs depend only on a mentee's (mode, French rule, postal area): work them out once
+    # per distinct triple (the pricing rounds pass tens of thousands of mentees at a time).
+    keys = (mentees.mode[mentee_rows].astype(np.int64) * 2 + mentees.prefers_fr[mentee_rows]) * len(
+        context.fsa_codes
+    ) + mentees.fsa[mentee_rows]
+    distinct, first_seen, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    by_key = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[by_key], np.arange(len(distinct) + 1))
+    for key in np.argsort(first_seen).tolist():
+        positions = by_key[starts[key] : starts[key + 1]]
+        row = int(mentee_rows[positions[0]])
         mode = int(mentees.mode[row])
         french_only = bool(mentees.prefers_fr[row])
         fsa = int(mentees.fsa[row])
@@ -572,8 +582,12 @@ def make_blocks(
                         continue
                     unit = (mentor_mode, fr, True, tuple(runs))
                     runs_of.setdefault(unit, runs)
-                groups.setdefault(unit, []).append(row)
-    return [(np.array(rows, np.int64), runs_of[unit]) for unit, rows in groups.items()]
+                groups.setdefault(unit, []).append(positions)
+    # Rows keep the order they were given in.
+    return [
+        (mentee_rows[np.sort(np.concatenate(parts))].astype(np.int64), runs_of[unit])
+        for unit, parts in groups.items()
+    ]
 
 
 @dataclass
@@ -581,7 +595,7 @@ class TopCandidates:
     """The best mentors (blocking positions) of the requested mentees, best first, one row per
     requested mentee; -1 / -inf pad short lists."""
 
-    scores: np.ndarray  # (n_mentees, k) float32
+    scores: np.ndarray  # (n_mentees, k) float32, or float64 reduced gains when priced
     mentors: np.ndarray  # (n_mentees, k) int64
     pairs_scored: int  # pairs the blocking let through, each checked against every rule
     pairs_allowed: int
@@ -600,12 +614,24 @@ def stream_top_candidates(
     col_chunk: int = 4096,
     workers: int | None = None,
     progress: Progress | None = None,
+    prices: np.ndarray | None = None,
+    thresholds: np.ndarray | None = None,
+    ceilings: np.ndarray | None = None,
 ) -> TopCandidates:
     """The ``k`` best allowed mentors of each mentee in ``mentee_rows`` (default: everyone),
     row ``r`` of the result for mentee ``mentee_rows[r]``.
 
-    Never holds more than one block of scores per worker. With several workers, each thread keeps its own lists (a mentee
-    appears in several groups of blocks) and the lists are merged at the end.
+    With ``prices`` (integer units per mentor, see ``solver.SCALE``) mentors are ranked by
+    reduced gain, ``round(score * SCALE) - price``, and ``scores`` holds those gains (float64,
+    exact integers). This is the solver's pricing: ``thresholds`` (one per requested mentee)
+    keeps only gains above it, and ``ceilings`` (one per requested mentee) says that only
+    pairs scoring at most that much are wanted (the others are already in the graph).
+    A mentee then needs only the mentors priced below its ceiling less its threshold, and
+    each run of mentors is walked in price order up to the largest such limit of a chunk.
+
+    Never holds more than one block of scores per worker. With several workers, each thread
+    keeps its own lists (a mentee appears in several groups of blocks) and the lists are
+    merged at the end.
     """
     if mentee_rows is None:
         mentee_rows = np.arange(context.n_mentees)
@@ -615,6 +641,29 @@ def stream_top_candidates(
     slot = np.full(context.n_mentees, -1, np.int64)
     slot[mentee_rows] = np.arange(len(mentee_rows))
     units = make_blocks(context, mentee_rows)
+    priced = prices is not None
+    if priced:
+        mentor_prices = np.asarray(prices, np.float64)
+        limit = np.full(len(mentee_rows), np.inf)
+        if thresholds is not None and ceilings is not None:
+            limit = np.asarray(ceilings, np.float64) - np.asarray(thresholds, np.float64)
+        # Chunks of mentees with similar limits; each run of mentors in price order.
+        units = [
+            (rows[np.argsort(-limit[slot[rows]], kind="stable")], runs) for rows, runs in units
+        ]
+        in_price_order = {
+            run: run[0] + np.argsort(mentor_prices[run[0] : run[1]], kind="stable")
+            for _, runs in units
+            for run in runs
+        }
+        sorted_prices = {run: mentor_prices[order] for run, order in in_price_order.items()}
+    else:
+        mentor_prices = np.zeros(0, np.float64)
+    list_ceilings = (
+        np.asarray(ceilings, np.float64)
+        if priced and ceilings is not None
+        else np.full(len(mentee_rows) if priced else 0, np.inf)
+    )
     tasks = [
         (rows[start : start + row_chunk], runs)
         # Bigger groups first, so that the threads finish together.
@@ -629,35 +678,54 @@ def stream_top_candidates(
     done = [0]
     if progress is not None:
         progress("scoring", 0, total_work)
-    # Per list, the largest k-th score any worker has reached: the bar every worker's pairs
-    # must clear (see kernels.fold_block).
-    shared_floor = np.full(len(mentee_rows), NEG_INF, np.float32)
+    # Per list, the largest k-th key any worker has reached (or the caller's threshold): the
+    # bar every worker's pairs must clear (see kernels.fold_block).
+    shared_floor = np.full(len(mentee_rows), -np.inf)
+    if thresholds is not None:
+        shared_floor[:] = thresholds
     bounds = context.goal_bounds
     assert bounds is not None
 
+    def columns(chunk_slots: np.ndarray, lo: int, hi: int) -> Iterable[np.ndarray]:
+        """The mentors of run [lo, hi) this chunk needs, in blocks of ``col_chunk``."""
+        if not priced:
+            for start in range(lo, hi, col_chunk):
+                yield np.arange(start, min(hi, start + col_chunk))
+            return
+        order = in_price_order[(lo, hi)]
+        wanted = int(np.searchsorted(sorted_prices[(lo, hi)], limit[chunk_slots].max(), "left"))
+        for start in range(0, wanted, col_chunk):
+            yield order[start : min(wanted, start + col_chunk)]
+
     def run(share: list) -> tuple[np.ndarray, np.ndarray, int, int, int]:
-        top_scores = np.full((len(mentee_rows), k), NEG_INF, np.float32)
+        top_scores = np.full((len(mentee_rows), k), -np.inf)
         top_mentors = np.full((len(mentee_rows), k), -1, np.int64)
-        floor = np.full(len(mentee_rows), NEG_INF, np.float32)
+        floor = np.full(len(mentee_rows), -np.inf)
         scored = allowed = exact = 0
         for chunk, runs in share:
             chunk_slots = slot[chunk]
             chunk_low = bounds.mentee_low[chunk]
             for lo, hi in runs:
-                for col_start in range(lo, hi, col_chunk):
-                    col_stop = min(hi, col_start + col_chunk)
-                    low_rank_dots = chunk_low @ bounds.mentor_low[col_start:col_stop].T
+                for cols in columns(chunk_slots, lo, hi):
+                    mentor_low = (
+                        bounds.mentor_low[cols[0] : cols[-1] + 1]
+                        if not priced
+                        else bounds.mentor_low[cols]
+                    )
+                    low_rank_dots = chunk_low @ mentor_low.T
                     scored += low_rank_dots.size
                     seen, computed = kernels.fold_block(
                         low_rank_dots,
                         chunk,
                         chunk_slots,
-                        col_start,
+                        cols,
                         context.kernel_tables,
                         context.mentees.embeddings,
                         context.mentors.embeddings,
                         bounds.mentee_residual,
                         bounds.mentor_residual,
+                        mentor_prices,
+                        list_ceilings,
                         top_scores,
                         top_mentors,
                         floor,
@@ -686,7 +754,7 @@ def stream_top_candidates(
     top_mentors = np.take_along_axis(top_mentors, rank, axis=1)
     top_mentors[~np.isfinite(top_scores)] = -1
     return TopCandidates(
-        top_scores,
+        top_scores if priced else top_scores.astype(np.float32),
         top_mentors,
         pairs_scored=sum(r[2] for r in results),
         pairs_allowed=sum(r[3] for r in results),

@@ -1,8 +1,9 @@
 """The assignment: most mentees matched, then the highest total score, within capacity.
 
-Scores are integers (``SCALE`` per unit of score) so that the solver is exact. The graph kept
-for each mentee is its top-k candidates; ``solve_certified`` proves that nothing pruned could
-improve the result (see ``docs/matching-engine.md``) and enlarges lists where it cannot.
+Scores are integers (``SCALE`` per unit of score) so that the solver is exact. The graph starts
+with each mentee's top-k candidates; ``solve_priced`` proves the answer optimal over every
+allowed pair by linear-programming duality and adds only the pairs that could improve it (see
+``docs/matching-engine.md``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-SCALE = 1_000_000
-EARLY_ROUNDS = 2  # rounds that enlarge the wildcard users without trying the exact solve
+from . import kernels
 
-Rescore = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
+SCALE = kernels.SCALE
+NO_BOUND = np.iinfo(np.int64).min  # a mentee whose arcs hold every allowed mentor
+PRICED_PER_ROUND = 8  # pairs a pricing round adds to a mentee, at most (see solve_priced)
+
+# (mentees, their thresholds, their ceilings, mentor prices, count) -> (mentors, integer
+# scores), one row per mentee: its best pairs by reduced gain above the threshold among those
+# scoring at most the ceiling, best first, -1 padding.
+PriceScan = Callable[
+    [np.ndarray, np.ndarray, np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray]
+]
 
 
 def to_int(scores: np.ndarray) -> np.ndarray:
@@ -25,9 +34,10 @@ def to_int(scores: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class FlowResult:
-    mentor_of: np.ndarray  # per mentee: mentor index, -1 unmatched, -2 the wildcard
+    mentor_of: np.ndarray  # per mentee: mentor index, -1 unmatched
+    assigned_score: np.ndarray  # per mentee: integer score of its pair, 0 unmatched
     matched: int
-    total: int  # sum of integer scores (wildcard arcs included)
+    total: int  # sum of integer scores
 
 
 def max_flow_min_cost(
@@ -36,73 +46,46 @@ def max_flow_min_cost(
     arc_mentee: np.ndarray,
     arc_mentor: np.ndarray,
     arc_score: np.ndarray,
-    wildcard_mentee: np.ndarray | None = None,
-    wildcard_score: np.ndarray | None = None,
 ) -> FlowResult:
     """Maximum matching of largest total integer score (OR-Tools ``SimpleMinCostFlow``).
 
     ``SolveMaxFlowWithMinCost`` is lexicographic: it maximises the flow (mentees matched) and,
     among maximum flows, minimises the cost (``SCALE - score`` per arc, so maximises score).
-    The optional wildcard node is a mentor of unlimited capacity used by the certificate.
     """
     n_mentors = len(capacity)
     source = 0
     mentee_node = 1
     mentor_node = 1 + n_mentees
-    wildcard = 1 + n_mentees + n_mentors
-    sink = wildcard + 1
-    use_wildcard = wildcard_mentee is not None and len(wildcard_mentee) > 0
-    tails = [
-        np.full(n_mentees, source),
-        mentee_node + arc_mentee,
-        mentor_node + np.arange(n_mentors),
-    ]
-    heads = [mentee_node + np.arange(n_mentees), mentor_node + arc_mentor, np.full(n_mentors, sink)]
-    caps = [np.ones(n_mentees), np.ones(len(arc_mentee)), capacity]
-    costs = [np.zeros(n_mentees), SCALE - arc_score, np.zeros(n_mentors)]
-    if use_wildcard:
-        assert wildcard_mentee is not None and wildcard_score is not None
-        tails += [mentee_node + wildcard_mentee, np.array([wildcard])]
-        heads += [np.full(len(wildcard_mentee), wildcard), np.array([sink])]
-        caps += [np.ones(len(wildcard_mentee)), np.array([n_mentees])]
-        costs += [SCALE - wildcard_score, np.zeros(1)]
+    sink = 1 + n_mentees + n_mentors
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails).astype(np.int32),
-        np.concatenate(heads).astype(np.int32),
-        np.concatenate(caps).astype(np.int64),
-        np.concatenate(costs).astype(np.int64),
+        np.concatenate(
+            [
+                np.full(n_mentees, source),
+                mentee_node + arc_mentee,
+                mentor_node + np.arange(n_mentors),
+            ]
+        ).astype(np.int32),
+        np.concatenate(
+            [mentee_node + np.arange(n_mentees), mentor_node + arc_mentor, np.full(n_mentors, sink)]
+        ).astype(np.int32),
+        np.concatenate([np.ones(n_mentees + len(arc_mentee), np.int64), capacity]).astype(np.int64),
+        np.concatenate(
+            [np.zeros(n_mentees, np.int64), SCALE - arc_score, np.zeros(n_mentors, np.int64)]
+        ),
     )
     flow.set_node_supply(source, n_mentees)
     flow.set_node_supply(sink, -n_mentees)
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    mentor_of = np.full(n_mentees, -1, np.int64)
-    first = n_mentees
-    pair_flows = flow.flows(np.arange(first, first + len(arc_mentee), dtype=np.int32))
+    pair_flows = flow.flows(np.arange(n_mentees, n_mentees + len(arc_mentee), dtype=np.int32))
     used = np.nonzero(pair_flows > 0)[0]
+    mentor_of = np.full(n_mentees, -1, np.int64)
     mentor_of[arc_mentee[used]] = arc_mentor[used]
-    total = int(arc_score[used].sum())
-    if use_wildcard:
-        assert wildcard_mentee is not None and wildcard_score is not None
-        start = first + len(arc_mentee) + n_mentors
-        wild = flow.flows(np.arange(start, start + len(wildcard_mentee), dtype=np.int32))
-        wild_used = np.nonzero(wild > 0)[0]
-        mentor_of[wildcard_mentee[wild_used]] = -2
-        total += int(wildcard_score[wild_used].sum())
-    return FlowResult(mentor_of, int((mentor_of != -1).sum()), total)
-
-
-@dataclass
-class CandidateLists:
-    """Per mentee: candidate mentors and their float scores, best first."""
-
-    mentors: list[np.ndarray]
-    scores: list[np.ndarray]
-    # Upper bound on the score of every allowed pair left out of the list, or -inf when the
-    # list holds every allowed mentor.
-    bound: np.ndarray
+    assigned_score = np.zeros(n_mentees, np.int64)
+    assigned_score[arc_mentee[used]] = arc_score[used]
+    return FlowResult(mentor_of, assigned_score, len(used), int(arc_score[used].sum()))
 
 
 @dataclass(frozen=True)
@@ -111,107 +94,104 @@ class Certified:
     matched: int
     total: int
     rounds: int
-    enlarged: int
+    enlarged: int  # mentees that pricing gave more pairs
     arcs: int
 
 
-def solve_certified(
+def solve_priced(
     n_mentees: int,
     capacity: np.ndarray,
-    lists: CandidateLists,
-    rescore: Rescore,
+    arc_mentee: np.ndarray,
+    arc_mentor: np.ndarray,
+    arc_score: np.ndarray,
+    bound: np.ndarray,
+    price_scan: PriceScan,
     *,
     active: np.ndarray | None = None,
+    per_round: int = PRICED_PER_ROUND,
     max_rounds: int = 1000,
 ) -> Certified:
-    """Solve on the candidate lists and prove the answer optimal for all allowed pairs.
+    """Solve on the given arcs and prove the answer optimal for every allowed pair.
 
-    Certificate: give each mentee with pruned pairs one extra arc to a wildcard mentor of
-    unlimited capacity whose score is the mentee's bound (at least every pruned pair's score).
-    Any assignment on the full graph maps to one of this relaxed graph that matches as many
-    mentees with at least the same total, so the relaxed optimum bounds the true optimum. If
-    the relaxed optimum uses no wildcard, or equals the optimum without wildcards, the latter
-    is optimal on the full graph (the second check is skipped in the first rounds, where it
-    rarely succeeds). Otherwise the mentees that used the wildcard get longer
-    lists (``rescore``) and we solve again. Every round lengthens at least one list that is
-    not yet complete, so the loop ends; ``max_rounds`` only guards against a bug.
+    ``bound[i]`` is at least the integer score of every allowed pair of mentee ``i`` that is
+    not among the arcs (``NO_BOUND`` when there is none). The problem is the linear program
+    "maximise the sum of ``BIG + score`` over chosen pairs" (``BIG`` above any total of
+    scores, so the most mentees first), whose optimum is integral. Its dual prices each
+    mentor (``v_j >= 0``) and gives each mentee a gain (``u_i >= 0``) with
+    ``u_i + v_j >= BIG + score_ij`` on every pair. From the optimum on the arcs we compute
+    the least such prices (``kernels.mentor_prices``); they satisfy the constraint on every
+    arc. If they satisfy it on every allowed pair, they are a dual solution of the whole
+    problem with the same value, so the assignment is optimal over all pairs. A pair can
+    break it only if ``score_ij - v_j > u_i - BIG``, the mentee's threshold: never when the
+    mentee's bound is at most its threshold (prices are not negative); otherwise a priced
+    scan (``price_scan``) finds the mentee's pairs that do, and the best ``per_round`` of them
+    by reduced gain join the arcs. Each round adds a pair that was not there, so the loop
+    ends; ``max_rounds`` only guards against a bug.
+
+    Contested mentors are priced, so a mentee who cannot have them looks at the mentors it
+    could have at those prices, instead of every list growing towards every mentor.
     """
     if active is None:
         active = np.arange(n_mentees)
-    enlarged: set[int] = set()
+    arc_mentee = np.asarray(arc_mentee, np.int64)
+    arc_mentor = np.asarray(arc_mentor, np.int64)
+    arc_score = np.asarray(arc_score, np.int64)
+    big = SCALE * (len(active) + 1)
+    enlarged = np.zeros(n_mentees, bool)
     for round_number in range(1, max_rounds + 1):
-        arc_mentee, arc_mentor, arc_score = _arcs(lists, active)
-        wild = active[np.isfinite(lists.bound[active])]
-        wild_score = to_int(lists.bound[wild])
-        relaxed = max_flow_min_cost(
-            n_mentees, capacity, arc_mentee, arc_mentor, arc_score, wild, wild_score
+        order = np.argsort(arc_mentee, kind="stable")
+        arc_mentee, arc_mentor, arc_score = arc_mentee[order], arc_mentor[order], arc_score[order]
+        flow = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
+        prices, threshold = mentee_thresholds(
+            flow, capacity, arc_mentee, arc_mentor, arc_score, big, n_mentees
         )
-        suspects = np.nonzero(relaxed.mentor_of == -2)[0]
-        if suspects.size == 0:
+        suspects = active[bound[active] > threshold[active]]
+        found = np.zeros((0, 0), np.int64)
+        if suspects.size:
+            found, scores = price_scan(
+                suspects, threshold[suspects], bound[suspects], prices, per_round
+            )
+        if not (found >= 0).any():
             return Certified(
-                relaxed.mentor_of,
-                relaxed.matched,
-                relaxed.total,
+                flow.mentor_of,
+                flow.matched,
+                flow.total,
                 round_number,
-                len(enlarged),
+                int(enlarged.sum()),
                 len(arc_mentee),
             )
-        # The solve without wildcards certifies only ties; in the first rounds the wildcard
-        # users nearly always gain from longer lists, so they are enlarged at once and the
-        # relaxed assignment tells who is contested.
-        assignment = relaxed
-        if round_number > EARLY_ROUNDS:
-            assignment = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
-            if (assignment.matched, assignment.total) == (relaxed.matched, relaxed.total):
-                return Certified(
-                    assignment.mentor_of,
-                    assignment.matched,
-                    assignment.total,
-                    round_number,
-                    len(enlarged),
-                    len(arc_mentee),
-                )
-        # Mentees that meet competition are the ones whose pruned pairs may matter: besides
-        # the wildcard users, enlarge the unmatched and those matched low in their lists, so
-        # that one round fixes a whole contested region rather than one mentee at a time.
-        contested = [
-            i
-            for i in active[np.isfinite(lists.bound[active])].tolist()
-            if assignment.mentor_of[i] < 0
-            or assignment.mentor_of[i] not in lists.mentors[i][: max(1, len(lists.mentors[i]) // 2)]
-        ]
-        by_size: dict[int, list[int]] = {}
-        for mentee in sorted(set(suspects.tolist()) | set(contested)):
-            enlarged.add(mentee)
-            # Lists grow faster round after round: a mentee still contested after one
-            # enlargement usually needs many more candidates, and every round re-solves.
-            growth = 4**round_number
-            by_size.setdefault(max(growth * len(lists.mentors[mentee]), 16), []).append(mentee)
-        for new_k, rows in by_size.items():
-            mentors, scores = rescore(np.array(rows, np.int64), new_k)
-            for position, mentee in enumerate(rows):
-                keep = np.isfinite(scores[position])
-                if keep.sum() < new_k:
-                    lists.bound[mentee] = -np.inf  # the list now holds every allowed mentor
-                    lists.mentors[mentee] = mentors[position][keep]
-                    lists.scores[mentee] = scores[position][keep].astype(np.float64)
-                else:
-                    # Keep new_k - 1 pairs; the last score bounds everything left out.
-                    lists.mentors[mentee] = mentors[position][: new_k - 1]
-                    lists.scores[mentee] = scores[position][: new_k - 1].astype(np.float64)
-                    lists.bound[mentee] = float(scores[position][new_k - 1])
-    raise RuntimeError("candidate lists did not certify")
+        rows, columns = np.nonzero(found >= 0)
+        enlarged[suspects[rows]] = True
+        arc_mentee = np.concatenate([arc_mentee, suspects[rows]])
+        arc_mentor = np.concatenate([arc_mentor, found[rows, columns]])
+        arc_score = np.concatenate([arc_score, scores[rows, columns]])
+    raise RuntimeError("pricing did not converge")
 
 
-def _arcs(lists: CandidateLists, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    sizes = np.array([len(lists.mentors[i]) for i in active.tolist()], np.int64)
-    if sizes.sum() == 0:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, empty
-    arc_mentee = np.repeat(active, sizes)
-    arc_mentor = np.concatenate([lists.mentors[i] for i in active.tolist()]).astype(np.int64)
-    arc_score = to_int(np.concatenate([lists.scores[i] for i in active.tolist()]))
-    return arc_mentee, arc_mentor, arc_score
+def mentee_thresholds(
+    flow: FlowResult,
+    capacity: np.ndarray,
+    arc_mentee: np.ndarray,
+    arc_mentor: np.ndarray,
+    arc_score: np.ndarray,
+    big: int,
+    n_mentees: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The least mentor prices for ``flow`` (optimal on the arcs, sorted by mentee), and each
+    mentee's threshold ``u_i - BIG``: a pair ``(i, j)`` improves the assignment only if
+    ``score_ij - v_j`` exceeds it."""
+    n_mentors = len(capacity)
+    arc_start = np.searchsorted(arc_mentee, np.arange(n_mentees + 1))
+    prices = kernels.mentor_prices(
+        arc_start, arc_mentor, arc_score, flow.mentor_of, flow.assigned_score, n_mentors, big
+    )
+    load = np.bincount(flow.mentor_of[flow.mentor_of >= 0], minlength=n_mentors)
+    if len(prices) != n_mentors or (prices[load < capacity] != 0).any():
+        raise RuntimeError("the flow is not optimal on its arcs")
+    matched = flow.mentor_of >= 0
+    threshold = np.full(n_mentees, -big, np.int64)
+    threshold[matched] = flow.assigned_score[matched] - prices[flow.mentor_of[matched]]
+    return prices, threshold
 
 
 def dense_oracle(scores: np.ndarray, capacity: np.ndarray) -> tuple[int, int, np.ndarray]:

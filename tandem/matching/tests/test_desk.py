@@ -243,13 +243,16 @@ def test_a_staff_member_of_another_program_gets_404_on_the_desk_proposals_and_pe
 
     people = pool_of(home, program, mentees=1, mentors=1)
     draft = proposal(program, people["mentees"][0], people["mentors"][0])
-    # Named on another program of an organization where they hold no staff role.
+    # Named on another program of an organization where they hold no staff role (a named
+    # person runs a program only through an active membership in its organization).
+    from tandem.core.tests.cast import make_member, make_organization
+    from tandem.organizations.models import Role
+
     other_org_program = make_program(home.organization, home.staff, slug="other-program")
-    outsider = make_user("outsider.staff@example.org")
+    third_agency = make_organization("third-agency")
+    outsider = make_member(third_agency, Role.NETWORK_LEADER, "outsider.staff@example.org")
     other_org_program.staff.add(outsider)
-    other_org_program.organization = __import__(
-        "tandem.core.tests.cast", fromlist=["make_organization"]
-    ).make_organization("third-agency")
+    other_org_program.organization = third_agency
     other_org_program.save()
     client.force_login(outsider)
     assert client.get(reverse("matching:desk", args=[other_org_program.pk])).status_code == 200

@@ -1,6 +1,6 @@
 import pytest
 
-from tandem.core.demo import demo_load
+from tandem.demo.network import demo_load
 from tandem.reference.models import Industry, Occupation, OccupationTitle, PostalArea
 from tandem.reference.selectors import occupation_search
 from tandem.reference.services import reference_clear, reference_load

@@ -5,7 +5,6 @@ page added later by any app is covered too)."""
 import pytest
 from django.test import Client
 
-from tandem.core import access
 from tandem.core.access import Audience
 from tandem.core.tests.cast import make_member, make_organization
 from tandem.core.tests.test_url_access import ROUTES, _url, route_id
@@ -69,5 +68,16 @@ def test_the_walk_covers_the_pages_of_every_app():
     walked = {
         r.namespace for r in ROUTES if r.kwargs and r.rule and r.rule.audience is Audience.SCOPED
     }
-    assert {"participants", "referrals", "programs", "reports"} <= walked
-    assert access  # the policy module the routes were read from
+    apps_with_records = {
+        "organizations",
+        "participants",
+        "referrals",
+        "programs",
+        "events",
+        "matching",
+        "mentorships",
+        "meetings",
+        "outcomes",
+        "reports",
+    }
+    assert apps_with_records <= walked, apps_with_records - walked

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tandem.core.demo import DEMO_PASSWORD, LOGINS, demo_is_loaded, demo_load
+from tandem.demo.network import DEMO_PASSWORD, LOGINS, demo_is_loaded, demo_load
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from tandem.core import access
+from tandem.organizations import access
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict:
         m.role in access.client_record_roles() for m in memberships
     )
     is_participant = user.participant_records.exists()
+    # Membership roles only: this floor cannot ask the programs or the reports (above it).
+    runs_programs = any(m.role in access.program_manager_roles() for m in memberships)
     return {
         "my_memberships": memberships,
         # Which parts of the navigation concern this person: staff tools, or their own match.
@@ -24,13 +26,10 @@ def navigation(request: HttpRequest) -> dict:
         "nav_is_participant": works_with_clients or is_participant,
         # Matching and mentoring pages hold something only for those who run a program and for
         # the mentors and mentees themselves; a caseworker follows her clients from the home.
-        "nav_matches": user.is_platform_admin
-        or is_participant
-        or any(m.role in access.program_manager_roles() for m in memberships)
-        or access.programs_managed_by(user).exists(),
+        "nav_matches": user.is_platform_admin or is_participant or runs_programs,
         # No "Reports" link to a page that would say "You have no reports to read".
         "nav_has_reports": user.is_platform_admin
-        or access.programs_reported_to(user).exists()
+        or runs_programs
         or access.networks_led_by(user).exists()
         or access.networks_funded_by(user).exists(),
     }

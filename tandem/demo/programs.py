@@ -1,4 +1,4 @@
-"""Demo programs for the Ottawa network of tandem/core/demo.py: the open-access Career Mentoring
+"""Demo programs for the Ottawa network of tandem/demo/network.py: the open-access Career Mentoring
 Program of the lead agency with the criteria of seed 003, an employer's internal program, and
 referrals in every state so that each demo login has something to look at."""
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tandem.accounts.models import User
-from tandem.matching.demo import demo_load_matching
+from tandem.demo.lifecycle import demo_load_lifecycle
+from tandem.demo.matching import demo_load_matching
+from tandem.demo.programs import demo_load_programs
 from tandem.organizations.models import (
     Membership,
     Organization,
@@ -21,9 +23,7 @@ from tandem.organizations.models import (
     Role,
     ServiceLocation,
 )
-from tandem.outcomes.demo import demo_load_lifecycle
 from tandem.participants.models import Participant
-from tandem.programs.demo import demo_load_programs
 
 DEMO_PASSWORD = "Tandem-demo-2026"  # noqa: S105 - published in the README on purpose
 

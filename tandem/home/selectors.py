@@ -2,15 +2,21 @@
 
 The work lists are read by the selectors of the apps that own the work (referrals, matching,
 meetings, outcomes, reports); this module only asks which roles the person holds and puts the
-sections in order. Like access.py, it imports the apps inside functions: core is the ground
-floor and loads before them.
+sections in order. `home` is the top floor: it may import every app.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.accounts.models import User
-from tandem.core import access
+from tandem.matching.selectors import desk_work, proposals_awaiting_answer
+from tandem.meetings.selectors import attention_count, own_mentorships
+from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
+from tandem.organizations.models import Role
+from tandem.outcomes.selectors import Stage, client_journeys, follow_ups_due, mentorships_to_close
+from tandem.referrals.selectors import referrals_returned_to, referrals_to_decide
+from tandem.reports.selectors import network_headline, recruited_mentor_figures
+from tandem.reports.services import small_cell_threshold
 
 # How many items of a list the home shows before "see all".
 SHOWN = 5
@@ -27,10 +33,6 @@ class Section:
 
 
 def staff_section(user: User) -> Section | None:
-    from tandem.matching.selectors import desk_work
-    from tandem.meetings.selectors import attention_count
-    from tandem.outcomes.selectors import follow_ups_due, mentorships_to_close
-    from tandem.referrals.selectors import referrals_to_decide
 
     programs = desk_work(user=user)
     if not programs:
@@ -57,9 +59,6 @@ def staff_section(user: User) -> Section | None:
 
 
 def caseworker_section(user: User, memberships: list) -> Section | None:
-    from tandem.organizations.models import Role
-    from tandem.outcomes.selectors import Stage, client_journeys
-    from tandem.referrals.selectors import referrals_returned_to
 
     agencies = [m.organization for m in memberships if m.role == Role.CASEWORKER]
     if not agencies:
@@ -77,8 +76,6 @@ def caseworker_section(user: User, memberships: list) -> Section | None:
 
 
 def participant_section(user: User) -> Section | None:
-    from tandem.matching.selectors import proposals_awaiting_answer
-    from tandem.meetings.selectors import own_mentorships
 
     records = list(
         user.participant_records.select_related("organization", "occupation").order_by("role")
@@ -101,9 +98,6 @@ def participant_section(user: User) -> Section | None:
 def partner_sections(user: User, memberships: list) -> list[Section]:
     """Employer partners and network leaders: what the mentors they recruited are doing;
     funders: the network's figures of the fiscal year. Counts only, never a person."""
-    from tandem.organizations.models import Role
-    from tandem.reports.selectors import network_headline, recruited_mentor_figures
-    from tandem.reports.services import small_cell_threshold
 
     sections = []
     for role in (Role.EMPLOYER_PARTNER, Role.NETWORK_LEADER):
@@ -116,11 +110,11 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
                         "organizations": [
                             (org, recruited_mentor_figures(org)) for org in organizations
                         ],
-                        "networks": list(access.networks_led_by(user).order_by("name_en")),
+                        "networks": list(networks_led_by(user).order_by("name_en")),
                     },
                 )
             )
-    funded = list(access.networks_funded_by(user).order_by("name_en"))
+    funded = list(networks_funded_by(user).order_by("name_en"))
     if funded:
         threshold = small_cell_threshold()
         sections.append(
@@ -137,9 +131,9 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
     return sections
 
 
-def home_for(*, user: User) -> dict[str, Any]:
+def dashboard_for(*, user: User) -> dict[str, Any]:
     memberships = list(
-        access.active_memberships(user)
+        active_memberships(user)
         .select_related("organization")
         .order_by("organization__name_en", "role")
     )

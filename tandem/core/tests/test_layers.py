@@ -1,0 +1,91 @@
+"""The house's floors, read from the source: core is the ground floor and imports no app; each
+area's record policy (`tandem/<app>/access.py`) imports only from the floors below it.
+
+Imports are read with `ast`, so an import inside a function or under `TYPE_CHECKING` counts too.
+Tests are left out: the shared cast (`core/tests/cast.py`) builds people of every app.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Lowest first. An app may import from the apps before it, never from those after it.
+FLOORS = [
+    "core",
+    "accounts",
+    "reference",
+    "organizations",
+    "participants",
+    "programs",
+    "referrals",
+    "events",
+    "matching",
+    "mentorships",
+    "meetings",
+    "outcomes",
+    "reports",
+    "home",  # the front door's dashboard: gathers every area
+    "demo",  # the demo network: built through every area's services
+]
+
+TANDEM = Path(settings.BASE_DIR) / "tandem"
+
+
+def tandem_imports(source: str) -> set[str]:
+    """The Tandem apps a module's source imports (`tandem.x...` -> "x")."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+            if node.module == "tandem":
+                names = [f"tandem.{alias.name}" for alias in node.names]
+        found |= {name.split(".")[1] for name in names if name.startswith("tandem.")}
+    return found
+
+
+def upward_imports(app: str, path: Path) -> set[str]:
+    allowed = set(FLOORS[: FLOORS.index(app) + 1])
+    return tandem_imports(path.read_text(encoding="utf-8")) - allowed
+
+
+def core_modules() -> list[Path]:
+    return [
+        path
+        for path in sorted((TANDEM / "core").rglob("*.py"))
+        if "tests" not in path.relative_to(TANDEM).parts
+    ]
+
+
+def test_every_app_has_a_floor():
+    apps = {p.name for p in TANDEM.iterdir() if (p / "__init__.py").exists()}
+    assert apps == set(FLOORS), f"place these apps in FLOORS: {apps ^ set(FLOORS)}"
+
+
+@pytest.mark.parametrize("path", core_modules(), ids=lambda p: str(p.relative_to(TANDEM)))
+def test_core_imports_no_app(path):
+    assert upward_imports("core", path) == set()
+
+
+@pytest.mark.parametrize("path", sorted(TANDEM.glob("*/access.py")), ids=lambda p: p.parent.name)
+def test_each_access_policy_imports_only_from_the_floors_below(path):
+    assert upward_imports(path.parent.name, path) == set()
+
+
+def test_an_upward_import_is_caught(tmp_path):
+    """Negative control: a late, TYPE_CHECKING or function-level import is still an import."""
+    planted = tmp_path / "access.py"
+    planted.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "import tandem.core.access\n"
+        "if TYPE_CHECKING:\n"
+        "    from tandem.reports.models import ReportRun\n"
+        "def f():\n"
+        "    from tandem import matching\n"
+    )
+    assert upward_imports("core", planted) == {"reports", "matching"}
+    assert upward_imports("reports", planted) == set()

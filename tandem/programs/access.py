@@ -1,0 +1,175 @@
+"""Programs: who runs them (the one definition of "program staff"), who may see and refer to
+them, and intake records.
+
+Program staff of a program are, in one place for the whole of Tandem:
+- the program staff and admins of its operating organization, and
+- the people named on the program (`Program.staff`) while they hold an active membership in that
+  organization. A leaver stays named on old programs but runs none of them.
+Those who *hear* about a program's work (new referrals, answers, overdue pairs) are the named
+staff, else the organization's program staff: `program_staff(program)`.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from tandem.accounts.models import User
+from tandem.core.access import Action, accepts, one_or_404
+from tandem.organizations.access import (
+    client_record_roles,
+    holds_role_in,
+    organizations_of,
+    program_manager_roles,
+    referrer_roles,
+)
+from tandem.organizations.models import Organization, Partnership, PartnershipKind, Role
+from tandem.participants.access import can_manage_participants, participants_visible_to
+from tandem.participants.models import Participant
+from tandem.programs.models import Enrolment, OrientationSession, Program
+
+
+def programs_managed_by(user: User) -> QuerySet[Program]:
+    """Programs this person runs (see the module's docstring)."""
+    if user.is_platform_admin:
+        return Program.objects.all()
+    named = Program.staff.through.objects.filter(user=user).values("program_id")
+    return Program.objects.filter(
+        Q(organization__in=organizations_of(user, roles=program_manager_roles()))
+        | Q(pk__in=named, organization__in=organizations_of(user))
+    )
+
+
+def program_staff(program: Program) -> list[User]:
+    """Who hears about a program's work: the named staff who are still members of its
+    organization, else the organization's program staff."""
+    members = User.objects.filter(
+        is_active=True,
+        memberships__organization=program.organization_id,
+        memberships__organization__is_active=True,
+        memberships__is_active=True,
+    )
+    named = list(members.filter(programs_staffed=program).distinct().order_by("pk"))
+    if named:
+        return named
+    return list(members.filter(memberships__role=Role.PROGRAM_STAFF).distinct().order_by("pk"))
+
+
+def can_manage_program(user: User, program: Program) -> bool:
+    return programs_managed_by(user).filter(pk=program.pk).exists()
+
+
+def requires_second_factor(user: User) -> bool:
+    """Anyone who can reach a client record: platform admins, staff of an organization that
+    holds records, and everyone who runs a program (named staff included)."""
+    return (
+        user.is_platform_admin
+        or organizations_of(user, roles=client_record_roles()).exists()
+        or programs_managed_by(user).exists()
+    )
+
+
+def programs_open_to_referrals_from(organizations: QuerySet[Organization]) -> QuerySet[Program]:
+    """Active programs that staff of these organizations may refer clients to: those naming
+    the organization as a referring partner, or, when a program names none, every
+    service-delivery partner of the operating organization, and the organization's own."""
+    named = Program.referring_partners.through.objects.filter(organization__in=organizations)
+    partner_of = Partnership.objects.filter(
+        partner__in=organizations, kind=PartnershipKind.SERVICE_DELIVERY
+    ).values("organization_id")
+    unnamed = Program.objects.filter(referring_partners__isnull=True, organization__in=partner_of)
+    return Program.objects.filter(is_active=True, organization__is_active=True).filter(
+        Q(pk__in=named.values("program_id"))
+        | Q(pk__in=unnamed.values("pk"))
+        | Q(organization__in=organizations)
+    )
+
+
+def programs_visible_to(user: User) -> QuerySet[Program]:
+    if user.is_platform_admin:
+        return Program.objects.all()
+    referrers = organizations_of(user, roles=referrer_roles())
+    return Program.objects.filter(
+        Q(pk__in=programs_managed_by(user).values("pk"))
+        | Q(pk__in=programs_open_to_referrals_from(referrers).values("pk"))
+    )
+
+
+@dataclass(frozen=True)
+class ProgramAccess:
+    program: Program
+    can_manage: bool
+
+
+@accepts(Action.VIEW, Action.MANAGE)
+def access_program(user: User, program_id: int, *, action: Action) -> ProgramAccess:
+    managed = programs_managed_by(user)
+    programs = managed if action is Action.MANAGE else programs_visible_to(user)
+    found = one_or_404(programs.select_related("organization", "parent"), program_id)
+    return ProgramAccess(
+        program=found,
+        can_manage=action is Action.MANAGE or managed.filter(pk=found.pk).exists(),
+    )
+
+
+def access_public_program(slug: str, *, kind: str = "self_referral") -> Program:
+    """A program's public application form: active and accepting this kind of application."""
+    programs = Program.objects.filter(is_active=True, organization__is_active=True)
+    if kind == "mentor":
+        programs = programs.filter(accepts_mentor_applications=True)
+    elif kind == "self_referral":
+        programs = programs.filter(accepts_self_referrals=True)
+    return one_or_404(programs.select_related("organization"), slug, field="slug")
+
+
+@dataclass(frozen=True)
+class EnrolmentAccess:
+    enrolment: Enrolment
+    can_manage: bool  # the program's staff
+
+
+@accepts(Action.VIEW, Action.MANAGE)
+def access_enrolment(user: User, enrolment_id: int, *, action: Action) -> EnrolmentAccess:
+    """Intake records: the program's staff manage them; the person's agency may read them."""
+    managed = Enrolment.objects.filter(program__in=programs_managed_by(user))
+    enrolments = managed
+    if action is Action.VIEW:
+        enrolments = managed | Enrolment.objects.filter(
+            participant__in=participants_visible_to(user)
+        )
+    found = one_or_404(
+        enrolments.select_related("program", "participant", "participant__organization"),
+        enrolment_id,
+    )
+    return EnrolmentAccess(
+        enrolment=found,
+        can_manage=action is Action.MANAGE or can_manage_program(user, found.program),
+    )
+
+
+def access_session(user: User, session_id: int) -> OrientationSession:
+    return one_or_404(
+        OrientationSession.objects.filter(program__in=programs_managed_by(user)).select_related(
+            "program", "location"
+        ),
+        session_id,
+    )
+
+
+def enrolments_visible_to(user: User, participant: Participant) -> QuerySet[Enrolment]:
+    """A person's enrolments as shown on their record: all of them to the person and their
+    agency's staff, those of the programs they run to program staff."""
+    enrolments = Enrolment.objects.filter(participant=participant)
+    if participant.user_id == user.pk or can_manage_participants(user, participant.organization):
+        return enrolments
+    return enrolments.filter(program__in=programs_managed_by(user))
+
+
+def can_see_accommodations(user: User, participant: Participant) -> bool:
+    """The person, their agency's staff, and, with the person's agreement, the staff of a
+    program that accepted them. Not the caseworker of another agency, nor funders or mentors."""
+    if participant.user_id == user.pk or holds_role_in(
+        user, participant.organization, client_record_roles()
+    ):
+        return True
+    shared = getattr(getattr(participant, "accommodation", None), "share_with_programs", False)
+    return shared and participant.enrolments.filter(program__in=programs_managed_by(user)).exists()
