@@ -71,7 +71,7 @@ def main() -> None:
             "staff",
             "/en/reports/networks/capital-lead/?preset=custom&starts_on=2021-01-01&ends_on=2030-12-31",
         ),
-        ("funder_report", "funder", "/en/reports/funded/workforce-fund/"),
+        ("funder_report", "funder", "/en/reports/funded/capital-lead/"),
     ]
     results = {}
     connection.force_debug_cursor = True

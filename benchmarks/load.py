@@ -65,8 +65,9 @@ def environment(args) -> dict[str, str]:
         "TANDEM_WEB_WORKERS": str(args.web_workers),
         "TANDEM_WEB_THREADS": str(args.web_threads),
         "TANDEM_LOG_LEVEL": "WARNING",
-        # 101 sign-ins from one address in the first minute: the test is one machine.
-        "TANDEM_LOGIN_FAILED_LIMIT": "1000/m/ip,5/15m/key",
+        # As behind the reverse proxy of deploy/: each person's address comes in X-Forwarded-For
+        # from a trusted proxy, so the production sign-in limits (per address) apply per person.
+        "TANDEM_TRUSTED_PROXIES": "127.0.0.1",
     }
 
 
@@ -163,8 +164,11 @@ def pages_for_everyone(env: dict[str, str]) -> dict:
 
 
 class Person(threading.Thread):
-    def __init__(self, email: str, base: str, mix, deadline: float, record, rng) -> None:
+    def __init__(
+        self, email: str, base: str, mix, deadline: float, record, rng, address: str
+    ) -> None:
         super().__init__(daemon=True)
+        self.address = address  # this person's own address, as the proxy would forward it
         self.email, self.base, self.mix, self.deadline = email, base, mix, deadline
         self.record, self.rng = record, rng
         self.jar = http.cookiejar.CookieJar()
@@ -174,6 +178,7 @@ class Person(threading.Thread):
     def fetch(self, path: str, data: dict | None = None) -> tuple[int, str, str, float]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body)  # noqa: S310 - http only
+        request.add_header("X-Forwarded-For", self.address)
         if data is not None:
             request.add_header("Referer", self.base + path)
         started = time.perf_counter()
@@ -310,15 +315,31 @@ def main() -> None:
             people.append(("caseworker", n, mix))
         funder_mix = [
             ("home", "/en/", None, 1),
-            ("funder_report", "/en/reports/funded/workforce-fund/", None, 2),
+            ("funder_report", "/en/reports/funded/capital-lead/", None, 2),
         ]
         stop_at = time.monotonic() + args.seconds + 15
         threads = [
-            Person(f"{kind}{n}@load.example", base, mix, stop_at, record, random.Random(n))
-            for kind, n, mix in people
+            Person(
+                f"{kind}{n}@load.example",
+                base,
+                mix,
+                stop_at,
+                record,
+                random.Random(i),
+                f"198.51.100.{i + 1}",
+            )
+            for i, (kind, n, mix) in enumerate(people)
         ]
         threads.append(
-            Person("funder@bench.example", base, funder_mix, stop_at, record, random.Random(99))
+            Person(
+                "funder@bench.example",
+                base,
+                funder_mix,
+                stop_at,
+                record,
+                random.Random(999),
+                "203.0.113.9",
+            )
         )
         for thread in threads:
             thread.start()

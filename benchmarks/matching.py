@@ -178,14 +178,14 @@ def cold_throughput(sample: int, result_path: str) -> None:
     Path(result_path).write_text(json.dumps(result))
 
 
-def run_size(n: int, oracle_max: int, result_path: str) -> None:
+def run_size(population: str, n: int, oracle_max: int, result_path: str) -> None:
     from tandem.matching.engine.api import Matcher, embed_pool
     from tandem.matching.engine.csvio import MATCHES_HEADER, format_score, write_rows
     from tandem.matching.engine.embedding import DiskCache, UsemEmbedder
     from tandem.matching.engine.model import CRITERIA
 
     started = time.perf_counter()
-    pool = generate(n, seed=n)
+    pool = generate(n, seed=n, population=population)
     generation = time.perf_counter() - started
     embedder = UsemEmbedder()
     started = time.perf_counter()
@@ -239,8 +239,9 @@ def run_size(n: int, oracle_max: int, result_path: str) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
     result = {
+        "population": population,
         "n_mentees": n,
-        "n_mentors": n,
+        "n_mentors": len(pool.mentors),
         "mentor_places": int(sum(p.capacity for p in pool.mentors)),
         "generation_seconds": generation,
         "cold_embedding_seconds": cold_fill,
@@ -253,8 +254,8 @@ def run_size(n: int, oracle_max: int, result_path: str) -> None:
         "pairs_allowed": solution.stats.pairs_allowed,
         "exact_goal_products": solution.stats.exact_goal_products,
         "arcs_in_graph": solution.stats.arcs_in_graph,
-        "certificate_rounds": solution.stats.rounds,
-        "enlarged_mentees": solution.stats.enlarged_mentees,
+        "pricing_rounds": solution.stats.rounds,
+        "priced_mentees": solution.stats.enlarged_mentees,
         "mentees_matched": solution.matched_count,
         "total_score": solution.total_score,
     }
@@ -281,30 +282,102 @@ def run_size(n: int, oracle_max: int, result_path: str) -> None:
     Path(result_path).write_text(json.dumps(result))
 
 
+# Every population at every size, and issue 25's 500 mentees for 250 mentors.
+DEFAULT_CASES = ",".join(
+    [f"{population}:{n}" for n in (2000, 10000, 100000) for population in POPULATIONS]
+    + ["scarce-half-mentors:500"]
+)
+
+
+def cold_run(n: int, result_path: str) -> None:
+    """A first run on a machine: nothing compiled, no embedding cached (plentiful, N x N).
+
+    Numba's cache goes to an empty directory (``NUMBA_CACHE_DIR``), the embedding cache too;
+    each stage is timed on its own so that the total says where the time goes.
+    """
+    with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as cache:
+        os.environ["NUMBA_CACHE_DIR"] = numba_cache
+        pool = generate(n, seed=n)
+        stages: dict[str, float] = {}
+        started_all = started = time.perf_counter()
+        from tandem.matching.engine.api import Matcher, embed_pool
+        from tandem.matching.engine.embedding import DiskCache, UsemEmbedder
+
+        stages["importing"] = time.perf_counter() - started
+        started = time.perf_counter()
+        embedder = UsemEmbedder()
+        embedder.embed(["warm-up"])
+        stages["model_load"] = time.perf_counter() - started
+        started = time.perf_counter()
+        embeddings = embed_pool(pool, embedder, DiskCache(cache, embedder.name))
+        stages["embedding"] = time.perf_counter() - started
+        # Compiling every kernel on a tiny pool keeps compilation apart from the work.
+        started = time.perf_counter()
+        tiny = generate(40, seed=1)
+        Matcher(tiny, embedder=embedder, embeddings=embed_pool(tiny, embedder)).solve()
+        stages["compiling_kernels"] = time.perf_counter() - started
+        started = time.perf_counter()
+        solution = Matcher(pool, embedder=embedder, embeddings=embeddings).solve()
+        stages["matching"] = time.perf_counter() - started
+        total = time.perf_counter() - started_all
+    result = {
+        "population": "plentiful",
+        "n_mentees": n,
+        "newly_embedded_texts": embeddings.newly_embedded,
+        "stage_seconds": stages,
+        "matching_stage_seconds": solution.stats.timings,
+        "end_to_end_seconds": total,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "mentees_matched": solution.matched_count,
+    }
+    Path(result_path).write_text(json.dumps(result))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="1000,10000,50000,100000")
+    parser.add_argument(
+        "--cases",
+        default=DEFAULT_CASES,
+        help="comma-separated POPULATION:N (populations: " + ", ".join(POPULATIONS) + ")",
+    )
     parser.add_argument("--oracle-max", type=int, default=10000)
     parser.add_argument("--cold-sample", type=int, default=4000)
+    parser.add_argument("--cold-run", type=int, default=0, help="time a first run at N x N")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
+    cases = []
+    for case in args.cases.split(","):
+        population, _, n = case.partition(":")
+        if population not in POPULATIONS:
+            parser.error(f"unknown population {population}")
+        cases.append((population, int(n)))
 
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
-    runs = {r["n_mentees"]: r for r in previous.get("runs", [])}
+    runs = {(r.get("population", "plentiful"), r["n_mentees"]): r for r in previous.get("runs", [])}
     # Every measurement runs in its own process: the parent never touches BLAS (idle BLAS
     # threads of an earlier stage slowed later stages several fold), and the peak resident
     # size of a child is that size's alone.
     cold = in_child(cold_throughput, args.cold_sample)
     print(f"cold embedding: {cold['texts_per_second']:.0f} texts/s ({cold['texts']} texts)")
-    for n in sizes:
-        load_before = os.getloadavg()[0]
-        result = in_child(run_size, n, args.oracle_max)
-        # Other work on the machine changes every figure; keep the load next to them.
-        result["load_average_1min"] = [load_before, os.getloadavg()[0]]
-        runs[n] = result
+    first_run = previous.get("cold_run")
+    if args.cold_run:
+        load_before = os.getloadavg()
+        first_run = in_child(cold_run, args.cold_run)
+        first_run["load_average"] = [load_before, os.getloadavg()]
+        print(
+            f"cold first run at {args.cold_run}: {first_run['end_to_end_seconds']:.1f} s",
+            first_run["stage_seconds"],
+        )
+    for population, n in cases:
+        load_before = os.getloadavg()
+        result = in_child(run_size, population, n, args.oracle_max)
+        # Other work on the machine changes every figure; keep the load next to them
+        # (1, 5 and 15 minutes, before and after the run).
+        result["load_average"] = [load_before, os.getloadavg()]
+        result["load_average_1min"] = [load_before[0], result["load_average"][1][0]]
+        runs[(population, n)] = result
         print_row(result)
     report = {
         "machine": {
@@ -313,7 +386,8 @@ def main() -> None:
             "platform": platform.platform(),
         },
         "cold_embedding": cold,
-        "runs": [runs[n] for n in sorted(runs)],
+        "cold_run": first_run,
+        "runs": [runs[key] for key in sorted(runs, key=lambda key: (key[1], key[0]))],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
@@ -338,7 +412,7 @@ def print_row(r: dict) -> None:
     s = r["stage_seconds"]
     gap = r.get("oracle", {})
     print(
-        f"N={r['n_mentees']}: end-to-end {r['end_to_end_seconds']:.2f}s "
+        f"{r.get('population', 'plentiful')} {r['n_mentees']} x {r['n_mentors']}: end-to-end {r['end_to_end_seconds']:.2f}s "
         f"(embed {s['embedding']:.2f}, score {s['scoring']:.2f}, solve {s['solving']:.2f}, "
         f"explain {s['explaining']:.2f}, write {s['writing']:.2f}), peak {r['peak_rss_bytes'] / 2**30:.2f} GiB, "
         f"pairs scored {r['pairs_scored']:,} of {r['pairs_total']:,}, matched {r['mentees_matched']}, "
@@ -348,7 +422,7 @@ def print_row(r: dict) -> None:
 
 
 def print_table(runs: list[dict]) -> None:
-    header = "| N | end to end s | embed | score | solve | explain | write | peak GiB | pairs scored | allowed | matched | total | gap to dense |"
+    header = "| population | mentees x mentors | end to end s | embed | score | solve | explain | write | peak GiB | pairs scored | allowed | matched | total | gap to dense | rounds | load (1 min) |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for r in runs:
@@ -360,9 +434,10 @@ def print_table(runs: list[dict]) -> None:
             else "n/a"
         )
         print(
-            f"| {r['n_mentees']:,} | {r['end_to_end_seconds']:.2f} | {s['embedding']:.2f} | {s['scoring']:.2f} | "
+            f"| {r.get('population', 'plentiful')} | {r['n_mentees']:,} x {r['n_mentors']:,} | {r['end_to_end_seconds']:.2f} | {s['embedding']:.2f} | {s['scoring']:.2f} | "
             f"{s['solving']:.2f} | {s['explaining']:.2f} | {s['writing']:.2f} | {r['peak_rss_bytes'] / 2**30:.2f} | "
-            f"{r['pairs_scored']:,} | {r['pairs_allowed']:,} | {r['mentees_matched']:,} | {r['total_score']:.2f} | {gap} |"
+            f"{r['pairs_scored']:,} | {r['pairs_allowed']:,} | {r['mentees_matched']:,} | {r['total_score']:.2f} | {gap} | "
+            f"{r.get('pricing_rounds', '-')} | {r['load_average_1min'][0]:.1f}-{r['load_average_1min'][1]:.1f} |"
         )
 
 

@@ -91,6 +91,8 @@ def typography_problems(message: str) -> list[str]:
         problems.append("colon without a no-break space before it")
     if re.search(r"«(?!\u00a0)", text) or re.search(r"(?<!\u00a0)»", text):
         problems.append("guillemets without no-break spaces inside")
+    if re.search(r"[ \u00a0\u202f]{2,}", text):
+        problems.append("two spaces in a row")
     if POINT_MEDIAN in message:
         problems.append("point médian (write an epicene form)")
     return problems

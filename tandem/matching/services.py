@@ -16,9 +16,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.matching import notify, pool
 from tandem.matching.engine.api import Matcher
 from tandem.matching.engine.model import EngineError, PairExplanation
@@ -36,6 +37,24 @@ from tandem.matching.models import (
 from tandem.participants.models import Participant
 
 logger = logging.getLogger(__name__)
+
+RUN_STARTED = audit.event("run.started", gettext_lazy("Matching run started"))
+PROPOSAL_ACCEPTED = audit.event("proposal.accepted", gettext_lazy("Draft proposal approved"))
+PROPOSAL_UNACCEPTED = audit.event(
+    "proposal.unaccepted", gettext_lazy("Draft proposal approval removed")
+)
+PROPOSAL_PINNED = audit.event("proposal.pinned", gettext_lazy("Draft proposal kept for re-runs"))
+PROPOSAL_UNPINNED = audit.event("proposal.unpinned", gettext_lazy("Draft proposal no longer kept"))
+PROPOSAL_REMOVED = audit.event("proposal.removed", gettext_lazy("Draft proposal removed"))
+PAIR_EXCLUDED = audit.event("pair.excluded", gettext_lazy("Pair ruled out"))
+PROPOSAL_SWAPPED = audit.event("proposal.swapped", gettext_lazy("Mentors exchanged between drafts"))
+PROPOSAL_MANUAL = audit.event("proposal.created_manually", gettext_lazy("Pair chosen by staff"))
+PROPOSAL_PUBLISHED = audit.event("proposal.published", gettext_lazy("Proposal sent to both people"))
+PROPOSAL_ANSWERED = audit.event("proposal.answered", gettext_lazy("Proposal answered"))
+PROPOSAL_WITHDRAWN = audit.event("proposal.withdrawn", gettext_lazy("Proposal withdrawn"))
+PROPOSAL_EXPIRED = audit.event("proposal.expired", gettext_lazy("Proposal expired without answers"))
+PROPOSAL_REMINDED = audit.event("proposal.reminded", gettext_lazy("Reminder sent about a proposal"))
+SHARING_UPDATED = audit.event("sharing.updated", gettext_lazy("Profile sharing choices changed"))
 LANGUAGES = ("en", "fr")
 
 
@@ -144,6 +163,7 @@ def run_start(
         is_preview=preview,
         language=(actor.preferred_language or "en"),
     )
+    audit.record(RUN_STARTED, actor=actor, target=run, data={"preview": preview})
     transaction.on_commit(lambda: proposal_run_execute.enqueue(run_id=run.pk))
     return run
 
@@ -195,7 +215,8 @@ def run_execute(*, run_id: int) -> ProposalRun:
     progress = _progress_writer(run)
     started = time.perf_counter()
     try:
-        with override(run.language):
+        # Field diffs of the run's writes are attributed to the person who started it.
+        with override(run.language), audit.acting_as(run.started_by):
             _run(run, progress)
     except (EngineError, DeskError) as error:
         ProposalRun.objects.filter(pk=run.pk).update(
@@ -302,7 +323,18 @@ def proposal_accept(*, actor: User, proposal: Proposal, accepted: bool = True) -
     proposal.is_accepted = accepted
     proposal.is_pinned = proposal.is_pinned or accepted
     proposal.save(update_fields=["is_accepted", "is_pinned"])
+    _record_draft(PROPOSAL_ACCEPTED if accepted else PROPOSAL_UNACCEPTED, actor, proposal)
     return proposal
+
+
+def _record_draft(name: str, actor: Any, proposal: Proposal, **data: Any) -> None:
+    audit.record(
+        name,
+        actor=actor,
+        target=proposal,
+        about=[proposal.mentee, proposal.mentor],
+        data={"mentee": proposal.mentee_id, "mentor": proposal.mentor_id, **data},
+    )
 
 
 @transaction.atomic
@@ -333,12 +365,15 @@ def proposal_pin(*, actor: User, proposal: Proposal, pinned: bool) -> Proposal:
     if not pinned:
         proposal.is_accepted = False
     proposal.save(update_fields=["is_pinned", "is_accepted"])
+    _record_draft(PROPOSAL_PINNED if pinned else PROPOSAL_UNPINNED, actor, proposal)
     return proposal
 
 
 @transaction.atomic
 def proposal_remove(*, actor: User, proposal: Proposal) -> None:
-    _draft(proposal).delete()
+    draft = _draft(proposal)
+    _record_draft(PROPOSAL_REMOVED, actor, draft)
+    draft.delete()
 
 
 @transaction.atomic
@@ -350,6 +385,13 @@ def proposal_exclude(*, actor: User, proposal: Proposal, note: str = "") -> Excl
         mentee_id=proposal.mentee_id,
         mentor_id=proposal.mentor_id,
         defaults={"created_by": actor, "note": note},
+    )
+    audit.record(
+        PAIR_EXCLUDED,
+        actor=actor,
+        target=exclusion,
+        about=[proposal.mentee, proposal.mentor],
+        data={"proposal": proposal.pk},
     )
     proposal.delete()
     return exclusion
@@ -391,6 +433,7 @@ def proposal_swap(*, actor: User, proposal: Proposal, other: Proposal, reason: s
         for name, value in explanation_fields(explanations).items():
             setattr(row, name, value)
         row.save()
+        _record_draft(PROPOSAL_SWAPPED, actor, row, reason=reason.strip())
 
 
 @transaction.atomic
@@ -407,7 +450,7 @@ def proposal_create_manual(
     explanations = explain_any_pair(program, mentee, mentor)
     _needs_reason(explanations, reason)
     Proposal.objects.filter(program=program, mentee=mentee, status=ProposalStatus.DRAFT).delete()
-    return Proposal.objects.create(
+    created = Proposal.objects.create(
         program=program,
         mentee=mentee,
         mentor=mentor,
@@ -418,6 +461,8 @@ def proposal_create_manual(
         created_by=actor,
         **explanation_fields(explanations),
     )
+    _record_draft(PROPOSAL_MANUAL, actor, created, reason=reason.strip())
+    return created
 
 
 # --- Publication and answers -----------------------------------------------------------------
@@ -534,6 +579,7 @@ def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = 
         proposal.published_by = actor
         proposal.expires_at = now + timedelta(days=current.expire_after_days)
         proposal.save(update_fields=["status", "published_at", "published_by", "expires_at"])
+        _record_draft(PROPOSAL_PUBLISHED, actor, proposal)
         _tell_both_published(proposal)
         reminder_at = now + timedelta(days=current.reminder_after_days)
         pk = proposal.pk
@@ -693,6 +739,7 @@ def proposal_answer(*, actor: User, proposal: Proposal, answer: str, reason: str
 
         notify.notify_staff(program, both)
     proposal.save()
+    _record_draft(PROPOSAL_ANSWERED, actor, proposal, side=side, answer=answer)
     return proposal
 
 
@@ -707,6 +754,7 @@ def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Propos
     proposal.reason = (proposal.reason + "\n" if proposal.reason else "") + reason.strip()
     proposal.closed_at = timezone.now()
     proposal.save(update_fields=["status", "reason", "closed_at"])
+    _record_draft(PROPOSAL_WITHDRAWN, actor, proposal, reason=reason.strip())
     program = proposal.program
 
     def write(person) -> dict[str, Any]:
@@ -749,6 +797,7 @@ def proposal_follow_up(*, proposal_id: int, now=None) -> str:
         proposal.status = ProposalStatus.EXPIRED
         proposal.closed_at = now
         proposal.save(update_fields=["status", "closed_at"])
+        _record_draft(PROPOSAL_EXPIRED, audit.SWEEPS, proposal)
 
         def to_person(person) -> dict[str, Any]:
             return {
@@ -783,6 +832,7 @@ def proposal_follow_up(*, proposal_id: int, now=None) -> str:
     if due and proposal.reminded_at is None and waiting:
         proposal.reminded_at = now
         proposal.save(update_fields=["reminded_at"])
+        _record_draft(PROPOSAL_REMINDED, audit.SWEEPS, proposal)
 
         def remind(person) -> dict[str, Any]:
             return {
@@ -821,4 +871,11 @@ def sharing_update(*, actor: User, participant: Participant, fields: list[str]) 
     sharing, _created = ProfileSharing.objects.get_or_create(participant=participant)
     sharing.fields = sorted(set(fields))
     sharing.save(update_fields=["fields", "updated_at"])
+    audit.record(
+        SHARING_UPDATED,
+        actor=actor,
+        target=sharing,
+        about=[participant],
+        data={"fields": sharing.fields},
+    )
     return sharing

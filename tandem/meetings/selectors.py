@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.core import dates
 from tandem.meetings.access import mentoring_visible_to
 from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, SharedDocument
 from tandem.mentorships.access import mentorships_of_person
@@ -194,8 +195,11 @@ def attention_list(*, user: User, now: datetime | None = None) -> list[Attention
             item.reasons.append(_("Low satisfaction at a check-in (%(score)s/5)") % {"score": low})
         if progress.is_behind:
             item.reasons.append(
-                _("Hours behind: %(logged)s h logged, %(expected)s h expected by now")
-                % {"logged": progress.logged_hours, "expected": progress.expected_by_now}
+                _("Hours behind: %(logged)s logged, %(expected)s expected by now")
+                % {
+                    "logged": dates.hours(progress.logged_hours),
+                    "expected": dates.hours(progress.expected_by_now),
+                }
             )
         if item.reasons:
             found.append(item)

@@ -190,6 +190,12 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["family_name", "given_name"]
+        # An organization's list, in name order, read a page at a time from the index.
+        indexes = [
+            models.Index(
+                fields=["organization", "family_name", "given_name"], name="participant_list_order"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "external_id"], name="participant_unique_external_id"

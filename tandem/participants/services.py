@@ -12,8 +12,10 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.organizations.models import Organization
 from tandem.participants import csvformat
 from tandem.participants.models import (
@@ -30,11 +32,25 @@ class ParticipantError(Exception):
     """A rule about participant records was broken; the message is translated."""
 
 
+CREATED = audit.event("participant.created", gettext_lazy("Record created"))
+UPDATED = audit.event("participant.updated", gettext_lazy("Record changed"))
+ACCOMMODATION_SAVED = audit.event(
+    "accommodation.saved", gettext_lazy("Accommodation needs recorded")
+)
+ACCOMMODATION_ERASED = audit.event(
+    "accommodation.erased", gettext_lazy("Accommodation needs erased")
+)
+RESUME_UPLOADED = audit.event("resume.uploaded", gettext_lazy("Résumé uploaded"))
+RESUME_DELETED = audit.event("resume.deleted", gettext_lazy("Résumé deleted"))
+IMPORT_FINISHED = audit.event("import.finished", gettext_lazy("Participants file imported"))
+
+
 @transaction.atomic
 def participant_create(*, actor: User, organization: Organization, **fields: Any) -> Participant:
     participant = Participant(organization=organization, **fields)
     participant.full_clean(exclude=["last_import"])
     participant.save()
+    audit.record(CREATED, actor=actor, target=participant)
     return participant
 
 
@@ -44,6 +60,7 @@ def participant_update(*, actor: User, participant: Participant, **fields: Any) 
         setattr(participant, name, value)
     participant.full_clean(exclude=["last_import"])
     participant.save(update_fields=[*fields, "updated_at"])
+    audit.record(UPDATED, actor=actor, target=participant, data={"fields": sorted(fields)})
     return participant
 
 
@@ -54,7 +71,9 @@ def accommodation_save(
     """Records accommodation needs only with the person's consent; withdrawing consent, or
     clearing the text, erases the record."""
     if not has_consent or not needs.strip():
-        Accommodation.objects.filter(participant=participant).delete()
+        erased, _rows = Accommodation.objects.filter(participant=participant).delete()
+        if erased:
+            audit.record(ACCOMMODATION_ERASED, actor=actor, target=participant)
         return None
     accommodation, _created = Accommodation.objects.update_or_create(
         participant=participant,
@@ -66,6 +85,8 @@ def accommodation_save(
             "consent_at": timezone.now(),
         },
     )
+    # The needs themselves stay out of the trail: it is read more widely than the record.
+    audit.record(ACCOMMODATION_SAVED, actor=actor, target=participant, data={"shared": share})
     return accommodation
 
 
@@ -114,11 +135,13 @@ def resume_upload(*, actor: User, participant: Participant, upload: File) -> Res
     )
     resume.file.save("upload", upload, save=False)
     resume.save()
+    audit.record(RESUME_UPLOADED, actor=actor, target=resume, about=[participant])
     return resume
 
 
 @transaction.atomic
 def resume_delete(*, actor: User, resume: Resume) -> None:
+    audit.record(RESUME_DELETED, actor=actor, target=resume, about=[resume.participant])
     resume.file.delete(save=False)
     resume.delete()
 
@@ -351,15 +374,18 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+    starter = job.created_by or audit.WORKER
     try:
-        report = participants_import(
-            # A new file object for each pass (the two passes must not share one).
-            opener=lambda: job.file.storage.open(job.file.name, "rb"),
-            organization=job.organization,
-            dry_run=job.is_dry_run,
-            job=job,
-            progress=progress,
-        )
+        # The rows' field diffs carry the person who uploaded the file.
+        with audit.acting_as(starter):
+            report = participants_import(
+                # A new file object for each pass (the two passes must not share one).
+                opener=lambda: job.file.storage.open(job.file.name, "rb"),
+                organization=job.organization,
+                dry_run=job.is_dry_run,
+                job=job,
+                progress=progress,
+            )
     except Exception:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, finished_at=timezone.now()
@@ -379,6 +405,17 @@ def import_job_run(*, job_id: int) -> ImportJob:
     # information, is not kept. The job keeps who imported what, when, and every problem.
     job.file.delete(save=False)
     job.save()
+    audit.record(
+        IMPORT_FINISHED,
+        actor=starter,
+        target=job,
+        data={
+            "status": job.status,
+            "dry_run": job.is_dry_run,
+            "created": job.created_count,
+            "updated": job.updated_count,
+        },
+    )
     return job
 
 

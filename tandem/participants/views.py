@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.core import audit
 from tandem.core.access import Action, Audience, rule
 from tandem.participants import forms, selectors, services
 from tandem.participants.access import (
@@ -71,6 +72,9 @@ def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
                     "program"
                 ),
             ),
+            # The record's history goes to the staff who hold the record, not to every reader
+            # (a referring caseworker elsewhere, the program's staff, the person).
+            "history": audit.history_rows(participant) if found.can_change else None,
         },
     )
 

@@ -3,7 +3,7 @@
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +70,8 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-submitted_at"]
+        # The referral list reads newest first and stops at a page (referrals/access.py).
+        indexes = [models.Index(F("submitted_at").desc(), name="referral_newest_first")]
         constraints = [
             # One open referral per person and program; a returned one may be sent again.
             models.UniqueConstraint(

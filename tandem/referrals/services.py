@@ -11,8 +11,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.core.mail import send_to_person
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant, Source
@@ -31,6 +33,12 @@ from tandem.referrals.models import (
 )
 
 VERIFICATION_DAYS = 7
+
+SUBMITTED = audit.event("referral.submitted", gettext_lazy("Referral sent"))
+RESUBMITTED = audit.event("referral.resubmitted", gettext_lazy("Referral sent again"))
+WITHDRAWN = audit.event("referral.withdrawn", gettext_lazy("Referral withdrawn"))
+ACCEPTED = audit.event("referral.accepted", gettext_lazy("Referral accepted"))
+RETURNED = audit.event("referral.returned", gettext_lazy("Referral returned to the agency"))
 
 
 class ReferralError(Exception):
@@ -99,6 +107,13 @@ def referral_submit(
         raise ReferralError(
             _("This client already has an open referral to this program.")
         ) from error
+    audit.record(
+        SUBMITTED,
+        actor=actor,
+        target=referral,
+        about=[participant],
+        data={"program": program.pk},
+    )
     _notify_program_staff(referral)
     return referral
 
@@ -128,6 +143,13 @@ def referral_resubmit(
             "referred_by",
         ]
     )
+    audit.record(
+        RESUBMITTED,
+        actor=actor,
+        target=referral,
+        about=[referral.participant],
+        data={"submission": referral.submission_count},
+    )
     _notify_program_staff(referral)
     return referral
 
@@ -139,6 +161,7 @@ def referral_withdraw(*, actor: User, referral: Referral) -> Referral:
         raise ReferralError(_("Only a referral waiting for a decision can be withdrawn."))
     referral.status = ReferralStatus.WITHDRAWN
     referral.save(update_fields=["status"])
+    audit.record(WITHDRAWN, actor=actor, target=referral, about=[referral.participant])
     return referral
 
 
@@ -197,6 +220,16 @@ def referral_decide(
         ReferralStatus.ACCEPTED if outcome == DecisionOutcome.ACCEPTED else ReferralStatus.RETURNED
     )
     referral.save(update_fields=["status"])
+    audit.record(
+        ACCEPTED if outcome == DecisionOutcome.ACCEPTED else RETURNED,
+        actor=actor,
+        target=referral,
+        about=[referral.participant],
+        data={
+            "unmet_criteria": sorted(str(c.key) for c in unmet_criteria),
+            "criteria_version": current.pk,
+        },
+    )
     if outcome == DecisionOutcome.ACCEPTED:
         enrolment_create(actor=actor, program=referral.program, participant=referral.participant)
     _mail_decision(referral, decision)

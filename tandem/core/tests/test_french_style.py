@@ -91,6 +91,7 @@ def test_the_checks_catch_each_kind_of_mistake(tmp_path):
     assert typography_problems("L'équipe") == ["straight apostrophe (write ’)"]
     assert typography_problems("« programme »") == ["guillemets without no-break spaces inside"]
     assert "point médian (write an epicene form)" in typography_problems("Mentoré·e·s")
+    assert typography_problems("«\u00a0\u00a0Cap\u00a0\u00a0»") == ["two spaces in a row"]
     # What is right passes, and markup, placeholders and URLs are left alone.
     assert typography_problems("Note\u00a0: l’équipe «\u00a0Cap\u00a0» est-elle complète?") == []
     assert typography_problems('<a href="https://x.ca/a?b=1">Voir</a> %(name)s') == []

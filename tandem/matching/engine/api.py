@@ -49,7 +49,7 @@ from .scoring import (
     score_pairs,
     stream_top_candidates,
 )
-from .solver import NO_BOUND, solve_priced, to_int
+from .solver import NO_BOUND, SCALE, solve_priced, to_int
 
 Progress = Callable[[str, int, int], None]
 Pair = tuple[str, str]
@@ -304,9 +304,30 @@ class Matcher:
             if progress is not None and position % 1000 == 0:
                 progress("explaining", position, len(matched))
         load = np.bincount(mentor_of[mentor_of >= 0], minlength=context.n_mentors)
-        unmatched = [
-            self._why_unmatched(int(i), mentor_of, load, lang) for i in np.nonzero(mentor_of < 0)[0]
-        ]
+        left_out = np.nonzero(mentor_of < 0)[0].tolist()
+        reasons = {i: self._why_unmatched(i, mentor_of, load, lang) for i in left_out}
+        # Mentees whose suitable mentors are all full: does any of them have a mentee who
+        # scores lower with it than this one would? One priced scan for all of them, each
+        # mentor priced at its weakest mentee's score, instead of scoring every rival again.
+        full = [i for i in left_out if not isinstance(reasons[i], Unmatched)]
+        if full:
+            weakest = np.full(context.n_mentors, 2 * SCALE, np.int64)  # nobody: never beaten
+            np.minimum.at(weakest, mentor_of[matched], to_int(scores))
+            better = stream_top_candidates(
+                context,
+                1,
+                mentee_rows=np.array(full, np.int64),
+                prices=weakest,
+                thresholds=np.zeros(len(full)),
+            )
+            for i, beats in zip(full, (better.mentors[:, 0] >= 0).tolist(), strict=True):
+                reason = (
+                    UnmatchedReason.MENTORS_FULL_TRADE_OFF
+                    if beats
+                    else UnmatchedReason.MENTORS_FULL_SCORE_HIGHER
+                )
+                reasons[i] = self._unmatched(i, reason, lang, count=int(reasons[i]))
+        unmatched = [reasons[i] for i in left_out]
         if progress is not None:
             progress("explaining", len(matched), len(matched))
         return proposals, unmatched, total
@@ -338,20 +359,26 @@ class Matcher:
 
     # -- why a mentee is unmatched --------------------------------------------------------
 
+    def _unmatched(self, i: int, reason: UnmatchedReason, lang: str, count: int = 0) -> Unmatched:
+        limit = self.weights.distance_limit_km
+        return Unmatched(
+            self.context.mentees.people[i].external_id,
+            reason,
+            unmatched_sentence(reason, count=count, limit=limit, lang=lang),
+        )
+
     def _why_unmatched(
         self, i: int, mentor_of: np.ndarray, load: np.ndarray, lang: str
-    ) -> Unmatched:
+    ) -> Unmatched | int:
+        """The first rule that leaves this mentee no mentor, or, when its suitable mentors are
+        all full, their number (``_build`` then compares scores for all such mentees at once)."""
         context = self.context
         mentees, mentors = context.mentees, context.mentors
         limit = self.weights.distance_limit_km
         mentee = mentees.people[i]
 
-        def done(reason: UnmatchedReason, count: int = 0) -> Unmatched:
-            return Unmatched(
-                mentee.external_id,
-                reason,
-                unmatched_sentence(reason, count=count, limit=limit, lang=lang),
-            )
+        def done(reason: UnmatchedReason) -> Unmatched:
+            return self._unmatched(i, reason, lang)
 
         if context.n_mentors == 0:
             return done(UnmatchedReason.NO_MENTORS)
@@ -393,17 +420,8 @@ class Matcher:
         has_room = load < mentors.capacity
         if (before_slots & ~suitable & has_room).any():
             return done(UnmatchedReason.NO_AVAILABILITY_WITH_ROOM)
-        # A maximum matching leaves no suitable mentor with room; compare scores.
-        candidates = np.nonzero(suitable)[0]
-        own = score_block(context, np.array([i]), candidates)[0]
-        assigned = np.nonzero(mentor_of >= 0)[0]
-        rivals = assigned[np.isin(mentor_of[assigned], candidates)]
-        rival_scores = score_pairs(context, rivals, mentor_of[rivals])
-        weakest = np.full(context.n_mentors, np.inf)
-        np.minimum.at(weakest, mentor_of[rivals], rival_scores)
-        if np.all(weakest[candidates] >= own - 1e-9):
-            return done(UnmatchedReason.MENTORS_FULL_SCORE_HIGHER, len(candidates))
-        return done(UnmatchedReason.MENTORS_FULL_TRADE_OFF, len(candidates))
+        # A maximum matching leaves no suitable mentor with room; scores decide.
+        return int(suitable.sum())
 
     # -- one mentee, one pair -------------------------------------------------------------
 

@@ -47,19 +47,37 @@ def test_a_run_proposes_drafts_only_staff_see(home, program, client, no_mfa):
 
 
 def test_re_running_keeps_accepted_and_pinned_drafts_and_respects_exclusions(home, program):
-    people = pool_of(home, program, mentees=2, mentors=2)
+    pool_of(home, program, mentees=3, mentors=3)  # every mentor has one place
     run_now(program, home.staff)
-    first, second = Proposal.objects.filter(program=program).order_by("pk")
-    services.proposal_accept(actor=home.staff, proposal=first)
-    services.proposal_exclude(actor=home.staff, proposal=second, note="Know each other")
+    accepted, pinned, excluded = Proposal.objects.filter(program=program).order_by("pk")
+    services.proposal_accept(actor=home.staff, proposal=accepted)
+    services.proposal_pin(actor=home.staff, proposal=pinned, pinned=True)
+    services.proposal_exclude(actor=home.staff, proposal=excluded, note="Know each other")
     run_now(program, home.staff)
-    first.refresh_from_db()
-    assert first.status == ProposalStatus.DRAFT and first.is_accepted
-    again = Proposal.objects.filter(program=program, mentee=second.mentee).first()
-    # The only mentor left with room is the excluded one: the mentee stays unmatched.
-    assert again is None or again.mentor_id != second.mentor_id
-    assert Exclusion.objects.filter(mentee=second.mentee, mentor=second.mentor).exists()
-    assert len(people["mentors"]) == 2
+
+    drafts = {p.mentee_id: p for p in Proposal.objects.filter(program=program)}
+    # Kept drafts are the same rows, still drafts, still kept.
+    kept_accepted, kept_pinned = drafts[accepted.mentee_id], drafts[pinned.mentee_id]
+    assert (kept_accepted.pk, kept_pinned.pk) == (accepted.pk, pinned.pk)
+    assert kept_accepted.is_accepted and kept_pinned.is_pinned
+    assert {kept_accepted.status, kept_pinned.status} == {ProposalStatus.DRAFT}
+    # The only mentor with room left is the excluded one: the mentee stays unmatched.
+    assert excluded.mentee_id not in drafts
+    assert Exclusion.objects.filter(mentee=excluded.mentee, mentor=excluded.mentor).exists()
+
+
+def test_re_running_replaces_the_drafts_nobody_kept(home, program):
+    pool_of(home, program, mentees=1, mentors=1)
+    run_now(program, home.staff)
+    first = Proposal.objects.get(program=program)
+    run_now(program, home.staff)
+    second = Proposal.objects.get(program=program)
+    assert second.pk != first.pk
+    assert (second.mentee_id, second.mentor_id, second.status) == (
+        first.mentee_id,
+        first.mentor_id,
+        ProposalStatus.DRAFT,
+    )
 
 
 def test_the_run_goes_through_the_real_worker_with_progress(

@@ -223,7 +223,9 @@ def test_reminders_go_once_per_period_in_each_persons_language_and_respect_conse
     Acknowledgement.objects.create(
         agreement=lifecycle.mentorship.agreement, participant=lifecycle.mentorship.mentee
     )
-    consent_set(actor=None, participant=lifecycle.mentorship.mentor, may_contact=False)
+    consent_set(
+        actor=lifecycle.mentor_user, participant=lifecycle.mentorship.mentor, may_contact=False
+    )
     mail.outbox.clear()
     clock.advance(days=11)  # a new week, and a month since the start: check-in due
     with django_capture_on_commit_callbacks(execute=True):

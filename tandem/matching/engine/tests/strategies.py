@@ -65,3 +65,33 @@ def pools(draw, max_mentees: int = 14, max_mentors: int = 9) -> Pool:
     mentees = [draw(participants("mentee", i)) for i in range(n)]
     mentors = [draw(participants("mentor", j)) for j in range(m)]
     return Pool(tuple(mentees), tuple(mentors))
+
+
+@st.composite
+def contested_pools(draw, max_mentees: int = 18) -> Pool:
+    """Scarce mentors whom most mentees want: as many mentors as mentees, half or a third as
+    many (capacity 1, or 1-3), most pairs allowed and their scores close, so that mentors are
+    contested and their prices matter (issue 25's two scarce populations, in small)."""
+    n = draw(st.integers(1, max_mentees))
+    m = draw(st.sampled_from(sorted({max(1, n // 3), n // 2 + 1, n})))
+    capacity_one = draw(st.booleans())
+
+    def person(role: str, index: int) -> Participant:
+        return Participant(
+            external_id=f"c{'e' if role == 'mentee' else 't'}{index}",
+            role=role,  # type: ignore[arg-type]
+            preferred_language=draw(st.sampled_from(("en", "en", "fr"))),  # type: ignore[arg-type]
+            languages=frozenset(draw(st.sampled_from((("en", "fr"), ("en", "fr"), ("en",))))),
+            noc_code=draw(st.sampled_from(NOCS[:3])),
+            naics_code=draw(st.sampled_from(NAICS[:3])),
+            postal_code=draw(st.sampled_from(FSAS[:4])),
+            meeting_mode=draw(st.sampled_from(("either", "either", "virtual", "in_person"))),  # type: ignore[arg-type]
+            availability=frozenset(draw(st.lists(st.sampled_from(SLOTS[:2]), max_size=1))),
+            goals=draw(st.sampled_from(GOALS[1:4])),
+            capacity=(1 if capacity_one else draw(st.integers(1, 3))) if role == "mentor" else 1,
+            years_experience=draw(st.sampled_from((None, 4.0, 15.0))),
+        )
+
+    mentees = [person("mentee", i) for i in range(n)]
+    mentors = [person("mentor", j) for j in range(m)]
+    return Pool(tuple(mentees), tuple(mentors))

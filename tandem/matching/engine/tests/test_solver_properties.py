@@ -17,8 +17,14 @@ from tandem.matching.engine.scoring import (
     score_pairs,
     stream_top_candidates,
 )
-from tandem.matching.engine.solver import dense_oracle, to_int
-from tandem.matching.engine.tests.strategies import HashEmbedder, pools
+from tandem.matching.engine.solver import (
+    SCALE,
+    dense_oracle,
+    max_flow_min_cost,
+    mentee_thresholds,
+    to_int,
+)
+from tandem.matching.engine.tests.strategies import HashEmbedder, contested_pools, pools
 
 EMBEDDER = HashEmbedder()
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -81,6 +87,48 @@ def test_every_proposed_pair_respects_the_rules_and_capacity_and_equals_the_orac
     scores, (matched, total, _) = oracle(matcher)
     assert solution.matched_count == matched
     assert integer_total(matcher, scores, solution) == total
+
+
+@SETTINGS
+@given(contested_pools(), st.sampled_from([1, 2, 4, 16]))
+def test_scarce_contested_mentors_still_give_the_dense_optimum(pool, k):
+    # Few mentor places that most mentees want: the top-k lists are far from enough, prices
+    # are high, and pricing must find the pairs deep in the lists that the optimum uses.
+    matcher = matcher_for(pool)
+    solution = matcher.solve(k=k)
+    scores, (matched, total, _) = oracle(matcher)
+    assert solution.matched_count == matched
+    assert integer_total(matcher, scores, solution) == total
+    load: dict[str, int] = {}
+    for proposal in solution.proposals:
+        load[proposal.mentor_id] = load.get(proposal.mentor_id, 0) + 1
+        assert rules_hold(pool, proposal.mentee_id, proposal.mentor_id)
+    for mentor in pool.mentors:
+        assert load.get(mentor.external_id, 0) <= mentor.capacity
+
+
+@SETTINGS
+@given(st.one_of(pools(), contested_pools()))
+def test_the_least_prices_are_an_optimal_dual_on_every_pair(pool):
+    # The certificate's claim, checked on the whole graph: the prices computed from an optimal
+    # flow satisfy every pair's constraint, and the dual's value equals the assignment's.
+    context = matcher_for(pool).context
+    scores = full_scores(context)
+    mentee, mentor = np.nonzero(np.isfinite(scores))
+    score = to_int(scores[mentee, mentor])
+    capacity = context.mentors.capacity
+    n = context.n_mentees
+    flow = max_flow_min_cost(n, capacity, mentee, mentor, score)
+    big = SCALE * (n + 1)
+    prices, threshold = mentee_thresholds(flow, capacity, mentee, mentor, score, big, n)
+    gain = threshold + big  # u_i
+    assert (prices >= 0).all() and (gain >= 0).all()
+    assert (gain[mentee] + prices[mentor] >= big + score).all()
+    chosen = flow.mentor_of >= 0
+    assert (gain[~chosen] == 0).all()
+    load = np.bincount(flow.mentor_of[chosen], minlength=len(capacity))
+    assert (prices[load < capacity] == 0).all()
+    assert gain.sum() + (capacity * prices).sum() == big * flow.matched + flow.total
 
 
 @SETTINGS
