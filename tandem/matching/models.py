@@ -345,11 +345,20 @@ class SharedField(models.TextChoices):
     AREA = "area", _("My general area (the first part of my postal code)")
     EMPLOYER = "employer", _("My employer")
     EXPERIENCE = "experience", _("My years of experience")
-    GOALS = "goals", _("My career goals")
+    GOALS = "goals", _("My career goals, or how I can help (as I wrote them)")
 
 
 def default_shared_fields() -> list[str]:
-    return [SharedField.GIVEN_NAME, SharedField.OCCUPATION, SharedField.LANGUAGES]
+    """What a proposal shows until the person chooses: enough to judge the match (what the
+    other person does, their experience, what they want or offer, in their own words), never
+    their family name, contact details, employer or area."""
+    return [
+        SharedField.GIVEN_NAME,
+        SharedField.OCCUPATION,
+        SharedField.LANGUAGES,
+        SharedField.EXPERIENCE,
+        SharedField.GOALS,
+    ]
 
 
 class ProfileSharing(models.Model):

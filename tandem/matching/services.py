@@ -483,7 +483,7 @@ def shared_profile(person: Participant) -> list[tuple[str, str]]:
         SharedField.AREA: _("Area"),
         SharedField.EMPLOYER: _("Employer"),
         SharedField.EXPERIENCE: _("Years of experience"),
-        SharedField.GOALS: _("Career goals"),
+        SharedField.GOALS: _("How they can help") if person.role == "mentor" else _("Career goals"),
     }
     values = {
         SharedField.GIVEN_NAME: person.given_name,
