@@ -62,6 +62,7 @@ MIDDLEWARE = [
     # First: the client's address (behind a trusted proxy) and a request id for every log line.
     "tandem.core.middleware.ClientAddressMiddleware",
     "tandem.core.middleware.RequestLogMiddleware",
+    "tandem.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "tandem.core.middleware.NoStoreForSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -355,9 +357,18 @@ LOGGING = {
 # Uploads: résumés (PDF or DOCX, checked by content) and participants CSV files.
 TANDEM_RESUME_MAX_BYTES = env_int("TANDEM_RESUME_MAX_BYTES", 5 * 1024 * 1024)
 TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The whole request body: the largest upload and a margin for the form around it.
+TANDEM_REQUEST_MAX_BYTES = env_int(
+    "TANDEM_REQUEST_MAX_BYTES",
+    max(TANDEM_IMPORT_MAX_BYTES, TANDEM_RESUME_MAX_BYTES) + 1024 * 1024,
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields, its files apart
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
 
 # Funders never see a cell that counts fewer people than this (reports).
 TANDEM_SMALL_CELL_THRESHOLD = env_int("TANDEM_SMALL_CELL_THRESHOLD", 5)
+# How long an invitation link works (tandem/accounts/services.py).
+TANDEM_INVITATION_DAYS = env_int("TANDEM_INVITATION_DAYS", 7)
 # Connections that read a report's sections side by side on PostgreSQL (reports/sections.py):
 # each extra one is a server process for the length of a report. 1 reads them one by one.
 TANDEM_REPORT_READERS = env_int("TANDEM_REPORT_READERS", 2)

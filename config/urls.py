@@ -16,6 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("tandem.core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("invitations/", include("tandem.accounts.urls")),
     path("organizations/", include("tandem.organizations.urls")),
     path("participants/", include("tandem.participants.urls")),
     path("programs/", include("tandem.programs.urls")),

@@ -47,18 +47,10 @@ def render_text(template_name: str, context: dict[str, Any]) -> str:
     return template.template.render(Context(context, autoescape=False))
 
 
-def send_to_person(
-    *,
-    email: str,
-    language: str,
-    template: str,
-    context: dict[str, Any],
-    attachments: list[tuple[str, str, str]] | None = None,
-) -> None:
-    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` and queues the mail.
-
-    `attachments` are `(filename, text content, mimetype)`, e.g. an .ics invitation.
-    """
+def render_message(
+    *, email: str, language: str, template: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """Renders `<template>_subject.txt`, `.txt` and `.html` in `language` into one message."""
     with translation.override(language):
         subject = render_text(f"{template}_subject.txt", context).strip()
         text = render_text(f"{template}.txt", context)
@@ -67,6 +59,22 @@ def send_to_person(
     subject = re.sub(r"[ \t\r\n]+", " ", subject)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[email])
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_to_person(
+    *,
+    email: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Renders the mail in `language` (see `render_message`) and queues it.
+
+    `attachments` are `(filename, text content, mimetype)`, e.g. an .ics invitation.
+    """
+    message = render_message(email=email, language=language, template=template, context=context)
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     queue_rendered_mail(message)

@@ -202,3 +202,44 @@ class RequireMultiFactorMiddleware:
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return False
         return self.requires_second_factor(request.user)
+
+
+class NoStoreForSignedInMiddleware:
+    """Every page a signed-in person receives may hold a client's record (a name, a note, a
+    referral): no browser or proxy keeps a copy, whichever view made it. By rule here, so a
+    new view cannot forget it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose declared body is larger than the largest upload we accept,
+    before anything reads it: a 300 MB body for a 5 MB limit is not read at all. Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE caps the rest of a form (not its files)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.TANDEM_REQUEST_MAX_BYTES:
+            from django.utils.translation import gettext as _
+
+            return HttpResponse(
+                _("This request is too large: send at most %(size)s MB.")
+                % {"size": settings.TANDEM_REQUEST_MAX_BYTES // (1024 * 1024)},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

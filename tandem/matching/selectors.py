@@ -26,6 +26,7 @@ from tandem.matching.access import proposals_of_person
 from tandem.matching.models import PENDING_STATUSES, Proposal, ProposalRun, ProposalStatus
 from tandem.programs.access import programs_managed_by
 from tandem.programs.models import Enrolment, Program
+from tandem.referrals.selectors import enrolments_in_pool
 
 PAGE_SIZE = 50
 
@@ -48,7 +49,7 @@ def pool_queryset(*, program: Program, side: str) -> QuerySet[Enrolment]:
     """Ready people of one side, not already waiting for answers or matched in the program."""
     from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
 
-    enrolments = Enrolment.objects.filter(program=program, side=side, ready_at__isnull=False)
+    enrolments = enrolments_in_pool(Enrolment.objects.filter(program=program, side=side))
     if side == "mentee":
         enrolments = (
             enrolments.exclude(

@@ -88,14 +88,21 @@ def explanation_fields(explanations: dict[str, PairExplanation]) -> dict[str, An
     first = explanations["en"]
     return {
         "score": first.score,
+        # Each criterion's sentence apart, so that the pair can be shown only those about
+        # fields the other person shared (sharing.pair_sentences).
         "contributions": [
             {
                 "criterion": c.criterion,
                 "value": round(c.value, 4),
                 "weight": round(c.weight, 4),
                 "contribution": round(c.contribution, 4),
+                "sentences": {
+                    lang: e.contributions[k].sentence
+                    for lang, e in explanations.items()
+                    if e.is_allowed and k < len(e.contributions)
+                },
             }
-            for c in first.contributions
+            for k, c in enumerate(first.contributions)
         ],
         "sentences": {
             lang: list(e.sentences) if e.is_allowed else [] for lang, e in explanations.items()
@@ -177,31 +184,49 @@ def _progress_writer(run: ProposalRun):
     for the owning thread's next write instead of waiting on the lock.
     """
     last = [0.0]
+    # The bar only moves forward: the engine's sub-steps restart their own counts within one
+    # stage of the bar (embedding after loading, candidates then scoring), which once took the
+    # bar from 5 % back to 0 %. A report that would show less than what was shown is not written.
+    shown = [ProposalRun.percent_for(run.stage, run.done, run.total)]
+    lock = threading.Lock()
     owner = threading.get_ident()
     inside_transaction = transaction.get_connection().in_atomic_block
 
+    def moves_forward(stage: str, done: int, total: int) -> bool:
+        percent = ProposalRun.percent_for(stage, done, total)
+        if percent < shown[0]:
+            return False
+        shown[0] = percent
+        return True
+
     def progress(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        run.done, run.total = done, total
         if threading.get_ident() != owner:
             if inside_transaction or now - last[0] < 0.5:
                 return
-            last[0] = now
-            try:
-                ProposalRun.objects.filter(pk=run.pk).update(done=done, total=total)
-            finally:
-                connection.close()  # pool threads end; do not leave their connections open
+            with lock:
+                if not moves_forward(run.stage, done, total):
+                    return
+                last[0] = now
+                run.done, run.total = done, total
+                try:
+                    ProposalRun.objects.filter(pk=run.pk).update(done=done, total=total)
+                finally:
+                    connection.close()  # pool threads end; do not leave their connections open
             return
         if stage == run.stage and now - last[0] < 0.5 and done < total:
             return
-        last[0] = now
-        run.stage = "scoring" if stage in ("candidates", "scoring") else stage
+        bar_stage = "scoring" if stage in ("candidates", "scoring") else stage
         if stage == "embedding":
-            run.stage = "loading"
-        if run.stage not in ProposalRun.STAGES:
-            run.stage = "solving"
-        run.done, run.total = done, total
-        ProposalRun.objects.filter(pk=run.pk).update(stage=run.stage, done=done, total=total)
+            bar_stage = "loading"
+        if bar_stage not in ProposalRun.STAGES:
+            bar_stage = "solving"
+        with lock:
+            if not moves_forward(bar_stage, done, total):
+                return
+            last[0] = now
+            run.stage, run.done, run.total = bar_stage, done, total
+            ProposalRun.objects.filter(pk=run.pk).update(stage=bar_stage, done=done, total=total)
 
     return progress
 
@@ -437,11 +462,24 @@ def proposal_swap(*, actor: User, proposal: Proposal, other: Proposal, reason: s
 
 
 @transaction.atomic
+def _check_in_pool(program, *people: Participant) -> None:
+    """Only people the program took in and who are ready are proposed: a client whose referral
+    was returned must never receive a proposal."""
+    for person in people:
+        if not pool.is_in_pool(program, person):
+            raise DeskError(
+                _("%(name)s is not in the program's pool (not taken in, or not ready).")
+                % {"name": person.full_name}
+            )
+
+
+@transaction.atomic  # replaces the mentee's draft: both writes or neither
 def proposal_create_manual(
     *, actor: User, program, mentee: Participant, mentor: Participant, reason: str = ""
 ) -> Proposal:
     """A pair staff choose themselves. A pair that breaks a hard rule needs a written reason,
     which is kept with the proposal. It replaces the mentee's draft, if any."""
+    _check_in_pool(program, mentee, mentor)
     if mentee.pk in pool.busy_mentee_ids(program):
         raise DeskError(_("This mentee is already waiting for answers or in a mentorship."))
     room = mentor.capacity - pool.mentor_load([mentor.pk]).get(mentor.pk, 0)
@@ -563,6 +601,8 @@ def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = 
         raise DeskError(
             _("No accepted draft to publish. Accept the drafts you want to send first.")
         )
+    for proposal in drafts:
+        _check_in_pool(program, proposal.mentee, proposal.mentor)
     current = settings_for(program)
     now = timezone.now()
     load = pool.mentor_load([p.mentor_id for p in drafts])
@@ -612,8 +652,13 @@ def _tell_both_published(proposal: Proposal) -> None:
                     "The staff of %(program)s propose that you mentor a job-seeker. Here is "
                     "what this person agreed to share with you."
                 )
-            reasons = _reason_sentences(
-                proposal, reader="mentor" if person.pk == proposal.mentor_id else "mentee"
+            from tandem.matching.sharing import pair_sentences
+
+            side = "mentor" if other.pk == proposal.mentee_id else "mentee"
+            reasons = reasons_for_reader(
+                pair_sentences(proposal, side=side, lang=person.preferred_language),
+                reader=side,
+                lang=person.preferred_language,
             )
             return {
                 "subject": _("A proposed match in %(program)s") % {"program": program.name},
@@ -660,15 +705,25 @@ def side_of_user(proposal: Proposal, user: User) -> str | None:
 
 
 @transaction.atomic
-def proposal_answer(*, actor: User, proposal: Proposal, answer: str, reason: str = "") -> Proposal:
+def proposal_answer(
+    *,
+    actor: User,
+    proposal: Proposal,
+    answer: str,
+    reason: str = "",
+    on_behalf_of: str | None = None,
+) -> Proposal:
     """The mentee or the mentor accepts or declines. A decline (with its reason) closes the
-    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm."""
+    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm.
+
+    `on_behalf_of` ("mentee" or "mentor"): staff record the answer the person gave them
+    (tandem/meetings/behalf.py checks that the actor runs the program and keeps the note)."""
     proposal = (
         Proposal.objects.select_for_update()
         .select_related("program", "mentee", "mentor")
         .get(pk=proposal.pk)
     )
-    side = side_of_user(proposal, actor)
+    side = on_behalf_of or side_of_user(proposal, actor)
     if side is None:
         raise DeskError(_("Only the two people proposed can answer."))
     if proposal.status != ProposalStatus.PUBLISHED:

@@ -61,6 +61,7 @@ class Progress:
     expected_by_now: float | None
     start: date
     end: date | None
+    is_over: bool = False  # completed, ended early or did not proceed: no pace to keep
 
     @property
     def percent(self) -> int:
@@ -71,7 +72,8 @@ class Progress:
     @property
     def is_behind(self) -> bool:
         return (
-            self.expected_by_now is not None
+            not self.is_over
+            and self.expected_by_now is not None
             and self.expected_by_now >= 2
             and self.logged_hours < BEHIND_RATIO * self.expected_by_now
         )
@@ -81,6 +83,11 @@ def progress_of(mentorship: Mentorship, *, minutes: int, today: date | None = No
     today = today or timezone.localdate()
     start, end = start_of(mentorship), expected_end_of(mentorship)
     target = target_hours_of(mentorship)
+    if not mentorship.is_active:
+        # Over: what was done stands on its own; the pace no longer applies.
+        return Progress(
+            round(minutes / 60, 1), target, None, start, mentorship.ended_on or end, is_over=True
+        )
     expected = None
     if target and end and end > start:
         elapsed = min(max((today - start).days, 0), (end - start).days)

@@ -4,7 +4,7 @@ its calendar invitations, the agreement and each person's acknowledgement."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +24,9 @@ from tandem.mentorships.models import (
     Mentorship,
     MentorshipStatus,
 )
+
+if TYPE_CHECKING:
+    from tandem.participants.models import Participant
 
 
 class MentorshipError(Exception):
@@ -326,14 +329,26 @@ def agreement_save(*, actor: User, mentorship: Mentorship, **fields: Any) -> Agr
 
 
 @transaction.atomic
-def agreement_acknowledge(*, actor: User, mentorship: Mentorship) -> Mentorship:
-    """The mentor or the mentee acknowledges; when both have, the mentorship starts."""
+def agreement_acknowledge(
+    *, actor: User, mentorship: Mentorship, on_behalf_of: Participant | None = None
+) -> Mentorship:
+    """The mentor or the mentee acknowledges; when both have, the mentorship starts.
+
+    `on_behalf_of`: staff record the acknowledgement a person gave them (by phone, on paper;
+    see tandem/meetings/behalf.py)."""
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if not mentorship.is_active:
+        raise MentorshipError(_("This mentorship is over: there is nothing left to acknowledge."))
     agreement = Agreement.objects.filter(mentorship=mentorship).first()
     if agreement is None:
         raise MentorshipError(_("There is no agreement to acknowledge yet."))
     person = next(
-        (p for p in (mentorship.mentee, mentorship.mentor) if p.user_id == actor.pk), None
+        (
+            p
+            for p in (mentorship.mentee, mentorship.mentor)
+            if (p.pk == on_behalf_of.pk if on_behalf_of is not None else p.user_id == actor.pk)
+        ),
+        None,
     )
     if person is None:
         raise MentorshipError(_("Only the mentor and the mentee acknowledge the agreement."))

@@ -16,17 +16,22 @@ def navigation(request: HttpRequest) -> dict:
     works_with_clients = user.is_platform_admin or any(
         m.role in access.client_record_roles() for m in memberships
     )
-    is_participant = user.participant_records.exists()
+    # Asked only of people who are not staff, so that staff pages keep their query count.
+    has_own_records = not works_with_clients and user.participant_records.exists()
     # Membership roles only: this floor cannot ask the programs or the reports (above it).
     runs_programs = any(m.role in access.program_manager_roles() for m in memberships)
     return {
         "my_memberships": memberships,
+        "nav_has_own_records": has_own_records,
         # Which parts of the navigation concern this person: staff tools, or their own match.
         "nav_works_with_clients": works_with_clients,
-        "nav_is_participant": works_with_clients or is_participant,
+        "nav_is_participant": works_with_clients or has_own_records,
         # Matching and mentoring pages hold something only for those who run a program and for
         # the mentors and mentees themselves; a caseworker follows her clients from the home.
-        "nav_matches": user.is_platform_admin or is_participant or runs_programs,
+        "nav_matches": user.is_platform_admin
+        or runs_programs
+        or has_own_records
+        or (works_with_clients and user.participant_records.exists()),
         # No "Reports" link to a page that would say "You have no reports to read".
         "nav_has_reports": user.is_platform_admin
         or runs_programs

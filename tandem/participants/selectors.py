@@ -80,3 +80,30 @@ def enrolments_with_state(*, participant: Participant, enrolments: QuerySet) -> 
     for enrolment in found:
         enrolment.mentoring_state = states.get(enrolment.program_id, "")
     return found
+
+
+def participants_without_account(*, organization: Organization) -> QuerySet[Participant]:
+    """People of the organization with no account yet, with their latest invitation's date."""
+    from django.db.models import Max
+
+    return (
+        Participant.objects.filter(organization=organization, user__isnull=True)
+        .annotate(invited_at=Max("invitations__sent_at"))
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def participants_to_invite(*, organization: Organization) -> QuerySet[Participant]:
+    """The few columns an invitation needs, for thousands of people at once."""
+    return Participant.objects.filter(organization=organization, user__isnull=True).only(
+        "pk", "email", "preferred_language", "organization_id", "user_id"
+    )
+
+
+def account_summary(*, organization: Organization) -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = Participant.objects.filter(organization=organization).aggregate(
+        total=Count("pk"), with_account=Count("pk", filter=Q(user__isnull=False))
+    )
+    return {**counts, "without": counts["total"] - counts["with_account"]}

@@ -170,6 +170,11 @@ CHUNK = 1000
 PROGRESS_EVERY = 500
 
 
+# A broken file is refused whole; the first problems show what to correct, and the counts per
+# kind how much is wrong. Keeping every problem of a huge file took the service down.
+MAX_STORED_PROBLEMS = 500
+
+
 @dataclass
 class ImportReport:
     total_rows: int = 0
@@ -178,10 +183,23 @@ class ImportReport:
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    error_total: int = 0
+    error_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    def add_errors(self, problems: list[dict[str, Any]]) -> None:
+        for problem in problems:
+            self.error_total += 1
+            self.error_counts[problem["code"]] = self.error_counts.get(problem["code"], 0) + 1
+            if len(self.errors) < MAX_STORED_PROBLEMS:
+                self.errors.append(problem)
+
+    def set_errors(self, problems: list[dict[str, Any]]) -> None:
+        self.errors, self.error_total, self.error_counts = [], 0, {}
+        self.add_errors(problems)
 
 
 Progress = Callable[[str, int, int], None]
@@ -199,41 +217,54 @@ def _validate(
     try:
         with opener() as raw:
             text = csvformat.open_text(raw)
-            total = sum(1 for _record in csvformat.records(text)) - 1
-        report.total_rows = max(total, 0)
+            total = 0
+            try:
+                for _record in csvformat.records(text):
+                    total += 1
+            except csvformat.BrokenRecord:
+                pass  # reported with its line by the reading below
+        report.total_rows = max(total - 1, 0)
         with opener() as raw:
             text = csvformat.open_text(raw)
             rows = csvformat.records(text)
             first = next(rows, None)
             if first is None:
-                report.errors.append({"line": 1, "column": "", "code": "no_header", "params": {}})
+                report.add_errors([{"line": 1, "column": "", "code": "no_header", "params": {}}])
                 return report
             header = [name.strip() for name in first[1]]
             errors, report.warnings = csvformat.header_problems(header)
             if errors:
-                report.errors = errors
+                report.set_errors(errors)
                 return report
             seen: dict[str, int] = {}
             done = 0
             for line, cells in rows:
                 row = csvformat.parse_row(line, dict(zip(header, cells, strict=False)), reference)
+                if len(cells) != len(header):
+                    # Cells shifted by a stray quote or comma would land in the wrong columns.
+                    row.problem("", "cell_count", found=len(cells), expected=len(header))
                 external_id = row.values["external_id"]
                 if external_id in seen:
                     row.problem("external_id", "duplicate_id", line=seen[external_id])
                 elif external_id:
                     seen[external_id] = line
-                report.errors.extend(row.problems)
+                report.add_errors(row.problems)
                 done += 1
                 if done % PROGRESS_EVERY == 0:
                     progress(ImportStatus.VALIDATING, done, report.total_rows)
-            if done == 0:
-                report.errors.append({"line": 1, "column": "", "code": "empty_file", "params": {}})
+            if done == 0 and not report.errors:
+                report.add_errors([{"line": 1, "column": "", "code": "empty_file", "params": {}}])
     except UnicodeDecodeError:
-        report.errors = [{"line": 1, "column": "", "code": "not_utf8", "params": {}}]
+        report.set_errors([{"line": 1, "column": "", "code": "not_utf8", "params": {}}])
+    except csvformat.BrokenRecord as error:
+        # The problems found before it stay; nothing after it can be trusted.
+        report.add_errors(
+            [{"line": error.line, "column": "", "code": "broken_record", "params": {}}]
+        )
     except csv.Error as error:
-        report.errors = [
-            {"line": 1, "column": "", "code": "bad_csv", "params": {"value": str(error)}}
-        ]
+        report.set_errors(
+            [{"line": 1, "column": "", "code": "bad_csv", "params": {"value": str(error)}}]
+        )
     return report
 
 
@@ -399,7 +430,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job.updated_count = report.updated
     job.unchanged_count = report.unchanged
     job.errors = report.errors
-    job.warnings = report.warnings
+    job.error_total = report.error_total
+    job.error_counts = report.error_counts
+    job.warnings = report.warnings[:MAX_STORED_PROBLEMS]
     job.finished_at = timezone.now()
     # The rows are in the database now (or were refused): the uploaded copy, full of personal
     # information, is not kept. The job keeps who imported what, when, and every problem.

@@ -74,13 +74,19 @@ def test_french_referral_mail_names_the_agency_and_program_without_entities(
         referral_decide(
             actor=staff, referral=referral, outcome="accepted", unmet_criteria=[], note=""
         )
-    assert len(mail.outbox) == 3  # staff told of the referral; caseworker and client of the yes
+    # Staff told of the referral; caseworker and client of the yes; the client invited to make
+    # her account (day one: an accepted client needs one to answer a proposal).
+    assert len(mail.outbox) == 4
     for message in mail.outbox:
         assert not ENTITY.search(message.subject), message.subject
         assert not ENTITY.search(message.body), message.body
     to_staff = next(m for m in mail.outbox if m.to == [staff.email])
     assert "Amina O'Brien" in to_staff.body
-    to_client = next(m for m in mail.outbox if m.to == [client.email])
+    to_client, invitation = sorted(
+        (m for m in mail.outbox if m.to == [client.email]),
+        key=lambda m: "Programme d'intégration « Cap »" not in m.subject,
+    )
+    assert invitation.subject != to_client.subject
     assert "Centre d'accueil de la Capitale" in to_client.body
     # The HTML part says the same, escaped as HTML must be.
     [(html_part, _)] = to_client.alternatives

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0002_proposal_criterion_values'),
+        ('matching', '0003_text_limits'),
     ]
 
     operations = [
