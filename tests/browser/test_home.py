@@ -34,7 +34,7 @@ def test_each_roles_home_shows_its_own_work_counted_in_both_languages(
     lead = {"program__organization__slug": "capital-welcome"}
     checks = {
         "staff": lambda language: (
-            count_on(page, "referrals? to decide|recommandations? à trancher")
+            count_on(page, "referrals? to decide|références? à trancher")
             == Referral.objects.filter(status="submitted", **lead).count()
             and count_on(page, "draft match|ébauches? de jumelage")
             == Proposal.objects.filter(status="draft", **lead).count()
