@@ -1,19 +1,150 @@
+"""The home page: one section for each role a person holds, built around what to do next.
+
+The work lists are read by the selectors of the apps that own the work (referrals, matching,
+meetings, outcomes, reports); this module only asks which roles the person holds and puts the
+sections in order. `home` is the top floor: it may import every app.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
 from tandem.accounts.models import User
-from tandem.organizations.access import active_memberships, client_record_roles
+from tandem.matching.selectors import desk_work, proposals_awaiting_answer
+from tandem.meetings.selectors import attention_count, own_mentorships
+from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
+from tandem.organizations.models import Role
+from tandem.outcomes.selectors import Stage, client_journeys, follow_ups_due, mentorships_to_close
+from tandem.referrals.selectors import referrals_returned_to, referrals_to_decide
+from tandem.reports.selectors import network_headline, recruited_mentor_figures
+from tandem.reports.services import small_cell_threshold
+
+# How many items of a list the home shows before "see all".
+SHOWN = 5
 
 
-def dashboard_for(*, user: User) -> dict:
-    """What a signed-in person sees first: their organizations and their own participant records."""
+@dataclass
+class Section:
+    role: str  # names the template: core/home/<role>.html
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template(self) -> str:
+        return f"core/home/{self.role}.html"
+
+
+def staff_section(user: User) -> Section | None:
+
+    programs = desk_work(user=user)
+    if not programs:
+        return None
+    to_decide = referrals_to_decide(user=user)
+    follow_ups = follow_ups_due(user=user)
+    to_close = mentorships_to_close(user=user)
+    return Section(
+        "staff",
+        {
+            "programs": programs,
+            "to_decide_count": to_decide.count(),
+            "to_decide": list(to_decide[:SHOWN]),
+            "drafts": sum(p.drafts for p in programs),
+            "waiting": sum(p.waiting for p in programs),
+            "to_confirm": sum(p.to_confirm for p in programs),
+            "attention": attention_count(user=user),
+            "follow_ups_count": follow_ups.count(),
+            "follow_ups": list(follow_ups[:SHOWN]),
+            "to_close_count": to_close.count(),
+            "to_close": list(to_close[:SHOWN]),
+        },
+    )
+
+
+def caseworker_section(user: User, memberships: list) -> Section | None:
+
+    agencies = [m.organization for m in memberships if m.role == Role.CASEWORKER]
+    if not agencies:
+        return None
+    journeys = client_journeys(user=user)
+    return Section(
+        "caseworker",
+        {
+            "agencies": agencies,
+            "returned": referrals_returned_to(user=user),
+            "journeys": [j for j in journeys if j.stage != Stage.ENDED],
+            "past_clients": [j for j in journeys if j.stage == Stage.ENDED],
+        },
+    )
+
+
+def participant_section(user: User) -> Section | None:
+
+    records = list(
+        user.participant_records.select_related("organization", "occupation").order_by("role")
+    )
+    if not records:
+        return None
+    to_answer = proposals_awaiting_answer(user=user)
+    mentorships = own_mentorships(user=user)
+    return Section(
+        "participant",
+        {
+            "records": records,
+            "to_answer": to_answer,
+            "mentorships": mentorships,
+            "is_waiting": not to_answer and not mentorships,
+        },
+    )
+
+
+def partner_sections(user: User, memberships: list) -> list[Section]:
+    """Employer partners and network leaders: what the mentors they recruited are doing;
+    funders: the network's figures of the fiscal year. Counts only, never a person."""
+
+    sections = []
+    for role in (Role.EMPLOYER_PARTNER, Role.NETWORK_LEADER):
+        organizations = [m.organization for m in memberships if m.role == role]
+        if organizations:
+            sections.append(
+                Section(
+                    "employer" if role == Role.EMPLOYER_PARTNER else "leader",
+                    {
+                        "organizations": [
+                            (org, recruited_mentor_figures(org)) for org in organizations
+                        ],
+                        "networks": list(networks_led_by(user).order_by("name_en")),
+                    },
+                )
+            )
+    funded = list(networks_funded_by(user).order_by("name_en"))
+    if funded:
+        threshold = small_cell_threshold()
+        sections.append(
+            Section(
+                "funder",
+                {
+                    "threshold": threshold,
+                    "networks": [
+                        (org, network_headline(org, threshold=threshold)) for org in funded
+                    ],
+                },
+            )
+        )
+    return sections
+
+
+def dashboard_for(*, user: User) -> dict[str, Any]:
     memberships = list(
         active_memberships(user)
         .select_related("organization")
         .order_by("organization__name_en", "role")
     )
-    own_records = list(
-        user.participant_records.select_related("organization", "occupation").order_by("role")
-    )
-    return {
-        "memberships": memberships,
-        "own_records": own_records,
-        "can_see_client_records": any(m.role in client_record_roles() for m in memberships),
-    }
+    sections = [
+        section
+        for section in (
+            staff_section(user),
+            caseworker_section(user, memberships),
+            participant_section(user),
+        )
+        if section is not None
+    ]
+    sections += partner_sections(user, memberships)
+    return {"memberships": memberships, "sections": sections}

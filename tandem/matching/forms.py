@@ -66,6 +66,7 @@ class WeightsForm(forms.ModelForm):
         fields = [
             *CRITERIA,
             "distance_limit_km",
+            "min_score",
             "reminder_after_days",
             "expire_after_days",
             "mentorship_weeks",

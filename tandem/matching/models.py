@@ -8,6 +8,7 @@ mentor and the mentee, who each accept or decline. When both accept, staff confi
 
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, FloatField, Q, Value, When
 from django.db.models.fields.json import KT
@@ -37,6 +38,17 @@ class MatchingSettings(models.Model):
     experience = models.FloatField(_("mentor's experience"), default=0.05)
     distance_limit_km = models.FloatField(
         _("longest distance for in-person pairs (km)"), default=50
+    )
+    # Below this score (out of 100) a draft is flagged as weak and left out of "accept the
+    # strong drafts": 11 of the first demo's 12 drafts scored under 50 and looked like the rest.
+    min_score = models.PositiveSmallIntegerField(
+        _("lowest score of a good pair (out of 100)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Drafts below this score, or across unrelated occupation groups, are flagged and "
+            "not accepted with the others."
+        ),
     )
     # Review by both people.
     reminder_after_days = models.PositiveSmallIntegerField(
@@ -338,11 +350,20 @@ class SharedField(models.TextChoices):
     AREA = "area", _("My general area (the first part of my postal code)")
     EMPLOYER = "employer", _("My employer")
     EXPERIENCE = "experience", _("My years of experience")
-    GOALS = "goals", _("My career goals")
+    GOALS = "goals", _("My career goals, or how I can help (as I wrote them)")
 
 
 def default_shared_fields() -> list[str]:
-    return [SharedField.GIVEN_NAME, SharedField.OCCUPATION, SharedField.LANGUAGES]
+    """What a proposal shows until the person chooses: enough to judge the match (what the
+    other person does, their experience, what they want or offer, in their own words), never
+    their family name, contact details, employer or area."""
+    return [
+        SharedField.GIVEN_NAME,
+        SharedField.OCCUPATION,
+        SharedField.LANGUAGES,
+        SharedField.EXPERIENCE,
+        SharedField.GOALS,
+    ]
 
 
 class ProfileSharing(models.Model):

@@ -6,11 +6,25 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tandem.matching.access import proposals_of_person
 from tandem.matching.models import PENDING_STATUSES, Proposal, ProposalRun, ProposalStatus
+from tandem.programs.access import programs_managed_by
 from tandem.programs.models import Enrolment, Program
 from tandem.referrals.selectors import enrolments_in_pool
 
@@ -155,3 +169,99 @@ def drafts_by_mentor(*, program: Program, mentor_ids: list[int]) -> dict[int, Pr
     ).select_related("mentee"):
         found.setdefault(proposal.mentor_id, proposal)
     return found
+
+
+# --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
+
+
+def desk_work(*, user) -> list[Program]:
+    """The programs this person runs, each with the desk's counts (`drafts`, `waiting`,
+    `to_confirm`, `soonest_expiry`), in one query; programs with nothing to do are kept so
+    that the home can link every desk."""
+    return list(
+        programs_managed_by(user)
+        .annotate(
+            drafts=Count("proposals", filter=Q(proposals__status=ProposalStatus.DRAFT)),
+            waiting=Count("proposals", filter=Q(proposals__status=ProposalStatus.PUBLISHED)),
+            to_confirm=Count("proposals", filter=Q(proposals__status=ProposalStatus.ACCEPTED)),
+            soonest_expiry=Min(
+                "proposals__expires_at", filter=Q(proposals__status=ProposalStatus.PUBLISHED)
+            ),
+        )
+        .select_related("organization")
+        .order_by("name_en")
+    )
+
+
+def proposals_awaiting_answer(*, user) -> list[tuple[Proposal, str]]:
+    """Published proposals that wait for this person's own answer, with their side."""
+    found = []
+    proposals = (
+        proposals_of_person(user)
+        .filter(status=ProposalStatus.PUBLISHED)
+        .select_related("program", "mentee", "mentor", "mentee__occupation", "mentor__occupation")
+        .order_by("expires_at", "pk")
+    )
+    for proposal in proposals:
+        for side in ("mentee", "mentor"):
+            person = getattr(proposal, side)
+            if person.user_id == user.pk and not proposal.answer_of(side):
+                found.append((proposal, side))
+    return found
+
+
+def drafts_flagged(*, program: Program, page: int | str | None) -> tuple[Page, int]:
+    """A page of drafts, each flagged by quality.flag, and the program's threshold."""
+    from tandem.matching.quality import flag
+    from tandem.matching.services import settings_for
+
+    threshold = settings_for(program).min_score
+    drafts = proposal_list(program=program, statuses=[ProposalStatus.DRAFT], page=page)
+    drafts.object_list = flag(drafts.object_list, min_score=threshold)
+    return drafts, threshold
+
+
+def mentees_to_recruit_for(*, program: Program, limit: int = 50) -> dict[str, Any]:
+    """Ready mentees of the program whose best draft is weak, or who have none after a run,
+    with the reason; and the shortage by occupation (the "recruit" signal): how many such
+    mentees wait in each NOC unit group. These mentees stay in the reports' waiting list by
+    occupation, which the employer partners read."""
+    from tandem.matching.quality import flag
+    from tandem.matching.services import settings_for
+
+    threshold = settings_for(program).min_score
+    run = latest_run(program=program)
+    pool = pool_queryset(program=program, side="mentee").select_related("participant__occupation")
+    drafts = {
+        p.mentee_id: p
+        for p in flag(
+            Proposal.objects.filter(program=program, status=ProposalStatus.DRAFT).select_related(
+                "mentee", "mentor", "mentor__occupation"
+            ),
+            min_score=threshold,
+        )
+    }
+    rows, shortage = [], {}
+    for enrolment in pool.order_by("ready_at", "pk"):
+        mentee = enrolment.participant
+        draft = drafts.get(mentee.pk)
+        if draft is not None and not draft.is_weak:
+            continue
+        if draft is None and (run is None or run.status != "done"):
+            continue  # not yet looked for: no signal before a run
+        reason = (
+            "; ".join(draft.warnings)
+            if draft is not None
+            else _("No mentor with room fits this mentee's rules")
+        )
+        rows.append({"mentee": mentee, "draft": draft, "reason": reason})
+        if mentee.occupation_id:
+            entry = shortage.setdefault(
+                mentee.occupation_id, {"occupation": mentee.occupation, "mentees": 0}
+            )
+            entry["mentees"] += 1
+    return {
+        "rows": rows[:limit],
+        "count": len(rows),
+        "shortage": sorted(shortage.values(), key=lambda e: -e["mentees"]),
+    }

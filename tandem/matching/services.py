@@ -363,6 +363,27 @@ def _record_draft(name: str, actor: Any, proposal: Proposal, **data: Any) -> Non
 
 
 @transaction.atomic
+def proposals_accept_strong(*, actor: User, program) -> int:
+    """Accepts every draft of the program that is not flagged weak (below the program's
+    threshold, or across unrelated occupation groups); weak drafts wait for staff to accept
+    them one by one, knowingly. Returns how many were accepted."""
+    from tandem.matching.quality import flag
+
+    drafts = Proposal.objects.select_for_update().filter(
+        program=program, status=ProposalStatus.DRAFT, is_accepted=False
+    )
+    strong = [
+        p.pk
+        for p in flag(
+            drafts.select_related("mentee", "mentor"),
+            min_score=settings_for(program).min_score,
+        )
+        if not p.is_weak
+    ]
+    return Proposal.objects.filter(pk__in=strong).update(is_accepted=True, is_pinned=True)
+
+
+@transaction.atomic
 def proposal_pin(*, actor: User, proposal: Proposal, pinned: bool) -> Proposal:
     proposal = _draft(proposal)
     proposal.is_pinned = pinned
@@ -500,7 +521,7 @@ def shared_profile(person: Participant) -> list[tuple[str, str]]:
         SharedField.AREA: _("Area"),
         SharedField.EMPLOYER: _("Employer"),
         SharedField.EXPERIENCE: _("Years of experience"),
-        SharedField.GOALS: _("Career goals"),
+        SharedField.GOALS: _("How they can help") if person.role == "mentor" else _("Career goals"),
     }
     values = {
         SharedField.GIVEN_NAME: person.given_name,

@@ -135,6 +135,18 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
     """Drafts with their actions, proposals waiting for answers, and matches to confirm."""
     program = access_program_desk(request.user, program_id)
+    if request.method == "POST" and request.POST.get("action") == "accept_strong":
+        count = services.proposals_accept_strong(actor=request.user, program=program)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d draft was accepted; weak drafts were left for you to judge.",
+                "%(count)d drafts were accepted; weak drafts were left for you to judge.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("matching:proposals", program_id=program.pk)
     if request.method == "POST":
         try:
             count = services.proposals_publish(actor=request.user, program=program)
@@ -151,15 +163,16 @@ def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
                 % {"count": count},
             )
         return redirect("matching:proposals", program_id=program.pk)
+    drafts, threshold = selectors.drafts_flagged(program=program, page=request.GET.get("page"))
     return render(
         request,
         "matching/proposals.html",
         {
             "program": program,
             "summary": selectors.desk_summary(program=program),
-            "drafts": selectors.proposal_list(
-                program=program, statuses=[ProposalStatus.DRAFT], page=request.GET.get("page")
-            ),
+            "drafts": drafts,
+            "threshold": threshold,
+            "to_recruit": selectors.mentees_to_recruit_for(program=program),
             "waiting": selectors.proposal_list(
                 program=program, statuses=PENDING_STATUSES, page=request.GET.get("waiting_page")
             ),

@@ -12,6 +12,7 @@ from tandem.accounts.models import User
 from tandem.core import dates
 from tandem.meetings.access import mentoring_visible_to
 from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, SharedDocument
+from tandem.mentorships.access import mentorships_of_person
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.programs.access import programs_managed_by
 from tandem.programs.models import ActionPlan
@@ -211,3 +212,71 @@ def attention_list(*, user: User, now: datetime | None = None) -> list[Attention
             found.append(item)
     found.sort(key=lambda a: (-len(a.reasons), a.last_met_on or date.min))
     return found
+
+
+# --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
+
+
+@dataclass
+class OwnMentorship:
+    """One of this person's own mentorships, as their home shows it."""
+
+    mentorship: Mentorship
+    side: str  # "mentee" or "mentor"
+    progress: Progress | None
+    next_meeting_at: datetime | None
+    introduction_at: datetime | None
+    must_acknowledge: bool
+    exit_survey_due: bool
+
+
+def own_mentorships(*, user: User, now: datetime | None = None) -> list[OwnMentorship]:
+    """The mentorships where this person is the mentor or the mentee, newest first, with what
+    each asks of them now. A constant number of queries, whatever the number of mentorships."""
+    from tandem.mentorships.models import ACTIVE_STATUSES
+
+    now = now or timezone.now()
+    mentorships = list(
+        with_activity(mentorships_of_person(user), now=now)
+        .exclude(status=MentorshipStatus.CANCELLED)
+        .select_related("program", "mentor", "mentee", "agreement", "next_meeting", "introduction")
+        .prefetch_related("agreement__acknowledgements", "exit_surveys")
+        .order_by("-confirmed_at")
+    )
+    found = []
+    for mentorship in mentorships:
+        side = "mentee" if mentorship.mentee.user_id == user.pk else "mentor"
+        me = getattr(mentorship, side)
+        agreement = _agreement(mentorship)
+        next_meeting = getattr(mentorship, "next_meeting", None)
+        introduction = getattr(mentorship, "introduction", None)
+        found.append(
+            OwnMentorship(
+                mentorship=mentorship,
+                side=side,
+                progress=progress_of(
+                    mentorship, minutes=mentorship.minutes_total, today=timezone.localdate(now)
+                )
+                if agreement is not None
+                else None,
+                next_meeting_at=next_meeting.starts_at
+                if next_meeting is not None and next_meeting.starts_at >= now
+                else None,
+                introduction_at=introduction.starts_at
+                if introduction is not None
+                and introduction.held_at is None
+                and mentorship.status in ACTIVE_STATUSES
+                else None,
+                must_acknowledge=agreement is not None
+                and mentorship.status in ACTIVE_STATUSES
+                and all(a.participant_id != me.pk for a in agreement.acknowledgements.all()),
+                exit_survey_due=mentorship.status
+                in (MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY)
+                and all(s.participant_id != me.pk for s in mentorship.exit_surveys.all()),
+            )
+        )
+    return found
+
+
+def attention_count(*, user: User) -> int:
+    return len(attention_list(user=user))

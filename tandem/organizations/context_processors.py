@@ -18,10 +18,23 @@ def navigation(request: HttpRequest) -> dict:
     )
     # Asked only of people who are not staff, so that staff pages keep their query count.
     has_own_records = not works_with_clients and user.participant_records.exists()
+    # Membership roles only: this floor cannot ask the programs or the reports (above it).
+    runs_programs = any(m.role in access.program_manager_roles() for m in memberships)
     return {
         "my_memberships": memberships,
         "nav_has_own_records": has_own_records,
         # Which parts of the navigation concern this person: staff tools, or their own match.
         "nav_works_with_clients": works_with_clients,
         "nav_is_participant": works_with_clients or has_own_records,
+        # Matching and mentoring pages hold something only for those who run a program and for
+        # the mentors and mentees themselves; a caseworker follows her clients from the home.
+        "nav_matches": user.is_platform_admin
+        or runs_programs
+        or has_own_records
+        or (works_with_clients and user.participant_records.exists()),
+        # No "Reports" link to a page that would say "You have no reports to read".
+        "nav_has_reports": user.is_platform_admin
+        or runs_programs
+        or access.networks_led_by(user).exists()
+        or access.networks_funded_by(user).exists(),
     }

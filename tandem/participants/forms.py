@@ -1,66 +1,204 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.participants.csvformat import ISO_639_1, POSTAL_CODE, SLOTS
+from tandem.participants.csvformat import DAYS, PARTS, POSTAL_CODE, SLOTS
+from tandem.participants.labels import DAY_LABELS, PART_LABELS, language_choices, slot_label
 from tandem.participants.models import Participant
-from tandem.reference.models import Occupation
+from tandem.reference.models import Industry, Occupation
+
+
+class WeekGrid(forms.CheckboxSelectMultiple):
+    """Availability as a week: a row per part of the day, a column per day, a box per slot."""
+
+    template_name = "participants/widgets/week_grid.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = set(value or [])
+        base_id = (attrs or {}).get("id") or f"id_{name}"
+        context["grid"] = {
+            "days": [(day, DAY_LABELS[day]) for day in DAYS],
+            "rows": [
+                {
+                    "label": PART_LABELS[part],
+                    "cells": [
+                        {
+                            "value": f"{day}-{part}",
+                            "id": f"{base_id}_{day}_{part}",
+                            "label": slot_label(f"{day}-{part}"),
+                            "checked": f"{day}-{part}" in chosen,
+                        }
+                        for day in DAYS
+                    ],
+                }
+                for part in PARTS
+            ],
+        }
+        return context
+
+
+class SearchableChoices(forms.CheckboxSelectMultiple):
+    """Checkboxes that tandem.js can filter as a person types; all shown without JavaScript."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *args,
+            attrs={
+                "class": "searchable-choices",
+                "data-filter-label": _("Type to filter the list"),
+            },
+            **kwargs,
+        )
 
 
 class ParticipantForm(forms.ModelForm):
-    """A client or mentor recorded once by their agency, with what eligibility is judged on."""
+    """A client or mentor recorded once by their agency, with what eligibility is judged on.
 
+    Nothing asks for a code: languages are ticked by name, availability on a week grid, and the
+    occupation and industry are found by typing a job title or a sector in English or French.
+    The search runs on the server when the form is sent (no JavaScript needed): one match is
+    taken, several are offered to choose from, and nothing typed is lost."""
+
+    ROLE = ""  # set by the mentee and mentor forms
+    SHARED_FIELDS = [
+        "external_id",
+        "given_name",
+        "family_name",
+        "email",
+        "preferred_language",
+        "languages",
+        "occupation",
+        "industry",
+        "postal_code",
+        "province",
+        "years_experience",
+        "meeting_mode",
+        "availability",
+        "goals",
+    ]
+
+    occupation_query = forms.CharField(
+        label=_("Occupation: type a job title"),
+        help_text=_("In English or French, e.g. nurse, infirmière, software developer."),
+        max_length=200,
+        required=False,
+    )
     occupation = forms.ModelChoiceField(
-        label=_("Occupation (NOC)"), queryset=Occupation.objects.filter(level=5)
-    )
-    is_internationally_educated = forms.NullBooleanField(
-        label=_("Internationally educated"),
+        label=_("Choose the occupation"),
+        queryset=Occupation.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
         required=False,
     )
-    completed_job_search_workshop = forms.NullBooleanField(
-        label=_("Completed a job-search workshop or equivalent"),
+    industry_query = forms.CharField(
+        label=_("Industry: type a sector (optional)"),
+        help_text=_("E.g. hospitals, software publishers, construction."),
+        max_length=200,
         required=False,
     )
-
-    class Meta:
-        model = Participant
-        fields = [
-            "role",
-            "external_id",
-            "given_name",
-            "family_name",
-            "email",
-            "preferred_language",
-            "languages",
-            "occupation",
-            "industry",
-            "postal_code",
-            "province",
-            "immigration_status",
-            "is_internationally_educated",
-            "clb_level",
-            "completed_job_search_workshop",
-            "years_experience",
-            "employer",
-            "capacity",
-            "meeting_mode",
-            "availability",
-            "goals",
-        ]
-        widgets = {"goals": forms.Textarea(attrs={"rows": 3}), "industry": forms.TextInput}
+    industry = forms.ModelChoiceField(
+        label=_("Choose the industry"),
+        queryset=Industry.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        required=False,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages"),
+        help_text=_("Tick every language the person can work in."),
+        choices=language_choices,
+        widget=SearchableChoices,
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("Availability"),
+        help_text=_("Tick the times the person can usually meet. Leave empty for any time."),
+        choices=[(slot, slot) for slot in sorted(SLOTS)],
+        widget=WeekGrid,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].label_from_instance = lambda o: f"{o.code} {o.title}"
-        self.fields["industry"].help_text = _("NAICS code, 2 to 6 digits (optional).")
+        order = []
+        for name in self._meta.fields:
+            if name in ("occupation", "industry"):
+                order.append(f"{name}_query")
+            order.append(name)
+        self.order_fields(order)
+        instance = self.instance
+        if instance.pk:
+            self.initial.setdefault("languages", instance.language_codes)
+            self.initial["availability"] = [s for s in instance.availability.split(";") if s]
+            if instance.occupation_id:
+                self.initial.setdefault("occupation_query", instance.occupation.title)
+            if instance.industry_id:
+                self.initial.setdefault("industry_query", instance.industry.title)
+        self.occupation_candidates = self._candidates("occupation", instance.occupation_id)
+        self.industry_candidates = self._candidates("industry", instance.industry_id)
+        self.fields["occupation"].queryset = Occupation.objects.filter(
+            pk__in=[o.pk for o in self.occupation_candidates]
+        )
+        self.fields["occupation"].label_from_instance = lambda o: o.title
+        self.fields["industry"].queryset = Industry.objects.filter(
+            pk__in=[i.pk for i in self.industry_candidates]
+        )
+        self.fields["industry"].label_from_instance = lambda i: i.title
+        # Nothing to choose from until words are typed: the choice stays out of sight.
+        for name in ("occupation", "industry"):
+            if not getattr(self, f"{name}_candidates"):
+                self.fields[name].widget = forms.HiddenInput()
+
+    def _candidates(self, name: str, current: str | None) -> list:
+        """What the typed words match (EN or FR), plus the record's current value."""
+        from tandem.reference.selectors import industry_search, occupation_search
+
+        query = (self.data.get(self.add_prefix(f"{name}_query")) or "").strip()
+        found = []
+        if query:
+            if name == "occupation":
+                found = [o for o, _title in occupation_search(query=query, limit=12)]
+            else:
+                found = industry_search(query=query, limit=12)
+        model = Occupation if name == "occupation" else Industry
+        if current and current not in {f.pk for f in found}:
+            found += list(model.objects.filter(pk=current))
+        return found
+
+    def _pick(self, name: str, *, required: bool):
+        chosen = self.cleaned_data.get(name)
+        query = (self.cleaned_data.get(f"{name}_query") or "").strip()
+        candidates = getattr(self, f"{name}_candidates")
+        if chosen is not None:
+            return chosen
+        if not query:
+            if required:
+                self.add_error(f"{name}_query", _("Type the person's job title."))
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            self.add_error(
+                f"{name}_query",
+                _("Nothing matches these words. Try another title or fewer words."),
+            )
+        else:
+            self.add_error(name, _("Several match: choose the one that fits."))
+        return None
+
+    def clean(self):
+        data = super().clean()
+        data["occupation"] = self._pick("occupation", required=True)
+        data["industry"] = self._pick("industry", required=False)
+        return data
+
+    def record_fields(self, names=None) -> dict:
+        """The cleaned values of the record's own fields (not the search boxes)."""
+        fields = list(self._meta.fields)
+        names = fields if names is None else [name for name in names if name in fields]
+        return {name: self.cleaned_data[name] for name in names}
 
     def clean_languages(self):
-        codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(";") if c.strip()]
-        wrong = [c for c in codes if c not in ISO_639_1]
-        if wrong or not codes:
-            raise forms.ValidationError(
-                _("Write two-letter language codes separated by ';', e.g. en;fr;ar.")
-            )
-        return ";".join(dict.fromkeys(codes))
+        return ";".join(dict.fromkeys(self.cleaned_data["languages"]))
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip().upper()
@@ -74,12 +212,63 @@ class ParticipantForm(forms.ModelForm):
         return " ".join(part for part in match.groups() if part)
 
     def clean_availability(self):
-        slots = [
-            s.strip().lower() for s in self.cleaned_data["availability"].split(";") if s.strip()
+        return ";".join(dict.fromkeys(self.cleaned_data["availability"]))
+
+
+class MenteeForm(ParticipantForm):
+    """A mentee: what eligibility is judged on; no capacity, no employer."""
+
+    ROLE = "mentee"
+    is_internationally_educated = forms.NullBooleanField(
+        label=_("Internationally educated"), required=False
+    )
+    completed_job_search_workshop = forms.NullBooleanField(
+        label=_("Completed a job-search workshop or equivalent"), required=False
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            *ParticipantForm.SHARED_FIELDS[:8],
+            "postal_code",
+            "province",
+            "immigration_status",
+            "is_internationally_educated",
+            "clb_level",
+            "completed_job_search_workshop",
+            "years_experience",
+            "meeting_mode",
+            "availability",
+            "goals",
         ]
-        if any(s not in SLOTS for s in slots):
-            raise forms.ValidationError(_("Write slots such as tue-evening;sat-morning."))
-        return ";".join(dict.fromkeys(slots))
+        labels = {"goals": _("Career goals")}
+        widgets = {"goals": forms.Textarea(attrs={"rows": 3})}
+
+
+class MentorForm(ParticipantForm):
+    """A mentor: experience, employer and how many mentees at once; no eligibility facts."""
+
+    ROLE = "mentor"
+
+    class Meta:
+        model = Participant
+        fields = [
+            *ParticipantForm.SHARED_FIELDS[:8],
+            "postal_code",
+            "province",
+            "years_experience",
+            "employer",
+            "capacity",
+            "meeting_mode",
+            "availability",
+            "goals",
+        ]
+        labels = {"goals": _("How I can help")}
+        widgets = {"goals": forms.Textarea(attrs={"rows": 3})}
+
+
+def form_for(role: str) -> type[ParticipantForm]:
+    return MentorForm if role == "mentor" else MenteeForm
 
 
 class AccommodationForm(forms.Form):

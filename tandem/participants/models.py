@@ -229,6 +229,20 @@ class Participant(models.Model):
         return [code for code in self.languages.split(";") if code]
 
     @property
+    def languages_display(self) -> str:
+        """The working languages in words, in the reader's language ("English, Arabic")."""
+        from tandem.participants.labels import languages_display
+
+        return languages_display(self.languages)
+
+    @property
+    def availability_display(self) -> str:
+        """The availability in words ("Tuesday evening, Saturday morning")."""
+        from tandem.participants.labels import availability_display
+
+        return availability_display(self.availability)
+
+    @property
     def province_of_residence(self) -> str:
         """The recorded province, else the one the postal code names ("" when unknown)."""
         if self.province:

@@ -56,6 +56,32 @@ def import_list(*, organization: Organization):
     return ImportJob.objects.filter(organization=organization).select_related("created_by")
 
 
+def enrolments_with_state(*, participant: Participant, enrolments: QuerySet) -> list:
+    """The person's enrolments, each with `mentoring_state`: "active" while a mentorship of that
+    program is under way, "ended" once it closed, "" before any. A person whose mentorship
+    ended is no longer "ready to match" for the agency that referred her. Two queries.
+
+    The mentorships are read through the reverse relation (the participants app comes before
+    the mentorships app in the lifecycle and does not import it)."""
+    related = (
+        participant.mentorships_as_mentee
+        if participant.role == "mentee"
+        else participant.mentorships_as_mentor
+    )
+    states: dict[int, str] = {}
+    for program_id, status in related.exclude(status="cancelled").values_list(
+        "program_id", "status"
+    ):
+        if status in ("introduction", "active"):
+            states[program_id] = "active"
+        else:
+            states.setdefault(program_id, "ended")
+    found = list(enrolments)
+    for enrolment in found:
+        enrolment.mentoring_state = states.get(enrolment.program_id, "")
+    return found
+
+
 def participants_without_account(*, organization: Organization) -> QuerySet[Participant]:
     """People of the organization with no account yet, with their latest invitation's date."""
     from django.db.models import Max

@@ -67,8 +67,11 @@ def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
             "referrals": referrals_visible_to(request.user)
             .filter(participant=participant)
             .select_related("program"),
-            "enrolments": enrolments_visible_to(request.user, participant).select_related(
-                "program"
+            "enrolments": selectors.enrolments_with_state(
+                participant=participant,
+                enrolments=enrolments_visible_to(request.user, participant).select_related(
+                    "program"
+                ),
             ),
             # The record's history goes to the staff who hold the record, not to every reader
             # (a referring caseworker elsewhere, the program's staff, the person).
@@ -80,11 +83,13 @@ def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
 def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = access_client_records(request.user, org_slug)
-    form = forms.ParticipantForm(request.POST or None)
+    role = "mentor" if request.GET.get("role") == "mentor" else "mentee"
+    form = forms.form_for(role)(request.POST or None)
     form.instance.organization = organization
+    form.instance.role = role
     if request.method == "POST" and form.is_valid():
         participant = services.participant_create(
-            actor=request.user, organization=organization, **form.cleaned_data
+            actor=request.user, organization=organization, role=role, **form.record_fields()
         )
         messages.success(
             request, _("The record was saved. See which programs the person qualifies for.")
@@ -93,23 +98,28 @@ def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(
         request,
         "participants/form.html",
-        {"form": form, "organization": organization, "participant": None},
+        {"form": form, "organization": organization, "participant": None, "role": role},
     )
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
 def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
     participant = access_participant(request.user, participant_id, action=Action.CHANGE).participant
-    form = forms.ParticipantForm(request.POST or None, instance=participant)
+    form = forms.form_for(participant.role)(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        fields = form.record_fields(form.changed_data)
         services.participant_update(actor=request.user, participant=participant, **fields)
         messages.success(request, _("The record was saved."))
         return redirect("participants:detail", participant_id=participant.pk)
     return render(
         request,
         "participants/form.html",
-        {"form": form, "organization": participant.organization, "participant": participant},
+        {
+            "form": form,
+            "organization": participant.organization,
+            "participant": participant,
+            "role": participant.role,
+        },
     )
 
 

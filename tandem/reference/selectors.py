@@ -1,6 +1,6 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from tandem.reference.models import Occupation, OccupationTitle, search_key
+from tandem.reference.models import Industry, Occupation, OccupationTitle, search_key
 
 
 def occupation_search(*, query: str, limit: int = 20) -> list[tuple[Occupation, str]]:
@@ -30,3 +30,17 @@ def occupation_search(*, query: str, limit: int = 20) -> list[tuple[Occupation, 
             if len(results) >= limit:
                 return list(results.values())
     return list(results.values())
+
+
+def industry_search(*, query: str, limit: int = 20) -> list[Industry]:
+    """NAICS industries (the most detailed levels first) whose code or title in English or
+    French contains every word typed."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    if query.isdigit():
+        return list(Industry.objects.filter(code__startswith=query).order_by("code")[:limit])
+    found = Industry.objects.all()
+    for word in query.split():
+        found = found.filter(Q(title_en__icontains=word) | Q(title_fr__icontains=word))
+    return list(found.order_by("-level", "code")[:limit])

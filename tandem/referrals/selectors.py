@@ -6,7 +6,7 @@ from tandem.accounts.models import User
 from tandem.organizations.access import organizations_of, referrer_roles
 from tandem.participants.models import Participant
 from tandem.programs import eligibility
-from tandem.programs.access import programs_open_to_referrals_from
+from tandem.programs.access import programs_managed_by, programs_open_to_referrals_from
 from tandem.programs.models import Criterion, Enrolment, Program
 from tandem.programs.services import criteria_current
 from tandem.referrals.access import referrals_visible_to
@@ -96,3 +96,49 @@ def eligibility_overview(*, user: User, participant: Participant) -> list[Progra
         results = eligibility.evaluate(version.criteria.all(), participant, answers, facts=facts)
         overview.append(ProgramEligibility(program, results, referral))
     return overview
+
+
+# --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
+
+
+def referrals_to_decide(*, user: User) -> QuerySet[Referral]:
+    """Referrals waiting for a decision in the programs this person runs, oldest first."""
+    from tandem.referrals.models import ReferralStatus
+
+    return (
+        Referral.objects.filter(
+            program__in=programs_managed_by(user), status=ReferralStatus.SUBMITTED
+        )
+        .select_related("participant", "program", "referring_organization")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def referrals_returned_to(*, user: User) -> list[Referral]:
+    """Referrals this person's agency made that a program sent back and that nobody has
+    resubmitted or withdrawn since, each with its latest decision (`return_decision`), whose
+    reasons the caseworker must read."""
+    from tandem.organizations.models import Role
+    from tandem.referrals.models import ReferralStatus
+
+    agencies = organizations_of(user, roles=[Role.CASEWORKER, Role.ORG_ADMIN])
+    referrals = list(
+        Referral.objects.filter(status=ReferralStatus.RETURNED)
+        .filter(Q(referred_by=user) | Q(referring_organization__in=agencies))
+        .select_related("participant", "program")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                ReferralDecision.objects.order_by("-decided_at", "-pk").prefetch_related(
+                    Prefetch("unmet_criteria", Criterion.objects.order_by("position"))
+                ),
+                to_attr="decisions_newest_first",
+            )
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+    for referral in referrals:
+        referral.return_decision = (
+            referral.decisions_newest_first[0] if referral.decisions_newest_first else None
+        )
+    return referrals

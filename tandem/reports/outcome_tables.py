@@ -136,8 +136,14 @@ def _dimension_labels(by: str, keys: list[Any]) -> dict[Any, str]:
     labels = {}
     for key in keys:
         day = key.date() if hasattr(key, "date") else key
-        quarter = (day.month - 1) // 3 + 1
-        labels[key] = _("%(year)s, quarter %(quarter)s") % {"quarter": quarter, "year": day.year}
+        # Fiscal quarters, as every period of the reports: the year runs April to March.
+        first = day.year if day.month >= 4 else day.year - 1
+        quarter = (day.month - 4) % 12 // 3 + 1
+        labels[key] = _("Fiscal year %(first)s-%(second)s, quarter %(quarter)s") % {
+            "first": first,
+            "second": first + 1,
+            "quarter": quarter,
+        }
     return labels
 
 
@@ -155,7 +161,7 @@ def breakdown_tables(
     }
     headers = {
         "program": _("Program"),
-        "cohort": _("Quarter the mentorship ended"),
+        "cohort": _("Fiscal quarter the mentorship ended"),
         "agency": _("Agency that holds the mentee's file"),
         "occupation": _("Occupation group"),
     }

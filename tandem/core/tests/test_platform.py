@@ -178,9 +178,13 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_the_navigation_shows_each_person_what_concerns_them(client, home, no_mfa):
-    client.force_login(home.caseworker)
+    client.force_login(home.staff)
     staff_nav = client.get("/en/").content.decode().split("</nav>")[0]
     assert "/en/referrals/" in staff_nav and "/en/matching/" in staff_nav
+    # A caseworker runs no program: she follows her clients from the home, not the desk.
+    client.force_login(home.caseworker)
+    caseworker_nav = client.get("/en/").content.decode().split("</nav>")[0]
+    assert "/en/referrals/" in caseworker_nav and "/en/matching/" not in caseworker_nav
     client.force_login(home.mentee_user)
     mentee_nav = client.get("/en/").content.decode().split("</nav>")[0]
     assert "/en/referrals/" not in mentee_nav and "/en/matching/" in mentee_nav

@@ -22,36 +22,103 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_caseworker_records_a_client_once_and_is_sent_to_the_programs(
-    client: Client, home, reference, no_mfa
+@pytest.fixture
+def titles(reference):
+    from tandem.reference.models import OccupationTitle, search_key
+
+    for code, title, language in [
+        ("21231", "Software developer", "en"),
+        ("21231", "Développeuse de logiciels", "fr"),
+        ("31301", "Registered nurse", "en"),
+        ("31301", "Infirmière autorisée", "fr"),
+        ("31301", "Nurse clinician", "en"),
+    ]:
+        OccupationTitle.objects.create(
+            occupation_id=code, language=language, title=title, search_text=search_key(title)
+        )
+
+
+MENTEE = {
+    "external_id": "C-1",
+    "given_name": "Amina",
+    "family_name": "Diallo",
+    "email": "amina@example.org",
+    "preferred_language": "fr",
+    "languages": ["fr", "en", "ar"],
+    "occupation_query": "développeuse",
+    "industry_query": "computer systems",
+    "postal_code": "k1k2c5",
+    "immigration_status": "permanent_resident",
+    "is_internationally_educated": "true",
+    "clb_level": "7",
+    "completed_job_search_workshop": "unknown",
+    "meeting_mode": "either",
+    "availability": ["tue-evening", "sat-morning"],
+}
+
+
+def test_a_caseworker_records_a_client_with_no_code_typed_and_is_sent_to_the_programs(
+    client: Client, home, titles, no_mfa
 ):
     client.force_login(home.caseworker)
-    response = client.post(
-        f"/en/participants/organization/{home.organization.slug}/new/",
-        {
-            "role": "mentee",
-            "external_id": "C-1",
-            "given_name": "Amina",
-            "family_name": "Diallo",
-            "email": "amina@example.org",
-            "preferred_language": "fr",
-            "languages": "FR; en",
-            "occupation": "21231",
-            "postal_code": "k1k2c5",
-            "immigration_status": "permanent_resident",
-            "is_internationally_educated": "true",
-            "clb_level": "7",
-            "completed_job_search_workshop": "unknown",
-            "capacity": "1",
-            "meeting_mode": "either",
-            "availability": "tue-evening",
-        },
-    )
+    response = client.post(f"/en/participants/organization/{home.organization.slug}/new/", MENTEE)
     participant = Participant.objects.get(external_id="C-1")
     assert response.url == f"/en/referrals/client/{participant.pk}/"
-    assert (participant.languages, participant.postal_code) == ("fr;en", "K1K 2C5")
+    assert participant.role == "mentee" and participant.occupation_id == "21231"
+    assert participant.industry_id == "5415"
+    assert (participant.languages, participant.postal_code) == ("fr;en;ar", "K1K 2C5")
+    assert participant.availability == "tue-evening;sat-morning"
     assert participant.province_of_residence == "ON"
     assert participant.completed_job_search_workshop is None
+    html = client.get(f"/fr/participants/{participant.pk}/").content.decode()
+    assert "français, anglais, arabe" in html.lower()
+    assert "mardi soir, samedi matin" in html.lower()
+    assert "tue-evening" not in html and "fr;en" not in html
+
+
+def test_several_matching_occupations_are_offered_to_choose_and_nothing_typed_is_lost(
+    client: Client, home, titles, no_mfa
+):
+    client.force_login(home.caseworker)
+    url = f"/en/participants/organization/{home.organization.slug}/new/"
+    response = client.post(url, {**MENTEE, "occupation_query": "nurse developer"})
+    assert "Nothing matches these words" in response.content.decode()
+    assert not Participant.objects.filter(external_id="C-1").exists()
+    response = client.post(url, {**MENTEE, "occupation_query": "er"})  # two unit groups
+    form = response.context["form"]
+    assert "Several match: choose the one that fits." in form.errors["occupation"]
+    assert {o.pk for o in form.occupation_candidates} == {"21231", "31301"}
+    assert (
+        form["given_name"].value() == "Amina" and form["languages"].value() == MENTEE["languages"]
+    )
+    client.post(url, {**MENTEE, "occupation_query": "er", "occupation": "31301"})
+    assert Participant.objects.get(external_id="C-1").occupation_id == "31301"
+
+
+def test_the_mentor_form_asks_no_eligibility_facts_and_the_mentee_form_no_capacity(
+    client: Client, home, titles, no_mfa
+):
+    client.force_login(home.caseworker)
+    url = f"/en/participants/organization/{home.organization.slug}/new/"
+    mentee_form = client.get(url).context["form"]
+    mentor_form = client.get(url, {"role": "mentor"}).context["form"]
+    assert "capacity" not in mentee_form.fields and "employer" not in mentee_form.fields
+    assert "immigration_status" not in mentor_form.fields
+    assert "clb_level" not in mentor_form.fields and "capacity" in mentor_form.fields
+    client.post(
+        f"{url}?role=mentor",
+        {
+            **MENTEE,
+            "external_id": "M-1",
+            "occupation_query": "registered nurse",
+            "capacity": "2",
+            "years_experience": "12",
+            "employer": "Bytown Health",
+        },
+    )
+    mentor = Participant.objects.get(external_id="M-1")
+    assert (mentor.role, mentor.capacity, mentor.occupation_id) == ("mentor", 2, "31301")
+    assert mentor.immigration_status == ""
 
 
 def test_a_pdf_and_a_docx_are_accepted_by_content_and_served_only_to_those_allowed(

@@ -1,0 +1,244 @@
+"""The home page of each role shows that person's next actions, counted, and nobody else's.
+
+Both organizations of the cast get the same work (with names tagged by organization), so that
+every count would double and every outsider's name would show if the home leaked."""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tandem.core.tests.cast import Side, make_member, make_organization, make_user
+from tandem.matching.models import ProposalStatus
+from tandem.matching.tests.factories import enrol, person, program_for, proposal
+from tandem.mentorships.models import MentorshipStatus
+from tandem.organizations.models import Partnership, PartnershipKind, Role
+from tandem.outcomes.models import EmploymentOutcome, FollowUp
+from tandem.outcomes.tests.factories import make_mentorship
+from tandem.referrals.services import referral_decide, referral_submit
+
+pytestmark = pytest.mark.usefixtures("no_mfa")
+
+
+@dataclass
+class Work:
+    side: Side
+    tag: str
+    mentor_user: object
+    employer: object
+    employer_user: object
+    funder_user: object
+
+
+def make_work(side: Side, tag: str) -> Work:
+    """One program's worth of work: 2 referrals to decide and 1 returned, 3 drafts, 1 proposal
+    waiting for answers (to the cast's mentee), 1 accepted by both, 2 mentorships needing
+    attention of which 1 is past its term, 1 completed with its outcome and a follow-up due."""
+    program = program_for(side)
+    now = timezone.now()
+
+    def mentee(label: str, **fields):
+        return person(side, "mentee", given_name=f"{tag}{label}", **fields)
+
+    def mentor(label: str, **fields):
+        return person(side, "mentor", given_name=f"{tag}Mentor{label}", **fields)
+
+    for label in ("Waiting1", "Waiting2", "Returned"):
+        referral = referral_submit(
+            actor=side.caseworker,
+            participant=mentee(label),
+            program=program,
+            note="Ready",
+            answers={},
+            has_consent=True,
+        )
+    referral_decide(
+        actor=side.staff,
+        referral=referral,
+        outcome="returned",
+        unmet_criteria=[],
+        note=f"{tag} needs a CLB 5 result first",
+    )
+    for i in range(3):
+        proposal(program, mentee(f"Draft{i}"), mentor(f"Draft{i}"))
+    mentor_user = make_user(f"mentor.{side.organization.slug}@example.org")
+    enrol(program, side.mentee)
+    proposal(
+        program,
+        side.mentee,
+        mentor("Proposed", user=mentor_user),
+        status=ProposalStatus.PUBLISHED,
+        published_at=now,
+        expires_at=now.replace(month=12, day=15, hour=17),
+    )
+    proposal(program, mentee("Accepted"), mentor("Accepted"), status=ProposalStatus.ACCEPTED)
+    make_mentorship(program, mentee=mentee("Active"), mentor=mentor("Active"))
+    make_mentorship(
+        program,
+        mentee=mentee("Overrun"),
+        mentor=mentor("Overrun"),
+        started_on=timezone.localdate() - timedelta(days=120),
+    )
+    finished_mentee = mentee("Finished")
+    # Still enrolled and ready in the program: the old record page called her "ready to match".
+    enrol(program, finished_mentee)
+    finished = make_mentorship(program, mentee=finished_mentee, mentor=mentor("Finished"))
+    finished.status = MentorshipStatus.COMPLETED
+    finished.ended_on = timezone.localdate() - timedelta(days=100)
+    finished.save(update_fields=["status", "ended_on"])
+    EmploymentOutcome.objects.create(
+        participant=finished_mentee,
+        mentorship=finished,
+        source="follow_up",
+        status="employed_in_field",
+        recorded_at=now - timedelta(days=10),
+    )
+    FollowUp.objects.create(
+        mentorship=finished,
+        participant=finished_mentee,
+        months=3,
+        due_at=now - timedelta(days=2),
+        sent_at=now - timedelta(days=2),
+    )
+    employer = make_organization(f"employer-{tag.lower()}", kind="employer")
+    employer_user = make_member(employer, Role.EMPLOYER_PARTNER)
+    for label in ("Hired1", "Hired2"):
+        enrol(program, mentor(label, recruited_by=employer))
+    funder = make_organization(f"funder-{tag.lower()}", kind="funder")
+    funder_user = make_member(funder, Role.FUNDER)
+    Partnership.objects.create(
+        organization=side.organization, partner=funder, kind=PartnershipKind.FUNDING
+    )
+    return Work(side, tag, mentor_user, employer, employer_user, funder_user)
+
+
+@pytest.fixture
+def work(home, elsewhere) -> tuple[Work, Work]:
+    return make_work(home, "Home"), make_work(elsewhere, "Away")
+
+
+def home_page(client, user, language: str = "en") -> str:
+    client.force_login(user)
+    response = client.get(f"/{language}/")
+    assert response.status_code == 200
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def count_of(html: str, words: str) -> int:
+    found = re.search(rf'<span class="count">(\d+)</span> {words}', html)
+    assert found, f"no count for {words!r}"
+    return int(found.group(1))
+
+
+def test_staff_see_their_programs_work_counted_and_never_the_outsiders(client, work):
+    mine, theirs = work
+    html = home_page(client, mine.side.staff)
+    assert count_of(html, "referrals to decide") == 2
+    assert count_of(html, "draft matches to review") == 3
+    assert count_of(html, "proposal waiting for answers") == 1
+    assert count_of(html, "match accepted by both, to confirm") == 1
+    assert count_of(html, "mentorships need attention") == 2
+    assert count_of(html, "follow-up due, not answered") == 1
+    assert count_of(html, "mentorship at the end of its term, to close") == 1
+    assert "HomeWaiting1" in html and "HomeFinished" in html and "HomeOverrun" in html
+    assert "Away" not in html
+
+
+def test_a_caseworker_sees_where_each_client_stands_and_the_returned_referral_with_its_reason(
+    client, work
+):
+    mine, _theirs = work
+    html = home_page(client, mine.side.caseworker)
+    assert count_of(html, "referral returned to your agency") == 1
+    assert "Home needs a CLB 5 result first" in html
+    assert count_of(html, "client whose mentorship ended") == 1
+    finished_row = re.search(r"<tr><th scope=\"row\"><a [^>]*>HomeFinished.*?</tr>", html).group(0)
+    assert "Employed in their field" in finished_row and "Completed" in finished_row
+    # The outcome flowed back: the finished client is not "ready to match" anywhere.
+    clients = re.search(r'id="home-clients".*?</table>', html).group(0)
+    assert "HomeFinished" not in clients
+    assert "HomeWaiting1" in clients and "Referred: waiting for the program" in clients
+    assert "HomeActive" in clients and "In a mentorship" in clients
+    # Drafts are the program's secret until published.
+    draft_row = re.search(r"<tr><th scope=\"row\"><a [^>]*>HomeDraft0.*?</tr>", html).group(0)
+    assert "A mentor was proposed" not in draft_row
+    assert "Away" not in html
+
+
+def test_the_mentee_is_told_a_mentor_awaits_her_answer_and_the_date_in_french(client, work):
+    mine, _theirs = work
+    html = home_page(client, mine.side.mentee_user)
+    assert "A mentor awaits your answer by 15 December." in html
+    html = home_page(client, mine.side.mentee_user, "fr")
+    assert "Une proposition de mentor attend votre réponse d’ici le 15 décembre." in html
+    assert "Away" not in html
+
+
+def test_the_mentor_is_told_a_mentee_awaits_his_answer(client, work):
+    mine, _theirs = work
+    html = home_page(client, mine.mentor_user)
+    assert "A mentee awaits your answer by 15 December." in html
+    assert "Away" not in html
+
+
+def test_an_employer_sees_its_mentors_figures_and_things_to_do_not_a_dead_end(client, work):
+    mine, _theirs = work
+    html = home_page(client, mine.employer_user)
+    figures = re.search(r'<dl class="headlines">.*?</dl>', html).group(0)
+    assert re.search(r"Mentors recruited</dt><dd>2<", figures)
+    assert re.search(r"Ready to be matched</dt><dd>2<", figures)
+    assert "You have no reports to read" not in html
+    assert "What you can do" in html
+
+
+def test_a_funder_sees_the_networks_figures_with_small_counts_hidden(client, work, settings):
+    mine, _theirs = work
+    settings.TANDEM_SMALL_CELL_THRESHOLD = 3
+    html = home_page(client, mine.funder_user)
+    assert re.search(r"Mentees referred</dt><dd>\d+<", html)  # 3 referrals, not hidden
+    assert re.search(r"Mentorships completed</dt><dd><abbr class=\"suppressed\"", html)
+    assert mine.side.organization.name_en in html
+    assert "Away" not in html and "other-agency" not in html
+
+
+def test_a_person_with_two_roles_sees_both_sections(client, work):
+    mine, _theirs = work
+    from tandem.organizations.models import Membership
+
+    Membership.objects.create(
+        user=mine.side.staff, organization=mine.side.organization, role=Role.CASEWORKER
+    )
+    html = home_page(client, mine.side.staff)
+    assert 'id="home-staff"' in html and 'id="home-caseworker"' in html
+
+
+def test_the_home_page_reads_a_bounded_number_of_queries(
+    client, work, django_assert_max_num_queries
+):
+    mine, _theirs = work
+    client.force_login(mine.side.staff)
+    with django_assert_max_num_queries(40):
+        client.get("/en/")
+
+
+def test_the_record_of_a_client_whose_mentorship_ended_no_longer_says_ready_to_match(client, work):
+    from tandem.participants.models import Participant
+
+    mine, _theirs = work
+    finished = Participant.objects.get(given_name="HomeFinished")
+    client.force_login(mine.side.caseworker)
+    html = client.get(f"/en/participants/{finished.pk}/").content.decode()
+    assert "mentorship ended" in html
+    assert "ready to match" not in html
+
+
+def test_a_caseworker_and_an_employer_get_no_dead_matching_or_reports_links(client, work):
+    mine, _theirs = work
+    for user in (mine.side.caseworker, mine.employer_user):
+        html = home_page(client, user)
+        assert 'href="/en/matching/"' not in html
+        assert 'href="/en/reports/"' not in html
+    html = home_page(client, mine.funder_user)
+    assert 'href="/en/reports/"' in html
