@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
+# DEMO=0 starts an empty platform (no demo network): see "How a real network starts" in the README.
+DEMO ?= 1
 UV_VERSION := 0.13.9
 # The first Python 3.12+ on PATH (pyenv shims resolve through .python-version).
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
@@ -31,14 +33,14 @@ install: $(UV)
 run: export TANDEM_DEBUG := 1
 run: export TANDEM_MFA_REQUIRED := 0
 run: export TANDEM_PORT := $(PORT)
+run: export TANDEM_DEMO := $(DEMO)
 run: export TANDEM_SITE_URL := http://localhost:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) createcachetable
 	$(MANAGE) load_reference
-	$(MANAGE) seed_demo
-	@echo "Mail sent by the demo is written to var/mail/. Press Ctrl-C to stop."
-	.venv/bin/honcho start -f Procfile
+	@$(MANAGE) seed_demo > var/banner.txt
+	@.venv/bin/python scripts/run.py --port $(PORT) --banner var/banner.txt
 
 system-packages:
 	bash scripts/system-packages.sh

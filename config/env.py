@@ -39,3 +39,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str) -> str:
+    """A secret from `NAME`, or from the file named by `NAME_FILE` (Docker/systemd credentials).
+
+    As healthchecks' `envsecret`: the file form keeps secrets out of the process environment and
+    out of `docker inspect`; a trailing newline is dropped. Setting both is a mistake, refused.
+    """
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        if os.environ.get(name):
+            raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read().rstrip("\r\n")
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {error}") from error
+    return os.environ.get(name, default)

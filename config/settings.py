@@ -1,8 +1,10 @@
 """Tandem settings: one file, every deployment choice read from the environment.
 
 Development defaults are safe to run on a laptop (SQLite, mail written to files). Production sets
-TANDEM_DEBUG=0, TANDEM_SECRET_KEY, TANDEM_ALLOWED_HOSTS and TANDEM_DB=postgres; `manage.py check
---deploy` then reports nothing (a test holds it to that).
+TANDEM_DEBUG=0, TANDEM_SECRET_KEY (or TANDEM_SECRET_KEY_FILE), TANDEM_ALLOWED_HOSTS and
+TANDEM_DB=postgres; `manage.py check --deploy` then reports nothing (a test holds it to that).
+Every secret can come from a file instead (`NAME_FILE`, see `config/env.py`); docs/deployment.md
+lists the production variables.
 """
 
 from pathlib import Path
@@ -10,20 +12,19 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TANDEM_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("TANDEM_DEBUG", False)
-SECRET_KEY = env_str("TANDEM_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("TANDEM_SECRET_KEY must be set when TANDEM_DEBUG is off")
+SECRET_KEY = env_secret("TANDEM_SECRET_KEY", "")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "development-only-" + "x" * 40  # noqa: S105 - never used with DEBUG off
+# Without a key and without debug, build steps that sign nothing (compile_translations,
+# collectstatic: `make install`, the container build) still run; serving and every command that
+# runs the system checks refuse to start (tandem/core/checks.py, config/wsgi.py).
 
 ALLOWED_HOSTS = env_list("TANDEM_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env_str("TANDEM_SITE_URL", "http://localhost:8000")
@@ -58,19 +59,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address (behind a trusted proxy) and a request id for every log line.
+    "tandem.core.middleware.ClientAddressMiddleware",
+    "tandem.core.middleware.RequestLogMiddleware",
+    "tandem.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tandem.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "tandem.core.middleware.RequireMultiFactorMiddleware",
+    "tandem.core.middleware.StorageFullMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "tandem.core.middleware.NoStoreForSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,12 +109,30 @@ if env_str("TANDEM_DB", "sqlite") == "postgres":
             "ENGINE": "django.db.backends.postgresql",
             "NAME": env_str("PGDATABASE", "tandem"),
             "USER": env_str("PGUSER", "postgres"),
-            "PASSWORD": env_str("PGPASSWORD", ""),
+            "PASSWORD": env_secret("PGPASSWORD", ""),
             "HOST": env_str("PGHOST", "127.0.0.1"),
             "PORT": env_str("PGPORT", "5432"),
             "CONN_MAX_AGE": env_int("TANDEM_DB_CONN_MAX_AGE", 60),
+            # A connection kept from before a PostgreSQL restart is tested before reuse, so the
+            # first request after the restart does not fail on a dead socket.
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"connect_timeout": env_int("TANDEM_DB_CONNECT_TIMEOUT", 5)},
         }
     }
+    # Reports may read from a streaming replica (config/routers.py): set TANDEM_DB_REPLICA_HOST
+    # (and _PORT, _NAME, _USER, _PASSWORD when they differ from the primary's).
+    if env_str("TANDEM_DB_REPLICA_HOST", ""):
+        primary = DATABASES["default"]
+        DATABASES["replica"] = {
+            **primary,
+            "NAME": env_str("TANDEM_DB_REPLICA_NAME", primary["NAME"]),
+            "USER": env_str("TANDEM_DB_REPLICA_USER", primary["USER"]),
+            "PASSWORD": env_secret("TANDEM_DB_REPLICA_PASSWORD", primary["PASSWORD"]),
+            "HOST": env_str("TANDEM_DB_REPLICA_HOST", ""),
+            "PORT": env_str("TANDEM_DB_REPLICA_PORT", primary["PORT"]),
+            "TEST": {"MIRROR": "default"},
+        }
+        DATABASE_ROUTERS = ["config.routers.ReportReplicaRouter"]
 else:
     DATABASES = {
         "default": {
@@ -173,7 +198,9 @@ TANDEM_SECOND_FACTOR_POLICY = "tandem.programs.access.requires_second_factor"
 TANDEM_DASHBOARD = "tandem.home.selectors.dashboard_for"
 
 SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # makes SESSION_COOKIE_AGE an idle timeout
+# SESSION_COOKIE_AGE is an idle timeout: tandem.core.middleware.SessionMiddleware moves the expiry
+# at most once a minute (not a write per request, as SESSION_SAVE_EVERY_REQUEST would do).
+SESSION_REFRESH_SECONDS = env_int("TANDEM_SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -185,14 +212,18 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
+# Canadian French dates, times and numbers (« 6 décembre 2026 », « 2026-12-06 », « 13 h 30 »).
+FORMAT_MODULE_PATH = ["tandem.core.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# The container image collects static files at build time, outside the data volume.
+STATIC_ROOT = Path(env_str("TANDEM_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that reports a full disk as such (tandem/core/storage.py).
+    "default": {"BACKEND": "tandem.core.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": env_str(
             "TANDEM_STATIC_STORAGE",
@@ -207,10 +238,21 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 5)
 TANDEM_TASK_RETRY_BASE_SECONDS = env_int("TANDEM_TASK_RETRY_BASE_SECONDS", 30)
+# Every worker writes a heartbeat (tandem/core/worker.py). A RUNNING task whose worker has not
+# been seen for the lease is put back in the queue (its worker was killed); a task that loses its
+# worker TANDEM_TASK_MAX_CLAIMS times is recorded as failed instead of killing workers forever.
+TANDEM_WORKER_HEARTBEAT_SECONDS = env_int("TANDEM_WORKER_HEARTBEAT_SECONDS", 5)
+TANDEM_TASK_LEASE_SECONDS = env_int("TANDEM_TASK_LEASE_SECONDS", 60)
+TANDEM_TASK_MAX_CLAIMS = env_int("TANDEM_TASK_MAX_CLAIMS", 3)
+# /health/worker answers 503 when the oldest task waiting to run is older than this.
+TANDEM_QUEUE_MAX_AGE_SECONDS = env_int("TANDEM_QUEUE_MAX_AGE_SECONDS", 300)
 
 # Mail: files a person can open in development, SMTP in production.
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "Tandem <no-reply@tandem.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMTP_SECURITY = env_str(
+    "TANDEM_SMTP_SECURITY", "ssl" if env_int("TANDEM_SMTP_PORT", 587) == 465 else "starttls"
+)
 if env_str("TANDEM_MAIL", "files") == "smtp":
     MAILERS = {
         "default": {
@@ -219,15 +261,21 @@ if env_str("TANDEM_MAIL", "files") == "smtp":
                 "host": env_str("TANDEM_SMTP_HOST", "localhost"),
                 "port": env_int("TANDEM_SMTP_PORT", 587),
                 "username": env_str("TANDEM_SMTP_USER", ""),
-                "password": env_str("TANDEM_SMTP_PASSWORD", ""),
-                "use_tls": True,
+                "password": env_secret("TANDEM_SMTP_PASSWORD", ""),
+                # starttls (port 587), ssl (port 465) or none (a relay on the same host).
+                "use_tls": SMTP_SECURITY == "starttls",
+                "use_ssl": SMTP_SECURITY == "ssl",
+                # A server that accepts the connection and never answers must not hold the
+                # worker (and every import, report and run behind it): give up, retry later.
+                "timeout": env_int("TANDEM_SMTP_TIMEOUT", 20),
             },
         }
     }
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            # One readable .eml file per message, named by recipient and subject (tandem/core/mail.py).
+            "BACKEND": "tandem.core.mail.EmlFileBackend",
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
@@ -258,21 +306,49 @@ SECURE_HSTS_SECONDS = env_int("TANDEM_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SECURE_REDIRECT_EXEMPT = [r"^health(/worker)?$"]  # probes from the host itself, in plain HTTP
 CSRF_TRUSTED_ORIGINS = env_list("TANDEM_CSRF_TRUSTED_ORIGINS", [])
+# Addresses (or networks) of the reverse proxies in front of the app. A request from one of them
+# is attributed to the address it names in X-Forwarded-For, so sign-in limits count per person,
+# not per proxy; from anywhere else the header is ignored (it could be forged).
+TANDEM_TRUSTED_PROXIES = env_list("TANDEM_TRUSTED_PROXIES", [])
+
+# /metrics (Prometheus text format) answers platform admins, or a scraper sending
+# "Authorization: Bearer <token>".
+TANDEM_METRICS_TOKEN = env_secret("TANDEM_METRICS_TOKEN", "")
 
 # Audit history of every write to a person's record (django-auditlog, actor from the request).
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# One JSON object per line in production (with the request id), plain text in development.
+LOG_FORMAT = env_str("TANDEM_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tandem.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own default handler would print every worker and request line a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # One line per request with its latency: for production logs, not the development console
+        # (runserver prints its own).
+        "tandem.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         # WeasyPrint says each step of each PDF ("Step 5 - Creating layout - Page 12") at INFO.
         "weasyprint": {"level": "WARNING"},
     },
@@ -281,9 +357,18 @@ LOGGING = {
 # Uploads: résumés (PDF or DOCX, checked by content) and participants CSV files.
 TANDEM_RESUME_MAX_BYTES = env_int("TANDEM_RESUME_MAX_BYTES", 5 * 1024 * 1024)
 TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The whole request body: the largest upload and a margin for the form around it.
+TANDEM_REQUEST_MAX_BYTES = env_int(
+    "TANDEM_REQUEST_MAX_BYTES",
+    max(TANDEM_IMPORT_MAX_BYTES, TANDEM_RESUME_MAX_BYTES) + 1024 * 1024,
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields, its files apart
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
 
 # Funders never see a cell that counts fewer people than this (reports).
 TANDEM_SMALL_CELL_THRESHOLD = env_int("TANDEM_SMALL_CELL_THRESHOLD", 5)
+# How long an invitation link works (tandem/accounts/services.py).
+TANDEM_INVITATION_DAYS = env_int("TANDEM_INVITATION_DAYS", 7)
 # Connections that read a report's sections side by side on PostgreSQL (reports/sections.py):
 # each extra one is a server process for the length of a report. 1 reads them one by one.
 TANDEM_REPORT_READERS = env_int("TANDEM_REPORT_READERS", 2)

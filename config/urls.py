@@ -8,12 +8,15 @@ from tandem.core.access import Audience, rule
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
+    path("health/worker", core_views.health_worker, name="health_worker"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("language", core_views.switch_language, name="switch_language"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("tandem.core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("invitations/", include("tandem.accounts.urls")),
     path("organizations/", include("tandem.organizations.urls")),
     path("participants/", include("tandem.participants.urls")),
     path("programs/", include("tandem.programs.urls")),

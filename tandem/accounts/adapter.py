@@ -18,3 +18,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # A person who signs up keeps the language they were reading the site in.
         user.preferred_language = (translation.get_language() or "en")[:2]
         return super().save_user(request, user, form, commit=commit)
+
+    def is_open_for_signup(self, request):
+        # Every account is linked to a record: it comes from an invitation (staff, program team,
+        # an accepted mentee or mentor). The closed page tells people how to get one.
+        return False

@@ -17,3 +17,16 @@ def localized(obj: object, field: str, language: str | None = None) -> str:
 def bilingual(field: str) -> property:
     """A read-only attribute that picks `<field>_en` or `<field>_fr` by the active language."""
     return property(lambda self: localized(self, field), doc=f"{field} in the active language")
+
+
+def refuse_control_characters(value: str) -> None:
+    """A validator for names and one-line text: no line breaks, tabs or other control
+    characters (a name with a line break broke the certificate's file name, and a NUL byte
+    cannot be stored on PostgreSQL)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if any(not c.isprintable() for c in value):
+        raise ValidationError(
+            _("Remove the line breaks and other invisible characters."), code="control"
+        )

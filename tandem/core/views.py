@@ -25,8 +25,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @rule(Audience.PUBLIC)
 def health(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the task queue answer, 503 otherwise (for load balancers)."""
+    """The web app's health: 200 when the database and the task queue answer, 503 otherwise.
+
+    The workers' state is reported too, but does not fail this check (a load balancer must not
+    take the web app out because a worker is down): /health/worker is the worker's check.
+    """
     from django_tasks_db.models import DBTaskResult
+
+    from tandem.core.models import WorkerHeartbeat
+    from tandem.core.worker import oldest_ready_age
 
     checks = {}
     try:
@@ -37,6 +44,8 @@ def health(request: HttpRequest) -> JsonResponse:
         checks["database"] = "unavailable"
     try:
         checks["queue_ready"] = DBTaskResult.objects.ready().count()
+        checks["queue_oldest_seconds"] = round(oldest_ready_age(), 1)
+        checks["workers_alive"] = WorkerHeartbeat.objects.alive().count()
         checks["queue"] = "ok"
     except Exception:  # noqa: BLE001
         checks["queue"] = "unavailable"
@@ -44,6 +53,59 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+@rule(Audience.PUBLIC)
+def health_worker(request: HttpRequest) -> JsonResponse:
+    """The workers' readiness: 200 when one is alive and the queue is kept up with, 503 otherwise.
+
+    "Kept up with": the oldest runnable task has waited less than TANDEM_QUEUE_MAX_AGE_SECONDS.
+    """
+    from django.conf import settings
+
+    from tandem.core.models import WorkerHeartbeat
+    from tandem.core.worker import oldest_ready_age
+
+    try:
+        alive = list(
+            WorkerHeartbeat.objects.alive().values("hostname", "pid", "seen_at", "tasks_run")
+        )
+        oldest = oldest_ready_age()
+    except Exception:  # noqa: BLE001
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+    problems = []
+    if not alive:
+        problems.append("no worker has written a heartbeat within the lease")
+    if oldest > settings.TANDEM_QUEUE_MAX_AGE_SECONDS:
+        problems.append("the oldest runnable task has waited too long")
+    return JsonResponse(
+        {
+            "status": "unavailable" if problems else "ok",
+            "problems": problems,
+            "workers": alive,
+            "queue_oldest_seconds": round(oldest, 1),
+        },
+        status=503 if problems else 200,
+    )
+
+
+@rule(Audience.PUBLIC)
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format, for platform admins or a scraper with TANDEM_METRICS_TOKEN."""
+    import hmac
+
+    from django.conf import settings
+    from django.http import Http404
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from tandem.core import metrics as figures
+
+    token = settings.TANDEM_METRICS_TOKEN
+    offered = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    by_token = bool(token) and hmac.compare_digest(offered.encode(), token.encode())
+    if not by_token and not (request.user.is_authenticated and request.user.is_platform_admin):
+        raise Http404
+    return HttpResponse(figures.render(), content_type=CONTENT_TYPE_LATEST)
 
 
 @rule(Audience.PUBLIC, methods=("POST",))

@@ -15,6 +15,8 @@ def demo_load_matching() -> None:
     from tandem.mentorships import services as mentorships
     from tandem.mentorships.models import Acknowledgement, MentorshipStatus
     from tandem.programs.models import Enrolment, Program
+    from tandem.referrals.models import DecisionOutcome, Referral, ReferralStatus
+    from tandem.referrals.services import referral_decide
 
     program = (
         Program.objects.filter(is_active=True, slug="career-mentoring").first()
@@ -28,7 +30,27 @@ def demo_load_matching() -> None:
     now = timezone.now()
     mentees = list(Participant.objects.filter(role="mentee").order_by("external_id")[:14])
     mentors = list(Participant.objects.filter(role="mentor").order_by("external_id")[:10])
+    referred = dict(
+        Referral.objects.filter(program=program).values_list("participant_id", "status")
+    )
     for days, person in enumerate(mentees + mentors):
+        if referred.get(person.pk, ReferralStatus.ACCEPTED) != ReferralStatus.ACCEPTED:
+            continue  # waiting for a decision, or returned to the agency: not in the program
+        if person.pk not in referred and person.organization_id != program.organization_id:
+            # A client of another agency comes in as in real life: a referral, accepted.
+            referral_decide(
+                actor=staff,
+                referral=Referral.objects.create(
+                    participant=person,
+                    program=program,
+                    referring_organization=person.organization,
+                    note="Ready to meet a professional of the field.",
+                    has_consent=True,
+                ),
+                outcome=DecisionOutcome.ACCEPTED,
+                unmet_criteria=[],
+                note="",
+            )
         enrolment, _created = Enrolment.objects.get_or_create(
             program=program, participant=person, defaults={"side": person.role}
         )

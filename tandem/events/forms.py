@@ -45,6 +45,16 @@ class EventForm(forms.ModelForm):
         return data
 
 
+def guest_label(person: Participant) -> str:
+    """Tells two people of the same name apart: role, organization and the agency's id."""
+    return _("%(name)s — %(role)s, %(organization)s (%(id)s)") % {
+        "name": person.full_name,
+        "role": person.get_role_display(),
+        "organization": person.organization.name,
+        "id": person.external_id,
+    }
+
+
 class InviteForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
         label=_("People to invite"),
@@ -54,7 +64,8 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = queryset
+        self.fields["participants"].queryset = queryset.select_related("organization")
+        self.fields["participants"].label_from_instance = guest_label
 
 
 class AttendanceForm(forms.Form):
@@ -67,4 +78,5 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = queryset
+        self.fields["present"].queryset = queryset.select_related("organization")
+        self.fields["present"].label_from_instance = guest_label

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual
 
 
@@ -34,8 +35,8 @@ class Event(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_fr = models.CharField(_("title (French)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = bounded_text(_("description (English)"), blank=True)
+    description_fr = bounded_text(_("description (French)"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     mode = models.CharField(

@@ -6,7 +6,8 @@ from tandem.events.access import events_visible_to
 from tandem.events.models import Event, Participation
 from tandem.participants.models import Participant
 from tandem.programs.access import programs_managed_by
-from tandem.programs.models import Program
+from tandem.programs.models import Enrolment, Program
+from tandem.referrals.selectors import enrolments_admitted
 
 
 def _counted(events: QuerySet[Event]) -> QuerySet[Event]:
@@ -47,7 +48,7 @@ def event_list_for_participant(*, user: User) -> list[tuple[Event, Participation
 
 
 def event_participations(*, event: Event) -> QuerySet[Participation]:
-    return event.participations.select_related("participant").order_by(
+    return event.participations.select_related("participant__organization").order_by(
         "participant__family_name", "participant__given_name"
     )
 
@@ -64,8 +65,10 @@ def own_participant_for(*, event: Event, user: User) -> Participant | None:
 
 
 def invitable_participants(*, program: Program) -> QuerySet[Participant]:
-    return Participant.objects.filter(enrolments__program=program).order_by(
-        "family_name", "given_name"
+    # Only people the program took in: not a client whose referral was returned.
+    admitted = enrolments_admitted(Enrolment.objects.filter(program=program))
+    return Participant.objects.filter(enrolments__in=admitted).order_by(
+        "family_name", "given_name", "pk"
     )
 
 

@@ -11,7 +11,8 @@ from tandem.matching.models import Proposal, ProposalRun, ProposalStatus
 from tandem.participants.access import side_in_pair
 from tandem.participants.models import Participant
 from tandem.programs.access import can_manage_program, programs_managed_by
-from tandem.programs.models import Program
+from tandem.programs.models import Enrolment, Program
+from tandem.referrals.selectors import enrolments_admitted
 
 
 def access_program_desk(user: User, program_id: int) -> Program:
@@ -23,10 +24,11 @@ def access_program_desk(user: User, program_id: int) -> Program:
 
 
 def access_desk_person(user: User, program: Program, participant_id: int) -> Participant:
-    """A person of the desk's pool: enrolled in the program (already checked with
-    access_program_desk)."""
+    """A person of the desk's pool: taken in by the program (already checked with
+    access_program_desk); an enrolment beside a returned referral is not enough."""
+    admitted = enrolments_admitted(Enrolment.objects.filter(program=program))
     return one_or_404(
-        Participant.objects.filter(enrolments__program=program).select_related(
+        Participant.objects.filter(enrolments__in=admitted).select_related(
             "organization", "occupation", "industry"
         ),
         participant_id,

@@ -16,6 +16,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
 from tandem.matching.engine.model import CRITERIA
 
 
@@ -123,7 +124,7 @@ class ProposalRun(models.Model):
     mean_score = models.FloatField(null=True, blank=True)
     changed_count = models.PositiveIntegerField(null=True, blank=True)
     timings = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    error = bounded_text(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -149,10 +150,14 @@ class ProposalRun(models.Model):
     def percent(self) -> int:
         if self.is_finished:
             return 100
-        low, high = self.STAGES.get(self.stage, (0, 0))
-        if not self.total:
+        return self.percent_for(self.stage, self.done, self.total)
+
+    @classmethod
+    def percent_for(cls, stage: str, done: int, total: int) -> int:
+        low, high = cls.STAGES.get(stage, (0, 0))
+        if not total:
             return low
-        return min(99, low + (high - low) * self.done // self.total)
+        return min(99, low + (high - low) * done // total)
 
 
 class ProposalStatus(models.TextChoices):
@@ -238,7 +243,7 @@ class Proposal(models.Model):
     broken_rules = models.JSONField(default=list, blank=True)
     rule_sentences = models.JSONField(default=dict, blank=True)
     # Why staff made this pair by hand; required when it breaks a hard rule, and kept.
-    reason = models.TextField(_("reason"), blank=True)
+    reason = bounded_text(_("reason"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -251,10 +256,10 @@ class Proposal(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     mentee_answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     mentee_answered_at = models.DateTimeField(null=True, blank=True)
-    mentee_reason = models.TextField(blank=True)
+    mentee_reason = bounded_text(blank=True)
     mentor_answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     mentor_answered_at = models.DateTimeField(null=True, blank=True)
-    mentor_reason = models.TextField(blank=True)
+    mentor_reason = bounded_text(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """From the database to the engine: a program's pool of ready people as engine participants.
 
-The pool of a program is its ready enrolments (`Enrolment.ready_at` set), minus mentees already
+The pool of a program is its admitted, ready enrolments (`referrals.selectors.enrolments_in_pool`: taken in
+by the program, `ready_at` set), minus mentees already
 waiting for an answer or in an active mentorship of the program, and minus mentors with no
 place left (active mentorships and published proposals, in every program, count against a
 mentor's capacity). Drafts that staff keep (accepted or pinned) stay out of the engine: their
@@ -117,13 +118,19 @@ def busy_mentee_ids(program) -> set[int]:
 
 
 def ready_people(program, side: str):
+    from tandem.programs.models import Enrolment
+    from tandem.referrals.selectors import enrolments_in_pool
+
+    in_pool = enrolments_in_pool(Enrolment.objects.filter(program=program, side=side))
     return (
-        Participant.objects.filter(
-            enrolments__program=program, enrolments__side=side, enrolments__ready_at__isnull=False
-        )
+        Participant.objects.filter(pk__in=in_pool.values("participant_id"))
         .select_related("occupation")
         .order_by("pk")
     )
+
+
+def is_in_pool(program, person: Participant) -> bool:
+    return ready_people(program, person.role).filter(pk=person.pk).exists()
 
 
 @dataclass

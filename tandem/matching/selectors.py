@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tandem.matching.models import PENDING_STATUSES, Proposal, ProposalRun, ProposalStatus
 from tandem.programs.models import Enrolment, Program
+from tandem.referrals.selectors import enrolments_in_pool
 
 PAGE_SIZE = 50
 
@@ -34,7 +35,7 @@ def pool_queryset(*, program: Program, side: str) -> QuerySet[Enrolment]:
     """Ready people of one side, not already waiting for answers or matched in the program."""
     from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
 
-    enrolments = Enrolment.objects.filter(program=program, side=side, ready_at__isnull=False)
+    enrolments = enrolments_in_pool(Enrolment.objects.filter(program=program, side=side))
     if side == "mentee":
         enrolments = (
             enrolments.exclude(

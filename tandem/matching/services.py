@@ -16,9 +16,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.matching import notify, pool
 from tandem.matching.engine.api import Matcher
 from tandem.matching.engine.model import EngineError, PairExplanation
@@ -36,6 +37,24 @@ from tandem.matching.models import (
 from tandem.participants.models import Participant
 
 logger = logging.getLogger(__name__)
+
+RUN_STARTED = audit.event("run.started", gettext_lazy("Matching run started"))
+PROPOSAL_ACCEPTED = audit.event("proposal.accepted", gettext_lazy("Draft proposal approved"))
+PROPOSAL_UNACCEPTED = audit.event(
+    "proposal.unaccepted", gettext_lazy("Draft proposal approval removed")
+)
+PROPOSAL_PINNED = audit.event("proposal.pinned", gettext_lazy("Draft proposal kept for re-runs"))
+PROPOSAL_UNPINNED = audit.event("proposal.unpinned", gettext_lazy("Draft proposal no longer kept"))
+PROPOSAL_REMOVED = audit.event("proposal.removed", gettext_lazy("Draft proposal removed"))
+PAIR_EXCLUDED = audit.event("pair.excluded", gettext_lazy("Pair ruled out"))
+PROPOSAL_SWAPPED = audit.event("proposal.swapped", gettext_lazy("Mentors exchanged between drafts"))
+PROPOSAL_MANUAL = audit.event("proposal.created_manually", gettext_lazy("Pair chosen by staff"))
+PROPOSAL_PUBLISHED = audit.event("proposal.published", gettext_lazy("Proposal sent to both people"))
+PROPOSAL_ANSWERED = audit.event("proposal.answered", gettext_lazy("Proposal answered"))
+PROPOSAL_WITHDRAWN = audit.event("proposal.withdrawn", gettext_lazy("Proposal withdrawn"))
+PROPOSAL_EXPIRED = audit.event("proposal.expired", gettext_lazy("Proposal expired without answers"))
+PROPOSAL_REMINDED = audit.event("proposal.reminded", gettext_lazy("Reminder sent about a proposal"))
+SHARING_UPDATED = audit.event("sharing.updated", gettext_lazy("Profile sharing choices changed"))
 LANGUAGES = ("en", "fr")
 
 
@@ -69,14 +88,21 @@ def explanation_fields(explanations: dict[str, PairExplanation]) -> dict[str, An
     first = explanations["en"]
     return {
         "score": first.score,
+        # Each criterion's sentence apart, so that the pair can be shown only those about
+        # fields the other person shared (sharing.pair_sentences).
         "contributions": [
             {
                 "criterion": c.criterion,
                 "value": round(c.value, 4),
                 "weight": round(c.weight, 4),
                 "contribution": round(c.contribution, 4),
+                "sentences": {
+                    lang: e.contributions[k].sentence
+                    for lang, e in explanations.items()
+                    if e.is_allowed and k < len(e.contributions)
+                },
             }
-            for c in first.contributions
+            for k, c in enumerate(first.contributions)
         ],
         "sentences": {
             lang: list(e.sentences) if e.is_allowed else [] for lang, e in explanations.items()
@@ -144,6 +170,7 @@ def run_start(
         is_preview=preview,
         language=(actor.preferred_language or "en"),
     )
+    audit.record(RUN_STARTED, actor=actor, target=run, data={"preview": preview})
     transaction.on_commit(lambda: proposal_run_execute.enqueue(run_id=run.pk))
     return run
 
@@ -157,31 +184,49 @@ def _progress_writer(run: ProposalRun):
     for the owning thread's next write instead of waiting on the lock.
     """
     last = [0.0]
+    # The bar only moves forward: the engine's sub-steps restart their own counts within one
+    # stage of the bar (embedding after loading, candidates then scoring), which once took the
+    # bar from 5 % back to 0 %. A report that would show less than what was shown is not written.
+    shown = [ProposalRun.percent_for(run.stage, run.done, run.total)]
+    lock = threading.Lock()
     owner = threading.get_ident()
     inside_transaction = transaction.get_connection().in_atomic_block
 
+    def moves_forward(stage: str, done: int, total: int) -> bool:
+        percent = ProposalRun.percent_for(stage, done, total)
+        if percent < shown[0]:
+            return False
+        shown[0] = percent
+        return True
+
     def progress(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        run.done, run.total = done, total
         if threading.get_ident() != owner:
             if inside_transaction or now - last[0] < 0.5:
                 return
-            last[0] = now
-            try:
-                ProposalRun.objects.filter(pk=run.pk).update(done=done, total=total)
-            finally:
-                connection.close()  # pool threads end; do not leave their connections open
+            with lock:
+                if not moves_forward(run.stage, done, total):
+                    return
+                last[0] = now
+                run.done, run.total = done, total
+                try:
+                    ProposalRun.objects.filter(pk=run.pk).update(done=done, total=total)
+                finally:
+                    connection.close()  # pool threads end; do not leave their connections open
             return
         if stage == run.stage and now - last[0] < 0.5 and done < total:
             return
-        last[0] = now
-        run.stage = "scoring" if stage in ("candidates", "scoring") else stage
+        bar_stage = "scoring" if stage in ("candidates", "scoring") else stage
         if stage == "embedding":
-            run.stage = "loading"
-        if run.stage not in ProposalRun.STAGES:
-            run.stage = "solving"
-        run.done, run.total = done, total
-        ProposalRun.objects.filter(pk=run.pk).update(stage=run.stage, done=done, total=total)
+            bar_stage = "loading"
+        if bar_stage not in ProposalRun.STAGES:
+            bar_stage = "solving"
+        with lock:
+            if not moves_forward(bar_stage, done, total):
+                return
+            last[0] = now
+            run.stage, run.done, run.total = bar_stage, done, total
+            ProposalRun.objects.filter(pk=run.pk).update(stage=bar_stage, done=done, total=total)
 
     return progress
 
@@ -195,7 +240,8 @@ def run_execute(*, run_id: int) -> ProposalRun:
     progress = _progress_writer(run)
     started = time.perf_counter()
     try:
-        with override(run.language):
+        # Field diffs of the run's writes are attributed to the person who started it.
+        with override(run.language), audit.acting_as(run.started_by):
             _run(run, progress)
     except (EngineError, DeskError) as error:
         ProposalRun.objects.filter(pk=run.pk).update(
@@ -302,7 +348,18 @@ def proposal_accept(*, actor: User, proposal: Proposal, accepted: bool = True) -
     proposal.is_accepted = accepted
     proposal.is_pinned = proposal.is_pinned or accepted
     proposal.save(update_fields=["is_accepted", "is_pinned"])
+    _record_draft(PROPOSAL_ACCEPTED if accepted else PROPOSAL_UNACCEPTED, actor, proposal)
     return proposal
+
+
+def _record_draft(name: str, actor: Any, proposal: Proposal, **data: Any) -> None:
+    audit.record(
+        name,
+        actor=actor,
+        target=proposal,
+        about=[proposal.mentee, proposal.mentor],
+        data={"mentee": proposal.mentee_id, "mentor": proposal.mentor_id, **data},
+    )
 
 
 @transaction.atomic
@@ -312,12 +369,15 @@ def proposal_pin(*, actor: User, proposal: Proposal, pinned: bool) -> Proposal:
     if not pinned:
         proposal.is_accepted = False
     proposal.save(update_fields=["is_pinned", "is_accepted"])
+    _record_draft(PROPOSAL_PINNED if pinned else PROPOSAL_UNPINNED, actor, proposal)
     return proposal
 
 
 @transaction.atomic
 def proposal_remove(*, actor: User, proposal: Proposal) -> None:
-    _draft(proposal).delete()
+    draft = _draft(proposal)
+    _record_draft(PROPOSAL_REMOVED, actor, draft)
+    draft.delete()
 
 
 @transaction.atomic
@@ -329,6 +389,13 @@ def proposal_exclude(*, actor: User, proposal: Proposal, note: str = "") -> Excl
         mentee_id=proposal.mentee_id,
         mentor_id=proposal.mentor_id,
         defaults={"created_by": actor, "note": note},
+    )
+    audit.record(
+        PAIR_EXCLUDED,
+        actor=actor,
+        target=exclusion,
+        about=[proposal.mentee, proposal.mentor],
+        data={"proposal": proposal.pk},
     )
     proposal.delete()
     return exclusion
@@ -370,14 +437,28 @@ def proposal_swap(*, actor: User, proposal: Proposal, other: Proposal, reason: s
         for name, value in explanation_fields(explanations).items():
             setattr(row, name, value)
         row.save()
+        _record_draft(PROPOSAL_SWAPPED, actor, row, reason=reason.strip())
 
 
 @transaction.atomic
+def _check_in_pool(program, *people: Participant) -> None:
+    """Only people the program took in and who are ready are proposed: a client whose referral
+    was returned must never receive a proposal."""
+    for person in people:
+        if not pool.is_in_pool(program, person):
+            raise DeskError(
+                _("%(name)s is not in the program's pool (not taken in, or not ready).")
+                % {"name": person.full_name}
+            )
+
+
+@transaction.atomic  # replaces the mentee's draft: both writes or neither
 def proposal_create_manual(
     *, actor: User, program, mentee: Participant, mentor: Participant, reason: str = ""
 ) -> Proposal:
     """A pair staff choose themselves. A pair that breaks a hard rule needs a written reason,
     which is kept with the proposal. It replaces the mentee's draft, if any."""
+    _check_in_pool(program, mentee, mentor)
     if mentee.pk in pool.busy_mentee_ids(program):
         raise DeskError(_("This mentee is already waiting for answers or in a mentorship."))
     room = mentor.capacity - pool.mentor_load([mentor.pk]).get(mentor.pk, 0)
@@ -386,7 +467,7 @@ def proposal_create_manual(
     explanations = explain_any_pair(program, mentee, mentor)
     _needs_reason(explanations, reason)
     Proposal.objects.filter(program=program, mentee=mentee, status=ProposalStatus.DRAFT).delete()
-    return Proposal.objects.create(
+    created = Proposal.objects.create(
         program=program,
         mentee=mentee,
         mentor=mentor,
@@ -397,6 +478,8 @@ def proposal_create_manual(
         created_by=actor,
         **explanation_fields(explanations),
     )
+    _record_draft(PROPOSAL_MANUAL, actor, created, reason=reason.strip())
+    return created
 
 
 # --- Publication and answers -----------------------------------------------------------------
@@ -446,11 +529,34 @@ def language_name(code: str) -> str:
         return code
 
 
-def _reason_sentences(proposal: Proposal) -> list[str]:
+def _reason_sentences(proposal: Proposal, *, reader: str = "mentee") -> list[str]:
     from django.utils.translation import get_language
 
     lang = (get_language() or "en")[:2]
-    return list(proposal.sentences.get(lang, [])) or list(proposal.rule_sentences.get(lang, []))
+    sentences = list(proposal.sentences.get(lang, [])) or list(
+        proposal.rule_sentences.get(lang, [])
+    )
+    return reasons_for_reader(sentences, reader=reader, lang=lang)
+
+
+def reasons_for_reader(sentences: list[str], *, reader: str | None, lang: str) -> list[str]:
+    """The engine's reasons as `reader` ("mentee", "mentor" or None for staff) reads them.
+
+    The engine writes its reasons about "the mentor" for staff; shown to the mentor himself, "The
+    mentor speaks French" reads as if about someone else, so those sentences speak to him.
+    """
+    from tandem.matching.engine.i18n import gettext_for
+
+    if reader != "mentor":
+        return list(sentences)
+    engine = gettext_for(lang)
+    to_mentor = {
+        engine("The mentor speaks French"): _("You speak French, the language this person prefers"),
+        engine("The mentor speaks English"): _(
+            "You speak English, the language this person prefers"
+        ),
+    }
+    return [to_mentor.get(sentence, sentence) for sentence in sentences]
 
 
 @transaction.atomic
@@ -474,6 +580,8 @@ def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = 
         raise DeskError(
             _("No accepted draft to publish. Accept the drafts you want to send first.")
         )
+    for proposal in drafts:
+        _check_in_pool(program, proposal.mentee, proposal.mentor)
     current = settings_for(program)
     now = timezone.now()
     load = pool.mentor_load([p.mentor_id for p in drafts])
@@ -490,6 +598,7 @@ def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = 
         proposal.published_by = actor
         proposal.expires_at = now + timedelta(days=current.expire_after_days)
         proposal.save(update_fields=["status", "published_at", "published_by", "expires_at"])
+        _record_draft(PROPOSAL_PUBLISHED, actor, proposal)
         _tell_both_published(proposal)
         reminder_at = now + timedelta(days=current.reminder_after_days)
         pk = proposal.pk
@@ -522,7 +631,14 @@ def _tell_both_published(proposal: Proposal) -> None:
                     "The staff of %(program)s propose that you mentor a job-seeker. Here is "
                     "what this person agreed to share with you."
                 )
-            reasons = _reason_sentences(proposal)
+            from tandem.matching.sharing import pair_sentences
+
+            side = "mentor" if other.pk == proposal.mentee_id else "mentee"
+            reasons = reasons_for_reader(
+                pair_sentences(proposal, side=side, lang=person.preferred_language),
+                reader=side,
+                lang=person.preferred_language,
+            )
             return {
                 "subject": _("A proposed match in %(program)s") % {"program": program.name},
                 "paragraphs": [
@@ -554,9 +670,9 @@ def _tell_both_published(proposal: Proposal) -> None:
 
 
 def _date(moment) -> str:
-    from django.utils import formats
+    from tandem.core import dates
 
-    return formats.date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
+    return dates.day(moment)
 
 
 def side_of_user(proposal: Proposal, user: User) -> str | None:
@@ -568,15 +684,25 @@ def side_of_user(proposal: Proposal, user: User) -> str | None:
 
 
 @transaction.atomic
-def proposal_answer(*, actor: User, proposal: Proposal, answer: str, reason: str = "") -> Proposal:
+def proposal_answer(
+    *,
+    actor: User,
+    proposal: Proposal,
+    answer: str,
+    reason: str = "",
+    on_behalf_of: str | None = None,
+) -> Proposal:
     """The mentee or the mentor accepts or declines. A decline (with its reason) closes the
-    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm."""
+    proposal, returns both to the pool and tells staff; two acceptances tell staff to confirm.
+
+    `on_behalf_of` ("mentee" or "mentor"): staff record the answer the person gave them
+    (tandem/meetings/behalf.py checks that the actor runs the program and keeps the note)."""
     proposal = (
         Proposal.objects.select_for_update()
         .select_related("program", "mentee", "mentor")
         .get(pk=proposal.pk)
     )
-    side = side_of_user(proposal, actor)
+    side = on_behalf_of or side_of_user(proposal, actor)
     if side is None:
         raise DeskError(_("Only the two people proposed can answer."))
     if proposal.status != ProposalStatus.PUBLISHED:
@@ -647,6 +773,7 @@ def proposal_answer(*, actor: User, proposal: Proposal, answer: str, reason: str
 
         notify.notify_staff(program, both)
     proposal.save()
+    _record_draft(PROPOSAL_ANSWERED, actor, proposal, side=side, answer=answer)
     return proposal
 
 
@@ -661,6 +788,7 @@ def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Propos
     proposal.reason = (proposal.reason + "\n" if proposal.reason else "") + reason.strip()
     proposal.closed_at = timezone.now()
     proposal.save(update_fields=["status", "reason", "closed_at"])
+    _record_draft(PROPOSAL_WITHDRAWN, actor, proposal, reason=reason.strip())
     program = proposal.program
 
     def write(person) -> dict[str, Any]:
@@ -703,6 +831,7 @@ def proposal_follow_up(*, proposal_id: int, now=None) -> str:
         proposal.status = ProposalStatus.EXPIRED
         proposal.closed_at = now
         proposal.save(update_fields=["status", "closed_at"])
+        _record_draft(PROPOSAL_EXPIRED, audit.SWEEPS, proposal)
 
         def to_person(person) -> dict[str, Any]:
             return {
@@ -737,6 +866,7 @@ def proposal_follow_up(*, proposal_id: int, now=None) -> str:
     if due and proposal.reminded_at is None and waiting:
         proposal.reminded_at = now
         proposal.save(update_fields=["reminded_at"])
+        _record_draft(PROPOSAL_REMINDED, audit.SWEEPS, proposal)
 
         def remind(person) -> dict[str, Any]:
             return {
@@ -775,4 +905,11 @@ def sharing_update(*, actor: User, participant: Participant, fields: list[str]) 
     sharing, _created = ProfileSharing.objects.get_or_create(participant=participant)
     sharing.fields = sorted(set(fields))
     sharing.save(update_fields=["fields", "updated_at"])
+    audit.record(
+        SHARING_UPDATED,
+        actor=actor,
+        target=sharing,
+        about=[participant],
+        data={"fields": sharing.fields},
+    )
     return sharing

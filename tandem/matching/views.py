@@ -11,7 +11,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tandem.core.access import Action, Audience, rule
-from tandem.matching import charts, forms, pool, selectors, services
+from tandem.matching import charts, forms, pool, selectors, services, sharing
 from tandem.matching.access import (
     access_desk_person,
     access_program_desk,
@@ -177,27 +177,28 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
     program = access_program_desk(request.user, program_id)
     mentee = access_desk_person(request.user, program, participant_id)
     lang = _lang()
+    explain_data = request.GET if "mentor" in request.GET else None
+    # The manual match form has its own ids (`manual_*`): the explain form above it on the
+    # page already has `id_mentor`.
+    manual_form = forms.ManualMatchForm(request.POST or None, auto_id="manual_%s")
     if request.method == "POST":
-        form = forms.ManualMatchForm(request.POST)
-        if form.is_valid():
-            mentor = access_desk_person(request.user, program, form.cleaned_data["mentor"])
+        if manual_form.is_valid():
+            mentor = access_desk_person(request.user, program, manual_form.cleaned_data["mentor"])
             try:
                 proposal = services.proposal_create_manual(
                     actor=request.user,
                     program=program,
                     mentee=mentee,
                     mentor=mentor,
-                    reason=form.cleaned_data["reason"],
+                    reason=manual_form.cleaned_data["reason"],
                 )
             except DeskError as error:
-                messages.error(request, str(error))
+                manual_form.add_error(None, str(error))
             else:
                 messages.success(request, _("The match was added to the drafts, accepted."))
                 return redirect("matching:proposal", proposal_id=proposal.pk)
-        return redirect(
-            reverse("matching:candidates", args=[program.pk, mentee.pk])
-            + f"?mentor={request.POST.get('mentor', '')}"
-        )
+        # The page again, the refused mentor explained and the reason kept (nothing is lost).
+        explain_data = {"mentor": request.POST.get("mentor", "")}
     busy = mentee.pk in pool.busy_mentee_ids(program)
     ranked, problem = [], None
     enrolment = mentee.enrolments.filter(program=program).first()
@@ -251,9 +252,7 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
             }
         )
     all_mentors = list(pool.ready_people(program, "mentor"))
-    explain_form = forms.ExplainForm(
-        request.GET if "mentor" in request.GET else None, mentors=all_mentors
-    )
+    explain_form = forms.ExplainForm(explain_data, mentors=all_mentors)
     explained = None
     if explain_form.is_bound and explain_form.is_valid():
         mentor = next(m for m in all_mentors if m.pk == explain_form.cleaned_data["mentor"])
@@ -277,6 +276,11 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
                 "chart": charts.breakdown(contributions) if explanation.is_allowed else None,
                 "contributions": contributions,
             }
+    if manual_form.errors and explained is None:
+        # Without an explained mentor the form is not on the page: say why it was refused.
+        for errors in manual_form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return render(
         request,
         "matching/candidates.html",
@@ -290,8 +294,13 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
             "own_draft": own_draft,
             "explain_form": explain_form,
             "explained": explained,
-            "manual_form": forms.ManualMatchForm(),
+            "manual_form": manual_form
+            if manual_form.is_bound
+            else forms.ManualMatchForm(
+                auto_id="manual_%s", initial={"mentor": explained and explained["mentor"].pk}
+            ),
         },
+        status=400 if manual_form.is_bound else 200,
     )
 
 
@@ -338,8 +347,15 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "side": side,
             "other": other,
             "shared": services.shared_profile(other) if other is not None else [],
-            "sentences": found.sentences.get(lang, []),
-            "rule_sentences": found.rule_sentences.get(lang, []),
+            # Staff read every reason; the pair only those about what the other shared.
+            "sentences": found.sentences.get(lang, [])
+            if is_staff
+            else services.reasons_for_reader(
+                sharing.pair_sentences(found, side=side, lang=lang), reader=side, lang=lang
+            )
+            if side
+            else [],
+            "rule_sentences": found.rule_sentences.get(lang, []) if is_staff else [],
             "chart": charts.breakdown(found.contributions) if found.contributions else None,
             "answer_form": answer_form,
             "reason_form": forms.ReasonForm(),

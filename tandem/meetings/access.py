@@ -10,6 +10,7 @@ from tandem.core.access import Action, accepts, one_or_404
 from tandem.meetings.models import SharedDocument
 from tandem.mentorships.access import MentorshipAccess, mentorship_access
 from tandem.mentorships.models import Mentorship
+from tandem.participants.models import Participant
 from tandem.programs.access import programs_managed_by
 
 
@@ -49,3 +50,16 @@ def access_shared_document(user: User, document_id: int) -> SharedDocument:
     return one_or_404(
         SharedDocument.objects.filter(mentorship__in=mentoring_visible_to(user)), document_id
     )
+
+
+def access_person_for_behalf(user: User, participant_id: int) -> Participant:
+    """A person whose answers staff record on their behalf (tandem/meetings/behalf.py): only
+    the staff of a program in which the person has a proposal or a mentorship."""
+    programs = programs_managed_by(user)
+    people = Participant.objects.filter(
+        Q(proposals_as_mentee__program__in=programs)
+        | Q(proposals_as_mentor__program__in=programs)
+        | Q(mentorships_as_mentee__program__in=programs)
+        | Q(mentorships_as_mentor__program__in=programs)
+    ).distinct()
+    return one_or_404(people, participant_id)

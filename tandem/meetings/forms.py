@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.widgets import RadioSelect
+from tandem.matching.models import Answer
 from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, NextMeeting
-from tandem.participants.models import Participant
+from tandem.mentorships.models import MeetingMode
+from tandem.participants.models import Channel, Participant
 from tandem.programs.models import ActionStep
 
 
@@ -26,7 +29,7 @@ class MeetingLogForm(forms.ModelForm):
         fields = ["met_on", "minutes", "mode", "topics", "steps_advanced"]
         widgets = {
             "met_on": DateInput(),
-            "mode": forms.RadioSelect,
+            "mode": RadioSelect,
             "topics": forms.Textarea(attrs={"rows": 3}),
             "steps_advanced": forms.CheckboxSelectMultiple,
         }
@@ -70,7 +73,7 @@ class CheckInForm(forms.ModelForm):
             "held_on": DateInput(),
             "how_it_is_going": forms.Textarea(attrs={"rows": 3}),
             "concerns": forms.Textarea(attrs={"rows": 3}),
-            "satisfaction": forms.RadioSelect,
+            "satisfaction": RadioSelect,
         }
 
     def __init__(self, *args, mentorship, **kwargs):
@@ -94,3 +97,36 @@ class CaseMeetingForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+# --- Answers recorded on a person's behalf (tandem/meetings/behalf.py) ------------------------
+
+
+class BehalfChannelForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How did the person give this answer?"),
+        choices=Channel.choices,
+        widget=forms.RadioSelect,
+        initial=Channel.PHONE,
+    )
+
+
+class BehalfAnswerForm(BehalfChannelForm):
+    answer = forms.ChoiceField(
+        label=_("Their answer"), choices=Answer.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Their reason (needed when they decline)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BehalfMeetingForm(BehalfChannelForm):
+    met_on = forms.DateField(label=_("Date of the meeting"), widget=DateInput())
+    minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=600)
+    mode = forms.ChoiceField(label=_("How they met"), choices=MeetingMode.choices)
+    topics = forms.CharField(
+        label=_("Topics discussed"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.fields import bounded_text
 from tandem.mentorships.models import MeetingMode
 
 
@@ -23,7 +24,7 @@ class MeetingLog(models.Model):
         _("length (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(600)]
     )
     mode = models.CharField(_("how"), max_length=20, choices=MeetingMode.choices)
-    topics = models.TextField(_("topics discussed"))
+    topics = bounded_text(_("topics discussed"))
     steps_advanced = models.ManyToManyField(
         "programs.ActionStep",
         blank=True,
@@ -135,8 +136,8 @@ class CheckIn(models.Model):
         verbose_name=_("with"),
     )
     held_on = models.DateField(_("date"))
-    how_it_is_going = models.TextField(_("how it is going"))
-    concerns = models.TextField(_("concerns"), blank=True)
+    how_it_is_going = bounded_text(_("how it is going"))
+    concerns = bounded_text(_("concerns"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), choices=Satisfaction.choices)
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,9 +173,9 @@ class CaseMeeting(models.Model):
     attendees = models.CharField(
         _("who took part"), max_length=300, help_text=_("Names and roles.")
     )
-    reason = models.TextField(_("why the meeting was needed"))
-    notes = models.TextField(_("what was discussed"), blank=True)
-    decisions = models.TextField(_("decisions and next steps"), blank=True)
+    reason = bounded_text(_("why the meeting was needed"))
+    notes = bounded_text(_("what was discussed"), blank=True)
+    decisions = bounded_text(_("decisions and next steps"), blank=True)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.core import dates
 from tandem.meetings.access import mentoring_visible_to
 from tandem.meetings.models import CaseMeeting, CheckIn, MeetingLog, SharedDocument
 from tandem.mentorships.models import Mentorship, MentorshipStatus
@@ -59,6 +60,7 @@ class Progress:
     expected_by_now: float | None
     start: date
     end: date | None
+    is_over: bool = False  # completed, ended early or did not proceed: no pace to keep
 
     @property
     def percent(self) -> int:
@@ -69,7 +71,8 @@ class Progress:
     @property
     def is_behind(self) -> bool:
         return (
-            self.expected_by_now is not None
+            not self.is_over
+            and self.expected_by_now is not None
             and self.expected_by_now >= 2
             and self.logged_hours < BEHIND_RATIO * self.expected_by_now
         )
@@ -79,6 +82,11 @@ def progress_of(mentorship: Mentorship, *, minutes: int, today: date | None = No
     today = today or timezone.localdate()
     start, end = start_of(mentorship), expected_end_of(mentorship)
     target = target_hours_of(mentorship)
+    if not mentorship.is_active:
+        # Over: what was done stands on its own; the pace no longer applies.
+        return Progress(
+            round(minutes / 60, 1), target, None, start, mentorship.ended_on or end, is_over=True
+        )
     expected = None
     if target and end and end > start:
         elapsed = min(max((today - start).days, 0), (end - start).days)
@@ -193,8 +201,11 @@ def attention_list(*, user: User, now: datetime | None = None) -> list[Attention
             item.reasons.append(_("Low satisfaction at a check-in (%(score)s/5)") % {"score": low})
         if progress.is_behind:
             item.reasons.append(
-                _("Hours behind: %(logged)s h logged, %(expected)s h expected by now")
-                % {"logged": progress.logged_hours, "expected": progress.expected_by_now}
+                _("Hours behind: %(logged)s logged, %(expected)s expected by now")
+                % {
+                    "logged": dates.hours(progress.logged_hours),
+                    "expected": dates.hours(progress.expected_by_now),
+                }
             )
         if item.reasons:
             found.append(item)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("documents/<int:document_id>/", views.document_download, name="document"),
     path("<int:mentorship_id>/check-ins/new/", views.check_in, name="check_in"),
     path("<int:mentorship_id>/case-meetings/new/", views.case_meeting, name="case_meeting"),
+    path("person/<int:participant_id>/on-behalf/", views.on_behalf, name="on_behalf"),
 ]

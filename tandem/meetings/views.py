@@ -8,8 +8,13 @@ from django.utils.translation import gettext as _
 
 from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
+from tandem.matching.sharing import pair_names
 from tandem.meetings import forms, selectors, services
-from tandem.meetings.access import access_mentoring, access_shared_document
+from tandem.meetings.access import (
+    access_mentoring,
+    access_person_for_behalf,
+    access_shared_document,
+)
 from tandem.outcomes.selectors import exit_surveys_of
 from tandem.programs.access import programs_managed_by
 
@@ -80,6 +85,8 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         "mentorship": mentorship,
         "is_staff": is_staff,
         "my_side": found.side,
+        # The other person's family name only if sharing allowed it (it never does).
+        "names": pair_names(mentorship, is_staff=is_staff, my_side=found.side),
         "is_open": mentorship.is_active,
         "progress": selectors.progress_of(mentorship, minutes=selectors.minutes_logged(mentorship)),
         "meetings": selectors.meeting_list(mentorship=mentorship),
@@ -207,4 +214,74 @@ def case_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         done=_("The case meeting is recorded."),
         title=_("Case meeting"),
         button=_("Record the case meeting"),
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=("GET", "POST"))
+def on_behalf(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """Staff record an answer a person gave them by phone, in person or on paper."""
+    from tandem.meetings import behalf
+
+    person = access_person_for_behalf(request.user, participant_id)
+    programs = programs_managed_by(request.user)
+    waiting = behalf.waiting_for(participant=person, programs=programs)
+    action = request.POST.get("action", "")
+    target = request.POST.get("target", "")
+    bound = request.POST if request.method == "POST" else None
+    answer_forms = {
+        p.pk: forms.BehalfAnswerForm(
+            bound if action == "answer" and target == str(p.pk) else None, prefix=f"p{p.pk}"
+        )
+        for p in waiting["proposals"]
+    }
+    ack_forms = {
+        m.pk: forms.BehalfChannelForm(
+            bound if action == "acknowledge" and target == str(m.pk) else None, prefix=f"a{m.pk}"
+        )
+        for m in waiting["to_acknowledge"]
+    }
+    meeting_forms = {
+        m.pk: forms.BehalfMeetingForm(
+            bound if action == "meeting" and target == str(m.pk) else None, prefix=f"m{m.pk}"
+        )
+        for m in waiting["open_mentorships"]
+    }
+    form = {"answer": answer_forms, "acknowledge": ack_forms, "meeting": meeting_forms}.get(
+        action, {}
+    ).get(int(target) if target.isdigit() else -1)
+    if form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if action == "answer":
+                proposal = next(p for p in waiting["proposals"] if p.pk == int(target))
+                behalf.proposal_answer_on_behalf(
+                    actor=request.user, participant=person, proposal=proposal, **data
+                )
+            elif action == "acknowledge":
+                mentorship = next(m for m in waiting["to_acknowledge"] if m.pk == int(target))
+                behalf.agreement_acknowledge_on_behalf(
+                    actor=request.user, participant=person, mentorship=mentorship, **data
+                )
+            else:
+                mentorship = next(m for m in waiting["open_mentorships"] if m.pk == int(target))
+                behalf.meeting_log_on_behalf(
+                    actor=request.user, participant=person, mentorship=mentorship, **data
+                )
+        except behalf.BehalfError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Recorded on %(name)s's behalf.") % {"name": person.full_name}
+            )
+            return redirect("meetings:on_behalf", participant_id=person.pk)
+    return render(
+        request,
+        "meetings/on_behalf.html",
+        {
+            "person": person,
+            "proposals": [(p, answer_forms[p.pk]) for p in waiting["proposals"]],
+            "to_acknowledge": [(m, ack_forms[m.pk]) for m in waiting["to_acknowledge"]],
+            "open_mentorships": [(m, meeting_forms[m.pk]) for m in waiting["open_mentorships"]],
+            "notes": waiting["notes"],
+        },
     )

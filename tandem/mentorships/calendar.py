@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from tandem.core import dates
 from tandem.mentorships.models import IntroductionMeeting, MeetingMode
 
 
 def when_text(meeting: IntroductionMeeting) -> str:
-    local = timezone.localtime(meeting.starts_at)
-    return formats.date_format(local, "DATETIME_FORMAT")
+    return dates.when(meeting.starts_at)
 
 
 def where_text(meeting: IntroductionMeeting) -> str:

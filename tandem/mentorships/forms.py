@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.fields import TEXT_MAX_LENGTH
 from tandem.mentorships.models import Agreement, IntroductionMeeting, MeetingMode
 
 
@@ -47,7 +48,10 @@ class MeetingRecordForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
 

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
+
 
 class MentorshipStatus(models.TextChoices):
     # Both people accepted and staff confirmed: the place is taken; the three-way introduction
@@ -140,7 +142,7 @@ class IntroductionMeeting(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = bounded_text(_("notes"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -166,8 +168,8 @@ class Agreement(models.Model):
         help_text=_("For programs counted in hours, e.g. 24 hours over four months."),
     )
     minutes_per_week = models.PositiveSmallIntegerField(_("minutes a week"), default=60)
-    goals = models.TextField(_("goals"))
-    confidentiality = models.TextField(_("confidentiality"))
+    goals = bounded_text(_("goals"))
+    confidentiality = bounded_text(_("confidentiality"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

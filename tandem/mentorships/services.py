@@ -4,13 +4,15 @@ its calendar invitations, the agreement and each person's acknowledgement."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.matching import notify
 from tandem.matching.models import Proposal, ProposalStatus
 from tandem.mentorships import calendar
@@ -23,6 +25,9 @@ from tandem.mentorships.models import (
     MentorshipStatus,
 )
 
+if TYPE_CHECKING:
+    from tandem.participants.models import Participant
+
 
 class MentorshipError(Exception):
     """A rule of mentorships was broken; the message is translated for the person."""
@@ -30,6 +35,29 @@ class MentorshipError(Exception):
 
 class MentorFullError(MentorshipError):
     pass
+
+
+CONFIRMED = audit.event("mentorship.confirmed", gettext_lazy("Match confirmed: mentorship created"))
+MEETING_SCHEDULED = audit.event(
+    "introduction.scheduled", gettext_lazy("Introduction meeting scheduled")
+)
+MEETING_HELD = audit.event("introduction.held", gettext_lazy("Introduction meeting held"))
+CANCELLED = audit.event(
+    "mentorship.cancelled", gettext_lazy("Mentorship ended after the introduction")
+)
+AGREEMENT_SAVED = audit.event("agreement.saved", gettext_lazy("Mentorship agreement written"))
+ACKNOWLEDGED = audit.event("agreement.acknowledged", gettext_lazy("Agreement acknowledged"))
+STARTED = audit.event("mentorship.started", gettext_lazy("Mentorship started"))
+
+
+def _record(name: str, actor: Any, mentorship: Mentorship, **data: Any) -> None:
+    audit.record(
+        name,
+        actor=actor,
+        target=mentorship,
+        about=[mentorship.mentee, mentorship.mentor],
+        data=data,
+    )
 
 
 def _free_slots(mentor_id: int, capacity: int) -> list[int]:
@@ -86,6 +114,7 @@ def mentorship_confirm(*, actor: User, proposal: Proposal) -> Mentorship:
                 locked.status = ProposalStatus.CONFIRMED
                 locked.closed_at = timezone.now()
                 locked.save(update_fields=["status", "closed_at"])
+                _record(CONFIRMED, actor, mentorship, proposal=locked.pk, slot=free[0])
                 _tell_confirmed(mentorship)
                 return mentorship
         except IntegrityError:
@@ -152,6 +181,7 @@ def meeting_schedule(
     meeting.place, meeting.link, meeting.phone = place, link, phone
     meeting.scheduled_by = actor
     meeting.save()
+    _record(MEETING_SCHEDULED, actor, mentorship, starts_at=starts_at.isoformat(), mode=str(mode))
     _send_invitations(meeting, organizer=actor)
     return meeting
 
@@ -220,10 +250,12 @@ def meeting_record(
     meeting.held_at = timezone.now()
     meeting.notes = notes
     meeting.save(update_fields=["held_at", "notes", "updated_at"])
+    _record(MEETING_HELD, actor, mentorship, proceed=proceed)
     if not proceed:
         mentorship.status = MentorshipStatus.CANCELLED
         mentorship.ended_on = timezone.localdate()
         mentorship.save(update_fields=["status", "ended_on"])
+        _record(CANCELLED, actor, mentorship)
     return mentorship
 
 
@@ -275,6 +307,7 @@ def agreement_save(*, actor: User, mentorship: Mentorship, **fields: Any) -> Agr
         setattr(agreement, name, value)
     agreement.save()
     if changed:
+        _record(AGREEMENT_SAVED, actor, mentorship)
         agreement.acknowledgements.all().delete()
 
         def write(person) -> dict[str, Any]:
@@ -296,18 +329,32 @@ def agreement_save(*, actor: User, mentorship: Mentorship, **fields: Any) -> Agr
 
 
 @transaction.atomic
-def agreement_acknowledge(*, actor: User, mentorship: Mentorship) -> Mentorship:
-    """The mentor or the mentee acknowledges; when both have, the mentorship starts."""
+def agreement_acknowledge(
+    *, actor: User, mentorship: Mentorship, on_behalf_of: Participant | None = None
+) -> Mentorship:
+    """The mentor or the mentee acknowledges; when both have, the mentorship starts.
+
+    `on_behalf_of`: staff record the acknowledgement a person gave them (by phone, on paper;
+    see tandem/meetings/behalf.py)."""
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if not mentorship.is_active:
+        raise MentorshipError(_("This mentorship is over: there is nothing left to acknowledge."))
     agreement = Agreement.objects.filter(mentorship=mentorship).first()
     if agreement is None:
         raise MentorshipError(_("There is no agreement to acknowledge yet."))
     person = next(
-        (p for p in (mentorship.mentee, mentorship.mentor) if p.user_id == actor.pk), None
+        (
+            p
+            for p in (mentorship.mentee, mentorship.mentor)
+            if (p.pk == on_behalf_of.pk if on_behalf_of is not None else p.user_id == actor.pk)
+        ),
+        None,
     )
     if person is None:
         raise MentorshipError(_("Only the mentor and the mentee acknowledge the agreement."))
-    Acknowledgement.objects.get_or_create(agreement=agreement, participant=person)
+    _ack, created = Acknowledgement.objects.get_or_create(agreement=agreement, participant=person)
+    if created:
+        _record(ACKNOWLEDGED, actor, mentorship, participant=person.pk)
     acknowledged = set(agreement.acknowledgements.values_list("participant_id", flat=True))
     if {
         mentorship.mentee_id,
@@ -317,6 +364,7 @@ def agreement_acknowledge(*, actor: User, mentorship: Mentorship) -> Mentorship:
         mentorship.started_on = agreement.starts_on
         mentorship.expected_end_on = agreement.expected_end_on
         mentorship.save(update_fields=["status", "started_on", "expected_end_on"])
+        _record(STARTED, actor, mentorship)
     return mentorship
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.access import Audience, rule
 from tandem.matching.access import access_program_desk
+from tandem.matching.sharing import pair_names
 from tandem.mentorships import calendar, forms, services
 from tandem.mentorships.access import access_mentorship
 from tandem.mentorships.models import Agreement, IntroductionMeeting, Mentorship, MentorshipStatus
@@ -125,12 +126,15 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             "program": mentorship.program,
             "is_staff": is_staff,
             "person": person,
+            "names": pair_names(mentorship, is_staff=is_staff, my_side=found.side),
             "meeting": meeting,
             "meeting_facts": calendar.meeting_facts(meeting) if meeting else [],
             "agreement": agreement,
             "mentee_ack": acknowledged.get(mentorship.mentee_id),
             "mentor_ack": acknowledged.get(mentorship.mentor_id),
+            "is_over": not mentorship.is_active,
             "needs_my_ack": person is not None
+            and mentorship.is_active
             and agreement is not None
             and person.pk not in acknowledged,
             "meeting_form": meeting_form,

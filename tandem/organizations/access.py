@@ -120,3 +120,43 @@ def networks_funded_by(user: User) -> QuerySet[Organization]:
     funders = organizations_of(user, roles=[Role.FUNDER])
     funded = Partnership.objects.filter(kind=PartnershipKind.FUNDING, partner__in=funders)
     return Organization.objects.filter(is_active=True, pk__in=funded.values("organization_id"))
+
+
+# --- Setting up the network (tandem/organizations/views.py, set-up pages) ---------------------
+
+
+def access_organization_setup(user: User, slug: str) -> Organization:
+    """An organization's own set-up pages (locations, people): its admins and platform admins.
+    Platform admins reach inactive organizations too, to reactivate them."""
+    if user.is_platform_admin:
+        return one_or_404(Organization.objects.all(), slug, field="slug")
+    return access_organization(user, slug, action=Action.MANAGE).organization
+
+
+def can_set_up(user: User, organization: Organization) -> bool:
+    return holds_role_in(user, organization, [Role.ORG_ADMIN])
+
+
+def access_location(user: User, organization: Organization, location_id: int):
+    """A service location of an organization already reached through access_organization_setup."""
+    return one_or_404(organization.locations.all(), location_id)
+
+
+def access_membership(user: User, organization: Organization, membership_id: int) -> Membership:
+    return one_or_404(
+        organization.memberships.select_related("user", "organization"), membership_id
+    )
+
+
+def access_partnership(user: User, organization: Organization, partnership_id: int) -> Partnership:
+    """A partnership of this organization, on either side."""
+    from django.db.models import Q
+
+    return one_or_404(
+        Partnership.objects.filter(Q(organization=organization) | Q(partner=organization)),
+        partnership_id,
+    )
+
+
+def access_organization_invitation(user: User, organization: Organization, invitation_id: int):
+    return one_or_404(organization.invitations.filter(kind="staff"), invitation_id)

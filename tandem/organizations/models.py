@@ -5,7 +5,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual
+from tandem.participants.models import PROVINCES
 
 
 class OrganizationType(models.TextChoices):
@@ -26,9 +28,20 @@ class Organization(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     kind = models.CharField(_("type"), max_length=30, choices=OrganizationType.choices)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = bounded_text(_("description (English)"), blank=True)
+    description_fr = bounded_text(_("description (French)"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    province = models.CharField(_("province"), max_length=2, choices=PROVINCES, blank=True)
+    # A professional immigrant network or a provincial hub that this organization belongs to: its
+    # leaders see aggregate figures for the people referred by the organizations under it.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members_of_network",
+        verbose_name=_("parent network or hub"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,6 +91,7 @@ class PartnershipKind(models.TextChoices):
     ACADEMIC = "academic", _("Academic partner")
     FUNDING = "funding", _("Funder")
     NETWORK = "network", _("Network member")
+    PROGRAM_DELIVERY = "program_delivery", _("Delivers the program with")
 
 
 class Partnership(models.Model):
@@ -158,3 +172,4 @@ class Membership(models.Model):
 auditlog.register(Organization)
 auditlog.register(Membership)
 auditlog.register(Partnership)
+auditlog.register(ServiceLocation)

@@ -28,3 +28,33 @@ def partnerships_of(*, organization: Organization) -> QuerySet[Partnership]:
     return Partnership.objects.filter(organization=organization).select_related(
         "partner"
     ) | Partnership.objects.filter(partner=organization).select_related("organization")
+
+
+def organizations_for_setup() -> QuerySet[Organization]:
+    """Every organization, inactive ones too, for the platform admin's set-up list."""
+    return (
+        Organization.objects.select_related("parent")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("kind", "name_en")
+    )
+
+
+def memberships_for_setup(*, organization: Organization) -> QuerySet[Membership]:
+    """Everyone who holds or held a role here, so that a revoked role can be restored."""
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .prefetch_related("locations")
+        .order_by("-is_active", "user__last_name", "user__first_name", "role")
+    )
+
+
+def pending_staff_invitations(*, organization: Organization):
+    from tandem.accounts.models import Invitation, InvitationKind
+
+    return Invitation.objects.filter(
+        organization=organization,
+        kind=InvitationKind.STAFF,
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
+    ).order_by("email")

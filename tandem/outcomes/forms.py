@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.fields import TEXT_MAX_LENGTH
+from tandem.core.widgets import RadioSelect
 from tandem.outcomes.models import (
     Closure,
     ClosureKind,
@@ -22,7 +24,7 @@ class ClosureForm(forms.ModelForm):
         model = Closure
         fields = ["kind", "early_reason", "ended_on", "note"]
         widgets = {
-            "kind": forms.RadioSelect,
+            "kind": RadioSelect,
             "ended_on": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -39,7 +41,12 @@ class ExtensionForm(forms.Form):
     new_end_on = forms.DateField(label=_("New expected end"), widget=DateInput())
     mentor_agreed = forms.BooleanField(label=_("The mentor agreed to the extension"))
     mentee_agreed = forms.BooleanField(label=_("The mentee agreed to the extension"))
-    note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+    )
 
 
 class ExitSurveyForm(forms.ModelForm):
@@ -67,7 +74,7 @@ class ExitSurveyForm(forms.ModelForm):
             "what_to_improve",
         ]
         widgets = {
-            "objectives_met": forms.RadioSelect,
+            "objectives_met": RadioSelect,
             "what_helped": forms.Textarea(attrs={"rows": 3}),
             "what_to_improve": forms.Textarea(attrs={"rows": 3}),
         }
@@ -79,7 +86,7 @@ class EmploymentForm(forms.ModelForm):
     class Meta:
         model = EmploymentOutcome
         fields = ["status", "interviews_granted", "employed_on", "job_title"]
-        widgets = {"status": forms.RadioSelect, "employed_on": DateInput()}
+        widgets = {"status": RadioSelect, "employed_on": DateInput()}
         help_texts = {
             "interviews_granted": _(
                 "Since the start of the mentorship, or since your last answer."

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
+
 
 def default_followup_months() -> list[int]:
     return [3, 6, 12]  # seed 003, recommendation 4
@@ -74,7 +76,7 @@ class Closure(models.Model):
     early_reason = models.CharField(
         _("reason"), max_length=30, choices=EarlyReason.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = bounded_text(_("note"), blank=True)
     ended_on = models.DateField(_("ended on"))
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -110,7 +112,7 @@ class Extension(models.Model):
     )
     previous_end_on = models.DateField(_("previous expected end"))
     new_end_on = models.DateField(_("new expected end"))
-    note = models.TextField(_("why"), blank=True)
+    note = bounded_text(_("why"), blank=True)
     mentor_agreed = models.BooleanField(_("the mentor agreed"))
     mentee_agreed = models.BooleanField(_("the mentee agreed"))
     recorded_by = models.ForeignKey(
@@ -160,8 +162,8 @@ class ExitSurvey(models.Model):
         choices=ObjectivesMet.choices,
     )
     would_recommend = models.BooleanField(_("would you recommend the program to a friend?"))
-    what_helped = models.TextField(_("what helped most?"), blank=True)
-    what_to_improve = models.TextField(_("what could we do better?"), blank=True)
+    what_helped = bounded_text(_("what helped most?"), blank=True)
+    what_to_improve = bounded_text(_("what could we do better?"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

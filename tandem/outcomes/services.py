@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.core.mail import send_to_person
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
 from tandem.outcomes.models import (
@@ -31,6 +33,17 @@ from tandem.participants.models import Participant
 
 class OutcomeError(Exception):
     """A rule of closure or follow-up was broken; the message is translated for the person."""
+
+
+CLOSED = audit.event("mentorship.closed", gettext_lazy("Mentorship closed"))
+EXTENDED = audit.event("mentorship.extended", gettext_lazy("Mentorship extended"))
+SURVEY_DONE = audit.event("exit_survey.submitted", gettext_lazy("Exit survey completed"))
+OUTCOME_RECORDED = audit.event("outcome.recorded", gettext_lazy("Employment status recorded"))
+CONSENT_GIVEN = audit.event("consent.given", gettext_lazy("Agreed to be contacted for follow-ups"))
+CONSENT_WITHDRAWN = audit.event("consent.withdrawn", gettext_lazy("Asked not to be contacted"))
+FOLLOW_UP_SENT = audit.event("follow_up.sent", gettext_lazy("Follow-up sent"))
+# Answers through a follow-up link: the person, who may have no account.
+FOLLOW_UP_LINK = audit.SystemActor("follow-up link")
 
 
 def _site_url() -> str:
@@ -97,6 +110,13 @@ def mentorship_close(
     )
     mentorship.ended_on = ended_on
     mentorship.save(update_fields=["status", "ended_on"])
+    audit.record(
+        CLOSED,
+        actor=actor,
+        target=mentorship,
+        about=[mentorship.mentee, mentorship.mentor],
+        data={"kind": kind, "ended_on": ended_on.isoformat(), "early_reason": early_reason},
+    )
     follow_ups = followups_schedule(mentorship=mentorship, ended_on=ended_on)
     for person in (mentorship.mentor, mentorship.mentee):
         send_to_person(
@@ -187,6 +207,13 @@ def mentorship_extend(
     if agreement is not None:
         agreement.expected_end_on = new_end_on
         agreement.save(update_fields=["expected_end_on", "updated_at"])
+    audit.record(
+        EXTENDED,
+        actor=actor,
+        target=mentorship,
+        about=[mentorship.mentee, mentorship.mentor],
+        data={"from": previous.isoformat(), "to": new_end_on.isoformat()},
+    )
     return extension
 
 
@@ -219,12 +246,13 @@ def exit_survey_submit(
             source=OutcomeSource.EXIT,
             **employment,
         )
+    audit.record(SURVEY_DONE, actor=actor, target=survey, about=[participant, mentorship])
     return survey
 
 
 def outcome_record(
     *,
-    actor: User | None,
+    actor: Any,
     participant: Participant,
     source: str,
     status: str,
@@ -236,7 +264,7 @@ def outcome_record(
     now: datetime | None = None,
 ) -> EmploymentOutcome:
     """Appends an entry to the person's employment history; earlier entries stay as they were."""
-    return EmploymentOutcome.objects.create(
+    outcome = EmploymentOutcome.objects.create(
         participant=participant,
         mentorship=mentorship,
         source=source,
@@ -245,14 +273,22 @@ def outcome_record(
         interviews_granted=interviews_granted or 0,
         employed_on=employed_on,
         job_title=job_title,
-        recorded_by=actor,
+        recorded_by=None if isinstance(actor, audit.SystemActor) else actor,
         recorded_at=now or timezone.now(),
     )
+    audit.record(
+        OUTCOME_RECORDED,
+        actor=actor,
+        target=outcome,
+        about=[participant],
+        data={"status": status, "source": source},
+    )
+    return outcome
 
 
 @transaction.atomic
 def consent_set(
-    *, actor: User | None, participant: Participant, may_contact: bool, now: datetime | None = None
+    *, actor: Any, participant: Participant, may_contact: bool, now: datetime | None = None
 ) -> ContactConsent:
     """Withdrawing cancels every follow-up not yet sent; giving consent back does not revive
     them (staff may schedule new ones)."""
@@ -261,8 +297,14 @@ def consent_set(
         participant=participant
     )
     consent.withdrawn_at = None if may_contact else (consent.withdrawn_at or now)
-    consent.recorded_by = actor
+    consent.recorded_by = None if isinstance(actor, audit.SystemActor) else actor
     consent.save(update_fields=["withdrawn_at", "recorded_by", "updated_at"])
+    audit.record(
+        CONSENT_GIVEN if may_contact else CONSENT_WITHDRAWN,
+        actor=actor,
+        target=consent,
+        about=[participant],
+    )
     if not may_contact:
         FollowUp.objects.filter(
             participant=participant, sent_at__isnull=True, cancelled_at__isnull=True
@@ -304,6 +346,13 @@ def followup_send(*, follow_up_id: int, now: datetime | None = None) -> bool:
     ).update(sent_at=now, token_hash=token_hash(token), expires_at=expires_at)
     if claimed != 1:
         return False
+    audit.record(
+        FOLLOW_UP_SENT,
+        actor=audit.SWEEPS,
+        target=follow_up,
+        about=[person],
+        data={"months": follow_up.months},
+    )
     send_to_person(
         email=person.email,
         language=person.preferred_language,
@@ -374,7 +423,7 @@ def followup_answer(
     if claimed != 1:
         raise LinkProblem("used")
     outcome = outcome_record(
-        actor=None,
+        actor=FOLLOW_UP_LINK,
         participant=follow_up.participant,
         mentorship=follow_up.mentorship,
         follow_up=follow_up,
@@ -386,5 +435,7 @@ def followup_answer(
         now=now,
     )
     if stop_contact:
-        consent_set(actor=None, participant=follow_up.participant, may_contact=False, now=now)
+        consent_set(
+            actor=FOLLOW_UP_LINK, participant=follow_up.participant, may_contact=False, now=now
+        )
     return outcome

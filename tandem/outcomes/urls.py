@@ -33,4 +33,5 @@ urlpatterns = [
     path("person/<int:participant_id>/", views.person_outcomes, name="person"),
     path("person/<int:participant_id>/consent/", views.person_consent, name="consent"),
     path("follow-up/<str:token>/", views.follow_up, name="follow_up"),
+    path("me/", views.my_status, name="me"),
 ]

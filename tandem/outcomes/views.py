@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from tandem.core.access import Action, Audience, rule
@@ -14,9 +15,8 @@ from tandem.outcomes.access import access_outcome_person, person_of_side
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
 def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
-    form = forms.ClosureForm(
-        request.POST or None, initial={"ended_on": timezone.localdate(), "kind": "end_of_term"}
-    )
+    # How it ended is staff's judgement (it decides the certificate): nothing is pre-chosen.
+    form = forms.ClosureForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.mentorship_close(
@@ -105,8 +105,11 @@ def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResp
         raise Http404
     pdf = certificates.certificate_pdf(mentorship=mentorship, side=side)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"certificate-{side}-{person.family_name}".lower().replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    # A name recorded before control characters were refused must not break the header.
+    family = "".join(c for c in person.family_name if c.isprintable())
+    name = f"certificate-{side}-{family}".lower().replace(" ", "-")
+    # Django quotes the name and encodes what is not Latin-1 (RFC 6266 filename*).
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -188,3 +191,12 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
     # sites; "no-referrer" would make browsers send "Origin: null" and fail the CSRF check.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@rule(Audience.SIGNED_IN)
+def my_status(request: HttpRequest) -> HttpResponse:
+    """A mentee's or a mentor's own page: where each of their applications stands, their
+    proposal, mentorship, events and certificate."""
+    from tandem.outcomes.selectors import own_status
+
+    return render(request, "outcomes/my_status.html", {"records": own_status(user=request.user)})

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from tandem.participants.models import GOALS_MAX_LENGTH
+
 COLUMNS = [
     "external_id",
     "role",
@@ -60,7 +62,13 @@ ISO_639_1 = set(
     zu""".split()
 )
 POSTAL_CODE = re.compile(r"^([A-Z]\d[A-Z])(?: ?(\d[A-Z]\d))?$")
-MAX_TEXT = {"external_id": 64, "given_name": 100, "family_name": 100, "employer": 200}
+MAX_TEXT = {
+    "external_id": 64,
+    "given_name": 100,
+    "family_name": 100,
+    "employer": 200,
+    "goals": GOALS_MAX_LENGTH,
+}
 
 MESSAGES = {
     "missing_column": _("The required column is missing from the header row."),
@@ -85,7 +93,23 @@ MESSAGES = {
     "bad_csv": _("The file is not a readable CSV file: %(value)s"),
     "unknown_column": _("Unknown column “%(value)s” is ignored."),
     "empty_file": _("The file has no rows."),
+    "broken_record": _(
+        "This row does not parse: a quote opened here is never closed, or a quote is followed "
+        "by other text. Nothing after it could be read safely."
+    ),
+    "cell_count": _("This row has %(found)s cells; the header row has %(expected)s."),
+    "control_character": _(
+        "The cell holds a NUL byte or another invisible character that cannot be stored."
+    ),
 }
+
+
+class BrokenRecord(csv.Error):
+    """A record the CSV reader cannot read cleanly, with the line where it starts."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
 
 
 def problem_text(problem: dict[str, Any]) -> str:
@@ -133,10 +157,18 @@ def open_text(data: IO[bytes]) -> IO[str]:
 def records(text: IO[str]) -> Iterator[tuple[int, list[str]]]:
     """(first line number, cells) for each record after the header; a quoted cell may span
     lines, so the number is where the record starts."""
-    reader = csv.reader(text)
+    # strict: an unclosed quote is an error at the end of the file (not one huge cell that
+    # swallows every following row), and so is text after a closing quote.
+    reader = csv.reader(text, strict=True)
     last_line = 0
-    for cells in reader:
+    while True:
         start = last_line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise BrokenRecord(start, str(error)) from error
         last_line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
@@ -178,6 +210,11 @@ def parse_row(line: int, cells: dict[str, str], reference: Reference) -> Row:
     """Checks one row and returns the values in the model's terms, with its problems."""
     get = {name: (cells.get(name) or "").strip() for name in COLUMNS}
     row = Row(line=line, values={})
+    for name, value in get.items():
+        # A NUL byte cannot be stored on PostgreSQL; line breaks are only for the goals.
+        if "\x00" in value or (name != "goals" and not value.isprintable()):
+            row.problem(name, "control_character")
+            get[name] = "".join(c for c in value if c.isprintable())  # the row is refused anyway
     for name in REQUIRED:
         if not get[name]:
             row.problem(name, "required")

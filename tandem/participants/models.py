@@ -7,6 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
+from tandem.core.i18n import refuse_control_characters
+
 
 class ParticipantRole(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
@@ -73,6 +76,10 @@ POSTAL_LETTER_PROVINCE = {
 }
 
 
+# Goals are read on the desk and shown to a mentor: a paragraph or two, not a document.
+GOALS_MAX_LENGTH = 2000
+
+
 class Participant(models.Model):
     """A mentee or a mentor, as recorded by the organization that holds their file.
 
@@ -96,8 +103,12 @@ class Participant(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=ParticipantRole.choices)
     external_id = models.CharField(_("agency's own id"), max_length=64)
-    given_name = models.CharField(_("given name"), max_length=100)
-    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(
+        _("given name"), max_length=100, validators=[refuse_control_characters]
+    )
+    family_name = models.CharField(
+        _("family name"), max_length=100, validators=[refuse_control_characters]
+    )
     email = models.EmailField(_("e-mail address"))
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="en"
@@ -131,7 +142,7 @@ class Participant(models.Model):
         blank=True,
         help_text=_("Weekly slots such as tue-evening;sat-morning"),
     )
-    goals = models.TextField(_("goals"), blank=True)
+    goals = bounded_text(_("goals"), blank=True, max_length=GOALS_MAX_LENGTH)
     capacity = models.PositiveSmallIntegerField(
         _("capacity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -190,6 +201,12 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["family_name", "given_name"]
+        # An organization's list, in name order, read a page at a time from the index.
+        indexes = [
+            models.Index(
+                fields=["organization", "family_name", "given_name"], name="participant_list_order"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "external_id"], name="participant_unique_external_id"
@@ -230,7 +247,7 @@ class Accommodation(models.Model):
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="accommodation"
     )
-    needs = models.TextField(_("accommodation needs"))
+    needs = bounded_text(_("accommodation needs"))
     has_consent = models.BooleanField(
         _("the person consents to record these needs"),
         default=False,
@@ -320,7 +337,11 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
+    # The first problems only (services.MAX_STORED_PROBLEMS), with how many of each kind there
+    # were: 150,000 broken rows once stored a million problems in one field.
     errors = models.JSONField(default=list, blank=True)
+    error_total = models.PositiveIntegerField(default=0)
+    error_counts = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -350,3 +371,53 @@ auditlog.register(Participant)
 auditlog.register(Accommodation)
 auditlog.register(Resume)
 auditlog.register(ImportJob, exclude_fields=["processed_rows"])
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("by phone")
+    IN_PERSON = "in_person", _("in person")
+    PAPER = "paper", _("on a paper form")
+    EMAIL = "email", _("by e-mail")
+
+
+class BehalfAction(models.TextChoices):
+    PROPOSAL_ANSWER = "proposal_answer", _("Answer to a proposed match")
+    AGREEMENT = "agreement", _("Acknowledgement of the agreement")
+    MEETING = "meeting", _("Meeting logged")
+
+
+class OnBehalf(models.Model):
+    """A person's answer that staff recorded for them (no e-mail, or they prefer not to use the
+    platform). It points to what was recorded, so that every page can say who recorded it, how
+    the person gave it and when."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="on_behalf", verbose_name=_("person")
+    )
+    action = models.CharField(_("what"), max_length=30, choices=BehalfAction.choices)
+    channel = models.CharField(_("how the person answered"), max_length=20, choices=Channel.choices)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField()
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer recorded on a person's behalf")
+        verbose_name_plural = _("answers recorded on a person's behalf")
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.get_action_display()}"
+
+
+auditlog.register(OnBehalf)

@@ -54,3 +54,30 @@ def import_list(*, organization: Organization):
     from tandem.participants.models import ImportJob
 
     return ImportJob.objects.filter(organization=organization).select_related("created_by")
+
+
+def participants_without_account(*, organization: Organization) -> QuerySet[Participant]:
+    """People of the organization with no account yet, with their latest invitation's date."""
+    from django.db.models import Max
+
+    return (
+        Participant.objects.filter(organization=organization, user__isnull=True)
+        .annotate(invited_at=Max("invitations__sent_at"))
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def participants_to_invite(*, organization: Organization) -> QuerySet[Participant]:
+    """The few columns an invitation needs, for thousands of people at once."""
+    return Participant.objects.filter(organization=organization, user__isnull=True).only(
+        "pk", "email", "preferred_language", "organization_id", "user_id"
+    )
+
+
+def account_summary(*, organization: Organization) -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = Participant.objects.filter(organization=organization).aggregate(
+        total=Count("pk"), with_account=Count("pk", filter=Q(user__isnull=False))
+    )
+    return {**counts, "without": counts["total"] - counts["with_account"]}

@@ -12,8 +12,10 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.organizations.models import Organization
 from tandem.participants import csvformat
 from tandem.participants.models import (
@@ -30,11 +32,25 @@ class ParticipantError(Exception):
     """A rule about participant records was broken; the message is translated."""
 
 
+CREATED = audit.event("participant.created", gettext_lazy("Record created"))
+UPDATED = audit.event("participant.updated", gettext_lazy("Record changed"))
+ACCOMMODATION_SAVED = audit.event(
+    "accommodation.saved", gettext_lazy("Accommodation needs recorded")
+)
+ACCOMMODATION_ERASED = audit.event(
+    "accommodation.erased", gettext_lazy("Accommodation needs erased")
+)
+RESUME_UPLOADED = audit.event("resume.uploaded", gettext_lazy("Résumé uploaded"))
+RESUME_DELETED = audit.event("resume.deleted", gettext_lazy("Résumé deleted"))
+IMPORT_FINISHED = audit.event("import.finished", gettext_lazy("Participants file imported"))
+
+
 @transaction.atomic
 def participant_create(*, actor: User, organization: Organization, **fields: Any) -> Participant:
     participant = Participant(organization=organization, **fields)
     participant.full_clean(exclude=["last_import"])
     participant.save()
+    audit.record(CREATED, actor=actor, target=participant)
     return participant
 
 
@@ -44,6 +60,7 @@ def participant_update(*, actor: User, participant: Participant, **fields: Any) 
         setattr(participant, name, value)
     participant.full_clean(exclude=["last_import"])
     participant.save(update_fields=[*fields, "updated_at"])
+    audit.record(UPDATED, actor=actor, target=participant, data={"fields": sorted(fields)})
     return participant
 
 
@@ -54,7 +71,9 @@ def accommodation_save(
     """Records accommodation needs only with the person's consent; withdrawing consent, or
     clearing the text, erases the record."""
     if not has_consent or not needs.strip():
-        Accommodation.objects.filter(participant=participant).delete()
+        erased, _rows = Accommodation.objects.filter(participant=participant).delete()
+        if erased:
+            audit.record(ACCOMMODATION_ERASED, actor=actor, target=participant)
         return None
     accommodation, _created = Accommodation.objects.update_or_create(
         participant=participant,
@@ -66,6 +85,8 @@ def accommodation_save(
             "consent_at": timezone.now(),
         },
     )
+    # The needs themselves stay out of the trail: it is read more widely than the record.
+    audit.record(ACCOMMODATION_SAVED, actor=actor, target=participant, data={"shared": share})
     return accommodation
 
 
@@ -114,11 +135,13 @@ def resume_upload(*, actor: User, participant: Participant, upload: File) -> Res
     )
     resume.file.save("upload", upload, save=False)
     resume.save()
+    audit.record(RESUME_UPLOADED, actor=actor, target=resume, about=[participant])
     return resume
 
 
 @transaction.atomic
 def resume_delete(*, actor: User, resume: Resume) -> None:
+    audit.record(RESUME_DELETED, actor=actor, target=resume, about=[resume.participant])
     resume.file.delete(save=False)
     resume.delete()
 
@@ -147,6 +170,11 @@ CHUNK = 1000
 PROGRESS_EVERY = 500
 
 
+# A broken file is refused whole; the first problems show what to correct, and the counts per
+# kind how much is wrong. Keeping every problem of a huge file took the service down.
+MAX_STORED_PROBLEMS = 500
+
+
 @dataclass
 class ImportReport:
     total_rows: int = 0
@@ -155,10 +183,23 @@ class ImportReport:
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    error_total: int = 0
+    error_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    def add_errors(self, problems: list[dict[str, Any]]) -> None:
+        for problem in problems:
+            self.error_total += 1
+            self.error_counts[problem["code"]] = self.error_counts.get(problem["code"], 0) + 1
+            if len(self.errors) < MAX_STORED_PROBLEMS:
+                self.errors.append(problem)
+
+    def set_errors(self, problems: list[dict[str, Any]]) -> None:
+        self.errors, self.error_total, self.error_counts = [], 0, {}
+        self.add_errors(problems)
 
 
 Progress = Callable[[str, int, int], None]
@@ -176,41 +217,54 @@ def _validate(
     try:
         with opener() as raw:
             text = csvformat.open_text(raw)
-            total = sum(1 for _record in csvformat.records(text)) - 1
-        report.total_rows = max(total, 0)
+            total = 0
+            try:
+                for _record in csvformat.records(text):
+                    total += 1
+            except csvformat.BrokenRecord:
+                pass  # reported with its line by the reading below
+        report.total_rows = max(total - 1, 0)
         with opener() as raw:
             text = csvformat.open_text(raw)
             rows = csvformat.records(text)
             first = next(rows, None)
             if first is None:
-                report.errors.append({"line": 1, "column": "", "code": "no_header", "params": {}})
+                report.add_errors([{"line": 1, "column": "", "code": "no_header", "params": {}}])
                 return report
             header = [name.strip() for name in first[1]]
             errors, report.warnings = csvformat.header_problems(header)
             if errors:
-                report.errors = errors
+                report.set_errors(errors)
                 return report
             seen: dict[str, int] = {}
             done = 0
             for line, cells in rows:
                 row = csvformat.parse_row(line, dict(zip(header, cells, strict=False)), reference)
+                if len(cells) != len(header):
+                    # Cells shifted by a stray quote or comma would land in the wrong columns.
+                    row.problem("", "cell_count", found=len(cells), expected=len(header))
                 external_id = row.values["external_id"]
                 if external_id in seen:
                     row.problem("external_id", "duplicate_id", line=seen[external_id])
                 elif external_id:
                     seen[external_id] = line
-                report.errors.extend(row.problems)
+                report.add_errors(row.problems)
                 done += 1
                 if done % PROGRESS_EVERY == 0:
                     progress(ImportStatus.VALIDATING, done, report.total_rows)
-            if done == 0:
-                report.errors.append({"line": 1, "column": "", "code": "empty_file", "params": {}})
+            if done == 0 and not report.errors:
+                report.add_errors([{"line": 1, "column": "", "code": "empty_file", "params": {}}])
     except UnicodeDecodeError:
-        report.errors = [{"line": 1, "column": "", "code": "not_utf8", "params": {}}]
+        report.set_errors([{"line": 1, "column": "", "code": "not_utf8", "params": {}}])
+    except csvformat.BrokenRecord as error:
+        # The problems found before it stay; nothing after it can be trusted.
+        report.add_errors(
+            [{"line": error.line, "column": "", "code": "broken_record", "params": {}}]
+        )
     except csv.Error as error:
-        report.errors = [
-            {"line": 1, "column": "", "code": "bad_csv", "params": {"value": str(error)}}
-        ]
+        report.set_errors(
+            [{"line": 1, "column": "", "code": "bad_csv", "params": {"value": str(error)}}]
+        )
     return report
 
 
@@ -351,15 +405,18 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+    starter = job.created_by or audit.WORKER
     try:
-        report = participants_import(
-            # A new file object for each pass (the two passes must not share one).
-            opener=lambda: job.file.storage.open(job.file.name, "rb"),
-            organization=job.organization,
-            dry_run=job.is_dry_run,
-            job=job,
-            progress=progress,
-        )
+        # The rows' field diffs carry the person who uploaded the file.
+        with audit.acting_as(starter):
+            report = participants_import(
+                # A new file object for each pass (the two passes must not share one).
+                opener=lambda: job.file.storage.open(job.file.name, "rb"),
+                organization=job.organization,
+                dry_run=job.is_dry_run,
+                job=job,
+                progress=progress,
+            )
     except Exception:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, finished_at=timezone.now()
@@ -373,12 +430,25 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job.updated_count = report.updated
     job.unchanged_count = report.unchanged
     job.errors = report.errors
-    job.warnings = report.warnings
+    job.error_total = report.error_total
+    job.error_counts = report.error_counts
+    job.warnings = report.warnings[:MAX_STORED_PROBLEMS]
     job.finished_at = timezone.now()
     # The rows are in the database now (or were refused): the uploaded copy, full of personal
     # information, is not kept. The job keeps who imported what, when, and every problem.
     job.file.delete(save=False)
     job.save()
+    audit.record(
+        IMPORT_FINISHED,
+        actor=starter,
+        target=job,
+        data={
+            "status": job.status,
+            "dry_run": job.is_dry_run,
+            "created": job.created_count,
+            "updated": job.updated_count,
+        },
+    )
     return job
 
 

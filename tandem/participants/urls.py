@@ -10,6 +10,7 @@ urlpatterns = [
     path("organization/<slug:org_slug>/export/", views.export, name="export"),
     path("imports/<int:import_id>/", views.import_status, name="import_status"),
     path("imports/<int:import_id>/progress/", views.import_progress, name="import_progress"),
+    path("organization/<slug:org_slug>/accounts/", views.accounts, name="accounts"),
     path("<int:participant_id>/", views.detail, name="detail"),
     path("<int:participant_id>/edit/", views.participant_edit, name="edit"),
     path("<int:participant_id>/accommodations/", views.accommodation_edit, name="accommodations"),

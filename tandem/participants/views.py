@@ -3,8 +3,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from tandem.core import audit
 from tandem.core.access import Action, Audience, rule
 from tandem.participants import forms, selectors, services
 from tandem.participants.access import (
@@ -68,6 +70,9 @@ def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
             "enrolments": enrolments_visible_to(request.user, participant).select_related(
                 "program"
             ),
+            # The record's history goes to the staff who hold the record, not to every reader
+            # (a referring caseworker elsewhere, the program's staff, the person).
+            "history": audit.history_rows(participant) if found.can_change else None,
         },
     )
 
@@ -209,25 +214,41 @@ def import_start(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def _job_context(job):
+PROBLEMS_PER_PAGE = 50
+
+
+def _job_context(request: HttpRequest, job):
+    """The job, one page of its stored problems, and how many there were of each kind."""
+    page = Paginator(job.errors, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     return {
         "job": job,
-        "errors": [dict(e, text=problem_text(e)) for e in job.errors],
-        "warnings": [dict(w, text=problem_text(w)) for w in job.warnings],
+        "errors": [dict(e, text=problem_text(e)) for e in page.object_list],
+        "error_page": page,
+        "error_total": job.error_total or len(job.errors),
+        # Each kind with its count, named by its first stored example.
+        "error_kinds": sorted(
+            (
+                (n, problem_text(next((e for e in job.errors if e["code"] == code), example)))
+                for code, n in job.error_counts.items()
+                for example in [{"code": code, "params": {}}]
+            ),
+            key=lambda item: -item[0],
+        ),
+        "warnings": [dict(w, text=problem_text(w)) for w in job.warnings[:PROBLEMS_PER_PAGE]],
     }
 
 
 @rule(Audience.SCOPED, objects=["import_id"])
 def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
     job = access_import_job(request.user, import_id)
-    return render(request, "participants/import_status.html", _job_context(job))
+    return render(request, "participants/import_status.html", _job_context(request, job))
 
 
 @rule(Audience.SCOPED, objects=["import_id"])
 def import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
     """The progress fragment that the status page polls with htmx until the import ends."""
     job = access_import_job(request.user, import_id)
-    return render(request, "participants/_import_progress.html", _job_context(job))
+    return render(request, "participants/_import_progress.html", _job_context(request, job))
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
@@ -238,8 +259,45 @@ def export(request: HttpRequest, org_slug: str) -> HttpResponse:
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="participants-{organization.slug}-{stamp}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"participants-{organization.slug}-{stamp}.csv"
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@rule(Audience.SCOPED, objects=["org_slug"], methods=("GET", "POST"))
+def accounts(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Participants' own accounts: who has one, who was invited; invitations sent in bulk."""
+    from tandem.accounts import services as account_services
+
+    organization = access_client_records(request.user, org_slug)
+    if request.method == "POST":
+        resend = request.POST.get("resend") == "on"
+        chosen = selectors.participants_to_invite(organization=organization)
+        if request.POST.get("scope") != "all":
+            ids = [int(i) for i in request.POST.getlist("participant")[:1000] if i.isdigit()]
+            chosen = chosen.filter(pk__in=ids)
+        result = account_services.participants_invite(
+            actor=request.user, participants=chosen, resend=resend
+        )
+        messages.success(
+            request,
+            _(
+                "Invitations sent: %(invited)s. Linked to an existing account: %(linked)s. "
+                "Already invited (not sent again): %(already)s."
+            )
+            % vars(result),
+        )
+        return redirect("participants:accounts", org_slug=organization.slug)
+    without = selectors.participants_without_account(organization=organization)
+    page = Paginator(without, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participants/accounts.html",
+        {
+            "organization": organization,
+            "page": page,
+            "summary": selectors.account_summary(organization=organization),
+        },
+    )

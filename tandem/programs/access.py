@@ -4,7 +4,9 @@ them, and intake records.
 Program staff of a program are, in one place for the whole of Tandem:
 - the program staff and admins of its operating organization, and
 - the people named on the program (`Program.staff`) while they hold an active membership in that
-  organization. A leaver stays named on old programs but runs none of them.
+  organization or in one of its partner organizations (a program team: a partner's coach runs
+  one program without being staff of the lead agency). A leaver stays named on old programs but
+  runs none of them.
 Those who *hear* about a program's work (new referrals, answers, overdue pairs) are the named
 staff, else the organization's program staff: `program_staff(program)`.
 """
@@ -25,7 +27,13 @@ from tandem.organizations.access import (
 from tandem.organizations.models import Organization, Partnership, PartnershipKind, Role
 from tandem.participants.access import can_manage_participants, participants_visible_to
 from tandem.participants.models import Participant
-from tandem.programs.models import Enrolment, OrientationSession, Program
+from tandem.programs.models import (
+    Enrolment,
+    IntakeMeeting,
+    NotesVisibility,
+    OrientationSession,
+    Program,
+)
 
 
 def programs_managed_by(user: User) -> QuerySet[Program]:
@@ -36,7 +44,15 @@ def programs_managed_by(user: User) -> QuerySet[Program]:
     return Program.objects.filter(
         Q(organization__in=organizations_of(user, roles=program_manager_roles()))
         | Q(pk__in=named, organization__in=organizations_of(user))
+        # A program team (TRIEC's model): a partner organization's coach named on one program
+        # runs it while a member of that partner, without being staff of the lead agency.
+        | Q(pk__in=named, organization__in=_partners_of(organizations_of(user)))
     )
+
+
+def _partners_of(organizations: QuerySet[Organization]) -> QuerySet:
+    """Ids of the organizations these organizations work with as partners."""
+    return Partnership.objects.filter(partner__in=organizations).values("organization_id")
 
 
 def program_staff(program: Program) -> list[User]:
@@ -48,7 +64,16 @@ def program_staff(program: Program) -> list[User]:
         memberships__organization__is_active=True,
         memberships__is_active=True,
     )
-    named = list(members.filter(programs_staffed=program).distinct().order_by("pk"))
+    team = User.objects.filter(
+        is_active=True,
+        programs_staffed=program,
+        memberships__is_active=True,
+        memberships__organization__is_active=True,
+        memberships__organization__in=Partnership.objects.filter(
+            organization=program.organization_id
+        ).values("partner_id"),
+    )
+    named = list((members.filter(programs_staffed=program) | team).distinct().order_by("pk"))
     if named:
         return named
     return list(members.filter(memberships__role=Role.PROGRAM_STAFF).distinct().order_by("pk"))
@@ -173,3 +198,18 @@ def can_see_accommodations(user: User, participant: Participant) -> bool:
         return True
     shared = getattr(getattr(participant, "accommodation", None), "share_with_programs", False)
     return shared and participant.enrolments.filter(program__in=programs_managed_by(user)).exists()
+
+
+def intake_meetings_readable(user: User, enrolment: Enrolment) -> QuerySet[IntakeMeeting]:
+    """The one-on-one meetings of an enrolment (already reached through access_enrolment)
+    whose notes this person may read: program staff all of them; the person met those staff
+    opened to them; anyone else who may see the person (their agency's caseworkers, who
+    referred them) only those opened to the agency too."""
+    meetings = enrolment.meetings.select_related("staff")
+    if can_manage_program(user, enrolment.program):
+        return meetings
+    if enrolment.participant.user_id == user.pk:
+        return meetings.filter(
+            notes_visibility__in=[NotesVisibility.PERSON, NotesVisibility.AGENCY]
+        )
+    return meetings.filter(notes_visibility=NotesVisibility.AGENCY)

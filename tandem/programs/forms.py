@@ -1,13 +1,18 @@
+import uuid
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.organizations.models import Organization, OrganizationType, ServiceLocation
 from tandem.participants.models import PROVINCES, ImmigrationStatus
 from tandem.programs.models import (
+    INTAKE_NOTES_MAX_LENGTH,
     MENTEE_STEPS,
     MENTOR_STEPS,
     CriterionKind,
     Enrolment,
+    NotesVisibility,
     OrientationSession,
     Program,
     SessionKind,
@@ -221,8 +226,29 @@ class AttendanceForm(forms.Form):
 class MeetingForm(forms.Form):
     met_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=INTAKE_NOTES_MAX_LENGTH,
     )
+    notes_visibility = forms.ChoiceField(
+        label=_("Who may read the notes"),
+        choices=NotesVisibility.choices,
+        initial=NotesVisibility.STAFF,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Program staff only, unless you choose otherwise: the person met and the "
+            "caseworkers of the agency that referred them can open this page."
+        ),
+    )
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the reader's language, hence here and not at import.
+        self.fields["notes"].help_text = gettext(
+            "At most %(count)s characters. Only the people chosen below will read them."
+        ) % {"count": INTAKE_NOTES_MAX_LENGTH}
 
 
 class ActionPlanForm(forms.Form):

@@ -5,12 +5,16 @@ import uuid
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual
 
 
@@ -66,12 +70,12 @@ class Program(models.Model):
     )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    mentee_materials_en = models.TextField(_("information for mentees (English)"), blank=True)
-    mentee_materials_fr = models.TextField(_("information for mentees (French)"), blank=True)
-    mentor_materials_en = models.TextField(_("information for mentors (English)"), blank=True)
-    mentor_materials_fr = models.TextField(_("information for mentors (French)"), blank=True)
+    description_en = bounded_text(_("description (English)"), blank=True)
+    description_fr = bounded_text(_("description (French)"), blank=True)
+    mentee_materials_en = bounded_text(_("information for mentees (English)"), blank=True)
+    mentee_materials_fr = bounded_text(_("information for mentees (French)"), blank=True)
+    mentor_materials_en = bounded_text(_("information for mentors (English)"), blank=True)
+    mentor_materials_fr = bounded_text(_("information for mentors (French)"), blank=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -286,12 +290,39 @@ class Enrolment(models.Model):
         return self.ready_at is not None
 
 
+class NotesVisibility(models.TextChoices):
+    """Who reads the notes of a one-on-one meeting besides the program's staff. Staff only
+    unless staff choose otherwise: a needs assessment says things a person may not want read
+    back to them or to an agency that only referred them."""
+
+    STAFF = "staff", _("Program staff only")
+    PERSON = "person", _("Program staff and the person met")
+    AGENCY = "agency", _("Program staff, the person met and their agency's caseworkers")
+
+
+INTAKE_NOTES_MAX_LENGTH = 5000
+
+
 class IntakeMeeting(models.Model):
     """The one-on-one meeting: a mentee's needs assessment or a mentor's first meeting."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="meetings")
     met_on = models.DateField(_("date"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        max_length=INTAKE_NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(INTAKE_NOTES_MAX_LENGTH)],
+    )
+    notes_visibility = models.CharField(
+        _("who may read the notes"),
+        max_length=10,
+        choices=NotesVisibility.choices,
+        default=NotesVisibility.STAFF,
+    )
+    # The form's one-time token: a second press of "Record a meeting" (or a resent POST)
+    # finds the meeting the first one made instead of making another.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -304,6 +335,12 @@ class IntakeMeeting(models.Model):
         verbose_name = _("one-on-one meeting")
         verbose_name_plural = _("one-on-one meetings")
         ordering = ["-met_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), INTAKE_NOTES_MAX_LENGTH),
+                name="intake_notes_length",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.enrolment} · {self.met_on}"
@@ -363,7 +400,7 @@ class ActionPlan(models.Model):
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.CASCADE, related_name="action_plan"
     )
-    objective = models.TextField(_("objective"))
+    objective = bounded_text(_("objective"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -50,3 +50,24 @@ def public_programs() -> QuerySet[Program]:
         .select_related("organization")
         .order_by("name_en")
     )
+
+
+def program_team(*, program):
+    """People named on the program, with the organizations where they hold an active role."""
+    from django.db.models import Prefetch
+
+    from tandem.organizations.models import Membership
+
+    return program.staff.prefetch_related(
+        Prefetch(
+            "memberships",
+            Membership.objects.filter(is_active=True).select_related("organization"),
+            to_attr="active_memberships",
+        )
+    ).order_by("last_name", "first_name")
+
+
+def program_team_invitations(*, program):
+    return program.invitations.filter(
+        kind="program_team", accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).order_by("email")

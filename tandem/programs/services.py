@@ -1,10 +1,11 @@
 """Writes for programs: the program itself, its criteria (published as versions) and intake."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from tandem.programs.models import (
     Enrolment,
     IntakeMeeting,
     IntakePeriod,
+    NotesVisibility,
     OrientationSession,
     Program,
     ProgramType,
@@ -250,11 +252,33 @@ def enrolment_create(
 
 @transaction.atomic
 def intake_meeting_record(
-    *, actor: User, enrolment: Enrolment, met_on: date, notes: str = ""
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    met_on: date,
+    notes: str = "",
+    notes_visibility: str = NotesVisibility.STAFF,
+    submission: uuid.UUID | None = None,
 ) -> IntakeMeeting:
-    meeting = IntakeMeeting.objects.create(
-        enrolment=enrolment, met_on=met_on, notes=notes, staff=actor
-    )
+    """Records a one-on-one meeting. `submission` is the form's one-time token: the same
+    token twice (a double click, a resent POST) gives back the first meeting; the unique
+    index settles two requests that race."""
+    if submission is not None:
+        found = IntakeMeeting.objects.filter(submission=submission, enrolment=enrolment).first()
+        if found is not None:
+            return found
+    try:
+        with transaction.atomic():
+            meeting = IntakeMeeting.objects.create(
+                enrolment=enrolment,
+                met_on=met_on,
+                notes=notes,
+                notes_visibility=notes_visibility,
+                staff=actor,
+                submission=submission,
+            )
+    except IntegrityError:
+        return IntakeMeeting.objects.get(submission=submission, enrolment=enrolment)
     enrolment_refresh_readiness(enrolment=enrolment)
     return meeting
 
@@ -321,3 +345,9 @@ def action_plan_save(
     )
     enrolment_refresh_readiness(enrolment=enrolment)
     return plan
+
+
+@transaction.atomic
+def program_team_remove(*, actor: User, program: Program, user_id: int) -> None:
+    """Takes a person off a program's team (the audit log records the change of the list)."""
+    program.staff.remove(user_id)

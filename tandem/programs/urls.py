@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/<slug:org_slug>/", views.program_create, name="create"),
     path("<int:program_id>/", views.program_detail, name="detail"),
     path("<int:program_id>/edit/", views.program_edit, name="edit"),
+    path("<int:program_id>/team/", views.program_team, name="team"),
     path(
         "<int:program_id>/criteria/mentees/",
         views.criteria_edit,

@@ -11,6 +11,7 @@ from tandem.programs.access import (
     access_program,
     access_public_program,
     access_session,
+    intake_meetings_readable,
     programs_managed_by,
 )
 from tandem.programs.models import Side
@@ -237,7 +238,12 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "enrolment": enrolment,
             "can_manage": can_manage,
             "steps": services.readiness(enrolment),
+            # Every meeting is listed (the checklist counts them); its notes only to whom
+            # staff opened them.
             "meetings": enrolment.meetings.select_related("staff"),
+            "readable": set(
+                intake_meetings_readable(request.user, enrolment).values_list("pk", flat=True)
+            ),
             "attendances": enrolment.attendances.select_related("session", "session__location"),
             "plan": plan,
             "plan_steps": plan.steps.all() if plan else [],
@@ -297,3 +303,48 @@ def program_public(request: HttpRequest, program_slug: str) -> HttpResponse:
 def program_directory(request: HttpRequest) -> HttpResponse:
     """Programs that take applications from the public, for job-seekers and would-be mentors."""
     return render(request, "programs/directory.html", {"programs": selectors.public_programs()})
+
+
+@rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
+def program_team(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A program's team: staff named on it, including coaches of partner organizations, who run
+    this one program without becoming staff of the organization that runs it."""
+    from tandem.accounts import services as account_services
+    from tandem.organizations.forms import StaffInviteForm
+
+    program = access_program(request.user, program_id, action=Action.MANAGE).program
+    form = StaffInviteForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    del form.fields["role"]
+    if request.method == "POST" and request.POST.get("remove", "").isdigit():
+        services.program_team_remove(
+            actor=request.user, program=program, user_id=int(request.POST["remove"])
+        )
+        messages.success(request, _("The person is no longer on the team."))
+        return redirect("programs:team", program_id=program.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.program_team_invite(
+                actor=request.user,
+                program=program,
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
+            )
+        except account_services.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("programs:team", program_id=program.pk)
+    return render(
+        request,
+        "programs/team.html",
+        {
+            "program": program,
+            "form": form,
+            "team": selectors.program_team(program=program),
+            "invitations": selectors.program_team_invitations(program=program),
+        },
+    )

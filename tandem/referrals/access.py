@@ -14,6 +14,7 @@ from tandem.accounts.models import User
 from tandem.core.access import Action, accepts, one_or_404
 from tandem.organizations.access import client_record_roles, organizations_of, referrer_roles
 from tandem.participants.access import grants_participants, participants_visible_to
+from tandem.participants.models import Participant
 from tandem.programs.access import can_manage_program, programs_managed_by
 from tandem.referrals.models import ACTIVE_STATUSES, Referral
 
@@ -40,9 +41,14 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     programs this person runs (whatever their status, so that decisions stay on record)."""
     if user.is_platform_admin:
         return Referral.objects.all()
+    # The client's organization through a subquery on participants, not a join: the filter then
+    # reads only the referral's own columns (and small subqueries), so PostgreSQL can walk the
+    # referrals newest first and stop at a page instead of joining and sorting every referral of
+    # the network (35k: ~360 ms).
     holders = organizations_of(user, roles=client_record_roles())
+    held = Participant.objects.filter(organization__in=holders).values("pk")
     return Referral.objects.filter(
-        Q(participant__organization__in=holders)
+        Q(participant_id__in=held)
         | Q(referring_organization__in=holders)
         | _referred_by(user)
         | Q(program__in=programs_managed_by(user))

@@ -3,9 +3,11 @@
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tandem.core.fields import bounded_text
 
 
 class ReferralStatus(models.TextChoices):
@@ -56,7 +58,7 @@ class Referral(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
     )
-    note = models.TextField(_("why the client is ready"), blank=True)
+    note = bounded_text(_("why the client is ready"), blank=True)
     # Answers to the program's yes/no questions, keyed by the criterion's stable key.
     answers = models.JSONField(default=dict, blank=True)
     has_consent = models.BooleanField(
@@ -70,6 +72,8 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-submitted_at"]
+        # The referral list reads newest first and stops at a page (referrals/access.py).
+        indexes = [models.Index(F("submitted_at").desc(), name="referral_newest_first")]
         constraints = [
             # One open referral per person and program; a returned one may be sent again.
             models.UniqueConstraint(
@@ -114,7 +118,7 @@ class ReferralDecision(models.Model):
     )
     # The automatic evaluation staff saw ({criterion key: outcome}), for the record.
     evaluation = models.JSONField(default=dict, blank=True)
-    note = models.TextField(_("note to the agency"), blank=True)
+    note = bounded_text(_("note to the agency"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -158,11 +162,18 @@ class PublicApplication(models.Model):
     referral = models.OneToOneField(
         Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
     )
+    # A keyed hash of the sender's network address, for the throttle only: the address itself
+    # is not kept (services.application_start).
+    client_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("public application")
         verbose_name_plural = _("public applications")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="application_email_recent"),
+            models.Index(fields=["client_hash", "created_at"], name="application_client_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.program}"

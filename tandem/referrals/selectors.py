@@ -1,16 +1,36 @@
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from tandem.accounts.models import User
 from tandem.organizations.access import organizations_of, referrer_roles
 from tandem.participants.models import Participant
 from tandem.programs import eligibility
 from tandem.programs.access import programs_open_to_referrals_from
-from tandem.programs.models import Criterion, Program
+from tandem.programs.models import Criterion, Enrolment, Program
 from tandem.programs.services import criteria_current
 from tandem.referrals.access import referrals_visible_to
-from tandem.referrals.models import Referral, ReferralDecision
+from tandem.referrals.models import Referral, ReferralDecision, ReferralStatus
+
+
+def enrolments_admitted(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Enrolments of people the program has taken in: a record its own organization holds, or
+    an accepted referral to it. An enrolment alone is not enough: a client whose referral is
+    waiting or was returned (the demo loader once enrolled such people) is no part of the
+    program, and its staff cannot open their record."""
+    accepted = Referral.objects.filter(
+        participant_id=OuterRef("participant_id"),
+        program_id=OuterRef("program_id"),
+        status=ReferralStatus.ACCEPTED,
+    )
+    return enrolments.filter(
+        Q(participant__organization_id=F("program__organization_id")) | Exists(accepted)
+    )
+
+
+def enrolments_in_pool(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Admitted and ready to be matched."""
+    return enrolments_admitted(enrolments).filter(ready_at__isnull=False)
 
 
 def referral_list(*, user: User, status: str | None = None) -> QuerySet[Referral]:

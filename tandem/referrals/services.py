@@ -2,6 +2,7 @@
 and the public self-referral and mentor application with e-mail verification."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -11,8 +12,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.accounts.services import participants_invite
+from tandem.core import audit
 from tandem.core.mail import send_to_person
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant, Source
@@ -31,6 +35,12 @@ from tandem.referrals.models import (
 )
 
 VERIFICATION_DAYS = 7
+
+SUBMITTED = audit.event("referral.submitted", gettext_lazy("Referral sent"))
+RESUBMITTED = audit.event("referral.resubmitted", gettext_lazy("Referral sent again"))
+WITHDRAWN = audit.event("referral.withdrawn", gettext_lazy("Referral withdrawn"))
+ACCEPTED = audit.event("referral.accepted", gettext_lazy("Referral accepted"))
+RETURNED = audit.event("referral.returned", gettext_lazy("Referral returned to the agency"))
 
 
 class ReferralError(Exception):
@@ -99,6 +109,13 @@ def referral_submit(
         raise ReferralError(
             _("This client already has an open referral to this program.")
         ) from error
+    audit.record(
+        SUBMITTED,
+        actor=actor,
+        target=referral,
+        about=[participant],
+        data={"program": program.pk},
+    )
     _notify_program_staff(referral)
     return referral
 
@@ -128,6 +145,13 @@ def referral_resubmit(
             "referred_by",
         ]
     )
+    audit.record(
+        RESUBMITTED,
+        actor=actor,
+        target=referral,
+        about=[referral.participant],
+        data={"submission": referral.submission_count},
+    )
     _notify_program_staff(referral)
     return referral
 
@@ -139,6 +163,7 @@ def referral_withdraw(*, actor: User, referral: Referral) -> Referral:
         raise ReferralError(_("Only a referral waiting for a decision can be withdrawn."))
     referral.status = ReferralStatus.WITHDRAWN
     referral.save(update_fields=["status"])
+    audit.record(WITHDRAWN, actor=actor, target=referral, about=[referral.participant])
     return referral
 
 
@@ -197,8 +222,21 @@ def referral_decide(
         ReferralStatus.ACCEPTED if outcome == DecisionOutcome.ACCEPTED else ReferralStatus.RETURNED
     )
     referral.save(update_fields=["status"])
+    audit.record(
+        ACCEPTED if outcome == DecisionOutcome.ACCEPTED else RETURNED,
+        actor=actor,
+        target=referral,
+        about=[referral.participant],
+        data={
+            "unmet_criteria": sorted(str(c.key) for c in unmet_criteria),
+            "criteria_version": current.pk,
+        },
+    )
     if outcome == DecisionOutcome.ACCEPTED:
         enrolment_create(actor=actor, program=referral.program, participant=referral.participant)
+        # An accepted mentee or mentor needs their own account to answer a proposal: they are
+        # invited now (or linked to the account their address already has).
+        participants_invite(actor=actor, participants=[referral.participant])
     _mail_decision(referral, decision)
     return decision
 
@@ -238,6 +276,25 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Anyone may apply without an account, so the form must not become a way to mail-bomb an
+# address with text the sender chose: an address receives at most this many verification mails
+# an hour, one network address may send this many applications an hour, and an address has at
+# most one application waiting for verification per program.
+APPLICATIONS_PER_ADDRESS_PER_HOUR = 3
+APPLICATIONS_PER_CLIENT_PER_HOUR = 10
+
+
+class TooManyApplications(Exception):
+    """The sender's network address applied too often; the message is for them."""
+
+
+def client_hash(remote_address: str) -> str:
+    """The network address, hashed with the secret key: enough to count, not to locate."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), remote_address.encode(), hashlib.sha256
+    ).hexdigest()
+
+
 @transaction.atomic
 def application_start(
     *,
@@ -245,18 +302,46 @@ def application_start(
     program: Program,
     data: dict[str, Any],
     recruited_by: Organization | None = None,
-) -> str:
-    """Stores the form and mails a verification link. Returns the token (only ever mailed)."""
+    client: str = "",
+) -> str | None:
+    """Stores the form and mails a verification link. Returns the token (only ever mailed), or
+    None when the address already has an application waiting for this program or has had its
+    share of mails this hour: nothing is stored or sent, and the sender sees the same page as
+    for a new application (the form must not tell who has applied). Raises TooManyApplications
+    when the sender's network address (`client`, hashed) applied too often."""
+    # One at a time per program: the count and the insert below cannot interleave.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    hour_ago = timezone.now() - timedelta(hours=1)
+    hashed = client_hash(client) if client else ""
+    if (
+        hashed
+        and PublicApplication.objects.filter(client_hash=hashed, created_at__gte=hour_ago).count()
+        >= APPLICATIONS_PER_CLIENT_PER_HOUR
+    ):
+        raise TooManyApplications(
+            _("Too many applications were sent from your connection. Try again in an hour.")
+        )
+    email = data["email"]
+    pending = PublicApplication.objects.filter(
+        program=program,
+        email__iexact=email,
+        verified_at__isnull=True,
+        created_at__gte=timezone.now() - timedelta(days=VERIFICATION_DAYS),
+    )
+    recent = PublicApplication.objects.filter(email__iexact=email, created_at__gte=hour_ago)
+    if pending.exists() or recent.count() >= APPLICATIONS_PER_ADDRESS_PER_HOUR:
+        return None
     token = secrets.token_urlsafe(32)
     language = data.get("preferred_language") or "en"
     PublicApplication.objects.create(
         kind=kind,
         program=program,
         data=data,
-        email=data["email"],
+        email=email,
         preferred_language=language,
         token_hash=_hash(token),
         recruited_by=recruited_by,
+        client_hash=hashed,
     )
     send_to_person(
         email=data["email"],
@@ -321,6 +406,8 @@ def application_verify(*, token: str) -> PublicApplication | None:
         **fields,
     )
     participant.full_clean(exclude=["last_import"])
+    # The address was just verified: a person who already has an account gets this record on it.
+    participant.user = User.objects.filter(email__iexact=participant.email, is_active=True).first()
     participant.save()
     referral = Referral.objects.create(
         participant=participant,

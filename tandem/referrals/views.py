@@ -227,12 +227,22 @@ def _apply(request: HttpRequest, program_slug: str, kind: str) -> HttpResponse:
     if not program.is_open_for_intake():
         form = None
     elif request.method == "POST" and form.is_valid():
-        services.application_start(
-            kind=kind,
-            program=program,
-            data=form.data_for_storage(),
-            recruited_by=form.cleaned_data.get("recruited_by"),
-        )
+        try:
+            services.application_start(
+                kind=kind,
+                program=program,
+                data=form.data_for_storage(),
+                recruited_by=form.cleaned_data.get("recruited_by"),
+                client=request.META.get("REMOTE_ADDR", ""),
+            )
+        except services.TooManyApplications as error:
+            form.add_error(None, str(error))
+            return render(
+                request,
+                "referrals/apply.html",
+                {"program": program, "form": form, "is_mentor": is_mentor, "criteria": criteria},
+                status=429,
+            )
         return redirect("referrals:application_sent")
     return render(
         request,

@@ -57,13 +57,49 @@ class PeriodForm(forms.Form):
         return fiscal_year(today)
 
 
+class FunderPeriodForm(forms.Form):
+    """Funders choose a whole fiscal year, never their own dates nor a sliding window: two
+    reports over periods a day apart would give back, by subtraction, the one referral made
+    that day. Fiscal years never overlap, so no report is another one plus a few people."""
+
+    YEARS_BACK = 10
+
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = fiscal_year(timezone.localdate()).starts_on.year
+        self.fields["fiscal_year"].choices = [
+            (year, _("April %(start)s to March %(end)s") % {"start": year, "end": year + 1})
+            for year in range(first, first - self.YEARS_BACK, -1)
+        ]
+
+    def period(self) -> Period:
+        """The chosen fiscal year; this one when nothing (or nothing offered) was chosen."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        year = data.get("fiscal_year")
+        if not year:
+            return fiscal_year(timezone.localdate())
+        return fiscal_year(dt.date(year, 4, 1))
+
+
+def funder_period_form(data) -> FunderPeriodForm:
+    return FunderPeriodForm(data if data.get("fiscal_year") else None)
+
+
+def is_fiscal_year(period: Period) -> bool:
+    return fiscal_year(period.starts_on) == period
+
+
 def period_form(data) -> PeriodForm:
     return PeriodForm(data if data.get("preset") or data.get("starts_on") else None)
 
 
 def period_query(period: Period) -> str:
     """The query string that names a period exactly, for links to exports and builds."""
-    return f"preset=custom&starts_on={period.starts_on.isoformat()}&ends_on={period.ends_on.isoformat()}"
+    # A fiscal year is also named as such: the one form a funder's links accept.
+    year = f"fiscal_year={period.starts_on.year}&" if is_fiscal_year(period) else ""
+    return f"{year}preset=custom&starts_on={period.starts_on.isoformat()}&ends_on={period.ends_on.isoformat()}"
 
 
 class BuildForm(forms.Form):

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
+
 
 class ReportKind(models.TextChoices):
     PROGRAM = "program", _("Program dashboard")
@@ -59,7 +61,7 @@ class ReportRun(models.Model):
     total_steps = models.PositiveSmallIntegerField(default=1)
     step_label = models.CharField(max_length=200, blank=True)
     file = models.FileField(upload_to=report_path, max_length=200, blank=True)
-    error = models.TextField(blank=True)
+    error = bounded_text(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

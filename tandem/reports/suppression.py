@@ -1,22 +1,31 @@
 """Small-cell suppression for the tables funders see. Pure functions: no Django, no database.
 
 A table is a grid of counts of people, published with its row totals (when it has more than one
-column), its column totals (when it has more than one row) and its grand total. Two rules hold for
-every table that leaves this module (tests/test_suppression.py checks them with hypothesis):
+column), its column totals (when it has more than one row) and its grand total. Three rules hold
+for every table that leaves this module (tests/test_suppression.py checks them with hypothesis,
+and tests/test_funder_attacker.py plays the reader who combines every table a funder can get):
 
 1. *Primary suppression*: no published cell counts between 1 and threshold - 1 people. A cell of
-   zero counts nobody and is published, as statistical agencies do; suppressing zeros would give
-   nothing away that their row total does not, and would make every sparse table unreadable.
-2. *Secondary suppression*: no suppressed cell can be worked out from the published cells and the
-   totals. The totals give one linear equation per line of the grid (the cells of a row add up to
-   the row total, and so on); a suppressed cell is recoverable exactly when its value is the same
-   in every solution of those equations, that is when it has a zero in every vector of the null
-   space of the equations restricted to the suppressed cells. While some cell is recoverable, one
-   more cell sharing a line with it is suppressed: preferably a non-zero interior cell, the
-   smallest such, and one that protects it at once if any does.
+   zero counts nobody and is published, as statistical agencies do.
+2. *No hidden cell follows exactly*: the totals give one linear equation per line of the grid
+   (the cells of a row add up to the row total, and so on); a suppressed cell is recoverable
+   exactly when it has a zero in every vector of the null space of the equations restricted to
+   the suppressed cells.
+3. *No small cell is pinned*. Because zeros are published, every reader knows that each "x"
+   counts at least one person, and the equations with that bound can fix a cell the equations
+   alone leave free: a row `x, x, 8 | 10` tells that both x are 1, twelve x over a total of 12
+   that each is 1. For each primary cell, the smallest and the largest value it can take given
+   the published cells, the equations and x >= 1 for every hidden cell (two linear programmes)
+   must differ.
+
+While a cell breaks rule 2 or 3, one more cell sharing a line with it is suppressed: a non-zero
+cell (hiding a zero would make "x >= 1" false and the bounds above unsound), preferably an
+interior one, the smallest such, and one that protects it at once if any does.
 
 Linked tables (two tables sharing a total) are kept safe by publishing every population in one
 table per dimension; the grand totals they share are either published everywhere or suppressed.
+Funders choose among fixed periods only (fiscal years, which never overlap), so that two reports
+cannot be subtracted from each other (forms.FunderPeriodForm).
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
+from scipy.optimize import linprog
 
 Position = tuple[int, int]
 
@@ -131,6 +141,128 @@ def recoverable(
     return {p for p, is_free in zip(unknowns, free, strict=True) if not is_free}
 
 
+def _programme(
+    hidden: set[Position] | frozenset[Position],
+    lines: list[dict[Position, int]],
+    grid: list[list[int | None]] | tuple[tuple[int | None, ...], ...],
+) -> tuple[list[Position], np.ndarray | None, np.ndarray | None, list[tuple[int, None]]]:
+    """What a reader knows about the hidden cells: the equations over them, with the published
+    cells moved to the right-hand side, and x >= 1 (zeros are published). A hidden zero (the
+    last resort of suppress) is given to the reader as x >= 0: a stronger reader than the real
+    one, so a table safe against it is safe."""
+    unknowns = sorted(hidden)
+    index = {p: k for k, p in enumerate(unknowns)}
+    rows: list[list[float]] = []
+    rhs: list[float] = []
+    for line in lines:
+        if not any(p in index for p in line):
+            continue
+        row = [0.0] * len(unknowns)
+        constant = 0.0
+        for position, coefficient in line.items():
+            if position in index:
+                row[index[position]] = coefficient
+            else:
+                constant += coefficient * (grid[position[0]][position[1]] or 0)
+        rows.append(row)
+        rhs.append(-constant)
+    bounds = [(min(1, grid[p[0]][p[1]] or 0), None) for p in unknowns]
+    if not rows:
+        return unknowns, None, None, bounds
+    return unknowns, np.array(rows), np.array(rhs), bounds
+
+
+def value_range(
+    position: Position,
+    hidden: set[Position] | frozenset[Position],
+    lines: list[dict[Position, int]],
+    grid: list[list[int | None]] | tuple[tuple[int | None, ...], ...],
+) -> tuple[float, float]:
+    """The smallest and largest value a hidden cell can take for that reader (linear
+    programmes; the equations of a table with its margins have integral vertices, so these are
+    the bounds over whole numbers too). The upper bound is infinite when nothing bounds it."""
+    unknowns, a_eq, b_eq, bounds = _programme(hidden, lines, grid)
+    k = unknowns.index(position)
+    found = []
+    for sign in (1.0, -1.0):
+        objective = np.zeros(len(unknowns))
+        objective[k] = sign
+        solved = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        found.append(float("inf") if solved.status == 3 else sign * float(solved.fun))
+    return found[0], found[1]
+
+
+def stuck_at_lower_bound(
+    hidden: set[Position] | frozenset[Position],
+    lines: list[dict[Position, int]],
+    grid: list[list[int | None]] | tuple[tuple[int | None, ...], ...],
+) -> set[Position]:
+    """Hidden cells that sit on their lower bound (1, or 0 for a hidden zero) in every solution
+    the reader can form. Each round maximises the sum of how far the remaining cells rise above
+    their bound (capped at 1): a cell that rises is free; when none can, the rest are stuck (a
+    solution lifting one of them, averaged with the optimum, would beat the optimum)."""
+    unknowns, a_eq, b_eq, bounds = _programme(hidden, lines, grid)
+    n = len(unknowns)
+    # The true counts are one solution: a cell above its bound there is free already.
+    remaining = [k for k, p in enumerate(unknowns) if (grid[p[0]][p[1]] or 0) <= bounds[k][0]]
+    while remaining:
+        m = len(remaining)
+        # Variables: the n cells, then one lift per remaining cell, 0 <= lift <= 1.
+        objective = np.concatenate([np.zeros(n), -np.ones(m)])
+        a_ub = np.zeros((m, n + m))
+        b_ub = np.zeros(m)
+        for r, k in enumerate(remaining):
+            a_ub[r, k] = -1.0
+            a_ub[r, n + r] = 1.0
+            b_ub[r] = -bounds[k][0]
+        equality = None if a_eq is None else np.hstack([a_eq, np.zeros((a_eq.shape[0], m))])
+        solved = linprog(
+            objective,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=equality,
+            b_eq=b_eq,
+            bounds=[*bounds, *[(0, 1)] * m],
+            method="highs",
+        )
+        if solved.status != 0:  # infeasible only if the grid were inconsistent: assume nothing
+            return set()
+        lifted = {k for r, k in enumerate(remaining) if solved.x[n + r] > 1e-7}
+        if not lifted:
+            break
+        remaining = [k for k in remaining if k not in lifted]
+    return {unknowns[k] for k in remaining}
+
+
+def pinned(
+    hidden: set[Position] | frozenset[Position],
+    lines: list[dict[Position, int]],
+    grid: list[list[int | None]] | tuple[tuple[int | None, ...], ...],
+) -> set[Position]:
+    """Hidden cells whose value the reader knows exactly from the published cells, the
+    equations and x >= 1. The cells stuck on their bound are known; the others can all rise
+    at once, so the solutions fill the affine space of the equations with the stuck cells fixed,
+    and a cell is known exactly when that space fixes it (the null-space test of rule 2)."""
+    stuck = stuck_at_lower_bound(hidden, lines, grid)
+    return stuck | recoverable(set(hidden) - stuck, lines)
+
+
+def exposed(
+    hidden: set[Position] | frozenset[Position],
+    lines: list[dict[Position, int]],
+    grid: list[list[int | None]] | tuple[tuple[int | None, ...], ...],
+    threshold: int,
+) -> set[Position]:
+    """Hidden positions that break rule 2 (fixed by the equations) or rule 3 (a small count
+    fixed once the reader adds that every x is at least 1)."""
+    found = recoverable(hidden, lines)
+    if not hidden:
+        return found
+    return found | {
+        p for p in pinned(hidden, lines, grid) if 0 < (grid[p[0]][p[1]] or 0) < threshold
+    }
+
+
 def suppress(
     cells: list[list[int]],
     *,
@@ -171,21 +303,28 @@ def suppress(
         return position[0] >= rows or position[1] >= columns
 
     def cost(position: Position) -> tuple:
+        # A zero is hidden only when nothing else can protect (a breakdown whose totals are
+        # published elsewhere): every reader may otherwise rely on "x >= 1" (rule 3).
         value = grid[position[0]][position[1]] or 0
         return (value == 0, is_margin(position), value, position)
 
     while True:
-        exposed = recoverable(hidden, lines)
-        if not exposed:
+        found = exposed(hidden, lines, grid, threshold)
+        if not found:
             break
-        target = min(exposed)
+        target = min(found)
         free = [p for p in positions if p not in hidden and p not in pinned]
         neighbours = {p for line in lines if target in line for p in line if p in free} or set(free)
         candidates = sorted(neighbours, key=cost)
-        if not candidates:  # everything is hidden already: nothing is recoverable then
+        if not candidates:  # everything is hidden already: nothing is fixed then
             break
+        # The few cheapest candidates are tried (each try solves linear programmes).
         chosen = next(
-            (c for c in candidates if target not in recoverable(hidden | {c}, lines)),
+            (
+                c
+                for c in candidates[:4]
+                if target not in exposed(hidden | {c}, lines, grid, threshold)
+            ),
             candidates[0],
         )
         hidden.add(chosen)

@@ -499,7 +499,20 @@ def events_table(scope: Scope, threshold: int | None) -> Table:
     data = selectors.events_attended(scope)
     kinds = dict(EventKind.choices)
     rows = []
-    for r in [*data["by_kind"], {**data["overall"], "kind": None}]:
+    # Attendances do add up over the kinds (each is one person at one event): suppressed as a
+    # list with its total, so that no kind's count follows from "All events" (the people
+    # columns do not add up and are protected one by one).
+    by_kind = [r["attendances"] or 0 for r in data["by_kind"]]
+    attendances = [Cell(v) for v in [*by_kind, sum(by_kind)]]
+    if threshold is not None and by_kind:
+        listed = suppression.suppress_counts(by_kind, threshold=threshold)
+        attendances = [
+            Cell(listed.cell(i, 0), hidden=listed.is_hidden(i, 0))
+            for i in range(len(listed.values))
+        ]
+        if len(by_kind) == 1:  # one kind: its count is the total
+            attendances.append(attendances[0])
+    for index, r in enumerate([*data["by_kind"], {**data["overall"], "kind": None}]):
         rows.append(
             Row(
                 str(kinds.get(r["kind"], r["kind"]))
@@ -507,7 +520,7 @@ def events_table(scope: Scope, threshold: int | None) -> Table:
                 else pgettext("report", "All events"),
                 [
                     Cell(r["events"] or 0, kind="number"),
-                    protected_count(r["attendances"] or 0, threshold),
+                    attendances[index],
                     protected_count(r["mentees"] or 0, threshold),
                     protected_count(r["mentors"] or 0, threshold),
                 ],

@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from tandem.core.access import Audience, rule
 from tandem.organizations.access import networks_funded_by, networks_led_by
-from tandem.programs.models import Program
 from tandem.reports import services, tables
 from tandem.reports.access import (
     access_funder_reports,
@@ -24,7 +24,13 @@ from tandem.reports.access import (
     programs_reported_to,
 )
 from tandem.reports.charts import bar_chart
-from tandem.reports.forms import BuildForm, period_form, period_query
+from tandem.reports.forms import (
+    BuildForm,
+    funder_period_form,
+    is_fiscal_year,
+    period_form,
+    period_query,
+)
 from tandem.reports.models import ReportFormat, ReportKind
 from tandem.reports.selectors import Period, scope_size
 from tandem.reports.services import ReportSpec
@@ -64,9 +70,11 @@ def _dashboard(
     )
     query = period_query(spec.scope.period)
     sections = [{"table": t, "chart": bar_chart(t)} for t in built]
+    is_funder = spec.kind == ReportKind.FUNDER
     context = {
         "spec": spec,
-        "form": period_form(request.GET),
+        "form": funder_period_form(request.GET) if is_funder else period_form(request.GET),
+        "fixed_periods": is_funder,
         "headlines": tables.headlines({t.key: t for t in built}),
         "sections": sections,
         "query": query,
@@ -127,28 +135,17 @@ def network_dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def _funder_program(request: HttpRequest, organization) -> Program | None:
-    """An optional single program of the network (query parameter), or the whole network."""
-    from tandem.reports.selectors import network_programs
-
-    value = request.GET.get("program") or request.POST.get("program") or ""
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404
-    found = network_programs(organization).filter(pk=int(value)).first()
-    if found is None:
-        raise Http404
-    return found
+def _funder_period(request: HttpRequest) -> Period:
+    """Funders get whole fiscal years only (forms.FunderPeriodForm), and the network as a
+    whole: a report on one program beside the network's would let the other programs' hidden
+    cells be worked out by subtraction, as two periods a day apart would."""
+    return funder_period_form(request.GET).period()
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def funder_report(request: HttpRequest, org_slug: str) -> HttpResponse:
-    from tandem.reports.selectors import network_programs
-
     organization = access_funder_reports(request.user, org_slug)
-    program = _funder_program(request, organization)
-    spec = services.funder_spec(organization, _period(request), program)
+    spec = services.funder_spec(organization, _funder_period(request))
     return _dashboard(
         request,
         spec,
@@ -157,10 +154,6 @@ def funder_report(request: HttpRequest, org_slug: str) -> HttpResponse:
             "csv": reverse("reports:funder_csv", args=[organization.slug]),
             "xlsx": reverse("reports:funder_xlsx", args=[organization.slug]),
             "build": reverse("reports:funder_build", args=[organization.slug]),
-        },
-        extra={
-            "network_programs": network_programs(organization).order_by("name_en"),
-            "program": program,
         },
     )
 
@@ -189,7 +182,7 @@ def _file(request: HttpRequest, spec: ReportSpec, fmt: str) -> HttpResponse:
     period = spec.scope.period
     name = f"tandem-{spec.kind}-{key or 'report'}-{period.starts_on}_{period.ends_on}.{fmt}"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return _no_store(response)
 
 
@@ -243,8 +236,7 @@ def network_xlsx(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 def _funder_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
     organization = access_funder_reports(request.user, org_slug)
-    program = _funder_program(request, organization)
-    return _file(request, services.funder_spec(organization, _period(request), program), fmt)
+    return _file(request, services.funder_spec(organization, _funder_period(request)), fmt)
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
@@ -272,6 +264,8 @@ def _build(
     if not form.is_valid() or form.cleaned_data["format"] not in allowed:
         return redirect(back)
     period = Period(form.cleaned_data["starts_on"], form.cleaned_data["ends_on"])
+    if spec.kind == ReportKind.FUNDER and not is_fiscal_year(period):
+        return redirect(back)  # a funder's dates are a fiscal year (_funder_period)
     spec.scope = type(spec.scope)(spec.scope.programs, period)
     language = form.cleaned_data.get("language") or (get_language() or "en")[:2]
     in_background = scope_size(spec.scope) >= services.background_from()
@@ -316,13 +310,11 @@ def network_build(request: HttpRequest, org_slug: str) -> HttpResponse:
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
 def funder_build(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = access_funder_reports(request.user, org_slug)
-    program = _funder_program(request, organization)
-    spec = services.funder_spec(organization, _period(request), program)
+    spec = services.funder_spec(organization, _funder_period(request))
     return _build(
         request,
         spec,
         back=reverse("reports:funder", args=[organization.slug]),
-        program=program,
         organization=organization,
     )
 

@@ -69,6 +69,16 @@ def test_staff_run_the_whole_pool_and_work_the_drafts(language, page, live_serve
     page.locator("form[method=get] button").last.click()
     page.wait_for_load_state()
     assert_accessible(page, f"{language} explanation of one mentor")
+    # A manual match with that mentor: the form sends the chosen mentor, so the answer is the
+    # match or the service's own refusal, never "This field is required".
+    page.locator("textarea[name=reason]").fill("Asked for by name.")
+    page.locator("main form[method=post] button").last.click()
+    page.wait_for_load_state()
+    assert_accessible(page, f"{language} after a manual match")
+    assert page.locator(".errorlist, .message-error, .message-success").count() >= 1
+    assert not re.search(
+        r"This field is required|Ce champ est obligatoire", page.locator("main").inner_text()
+    )
     # Weights with a preview.
     page.goto(base + desk + "settings/")
     assert_accessible(page, f"{language} settings")

@@ -92,7 +92,7 @@ def test_the_mentee_sees_her_closed_mentorship_survey_and_outcomes_in_french(
     base = live_server.url
     sign_in(page, base, "mentee@tandem.demo", language="fr")
     text = visit(page, f"{base}/fr/mentoring/{closed.pk}/", "mentee closed page")
-    assert "Attestation de réussite (PDF)" in text
+    assert "Attestation de participation (PDF)" in text
     visit(page, f"{base}/fr/outcomes/{closed.pk}/exit-survey/mentee/", "exit survey done")
     visit(page, f"{base}/fr/outcomes/person/{closed.mentee_id}/", "mentee outcomes")
     visit(page, f"{base}/en/mentoring/{closed.pk}/", "mentee closed page in English")

@@ -127,10 +127,10 @@ def no_mfa(settings):
 
 @pytest.fixture
 def run_worker(transactional_db):
-    """Runs the real django-tasks-db worker until the queue is empty (no immediate backend)."""
+    """Runs the real worker (django-tasks-db's, core/worker.py) until the queue is empty."""
     from django.core.management import call_command
 
     def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        call_command("tandem_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run

@@ -42,6 +42,11 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "event_id": lambda side: mine(side)["event"].pk,
     "document_id": lambda side: mine(side)["document"].pk,
     # end lifecycle
+    # Setting up the network (tandem/organizations).
+    "location_id": lambda side: setup_records(side)["location"].pk,
+    "membership_id": lambda side: setup_records(side)["membership"].pk,
+    "partnership_id": lambda side: setup_records(side)["partnership"].pk,
+    "invitation_id": lambda side: setup_records(side)["invitation"].pk,
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -66,6 +71,12 @@ def mine(side: Side) -> dict[str, Any]:
 def matching_records(side: Side) -> dict[str, Any]:
     """A pool of the outsider's program with a published proposal, a run and a mentorship."""
     from tandem.matching.tests.factories import outsider_records as make
+
+    return make(side)
+
+
+def setup_records(side: Side) -> dict[str, Any]:
+    from tandem.organizations.tests.factories import setup_records as make
 
     return make(side)
 

@@ -80,7 +80,7 @@ def test_invitations_go_out_in_each_persons_language_and_only_once(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/en/events/{event.pk}/invite/", {"participants": [home.mentee.pk, french.pk]})
     subjects = {m.to[0]: m.subject for m in mail.outbox}
-    assert subjects[french.email] == "Invitation : Soirée de réseautage"
+    assert subjects[french.email] == "Invitation\u00a0: Soirée de réseautage"
     assert subjects[home.mentee.email] == "You are invited: Networking evening"
     french_mail = next(m for m in mail.outbox if m.to == [french.email])
     (name, ics, mimetype) = french_mail.attachments[0]
@@ -156,3 +156,42 @@ def test_the_staff_event_list_makes_a_constant_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get("/en/events/")
     assert response.content.decode().count("Event ") >= 5
+
+
+def test_two_people_of_the_same_name_are_told_apart_on_the_guest_lists(
+    client: Client, home, elsewhere, program, no_mfa
+):
+    """Two "Ana Diallo" (a mentee of another agency, a mentor of the program's) were listed the
+    same way to invite and to mark present."""
+    from tandem.core.tests.html import parse
+    from tandem.referrals.models import Referral, ReferralStatus
+
+    twins = [
+        make_participant(elsewhere.organization, given_name="Ana", family_name="Diallo"),
+        make_participant(home.organization, role="mentor", given_name="Ana", family_name="Diallo"),
+    ]
+    for person in twins:
+        Enrolment.objects.create(program=program, participant=person, side=person.role)
+    Referral.objects.create(participant=twins[0], program=program, status=ReferralStatus.ACCEPTED)
+    event = make_event(program, home.staff)
+    client.force_login(home.staff)
+    page = client.get(f"/en/events/{event.pk}/").content.decode()
+    labels = [line.strip() for line in parse(page).forms[-1].text.splitlines() if "Ana" in line]
+    assert len(labels) == 2 and labels[0] != labels[1], labels
+    assert any("Mentee" in label and elsewhere.organization.name in label for label in labels)
+    assert any("Mentor" in label and home.organization.name in label for label in labels)
+    services.event_invite(actor=home.staff, event=event, participants=twins)
+    page = client.get(f"/en/events/{event.pk}/").content.decode()
+    present = [f for f in parse(page).forms if "present" in f.radios][0]
+    labels = [line.strip() for line in present.text.splitlines() if "Ana" in line]
+    assert len(set(labels)) == 2, labels
+
+
+def test_a_client_whose_referral_was_returned_is_not_offered_as_a_guest(home, elsewhere, program):
+    from tandem.referrals.models import Referral, ReferralStatus
+
+    returned = make_participant(elsewhere.organization)
+    Enrolment.objects.create(program=program, participant=returned, side="mentee")
+    Referral.objects.create(participant=returned, program=program, status=ReferralStatus.RETURNED)
+    invitable = set(selectors.invitable_participants(program=program))
+    assert home.mentee in invitable and returned not in invitable

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.tests.cast import make_user
+from tandem.core.tests.html import duplicate_ids, form_with
 from tandem.matching import pool, selectors, services
 from tandem.matching.models import Exclusion, Proposal, ProposalStatus, RunStatus
 from tandem.matching.tests.factories import enrol, person, pool_of, program_for, proposal
@@ -47,19 +48,37 @@ def test_a_run_proposes_drafts_only_staff_see(home, program, client, no_mfa):
 
 
 def test_re_running_keeps_accepted_and_pinned_drafts_and_respects_exclusions(home, program):
-    people = pool_of(home, program, mentees=2, mentors=2)
+    pool_of(home, program, mentees=3, mentors=3)  # every mentor has one place
     run_now(program, home.staff)
-    first, second = Proposal.objects.filter(program=program).order_by("pk")
-    services.proposal_accept(actor=home.staff, proposal=first)
-    services.proposal_exclude(actor=home.staff, proposal=second, note="Know each other")
+    accepted, pinned, excluded = Proposal.objects.filter(program=program).order_by("pk")
+    services.proposal_accept(actor=home.staff, proposal=accepted)
+    services.proposal_pin(actor=home.staff, proposal=pinned, pinned=True)
+    services.proposal_exclude(actor=home.staff, proposal=excluded, note="Know each other")
     run_now(program, home.staff)
-    first.refresh_from_db()
-    assert first.status == ProposalStatus.DRAFT and first.is_accepted
-    again = Proposal.objects.filter(program=program, mentee=second.mentee).first()
-    # The only mentor left with room is the excluded one: the mentee stays unmatched.
-    assert again is None or again.mentor_id != second.mentor_id
-    assert Exclusion.objects.filter(mentee=second.mentee, mentor=second.mentor).exists()
-    assert len(people["mentors"]) == 2
+
+    drafts = {p.mentee_id: p for p in Proposal.objects.filter(program=program)}
+    # Kept drafts are the same rows, still drafts, still kept.
+    kept_accepted, kept_pinned = drafts[accepted.mentee_id], drafts[pinned.mentee_id]
+    assert (kept_accepted.pk, kept_pinned.pk) == (accepted.pk, pinned.pk)
+    assert kept_accepted.is_accepted and kept_pinned.is_pinned
+    assert {kept_accepted.status, kept_pinned.status} == {ProposalStatus.DRAFT}
+    # The only mentor with room left is the excluded one: the mentee stays unmatched.
+    assert excluded.mentee_id not in drafts
+    assert Exclusion.objects.filter(mentee=excluded.mentee, mentor=excluded.mentor).exists()
+
+
+def test_re_running_replaces_the_drafts_nobody_kept(home, program):
+    pool_of(home, program, mentees=1, mentors=1)
+    run_now(program, home.staff)
+    first = Proposal.objects.get(program=program)
+    run_now(program, home.staff)
+    second = Proposal.objects.get(program=program)
+    assert second.pk != first.pk
+    assert (second.mentee_id, second.mentor_id, second.status) == (
+        first.mentee_id,
+        first.mentor_id,
+        ProposalStatus.DRAFT,
+    )
 
 
 def test_the_run_goes_through_the_real_worker_with_progress(
@@ -352,3 +371,65 @@ def test_a_funder_sees_no_desk_and_cannot_post_sharing_choices(home, client, no_
     client.force_login(home.funder)
     assert client.get(reverse("matching:home")).status_code == 200
     assert client.post(reverse("matching:home"), {"fields_shared": ["goals"]}).status_code == 404
+
+
+def _explained_page(client, program, mentee, mentor):
+    url = reverse("matching:candidates", args=[program.pk, mentee.pk])
+    html = client.get(f"{url}?mentor={mentor.pk}").content.decode()
+    return url, html
+
+
+def test_the_manual_match_form_sends_the_chosen_mentor_once_as_a_browser_does(
+    home, program, client, no_mfa
+):
+    """Every field of the page's form is posted, as a browser posts it: before the fix a second,
+    empty hidden `mentor` came last and the match was refused with "This field is required"."""
+    mentee, mentor = person(home, "mentee"), person(home, "mentor")
+    enrol(program, mentee)
+    enrol(program, mentor)
+    client.force_login(home.staff)
+    url, html = _explained_page(client, program, mentee, mentor)
+    assert duplicate_ids(html) == []
+    form = form_with(html, f"Match with {mentor.full_name}")
+    assert form.data()["mentor"] == [str(mentor.pk)]
+    response = client.post(url, form.data(reason="Same neighbourhood."))
+    made = Proposal.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/{made.pk}/")
+    assert made.mentor == mentor and made.reason == "Same neighbourhood."
+
+
+def test_a_full_mentor_is_refused_on_the_page_and_the_reason_is_kept(home, program, client, no_mfa):
+    mentee, other, mentor = person(home, "mentee"), person(home, "mentee"), person(home, "mentor")
+    for someone in (mentee, other, mentor):
+        enrol(program, someone)
+    proposal(program, other, mentor, status=ProposalStatus.PUBLISHED)  # capacity 1: full
+    client.force_login(home.staff)
+    url, html = _explained_page(client, program, mentee, mentor)
+    form = form_with(html, f"Match with {mentor.full_name}")
+    response = client.post(url, form.data(reason="Asked for her by name."))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This mentor has no room left for another mentee." in page
+    assert "Asked for her by name." in page  # nothing typed is lost
+    assert duplicate_ids(page) == []
+    assert Proposal.objects.filter(mentee=mentee).count() == 0
+
+
+def test_the_run_progress_bar_never_goes_backwards(home, program):
+    """The engine's own reports of a real run, replayed through the writer the page reads:
+    its sub-steps restart their counts (loading 1/2 = 5 %, then embedding 0/n = 0 %)."""
+    pool_of(home, program, mentees=3, mentors=3)
+    reports = []
+    recorded = services.run_start(actor=home.staff, program=program)
+    services._run(recorded, lambda stage, done, total: reports.append((stage, done, total)))
+    assert ("loading", 1, 2) in reports and len({stage for stage, _d, _t in reports}) >= 3
+    run = services.run_start(actor=home.staff, program=program, preview=True)
+    run.refresh_from_db()
+    write = services._progress_writer(run)
+    shown = [run.percent]
+    for report in reports:
+        write(*report)
+        run.refresh_from_db()
+        shown.append(run.percent)
+    assert shown == sorted(shown), shown
+    assert shown[-1] > 50

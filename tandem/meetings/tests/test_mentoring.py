@@ -36,12 +36,16 @@ def test_mentor_mentee_and_staff_see_the_page_and_only_staff_see_check_ins(
     )
     client.force_login(lifecycle.staff)
     assert "Confidential remark" in page(client, lifecycle).content.decode()
-    for user in (lifecycle.mentor_user, lifecycle.mentee_user):
+    # Each reads their own full name and the other's given name only (what sharing offers).
+    for user, own, other, hidden in (
+        (lifecycle.mentor_user, "Daniel Wong", "Amina", "Diallo"),
+        (lifecycle.mentee_user, "Amina Diallo", "Daniel", "Wong"),
+    ):
         client.force_login(user)
         response = page(client, lifecycle, "fr")
         assert response.status_code == 200
         text = response.content.decode()
-        assert "Amina Diallo" in text and "Daniel Wong" in text
+        assert own in text and other in text and f"{other} {hidden}" not in text
         assert "Confidential remark" not in text
         assert (
             client.get(f"/en/mentoring/{lifecycle.mentorship.pk}/check-ins/new/").status_code == 404
@@ -103,7 +107,7 @@ def test_either_person_logs_a_meeting_once_and_hours_count_against_the_target(
     assert MeetingLog.objects.count() == 1
     assert list(MeetingLog.objects.get().steps_advanced.all()) == [step]
     text = page(client, lifecycle).content.decode()
-    assert "1.5 h of the 24.0 h in the agreement" in text
+    assert "1.5\u00a0h of the 24\u00a0h in the agreement" in text
     assert "Rewrite the résumé" in text and "In progress" in text
 
 
@@ -207,10 +211,7 @@ def test_reminders_go_once_per_period_in_each_persons_language_and_respect_conse
     for message in mail.outbox:
         by_recipient.setdefault(message.to[0], []).append(message.subject)
     # Three weeks without a log: both people; no check-in since the start is not yet a month.
-    assert (
-        "Vous êtes-vous rencontrés cette semaine ? Consignez votre rencontre"
-        in by_recipient["amina@example.org"]
-    )
+    assert "Une rencontre cette semaine? Consignez-la" in by_recipient["amina@example.org"]
     assert "Did you meet this week? Log your meeting" in by_recipient["daniel@example.org"]
     assert first == Reminder.objects.count() == 2  # the agreement is not two days old yet
 
@@ -226,7 +227,9 @@ def test_reminders_go_once_per_period_in_each_persons_language_and_respect_conse
     Acknowledgement.objects.create(
         agreement=lifecycle.mentorship.agreement, participant=lifecycle.mentorship.mentee
     )
-    consent_set(actor=None, participant=lifecycle.mentorship.mentor, may_contact=False)
+    consent_set(
+        actor=lifecycle.mentor_user, participant=lifecycle.mentorship.mentor, may_contact=False
+    )
     mail.outbox.clear()
     clock.advance(days=11)  # a new week, and a month since the start: check-in due
     with django_capture_on_commit_callbacks(execute=True):
@@ -236,3 +239,85 @@ def test_reminders_go_once_per_period_in_each_persons_language_and_respect_conse
     assert "coach@lead.example.org" in recipients
     staff_mail = next(m for m in mail.outbox if m.to == ["coach@lead.example.org"])
     assert "Suivi mensuel à faire" in staff_mail.subject  # the coach reads French
+
+
+def test_a_mentorship_that_ended_on_schedule_is_neither_behind_nor_waiting_for_its_start(
+    clock, lifecycle, client, no_mfa
+):
+    """Issues 15 and 16: closed on its last day with 14 of 24 hours, it said "Behind" and
+    "14.0 h of 24.0 h" to the mentee, and its other page still asked for the introduction meeting
+    and for the agreement to be acknowledged."""
+    from tandem.mentorships.services import MentorshipError, agreement_acknowledge
+    from tandem.outcomes.services import mentorship_close
+
+    mentorship = lifecycle.mentorship
+    clock.advance(weeks=11)
+    for weeks_ago in range(7):
+        MeetingLog.objects.create(
+            mentorship=mentorship,
+            met_on=clock.now().date() - timedelta(weeks=weeks_ago),
+            minutes=120,
+            mode="virtual",
+            topics="Weekly",
+        )
+    mentorship_close(
+        actor=lifecycle.staff,
+        mentorship=mentorship,
+        kind="completed",
+        ended_on=mentorship.expected_end_on - timedelta(weeks=2),
+    )
+    mentorship.refresh_from_db()
+    progress = selectors.progress_of(mentorship, minutes=selectors.minutes_logged(mentorship))
+    assert progress.is_over and not progress.is_behind
+    client.force_login(lifecycle.mentee_user)
+    page = client.get(f"/en/mentoring/{mentorship.pk}/").content.decode()
+    assert "Behind" not in page and "of the 24.0 h" not in page
+    assert "14.0 h logged" in page
+    assert f'href="/en/mentorships/{mentorship.pk}/"' in page  # the other page of the pair
+    intro = client.get(f"/en/mentorships/{mentorship.pk}/").content.decode()
+    assert f'href="/en/mentoring/{mentorship.pk}/"' in intro
+    assert "Not scheduled yet." not in intro and "No introduction meeting was recorded." in intro
+    assert "I have read the agreement and I agree to it" not in intro
+    assert "Not yet" not in intro
+    with pytest.raises(MentorshipError):
+        agreement_acknowledge(actor=lifecycle.mentee_user, mentorship=mentorship)
+    assert not Acknowledgement.objects.exists()
+    client.force_login(lifecycle.staff)
+    page = client.get(f"/en/mentoring/{mentorship.pk}/").content.decode()
+    assert "14.0 h logged (the agreement planned 24.0 h)" in page
+
+
+def test_radio_groups_offer_no_blank_choice_and_none_is_checked_until_the_person_picks(
+    clock, lifecycle, client, no_mfa
+):
+    """Check-in satisfaction, how a mentorship ended, employment status and the meeting's mode
+    had a pre-checked "- Select an option -" radio button."""
+    from tandem.core.tests.html import parse
+    from tandem.outcomes.models import Closure
+
+    mentorship = lifecycle.mentorship
+    pages = {
+        f"/en/mentoring/{mentorship.pk}/check-ins/new/": ["satisfaction", "participant"],
+        f"/en/outcomes/{mentorship.pk}/close/": ["kind"],
+        f"/en/outcomes/person/{mentorship.mentee_id}/": ["status"],
+    }
+    client.force_login(lifecycle.staff)
+    for url, names in pages.items():
+        radios = {}
+        for form in parse(client.get(url).content.decode()).forms:
+            radios |= {name.split("-")[-1]: options for name, options in form.radios.items()}
+        for name in names:
+            assert radios.get(name), f"{url}: no radio group {name}"
+            assert all(value for value, _checked in radios[name]), f"{url}: blank {name}"
+            assert not any(checked for _value, checked in radios[name]), f"{url}: {name} checked"
+    client.force_login(lifecycle.mentee_user)
+    log = client.get(f"/en/mentoring/{mentorship.pk}/meetings/new/").content.decode()
+    modes = next(form.radios["mode"] for form in parse(log).forms if "mode" in form.radios)
+    assert all(value for value, _c in modes) and not any(c for _v, c in modes)
+    # Sent without a choice: refused with the field's error, nothing recorded.
+    client.force_login(lifecycle.staff)
+    response = client.post(
+        f"/en/outcomes/{mentorship.pk}/close/", {"ended_on": clock.now().date().isoformat()}
+    )
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert not Closure.objects.exists()

@@ -2,14 +2,16 @@
 
 Each thread is a member of staff confirming a different accepted proposal for the same mentor,
 through the HTTP client on its own database connection, all released at once by a barrier.
-The negative control does what a naive implementation would (count, then insert without a
-slot) and overbooks the mentor: the guard is what makes the difference.
+The negative control runs the same service with its guards taken away for the test (the
+partial unique index on the mentor's slot dropped, and `select_for_update`, which also locks the
+mentor's row through `select_related`, made a no-op): the mentor is overbooked, so the guards are
+what hold.
 """
 
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -88,27 +90,48 @@ def test_concurrent_confirmations_never_overbook_a_mentor(home, settings):
     assert len(losers) == CONTENDERS - CAPACITY
 
 
-def test_negative_control_a_naive_count_then_insert_overbooks_the_mentor(home):
-    """Without the slot (mentor_slot=None is outside the unique index) the same race lets every
-    contender see room and insert: the mentor ends up with more mentees than places."""
-    program, mentor, proposals, _staff = _setup(home)
-    seen = threading.Barrier(CONTENDERS)
+@pytest.fixture
+def without_the_slot_index():
+    """Drops the unique index on (mentor, slot) for one test, and puts it back."""
+    constraint = next(
+        c for c in Mentorship._meta.constraints if c.name == "mentorship_one_active_per_mentor_slot"
+    )
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Mentorship, constraint)
+    try:
+        yield
+    finally:
+        Mentorship.objects.all().delete()  # the overbooked rows would break the index
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Mentorship, constraint)
 
-    def naive(index):
-        with transaction.atomic():
-            taken = Mentorship.objects.filter(mentor=mentor, status__in=ACTIVE_STATUSES).count()
-            seen.wait()  # everyone has counted before anyone inserts
-            if taken >= CAPACITY:
-                return "full"
-            Mentorship.objects.create(
-                program=program,
-                mentor=mentor,
-                mentee=proposals[index].mentee,
-                mentor_slot=None,
-                mentor_capacity=CAPACITY,
-            )
-            return "confirmed"
 
-    results = _race(naive, CONTENDERS)
-    assert results.count("confirmed") == CONTENDERS, results
-    assert Mentorship.objects.filter(mentor=mentor, status__in=ACTIVE_STATUSES).count() > CAPACITY
+def test_negative_control_without_its_guards_the_real_service_overbooks_the_mentor(
+    home, without_the_slot_index, monkeypatch
+):
+    """The real `mentorship_confirm`, with every contender made to look for a free slot before
+    anyone inserts (the worst interleaving, made certain): without the index and the row locks
+    all of them take slot 1 and the mentor ends up with more mentees than places."""
+    from django.db.models.query import QuerySet
+
+    from tandem.mentorships import services
+
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    program, mentor, proposals, staff = _setup(home)
+    counted = threading.Barrier(CONTENDERS)
+    real_free_slots = services._free_slots
+
+    def free_slots_then_wait(mentor_id, capacity):
+        free = real_free_slots(mentor_id, capacity)
+        counted.wait(30)
+        return free
+
+    monkeypatch.setattr(services, "_free_slots", free_slots_then_wait)
+
+    def confirm(index):
+        return services.mentorship_confirm(actor=staff[index], proposal=proposals[index])
+
+    results = _race(confirm, CONTENDERS)
+    assert all(isinstance(r, Mentorship) for r in results), results
+    active = Mentorship.objects.filter(mentor=mentor, status__in=ACTIVE_STATUSES)
+    assert active.count() == CONTENDERS > CAPACITY

@@ -116,7 +116,7 @@ def test_the_mentees_certificate_is_a_tagged_pdf_in_french_with_names_program_ag
     data = certificate_pdf(mentorship=lifecycle.mentorship, side="mentee")
     text = pdf_text(data)
     for expected in (
-        "Attestation de réussite",
+        "Attestation de participation",
         "Amina Diallo",
         "Daniel Wong",
         "Programme de mentorat professionnel",

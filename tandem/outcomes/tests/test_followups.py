@@ -183,7 +183,9 @@ def test_a_worker_that_was_down_sends_nothing_to_a_person_who_withdrew(
 ):
     close(lifecycle, clock)
     run_worker()
-    services.consent_set(actor=None, participant=lifecycle.mentorship.mentee, may_contact=False)
+    services.consent_set(
+        actor=lifecycle.mentee_user, participant=lifecycle.mentorship.mentee, may_contact=False
+    )
     clock.advance(days=400)
     run_worker()
     assert follow_up_mails() == []

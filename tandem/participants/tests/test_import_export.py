@@ -255,3 +255,66 @@ def test_a_queued_import_reads_its_stored_file_twice_from_disk(home, reference, 
     job = import_job_run(job_id=job.pk)
     assert (job.status, job.created_count) == (ImportStatus.DONE, 3)
     assert not stored.exists()  # the uploaded copy is not kept once the rows are in
+
+
+# --- Broken files: an unclosed quote, NUL bytes, and a huge number of problems --------------
+
+
+def test_an_unclosed_quote_is_an_error_not_rows_swallowed_into_one_cell(home, reference):
+    rows = [GOOD[0], GOOD[1].replace("Help with interviews", '"Goal 41'), *GOOD[2:]] + [
+        f"B-{n},mentee,Name{n},Family{n},p{n}@example.org,en,en,21231,,,virtual,,Goal,,6,,"
+        for n in range(48)
+    ]
+    report = participants_import(
+        opener=import_from_bytes(csv_bytes(*rows)), organization=home.organization
+    )
+    assert not report.is_valid
+    assert [(e["line"], e["code"]) for e in report.errors] == [(3, "broken_record")]
+    assert not Participant.objects.filter(external_id__in=["A-1", "A-2", "B-0"]).exists()
+
+
+def test_a_row_with_more_cells_than_the_header_is_an_error(home, reference):
+    report = participants_import(
+        opener=import_from_bytes(csv_bytes(GOOD[0] + ",extra")), organization=home.organization
+    )
+    assert [e["code"] for e in report.errors] == ["cell_count"]
+
+
+def test_a_nul_byte_is_refused_with_its_line_and_column(home, reference):
+    report = participants_import(
+        opener=import_from_bytes(csv_bytes(GOOD[0].replace("Diallo", "Dia\x00llo"))),
+        organization=home.organization,
+    )
+    assert [(e["line"], e["column"], e["code"]) for e in report.errors] == [
+        (2, "family_name", "control_character")
+    ]
+
+
+def test_a_huge_broken_file_stores_the_first_problems_and_counts_and_pages_them(
+    client: Client, home, reference, no_mfa
+):
+    from tandem.participants.services import MAX_STORED_PROBLEMS
+
+    rows = [f"C-{n},coach,N,F,not-an-address,xx,en,2123,,,,,,,,," for n in range(600)]
+    job = ImportJob.objects.create(
+        organization=home.organization,
+        file=SimpleUploadedFile("big.csv", csv_bytes(*rows)),
+        original_name="big.csv",
+    )
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert len(job.errors) == MAX_STORED_PROBLEMS
+    assert job.error_total == 600 * 4
+    assert job.error_counts == {
+        "role": 600,
+        "email": 600,
+        "preferred_language": 600,
+        "noc_format": 600,
+    }
+    client.force_login(home.caseworker)
+    page = client.get(f"/en/participants/imports/{job.pk}/")
+    text = page.content.decode()
+    assert "2400 problems found" in text and "Page 1 of 10" in text
+    assert text.count("<tr><td>") <= 50 + 4  # one page of problems and the kinds
+    second = client.get(f"/en/participants/imports/{job.pk}/?page=2").content.decode()
+    assert "Page 2 of 10" in second

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -255,7 +257,15 @@ def test_intake_pages_work_for_program_staff_and_the_agency_reads_them(
     client.force_login(staff)
     url = f"/en/programs/enrolments/{enrolment.pk}/"
     assert (
-        client.post(url, {"meeting-met_on": "2026-11-02", "meeting-notes": "Met"}).status_code
+        client.post(
+            url,
+            {
+                "meeting-met_on": "2026-11-02",
+                "meeting-notes": "Met",
+                "meeting-notes_visibility": "staff",
+                "meeting-submission": str(uuid.uuid4()),
+            },
+        ).status_code
         == 302
     )
     response = client.post(

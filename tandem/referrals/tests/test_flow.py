@@ -79,7 +79,7 @@ def test_a_returned_referral_reaches_the_caseworker_with_the_specific_criteria_a
     assert response.status_code == 302
     assert referral.status == ReferralStatus.SUBMITTED
     assert [m.to for m in mail.outbox] == [[lead.staff.email]]  # program staff told, in French
-    assert "Nouvelle recommandation" in mail.outbox[0].subject
+    assert "Nouvelle référence" in mail.outbox[0].subject
 
     client.force_login(lead.staff)
     page = client.get(f"/en/referrals/{referral.pk}/")

@@ -10,6 +10,10 @@ from tandem.participants.models import Participant
 from tandem.programs.services import criteria_publish
 from tandem.programs.tests.factories import make_program
 from tandem.referrals.models import PublicApplication, Referral
+from tandem.referrals.services import (
+    APPLICATIONS_PER_ADDRESS_PER_HOUR,
+    APPLICATIONS_PER_CLIENT_PER_HOUR,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +182,88 @@ def test_unverified_applications_are_erased_once_their_link_has_expired(program)
     )
     call_command("purge_unverified_applications")
     assert list(PublicApplication.objects.values_list("email", flat=True)) == ["b@example.org"]
+
+
+# --- The throttle: the form cannot mail-bomb an address -----------------------------------
+
+
+def apply(client, slug, email, django_capture_on_commit_callbacks, ip="203.0.113.7"):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(
+            f"/en/referrals/apply/{slug}/",
+            {
+                "given_name": "Victim",
+                "family_name": "Text the sender chose",
+                "email": email,
+                "preferred_language": "en",
+                "languages": ["en"],
+                "noc_code": "21231",
+                "postal_code": "K1K 2C5",
+                "goals": "Click http://evil.example",
+                "immigration_status": "permanent_resident",
+                "is_internationally_educated": "yes",
+                "clb_level": "7",
+                "consent": "on",
+            },
+            REMOTE_ADDR=ip,
+        )
+
+
+def test_twenty_five_applications_for_one_address_send_one_mail(
+    client: Client,
+    program,
+    immediate_tasks,
+    django_capture_on_commit_callbacks,
+):
+    for n in range(25):
+        response = apply(
+            client,
+            "cmp",
+            "victim@example.org",
+            django_capture_on_commit_callbacks,
+            f"198.51.100.{n}",
+        )
+        assert response.status_code == 302  # the same page: the form tells nobody who applied
+    assert len(mail.outbox) == 1 and PublicApplication.objects.count() == 1
+
+
+def test_an_address_gets_a_few_mails_an_hour_whatever_the_programs(
+    client: Client,
+    home,
+    program,
+    immediate_tasks,
+    django_capture_on_commit_callbacks,
+):
+    slugs = ["cmp"]
+    for n in range(5):
+        other = make_program(home.organization, home.staff, slug=f"other-{n}")
+        slugs.append(other.slug)
+    for n, slug in enumerate(slugs):
+        apply(client, slug, "victim@example.org", django_capture_on_commit_callbacks, f"10.0.0.{n}")
+    assert len(mail.outbox) == APPLICATIONS_PER_ADDRESS_PER_HOUR
+
+
+def test_one_network_address_is_capped_with_a_clear_message(
+    client: Client,
+    program,
+    immediate_tasks,
+    django_capture_on_commit_callbacks,
+):
+    for n in range(APPLICATIONS_PER_CLIENT_PER_HOUR):
+        assert (
+            apply(
+                client, "cmp", f"p{n}@example.org", django_capture_on_commit_callbacks
+            ).status_code
+            == 302
+        )
+    response = apply(client, "cmp", "one.more@example.org", django_capture_on_commit_callbacks)
+    assert response.status_code == 429
+    assert "Too many applications were sent from your connection" in response.content.decode()
+    assert len(mail.outbox) == APPLICATIONS_PER_CLIENT_PER_HOUR
+    # Another network address is not held back.
+    assert (
+        apply(
+            client, "cmp", "one.more@example.org", django_capture_on_commit_callbacks, "192.0.2.1"
+        ).status_code
+        == 302
+    )

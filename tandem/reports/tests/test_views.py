@@ -208,7 +208,7 @@ def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(client: Client, 
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Rapport aux bailleurs de fonds" in text
-    assert "Recommandations par organisme" in text
+    assert "Références par organisme" in text
     assert reader.trailer["/Root"].get("/StructTreeRoot") is not None  # tagged
     assert network.mentees[0].family_name not in text
 

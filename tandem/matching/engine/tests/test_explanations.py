@@ -80,7 +80,7 @@ def test_a_mentee_nobody_can_serve_in_french_is_told_why():
     )
     (unmatched,) = m.solve(lang="fr").unmatched
     assert unmatched.reason_code is UnmatchedReason.NO_FRENCH_SPEAKING_MENTOR
-    assert unmatched.reason == "Aucun·e mentor·e ne parle français."
+    assert unmatched.reason == "Aucun mentor ne parle français."
 
 
 def test_a_mentee_is_told_when_only_full_mentors_share_their_time():

@@ -1,0 +1,533 @@
+"""Fault drills on a throwaway PostgreSQL with real worker processes (issue 18, "Faults").
+
+    .venv/bin/python benchmarks/drills.py [mail-outage|kill-worker|two-workers|pg-restart|all]
+        [--port 54413] [--negative]
+
+Each drill starts what it needs (PostgreSQL through scripts/pg.sh, `manage.py tandem_worker`
+processes, gunicorn, a small SMTP server in this process), breaks something for real, and checks
+the outcome. Times are scaled down (an outage of 20 s rather than an hour; the retry base is 1 s
+instead of 30 s), the mechanisms are the production ones. `--negative` also runs each drill's
+negative control (the same fault with the protection turned off must show the failure).
+Results go to benchmarks/results/drills.json. Too slow for `make test`: run by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "drills.json"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+
+# A mail server we control ----------------------------------------------------------------------
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.subjects: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.in_data = threading.Event()
+        self.delay_data = 0.0  # seconds before answering DATA (a slow server)
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for Django's backend: EHLO, MAIL, RCPT, DATA, RSET, QUIT, NOOP."""
+
+    def handle(self) -> None:
+        box: Mailbox = self.server.mailbox  # type: ignore[attr-defined]
+        self.wfile.write(b"220 drill ESMTP\r\n")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                self.wfile.write(b"250-drill\r\n250 8BITMIME\r\n")
+            elif verb == b"DATA":
+                box.in_data.set()
+                time.sleep(box.delay_data)
+                self.wfile.write(b"354 go ahead\r\n")
+                subject = ""
+                while True:
+                    body = self.rfile.readline()
+                    if not body:
+                        return  # the client died before the end of the message: nothing sent
+                    if body.lower().startswith(b"subject:") and not subject:
+                        subject = body.split(b":", 1)[1].strip().decode()
+                    if body in (b".\r\n", b".\n"):
+                        break
+                self.wfile.write(b"250 queued\r\n")
+                with box.lock:
+                    box.subjects[subject] += 1
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+class SMTPServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, mailbox: Mailbox) -> None:
+        super().__init__(("127.0.0.1", port), _SMTPHandler)
+        self.mailbox = mailbox
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Environment ------------------------------------------------------------------------------------
+
+
+class Setup:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.root = Path(tempfile.mkdtemp(prefix="tandem-drill-"))
+        os.chmod(self.root, 0o755)  # noqa: S103 - the postgres user must reach its data dir
+        self.smtp_port = free_port()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "PG"))},
+            "TANDEM_DEBUG": "1",
+            "TANDEM_DB": "postgres",
+            "PGHOST": "127.0.0.1",
+            "PGPORT": str(port),
+            "PGUSER": "postgres",
+            "PGDATABASE": "tandem",
+            "TANDEM_VAR_DIR": str(self.root / "var"),
+            "TANDEM_MAIL": "smtp",
+            "TANDEM_SMTP_HOST": "127.0.0.1",
+            "TANDEM_SMTP_PORT": str(self.smtp_port),
+            "TANDEM_SMTP_SECURITY": "none",
+            "TANDEM_SMTP_TIMEOUT": "5",
+            "TANDEM_TASK_RETRY_BASE_SECONDS": "1",
+            "TANDEM_TASK_MAX_ATTEMPTS": "8",
+            "TANDEM_WORKER_HEARTBEAT_SECONDS": "1",
+            "TANDEM_TASK_LEASE_SECONDS": "6",
+            "TANDEM_DB_CONN_MAX_AGE": "60",
+        }
+        self.workers: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        subprocess.run(["bash", "scripts/pg.sh", "stop", str(self.root / "pg")], cwd=ROOT)
+        subprocess.run(
+            ["bash", "scripts/pg.sh", "start", str(self.root / "pg"), str(self.port)],
+            cwd=ROOT,
+            check=True,
+        )
+        subprocess.run(
+            [
+                "psql",
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-c",
+                "create database tandem",
+            ],
+            check=True,
+        )
+        os.environ.update(self.env)
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+    def worker(self, **extra_env: str) -> subprocess.Popen:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                PYTHON,
+                "manage.py",
+                "tandem_worker",
+                "--interval",
+                "0.2",
+                "--no-reload",
+                "--no-startup-delay",
+                "-v",
+                "1",
+            ],
+            cwd=ROOT,
+            env={**self.env, **extra_env},
+        )
+        self.workers.append(process)
+        return process
+
+    def stop_workers(self) -> None:
+        for process in self.workers:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.workers:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.workers = []
+
+    def reset(self) -> None:
+        from django_tasks_db.models import DBTaskResult
+
+        self.stop_workers()
+        DBTaskResult.objects.all().delete()
+
+    def close(self) -> None:
+        self.stop_workers()
+        subprocess.run(["bash", "scripts/pg.sh", "stop", str(self.root / "pg")], cwd=ROOT)
+
+
+def enqueue_mail(count: int, prefix: str) -> list[str]:
+    from tandem.core.tasks import deliver_mail
+
+    subjects = [f"{prefix} {n:04d}" for n in range(count)]
+    for subject in subjects:
+        deliver_mail.enqueue(
+            {
+                "subject": subject,
+                "body": "Reminder",
+                "from_email": "t@example.org",
+                "to": ["p@example.org"],
+                "alternatives": [],
+            }
+        )
+    return subjects
+
+
+def statuses() -> Counter:
+    from django_tasks_db.models import DBTaskResult
+
+    return Counter(DBTaskResult.objects.values_list("status", flat=True))
+
+
+def wait_for(condition, timeout: float, step: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+# Drills -----------------------------------------------------------------------------------------
+
+
+def mail_outage(setup: Setup, *, max_attempts: int = 8, outage: float = 20) -> dict:
+    """The mail server refuses connections, then recovers: every mail delivered, none twice."""
+    setup.reset()
+    box = Mailbox()
+    subjects = enqueue_mail(100, f"Reminder a{max_attempts}")
+    extra = {"TANDEM_TASK_MAX_ATTEMPTS": str(max_attempts)}
+    setup.worker(**extra)
+    setup.worker(**extra)
+    from django_tasks_db.models import DBTaskResult
+
+    from tandem.core.models import WorkerHeartbeat
+
+    # The outage counts from when both workers run (starting one takes a while on a busy box).
+    wait_for(lambda: WorkerHeartbeat.objects.count() >= 2, 300)
+    started = time.monotonic()
+    time.sleep(outage)  # nothing listens on the port: every attempt is refused
+    refused = statuses()
+    refused["attempts_refused"] = (
+        DBTaskResult.objects.count() - len(subjects) + refused.get("FAILED", 0)
+    )
+    server = SMTPServer(setup.smtp_port, box)
+    try:
+        delivered_all = wait_for(lambda: all(box.subjects[s] for s in subjects), 200)
+        wait_for(lambda: not statuses().get("READY") and not statuses().get("RUNNING"), 60)
+        time.sleep(2)
+    finally:
+        server.stop()
+        setup.stop_workers()
+    twice = [s for s in subjects if box.subjects[s] > 1]
+    missing = [s for s in subjects if not box.subjects[s]]
+    return {
+        "mails": len(subjects),
+        "outage_seconds": outage,
+        "max_attempts": max_attempts,
+        "tasks_during_outage": dict(refused),
+        "delivered_once": sum(1 for s in subjects if box.subjects[s] == 1),
+        "delivered_twice_or_more": len(twice),
+        "missing": len(missing),
+        "seconds_to_deliver_all": round(time.monotonic() - started, 1) if delivered_all else None,
+        "final_tasks": dict(statuses()),
+        "ok": not twice and not missing,
+    }
+
+
+def kill_worker(setup: Setup, *, lease: bool = True) -> dict:
+    """A worker killed with SIGKILL in the middle of sending: the mail goes out once, later."""
+    from django_tasks_db.models import DBTaskResult
+
+    setup.reset()
+    box = Mailbox()
+    box.delay_data = 30  # the server is slow to accept the message body: the worker waits in it
+    server = SMTPServer(setup.smtp_port, box)
+    subjects = enqueue_mail(3, "Introduction")
+    try:
+        victim = setup.worker()
+        assert box.in_data.wait(120), "the worker never reached the mail server"
+        running = DBTaskResult.objects.filter(status="RUNNING").count()
+        victim.kill()  # kill -9: no clean-up, the task row stays RUNNING
+        victim.wait()
+        box.delay_data = 0
+        killed_at = time.monotonic()
+        env = {} if lease else {"TANDEM_TASK_LEASE_SECONDS": "100000"}
+        setup.worker(**env)
+        done = wait_for(lambda: all(box.subjects[s] for s in subjects), 90)
+        recovered_after = round(time.monotonic() - killed_at, 1) if done else None
+        time.sleep(2)
+    finally:
+        server.stop()
+        setup.stop_workers()
+    counts = [box.subjects[s] for s in subjects]
+    return {
+        "running_when_killed": running,
+        "lease_seconds": 6 if lease else None,
+        "sent_counts": counts,
+        "seconds_from_kill_to_all_sent": recovered_after,
+        "final_tasks": dict(statuses()),
+        "ok": counts == [1, 1, 1],
+    }
+
+
+def two_workers(setup: Setup, *, tasks: int = 2000) -> dict:
+    """Two workers (separate processes, as on two hosts) on one queue: no task runs twice."""
+    from django_tasks_db.models import DBTaskResult
+
+    setup.reset()
+    box = Mailbox()
+    server = SMTPServer(setup.smtp_port, box)
+    subjects = enqueue_mail(tasks, "Batch")
+    started = time.monotonic()
+    try:
+        setup.worker()
+        setup.worker()
+        wait_for(lambda: statuses().get("SUCCESSFUL", 0) >= tasks, 1800, step=2)
+        elapsed = time.monotonic() - started
+        time.sleep(1)
+    finally:
+        server.stop()
+        setup.stop_workers()
+    claims = Counter(len(ids) for ids in DBTaskResult.objects.values_list("worker_ids", flat=True))
+    per_worker = Counter(
+        ids[0] for ids in DBTaskResult.objects.values_list("worker_ids", flat=True)
+    )
+    twice = sum(1 for s in subjects if box.subjects[s] > 1)
+    missing = sum(1 for s in subjects if not box.subjects[s])
+    return {
+        "tasks": tasks,
+        "seconds": round(elapsed, 1),
+        "tasks_per_worker": sorted(per_worker.values()),
+        "claims_per_task": dict(claims),
+        "sent_twice": twice,
+        "missing": missing,
+        "ok": twice == 0 and missing == 0 and set(claims) == {1},
+    }
+
+
+def pg_restart(setup: Setup) -> dict:
+    """PostgreSQL restarts under load: gunicorn and the worker carry on without a restart."""
+    setup.reset()
+    box = Mailbox()
+    server = SMTPServer(setup.smtp_port, box)
+    web_port = free_port()
+    key = setup.root / "key"
+    key.write_text("drill-secret-key-" + "x" * 40)
+    web_env = {
+        **setup.env,
+        "TANDEM_DEBUG": "0",
+        "TANDEM_SECRET_KEY_FILE": str(key),
+        "TANDEM_HTTPS": "0",
+        "TANDEM_PORT": str(web_port),
+        "TANDEM_WEB_WORKERS": "2",
+        "TANDEM_LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=web_env,
+        check=True,
+    )
+    web = subprocess.Popen(  # noqa: S603
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=web_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = setup.worker()
+    results: list[tuple[float, str, int]] = []
+    stop = threading.Event()
+
+    def hammer() -> None:
+        while not stop.is_set():
+            for path in ("/health", "/en/accounts/login/"):
+                try:
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{web_port}{path}", timeout=10
+                    ) as r:  # noqa: S310
+                        code = r.status
+                except urllib.error.HTTPError as error:
+                    code = error.code
+                except OSError:
+                    code = 0
+                results.append((time.monotonic(), path, code))
+            time.sleep(0.05)
+
+    try:
+        wait_for(lambda: _ok(f"http://127.0.0.1:{web_port}/health"), 180, step=1)
+        threads = [threading.Thread(target=hammer, daemon=True) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        before = enqueue_mail(50, "Before")
+        time.sleep(5)
+        restart_at = time.monotonic()
+        pgbin = subprocess.run(  # noqa: S603
+            ["bash", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        run_as = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        subprocess.run(  # noqa: S603
+            [
+                *run_as,
+                f"{pgbin}/pg_ctl",
+                "-D",
+                str(setup.root / "pg" / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "restart",
+                "-o",
+                f"-p {setup.port} -k {setup.root / 'pg'} -c listen_addresses=127.0.0.1 "
+                "-c fsync=off -c max_connections=200",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        back_at = time.monotonic()
+        from django.db import connections
+
+        connections.close_all()
+        after = enqueue_mail(50, "After")
+        time.sleep(10)
+        stop.set()
+        for thread in threads:
+            thread.join(15)
+        delivered = wait_for(lambda: all(box.subjects[s] for s in before + after), 120)
+        worker_alive = worker.poll() is None
+        web_alive = web.poll() is None
+    finally:
+        stop.set()
+        server.stop()
+        web.send_signal(signal.SIGTERM)
+        web.wait(30)
+        setup.stop_workers()
+    during = [c for t, _, c in results if restart_at <= t <= back_at + 2]
+    later = [c for t, _, c in results if t > back_at + 2]
+    earlier = [c for t, _, c in results if t < restart_at]
+    return {
+        "restart_seconds": round(back_at - restart_at, 1),
+        "requests_before": len(earlier),
+        "errors_before": sum(1 for c in earlier if c != 200),
+        "requests_during": len(during),
+        "failed_during": sum(1 for c in during if c != 200),
+        "failure_codes_during": dict(Counter(c for c in during if c != 200)),
+        "requests_after": len(later),
+        "errors_after": sum(1 for c in later if c != 200),
+        "web_alive": web_alive,
+        "worker_alive": worker_alive,
+        "mails_sent_once": sum(1 for s in before + after if box.subjects[s] == 1),
+        "mails": len(before + after),
+        "ok": web_alive
+        and worker_alive
+        and delivered
+        and not any(c != 200 for c in later)
+        and all(box.subjects[s] == 1 for s in before + after),
+    }
+
+
+def _ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
+DRILLS = {
+    "mail-outage": mail_outage,
+    "kill-worker": kill_worker,
+    "two-workers": two_workers,
+    "pg-restart": pg_restart,
+}
+NEGATIVE = {
+    # Two attempts only: the outage outlasts the retries, so mail is lost (the drill notices).
+    "mail-outage": lambda setup: mail_outage(setup, max_attempts=2),
+    # No lease: the killed worker's task stays RUNNING and the mail is never sent.
+    "kill-worker": lambda setup: kill_worker(setup, lease=False),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("drills", nargs="*", default=["all"])
+    parser.add_argument("--port", type=int, default=54413)
+    parser.add_argument("--negative", action="store_true")
+    args = parser.parse_args()
+    names = list(DRILLS) if args.drills == ["all"] else args.drills
+    setup = Setup(args.port)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    try:
+        setup.start()
+        for name in names:
+            started = time.monotonic()
+            outcome = DRILLS[name](setup)
+            outcome["drill_seconds"] = round(time.monotonic() - started, 1)
+            outcome["load_average"] = os.getloadavg()
+            results[name] = outcome
+            print(name, json.dumps(outcome), flush=True)
+            if args.negative and name in NEGATIVE:
+                control = NEGATIVE[name](setup)
+                control["load_average"] = os.getloadavg()
+                control["ok_means"] = "the control shows the failure (expected: ok false)"
+                results[f"{name} (negative control)"] = control
+                print(f"{name} negative control", json.dumps(control), flush=True)
+    finally:
+        setup.close()
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""`manage.py release`: everything a new version needs before it serves, in one idempotent step.
+
+Run it once per deployment (the compose file's `release` service, the systemd unit
+`tandem-release.service`), before the web processes and workers start. Each step does nothing
+when there is nothing to do, so running it twice is harmless.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare a release: migrate, create the cache table, collect static files, compile "
+        "translations, load reference data (idempotent)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--skip-static",
+            action="store_true",
+            help="Leave static files alone (the container image collects them at build time).",
+        )
+
+    def handle(self, *args, skip_static: bool = False, verbosity: int = 1, **options):
+        quiet = {"verbosity": max(verbosity - 1, 0)}
+        steps = [
+            ("migrate", lambda: call_command("migrate", interactive=False, **quiet)),
+            ("createcachetable", lambda: call_command("createcachetable", **quiet)),
+            ("compile_translations", lambda: call_command("compile_translations", **quiet)),
+            ("load_reference", lambda: call_command("load_reference", **quiet)),
+        ]
+        if not skip_static:
+            steps.insert(
+                2,
+                (
+                    "collectstatic",
+                    lambda: call_command("collectstatic", interactive=False, **quiet),
+                ),
+            )
+        for name, step in steps:
+            step()
+            if verbosity:
+                self.stdout.write(f"release: {name} done")
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS("release: ready"))

@@ -1,0 +1,150 @@
+"""Setting up the network: organizations, partnerships, service locations and people.
+
+Writes are atomic and take `actor=`; django-auditlog records each change with the actor taken
+from the request (named audit events can be added here without touching the views)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.organizations.models import (
+    Membership,
+    Organization,
+    OrganizationType,
+    Partnership,
+    Role,
+    ServiceLocation,
+)
+
+NETWORK_KINDS = (OrganizationType.IMMIGRANT_NETWORK, OrganizationType.PROVINCIAL_HUB)
+
+
+class SetupError(Exception):
+    """A set-up rule was broken; the message is translated for the person who acted."""
+
+
+def _check_parent(organization: Organization) -> None:
+    parent = organization.parent
+    if parent is None:
+        return
+    if parent.kind not in NETWORK_KINDS:
+        raise SetupError(_("The parent must be a professional immigrant network or a hub."))
+    seen = {organization.pk}
+    while parent is not None:
+        if parent.pk in seen:
+            raise SetupError(_("An organization cannot be inside itself."))
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+@transaction.atomic
+def organization_save(*, actor: User, organization: Organization) -> Organization:
+    """Creates or updates an organization (the form has validated its fields)."""
+    _check_parent(organization)
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def partnership_add(
+    *, actor: User, organization: Organization, partner: Organization, kind: str
+) -> Partnership:
+    if organization.pk == partner.pk:
+        raise SetupError(_("An organization cannot be its own partner."))
+    partnership, created = Partnership.objects.get_or_create(
+        organization=organization, partner=partner, kind=kind
+    )
+    if not created:
+        raise SetupError(_("This partnership is already recorded."))
+    return partnership
+
+
+@transaction.atomic
+def partnership_remove(*, actor: User, partnership: Partnership) -> None:
+    partnership.delete()
+
+
+@transaction.atomic
+def location_save(
+    *, actor: User, organization: Organization, location: ServiceLocation
+) -> ServiceLocation:
+    location.organization = organization
+    location.save()
+    return location
+
+
+@transaction.atomic
+def membership_change(
+    *,
+    actor: User,
+    membership: Membership,
+    role: str,
+    is_active: bool,
+    locations: list[ServiceLocation],
+) -> Membership:
+    """Changes a person's role or revokes it (inactive: the access policy stops counting it at
+    once). An organization keeps at least one active admin, so that nobody locks it."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if any(location.organization_id != membership.organization_id for location in locations):
+        raise SetupError(_("Choose the organization's own service locations."))
+    losing_admin = membership.role == Role.ORG_ADMIN and (role != Role.ORG_ADMIN or not is_active)
+    if losing_admin and membership.is_active and not actor.is_platform_admin:
+        others = Membership.objects.filter(
+            organization_id=membership.organization_id, role=Role.ORG_ADMIN, is_active=True
+        ).exclude(pk=membership.pk)
+        if not others.exists():
+            raise SetupError(_("The organization needs at least one active admin."))
+    if (
+        role != membership.role
+        and Membership.objects.filter(
+            user_id=membership.user_id, organization_id=membership.organization_id, role=role
+        ).exists()
+    ):
+        raise SetupError(_("This person already has that role here."))
+    membership.role = role
+    membership.is_active = is_active
+    membership.save(update_fields=["role", "is_active"])
+    membership.locations.set(locations)
+    return membership
+
+
+def caseload_of(*, user: User, organization: Organization) -> dict[str, Any]:
+    """What a caseworker or facilitator hands over when leaving: their open referrals (made for
+    this organization) and the programs of this organization on whose team they are named."""
+    from tandem.referrals.models import ACTIVE_STATUSES, Referral, ReferralStatus
+
+    referrals = Referral.objects.filter(
+        referred_by=user,
+        status__in=[*ACTIVE_STATUSES, ReferralStatus.RETURNED],
+    ).filter(Q(referring_organization=organization) | Q(participant__organization=organization))
+    programs = user.programs_staffed.filter(organization=organization)
+    return {"referrals": referrals, "programs": programs}
+
+
+@transaction.atomic
+def caseload_hand_over(
+    *, actor: User, organization: Organization, leaver: User, colleague: User
+) -> dict[str, int]:
+    """In one step: the leaver's open referrals and program teams go to a colleague of the same
+    organization. The leaver's memberships here are not touched (revoke them apart)."""
+    if leaver.pk == colleague.pk:
+        raise SetupError(_("Choose another person."))
+    if not Membership.objects.filter(
+        user=colleague, organization=organization, is_active=True
+    ).exists():
+        raise SetupError(_("The colleague must be an active member of the organization."))
+    caseload = caseload_of(user=leaver, organization=organization)
+    moved = {"referrals": 0, "programs": 0}
+    for referral in caseload["referrals"].select_for_update():
+        referral.referred_by = colleague
+        # Saved one by one so that the audit history names each referral and the actor.
+        referral.save(update_fields=["referred_by"])
+        moved["referrals"] += 1
+    for program in caseload["programs"]:
+        program.staff.remove(leaver)
+        program.staff.add(colleague)
+        moved["programs"] += 1
+    return moved

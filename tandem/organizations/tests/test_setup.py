@@ -1,0 +1,121 @@
+"""Set-up pages: platform admins build the network, organization admins their own organization;
+every change is in the audit history with its actor."""
+
+from auditlog.models import LogEntry
+
+from tandem.organizations.models import (
+    Membership,
+    Organization,
+    OrganizationType,
+    Partnership,
+    PartnershipKind,
+    Role,
+    ServiceLocation,
+)
+from tandem.programs.models import Program
+from tandem.referrals.models import Referral
+
+
+def test_a_platform_admin_creates_organizations_and_partnerships(client, platform_admin, no_mfa):
+    client.force_login(platform_admin)
+    hub = {
+        "name_en": "Ontario Hub",
+        "name_fr": "Carrefour de l'Ontario",
+        "slug": "ontario-hub",
+        "kind": OrganizationType.PROVINCIAL_HUB,
+        "province": "ON",
+        "is_active": "on",
+    }
+    assert client.post("/en/organizations/setup/new/", hub).status_code == 302
+    hub_org = Organization.objects.get(slug="ontario-hub")
+    lead = {**hub, "name_en": "Lead", "name_fr": "Responsable", "slug": "lead"}
+    lead.update(kind=OrganizationType.LEAD_AGENCY, parent=hub_org.pk)
+    assert client.post("/en/organizations/setup/new/", lead).status_code == 302
+    agency = {**lead, "name_en": "Agency", "slug": "agency", "kind": "service_agency"}
+    client.post("/en/organizations/setup/new/", agency)
+    lead_org = Organization.objects.get(slug="lead")
+    assert lead_org.parent == hub_org and lead_org.name_fr == "Responsable"
+    response = client.post(
+        "/fr/organizations/agency/edit/",
+        {"form": "partnership", "kind": PartnershipKind.SERVICE_DELIVERY, "other": lead_org.pk},
+    )
+    assert response.status_code == 302
+    assert Partnership.objects.filter(
+        partner__slug="agency", organization=lead_org, kind=PartnershipKind.SERVICE_DELIVERY
+    ).exists()
+    entry = LogEntry.objects.get_for_model(Partnership).get()
+    assert entry.actor == platform_admin
+
+
+def test_a_parent_must_be_a_network_and_bad_input_keeps_what_was_typed(
+    client, platform_admin, home, no_mfa
+):
+    client.force_login(platform_admin)
+    response = client.post(
+        "/en/organizations/setup/new/",
+        {"name_en": "X" * 300, "name_fr": "Nom", "slug": "setup", "kind": "employer"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "reserved" in body and 'value="Nom"' in body
+    assert not Organization.objects.filter(name_fr="Nom").exists()
+
+
+def test_an_organization_admin_manages_locations_and_roles_of_their_own_only(
+    client, home, elsewhere, no_mfa
+):
+    client.force_login(home.admin)
+    slug = home.organization.slug
+    assert client.get(f"/en/organizations/{slug}/edit/").status_code == 404  # admins only
+    response = client.post(
+        f"/en/organizations/{slug}/locations/",
+        {"name_en": "East", "name_fr": "Est", "city": "Ottawa", "province": "ON"},
+    )
+    assert response.status_code == 302
+    location = ServiceLocation.objects.get(organization=home.organization)
+    membership = Membership.objects.get(user=home.caseworker, organization=home.organization)
+    response = client.post(
+        f"/en/organizations/{slug}/people/{membership.pk}/",
+        {"form": "membership", "role": Role.CASEWORKER, "locations": [location.pk]},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert not membership.is_active and list(membership.locations.all()) == [location]
+    other = elsewhere.organization.slug
+    assert client.get(f"/en/organizations/{other}/people/").status_code == 404
+    assert client.get(f"/en/organizations/{other}/locations/").status_code == 404
+
+
+def test_the_last_admin_cannot_revoke_themself(client, home, no_mfa):
+    client.force_login(home.admin)
+    membership = Membership.objects.get(user=home.admin, organization=home.organization)
+    response = client.post(
+        f"/en/organizations/{home.organization.slug}/people/{membership.pk}/",
+        {"form": "membership", "role": Role.ORG_ADMIN},
+    )
+    assert "at least one active admin" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.is_active
+
+
+def test_a_leavers_caseload_goes_to_a_colleague_in_one_step(client, home, no_mfa):
+    program = Program.objects.create(
+        organization=home.organization, slug="p", name_en="P", name_fr="P"
+    )
+    program.staff.add(home.caseworker)
+    referral = Referral.objects.create(
+        participant=home.mentee,
+        program=program,
+        referred_by=home.caseworker,
+        referring_organization=home.organization,
+    )
+    client.force_login(home.admin)
+    membership = Membership.objects.get(user=home.caseworker, organization=home.organization)
+    response = client.post(
+        f"/en/organizations/{home.organization.slug}/people/{membership.pk}/",
+        {"form": "hand_over", "colleague": home.staff.pk},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.referred_by == home.staff
+    assert list(program.staff.all()) == [home.staff]
