@@ -193,6 +193,9 @@ def run_size(population: str, n: int, oracle_max: int, result_path: str) -> None
     cold_fill = time.perf_counter() - started
 
     timings: dict[str, float] = {}
+    # CPU time of every thread of this process: on a machine shared by several sessions the
+    # wall-clock figures stretch with the load, the CPU seconds much less.
+    cpu_started = time.process_time()
     started_all = time.perf_counter()
     started = time.perf_counter()
     cache = DiskCache(CACHE, embedder.name)
@@ -236,6 +239,7 @@ def run_size(population: str, n: int, oracle_max: int, result_path: str) -> None
         write_rows(Path(tmp) / "matches.csv", MATCHES_HEADER, rows)
     timings["writing"] = time.perf_counter() - started
     end_to_end = time.perf_counter() - started_all
+    cpu = time.process_time() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
     result = {
@@ -248,8 +252,9 @@ def run_size(population: str, n: int, oracle_max: int, result_path: str) -> None
         "newly_embedded_texts": warm.newly_embedded,
         "stage_seconds": timings,
         "end_to_end_seconds": end_to_end,
+        "cpu_seconds": cpu,
         "peak_rss_bytes": peak,
-        "pairs_total": n * n,
+        "pairs_total": n * len(pool.mentors),
         "pairs_scored": solution.stats.pairs_scored,
         "pairs_allowed": solution.stats.pairs_allowed,
         "exact_goal_products": solution.stats.exact_goal_products,
@@ -355,7 +360,13 @@ def main() -> None:
         cases.append((population, int(n)))
 
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
-    runs = {(r.get("population", "plentiful"), r["n_mentees"]): r for r in previous.get("runs", [])}
+    # Runs without a population were measured before issue 25 (the wildcard certificate):
+    # kept apart as the reference they were.
+    before = previous.get("before_issue_25", [])
+    before += [r for r in previous.get("runs", []) if "population" not in r]
+    runs = {
+        (r["population"], r["n_mentees"]): r for r in previous.get("runs", []) if "population" in r
+    }
     # Every measurement runs in its own process: the parent never touches BLAS (idle BLAS
     # threads of an earlier stage slowed later stages several fold), and the peak resident
     # size of a child is that size's alone.
@@ -388,6 +399,7 @@ def main() -> None:
         "cold_embedding": cold,
         "cold_run": first_run,
         "runs": [runs[key] for key in sorted(runs, key=lambda key: (key[1], key[0]))],
+        "before_issue_25": before,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
@@ -413,6 +425,7 @@ def print_row(r: dict) -> None:
     gap = r.get("oracle", {})
     print(
         f"{r.get('population', 'plentiful')} {r['n_mentees']} x {r['n_mentors']}: end-to-end {r['end_to_end_seconds']:.2f}s "
+        f"(CPU {r.get('cpu_seconds', 0):.2f}s) "
         f"(embed {s['embedding']:.2f}, score {s['scoring']:.2f}, solve {s['solving']:.2f}, "
         f"explain {s['explaining']:.2f}, write {s['writing']:.2f}), peak {r['peak_rss_bytes'] / 2**30:.2f} GiB, "
         f"pairs scored {r['pairs_scored']:,} of {r['pairs_total']:,}, matched {r['mentees_matched']}, "
@@ -422,7 +435,7 @@ def print_row(r: dict) -> None:
 
 
 def print_table(runs: list[dict]) -> None:
-    header = "| population | mentees x mentors | end to end s | embed | score | solve | explain | write | peak GiB | pairs scored | allowed | matched | total | gap to dense | rounds | load (1 min) |"
+    header = "| population | mentees x mentors | end to end s | CPU s | embed | score | solve | explain | write | peak GiB | pairs scored | allowed | matched | total | gap to dense | rounds | load (1 min) |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for r in runs:
@@ -434,7 +447,7 @@ def print_table(runs: list[dict]) -> None:
             else "n/a"
         )
         print(
-            f"| {r.get('population', 'plentiful')} | {r['n_mentees']:,} x {r['n_mentors']:,} | {r['end_to_end_seconds']:.2f} | {s['embedding']:.2f} | {s['scoring']:.2f} | "
+            f"| {r.get('population', 'plentiful')} | {r['n_mentees']:,} x {r['n_mentors']:,} | {r['end_to_end_seconds']:.2f} | {r.get('cpu_seconds', 0):.2f} | {s['embedding']:.2f} | {s['scoring']:.2f} | "
             f"{s['solving']:.2f} | {s['explaining']:.2f} | {s['writing']:.2f} | {r['peak_rss_bytes'] / 2**30:.2f} | "
             f"{r['pairs_scored']:,} | {r['pairs_allowed']:,} | {r['mentees_matched']:,} | {r['total_score']:.2f} | {gap} | "
             f"{r.get('pricing_rounds', '-')} | {r['load_average_1min'][0]:.1f}-{r['load_average_1min'][1]:.1f} |"
