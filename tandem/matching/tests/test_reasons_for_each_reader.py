@@ -32,6 +32,17 @@ def test_the_mentor_is_told_he_speaks_french_and_the_mentee_that_the_mentor_does
         mentor,
         is_accepted=True,
         sentences={"en": ["The mentor speaks French"], "fr": [about_mentor]},
+        # Each criterion's sentence, as the engine stores it: the pair reads only those about
+        # what the other person shared (languages are shared by default).
+        contributions=[
+            {
+                "criterion": "language",
+                "value": 1.0,
+                "weight": 0.1,
+                "contribution": 0.1,
+                "sentences": {"en": "The mentor speaks French", "fr": about_mentor},
+            }
+        ],
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.proposals_publish(actor=home.staff, program=program)

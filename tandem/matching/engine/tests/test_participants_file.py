@@ -98,7 +98,7 @@ def test_errors_can_be_read_in_french():
         read_participants(f"{HEADER}\nm2,mentee,B,C,b@example.ca,en,en,2123\n".encode(), lang="fr")
     (error,) = caught.value.errors
     assert error.render("fr") == (
-        "ligne 2, colonne noc_code\u00a0: 2123 n'est pas un groupe de base de la CNP 2021 (5 chiffres)."
+        "ligne 2, colonne noc_code\u00a0: 2123 n’est pas un groupe de base de la CNP 2021 (5 chiffres)."
     )
 
 
