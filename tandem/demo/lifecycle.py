@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tandem.demo.clock import demo_at
+
 
 def demo_load_lifecycle() -> None:
     from tandem.events import services as events
@@ -42,7 +44,7 @@ def demo_load_lifecycle() -> None:
     meetings.next_meeting_set(
         actor=staff,
         mentorship=active,
-        starts_at=timezone.now() + timedelta(days=6),
+        starts_at=demo_at(6, 17, 30),
         mode="virtual",
         place="https://meet.example.org/tandem-weekly",
     )
@@ -51,12 +53,16 @@ def demo_load_lifecycle() -> None:
         mentorship=active,
         participant=active.mentee,
         held_on=today - timedelta(days=2),
-        how_it_is_going="Weekly meetings, good rapport; wants more interview practice.",
+        how_it_is_going=(
+            "Rencontres chaque semaine, bon lien; souhaite plus de pratique d’entrevue."
+            if active.mentee.preferred_language == "fr"
+            else "Weekly meetings, good rapport; wants more interview practice."
+        ),
         concerns="",
         satisfaction=4,
     )
 
-    starts = (timezone.now() + timedelta(days=10)).replace(hour=18, minute=0, second=0)
+    starts = demo_at(10, 18)
     event = events.event_create(
         actor=staff,
         program=program,
@@ -64,7 +70,9 @@ def demo_load_lifecycle() -> None:
         title_en="Spring networking evening with employer partners",
         title_fr="Soirée de réseautage printanière avec les employeurs partenaires",
         description_en="Meet hiring managers from our employer partners. Business casual.",
-        description_fr="Rencontrez des gestionnaires d’embauche de nos employeurs partenaires.",
+        description_fr=(
+            "Rencontrez des gestionnaires d’embauche de nos employeurs partenaires. Tenue de ville."
+        ),
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
         mode="in_person",
@@ -103,8 +111,8 @@ def demo_load_lifecycle() -> None:
         expected_end_on=started + timedelta(weeks=13),
         hours_target=24,
         minutes_per_week=120,
-        goals="Prepare for interviews in Canadian software teams.",
-        confidentiality="What we discuss stays between us and the program staff.",
+        goals="Me préparer aux entrevues dans des équipes de logiciels canadiennes.",
+        confidentiality="Ce dont nous parlons reste entre nous et l’équipe du programme.",
         created_by=staff,
     )
     for week in range(0, 13, 2):
@@ -113,7 +121,10 @@ def demo_load_lifecycle() -> None:
             met_on=started + timedelta(weeks=week, days=1),
             minutes=120,
             mode="virtual" if week % 4 else "in_person",
-            topics="Weekly session: job search plan, applications, interview practice.",
+            topics=(
+                "Rencontre hebdomadaire : plan de recherche d’emploi, candidatures, "
+                "pratique d’entrevue."
+            ),
             logged_by=staff,
         )
     outcomes.mentorship_close(
@@ -121,7 +132,7 @@ def demo_load_lifecycle() -> None:
         mentorship=closed,
         kind="end_of_term",
         ended_on=started + timedelta(weeks=13),
-        note="Objectives met: résumé, portfolio and four interviews.",
+        note="Objectifs atteints : curriculum vitæ, portfolio et quatre entrevues.",
     )
     outcomes.exit_survey_submit(
         actor=amina.user or staff,
@@ -131,6 +142,6 @@ def demo_load_lifecycle() -> None:
         satisfaction=5,
         objectives_met="yes",
         would_recommend=True,
-        what_helped="Mock interviews and my mentor's introductions.",
+        what_helped="Les simulations d’entrevue et les présentations faites par mon mentor.",
         what_to_improve="",
     )

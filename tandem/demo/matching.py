@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tandem.demo.clock import demo_at
 from tandem.participants.models import Participant
 
 
@@ -44,7 +45,11 @@ def demo_load_matching() -> None:
                     participant=person,
                     program=program,
                     referring_organization=person.organization,
-                    note="Ready to meet a professional of the field.",
+                    note=(
+                        "Prête ou prêt à rencontrer une personne d’expérience de son domaine."
+                        if person.preferred_language == "fr"
+                        else "Ready to meet a professional of the field."
+                    ),
                     has_consent=True,
                 ),
                 outcome=DecisionOutcome.ACCEPTED,
@@ -75,7 +80,11 @@ def demo_load_matching() -> None:
         mentor=daniel,
         status=ProposalStatus.ACCEPTED,
         source="manual",
-        reason="Matched at the spring networking evening.",
+        reason=(
+            "Jumelage fait à la soirée de réseautage du printemps."
+            if partner.preferred_language == "fr"
+            else "Matched at the spring networking evening."
+        ),
         created_by=staff,
         published_at=now - timedelta(days=20),
         mentee_answer="accepted",
@@ -86,12 +95,16 @@ def demo_load_matching() -> None:
     mentorships.meeting_schedule(
         actor=staff,
         mentorship=mentorship,
-        starts_at=now - timedelta(days=10),
+        starts_at=demo_at(-10, 10),
         duration_minutes=45,
         mode="virtual",
         link="https://meet.example.org/tandem-intro",
     )
     mentorships.meeting_record(actor=staff, mentorship=mentorship, proceed=True, notes="")
+    # Recorded when it ended, not when the loader ran.
+    introduction = mentorship.introduction
+    introduction.held_at = introduction.starts_at + timedelta(minutes=45)
+    introduction.save(update_fields=["held_at"])
     defaults = mentorships.agreement_defaults(mentorship)
     defaults["starts_on"] = timezone.localdate() - timedelta(days=7)
     defaults["expected_end_on"] = defaults["starts_on"] + timedelta(weeks=13)
@@ -111,6 +124,6 @@ def demo_load_matching() -> None:
         program=program,
         mentee=amina,
         mentor=daniel,
-        reason="Amina asked for a mentor from a software product team.",
+        reason="Amina a demandé un mentor issu d’une équipe produit en logiciels.",
     )
     services.proposals_publish(actor=staff, program=program, proposal_ids=[proposal.pk])

@@ -33,17 +33,17 @@ ORGANIZATIONS = [
         "capital-welcome",
         OrganizationType.LEAD_AGENCY,
         "Capital Welcome Centre",
-        "Centre d'accueil de la Capitale",
+        "Centre d’accueil de la Capitale",
         "Lead agency of the Ottawa career mentoring collaborative.",
-        "Organisme responsable de la collaboration de mentorat professionnel d'Ottawa.",
+        "Organisme responsable de la collaboration de mentorat professionnel d’Ottawa.",
     ),
     (
         "rideau-employment",
         OrganizationType.SERVICE_AGENCY,
         "Rideau Employment Services",
-        "Services d'emploi Rideau",
+        "Services d’emploi Rideau",
         "Employment counselling and job-search workshops.",
-        "Counseling d'emploi et ateliers de recherche d'emploi.",
+        "Counseling d’emploi et ateliers de recherche d’emploi.",
     ),
     (
         "vanier-newcomers",
@@ -51,7 +51,7 @@ ORGANIZATIONS = [
         "Vanier Newcomer Hub",
         "Carrefour des nouveaux arrivants de Vanier",
         "Settlement services in English and French.",
-        "Services d'établissement en français et en anglais.",
+        "Services d’établissement en français et en anglais.",
     ),
     (
         "outaouais-access",
@@ -59,7 +59,7 @@ ORGANIZATIONS = [
         "Outaouais Access to Work",
         "Accès Travail Outaouais",
         "Employment services for job-seekers experiencing disability.",
-        "Services d'emploi pour les chercheurs d'emploi en situation de handicap.",
+        "Services d’emploi pour les personnes en recherche d’emploi en situation de handicap.",
     ),
     (
         "northern-lights",
@@ -67,7 +67,7 @@ ORGANIZATIONS = [
         "Northern Lights Software",
         "Logiciels Aurores boréales",
         "Software company; its engineers mentor during work hours.",
-        "Entreprise de logiciels; ses ingénieurs font du mentorat pendant les heures de travail.",
+        "Entreprise de logiciels; son équipe d’ingénierie fait du mentorat pendant les heures de travail.",
     ),
     (
         "bytown-health",
@@ -75,21 +75,21 @@ ORGANIZATIONS = [
         "Bytown Health Network",
         "Réseau de santé Bytown",
         "Hospital network recruiting mentors among its nurses and pharmacists.",
-        "Réseau hospitalier qui recrute des mentors parmi ses infirmières et pharmaciens.",
+        "Réseau hospitalier qui recrute des mentors parmi son personnel infirmier et ses pharmaciennes et pharmaciens.",
     ),
     (
         "college-rideau",
         OrganizationType.COLLEGE,
         "Rideau College of Applied Arts",
-        "Collège d'arts appliqués Rideau",
+        "Collège d’arts appliqués Rideau",
         "Bridging programs for internationally educated professionals.",
-        "Programmes relais pour les professionnels formés à l'étranger.",
+        "Programmes relais pour les personnes formées à l’étranger.",
     ),
     (
         "workforce-fund",
         OrganizationType.FUNDER,
         "Capital Region Workforce Fund",
-        "Fonds de main-d'œuvre de la région de la Capitale",
+        "Fonds de main-d’œuvre de la région de la Capitale",
         "Funds the collaborative and reads its aggregate reports.",
         "Finance la collaboration et consulte ses rapports agrégés.",
     ),
@@ -97,9 +97,9 @@ ORGANIZATIONS = [
         "onite",
         OrganizationType.IMMIGRANT_NETWORK,
         "Ottawa Network of Internationally Trained Engineers",
-        "Réseau d'Ottawa des ingénieurs formés à l'étranger",
+        "Réseau d’Ottawa des ingénieurs formés à l’étranger",
         "Volunteer-run professional immigrant network.",
-        "Réseau professionnel d'immigrants animé par des bénévoles.",
+        "Réseau professionnel de personnes immigrantes animé par des bénévoles.",
     ),
 ]
 
@@ -115,7 +115,7 @@ LOCATIONS = [
     (
         "capital-welcome",
         "Orléans office",
-        "Bureau d'Orléans",
+        "Bureau d’Orléans",
         "255 Centrum Blvd",
         "Ottawa",
         "K1E 3V8",
@@ -238,12 +238,12 @@ OCCUPATIONS = [
     (
         "21231",
         "Find a software engineering role in a Canadian product team",
-        "Trouver un poste d'ingénieure logicielle dans une équipe produit canadienne",
+        "Trouver un poste d’ingénieure logicielle dans une équipe produit canadienne",
     ),
     (
         "21232",
         "Get back to web development and learn the local hiring process",
-        "Revenir au développement Web et comprendre l'embauche au Canada",
+        "Revenir au développement Web et comprendre l’embauche au Canada",
     ),
     (
         "21211",
@@ -253,7 +253,7 @@ OCCUPATIONS = [
     (
         "21220",
         "Obtain a cybersecurity analyst position",
-        "Obtenir un poste d'analyste en cybersécurité",
+        "Obtenir un poste d’analyste en cybersécurité",
     ),
     (
         "21300",
@@ -279,14 +279,14 @@ OCCUPATIONS = [
     (
         "31301",
         "Register as a nurse and work in a hospital",
-        "Obtenir mon permis d'infirmière et travailler à l'hôpital",
+        "Obtenir mon permis d’infirmière et travailler à l’hôpital",
     ),
     (
         "31120",
         "Complete pharmacist licensing in Ontario",
-        "Terminer le processus d'agrément de pharmacien en Ontario",
+        "Terminer le processus d’agrément de pharmacien en Ontario",
     ),
-    ("41200", "Teach at a university or college", "Enseigner à l'université ou au collège"),
+    ("41200", "Teach at a university or college", "Enseigner à l’université ou au collège"),
     ("41401", "Work as an economist in government", "Travailler comme économiste au gouvernement"),
     ("22220", "Find a network technician job", "Trouver un emploi de technicien en réseaux"),
 ]

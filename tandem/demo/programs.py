@@ -5,9 +5,8 @@ referrals in every state so that each demo login has something to look at."""
 import random
 from datetime import date, timedelta
 
-from django.utils import timezone
-
 from tandem.accounts.models import User
+from tandem.demo.clock import demo_at
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.programs import services
@@ -40,6 +39,27 @@ CMP_MENTOR = [
 ]
 
 
+RETURNED_NOTES = {
+    # fate: (English, French): a decision note is written in the language of the person's file.
+    "return_clb": (
+        "Language classes first, then send the referral again.",
+        "D’abord des cours de langue, puis envoyez la référence de nouveau.",
+    ),
+    "return_status": (
+        "The program is funded for permanent residents and refugees only.",
+        (
+            "Le programme est financé seulement pour les personnes ayant la résidence "
+            "permanente ou le statut de réfugié au sens de la Convention."
+        ),
+    ),
+}
+
+
+def _returned_note(fate: str, language: str) -> str:
+    english, french = RETURNED_NOTES[fate]
+    return french if language == "fr" else english
+
+
 def demo_load_programs() -> None:
     rng = random.Random(4)
     orgs = {o.slug: o for o in Organization.objects.all()}
@@ -57,17 +77,17 @@ def demo_load_programs() -> None:
             "three months, at least one hour a week, guided by an action plan."
         ),
         description_fr=(
-            "Les personnes immigrantes qualifiées et prêtes à l'emploi rencontrent une ou un "
-            "professionnel établi de leur domaine pendant trois mois, au moins une heure par "
-            "semaine, en suivant un plan d'action."
+            "Les personnes immigrantes qualifiées et prêtes à l’emploi rencontrent une personne "
+            "d’expérience de leur domaine pendant trois mois, au moins une heure par semaine, "
+            "en suivant un plan d’action."
         ),
         mentee_materials_en=(
             "You meet our staff one-on-one, attend an orientation session and write your "
             "action plan before we propose a mentor."
         ),
         mentee_materials_fr=(
-            "Vous rencontrez notre équipe en personne, assistez à une séance d'orientation et "
-            "rédigez votre plan d'action avant qu'on vous propose un mentor."
+            "Vous rencontrez notre équipe individuellement, assistez à une séance d’orientation et "
+            "rédigez votre plan d’action avant qu’on vous propose un mentor."
         ),
         mentor_materials_en=(
             "Share your network and your knowledge of the Canadian workplace. Orientation "
@@ -75,7 +95,7 @@ def demo_load_programs() -> None:
         ),
         mentor_materials_fr=(
             "Partagez votre réseau et votre connaissance du milieu de travail canadien. Une "
-            "formation d'orientation est offerte; deux ateliers d'une demi-journée sont "
+            "formation d’orientation est offerte; deux ateliers d’une demi-journée sont "
             "facultatifs."
         ),
         m2m={"staff": [staff], "locations": list(lead.locations.all())},
@@ -102,7 +122,7 @@ def demo_load_programs() -> None:
         name_en="Northern Lights internal mentoring",
         name_fr="Mentorat interne Aurores boréales",
         description_en="Mentoring among the employees of Northern Lights Software.",
-        description_fr="Mentorat entre les employés de Logiciels Aurores boréales.",
+        description_fr="Mentorat au sein du personnel de Logiciels Aurores boréales.",
         accepts_self_referrals=False,
         m2m={"staff": [staff]},
     )
@@ -172,7 +192,12 @@ def demo_load_programs() -> None:
             actor=caseworkers[participant.organization.slug],
             participant=participant,
             program=cmp,
-            note="Completed our job-search workshop; ready to meet a professional of the field.",
+            note=(
+                "A terminé notre atelier de recherche d’emploi; prête ou prêt à rencontrer une "
+                "personne d’expérience de son domaine."
+                if participant.preferred_language == "fr"
+                else "Completed our job-search workshop; ready to meet a professional of the field."
+            ),
             answers={},
             has_consent=True,
         )
@@ -192,11 +217,7 @@ def demo_load_programs() -> None:
                 referral=referral,
                 outcome="returned",
                 unmet_criteria=list(version.criteria.filter(kind=kind)),
-                note=(
-                    "Language classes first, then send the referral again."
-                    if fate == "return_clb"
-                    else "The program is funded for permanent residents and refugees only."
-                ),
+                note=_returned_note(fate, participant.preferred_language),
             )
 
     # Mentors who applied on the public form, two accepted.
@@ -223,21 +244,23 @@ def demo_load_programs() -> None:
         actor=staff,
         enrolment=enrolment,
         met_on=date.today() - timedelta(days=7),  # noqa: DTZ011 - a calendar day for the demo
-        notes="Strong technical background; wants a product team.",
+        notes="Solide formation technique; souhaite se joindre à une équipe produit.",
     )
     OrientationSession.objects.create(
         program=cmp,
         kind=SessionKind.MENTEE_ORIENTATION,
-        starts_at=timezone.now() + timedelta(days=5),
+        starts_at=demo_at(5, 10),
         location=lead.locations.first(),
     )
     services.action_plan_save(
         actor=staff,
         enrolment=enrolment,
-        objective="Find a software engineering role in a Canadian product team within six months.",
+        objective=(
+            "Trouver un poste en génie logiciel dans une équipe produit canadienne d’ici six mois."
+        ),
         steps=[
-            {"description": "Adapt the résumé to Canadian conventions"},
-            {"description": "Attend two networking events"},
-            {"description": "Three information interviews"},
+            {"description": "Adapter le curriculum vitæ aux usages canadiens"},
+            {"description": "Participer à deux activités de réseautage"},
+            {"description": "Faire trois entrevues d’information"},
         ],
     )

@@ -67,7 +67,7 @@ def test_each_roles_home_shows_its_own_work_counted_in_both_languages(
         ),
         "funder": lambda language: (
             page.get_by_role(
-                "link", name=re.compile("Capital Welcome Centre|Centre d'accueil de la Capitale")
+                "link", name=re.compile("Capital Welcome Centre|Centre d['’]accueil de la Capitale")
             ).count()
             >= 1
         ),
