@@ -170,16 +170,31 @@ def test_a_caseworker_sees_where_each_client_stands_and_the_returned_referral_wi
 def test_the_mentee_is_told_a_mentor_awaits_her_answer_and_the_date_in_french(client, work):
     mine, _theirs = work
     html = home_page(client, mine.side.mentee_user)
-    assert "A mentor awaits your answer by 15 December." in html
+    assert f"A mentor awaits your answer by Dec. 15, {timezone.localdate().year}." in html
     html = home_page(client, mine.side.mentee_user, "fr")
-    assert "Une proposition de mentor attend votre réponse d’ici le 15 décembre." in html
+    # (home_page folds every space, the no-break ones included)
+    assert "Une proposition de mentor attend votre réponse d’ici le 15 décembre" in html
     assert "Away" not in html
+
+
+def test_a_mentee_whose_mentorship_ended_sees_the_hours_logged_not_a_target_to_reach(client, work):
+    """Issue 16: an ended mentorship read "14.0 h of 24.0 h" with a half-full bar on the home."""
+    mine, _theirs = work
+    ended = make_mentorship(program_for(mine.side), mentee=mine.side.mentee, hours_target=24)
+    ended.status = MentorshipStatus.COMPLETED
+    ended.ended_on = timezone.localdate() - timedelta(days=3)
+    ended.save(update_fields=["status", "ended_on"])
+    for language, logged in (("en", "0 h logged"), ("fr", "0 h consignées")):
+        html = home_page(client, mine.side.mentee_user, language)
+        card = html.split('class="card mentorship-summary"', 1)[1].split("</div>", 1)[0]
+        assert "<progress" not in card and "24" not in card
+        assert logged in card
 
 
 def test_the_mentor_is_told_a_mentee_awaits_his_answer(client, work):
     mine, _theirs = work
     html = home_page(client, mine.mentor_user)
-    assert "A mentee awaits your answer by 15 December." in html
+    assert f"A mentee awaits your answer by Dec. 15, {timezone.localdate().year}." in html
     assert "Away" not in html
 
 
