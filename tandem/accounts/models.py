@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -43,9 +45,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]  # e-mail sign-in: no username
 
     class Meta:
         verbose_name = _("user")

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
@@ -71,7 +72,7 @@ def _deliver_later(ids: list[int]) -> None:
 
     for start in range(0, len(ids), DELIVERY_CHUNK):
         chunk = ids[start : start + DELIVERY_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: invitations_deliver.enqueue(chunk))
+        transaction.on_commit(partial(invitations_deliver.enqueue, chunk))
 
 
 def _withdraw_pending(invitations) -> None:
@@ -420,6 +421,7 @@ def _grant(invitation: Invitation, user: User) -> None:
             membership.is_active = True
             membership.save(update_fields=["is_active"])
     elif invitation.kind == InvitationKind.PROGRAM_TEAM:
+        assert invitation.program is not None  # a program-team invitation names its program
         invitation.program.staff.add(user)
     elif invitation.kind == InvitationKind.PARTICIPANT:
         participants_link_account(user=user)

@@ -7,7 +7,7 @@ from tandem.organizations.models import Organization, OrganizationType
 
 WIDTH, HEIGHT = 760, 520
 # One colour per kind of organization, each with at least 3:1 contrast on white.
-KIND_COLOURS = {
+KIND_COLOURS: dict[str, str] = {
     OrganizationType.LEAD_AGENCY: "#083b69",
     OrganizationType.SERVICE_AGENCY: "#1e6b32",
     OrganizationType.EMPLOYER: "#8a4b00",
@@ -37,6 +37,12 @@ class Edge:
     label: str
 
 
+def _ends(
+    start: tuple[float, float], end: tuple[float, float]
+) -> tuple[float, float, float, float]:
+    return round(start[0], 1), round(start[1], 1), round(end[0], 1), round(end[1], 1)
+
+
 def network_layout(organizations: list[Organization]) -> dict:
     """Hubs (organizations that others partner with) in the middle, their partners on a circle."""
     partner_counts = {org.pk: len(org.partnerships.all()) for org in organizations}
@@ -64,10 +70,7 @@ def network_layout(organizations: list[Organization]) -> dict:
         for org in organizations
     ]
     edges = [
-        Edge(
-            *map(lambda v: round(v, 1), (*positions[org.pk], *positions[p.partner_id])),
-            p.get_kind_display(),
-        )
+        Edge(*_ends(positions[org.pk], positions[p.partner_id]), label=p.get_kind_display())
         for org in organizations
         for p in org.partnerships.all()
         if p.partner_id in positions
