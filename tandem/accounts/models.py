@@ -143,9 +143,9 @@ class Invitation(models.Model):
 
     @property
     def role_label(self) -> str:
-        from tandem.organizations.models import Role
+        from tandem.accounts import hooks
 
-        return str(dict(Role.choices).get(self.role, self.role)).lower()
+        return str(hooks.roles().labels().get(self.role, self.role)).lower()
 
     @property
     def is_pending(self) -> bool:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.matching import commitments
 from tandem.matching.access import proposals_of_person
 from tandem.matching.models import PENDING_STATUSES, Proposal, ProposalRun, ProposalStatus
 from tandem.programs.access import programs_managed_by
@@ -62,47 +63,37 @@ def _count(queryset: QuerySet, field: str) -> Coalesce:
 
 def pool_queryset(*, program: Program, side: str) -> QuerySet[Enrolment]:
     """Ready people of one side, not already waiting for answers or matched in the program."""
-    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
-
     enrolments = enrolments_in_pool(Enrolment.objects.filter(program=program, side=side))
     if side == "mentee":
-        enrolments = (
-            enrolments.exclude(
-                Exists(
-                    Proposal.objects.filter(
-                        program=program,
-                        mentee_id=OuterRef("participant_id"),
-                        status__in=PENDING_STATUSES,
-                    )
+        enrolments = enrolments.exclude(
+            Exists(
+                Proposal.objects.filter(
+                    program=program,
+                    mentee_id=OuterRef("participant_id"),
+                    status__in=PENDING_STATUSES,
                 )
             )
-            .exclude(
-                Exists(
-                    Mentorship.objects.filter(
-                        program=program,
-                        mentee_id=OuterRef("participant_id"),
-                        status__in=ACTIVE_STATUSES,
-                    )
-                )
+        )
+        for under_way in commitments.under_way():  # an active mentorship, ...
+            enrolments = enrolments.exclude(
+                Exists(under_way.filter(program=program, mentee_id=OuterRef("participant_id")))
             )
-            .annotate(
-                draft_mentor=Subquery(
-                    Proposal.objects.filter(
-                        program=program,
-                        mentee_id=OuterRef("participant_id"),
-                        status=ProposalStatus.DRAFT,
-                    ).values("mentor_id")[:1]
-                )
+        enrolments = enrolments.annotate(
+            draft_mentor=Subquery(
+                Proposal.objects.filter(
+                    program=program,
+                    mentee_id=OuterRef("participant_id"),
+                    status=ProposalStatus.DRAFT,
+                ).values("mentor_id")[:1]
             )
         )
     else:
-        active = Mentorship.objects.filter(status__in=ACTIVE_STATUSES)
-        pending = Proposal.objects.filter(status__in=PENDING_STATUSES)
-        enrolments = enrolments.annotate(
-            places_left=F("participant__capacity")
-            - _count(active, "mentor_id")
-            - _count(pending, "mentor_id")
+        places_left = F("participant__capacity") - _count(
+            Proposal.objects.filter(status__in=PENDING_STATUSES), "mentor_id"
         )
+        for under_way in commitments.under_way():  # active mentorships, ...
+            places_left -= _count(under_way, "mentor_id")
+        enrolments = enrolments.annotate(places_left=places_left)
     return enrolments.select_related(
         "participant", "participant__occupation", "participant__accommodation"
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
-from tandem.matching import charts, forms, pool, selectors, sharing
+from tandem.matching import charts, forms, handoff, pool, selectors, sharing
 from tandem.matching.access import (
     access_desk_person,
     access_program_desk,
@@ -48,8 +48,6 @@ from tandem.matching.services.publishing import (
     reasons_for_reader,
     shared_profile,
 )
-from tandem.mentorships.access import mentorships_of_person
-from tandem.mentorships.services import MentorshipError, mentorship_confirm
 from tandem.programs.access import programs_managed_by
 
 
@@ -95,7 +93,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "proposals": proposals_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-published_at")[:20],
-            "mentorships": mentorships_of_person(user)
+            "mentorships": handoff.current()
+            .records_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-confirmed_at")[:20],
             "sharing_form": sharing_form,
@@ -445,13 +444,14 @@ def proposal_edit(request: AuthenticatedRequest, proposal_id: int) -> HttpRespon
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
 def proposal_confirm(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     found = access_proposal(request.user, proposal_id, action=Action.MANAGE).proposal
+    next_step = handoff.current()  # registered by mentorships: matching does not import it
     try:
-        mentorship = mentorship_confirm(actor=request.user, proposal=found)
-    except MentorshipError as error:
+        record = next_step.confirm(actor=request.user, proposal=found)
+    except next_step.error as error:
         messages.error(request, str(error))
         return redirect("matching:proposal", proposal_id=found.pk)
     messages.success(request, _("The match is confirmed. Schedule the introduction meeting next."))
-    return redirect("mentorships:detail", mentorship_id=mentorship.pk)
+    return redirect(next_step.detail_url(record))
 
 
 # --- Settings and weights ---------------------------------------------------------------------

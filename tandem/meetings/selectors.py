@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -295,3 +295,10 @@ def own_mentorships(*, user: User, now: datetime | None = None) -> list[OwnMento
 
 def attention_count(*, user: User) -> int:
     return len(attention_list(user=user))
+
+
+def exit_surveys_of(mentorship: Mentorship) -> dict[int, Any]:
+    """The exit surveys answered about this mentorship, by participant. They belong to the floor
+    above (outcomes); they are read through the relation it declares on the mentorship, so
+    meetings does not import outcomes."""
+    return {s.participant_id: s for s in mentorship.exit_surveys.all()}

@@ -18,7 +18,6 @@ from tandem.meetings.access import (
     access_person_for_behalf,
     access_shared_document,
 )
-from tandem.outcomes.selectors import exit_surveys_of
 from tandem.programs.access import programs_managed_by
 
 
@@ -102,7 +101,7 @@ def mentorship_detail(request: AuthenticatedRequest, mentorship_id: int) -> Http
             "mentee": events_attended_count(participant=mentorship.mentee),
         },
         "closure": closure,
-        "exit_surveys": exit_surveys_of(mentorship=mentorship) if closure else {},
+        "exit_surveys": selectors.exit_surveys_of(mentorship) if closure else {},
     }
     if is_staff:
         context |= {

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.organizations.access import organizations_of
-from tandem.outcomes.models import EmploymentOutcome, ExitSurvey, FollowUp
+from tandem.outcomes.models import EmploymentOutcome, FollowUp
 from tandem.participants.models import Participant
 from tandem.programs.access import programs_managed_by
 
@@ -20,10 +20,6 @@ def outcome_history(*, participant: Participant) -> QuerySet[EmploymentOutcome]:
 
 def follow_ups_of(*, participant: Participant) -> QuerySet[FollowUp]:
     return participant.follow_ups.select_related("mentorship__program").order_by("due_at")
-
-
-def exit_surveys_of(*, mentorship: Mentorship) -> dict[int, ExitSurvey]:
-    return {s.participant_id: s for s in mentorship.exit_surveys.all()}
 
 
 def side_of(*, mentorship: Mentorship, user) -> str | None:
