@@ -25,6 +25,8 @@ EXTERNAL: dict[str, Any] = {
 OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "org_slug": lambda side: side.organization.slug,
     "participant_id": lambda side: side.mentee.pk,
+    # A second record of the same organization (the merge of probable duplicates).
+    "other_id": lambda side: _second_record(side).pk,
     # Programs, referrals and intake (tandem/programs, tandem/referrals).
     "program_id": lambda side: outsider_records(side)["program"].pk,
     "program_slug": lambda side: outsider_records(side)["program"].slug,
@@ -86,3 +88,9 @@ def report_run(side: Side) -> Any:
     from tandem.reports.tests.factories import outsider_report_run
 
     return outsider_report_run(side)
+
+
+def _second_record(side: Side) -> Any:
+    from tandem.core.tests.cast import make_participant
+
+    return make_participant(side.organization)
