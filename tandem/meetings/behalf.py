@@ -63,7 +63,8 @@ def proposal_answer_on_behalf(
     *, actor: User, participant: Participant, proposal, answer: str, reason: str, channel: str
 ) -> OnBehalf:
     from tandem.matching.models import Answer
-    from tandem.matching.services import DeskError, proposal_answer
+    from tandem.matching.services.answers import proposal_answer
+    from tandem.matching.services.base import DeskError
 
     side = "mentee" if participant.pk == proposal.mentee_id else "mentor"
 
