@@ -24,13 +24,13 @@ def record_on_behalf(
     *,
     actor: User,
     participant: Participant,
-    named: bool,
-    not_named: str,
     action: str,
     channel: str,
     call: Callable[[], Model],
     errors: tuple[type[Exception], ...],
     detail: str = "",
+    named: bool = True,
+    not_named: str = "",
 ) -> OnBehalf:
     """The one shape of every answer recorded for a person: check that the record names them,
     call the service the person would have used (`call` returns what it wrote, or the record

@@ -447,6 +447,7 @@ class BehalfAction(models.TextChoices):
     PROPOSAL_ANSWER = "proposal_answer", _("Answer to a proposed match")
     AGREEMENT = "agreement", _("Acknowledgement of the agreement")
     MEETING = "meeting", _("Meeting logged")
+    FOLLOW_UP = "follow_up", _("Answer to a follow-up")
 
 
 class OnBehalf(models.Model):

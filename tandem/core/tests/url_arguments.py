@@ -43,6 +43,7 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     # Tandem lifecycle (events, meetings, outcomes).
     "event_id": lambda side: mine(side)["event"].pk,
     "document_id": lambda side: mine(side)["document"].pk,
+    "follow_up_id": lambda side: mine(side)["follow_up"].pk,
     # end lifecycle
     # Setting up the network (tandem/organizations).
     "location_id": lambda side: setup_records(side)["location"].pk,
