@@ -234,8 +234,16 @@ STORAGES = {
     },
 }
 
-# Background work: django.tasks with the database backend; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: django.tasks with the database backend; `manage.py tandem_worker` runs it.
+# Two queues: "reports" (the funder PDF and other whole-report files) has a worker of its own in
+# production (deploy/), polling often, so that a file somebody waits for never queues behind mail,
+# an import or a proposal run; every other task goes to "default". `--queue-name '*'` serves both.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "reports"],
+    }
+}
 TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 5)
 TANDEM_TASK_RETRY_BASE_SECONDS = env_int("TANDEM_TASK_RETRY_BASE_SECONDS", 30)
 # Every worker writes a heartbeat (tandem/core/worker.py). A RUNNING task whose worker has not
