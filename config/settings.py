@@ -380,3 +380,7 @@ TANDEM_INVITATION_DAYS = env_int("TANDEM_INVITATION_DAYS", 7)
 # Connections that read a report's sections side by side on PostgreSQL (reports/sections.py):
 # each extra one is a server process for the length of a report. 1 reads them one by one.
 TANDEM_REPORT_READERS = env_int("TANDEM_REPORT_READERS", 2)
+# Staff reports over this many mentorships or more read stored figures, counted again by the
+# worker after a change or after TANDEM_REPORT_FRESH_SECONDS (reports/snapshots.py).
+TANDEM_REPORT_SNAPSHOT_FROM = env_int("TANDEM_REPORT_SNAPSHOT_FROM", 2000)
+TANDEM_REPORT_FRESH_SECONDS = env_int("TANDEM_REPORT_FRESH_SECONDS", 900)
