@@ -47,6 +47,11 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "membership_id": lambda side: setup_records(side)["membership"].pk,
     "partnership_id": lambda side: setup_records(side)["partnership"].pk,
     "invitation_id": lambda side: setup_records(side)["invitation"].pk,
+    # Group and peer mentoring (tandem/circles).
+    "circle_id": lambda side: circle_records(side)["circle"].pk,
+    "circle_member_id": lambda side: circle_records(side)["member"].pk,
+    "circle_session_id": lambda side: circle_records(side)["session"].pk,
+    "peer_mentor_id": lambda side: circle_records(side)["peer"].pk,
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -86,3 +91,10 @@ def report_run(side: Side) -> Any:
     from tandem.reports.tests.factories import outsider_report_run
 
     return outsider_report_run(side)
+
+
+def circle_records(side: Side) -> dict[str, Any]:
+    """A group of the outsider with a member and a past session, and a peer mentor."""
+    from tandem.circles.tests.factories import outsider_circle_records
+
+    return outsider_circle_records(side)
