@@ -184,6 +184,25 @@ def addable_people(circle: Circle) -> QuerySet[Participant]:
     )
 
 
+def session_guests(session: CircleSession) -> QuerySet[Participant]:
+    """The people invited to a session who did not cancel: those whose attendance is taken."""
+    return (
+        Participant.objects.filter(
+            event_participations__event=session.event,
+            event_participations__cancelled_at__isnull=True,
+        )
+        .select_related("organization")
+        .order_by("family_name", "given_name")
+    )
+
+
+def waiting_people(organization_id: int) -> QuerySet[Participant]:
+    """The people behind `waiting_enrolments`, for the short format with a peer mentor."""
+    return Participant.objects.filter(
+        pk__in=waiting_enrolments(organization_id).values("participant_id")
+    ).order_by("family_name", "given_name")
+
+
 def circle_members(circle: Circle) -> list[CircleMember]:
     return list(
         circle.members.filter(left_at__isnull=True).select_related(
@@ -276,7 +295,7 @@ def latest_status(participant_ref: str = "pk") -> Subquery:
     )
 
 
-def alumni_candidates(program: Program, *, limit: int = 50) -> QuerySet[Participant]:
+def alumni_candidates(program: Program) -> QuerySet[Participant]:
     """Alumni of the organization's programs who may become peer mentors: their latest recorded
     outcome is employment in their field or a related one, they did not withdraw their consent
     to be contacted, and they were not invited to this program yet."""
@@ -292,7 +311,7 @@ def alumni_candidates(program: Program, *, limit: int = 50) -> QuerySet[Particip
         .exclude(Exists(withdrawn))
         .exclude(peer_roles__program=program)
         .select_related("occupation")
-        .order_by("family_name", "given_name")[:limit]
+        .order_by("family_name", "given_name")
     )
 
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.access import Action, Audience, rule
-from tandem.participants.models import Participant
 from tandem.programs.access import access_program
 
 from . import figures, forms, selectors, services
@@ -173,14 +172,7 @@ def circle_consent(request: HttpRequest, circle_id: int) -> HttpResponse:
 def circle_session(request: HttpRequest, circle_session_id: int) -> HttpResponse:
     found = access_circle_session(request.user, circle_session_id, action=Action.MANAGE)
     session = found.session
-    guests = (
-        Participant.objects.filter(
-            event_participations__event=session.event,
-            event_participations__cancelled_at__isnull=True,
-        )
-        .select_related("organization")
-        .order_by("family_name", "given_name")
-    )
+    guests = selectors.session_guests(session)
     form = forms.AttendanceForm(
         request.POST or None,
         queryset=guests,
@@ -246,9 +238,9 @@ def peer_list(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     candidates = selectors.alumni_candidates(program)
     if request.method == "POST":
-        chosen = Participant.objects.filter(
+        chosen = candidates.filter(
             pk__in=[v for v in request.POST.getlist("people") if v.isdigit()][:50]
-        ).filter(pk__in=[p.pk for p in candidates])
+        )
         if not chosen:
             messages.error(request, _("Choose at least one person to invite."))
         invited = 0
@@ -274,7 +266,7 @@ def peer_list(request: HttpRequest, program_id: int) -> HttpResponse:
         "circles/peers.html",
         {
             "program": program,
-            "candidates": candidates,
+            "candidates": candidates[:50],
             "peers": selectors.peer_mentors_of(program),
             "is_peer_program": program.kind == "peer",
         },
@@ -289,11 +281,7 @@ def peer_detail(request: HttpRequest, peer_mentor_id: int) -> HttpResponse:
     if found.can_manage and peer.is_ready:
         conversation_form = forms.ConversationForm(
             request.POST or None,
-            queryset=Participant.objects.filter(
-                pk__in=selectors.waiting_enrolments(peer.program.organization_id).values(
-                    "participant_id"
-                )
-            ).order_by("family_name", "given_name"),
+            queryset=selectors.waiting_people(peer.program.organization_id),
         )
     if request.method == "POST":
         action = request.POST.get("action")
