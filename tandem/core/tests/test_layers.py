@@ -25,6 +25,9 @@ FLOORS = [
     "mentorships",
     "meetings",
     "outcomes",
+    # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field),
+    # below reports (its figures are a report section).
+    "circles",
     "reports",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services
