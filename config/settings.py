@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tandem.outcomes",
     "tandem.matching",
     "tandem.mentorships",
+    "tandem.connectors",
     "tandem.reports",
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",

@@ -47,6 +47,12 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "membership_id": lambda side: setup_records(side)["membership"].pk,
     "partnership_id": lambda side: setup_records(side)["partnership"].pk,
     "invitation_id": lambda side: setup_records(side)["invitation"].pk,
+    # Connector program (tandem/connectors).
+    "connector_program_id": lambda side: connector_records(side)["program"].pk,
+    "newcomer_id": lambda side: connector_records(side)["newcomer"].pk,
+    "connector_meeting_id": lambda side: connector_records(side)["meeting"].pk,
+    "introduction_id": lambda side: connector_records(side)["introduction"].pk,
+    "what": lambda side: "held",
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -86,3 +92,11 @@ def report_run(side: Side) -> Any:
     from tandem.reports.tests.factories import outsider_report_run
 
     return outsider_report_run(side)
+
+
+def connector_records(side: Side) -> dict[str, Any]:
+    """A connector program of the outsider with a connector, a newcomer, a held meeting and an
+    introduction (tandem/connectors)."""
+    from tandem.connectors.tests.factories import outsider_records as make
+
+    return make(side)
