@@ -178,9 +178,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from tandem.matching import services
     from tandem.matching.embeddings import embedder, goal_vectors_ensure
     from tandem.matching.models import Proposal
+    from tandem.matching.services.runs import run_execute, run_start
     from tandem.participants.models import Participant
 
     call_command("migrate", verbosity=0)
@@ -198,8 +198,8 @@ def main() -> None:
     runs = []
     for _attempt in range(2):
         started = time.perf_counter()
-        run = services.run_start(actor=staff, program=program)
-        run = services.run_execute(run_id=run.pk)
+        run = run_start(actor=staff, program=program)
+        run = run_execute(run_id=run.pk)
         seconds = time.perf_counter() - started
         assert run.status == "done", run.error
         runs.append(

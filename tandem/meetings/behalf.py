@@ -37,7 +37,8 @@ def proposal_answer_on_behalf(
     *, actor: User, participant: Participant, proposal, answer: str, reason: str, channel: str
 ) -> OnBehalf:
     from tandem.matching.models import Answer
-    from tandem.matching.services import DeskError, proposal_answer
+    from tandem.matching.services.answers import proposal_answer
+    from tandem.matching.services.base import DeskError
 
     if participant.pk == proposal.mentee_id:
         side = "mentee"
