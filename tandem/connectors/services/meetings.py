@@ -433,7 +433,8 @@ def mentorship_consent(
 def mentorship_open(*, actor: User, meeting: ConnectorMeeting) -> Any:
     """Both agreed: staff open the one-to-one flow with a proposal of this pair on the desk
     (published to both from there, as any proposal)."""
-    from tandem.matching.services import DeskError, proposal_create_manual
+    from tandem.matching.services.base import DeskError
+    from tandem.matching.services.drafts import proposal_create_manual
 
     meeting = _held(meeting)
     if not meeting.wants_mentorship:
