@@ -379,3 +379,56 @@ def funder_figures(programs: list[Program], *, threshold: int | None = None) -> 
         FunderFigure(_("Newcomers who found a job through the chain"), people["jobs"]),
         FunderFigure(_("Share of newcomers met who found a job"), share("jobs", "met"), True),
     ]
+
+
+# --- The home page ---------------------------------------------------------------------------
+
+
+@dataclass
+class HomeWork:
+    """What the connector program asks of a person on their home page."""
+
+    programs: list[Program]  # staff: programs they run
+    newcomer_of: list[Enrolment]  # their own enrolments as a newcomer
+    to_answer: list[ConnectorMeeting]  # meetings asking something of them now
+    profiles_to_complete: list[Enrolment]
+    is_connector: bool
+    funds_programs: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.programs
+            or self.newcomer_of
+            or self.to_answer
+            or self.profiles_to_complete
+            or self.is_connector
+            or self.funds_programs
+        )
+
+
+def home_work(*, user) -> HomeWork:  # noqa: ANN001 - a User (the home floor's type)
+    from tandem.connectors.access import (
+        connector_enrolments_without_profile,
+        connector_programs_funded_by,
+        connector_programs_managed_by,
+    )
+    from tandem.programs.models import ProgramType
+
+    own = ConnectorMeeting.objects.filter(
+        Q(connector__participant__user=user, status=MeetingStatus.REQUESTED)
+        | Q(newcomer__user=user, status=MeetingStatus.OFFERED)
+        | Q(connector__participant__user=user, status=MeetingStatus.HELD, introductions=None)
+    ).select_related("newcomer", "connector__participant")
+    return HomeWork(
+        programs=list(connector_programs_managed_by(user).order_by("name_en")[:10]),
+        newcomer_of=list(
+            Enrolment.objects.filter(
+                participant__user=user, side=Side.MENTEE, program__kind=ProgramType.CONNECTOR
+            ).select_related("program")
+        ),
+        to_answer=list(own.distinct()[:10]),
+        profiles_to_complete=list(connector_enrolments_without_profile(user)),
+        is_connector=Connector.objects.filter(participant__user=user).exists(),
+        funds_programs=connector_programs_funded_by(user).exists(),
+    )

@@ -442,3 +442,20 @@ def test_program_figures_and_funder_figures_with_small_cells_suppressed(home, pr
     assert {f.label: f.value for f in funder_figures([program], threshold=1)}[
         "Introductions made"
     ] == 3
+
+
+def test_the_home_page_tells_each_role_what_the_connector_program_asks(
+    client: Client, home, program, cast, no_mfa
+):
+    ConnectorMeeting.objects.create(program=program, newcomer=home.mentee, connector=cast["anna"])
+    client.force_login(cast["anna"].participant.user)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "asks you for a meeting: offer times." in page
+    client.force_login(home.mentee_user)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "My connector meetings in" in page and "You are on the list" not in page
+    client.force_login(home.staff)
+    assert (
+        reverse("connectors:figures", args=[program.pk])
+        in client.get(reverse("core:home")).content.decode()
+    )
