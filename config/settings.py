@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.mentorships",
     "tandem.circles",  # group and peer mentoring (issue 19)
+    "tandem.connectors",
     "tandem.reports",
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",

@@ -55,6 +55,12 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "circle_member_id": lambda side: circle_records(side)["member"].pk,
     "circle_session_id": lambda side: circle_records(side)["session"].pk,
     "peer_mentor_id": lambda side: circle_records(side)["peer"].pk,
+    # Connector program (tandem/connectors).
+    "connector_program_id": lambda side: connector_records(side)["program"].pk,
+    "newcomer_id": lambda side: connector_records(side)["newcomer"].pk,
+    "connector_meeting_id": lambda side: connector_records(side)["meeting"].pk,
+    "introduction_id": lambda side: connector_records(side)["introduction"].pk,
+    "what": lambda side: "held",
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -107,3 +113,11 @@ def circle_records(side: Side) -> dict[str, Any]:
     from tandem.circles.tests.factories import outsider_circle_records
 
     return outsider_circle_records(side)
+
+
+def connector_records(side: Side) -> dict[str, Any]:
+    """A connector program of the outsider with a connector, a newcomer, a held meeting and an
+    introduction (tandem/connectors)."""
+    from tandem.connectors.tests.factories import outsider_records as make
+
+    return make(side)
