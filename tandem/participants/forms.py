@@ -3,9 +3,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.participants.csvformat import DAYS, PARTS, POSTAL_CODE, SLOTS
 from tandem.participants.labels import DAY_LABELS, PART_LABELS, language_choices, slot_label
-from tandem.participants.models import Participant
+from tandem.participants.models import Participant, normalise_phone
 from tandem.reference.models import Industry, Occupation
 
 
@@ -67,6 +68,8 @@ class ParticipantForm(forms.ModelForm):
         "given_name",
         "family_name",
         "email",
+        "phone",
+        "date_of_birth",
         "preferred_language",
         "languages",
         "occupation",
@@ -118,6 +121,13 @@ class ParticipantForm(forms.ModelForm):
         widget=WeekGrid,
         required=False,
     )
+    # Both optional: asked only to recognise two records of one person (duplicates.py).
+    phone = forms.CharField(label=_("Phone number (optional)"), max_length=30, required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,14 +147,14 @@ class ParticipantForm(forms.ModelForm):
                 self.initial.setdefault("industry_query", instance.industry.title)
         self.occupation_candidates = self._candidates("occupation", instance.occupation_id)
         self.industry_candidates = self._candidates("industry", instance.industry_id)
-        self.fields["occupation"].queryset = Occupation.objects.filter(
+        model_choice_field(self, "occupation").queryset = Occupation.objects.filter(
             pk__in=[o.pk for o in self.occupation_candidates]
         )
-        self.fields["occupation"].label_from_instance = lambda o: o.title
-        self.fields["industry"].queryset = Industry.objects.filter(
+        label_choices(self, "occupation", lambda o: o.title)
+        model_choice_field(self, "industry").queryset = Industry.objects.filter(
             pk__in=[i.pk for i in self.industry_candidates]
         )
-        self.fields["industry"].label_from_instance = lambda i: i.title
+        label_choices(self, "industry", lambda i: i.title)
         # Nothing to choose from until words are typed: the choice stays out of sight.
         for name in ("occupation", "industry"):
             if not getattr(self, f"{name}_candidates"):
@@ -216,6 +226,14 @@ class ParticipantForm(forms.ModelForm):
     def clean_availability(self):
         return ";".join(dict.fromkeys(self.cleaned_data["availability"]))
 
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def identity(self) -> dict:
+        """What probable duplicates are found by (duplicates.probable_duplicates)."""
+        names = ("given_name", "family_name", "date_of_birth", "phone", "email")
+        return {name: self.cleaned_data.get(name) or "" for name in names}
+
 
 class MenteeForm(ParticipantForm):
     """A mentee: what eligibility is judged on; no capacity, no employer."""
@@ -231,7 +249,7 @@ class MenteeForm(ParticipantForm):
     class Meta:
         model = Participant
         fields = [
-            *ParticipantForm.SHARED_FIELDS[:8],
+            *ParticipantForm.SHARED_FIELDS[:10],
             "postal_code",
             "province",
             "immigration_status",
@@ -255,7 +273,7 @@ class MentorForm(ParticipantForm):
     class Meta:
         model = Participant
         fields = [
-            *ParticipantForm.SHARED_FIELDS[:8],
+            *ParticipantForm.SHARED_FIELDS[:10],
             "postal_code",
             "province",
             "years_experience",
@@ -312,3 +330,25 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     dry_run = forms.BooleanField(label=_("Check the file only, write nothing"), required=False)
+
+
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        label=_("Which record do you keep?"),
+        help_text=_(
+            "Everything the other record holds moves to the one you keep, and its empty fields "
+            "are filled from the other; then the other record is deleted."
+        ),
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked that these two records are the same person."), required=True
+    )
+
+    def __init__(self, *args, first: Participant, second: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "keep").choices = [
+            (p.pk, f"{p.full_name} — {p.organization.name} ({p.external_id})")
+            for p in (first, second)
+        ]
