@@ -103,7 +103,7 @@ def bar_chart(table: Table, *, chart_id: str | None = None) -> str:
         f'<title id="{chart_id}-title">{escape(table.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(describe(table))}</desc>',
     ]
-    x = LEFT
+    x = float(LEFT)
     for colour, name in chart.legend:
         parts.append(
             f'<rect x="{_fmt(x)}" y="6" width="12" height="12" fill="{colour}"/>'

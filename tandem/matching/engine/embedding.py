@@ -58,7 +58,7 @@ class UsemEmbedder:
             return np.zeros((0, self.dimension), np.float32)
         model = self._encoder()
         parts = [
-            np.asarray(model.encode(list(texts[i : i + self._batch_size])), np.float32)  # type: ignore[attr-defined]
+            np.asarray(model.encode(list(texts[i : i + self._batch_size])), np.float32)
             for i in range(0, len(texts), self._batch_size)
         ]
         return _normalise(np.vstack(parts))
