@@ -5,10 +5,16 @@ from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.i18n import refuse_control_characters
+
 
 class AcceptInvitationForm(forms.Form):
-    given_name = forms.CharField(label=_("Given name"), max_length=150)
-    family_name = forms.CharField(label=_("Family name"), max_length=150)
+    given_name = forms.CharField(
+        label=_("Given name"), max_length=150, validators=[refuse_control_characters]
+    )
+    family_name = forms.CharField(
+        label=_("Family name"), max_length=150, validators=[refuse_control_characters]
+    )
     password1 = forms.CharField(
         label=_("Password"),
         max_length=128,

@@ -50,6 +50,17 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "membership_id": lambda side: setup_records(side)["membership"].pk,
     "partnership_id": lambda side: setup_records(side)["partnership"].pk,
     "invitation_id": lambda side: setup_records(side)["invitation"].pk,
+    # Group and peer mentoring (tandem/circles).
+    "circle_id": lambda side: circle_records(side)["circle"].pk,
+    "circle_member_id": lambda side: circle_records(side)["member"].pk,
+    "circle_session_id": lambda side: circle_records(side)["session"].pk,
+    "peer_mentor_id": lambda side: circle_records(side)["peer"].pk,
+    # Connector program (tandem/connectors).
+    "connector_program_id": lambda side: connector_records(side)["program"].pk,
+    "newcomer_id": lambda side: connector_records(side)["newcomer"].pk,
+    "connector_meeting_id": lambda side: connector_records(side)["meeting"].pk,
+    "introduction_id": lambda side: connector_records(side)["introduction"].pk,
+    "what": lambda side: "held",
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -95,3 +106,18 @@ def _second_record(side: Side) -> Any:
     from tandem.core.tests.cast import make_participant
 
     return make_participant(side.organization)
+
+
+def circle_records(side: Side) -> dict[str, Any]:
+    """A group of the outsider with a member and a past session, and a peer mentor."""
+    from tandem.circles.tests.factories import outsider_circle_records
+
+    return outsider_circle_records(side)
+
+
+def connector_records(side: Side) -> dict[str, Any]:
+    """A connector program of the outsider with a connector, a newcomer, a held meeting and an
+    introduction (tandem/connectors)."""
+    from tandem.connectors.tests.factories import outsider_records as make
+
+    return make(side)

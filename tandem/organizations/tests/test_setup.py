@@ -162,3 +162,23 @@ def test_invitations_and_program_teams_are_in_the_history_with_their_actor(clien
     client.force_login(home.staff)
     client.post(f"/en/programs/{program.pk}/team/", {"remove": home.caseworker.pk})
     assert named_events(program) == [("program_team.removed", home.staff)]
+
+
+def test_an_organization_name_with_control_characters_is_refused(client, platform_admin, no_mfa):
+    client.force_login(platform_admin)
+    base = {"slug": "ctl", "kind": "employer", "province": "ON", "is_active": "on"}
+    cases = [
+        ("name_en", "Acme\r\nInc", "Acme"),
+        ("name_fr", "Acme", "Acme\x00"),  # Django's own refusal of NUL
+        ("name_en", "Acme\x1b[31m", "A"),
+    ]
+    for field, name_en, name_fr in cases:
+        response = client.post(
+            "/en/organizations/setup/new/", {**base, "name_en": name_en, "name_fr": name_fr}
+        )
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == [field]
+    assert "Remove the line breaks" in response.content.decode()
+    assert not Organization.objects.filter(slug="ctl").exists()
+    ok = client.post("/en/organizations/setup/new/", {**base, "name_en": "Acme", "name_fr": "Acme"})
+    assert ok.status_code == 302 and Organization.objects.filter(slug="ctl").exists()
