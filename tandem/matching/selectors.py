@@ -213,7 +213,7 @@ def proposals_awaiting_answer(*, user) -> list[tuple[Proposal, str]]:
 def drafts_flagged(*, program: Program, page: int | str | None) -> tuple[Page, int]:
     """A page of drafts, each flagged by quality.flag, and the program's threshold."""
     from tandem.matching.quality import flag
-    from tandem.matching.services import settings_for
+    from tandem.matching.services.base import settings_for
 
     threshold = settings_for(program).min_score
     drafts = proposal_list(program=program, statuses=[ProposalStatus.DRAFT], page=page)
@@ -227,7 +227,7 @@ def mentees_to_recruit_for(*, program: Program, limit: int = 50) -> dict[str, An
     mentees wait in each NOC unit group. These mentees stay in the reports' waiting list by
     occupation, which the employer partners read."""
     from tandem.matching.quality import flag
-    from tandem.matching.services import settings_for
+    from tandem.matching.services.base import settings_for
 
     threshold = settings_for(program).min_score
     run = latest_run(program=program)

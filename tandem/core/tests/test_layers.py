@@ -23,8 +23,12 @@ FLOORS = [
     "events",
     "matching",
     "mentorships",
+    "connectors",  # the connector program: a format that is not one pair
     "meetings",
     "outcomes",
+    # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field),
+    # below reports (its figures are a report section).
+    "circles",
     "reports",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services
