@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import warmup
 from .embedding import Embedder, MemoryCache, UsemEmbedder, VectorCache, embed_texts
 from .explain import contributions, rule_sentence, unmatched_sentence
 from .i18n import gettext_for
@@ -84,10 +85,11 @@ def embed_pool(
     cache: VectorCache | None = None,
     *,
     progress: Progress | None = None,
+    on_missing: Callable[[int], object] | None = None,
 ) -> PoolEmbeddings:
     """Goal vectors for everyone, embedding only texts the cache does not hold."""
     texts = [p.goals for p in pool.mentees] + [p.goals for p in pool.mentors]
-    vectors, new = embed_texts(texts, embedder, cache, progress=progress)
+    vectors, new = embed_texts(texts, embedder, cache, progress=progress, on_missing=on_missing)
     return PoolEmbeddings(vectors[: len(pool.mentees)], vectors[len(pool.mentees) :], new)
 
 
@@ -117,7 +119,16 @@ class Matcher:
         started = time.perf_counter()
         if embeddings is None:
             cache = cache if cache is not None else _default_cache()
-            embeddings = embed_pool(pool, self.embedder, cache, progress=progress)
+            # Many texts to embed: likely a first run, so the kernels compile meanwhile.
+            compiling = warmup.Background()
+            try:
+                embeddings = embed_pool(
+                    pool, self.embedder, cache, progress=progress, on_missing=compiling.start
+                )
+            finally:
+                waiting = time.perf_counter()
+                compiling.wait()
+                self.timings["waiting_for_kernels"] = time.perf_counter() - waiting
         # Only the compiled (quantised) vectors are kept: at 100k people the float vectors
         # would double the memory.
         self.newly_embedded = embeddings.newly_embedded

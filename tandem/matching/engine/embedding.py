@@ -284,10 +284,12 @@ def embed_texts(
     *,
     progress: Progress | None = None,
     batch_size: int = 512,
+    on_missing: Callable[[int], object] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Vectors for ``texts`` (a zero vector for an empty text) and how many were newly embedded.
 
     Each distinct text is looked up once; only texts missing from the cache are embedded.
+    ``on_missing`` is told how many that is before they are.
     """
     texts = list(texts)
     result = np.zeros((len(texts), embedder.dimension), np.float32)
@@ -311,6 +313,8 @@ def embed_texts(
         else:
             result[where] = vector
     total = len(missing)
+    if on_missing is not None:
+        on_missing(total)
     if progress is not None:
         progress("embedding", 0, total)
     new: dict[str, np.ndarray] = {}
