@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django_tasks_db.models import DBTaskResult
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
 from tandem.reports import services, snapshots
 from tandem.reports.models import ReportSnapshot
 from tandem.reports.selectors import fiscal_year
-from tandem.reports.tasks import refresh_snapshot
 from tandem.reports.tables import build_tables
+from tandem.reports.tasks import refresh_snapshot
 from tandem.reports.tests.factories import make_network, publish_this_fiscal_year, seed_program
 from tandem.reports.tests.test_funder_attacker import submit_one_referral
 
