@@ -11,7 +11,7 @@ from tandem.programs.access import access_program
 
 from . import figures, forms, selectors, services
 from .access import access_circle, access_circle_member, access_circle_session, access_peer_mentor
-from .models import CircleKind, PeerStatus
+from .models import CircleKind, MemberRole, PeerStatus
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
@@ -58,15 +58,16 @@ def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
         "next_session": selectors.next_session(circle),
     }
     if found.can_manage:
+        query = request.GET.get("q", "")[:100]
         mentor_role = "peer_mentor" if circle.kind == CircleKind.PEER else "mentor"
         context |= {
             "sessions": selectors.circle_sessions(circle),
             "suggested_mentees": selectors.suggested_mentees(circle),
             "suggested_mentors": selectors.suggested_mentors(circle),
             "mentor_role": mentor_role,
-            "add_form": forms.AddMembersForm(
-                queryset=selectors.addable_people(circle), initial={"role": "mentee"}
-            ),
+            "query": query,
+            "found": selectors.find_addable(circle, query),
+            "roles": MemberRole.choices,
             "notes": selectors.circle_notes(circle),
             "note_form": forms.NoteForm(),
         }
