@@ -20,7 +20,7 @@ from tandem.events.models import Participation
 from tandem.events.selectors import events_attended_count
 from tandem.matching.models import ProposalStatus
 from tandem.matching.pool import build_pool, weight_profile
-from tandem.matching.services import settings_for
+from tandem.matching.services.base import settings_for
 from tandem.matching.tests.factories import person, proposal
 from tandem.outcomes.models import ContactConsent
 from tandem.programs.models import Enrolment
