@@ -10,6 +10,7 @@ from typing import Any
 
 from tandem.accounts.models import User
 from tandem.circles.selectors import circles_run_by, own_circles, peer_invitations_to_answer
+from tandem.connectors.selectors import home_work as connector_work
 from tandem.matching.selectors import desk_work, proposals_awaiting_answer
 from tandem.meetings.selectors import attention_count, own_mentorships
 from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
@@ -81,19 +82,24 @@ def caseworker_section(user: User, memberships: list) -> Section | None:
 def participant_section(user: User) -> Section | None:
 
     records = list(
-        user.participant_records.select_related("organization", "occupation").order_by("role")
+        user.participant_records.select_related("organization", "occupation")
+        .prefetch_related("enrolments__program")
+        .order_by("role")
     )
     if not records:
         return None
     to_answer = proposals_awaiting_answer(user=user)
     mentorships = own_mentorships(user=user)
+    # People of a connector program wait for no match: the connector section says what to do.
+    kinds = {e.program.kind for r in records for e in r.enrolments.all()}
+    only_connector = kinds == {"connector"}
     return Section(
         "participant",
         {
             "records": records,
             "to_answer": to_answer,
             "mentorships": mentorships,
-            "is_waiting": not to_answer and not mentorships,
+            "is_waiting": not to_answer and not mentorships and not only_connector,
         },
     )
 
@@ -147,6 +153,12 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
     return sections
 
 
+def connector_section(user: User) -> Section | None:
+    """The connector program: staff's programs, a newcomer's chain, a connector's meetings."""
+    work = connector_work(user=user)
+    return None if work.is_empty else Section("connectors", {"work": work})
+
+
 def dashboard_for(*, user: User) -> dict[str, Any]:
     memberships = list(
         active_memberships(user)
@@ -160,6 +172,7 @@ def dashboard_for(*, user: User) -> dict[str, Any]:
             caseworker_section(user, memberships),
             participant_section(user),
             groups_section(user),
+            connector_section(user),
         )
         if section is not None
     ]

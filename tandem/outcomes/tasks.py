@@ -23,12 +23,14 @@ def followup_send_task(follow_up_id: int) -> bool:
 
 
 def sweeps_run_now() -> dict[str, int]:
+    from tandem.connectors.reminders import reminders_send_due as connector_reminders
     from tandem.meetings.services import reminders_send_due
 
     now = timezone.now()
     return {
         "follow_ups": services.followups_send_due(now=now),
         "reminders": reminders_send_due(now=now),
+        "connector_reminders": connector_reminders(now=now),
     }
 
 

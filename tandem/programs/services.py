@@ -94,23 +94,24 @@ def program_create(
         )
         Criterion.objects.bulk_create(
             Criterion(version=version, position=position, **values)
-            for position, values in enumerate(_implied_criteria(program))
+            for position, values in enumerate(_implied_criteria(program, side))
         )
     audit.record(PROGRAM_CREATED, actor=actor, target=program)
     return program
 
 
-def _implied_criteria(program: Program) -> list[dict[str, Any]]:
-    """Internal and employer-hosted programs take the operating organization's people; an
-    embedded program takes the participants of its parent program."""
-    if program.kind in (ProgramType.INTERNAL, ProgramType.EMPLOYER_HOSTED):
-        return [
-            {
-                "kind": CriterionKind.MEMBER_OF_ORGANIZATION,
-                "organization": program.organization,
-            }
-        ]
-    if program.kind == ProgramType.EMBEDDED and program.parent_id:
+def _implied_criteria(program: Program, side: str) -> list[dict[str, Any]]:
+    """The criteria a program's type implies, side by side (seed 003, recommendations 10-11):
+    an internal program takes the operating organization's people on both sides; an
+    employer-hosted one takes its employees as mentors, while its mentees come from the
+    network's agencies; an embedded program takes the participants of its parent program as
+    mentees, and its mentors from anywhere. Staff may edit either side like any criteria."""
+    member = {"kind": CriterionKind.MEMBER_OF_ORGANIZATION, "organization": program.organization}
+    if program.kind == ProgramType.INTERNAL:
+        return [member]
+    if program.kind == ProgramType.EMPLOYER_HOSTED:
+        return [member] if side == Side.MENTOR else []
+    if program.kind == ProgramType.EMBEDDED and program.parent_id and side == Side.MENTEE:
         return [{"kind": CriterionKind.PARENT_PROGRAM_PARTICIPANT, "program": program.parent}]
     return []
 

@@ -23,6 +23,7 @@ FLOORS = [
     "events",
     "matching",
     "mentorships",
+    "connectors",  # the connector program: a format that is not one pair
     "meetings",
     "outcomes",
     # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field),
