@@ -257,6 +257,7 @@ class ConnectorMeeting(models.Model):
         ordering = ["created_at"]
         indexes = [
             models.Index(fields=["program", "status"], name="connector_meeting_status"),
+            models.Index(fields=["program", "created_at"], name="connector_meeting_month"),
             models.Index(fields=["newcomer", "created_at"], name="connector_meeting_newcomer"),
             models.Index(fields=["connector", "status"], name="connector_meeting_connector"),
         ]

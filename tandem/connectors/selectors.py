@@ -3,11 +3,11 @@ funder's (counts only, small cells suppressed). The chain of one newcomer is in 
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tandem.connectors.models import (
@@ -51,20 +51,28 @@ def _weights():
 
 
 def connectors_with_room(program: Program, *, on: date | None = None) -> QuerySet[Connector]:
-    """Active connectors who have met fewer newcomers this month than they offered."""
+    """Active connectors who have met fewer newcomers this month than they offered. The month's
+    meetings are counted from the (program, created_at) index, not per connector."""
     on = on or timezone.localdate()
-    month = on.replace(day=1)
-    return (
-        Connector.objects.filter(program=program, is_active=True)
-        .annotate(
-            this_month=Count(
-                "meetings",
-                filter=Q(meetings__created_at__date__gte=month)
-                & ~Q(meetings__status=MeetingStatus.CANCELLED),
+    month = timezone.make_aware(datetime.combine(on.replace(day=1), time.min))
+    busy = (
+        ConnectorMeeting.objects.filter(program=program, created_at__gte=month)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values("connector")
+        .annotate(n=Count("pk"))
+        .filter(
+            n__gte=Subquery(
+                Connector.objects.filter(pk=OuterRef("connector")).values("meetings_per_month")[:1]
             )
         )
-        .filter(this_month__lt=F("meetings_per_month"))
+        .values("connector")
     )
+    return Connector.objects.filter(program=program, is_active=True).exclude(pk__in=busy)
+
+
+# The engine scores at most this many candidates: those of the newcomer's occupation group
+# first. At 5,000 connectors, scoring them all would take most of the page's 300 ms.
+CANDIDATES = 200
 
 
 def suggested_connectors(
@@ -80,12 +88,20 @@ def suggested_connectors(
     asked = ConnectorMeeting.objects.filter(newcomer=newcomer).exclude(
         status=MeetingStatus.CANCELLED
     )
-    connectors = list(
+    available = (
         connectors_with_room(program)
         .exclude(pk__in=asked.values("connector_id"))
         .exclude(participant__email__iexact=newcomer.email)
         .select_related("participant", "participant__occupation")
     )
+    group = (newcomer.occupation_id or "")[:2]
+    connectors = list(available.filter(participant__occupation__code__startswith=group)[:CANDIDATES])
+    if len(connectors) < CANDIDATES:
+        connectors += list(
+            available.exclude(participant__occupation__code__startswith=group)[
+                : CANDIDATES - len(connectors)
+            ]
+        )
     connectors = [c for c in connectors if is_matchable(c.participant)]
     if not connectors or not is_matchable(newcomer):
         return []

@@ -86,16 +86,14 @@ def newcomer(request: HttpRequest, newcomer_id: int) -> HttpResponse:
     found = access.access_newcomer(request.user, newcomer_id, action=Action.VIEW)
     enrolment = found.enrolment
     program, person = enrolment.program, enrolment.participant
+    # Staff arranging a meeting choose among more of the engine's suggestions.
     suggestions = selectors.suggested_connectors(
-        program=program, newcomer=person, language=current_language()
+        program=program,
+        newcomer=person,
+        language=current_language(),
+        limit=20 if found.can_manage else 5,
     )
     choices = [(str(s.connector.pk), s.connector.participant.full_name) for s in suggestions]
-    if found.can_manage:  # staff may arrange a meeting with any connector who has room
-        choices += [
-            (str(c.pk), c.participant.full_name)
-            for c in selectors.connectors_with_room(program).select_related("participant")
-            if str(c.pk) not in {k for k, _label in choices}
-        ]
     form = forms.RequestForm(request.POST or None, connectors=choices)
     if request.method == "POST" and form.is_valid():
         connector = selectors.connector_in(program, form.cleaned_data["connector"])
