@@ -95,7 +95,9 @@ def suggested_connectors(
         .select_related("participant", "participant__occupation")
     )
     group = (newcomer.occupation_id or "")[:2]
-    connectors = list(available.filter(participant__occupation__code__startswith=group)[:CANDIDATES])
+    connectors = list(
+        available.filter(participant__occupation__code__startswith=group)[:CANDIDATES]
+    )
     if len(connectors) < CANDIDATES:
         connectors += list(
             available.exclude(participant__occupation__code__startswith=group)[
@@ -286,7 +288,7 @@ def program_figures(program: Program, *, with_names: bool = True) -> ProgramFigu
     ]
     top: list[TopConnector] = []
     if with_names:
-        rows = (
+        rows = list(
             introductions.filter(follow_up__result__in=[Result.JOB, Result.INTERVIEW])
             .values("made_by")
             .annotate(
@@ -295,7 +297,6 @@ def program_figures(program: Program, *, with_names: bool = True) -> ProgramFigu
             )
             .order_by("-jobs", "-interviews")[:10]
         )
-        rows = list(rows)
         made = dict(
             introductions.filter(made_by__in=[r["made_by"] for r in rows])
             .values("made_by")

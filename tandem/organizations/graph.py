@@ -11,7 +11,7 @@ from tandem.organizations.models import Organization, OrganizationType
 
 WIDTH, HEIGHT = 760, 520
 # One colour per kind of organization, each with at least 3:1 contrast on white.
-KIND_COLOURS = {
+KIND_COLOURS: dict[str, str] = {
     OrganizationType.LEAD_AGENCY: "#083b69",
     OrganizationType.SERVICE_AGENCY: "#1e6b32",
     OrganizationType.EMPLOYER: "#8a4b00",
@@ -51,7 +51,10 @@ def network_layout(organizations: list[Organization]) -> Graph:
     ]
     edges = [
         GraphEdge(
-            *map(lambda v: round(v, 1), (*positions[org.pk], *positions[p.partner_id])),
+            x1=round(positions[org.pk][0], 1),
+            y1=round(positions[org.pk][1], 1),
+            x2=round(positions[p.partner_id][0], 1),
+            y2=round(positions[p.partner_id][1], 1),
             label=p.get_kind_display(),
         )
         for org in organizations
@@ -59,7 +62,7 @@ def network_layout(organizations: list[Organization]) -> Graph:
         if p.partner_id in positions
     ]
     legend = [
-        (label, KIND_COLOURS[kind])
+        (str(label), KIND_COLOURS[kind])
         for kind, label in OrganizationType.choices
         if any(o.kind == kind for o in organizations)
     ]
