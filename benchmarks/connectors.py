@@ -200,7 +200,9 @@ def populate(rng: random.Random) -> dict:
                 made = []
                 for index, meeting in enumerate(levels[position]):
                     for k in range(3):
-                        contact = connectors[(start + index * 11 + position * 3 + k + 1) % CONNECTORS]
+                        contact = connectors[
+                            (start + index * 11 + position * 3 + k + 1) % CONNECTORS
+                        ]
                         made.append(
                             Introduction(
                                 meeting=meeting,
@@ -248,9 +250,15 @@ def measure_pages(made: dict, *, repeat: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     pages = {
-        "chain_as_newcomer_fr": (made["newcomer_user"], f"/fr/connectors/newcomer/{made['newcomer'].pk}/"),
+        "chain_as_newcomer_fr": (
+            made["newcomer_user"],
+            f"/fr/connectors/newcomer/{made['newcomer'].pk}/",
+        ),
         "chain_as_staff": (made["staff"], f"/en/connectors/newcomer/{made['newcomer'].pk}/"),
-        "connector_report": (made["staff"], f"/en/connectors/program/{made['program'].pk}/figures/"),
+        "connector_report": (
+            made["staff"],
+            f"/en/connectors/program/{made['program'].pk}/figures/",
+        ),
     }
     result = {}
     for name, (user, url) in pages.items():
