@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("connectors/", include("tandem.connectors.urls")),
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
+    path("groups/", include("tandem.circles.urls")),
     path("reports/", include("tandem.reports.urls")),
     path("mentoring/", include("tandem.meetings.urls")),
     path("outcomes/", include("tandem.outcomes.urls")),

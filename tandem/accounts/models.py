@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.i18n import refuse_control_characters
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -33,6 +35,14 @@ class User(AbstractUser):
     """
 
     username = None  # type: ignore[assignment]
+    # A name is printed in mail, on certificates and in file names: the same validator as a
+    # participant's names (a line break broke a download's header, a NUL byte PostgreSQL).
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[refuse_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[refuse_control_characters]
+    )
     email = models.EmailField(_("e-mail address"), unique=True)
     preferred_language = models.CharField(
         _("preferred language"),

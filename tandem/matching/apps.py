@@ -7,4 +7,4 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        from tandem.matching import signals  # noqa: F401
+        from tandem.matching import merge, signals  # noqa: F401

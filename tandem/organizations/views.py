@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tandem.accounts import services as account_services
+from tandem.accounts.forms import invite_with_form
 from tandem.core.access import Audience, rule
 from tandem.organizations import access as org_access
 from tandem.organizations import selectors, services
@@ -179,20 +180,14 @@ def location_edit(request: HttpRequest, org_slug: str, location_id: int) -> Http
 def people(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     form = StaffInviteForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_services.staff_invite(
-                actor=request.user, organization=organization, **form.cleaned_data
-            )
-        except account_services.InvitationError as error:
-            form.add_error("email", str(error))
-        else:
-            messages.success(
-                request,
-                _("An invitation is on its way to %(email)s.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("organizations:people", org_slug=organization.slug)
+    if invite_with_form(
+        request,
+        form,
+        lambda: account_services.staff_invite(
+            actor=request.user, organization=organization, **form.cleaned_data
+        ),
+    ):
+        return redirect("organizations:people", org_slug=organization.slug)
     return render(
         request,
         "organizations/setup/people.html",

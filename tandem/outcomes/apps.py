@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OutcomesConfig(AppConfig):
     name = "tandem.outcomes"
     verbose_name = _("Closure and outcomes")
+
+    def ready(self) -> None:
+        # Registers how consent is combined when two records of one person are merged.
+        from tandem.outcomes import merge  # noqa: F401

@@ -9,7 +9,11 @@ from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
 from tandem.meetings.access import access_mentoring
 from tandem.outcomes import certificates, forms, selectors, services
-from tandem.outcomes.access import access_outcome_person, person_of_side
+from tandem.outcomes.access import (
+    access_follow_up_for_behalf,
+    access_outcome_person,
+    person_of_side,
+)
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
@@ -148,6 +152,33 @@ def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
             "consent_form": consent_form,
             "employment": employment,
         },
+    )
+
+
+@rule(Audience.SCOPED, objects=["follow_up_id"], methods=["GET", "POST"])
+def follow_up_behalf(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """Staff record a follow-up answer the person gave them by phone, in person or on paper."""
+    from tandem.meetings.behalf import BehalfError
+
+    follow_up = access_follow_up_for_behalf(request.user, follow_up_id)
+    person = follow_up.participant
+    form = forms.FollowUpBehalfForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.followup_answer_on_behalf(
+                actor=request.user, follow_up=follow_up, **form.cleaned_data
+            )
+        except BehalfError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Recorded on %(name)s's behalf.") % {"name": person.full_name}
+            )
+            return redirect("outcomes:person", participant_id=person.pk)
+    return render(
+        request,
+        "outcomes/follow_up_behalf.html",
+        {"follow_up": follow_up, "person": person, "form": form},
     )
 
 

@@ -8,15 +8,18 @@ from django.utils.translation import gettext as _
 
 from tandem.core import audit
 from tandem.core.access import Action, Audience, rule
-from tandem.participants import forms, selectors, services
+from tandem.participants import duplicates, forms, selectors, services
 from tandem.participants.access import (
     access_client_records,
     access_import_job,
+    access_merge_pair,
     access_participant,
     access_resume,
+    participants_changeable_by,
+    participants_visible_to,
 )
 from tandem.participants.csvformat import csv_lines, problem_text
-from tandem.participants.models import ParticipantRole
+from tandem.participants.models import ImportStatus, ParticipantRole
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
@@ -87,7 +90,21 @@ def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = forms.form_for(role)(request.POST or None)
     form.instance.organization = organization
     form.instance.role = role
+    context = {"form": form, "organization": organization, "participant": None, "role": role}
     if request.method == "POST" and form.is_valid():
+        # A person already on file (visible to this staff member) is shown before a second
+        # record is made; staff who know it is someone else say so and save.
+        similar = list(
+            duplicates.probable_duplicates(
+                among=participants_visible_to(request.user), role=role, **form.identity()
+            )[:10]
+        )
+        if similar and not request.POST.get("not_a_duplicate"):
+            return render(
+                request,
+                "participants/form.html",
+                {**context, "similar": similar},
+            )
         participant = services.participant_create(
             actor=request.user, organization=organization, role=role, **form.record_fields()
         )
@@ -95,11 +112,7 @@ def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
             request, _("The record was saved. See which programs the person qualifies for.")
         )
         return redirect("referrals:eligibility", participant_id=participant.pk)
-    return render(
-        request,
-        "participants/form.html",
-        {"form": form, "organization": organization, "participant": None, "role": role},
-    )
+    return render(request, "participants/form.html", context)
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
@@ -245,6 +258,16 @@ def _job_context(request: HttpRequest, job):
             key=lambda item: -item[0],
         ),
         "warnings": [dict(w, text=problem_text(w)) for w in job.warnings[:PROBLEMS_PER_PAGE]],
+        # Rows this import wrote that are probably a person already on file.
+        "duplicates": [
+            pair
+            for pair in duplicates.duplicate_pairs(
+                among=participants_changeable_by(request.user).filter(organization=job.organization)
+            )
+            if job.pk in (pair.first.last_import_id, pair.second.last_import_id)
+        ]
+        if job.status == ImportStatus.DONE and not job.is_dry_run
+        else [],
     }
 
 
@@ -310,4 +333,44 @@ def accounts(request: HttpRequest, org_slug: str) -> HttpResponse:
             "page": page,
             "summary": selectors.account_summary(organization=organization),
         },
+    )
+
+
+@rule(Audience.SCOPED, objects=["org_slug"])
+def duplicate_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Records that are probably one person (same name and role, with the same date of birth,
+    phone or e-mail), among the records this staff member may change, with one of the pair
+    held by this organization."""
+    organization = access_client_records(request.user, org_slug)
+    pairs = [
+        pair
+        for pair in duplicates.duplicate_pairs(among=participants_changeable_by(request.user))
+        if organization.pk in (pair.first.organization_id, pair.second.organization_id)
+    ]
+    return render(
+        request, "participants/duplicates.html", {"organization": organization, "pairs": pairs}
+    )
+
+
+@rule(Audience.SCOPED, objects=["participant_id", "other_id"], methods=["GET", "POST"])
+def merge(request: HttpRequest, participant_id: int, other_id: int) -> HttpResponse:
+    """Two records side by side; staff choose the one to keep and confirm the merge."""
+    first, second = access_merge_pair(request.user, participant_id, other_id)
+    form = forms.MergeForm(request.POST or None, first=first, second=second)
+    if request.method == "POST" and form.is_valid():
+        kept, merged = (first, second) if form.cleaned_data["keep"] == first.pk else (second, first)
+        try:
+            kept = duplicates.participants_merge(actor=request.user, kept=kept, merged=merged)
+        except duplicates.MergeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The two records are now one: everything is on the record kept."),
+            )
+            return redirect("participants:detail", participant_id=kept.pk)
+    return render(
+        request,
+        "participants/merge.html",
+        {"first": first, "second": second, "form": form},
     )

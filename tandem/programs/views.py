@@ -310,6 +310,7 @@ def program_team(request: HttpRequest, program_id: int) -> HttpResponse:
     """A program's team: staff named on it, including coaches of partner organizations, who run
     this one program without becoming staff of the organization that runs it."""
     from tandem.accounts import services as account_services
+    from tandem.accounts.forms import invite_with_form
     from tandem.organizations.forms import StaffInviteForm
 
     program = access_program(request.user, program_id, action=Action.MANAGE).program
@@ -321,23 +322,14 @@ def program_team(request: HttpRequest, program_id: int) -> HttpResponse:
         )
         messages.success(request, _("The person is no longer on the team."))
         return redirect("programs:team", program_id=program.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_services.program_team_invite(
-                actor=request.user,
-                program=program,
-                email=form.cleaned_data["email"],
-                language=form.cleaned_data["language"],
-            )
-        except account_services.InvitationError as error:
-            form.add_error("email", str(error))
-        else:
-            messages.success(
-                request,
-                _("An invitation is on its way to %(email)s.")
-                % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("programs:team", program_id=program.pk)
+    if invite_with_form(
+        request,
+        form,
+        lambda: account_services.program_team_invite(
+            actor=request.user, program=program, **form.cleaned_data
+        ),
+    ):
+        return redirect("programs:team", program_id=program.pk)
     return render(
         request,
         "programs/team.html",

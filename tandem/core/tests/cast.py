@@ -131,6 +131,14 @@ def run_worker(transactional_db):
     from django.core.management import call_command
 
     def run() -> None:
-        call_command("tandem_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        call_command(
+            "tandem_worker",
+            "--queue-name",
+            "*",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            verbosity=0,
+        )
 
     return run

@@ -123,3 +123,23 @@ def test_a_leavers_caseload_goes_to_a_colleague_in_one_step(client, home, no_mfa
     referral.refresh_from_db()
     assert referral.referred_by == home.staff
     assert list(program.staff.all()) == [home.staff]
+
+
+def test_an_organization_name_with_control_characters_is_refused(client, platform_admin, no_mfa):
+    client.force_login(platform_admin)
+    base = {"slug": "ctl", "kind": "employer", "province": "ON", "is_active": "on"}
+    cases = [
+        ("name_en", "Acme\r\nInc", "Acme"),
+        ("name_fr", "Acme", "Acme\x00"),  # Django's own refusal of NUL
+        ("name_en", "Acme\x1b[31m", "A"),
+    ]
+    for field, name_en, name_fr in cases:
+        response = client.post(
+            "/en/organizations/setup/new/", {**base, "name_en": name_en, "name_fr": name_fr}
+        )
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == [field]
+    assert "Remove the line breaks" in response.content.decode()
+    assert not Organization.objects.filter(slug="ctl").exists()
+    ok = client.post("/en/organizations/setup/new/", {**base, "name_en": "Acme", "name_fr": "Acme"})
+    assert ok.status_code == 302 and Organization.objects.filter(slug="ctl").exists()

@@ -17,7 +17,7 @@ def network(no_mfa):
 
 
 def tables_of(response) -> dict:
-    return {s["table"].key: s["table"] for s in response.context["sections"]}
+    return {t.key: t for t in response.context["tables"]}
 
 
 def test_employment_at_exit_and_after_counts_the_last_answer_of_each_mentee(

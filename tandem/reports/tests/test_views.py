@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from tandem.mentorships.models import Mentorship
 from tandem.referrals.models import Referral
 from tandem.reports.models import ReportRun
-from tandem.reports.tests.factories import make_network, seed_program
+from tandem.reports.tests.factories import make_network, publish_this_fiscal_year, seed_program
 from tandem.reports.tests.test_suppression import THRESHOLD, exactly_recoverable
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def network(no_mfa):
 
 
 def tables_of(response) -> dict:
-    return {s["table"].key: s["table"] for s in response.context["sections"]}
+    return {t.key: t for t in response.context["tables"]}
 
 
 def row(table, label):
@@ -36,7 +36,7 @@ def values(r) -> list:
 
 def test_the_program_dashboard_shows_the_counts_of_the_records(client: Client, network):
     client.force_login(network.staff)
-    response = client.get(f"/en/reports/programs/{network.program.pk}/")
+    response = client.get(f"/en/reports/programs/{network.program.pk}/?section=referrals")
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     tables = tables_of(response)
@@ -105,10 +105,11 @@ def test_the_lead_agency_sees_its_network_and_what_its_funders_see(client: Clien
 
 
 def test_the_funder_report_publishes_no_small_cell_and_none_that_totals_give_back(
-    client: Client, network
+    client: Client, network, monkeypatch
 ):
+    publish_this_fiscal_year(network, monkeypatch)
     client.force_login(network.funder)
-    response = client.get(f"/en/reports/funded/{network.lead.slug}/?preset=twelve_months")
+    response = client.get(f"/en/reports/funded/{network.lead.slug}/?section=referrals")
     assert response.status_code == 200
     tables = tables_of(response)
     # Operating tools, not a funder's.
@@ -189,7 +190,10 @@ def test_the_waiting_list_for_employer_partners_suppresses_small_counts(client: 
     assert not any("Average wait" in cell for r in rows for cell in r)
 
 
-def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(client: Client, network):
+def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(
+    client: Client, network, monkeypatch
+):
+    publish_this_fiscal_year(network, monkeypatch)
     client.force_login(network.funder)
     page = client.get(f"/fr/reports/funded/{network.lead.slug}/")
     form = page.context["build_form"]
