@@ -7,7 +7,19 @@ from datetime import date, datetime, time
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from tandem.connectors.models import (
@@ -71,8 +83,9 @@ def connectors_with_room(program: Program, *, on: date | None = None) -> QuerySe
 
 
 # The engine scores at most this many candidates: those of the newcomer's occupation group
-# first. At 5,000 connectors, scoring them all would take most of the page's 300 ms.
-CANDIDATES = 200
+# first. At 5,000 connectors, reading and scoring them all would take most of the page's 300 ms
+# (benchmarks/connectors.py).
+CANDIDATES = 100
 
 
 def suggested_connectors(
@@ -92,7 +105,7 @@ def suggested_connectors(
         connectors_with_room(program)
         .exclude(pk__in=asked.values("connector_id"))
         .exclude(participant__email__iexact=newcomer.email)
-        .select_related("participant", "participant__occupation")
+        .select_related("participant")
     )
     group = (newcomer.occupation_id or "")[:2]
     connectors = list(
@@ -123,9 +136,11 @@ def suggested_connectors(
         ranked = matcher.rank_candidates(engine_id(newcomer.pk, "mentee"), k=limit, lang=language)
     except EngineError:
         return []
+    chosen = [by_participant[participant_id(c.mentor_id)] for c in ranked]
+    prefetch_related_objects(chosen, "participant__occupation")
     return [
         Suggestion(
-            connector=by_participant[participant_id(c.mentor_id)],
+            connector=connector,
             score=c.score,
             reasons=[
                 str(sentence)
@@ -133,7 +148,7 @@ def suggested_connectors(
                 if sentence
             ],
         )
-        for c in ranked
+        for connector, c in zip(chosen, ranked, strict=True)
     ]
 
 
