@@ -4,7 +4,8 @@ A platform admin invites the first organizations' admins and staff, organization
 their people, program staff invite a partner's coach onto one program's team, and a mentee or a
 mentor is invited when a program accepts them. Accepting sets a password and grants exactly what
 the invitation names. Every function is keyword-only and takes `actor=` (None for the command
-line and the worker), so named audit events can be added without touching the callers.
+line and the worker); each set-up change records a named audit event (sent, re-sent, withdrawn,
+accepted) with its actor.
 """
 
 import hashlib
@@ -21,9 +22,19 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts import hooks
 from tandem.accounts.models import Invitation, InvitationKind, User
+from tandem.core import audit
+
+INVITATION_SENT = audit.event("invitation.sent", gettext_lazy("Invitation sent"))
+INVITATION_RESENT = audit.event("invitation.resent", gettext_lazy("Invitation sent again"))
+INVITATION_WITHDRAWN = audit.event("invitation.withdrawn", gettext_lazy("Invitation withdrawn"))
+INVITATION_ACCEPTED = audit.event("invitation.accepted", gettext_lazy("Invitation accepted"))
+# Who acts when no signed-in person does: the first admin's command, a person asking for a link.
+COMMAND_LINE = audit.SystemActor("command line")
+ASKED_BY_LINK = audit.SystemActor("invitation request")
 
 # How many invitations one worker task sends: small enough that a retry repeats little.
 DELIVERY_CHUNK = 100
@@ -70,6 +81,17 @@ def _deliver_later(ids: list[int]) -> None:
         transaction.on_commit(partial(invitations_deliver.enqueue, chunk))
 
 
+def _record(name: str, *, actor: object, invitation: Invitation) -> None:
+    """The event of a set-up invitation, on the histories of its organization and program."""
+    audit.record(
+        name,
+        actor=actor,
+        target=invitation,
+        about=[invitation.organization, invitation.program, invitation.participant],
+        data={"kind": invitation.kind, "email": invitation.email, "role": invitation.role},
+    )
+
+
 def _withdraw_pending(invitations) -> None:
     invitations.filter(accepted_at__isnull=True, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), token_hash=None
@@ -90,6 +112,7 @@ def platform_admin_invite(*, actor: User | None, email: str, language: str = "en
     invitation = Invitation.objects.create(
         kind=InvitationKind.PLATFORM_ADMIN, email=email, language=language, invited_by=actor
     )
+    _record(INVITATION_SENT, actor=actor or COMMAND_LINE, invitation=invitation)
     return invitation_link(_issue_token(invitation), language)
 
 
@@ -126,6 +149,7 @@ def staff_invite(
         role=role,
         invited_by=actor,
     )
+    _record(INVITATION_SENT, actor=actor, invitation=invitation)
     _deliver_later([invitation.pk])
     return invitation
 
@@ -151,6 +175,7 @@ def program_team_invite(*, actor: User, program: Any, email: str, language: str)
         organization=program.organization,
         invited_by=actor,
     )
+    _record(INVITATION_SENT, actor=actor, invitation=invitation)
     _deliver_later([invitation.pk])
     return invitation
 
@@ -262,6 +287,7 @@ def invitation_resend(*, actor: User | None, invitation: Invitation) -> Invitati
     invitation.sent_at = None
     invitation.withdrawn_at = None
     invitation.save(update_fields=["token_hash", "sent_at", "withdrawn_at"])
+    _record(INVITATION_RESENT, actor=actor or ASKED_BY_LINK, invitation=invitation)
     _deliver_later([invitation.pk])
     return invitation
 
@@ -269,6 +295,7 @@ def invitation_resend(*, actor: User | None, invitation: Invitation) -> Invitati
 @transaction.atomic
 def invitation_withdraw(*, actor: User, invitation: Invitation) -> None:
     _withdraw_pending(Invitation.objects.filter(pk=invitation.pk))
+    _record(INVITATION_WITHDRAWN, actor=actor, invitation=invitation)
 
 
 # --- Delivering (the worker) ----------------------------------------------------------------
@@ -390,6 +417,8 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # The person who accepted is the actor: the role, the team or the admin right is theirs now.
+    _record(INVITATION_ACCEPTED, actor=user, invitation=invitation)
     return user
 
 

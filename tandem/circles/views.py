@@ -3,22 +3,21 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.programs.access import access_program
 
 from . import figures, forms, selectors, services
 from .access import access_circle, access_circle_member, access_circle_session, access_peer_mentor
-from .models import CircleKind, PeerStatus
+from .models import CircleKind, MemberRole, PeerStatus
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def program_circles(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
+def program_circles(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     return render(
         request,
@@ -33,7 +32,7 @@ def program_circles(request: AuthenticatedRequest, program_id: int) -> HttpRespo
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def circle_create(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
+def circle_create(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.CircleForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
@@ -50,8 +49,8 @@ def circle_create(request: AuthenticatedRequest, program_id: int) -> HttpRespons
 
 
 @rule(Audience.SCOPED, objects=["circle_id"])
-def circle_detail(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
-    found = access_circle(request.user, circle_id)
+def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
+    found = access_circle(request.user, circle_id, action=Action.VIEW)
     circle = found.circle
     context: dict[str, Any] = {
         "circle": circle,
@@ -61,19 +60,21 @@ def circle_detail(request: AuthenticatedRequest, circle_id: int) -> HttpResponse
         "next_session": selectors.next_session(circle),
     }
     if found.can_manage:
+        query = request.GET.get("q", "")[:100]
         mentor_role = "peer_mentor" if circle.kind == CircleKind.PEER else "mentor"
         context |= {
             "sessions": selectors.circle_sessions(circle),
             "suggested_mentees": selectors.suggested_mentees(circle),
             "suggested_mentors": selectors.suggested_mentors(circle),
             "mentor_role": mentor_role,
-            "add_form": forms.AddMembersForm(
-                queryset=selectors.addable_people(circle), initial={"role": "mentee"}
-            ),
+            "query": query,
+            "found": selectors.find_addable(circle, query),
+            "roles": MemberRole.choices,
             "notes": selectors.circle_notes(circle),
             "note_form": forms.NoteForm(),
         }
-    elif found.member is not None:
+    else:
+        assert found.member is not None  # not staff: reached as a member
         context |= {
             "consent_form": forms.ConsentForm(initial={"shows_name": found.member.shows_name}),
             "feedback_due": selectors.feedback_due(found.member),
@@ -82,7 +83,7 @@ def circle_detail(request: AuthenticatedRequest, circle_id: int) -> HttpResponse
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
-def circle_add_members(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
+def circle_add_members(request: HttpRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.AddMembersForm(request.POST, queryset=selectors.addable_people(circle))
     if not form.is_valid():
@@ -114,7 +115,7 @@ def circle_add_members(request: AuthenticatedRequest, circle_id: int) -> HttpRes
 
 
 @rule(Audience.SCOPED, objects=["circle_member_id"], methods=["POST"])
-def circle_remove_member(request: AuthenticatedRequest, circle_member_id: int) -> HttpResponse:
+def circle_remove_member(request: HttpRequest, circle_member_id: int) -> HttpResponse:
     member = access_circle_member(request.user, circle_member_id, action=Action.MANAGE)
     services.circle_member_remove(actor=request.user, member=member)
     messages.success(
@@ -126,7 +127,7 @@ def circle_remove_member(request: AuthenticatedRequest, circle_member_id: int) -
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["GET", "POST"])
-def circle_session_new(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
+def circle_session_new(request: HttpRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -146,7 +147,7 @@ def circle_session_new(request: AuthenticatedRequest, circle_id: int) -> HttpRes
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
-def circle_note(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
+def circle_note(request: HttpRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.NoteForm(request.POST)
     if form.is_valid():
@@ -158,9 +159,10 @@ def circle_note(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
-def circle_consent(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
+def circle_consent(request: HttpRequest, circle_id: int) -> HttpResponse:
     found = access_circle(request.user, circle_id, action=Action.TAKE_PART)
-    assert found.member is not None  # take_part answers only a member
+    if found.member is None:
+        raise Http404
     form = forms.ConsentForm(request.POST)
     form.is_valid()
     services.circle_name_consent(
@@ -173,7 +175,7 @@ def circle_consent(request: AuthenticatedRequest, circle_id: int) -> HttpRespons
 
 
 @rule(Audience.SCOPED, objects=["circle_session_id"], methods=["GET", "POST"])
-def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
+def circle_session(request: HttpRequest, circle_session_id: int) -> HttpResponse:
     found = access_circle_session(request.user, circle_session_id, action=Action.MANAGE)
     session = found.session
     guests = selectors.session_guests(session)
@@ -209,7 +211,7 @@ def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> Htt
 
 
 @rule(Audience.SCOPED, objects=["circle_session_id"], methods=["GET", "POST"])
-def circle_feedback(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
+def circle_feedback(request: HttpRequest, circle_session_id: int) -> HttpResponse:
     found = access_circle_session(request.user, circle_session_id, action=Action.TAKE_PART)
     if found.member is None:
         raise Http404
@@ -238,7 +240,7 @@ def circle_feedback(request: AuthenticatedRequest, circle_session_id: int) -> Ht
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def peer_list(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
+def peer_list(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     candidates = selectors.alumni_candidates(program)
     if request.method == "POST":
@@ -278,8 +280,8 @@ def peer_list(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["peer_mentor_id"], methods=["GET", "POST"])
-def peer_detail(request: AuthenticatedRequest, peer_mentor_id: int) -> HttpResponse:
-    found = access_peer_mentor(request.user, peer_mentor_id)
+def peer_detail(request: HttpRequest, peer_mentor_id: int) -> HttpResponse:
+    found = access_peer_mentor(request.user, peer_mentor_id, action=Action.VIEW)
     peer = found.peer
     conversation_form = None
     if found.can_manage and peer.is_ready:

@@ -10,4 +10,4 @@ class ConnectorsConfig(AppConfig):
         from tandem.connectors.reminders import reminders_send_due
         from tandem.core import sweeps
 
-        sweeps.register("connector_reminders", reminders_send_due, label="connector reminders sent")
+        sweeps.register("connector_reminders", reminders_send_due, label="connector reminders")

@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tandem.accounts.http import AuthenticatedRequest
 from tandem.connectors import access, forms, selectors, services
 from tandem.connectors.calendar import invitation as meeting_ics
 from tandem.connectors.chain import chain_counts, chain_graph, chain_of
@@ -21,7 +20,7 @@ from tandem.core.i18n import current_language
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"])
-def program_home(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
+def program_home(request: HttpRequest, connector_program_id: int) -> HttpResponse:
     program = access.access_connector_program(
         request.user, connector_program_id, action=Action.MANAGE
     )
@@ -38,7 +37,7 @@ def program_home(request: AuthenticatedRequest, connector_program_id: int) -> Ht
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"], methods=["GET", "POST"])
-def program_invite(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
+def program_invite(request: HttpRequest, connector_program_id: int) -> HttpResponse:
     program = access.access_connector_program(
         request.user, connector_program_id, action=Action.MANAGE
     )
@@ -55,7 +54,7 @@ def program_invite(request: AuthenticatedRequest, connector_program_id: int) -> 
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"])
-def program_figures(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
+def program_figures(request: HttpRequest, connector_program_id: int) -> HttpResponse:
     program = access.access_connector_program(
         request.user, connector_program_id, action=Action.MANAGE
     )
@@ -67,7 +66,7 @@ def program_figures(request: AuthenticatedRequest, connector_program_id: int) ->
 
 
 @rule(Audience.SIGNED_IN)
-def funder_figures(request: AuthenticatedRequest) -> HttpResponse:
+def funder_figures(request: HttpRequest) -> HttpResponse:
     programs = list(access.connector_programs_funded_by(request.user))
     return render(
         request,
@@ -83,20 +82,18 @@ def funder_figures(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["newcomer_id"], methods=["GET", "POST"])
-def newcomer(request: AuthenticatedRequest, newcomer_id: int) -> HttpResponse:
+def newcomer(request: HttpRequest, newcomer_id: int) -> HttpResponse:
     found = access.access_newcomer(request.user, newcomer_id, action=Action.VIEW)
     enrolment = found.enrolment
     program, person = enrolment.program, enrolment.participant
+    # Staff arranging a meeting choose among more of the engine's suggestions.
     suggestions = selectors.suggested_connectors(
-        program=program, newcomer=person, language=current_language()
+        program=program,
+        newcomer=person,
+        language=current_language(),
+        limit=20 if found.can_manage else 5,
     )
     choices = [(str(s.connector.pk), s.connector.participant.full_name) for s in suggestions]
-    if found.can_manage:  # staff may arrange a meeting with any connector who has room
-        choices += [
-            (str(c.pk), c.participant.full_name)
-            for c in selectors.connectors_with_room(program).select_related("participant")
-            if str(c.pk) not in {k for k, _label in choices}
-        ]
     form = forms.RequestForm(request.POST or None, connectors=choices)
     if request.method == "POST" and form.is_valid():
         connector = selectors.connector_in(program, form.cleaned_data["connector"])
@@ -137,13 +134,13 @@ def newcomer(request: AuthenticatedRequest, newcomer_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["introduction_id"], methods=["POST"])
-def follow_up(request: AuthenticatedRequest, introduction_id: int) -> HttpResponse:
+def follow_up(request: HttpRequest, introduction_id: int) -> HttpResponse:
     introduction = access.access_introduction(
         request.user, introduction_id, action=Action.TAKE_PART
     )
     form = forms.FollowUpForm(request.POST)
     enrolment = selectors.newcomer_enrolment(introduction.meeting.program, introduction.newcomer)
-    if enrolment is None:  # no longer in the program: nothing to follow up
+    if enrolment is None:  # the newcomer left the program since
         raise Http404
     if not form.is_valid() or introduction.contact is None:
         messages.error(request, _("This contact is not a connector yet: wait for their answer."))
@@ -192,13 +189,13 @@ def _meeting_page(
 
 
 @rule(Audience.SCOPED, objects=["connector_meeting_id"])
-def meeting(request: AuthenticatedRequest, connector_meeting_id: int) -> HttpResponse:
+def meeting(request: HttpRequest, connector_meeting_id: int) -> HttpResponse:
     found = access.access_connector_meeting(request.user, connector_meeting_id, action=Action.VIEW)
     return _meeting_page(request, found)
 
 
 @rule(Audience.SCOPED, objects=["connector_meeting_id"])
-def meeting_calendar(request: AuthenticatedRequest, connector_meeting_id: int) -> HttpResponse:
+def meeting_calendar(request: HttpRequest, connector_meeting_id: int) -> HttpResponse:
     found = access.access_connector_meeting(request.user, connector_meeting_id, action=Action.VIEW)
     if found.meeting.starts_at is None:
         raise Http404
@@ -214,9 +211,7 @@ def _back(meeting_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["connector_meeting_id"], methods=["POST"])
-def meeting_action(
-    request: AuthenticatedRequest, connector_meeting_id: int, what: str
-) -> HttpResponse:
+def meeting_action(request: HttpRequest, connector_meeting_id: int, what: str) -> HttpResponse:
     """Every step of a meeting after the request: one URL per step (`what`), one service each.
     Who may take each step is decided here from the access answer, never from roles."""
     found = access.access_connector_meeting(
@@ -227,15 +222,15 @@ def meeting_action(
     is_newcomer = found.side == "newcomer" or found.can_manage
     try:
         if what == "offer" and is_connector:
-            form: Any = forms.OfferForm(request.POST)  # one form per action below
-            if not form.is_valid():
-                return _meeting_page(request, found, offer_form=form)
+            offer = forms.OfferForm(request.POST)
+            if not offer.is_valid():
+                return _meeting_page(request, found, offer_form=offer)
             services.meeting_offer_times(
                 actor=user,
                 meeting=meeting,
-                times=form.times(),
-                mode=form.cleaned_data["mode"],
-                where=form.cleaned_data["where"],
+                times=offer.times(),
+                mode=offer.cleaned_data["mode"],
+                where=offer.cleaned_data["where"],
             )
             messages.success(request, _("The times were sent to the newcomer."))
         elif what == "choose" and is_newcomer:
@@ -248,56 +243,56 @@ def meeting_action(
                 request, _("The meeting is scheduled: a calendar invitation is on its way.")
             )
         elif what == "held" and (is_connector or is_newcomer):
-            form = forms.HeldForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, held_form=form)
+            held = forms.HeldForm(request.POST)
+            if not held.is_valid():
+                return _meeting_page(request, found, held_form=held)
             services.meeting_record_held(
-                actor=user, meeting=meeting, held_on=form.cleaned_data["held_on"]
+                actor=user, meeting=meeting, held_on=held.cleaned_data["held_on"]
             )
             messages.success(request, _("The meeting is recorded."))
         elif what == "introductions" and is_connector:
-            form = forms.IntroductionsForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, introductions_form=form)
+            named = forms.IntroductionsForm(request.POST)
+            if not named.is_valid():
+                return _meeting_page(request, found, introductions_form=named)
             try:
                 services.introductions_record(
                     actor=user,
                     meeting=meeting,
-                    contacts=[services.Contact(**c) for c in form.contacts()],
+                    contacts=[services.Contact(**c) for c in named.contacts()],
                 )
             except services.ConnectorError as error:
-                form.add_error(None, str(error))
-                return _meeting_page(request, found, introductions_form=form)
+                named.add_error(None, str(error))
+                return _meeting_page(request, found, introductions_form=named)
             messages.success(
                 request, _("Your introductions are recorded and the newcomer is told.")
             )
         elif what == "feedback" and found.side:
-            form = forms.FeedbackForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, feedback_form=form)
+            feedback = forms.FeedbackForm(request.POST)
+            if not feedback.is_valid():
+                return _meeting_page(request, found, feedback_form=feedback)
             services.feedback_give(
-                actor=user, meeting=meeting, side=found.side, text=form.cleaned_data["text"]
+                actor=user, meeting=meeting, side=found.side, text=feedback.cleaned_data["text"]
             )
             messages.success(request, _("Thank you for your feedback."))
         elif what == "result" and is_newcomer:
-            form = forms.ResultForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, result_form=form)
+            outcome = forms.ResultForm(request.POST)
+            if not outcome.is_valid():
+                return _meeting_page(request, found, result_form=outcome)
             services.result_record(
                 actor=user,
                 meeting=meeting,
-                result=form.cleaned_data["result"],
-                on=form.cleaned_data["on"],
+                result=outcome.cleaned_data["result"],
+                on=outcome.cleaned_data["on"],
             )
             messages.success(request, _("Saved."))
         elif what == "continue" and found.side:
-            form = forms.ContinueForm(request.POST)
-            form.is_valid()
+            consent = forms.ContinueForm(request.POST)
+            consent.is_valid()
             services.mentorship_consent(
                 actor=user,
                 meeting=meeting,
                 side=found.side,
-                wants=bool(form.cleaned_data.get("wants")),
+                wants=bool(consent.cleaned_data.get("wants")),
             )
             messages.success(request, _("Your answer is saved."))
         elif what == "mentorship" and found.can_manage:
@@ -319,7 +314,7 @@ def meeting_action(
 
 
 @rule(Audience.SIGNED_IN)
-def my_connector(request: AuthenticatedRequest) -> HttpResponse:
+def my_connector(request: HttpRequest) -> HttpResponse:
     profiles = list(access.connector_profiles_of(request.user))
     return render(
         request,
@@ -344,7 +339,7 @@ def my_connector(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"], methods=["POST"])
-def my_profile(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
+def my_profile(request: HttpRequest, connector_program_id: int) -> HttpResponse:
     enrolment = access.access_own_connector_enrolment(
         request.user, connector_program_id, action=Action.TAKE_PART
     )

@@ -12,7 +12,7 @@ from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.programs import services
 from tandem.programs.models import CriterionKind, OrientationSession, SessionKind
-from tandem.referrals.models import Referral, ReferralSource
+from tandem.referrals.models import Referral, ReferralDecision, ReferralSource
 from tandem.referrals.services import referral_decide, referral_submit
 
 CMP_MENTEE: list[dict[str, Any]] = [
@@ -178,7 +178,7 @@ def demo_load_programs() -> None:
         (mentees[4], "return_clb"),
         (mentees[5], "return_status"),
     ]
-    for participant, fate in plan:
+    for step, (participant, fate) in enumerate(plan):
         fields = dict(qualified)
         if fate == "return_clb":
             fields["clb_level"] = 4
@@ -202,6 +202,10 @@ def demo_load_programs() -> None:
             answers={},
             has_consent=True,
         )
+        # Sent over the last weeks, the undecided ones most recently (Amina's is moved back with
+        # the pool's in matching.py).
+        sent = demo_at(-(2 + 3 * step) if fate == "submit" else -(12 + 4 * step), 9 + step)
+        Referral.objects.filter(pk=referral.pk).update(submitted_at=sent, created_at=sent)
         if fate == "accept":
             referral_decide(
                 actor=staff, referral=referral, outcome="accepted", unmet_criteria=[], note=""
@@ -220,6 +224,9 @@ def demo_load_programs() -> None:
                 unmet_criteria=list(version.criteria.filter(kind=kind)),
                 note=_returned_note(fate, participant.preferred_language),
             )
+            ReferralDecision.objects.filter(referral=referral).update(
+                decided_at=sent + timedelta(days=3)
+            )
 
     # Mentors who applied on the public form, two accepted.
     mentor_version = services.criteria_current(program=cmp, side="mentor")
@@ -233,6 +240,7 @@ def demo_load_programs() -> None:
             answers=answers,
             has_consent=True,
             note=mentor.goals,
+            submitted_at=demo_at(-(30 + 9 * index), 19),  # sent from home, in the evening
         )
         if index < 2:
             referral_decide(

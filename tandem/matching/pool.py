@@ -119,8 +119,8 @@ def _unit_groups() -> frozenset[str]:
 
 def mentor_load(mentor_ids: list[int] | QuerySet | None = None) -> dict[int, int]:
     """Places each mentor already gives: pairs under way (`commitments`, e.g. active
-    mentorships) and proposals awaiting answers. `mentor_ids` may be a query of ids (a
-    subquery: a pool's thousands of ids are not sent)."""
+    mentorships) and proposals awaiting answers. `mentor_ids` may be a query of ids (a subquery:
+    a pool's thousands of ids are not sent)."""
     load: dict[int, int] = {}
     taken = [*commitments.under_way(), Proposal.objects.filter(status__in=PENDING_STATUSES)]
     if mentor_ids is not None:

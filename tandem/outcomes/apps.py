@@ -7,8 +7,9 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Closure and outcomes")
 
     def ready(self) -> None:
-        # Registers how consent is combined when two records of one person are merged.
         from tandem.core import sweeps
+
+        # Registers how consent is combined when two records of one person are merged.
         from tandem.outcomes import merge  # noqa: F401
         from tandem.outcomes.services import followups_send_due
 

@@ -23,6 +23,9 @@ from tandem.participants.access import (
 from tandem.participants.csvformat import csv_lines, problem_text
 from tandem.participants.models import ImportStatus, ParticipantRole
 
+# Fifty rows a page: the rows' rendering was half of the list's server time at 100 (issue 18).
+PER_PAGE = 50
+
 
 @rule(Audience.SCOPED, objects=["org_slug"])
 def organization_participants(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
@@ -30,7 +33,7 @@ def organization_participants(request: AuthenticatedRequest, org_slug: str) -> H
     role = request.GET.get("role") if request.GET.get("role") in ParticipantRole.values else None
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(
-        selectors.participant_list(organization=organization, role=role, query=query), 100
+        selectors.participant_list(organization=organization, role=role, query=query), PER_PAGE
     ).get_page(request.GET.get("page"))
     return render(
         request,

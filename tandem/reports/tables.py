@@ -876,7 +876,9 @@ def headlines(tables: dict[str, Table]) -> list[Headline]:
         Headline(_("Matches made"), total("matches_by_occupation", 3)),
         Headline(_("Completion rate"), completion_rate),
         Headline(_("Employed at exit"), employed),
-        Headline(_("Mentors recruited"), total("mentor_recruitment", 3)),
+        # The mentors accepted into the programs in the period, whoever recruited them: the
+        # count of the program's list of accepted mentors ("recruited" matched no list).
+        Headline(_("Mentors accepted"), total("mentor_recruitment", 3)),
         Headline(_("Event attendances"), total("events", 1)),
     ]
 

@@ -7,6 +7,7 @@ the access policy first; a record that is not theirs is a 404.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.contrib import messages
@@ -291,13 +292,12 @@ def _file(
 
 def _partners_spec(spec: ReportSpec) -> ReportSpec:
     """The waiting list sent to employer partners: suppressed like a funder's."""
-    return ReportSpec(
-        spec.kind,
-        spec.name,
-        spec.scope,
+    return dataclasses.replace(
+        spec,
         threshold=services.small_cell_threshold(),
         staff=False,
         network=False,
+        audience="partners",
     )
 
 

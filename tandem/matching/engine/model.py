@@ -288,6 +288,7 @@ class SolveStats:
     enlarged_mentees: int
     is_certified: bool
     timings: dict[str, float] = field(default_factory=dict)
+    is_warm: bool = False  # started from a previous solve's lists, assignment and prices
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,9 @@ def test_the_waiting_list_for_employer_partners_suppresses_small_counts(client: 
     body = [r for r in rows if r and r[0][:5].isdigit()]
     assert {r[1] for r in body} == {"x"}  # 1 and 2 mentees waiting: suppressed
     assert not any("Average wait" in cell for r in rows for cell in r)
+    # Titled as what it is, not as the staff's dashboard (issue 16).
+    assert rows[0][0] == f"Occupations short of mentors: {network.program.name_en}"
+    assert not any("Program dashboard" in cell for r in rows for cell in r)
 
 
 def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(
