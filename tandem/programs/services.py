@@ -241,7 +241,7 @@ def readiness(enrolment: Enrolment) -> list[StepStatus]:
     attended = list(enrolment.attendances.values_list("session__kind", flat=True))
     has_meeting = enrolment.meetings.exists()
     plan = ActionPlan.objects.filter(enrolment=enrolment).first()
-    done = {
+    done: dict[str, bool] = {
         Step.NEEDS_ASSESSMENT: has_meeting,
         Step.MENTOR_MEETING: has_meeting,
         Step.MENTEE_ORIENTATION: SessionKind.MENTEE_ORIENTATION in attended,
