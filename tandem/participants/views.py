@@ -84,6 +84,20 @@ def detail(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
             # The record's history goes to the staff who hold the record, not to every reader
             # (a referring caseworker elsewhere, the program's staff, the person).
             "history": audit.history_rows(participant) if found.can_change else None,
+            # Other records that are probably this person, among those this staff member may
+            # change (and so merge); nothing is shown to the record's other readers.
+            "similar": duplicates.probable_duplicates(
+                among=participants_changeable_by(request.user),
+                role=participant.role,
+                given_name=participant.given_name,
+                family_name=participant.family_name,
+                date_of_birth=participant.date_of_birth,
+                phone=participant.phone,
+                email=participant.email,
+                exclude_pk=participant.pk,
+            )[:10]
+            if found.can_change
+            else [],
         },
     )
 
