@@ -1,8 +1,12 @@
+from typing import ClassVar
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tandem.core.i18n import refuse_control_characters
 
 
 class UserManager(BaseUserManager["User"]):
@@ -33,6 +37,14 @@ class User(AbstractUser):
     """
 
     username = None  # type: ignore[assignment]
+    # A name is printed in mail, on certificates and in file names: the same validator as a
+    # participant's names (a line break broke a download's header, a NUL byte PostgreSQL).
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[refuse_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[refuse_control_characters]
+    )
     email = models.EmailField(_("e-mail address"), unique=True)
     preferred_language = models.CharField(
         _("preferred language"),
@@ -43,9 +55,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]  # e-mail sign-in: no username
 
     class Meta:
         verbose_name = _("user")
@@ -141,9 +153,9 @@ class Invitation(models.Model):
 
     @property
     def role_label(self) -> str:
-        from tandem.organizations.models import Role
+        from tandem.accounts import hooks
 
-        return str(dict(Role.choices).get(self.role, self.role)).lower()
+        return str(hooks.roles().labels().get(self.role, self.role)).lower()
 
     @property
     def is_pending(self) -> bool:

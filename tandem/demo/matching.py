@@ -11,8 +11,12 @@ from tandem.participants.models import Participant
 
 
 def demo_load_matching() -> None:
-    from tandem.matching import services
     from tandem.matching.models import Proposal, ProposalStatus
+    from tandem.matching.services.base import settings_update
+    from tandem.matching.services.drafts import proposal_create_manual
+    from tandem.matching.services.explanations import explain_any_pair, explanation_fields
+    from tandem.matching.services.publishing import proposals_publish
+    from tandem.matching.services.runs import run_execute, run_start
     from tandem.mentorships import services as mentorships
     from tandem.mentorships.models import Acknowledgement, MentorshipStatus
     from tandem.programs.models import Enrolment, Program
@@ -78,7 +82,7 @@ def demo_load_matching() -> None:
                 ReferralDecision.objects.filter(referral=referral).update(
                     decided_at=enrolment.accepted_at
                 )
-    services.settings_update(actor=staff, program=program, reminder_after_days=5)
+    settings_update(actor=staff, program=program, reminder_after_days=5)
 
     daniel = Participant.objects.filter(email="mentor@tandem.demo").first()
     amina = Participant.objects.filter(email="mentee@tandem.demo").first()
@@ -105,7 +109,7 @@ def demo_load_matching() -> None:
         published_at=now - timedelta(days=20),
         mentee_answer="accepted",
         mentor_answer="accepted",
-        **services.explanation_fields(services.explain_any_pair(program, partner, daniel)),
+        **explanation_fields(explain_any_pair(program, partner, daniel)),
     )
     mentorship = mentorships.mentorship_confirm(actor=staff, proposal=accepted)
     mentorships.meeting_schedule(
@@ -133,13 +137,13 @@ def demo_load_matching() -> None:
     mentorship.save(update_fields=["status", "started_on", "expected_end_on"])
 
     # Drafts for the rest of the pool, then a published proposal for Amina and Daniel.
-    run = services.run_start(actor=staff, program=program)
-    services.run_execute(run_id=run.pk)
-    proposal = services.proposal_create_manual(
+    run = run_start(actor=staff, program=program)
+    run_execute(run_id=run.pk)
+    proposal = proposal_create_manual(
         actor=staff,
         program=program,
         mentee=amina,
         mentor=daniel,
         reason="Amina a demandé un mentor issu d’une équipe produit en logiciels.",
     )
-    services.proposals_publish(actor=staff, program=program, proposal_ids=[proposal.pk])
+    proposals_publish(actor=staff, program=program, proposal_ids=[proposal.pk])

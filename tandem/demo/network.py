@@ -410,8 +410,10 @@ def demo_load() -> list[DemoLogin]:
             province="QC" if city == "Gatineau" else "ON",
             postal_code=postal,
         )
-    for lead, partner, kind in PARTNERSHIPS:
-        Partnership.objects.create(organization=orgs[lead], partner=orgs[partner], kind=kind)
+    for lead, partner, partnership_kind in PARTNERSHIPS:
+        Partnership.objects.create(
+            organization=orgs[lead], partner=orgs[partner], kind=partnership_kind
+        )
 
     users = {}
     for login in LOGINS:
@@ -429,7 +431,7 @@ def demo_load() -> list[DemoLogin]:
 
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         users[login.email] = user
-        if login.organization:
+        if login.organization and login.role:
             membership = Membership.objects.create(
                 user=user, organization=orgs[login.organization], role=login.role
             )

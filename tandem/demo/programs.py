@@ -4,6 +4,7 @@ referrals in every state so that each demo login has something to look at."""
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from tandem.accounts.models import User
 from tandem.demo.clock import demo_at
@@ -14,7 +15,7 @@ from tandem.programs.models import CriterionKind, OrientationSession, SessionKin
 from tandem.referrals.models import Referral, ReferralDecision, ReferralSource
 from tandem.referrals.services import referral_decide, referral_submit
 
-CMP_MENTEE = [
+CMP_MENTEE: list[dict[str, Any]] = [
     {
         "kind": CriterionKind.IMMIGRATION_STATUS,
         "statuses": ["permanent_resident", "convention_refugee"],
@@ -24,7 +25,7 @@ CMP_MENTEE = [
     {"kind": CriterionKind.PROVINCE, "provinces": ["ON"]},
     {"kind": CriterionKind.JOB_SEARCH_WORKSHOP},
 ]
-CMP_MENTOR = [
+CMP_MENTOR: list[dict[str, Any]] = [
     {"kind": CriterionKind.YEARS_EXPERIENCE_AT_LEAST, "number": 2},
     {
         "kind": CriterionKind.YES_NO,

@@ -17,7 +17,7 @@ def goal_vectors_compute(participant_ids: list[int]) -> int:
 @task()
 def proposal_run_execute(run_id: int) -> str:
     """Runs the engine over a program's pool; the run re-enters the language of who started it."""
-    from tandem.matching.services import run_execute
+    from tandem.matching.services.runs import run_execute
 
     return run_execute(run_id=run_id).status
 
@@ -25,6 +25,6 @@ def proposal_run_execute(run_id: int) -> str:
 @task()
 def proposal_follow_up(proposal_id: int) -> str:
     """Scheduled at publication for the reminder date and for the deadline."""
-    from tandem.matching.services import proposal_follow_up as follow_up
+    from tandem.matching.services.follow_ups import proposal_follow_up as follow_up
 
     return follow_up(proposal_id=proposal_id)

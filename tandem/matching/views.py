@@ -3,15 +3,18 @@ and renders; domain errors become messages, never server errors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
-from tandem.matching import charts, forms, pool, selectors, services, sharing
+from tandem.matching import charts, forms, handoff, pool, selectors, sharing
 from tandem.matching.access import (
     access_desk_person,
     access_program_desk,
@@ -26,9 +29,25 @@ from tandem.matching.models import (
     ProposalStatus,
     default_shared_fields,
 )
-from tandem.matching.services import DeskError
-from tandem.mentorships.access import mentorships_of_person
-from tandem.mentorships.services import MentorshipError, mentorship_confirm
+from tandem.matching.services import runs
+from tandem.matching.services.answers import proposal_answer, proposal_withdraw
+from tandem.matching.services.base import DeskError, settings_for, settings_update
+from tandem.matching.services.drafts import (
+    proposal_accept,
+    proposal_create_manual,
+    proposal_exclude,
+    proposal_pin,
+    proposal_remove,
+    proposal_swap,
+    proposals_accept_strong,
+)
+from tandem.matching.services.explanations import explain_any_pair
+from tandem.matching.services.profile_sharing import sharing_update
+from tandem.matching.services.publishing import (
+    proposals_publish,
+    reasons_for_reader,
+    shared_profile,
+)
 from tandem.programs.access import programs_managed_by
 
 
@@ -40,7 +59,7 @@ def _lang() -> str:
 
 
 @rule(Audience.SIGNED_IN, methods=["GET", "POST"])
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Staff find their programs' desks; mentors and mentees find their proposals and
     mentorships, and choose what a proposed match may see about them."""
     user = request.user
@@ -54,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST" and sharing_form.is_valid():
             for record in records:
-                services.sharing_update(
+                sharing_update(
                     actor=user,
                     participant=record,
                     fields=sharing_form.cleaned_data["fields_shared"],
@@ -74,7 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "proposals": proposals_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-published_at")[:20],
-            "mentorships": mentorships_of_person(user)
+            "mentorships": handoff.current()
+            .records_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-confirmed_at")[:20],
             "sharing_form": sharing_form,
@@ -86,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def desk(request: HttpRequest, program_id: int) -> HttpResponse:
+def desk(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     side = "mentor" if request.GET.get("side") == "mentor" else "mentee"
     filter_form = forms.PoolFilterForm(request.GET or None)
@@ -112,10 +132,10 @@ def desk(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
-def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
+def run_start(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     try:
-        run = services.run_start(actor=request.user, program=program)
+        run = runs.run_start(actor=request.user, program=program)
     except EngineError as error:
         messages.error(request, str(error))
         return redirect("matching:desk", program_id=program.pk)
@@ -126,17 +146,17 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["run_id"])
-def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_progress(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     run = access_proposal_run(request.user, run_id)
     return render(request, "matching/_run_progress.html", {"run": run, "program": run.program})
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
+def proposals(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     """Drafts with their actions, proposals waiting for answers, and matches to confirm."""
     program = access_program_desk(request.user, program_id)
     if request.method == "POST" and request.POST.get("action") == "accept_strong":
-        count = services.proposals_accept_strong(actor=request.user, program=program)
+        count = proposals_accept_strong(actor=request.user, program=program)
         messages.success(
             request,
             ngettext(
@@ -149,7 +169,7 @@ def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
         return redirect("matching:proposals", program_id=program.pk)
     if request.method == "POST":
         try:
-            count = services.proposals_publish(actor=request.user, program=program)
+            count = proposals_publish(actor=request.user, program=program)
         except DeskError as error:
             messages.error(request, str(error))
         else:
@@ -186,11 +206,11 @@ def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id", "participant_id"], methods=["GET", "POST"])
-def candidates(request: HttpRequest, program_id: int, participant_id: int) -> HttpResponse:
+def candidates(request: AuthenticatedRequest, program_id: int, participant_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     mentee = access_desk_person(request.user, program, participant_id)
     lang = _lang()
-    explain_data = request.GET if "mentor" in request.GET else None
+    explain_data: Mapping[str, str] | None = request.GET if "mentor" in request.GET else None
     # The manual match form has its own ids (`manual_*`): the explain form above it on the
     # page already has `id_mentor`.
     manual_form = forms.ManualMatchForm(request.POST or None, auto_id="manual_%s")
@@ -198,7 +218,7 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
         if manual_form.is_valid():
             mentor = access_desk_person(request.user, program, manual_form.cleaned_data["mentor"])
             try:
-                proposal = services.proposal_create_manual(
+                proposal = proposal_create_manual(
                     actor=request.user,
                     program=program,
                     mentee=mentee,
@@ -219,7 +239,7 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
     if is_mentee and not busy and pool.is_matchable(mentee):
         desk_pool = pool.build_pool(
             program,
-            weights=pool.weight_profile(services.settings_for(program)),
+            weights=pool.weight_profile(settings_for(program)),
             keep_drafts=False,
         )
         if pool.engine_id(mentee.pk, "mentee") in desk_pool.pool.mentee_index:
@@ -270,7 +290,7 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
     if explain_form.is_bound and explain_form.is_valid():
         mentor = next(m for m in all_mentors if m.pk == explain_form.cleaned_data["mentor"])
         try:
-            explanation = services.explain_any_pair(program, mentee, mentor)[lang]
+            explanation = explain_any_pair(program, mentee, mentor)[lang]
         except EngineError as error:
             messages.error(request, str(error))
         else:
@@ -292,8 +312,8 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
     if manual_form.errors and explained is None:
         # Without an explained mentor the form is not on the page: say why it was refused.
         for errors in manual_form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for refusal in errors:
+                messages.error(request, str(refusal))
     return render(
         request,
         "matching/candidates.html",
@@ -321,7 +341,7 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
 
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["GET", "POST"])
-def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     """Staff see the whole pair and its actions; the mentor and the mentee see the other's
     shared profile, the reasons, and answer."""
     answer = access_proposal(request.user, proposal_id)
@@ -332,7 +352,7 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         answer_form = forms.AnswerForm(request.POST or None)
         if request.method == "POST" and answer_form.is_valid():
             try:
-                services.proposal_answer(
+                proposal_answer(
                     actor=request.user,
                     proposal=found,
                     answer=answer_form.cleaned_data["answer"],
@@ -359,12 +379,12 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "is_staff": is_staff,
             "side": side,
             "other": other,
-            "shared": services.shared_profile(other) if other is not None else [],
+            "shared": shared_profile(other) if other is not None else [],
             # Staff read every reason; the pair only those about what the other shared,
             # the mentor's worded to him.
             "sentences": found.sentences.get(lang, [])
             if is_staff
-            else services.reasons_for_reader(
+            else reasons_for_reader(
                 sharing.pair_sentences(found, side=side, lang=lang), reader=side, lang=lang
             )
             if side
@@ -382,7 +402,7 @@ STAFF_ACTIONS = {"accept", "unaccept", "pin", "unpin", "remove", "exclude", "swa
 
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
-def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_edit(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     found = access_proposal(request.user, proposal_id, action=Action.MANAGE).proposal
     action = request.POST.get("action")
     if action not in STAFF_ACTIONS:
@@ -393,17 +413,15 @@ def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     user = request.user
     try:
         if action in ("accept", "unaccept"):
-            services.proposal_accept(actor=user, proposal=found, accepted=action == "accept")
+            proposal_accept(actor=user, proposal=found, accepted=action == "accept")
         elif action in ("pin", "unpin"):
-            services.proposal_pin(actor=user, proposal=found, pinned=action == "pin")
+            proposal_pin(actor=user, proposal=found, pinned=action == "pin")
         elif action == "remove":
-            services.proposal_remove(actor=user, proposal=found)
+            proposal_remove(actor=user, proposal=found)
             messages.success(request, _("The draft was removed; the mentee is back in the pool."))
             return redirect("matching:proposals", program_id=found.program_id)
         elif action == "exclude":
-            services.proposal_exclude(
-                actor=user, proposal=found, note=request.POST.get("reason", "")[:300]
-            )
+            proposal_exclude(actor=user, proposal=found, note=request.POST.get("reason", "")[:300])
             messages.success(request, _("This pair will not be proposed again."))
             return redirect("matching:proposals", program_id=found.program_id)
         elif action == "swap":
@@ -411,14 +429,12 @@ def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
             other = access_proposal(
                 user, int(other_id) if other_id.isdigit() else 0, action=Action.MANAGE
             ).proposal
-            services.proposal_swap(
+            proposal_swap(
                 actor=user, proposal=found, other=other, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("The two mentees exchanged their mentors."))
         elif action == "withdraw":
-            services.proposal_withdraw(
-                actor=user, proposal=found, reason=request.POST.get("reason", "")
-            )
+            proposal_withdraw(actor=user, proposal=found, reason=request.POST.get("reason", ""))
             messages.success(request, _("The proposal was withdrawn; both people were told."))
     except DeskError as error:
         messages.error(request, str(error))
@@ -426,29 +442,30 @@ def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
-def proposal_confirm(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_confirm(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     found = access_proposal(request.user, proposal_id, action=Action.MANAGE).proposal
+    next_step = handoff.current()  # registered by mentorships: matching does not import it
     try:
-        mentorship = mentorship_confirm(actor=request.user, proposal=found)
-    except MentorshipError as error:
+        record = next_step.confirm(actor=request.user, proposal=found)
+    except next_step.error as error:
         messages.error(request, str(error))
         return redirect("matching:proposal", proposal_id=found.pk)
     messages.success(request, _("The match is confirmed. Schedule the introduction meeting next."))
-    return redirect("mentorships:detail", mentorship_id=mentorship.pk)
+    return redirect(next_step.detail_url(record))
 
 
 # --- Settings and weights ---------------------------------------------------------------------
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def program_settings(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_settings(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
-    current = services.settings_for(program)
+    current = settings_for(program)
     form = forms.WeightsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
             try:
-                services.run_start(
+                runs.run_start(
                     actor=request.user,
                     program=program,
                     weights=form.engine_weights(),
@@ -473,7 +490,7 @@ def program_settings(request: HttpRequest, program_id: int) -> HttpResponse:
                 },
             )
         fields = {name: form.cleaned_data[name] for name in form.fields}
-        services.settings_update(actor=request.user, program=program, **fields)
+        settings_update(actor=request.user, program=program, **fields)
         messages.success(request, _("The matching settings were saved."))
         return redirect("matching:settings", program_id=program.pk)
     return render(

@@ -264,7 +264,7 @@ def meeting_record(
 
 def agreement_defaults(mentorship: Mentorship) -> dict[str, Any]:
     """Start next Monday; the program's length and weekly time; the mentee's action plan."""
-    from tandem.matching.services import settings_for
+    from tandem.matching.services.base import settings_for
 
     current = settings_for(mentorship.program)
     today = timezone.localdate()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tandem.core.fields import bounded_text
-from tandem.core.i18n import bilingual
+from tandem.core.i18n import bilingual, refuse_control_characters
 from tandem.participants.models import PROVINCES
 
 
@@ -25,8 +25,12 @@ class Organization(models.Model):
     """The tenant: every record belongs to one organization or names every party it involves."""
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, validators=[refuse_control_characters]
+    )
+    name_fr = models.CharField(
+        _("name (French)"), max_length=200, validators=[refuse_control_characters]
+    )
     kind = models.CharField(_("type"), max_length=30, choices=OrganizationType.choices)
     description_en = bounded_text(_("description (English)"), blank=True)
     description_fr = bounded_text(_("description (French)"), blank=True)
@@ -66,8 +70,12 @@ class ServiceLocation(models.Model):
         related_name="locations",
         verbose_name=_("organization"),
     )
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, validators=[refuse_control_characters]
+    )
+    name_fr = models.CharField(
+        _("name (French)"), max_length=200, validators=[refuse_control_characters]
+    )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100)
     province = models.CharField(_("province"), max_length=2, default="ON")

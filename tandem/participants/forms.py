@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.participants.csvformat import DAYS, PARTS, POSTAL_CODE, SLOTS
 from tandem.participants.labels import DAY_LABELS, PART_LABELS, language_choices, slot_label
-from tandem.participants.models import Participant
+from tandem.participants.models import Participant, normalise_phone
 from tandem.reference.models import Industry, Occupation
 
 
@@ -99,6 +101,8 @@ class ParticipantForm(forms.ModelForm):
         "given_name",
         "family_name",
         "email",
+        "phone",
+        "date_of_birth",
         "preferred_language",
         "languages",
         "occupation",
@@ -160,6 +164,13 @@ class ParticipantForm(forms.ModelForm):
         widget=WeekGrid,
         required=False,
     )
+    # Both optional: asked only to recognise two records of one person (duplicates.py).
+    phone = forms.CharField(label=_("Phone number (optional)"), max_length=30, required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,13 +208,13 @@ class ParticipantForm(forms.ModelForm):
         from tandem.reference.selectors import industry_search, occupation_search
 
         query = (self.data.get(self.add_prefix(f"{name}_query")) or "").strip()
-        found = []
+        found: list[Any] = []
         if query:
             if name == "occupation":
                 found = [o for o, _title in occupation_search(query=query, limit=12)]
             else:
                 found = industry_search(query=query, limit=12)
-        model = Occupation if name == "occupation" else Industry
+        model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
         # The record's current value, and the one chosen among the live suggestions (tandem.js
         # sends it with the title it matched, which the search above may rank past its limit).
         chosen = (self.data.get(self.add_prefix(name)) or "").strip()[:10]
@@ -242,7 +253,7 @@ class ParticipantForm(forms.ModelForm):
 
     def record_fields(self, names=None) -> dict:
         """The cleaned values of the record's own fields (not the search boxes)."""
-        fields = list(self._meta.fields)
+        fields = list(self._meta.fields or ())
         names = fields if names is None else [name for name in names if name in fields]
         return {name: self.cleaned_data[name] for name in names}
 
@@ -263,6 +274,14 @@ class ParticipantForm(forms.ModelForm):
     def clean_availability(self):
         return ";".join(dict.fromkeys(self.cleaned_data["availability"]))
 
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def identity(self) -> dict:
+        """What probable duplicates are found by (duplicates.probable_duplicates)."""
+        names = ("given_name", "family_name", "date_of_birth", "phone", "email")
+        return {name: self.cleaned_data.get(name) or "" for name in names}
+
 
 class MenteeForm(ParticipantForm):
     """A mentee: what eligibility is judged on; no capacity, no employer."""
@@ -278,7 +297,7 @@ class MenteeForm(ParticipantForm):
     class Meta:
         model = Participant
         fields = [
-            *ParticipantForm.SHARED_FIELDS[:8],
+            *ParticipantForm.SHARED_FIELDS[:10],
             "postal_code",
             "province",
             "immigration_status",
@@ -302,7 +321,7 @@ class MentorForm(ParticipantForm):
     class Meta:
         model = Participant
         fields = [
-            *ParticipantForm.SHARED_FIELDS[:8],
+            *ParticipantForm.SHARED_FIELDS[:10],
             "postal_code",
             "province",
             "years_experience",
@@ -359,3 +378,25 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     dry_run = forms.BooleanField(label=_("Check the file only, write nothing"), required=False)
+
+
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        label=_("Which record do you keep?"),
+        help_text=_(
+            "Everything the other record holds moves to the one you keep, and its empty fields "
+            "are filled from the other; then the other record is deleted."
+        ),
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked that these two records are the same person."), required=True
+    )
+
+    def __init__(self, *args, first: Participant, second: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [
+            (p.pk, f"{p.full_name} — {p.organization.name} ({p.external_id})")
+            for p in (first, second)
+        ]

@@ -75,6 +75,9 @@ CRITERIA_PUBLISHED = audit.event("criteria.published", gettext_lazy("Criteria pu
 ENROLLED = audit.event("enrolment.created", gettext_lazy("Enrolled in the program"))
 INTAKE_MEETING = audit.event("intake_meeting.recorded", gettext_lazy("Intake meeting recorded"))
 ACTION_PLAN_SAVED = audit.event("action_plan.saved", gettext_lazy("Action plan saved"))
+TEAM_MEMBER_REMOVED = audit.event(
+    "program_team.removed", gettext_lazy("Taken off the program's team")
+)
 
 
 @transaction.atomic
@@ -94,23 +97,24 @@ def program_create(
         )
         Criterion.objects.bulk_create(
             Criterion(version=version, position=position, **values)
-            for position, values in enumerate(_implied_criteria(program))
+            for position, values in enumerate(_implied_criteria(program, side))
         )
     audit.record(PROGRAM_CREATED, actor=actor, target=program)
     return program
 
 
-def _implied_criteria(program: Program) -> list[dict[str, Any]]:
-    """Internal and employer-hosted programs take the operating organization's people; an
-    embedded program takes the participants of its parent program."""
-    if program.kind in (ProgramType.INTERNAL, ProgramType.EMPLOYER_HOSTED):
-        return [
-            {
-                "kind": CriterionKind.MEMBER_OF_ORGANIZATION,
-                "organization": program.organization,
-            }
-        ]
-    if program.kind == ProgramType.EMBEDDED and program.parent_id:
+def _implied_criteria(program: Program, side: str) -> list[dict[str, Any]]:
+    """The criteria a program's type implies, side by side (seed 003, recommendations 10-11):
+    an internal program takes the operating organization's people on both sides; an
+    employer-hosted one takes its employees as mentors, while its mentees come from the
+    network's agencies; an embedded program takes the participants of its parent program as
+    mentees, and its mentors from anywhere. Staff may edit either side like any criteria."""
+    member = {"kind": CriterionKind.MEMBER_OF_ORGANIZATION, "organization": program.organization}
+    if program.kind == ProgramType.INTERNAL:
+        return [member]
+    if program.kind == ProgramType.EMPLOYER_HOSTED:
+        return [member] if side == Side.MENTOR else []
+    if program.kind == ProgramType.EMBEDDED and program.parent_id and side == Side.MENTEE:
         return [{"kind": CriterionKind.PARENT_PROGRAM_PARTICIPANT, "program": program.parent}]
     return []
 
@@ -237,7 +241,7 @@ def readiness(enrolment: Enrolment) -> list[StepStatus]:
     attended = list(enrolment.attendances.values_list("session__kind", flat=True))
     has_meeting = enrolment.meetings.exists()
     plan = ActionPlan.objects.filter(enrolment=enrolment).first()
-    done = {
+    done: dict[str, bool] = {
         Step.NEEDS_ASSESSMENT: has_meeting,
         Step.MENTOR_MEETING: has_meeting,
         Step.MENTEE_ORIENTATION: SessionKind.MENTEE_ORIENTATION in attended,
@@ -381,5 +385,14 @@ def action_plan_save(
 
 @transaction.atomic
 def program_team_remove(*, actor: User, program: Program, user_id: int) -> None:
-    """Takes a person off a program's team (the audit log records the change of the list)."""
+    """Takes a person off a program's team."""
+    removed = program.staff.filter(pk=user_id).first()
     program.staff.remove(user_id)
+    if removed is not None:
+        audit.record(
+            TEAM_MEMBER_REMOVED,
+            actor=actor,
+            target=program,
+            about=[removed],
+            data={"email": removed.email},
+        )

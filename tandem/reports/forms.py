@@ -58,33 +58,30 @@ class PeriodForm(forms.Form):
 
 
 class FunderPeriodForm(forms.Form):
-    """Funders choose a whole fiscal year, never their own dates nor a sliding window: two
-    reports over periods a day apart would give back, by subtraction, the one referral made
-    that day. Fiscal years never overlap, so no report is another one plus a few people."""
-
-    YEARS_BACK = 10
+    """Funders choose among the published fiscal years (reports/snapshots.py), never their own
+    dates, a sliding window or the year under way: two reports over periods a day apart would
+    give back, by subtraction, the one referral made that day. Published years never overlap
+    and never change, so no report is another one plus a few people."""
 
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        first = fiscal_year(timezone.localdate()).starts_on.year
+        self.years = years
         self.fields["fiscal_year"].choices = [
             (year, _("April %(start)s to March %(end)s") % {"start": year, "end": year + 1})
-            for year in range(first, first - self.YEARS_BACK, -1)
+            for year in years
         ]
 
-    def period(self) -> Period:
-        """The chosen fiscal year; this one when nothing (or nothing offered) was chosen."""
+    def year(self) -> int | None:
+        """The chosen published year; the latest when nothing (or nothing offered) was chosen,
+        None when no year is published."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        year = data.get("fiscal_year")
-        if not year:
-            return fiscal_year(timezone.localdate())
-        return fiscal_year(dt.date(year, 4, 1))
+        return data.get("fiscal_year") or (self.years[0] if self.years else None)
 
 
-def funder_period_form(data) -> FunderPeriodForm:
-    return FunderPeriodForm(data if data.get("fiscal_year") else None)
+def funder_period_form(data, years: list[int]) -> FunderPeriodForm:
+    return FunderPeriodForm(data if data.get("fiscal_year") else None, years=years)
 
 
 def is_fiscal_year(period: Period) -> bool:

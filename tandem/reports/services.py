@@ -41,9 +41,22 @@ class ReportSpec:
     threshold: int | None
     staff: bool
     network: bool
+    program: Program | None = None  # the program of a program dashboard
+    organization: Organization | None = None  # the lead agency of a network or funder report
+    audience: str = ""  # "partners": the waiting list sent to employer partners
+
+    @property
+    def scope_key(self) -> str:
+        """What the report covers, as one key (stored figures are found by it)."""
+        if self.program is not None:
+            return f"program:{self.program.pk}"
+        assert self.organization is not None
+        return f"network:{self.organization.pk}"
 
     @property
     def title(self) -> str:
+        if self.audience == "partners":
+            return _("Occupations short of mentors: %(name)s") % {"name": self.name}
         if self.kind == ReportKind.FUNDER:
             return _("Report to funders: %(name)s") % {"name": self.name}
         if self.kind == ReportKind.NETWORK:
@@ -76,6 +89,7 @@ def program_spec(program: Program, period: Period) -> ReportSpec:
         threshold=None,
         staff=True,
         network=False,
+        program=program,
     )
 
 
@@ -87,6 +101,7 @@ def network_spec(organization: Organization, period: Period) -> ReportSpec:
         threshold=None,
         staff=True,
         network=True,
+        organization=organization,
     )
 
 
@@ -104,13 +119,16 @@ def funder_spec(
         threshold=small_cell_threshold(),
         staff=False,
         network=True,
+        organization=organization,
     )
 
 
 def spec_for_run(run: ReportRun) -> ReportSpec:
     period = Period(run.starts_on, run.ends_on)
     if run.kind == ReportKind.PROGRAM:
+        assert run.program is not None  # a program's report names its program
         return program_spec(run.program, period)
+    assert run.organization is not None  # network and funder reports name the organization
     if run.kind == ReportKind.NETWORK:
         return network_spec(run.organization, period)
     return funder_spec(run.organization, period, run.program)
@@ -119,6 +137,16 @@ def spec_for_run(run: ReportRun) -> ReportSpec:
 def report_tables(
     spec: ReportSpec, progress: Callable[[int, int], None] | None = None
 ) -> list[tables.Table]:
+    if spec.kind == ReportKind.FUNDER:
+        # A funder's file holds the published figures, in the run's language, never a count
+        # made later (snapshots.py).
+        from tandem.reports.snapshots import funder_figures
+
+        assert spec.organization is not None
+        figures = funder_figures(spec.organization, spec.scope.period.starts_on.year)
+        if figures is None:
+            raise ValueError("this fiscal year is not published to funders")
+        return figures.tables
     if progress is None:
         return tables.build_tables(
             spec.scope, threshold=spec.threshold, staff=spec.staff, network=spec.network

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tandem.accounts import services
 from tandem.accounts.models import Invitation, User
-from tandem.core.tests.cast import make_member, make_participant, make_user
+from tandem.core.tests.cast import make_participant, make_user
 from tandem.organizations.models import Membership, Role
 
 PASSWORD = "Correct-horse-battery-9"
@@ -21,7 +21,9 @@ LINK = re.compile(r"https?://\S+/invitations/[\w-]+/")
 
 
 def link_in(message) -> str:
-    return "/" + LINK.search(message.body).group(0).split("/", 3)[3]
+    found = LINK.search(message.body)
+    assert found is not None, message.body
+    return "/" + found.group(0).split("/", 3)[3]
 
 
 def accept(client, path: str, **extra):
@@ -207,4 +209,30 @@ def test_set_up_pages_answer_in_both_languages(client, home, platform_admin, no_
     client.force_login(platform_admin)
     for path in ("setup/", "setup/new/", f"{home.organization.slug}/edit/"):
         assert client.get(f"/{language}/organizations/{path}").status_code == 200
-    assert make_member  # the cast's helpers are shared with the set-up tests
+
+
+def test_a_name_with_a_line_break_or_a_nul_byte_is_refused_with_a_reason(client, home, run_worker):
+    services.staff_invite(
+        actor=home.admin,
+        organization=home.organization,
+        email="coach@example.org",
+        role=Role.PROGRAM_STAFF,
+        language="en",
+    )
+    run_worker()
+    path = link_in(mail.outbox[-1])
+    for name in ("Ana\r\nBcc: x", "Ana\x00", "Ana\tB"):
+        response = accept(client, path, given_name=name)
+        assert response.status_code == 200
+        assert "Remove the line breaks" in response.content.decode(), repr(name)
+    assert not User.objects.filter(email="coach@example.org").exists()
+    assert accept(client, path).status_code == 302  # the same link still works
+
+
+def test_the_user_model_refuses_control_characters_in_names(db):
+    from django.core.exceptions import ValidationError
+
+    user = User(email="x@example.org", first_name="Ana\n", last_name="Tremblay")
+    with pytest.raises(ValidationError) as raised:
+        user.full_clean(exclude=["password"])
+    assert set(raised.value.message_dict) == {"first_name"}

@@ -9,8 +9,20 @@ from django.utils import timezone
 
 from tandem.core.tests.cast import make_user
 from tandem.core.tests.html import duplicate_ids, form_with
-from tandem.matching import pool, selectors, services
+from tandem.matching import pool, selectors
 from tandem.matching.models import Exclusion, Proposal, ProposalStatus, RunStatus
+from tandem.matching.services.base import settings_for
+from tandem.matching.services.drafts import (
+    proposal_accept,
+    proposal_create_manual,
+    proposal_exclude,
+    proposal_pin,
+    proposal_swap,
+)
+from tandem.matching.services.explanations import explain_any_pair
+from tandem.matching.services.follow_ups import proposal_follow_up, proposals_sweep
+from tandem.matching.services.publishing import proposals_publish, shared_profile
+from tandem.matching.services.runs import _progress_writer, _run, run_execute, run_start
 from tandem.matching.tests.factories import enrol, person, pool_of, program_for, proposal
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +34,8 @@ def program(home):
 
 
 def run_now(program, actor, **kwargs):
-    run = services.run_start(actor=actor, program=program, **kwargs)
-    return services.run_execute(run_id=run.pk)
+    run = run_start(actor=actor, program=program, **kwargs)
+    return run_execute(run_id=run.pk)
 
 
 def test_a_run_proposes_drafts_only_staff_see(home, program, client, no_mfa):
@@ -51,9 +63,9 @@ def test_re_running_keeps_accepted_and_pinned_drafts_and_respects_exclusions(hom
     pool_of(home, program, mentees=3, mentors=3)  # every mentor has one place
     run_now(program, home.staff)
     accepted, pinned, excluded = Proposal.objects.filter(program=program).order_by("pk")
-    services.proposal_accept(actor=home.staff, proposal=accepted)
-    services.proposal_pin(actor=home.staff, proposal=pinned, pinned=True)
-    services.proposal_exclude(actor=home.staff, proposal=excluded, note="Know each other")
+    proposal_accept(actor=home.staff, proposal=accepted)
+    proposal_pin(actor=home.staff, proposal=pinned, pinned=True)
+    proposal_exclude(actor=home.staff, proposal=excluded, note="Know each other")
     run_now(program, home.staff)
 
     drafts = {p.mentee_id: p for p in Proposal.objects.filter(program=program)}
@@ -109,7 +121,7 @@ def test_candidate_explanations_on_the_page_are_the_engines_words(home, program,
             f"/{lang}/matching/programs/{program.pk}/mentees/{mentee.pk}/"
         ).content.decode()
         desk = pool.build_pool(
-            program, weights=pool.weight_profile(services.settings_for(program)), keep_drafts=False
+            program, weights=pool.weight_profile(settings_for(program)), keep_drafts=False
         )
         ranked = pool.make_matcher(desk).rank_candidates(
             pool.engine_id(mentee.pk, "mentee"), k=10, lang=lang
@@ -127,7 +139,7 @@ def test_a_proposal_page_shows_the_engines_explanation_in_the_readers_language(
     pool_of(home, program, mentees=1, mentors=1)
     run_now(program, home.staff)
     draft = Proposal.objects.get(program=program)
-    explanations = services.explain_any_pair(program, draft.mentee, draft.mentor)
+    explanations = explain_any_pair(program, draft.mentee, draft.mentor)
     client.force_login(home.staff)
     for lang in ("en", "fr"):
         html = client.get(f"/{lang}/matching/proposals/{draft.pk}/").content.decode()
@@ -178,9 +190,7 @@ def publish_one(home, program, mentee_lang="fr"):
     mentor.save()
     enrol(program, mentee)
     enrol(program, mentor)
-    draft = services.proposal_create_manual(
-        actor=home.staff, program=program, mentee=mentee, mentor=mentor
-    )
+    draft = proposal_create_manual(actor=home.staff, program=program, mentee=mentee, mentor=mentor)
     return draft, mentee, mentor
 
 
@@ -189,7 +199,7 @@ def test_publishing_tells_each_person_in_their_language_with_only_what_is_shared
 ):
     draft, mentee, mentor = publish_one(home, program)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.proposals_publish(actor=home.staff, program=program) == 1
+        assert proposals_publish(actor=home.staff, program=program) == 1
     draft.refresh_from_db()
     assert draft.status == ProposalStatus.PUBLISHED and draft.expires_at > timezone.now()
     from django_tasks_db.models import DBTaskResult
@@ -205,7 +215,7 @@ def test_publishing_tells_each_person_in_their_language_with_only_what_is_shared
 
 def test_answers_decline_needs_a_reason_and_returns_both_to_the_pool(home, program, client, no_mfa):
     draft, mentee, mentor = publish_one(home, program, mentee_lang="en")
-    services.proposals_publish(actor=home.staff, program=program)
+    proposals_publish(actor=home.staff, program=program)
     client.force_login(mentee.user)
     url = reverse("matching:proposal", args=[draft.pk])
     page = client.get(url).content.decode()
@@ -221,7 +231,7 @@ def test_answers_decline_needs_a_reason_and_returns_both_to_the_pool(home, progr
 
 def test_both_accepting_asks_staff_to_confirm(home, program, client, no_mfa):
     draft, mentee, mentor = publish_one(home, program, mentee_lang="en")
-    services.proposals_publish(actor=home.staff, program=program)
+    proposals_publish(actor=home.staff, program=program)
     for user in (mentee.user, mentor.user):
         client.force_login(user)
         client.post(reverse("matching:proposal", args=[draft.pk]), {"answer": "accepted"})
@@ -238,19 +248,13 @@ def test_both_accepting_asks_staff_to_confirm(home, program, client, no_mfa):
 
 def test_no_answer_sends_one_reminder_then_expires(home, program):
     draft, mentee, mentor = publish_one(home, program, mentee_lang="en")
-    services.proposals_publish(actor=home.staff, program=program)
+    proposals_publish(actor=home.staff, program=program)
     draft.refresh_from_db()
     now = draft.published_at
-    assert services.proposal_follow_up(proposal_id=draft.pk, now=now + timedelta(days=1)) == (
-        "waiting"
-    )
-    assert services.proposal_follow_up(proposal_id=draft.pk, now=now + timedelta(days=6)) == (
-        "reminded"
-    )
-    assert services.proposal_follow_up(proposal_id=draft.pk, now=now + timedelta(days=7)) == (
-        "waiting"
-    )
-    assert services.proposals_sweep(now=now + timedelta(days=11)) == {"expired": 1}
+    assert proposal_follow_up(proposal_id=draft.pk, now=now + timedelta(days=1)) == ("waiting")
+    assert proposal_follow_up(proposal_id=draft.pk, now=now + timedelta(days=6)) == ("reminded")
+    assert proposal_follow_up(proposal_id=draft.pk, now=now + timedelta(days=7)) == ("waiting")
+    assert proposals_sweep(now=now + timedelta(days=11)) == {"expired": 1}
     draft.refresh_from_db()
     assert draft.status == ProposalStatus.EXPIRED and draft.reminded_at is not None
 
@@ -335,12 +339,12 @@ def test_a_preview_of_new_weights_writes_no_proposal(home, program, client, no_m
     response = client.post(url, data)
     assert response.status_code == 200
     run = selectors.latest_run(program=program, preview=True)
-    services.run_execute(run_id=run.pk)
+    run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.matched_count == 2
     assert not Proposal.objects.exists()
-    services.settings_for(program).refresh_from_db()
-    assert services.settings_for(program).goals == 0.25  # nothing saved by a preview
+    settings_for(program).refresh_from_db()
+    assert settings_for(program).goals == 0.25  # nothing saved by a preview
 
 
 def test_swapping_two_drafts_exchanges_their_mentors_and_re_explains_them(home, program):
@@ -348,7 +352,7 @@ def test_swapping_two_drafts_exchanges_their_mentors_and_re_explains_them(home, 
     run_now(program, home.staff)
     first, second = Proposal.objects.filter(program=program).order_by("pk")
     mentors = (first.mentor_id, second.mentor_id)
-    services.proposal_swap(actor=home.staff, proposal=first, other=second)
+    proposal_swap(actor=home.staff, proposal=first, other=second)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.mentor_id, second.mentor_id) == (mentors[1], mentors[0])
@@ -363,7 +367,7 @@ def test_a_person_chooses_what_a_proposed_match_may_see(home, client, no_mfa):
     )
     assert response.status_code == 200
     with __import__("django.utils.translation", fromlist=["override"]).override("en"):
-        shared = dict(services.shared_profile(home.mentee))
+        shared = dict(shared_profile(home.mentee))
     assert set(shared) == {"Given name", "Career goals"} or set(shared) == {"Given name"}
 
 
@@ -420,12 +424,12 @@ def test_the_run_progress_bar_never_goes_backwards(home, program):
     its sub-steps restart their counts (loading 1/2 = 5 %, then embedding 0/n = 0 %)."""
     pool_of(home, program, mentees=3, mentors=3)
     reports = []
-    recorded = services.run_start(actor=home.staff, program=program)
-    services._run(recorded, lambda stage, done, total: reports.append((stage, done, total)))
+    recorded = run_start(actor=home.staff, program=program)
+    _run(recorded, lambda stage, done, total: reports.append((stage, done, total)))
     assert ("loading", 1, 2) in reports and len({stage for stage, _d, _t in reports}) >= 3
-    run = services.run_start(actor=home.staff, program=program, preview=True)
+    run = run_start(actor=home.staff, program=program, preview=True)
     run.refresh_from_db()
-    write = services._progress_writer(run)
+    write = _progress_writer(run)
     shown = [run.percent]
     for report in reports:
         write(*report)

@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from tandem.accounts.models import User
-from tandem.matching import pool, selectors, services
+from tandem.matching import pool, selectors
 from tandem.matching.models import Proposal
-from tandem.matching.services import DeskError
+from tandem.matching.services.base import DeskError
+from tandem.matching.services.drafts import proposal_create_manual
 from tandem.matching.tests.factories import enrol, person, program_for
 from tandem.referrals.models import Referral, ReferralStatus
 
@@ -52,7 +53,7 @@ def test_a_client_whose_referral_is_not_accepted_is_not_in_the_pool(
     url = reverse("matching:candidates", args=[program.pk, client_elsewhere.pk])
     assert client.get(url).status_code == 404
     with pytest.raises(DeskError):
-        services.proposal_create_manual(
+        proposal_create_manual(
             actor=home.staff, program=program, mentee=client_elsewhere, mentor=mentor
         )
     assert not Proposal.objects.exists()

@@ -5,9 +5,9 @@ no suitable mentor listed for recruitment."""
 import pytest
 from django.urls import reverse
 
-from tandem.matching import services
 from tandem.matching.models import Proposal
 from tandem.matching.quality import occupations_related, out_of_100
+from tandem.matching.services.base import settings_for
 from tandem.matching.tests.factories import enrol, person, program_for, proposal
 
 NURSE, ENGINEER, SOFTWARE = "31301", "21310", "21231"
@@ -76,7 +76,7 @@ def test_staff_set_the_programs_threshold_on_the_settings_page_and_the_flags_fol
     data = {name: form.initial.get(name) or "" for name in form.fields}
     data.update(min_score=25, action="save")
     assert client.post(url, data).status_code == 302
-    assert services.settings_for(desk["program"]).min_score == 25
+    assert settings_for(desk["program"]).min_score == 25
     data.update(min_score=140)
     assert "min_score" in client.post(url, data).context["form"].errors
     response = client.get(reverse("matching:proposals", args=[desk["program"].pk]))

@@ -4,8 +4,8 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from tandem.core.tests.cast import make_user
-from tandem.matching import services
 from tandem.matching.engine.i18n import gettext_for
+from tandem.matching.services.publishing import proposals_publish
 from tandem.matching.tests.factories import enrol, person, proposal
 from tandem.programs.tests.factories import make_program
 
@@ -45,7 +45,7 @@ def test_the_mentor_is_told_he_speaks_french_and_the_mentee_that_the_mentor_does
         ],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposals_publish(actor=home.staff, program=program)
+        proposals_publish(actor=home.staff, program=program)
     # The mail waits in the real queue; what the worker will send is its payload.
     queued = DBTaskResult.objects.filter(task_path__endswith="deliver_mail")
     by_address = {r.args_kwargs["args"][0]["to"][0]: r.args_kwargs["args"][0] for r in queued}

@@ -5,8 +5,10 @@ import pytest
 from django.urls import reverse
 
 from tandem.core.tests.cast import make_user
-from tandem.matching import services
 from tandem.matching.models import Proposal, ProposalStatus
+from tandem.matching.services.drafts import proposal_create_manual
+from tandem.matching.services.profile_sharing import sharing_update
+from tandem.matching.services.publishing import proposals_publish
 from tandem.matching.tests.factories import enrol, person, program_for
 from tandem.mentorships.models import Mentorship
 
@@ -27,8 +29,8 @@ def pair(home):
     mentor.save()
     enrol(program, mentee)
     enrol(program, mentor)
-    services.proposal_create_manual(actor=home.staff, program=program, mentee=mentee, mentor=mentor)
-    services.proposals_publish(actor=home.staff, program=program)
+    proposal_create_manual(actor=home.staff, program=program, mentee=mentee, mentor=mentor)
+    proposals_publish(actor=home.staff, program=program)
     proposal = Proposal.objects.get(program=program, status=ProposalStatus.PUBLISHED)
     return proposal, mentee, mentor
 
@@ -51,7 +53,7 @@ def test_with_nothing_shared_the_other_reads_no_reason_about_them_and_staff_read
     everything = staff_reasons(proposal)
     assert "Same occupation" in everything and "years of experience" in everything
     for person_ in (mentee, mentor):
-        services.sharing_update(actor=person_.user, participant=person_, fields=[])
+        sharing_update(actor=person_.user, participant=person_, fields=[])
     # The mentor reads nothing about the mentee's occupation, area, languages, slots.
     text = reasons_on_page(client, mentor.user, proposal)
     for leak in ("occupation", "NOC", "km", "postal area", "Shares", "prefer", "speaks", "goals"):
@@ -67,10 +69,8 @@ def test_with_nothing_shared_the_other_reads_no_reason_about_them_and_staff_read
 
 def test_what_the_other_shares_is_given_as_a_reason(pair, client, no_mfa):
     proposal, mentee, mentor = pair
-    services.sharing_update(
-        actor=mentee.user, participant=mentee, fields=["given_name", "occupation"]
-    )
-    services.sharing_update(actor=mentor.user, participant=mentor, fields=["experience"])
+    sharing_update(actor=mentee.user, participant=mentee, fields=["given_name", "occupation"])
+    sharing_update(actor=mentor.user, participant=mentor, fields=["experience"])
     assert "Same occupation" in reasons_on_page(client, mentor.user, proposal)
     text = reasons_on_page(client, mentee.user, proposal)
     assert "years of experience" in text and "Same occupation" not in text
@@ -82,12 +82,12 @@ def test_the_proposal_mail_carries_only_the_shared_reasons(
     program = program_for(home)
     mentee = person(home, "mentee", given_name="Amina")
     mentor = person(home, "mentor", given_name="Daniel")
-    services.sharing_update(actor=home.staff, participant=mentee, fields=[])
+    sharing_update(actor=home.staff, participant=mentee, fields=[])
     enrol(program, mentee)
     enrol(program, mentor)
-    services.proposal_create_manual(actor=home.staff, program=program, mentee=mentee, mentor=mentor)
+    proposal_create_manual(actor=home.staff, program=program, mentee=mentee, mentor=mentor)
     with django_capture_on_commit_callbacks(execute=True):
-        services.proposals_publish(actor=home.staff, program=program)
+        proposals_publish(actor=home.staff, program=program)
     from django_tasks_db.models import DBTaskResult
 
     mails = [r.args_kwargs for r in DBTaskResult.objects.filter(task_path__endswith="deliver_mail")]
@@ -116,7 +116,7 @@ def test_the_mentor_reads_the_mentees_given_name_only_on_the_mentoring_pages(
     ):
         page = client.get(url).content.decode()
         assert "Amina" in page and "Hiddenfamily" not in page, url
-    services.sharing_update(actor=mentee.user, participant=mentee, fields=[])
+    sharing_update(actor=mentee.user, participant=mentee, fields=[])
     page = client.get(reverse("meetings:detail", args=[mentorship.pk])).content.decode()
     assert "Amina" not in page and "your mentee" in page
     client.force_login(home.staff)

@@ -100,8 +100,8 @@ def test_an_import_run_by_the_worker_is_attributed_to_who_uploaded_it(home, run_
 
 
 def test_work_nobody_asked_for_is_recorded_under_a_named_system_actor(home):
-    from tandem.matching import services as matching
     from tandem.matching.models import ProposalStatus
+    from tandem.matching.services.follow_ups import proposal_follow_up
     from tandem.matching.tests.factories import person, program_for, proposal
 
     now = timezone.now()
@@ -113,7 +113,7 @@ def test_work_nobody_asked_for_is_recorded_under_a_named_system_actor(home):
         published_at=now - timedelta(days=20),
         expires_at=now - timedelta(minutes=1),
     )
-    assert matching.proposal_follow_up(proposal_id=published.pk) == "expired"
+    assert proposal_follow_up(proposal_id=published.pk) == "expired"
     event = AuditEvent.objects.get(name="proposal.expired")
     assert (event.actor, event.actor_label) == (None, "system:sweeps")
     assert audit.history_rows(published.mentee)[0].who == "Tandem, automatically"

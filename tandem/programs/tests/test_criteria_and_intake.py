@@ -312,7 +312,7 @@ def test_an_internal_or_embedded_program_starts_with_the_criteria_its_type_impli
     assert eligibility.qualifies(eligibility.evaluate([criterion], home.mentee))
     parent = make_program(home.organization, home.staff)
     embedded = make_program(home.organization, home.staff, kind="embedded", parent=parent)
-    (criterion,) = criteria_current(program=embedded, side="mentor").criteria.all()
+    (criterion,) = criteria_current(program=embedded, side="mentee").criteria.all()
     assert (criterion.kind, criterion.program) == ("parent_program_participant", parent)
 
 
@@ -385,3 +385,31 @@ def test_program_staff_edit_the_program_in_both_languages(client: Client, home, 
     assert client.get(f"/en/programs/{program.pk}/").status_code == 200  # may refer to it
     client.force_login(elsewhere.staff)
     assert client.get(f"/en/programs/{program.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "mentee_side", "mentor_side"),
+    [
+        # Seed 003: an employer-hosted program's mentors are its employees, its mentees come from
+        # the network's agencies; an embedded program's mentees are the parent's participants.
+        ("employer_hosted", [], [CriterionKind.MEMBER_OF_ORGANIZATION]),
+        ("embedded", [CriterionKind.PARENT_PROGRAM_PARTICIPANT], []),
+        (
+            "internal",
+            [CriterionKind.MEMBER_OF_ORGANIZATION],
+            [CriterionKind.MEMBER_OF_ORGANIZATION],
+        ),
+        ("open_access", [], []),
+    ],
+)
+def test_a_programs_type_implies_criteria_on_the_side_it_concerns(
+    home, kind, mentee_side, mentor_side
+):
+    parent = make_program(home.organization, home.staff, slug=f"parent-{kind}")
+    extra = {"parent": parent} if kind == "embedded" else {}
+    program = make_program(home.organization, home.staff, kind=kind, **extra)
+    kinds = {
+        side: [c.kind for c in criteria_current(program=program, side=side).criteria.all()]
+        for side in ("mentee", "mentor")
+    }
+    assert kinds == {"mentee": mentee_side, "mentor": mentor_side}

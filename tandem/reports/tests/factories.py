@@ -379,3 +379,17 @@ def outsider_report_run(side) -> Any:
     )
     side._report_run = run
     return run
+
+
+def publish_this_fiscal_year(network: Network, monkeypatch) -> int:
+    """Moves the clock past the end of this fiscal year (every record seeded above is in it)
+    and publishes it to the network's funders; returns the year's first year."""
+    from tandem.reports.selectors import fiscal_year
+    from tandem.reports.snapshots import funder_publish
+
+    year = fiscal_year(timezone.localdate())
+    later = timezone.make_aware(dt.datetime.combine(year.ends_on, dt.time(12)))
+    later += dt.timedelta(days=10)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert funder_publish(actor=network.admin, organization=network.lead, year=year.starts_on.year)
+    return year.starts_on.year

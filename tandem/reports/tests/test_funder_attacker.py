@@ -22,9 +22,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from tandem.referrals.models import Referral
+from tandem.referrals.services import referral_decide
 from tandem.reports.selectors import fiscal_year
+from tandem.reports.services import funder_spec
 from tandem.reports.suppression import suppress, suppress_counts
-from tandem.reports.tests.factories import make_network, seed_program
+from tandem.reports.tables import build_tables
+from tandem.reports.tests.factories import make_network, publish_this_fiscal_year, seed_program
 
 THRESHOLD = 5
 
@@ -189,20 +193,22 @@ def attack_report(funder: dict, staff: dict) -> Attacker:
 
 
 def tables_of(response) -> dict:
-    return {s["table"].key: s["table"] for s in response.context["sections"]}
+    """Every table of the report a page offers (the page shows one section at a time)."""
+    return {t.key: t for t in response.context["tables"]}
 
 
 @pytest.mark.django_db
 def test_no_hidden_count_of_the_funder_report_can_be_pinned_in_any_fiscal_year(
-    client: Client, no_mfa
+    client: Client, no_mfa, monkeypatch
 ):
     network = seed_program(make_network(), scale=2)
+    published_year = publish_this_fiscal_year(network, monkeypatch)
     funder, staff = Client(), client
     funder.force_login(network.funder)
     staff.force_login(network.admin)
     page = funder.get(f"/en/reports/funded/{network.lead.slug}/")
     years = [value for value, _label in page.context["form"].fields["fiscal_year"].choices]
-    assert len(years) == 10
+    assert years == [published_year]  # the year under way is never offered
     hidden_seen = 0
     for year in years:
         query = f"fiscal_year={year}"
@@ -217,8 +223,10 @@ def test_no_hidden_count_of_the_funder_report_can_be_pinned_in_any_fiscal_year(
 
 
 @pytest.mark.django_db
-def test_a_funder_cannot_choose_dates_a_day_apart(client: Client, no_mfa):
+def test_a_funder_cannot_choose_dates_a_day_apart(client: Client, no_mfa, monkeypatch):
     network = seed_program(make_network())
+    year = publish_this_fiscal_year(network, monkeypatch)
+    published = fiscal_year(dt.date(year, 4, 1))
     client.force_login(network.funder)
     url = f"/en/reports/funded/{network.lead.slug}/"
     today = timezone.localdate()
@@ -226,20 +234,21 @@ def test_a_funder_cannot_choose_dates_a_day_apart(client: Client, no_mfa):
         f"preset=custom&starts_on={today - dt.timedelta(days=30)}&ends_on={today}",
         "preset=twelve_months",
         "fiscal_year=1990",
+        f"fiscal_year={fiscal_year(today).starts_on.year}",  # the year under way
     ):
         response = client.get(f"{url}?{query}")
-        assert response.context["spec"].scope.period == fiscal_year(today), query
+        assert response.context["spec"].scope.period == published, query
     csv = client.get(f"{url}export.csv?starts_on=2020-01-01&ends_on={today}&preset=custom")
-    assert (
-        f"{fiscal_year(today).starts_on}_{fiscal_year(today).ends_on}"
-        in (csv["Content-Disposition"])
-    )
-    # The build form's hidden dates are checked too: another period goes back to the report.
-    response = client.post(
-        f"{url}build/",
-        {"format": "xlsx", "language": "en", "starts_on": today, "ends_on": today},
-    )
-    assert response.status_code == 302 and response["Location"].endswith(url)
+    assert f"{published.starts_on}_{published.ends_on}" in csv["Content-Disposition"]
+    # The build form's hidden dates are checked too: another period goes back to the report,
+    # and so does the year under way, which is not published.
+    current = fiscal_year(today)
+    for starts_on, ends_on in ((today, today), (current.starts_on, current.ends_on)):
+        response = client.post(
+            f"{url}build/",
+            {"format": "xlsx", "language": "en", "starts_on": starts_on, "ends_on": ends_on},
+        )
+        assert response.status_code == 302 and response["Location"].endswith(url)
 
 
 def attack_table(table) -> Attacker:
@@ -304,3 +313,84 @@ def test_no_suppressed_grid_leaves_a_small_cell_pinned(cells):
 @given(st.lists(counts, min_size=1, max_size=15))
 def test_no_suppressed_list_leaves_a_small_cell_pinned(values):
     assert attack_table(suppress_counts(values, threshold=THRESHOLD)).pinned() == {}
+
+
+def everything_a_funder_can_download(funder: Client, slug: str) -> dict[int, dict]:
+    """Each fiscal year the funder's page offers, with its tables, as downloaded now."""
+    url = f"/en/reports/funded/{slug}/"
+    page = funder.get(url)
+    form = page.context.get("form")
+    years = [value for value, _label in form.fields["fiscal_year"].choices] if form else []
+    return {year: tables_of(funder.get(f"{url}?fiscal_year={year}")) for year in years}
+
+
+def small_differences(before: dict, after: dict) -> list:
+    """Published cells of one report that changed between two downloads by fewer people than
+    the threshold: the people who came in between, isolated by subtraction."""
+    found = []
+    for key in before.keys() & after.keys():
+        old, new = cells_of(before[key]), cells_of(after[key])
+        for position in old.keys() & new.keys():
+            (a, a_hidden), (b, b_hidden) = old[position], new[position]
+            if a is None or b is None or a_hidden or b_hidden:
+                continue
+            if 0 < abs(b - a) < THRESHOLD:
+                found.append((position, a, b))
+    return found
+
+
+def submit_one_referral(network) -> None:
+    from tandem.core.tests.cast import make_member, make_participant
+    from tandem.organizations.models import Role
+    from tandem.referrals.services import referral_submit
+
+    agency = network.agencies[0]
+    caseworker = make_member(agency, Role.CASEWORKER, f"late.{agency.slug}@example.org")
+    referral_submit(
+        actor=caseworker,
+        participant=make_participant(agency, external_id=f"late-{agency.slug}"),
+        program=network.program,
+        note="Ready",
+        answers={},
+        has_consent=True,
+    )
+
+
+@pytest.mark.django_db
+def test_a_funder_downloading_every_day_cannot_isolate_the_day_s_referral(
+    client: Client, no_mfa, monkeypatch
+):
+    """Downloaded today and tomorrow, with a referral made and another decided in between,
+    nothing a funder can download differs: the year under way is not offered, and a published
+    year is frozen. (Before published years, the year under way was counted live: the total
+    went from 30 to 31 and the agency's from 16 to 17, isolating the day's referral; the
+    negative control below replays that.)"""
+    network = seed_program(make_network(), scale=2)
+    year = publish_this_fiscal_year(network, monkeypatch)
+    client.force_login(network.funder)
+    today = everything_a_funder_can_download(client, network.lead.slug)
+    submit_one_referral(network)
+    waiting = Referral.objects.filter(program=network.program, status="submitted").first()
+    referral_decide(  # a referral of the published year decided since: live counts move
+        actor=network.staff, referral=waiting, outcome="accepted", unmet_criteria=[], note=""
+    )
+    tomorrow = everything_a_funder_can_download(client, network.lead.slug)
+    assert list(today) == list(tomorrow) == [year]
+    for offered in today:
+        assert small_differences(today[offered], tomorrow[offered]) == [], offered
+        assert today[offered] == tomorrow[offered]  # frozen: the same tables, cell for cell
+
+
+@pytest.mark.django_db
+def test_the_negative_control_a_live_year_under_way_gives_the_day_s_referral_away(no_mfa):
+    network = seed_program(make_network(), scale=2)
+    spec = funder_spec(network.lead, fiscal_year(timezone.localdate()))
+
+    def live() -> dict:
+        built = build_tables(spec.scope, threshold=THRESHOLD, staff=False, network=True)
+        return {t.key: t for t in built}
+
+    today = live()
+    submit_one_referral(network)
+    found = small_differences(today, live())
+    assert ("referrals", 3, 4) in {position for position, _a, _b in found}  # the grand total

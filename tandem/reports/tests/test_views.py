@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from tandem.mentorships.models import Mentorship
 from tandem.referrals.models import Referral
 from tandem.reports.models import ReportRun
-from tandem.reports.tests.factories import make_network, seed_program
+from tandem.reports.tests.factories import make_network, publish_this_fiscal_year, seed_program
 from tandem.reports.tests.test_suppression import THRESHOLD, exactly_recoverable
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def network(no_mfa):
 
 
 def tables_of(response) -> dict:
-    return {s["table"].key: s["table"] for s in response.context["sections"]}
+    return {t.key: t for t in response.context["tables"]}
 
 
 def row(table, label):
@@ -36,7 +36,7 @@ def values(r) -> list:
 
 def test_the_program_dashboard_shows_the_counts_of_the_records(client: Client, network):
     client.force_login(network.staff)
-    response = client.get(f"/en/reports/programs/{network.program.pk}/")
+    response = client.get(f"/en/reports/programs/{network.program.pk}/?section=referrals")
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     tables = tables_of(response)
@@ -105,10 +105,11 @@ def test_the_lead_agency_sees_its_network_and_what_its_funders_see(client: Clien
 
 
 def test_the_funder_report_publishes_no_small_cell_and_none_that_totals_give_back(
-    client: Client, network
+    client: Client, network, monkeypatch
 ):
+    publish_this_fiscal_year(network, monkeypatch)
     client.force_login(network.funder)
-    response = client.get(f"/en/reports/funded/{network.lead.slug}/?preset=twelve_months")
+    response = client.get(f"/en/reports/funded/{network.lead.slug}/?section=referrals")
     assert response.status_code == 200
     tables = tables_of(response)
     # Operating tools, not a funder's.
@@ -187,9 +188,15 @@ def test_the_waiting_list_for_employer_partners_suppresses_small_counts(client: 
     body = [r for r in rows if r and r[0][:5].isdigit()]
     assert {r[1] for r in body} == {"x"}  # 1 and 2 mentees waiting: suppressed
     assert not any("Average wait" in cell for r in rows for cell in r)
+    # Titled as what it is, not as the staff's dashboard (issue 16).
+    assert rows[0][0] == f"Occupations short of mentors: {network.program.name_en}"
+    assert not any("Program dashboard" in cell for r in rows for cell in r)
 
 
-def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(client: Client, network):
+def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(
+    client: Client, network, monkeypatch
+):
+    publish_this_fiscal_year(network, monkeypatch)
     client.force_login(network.funder)
     page = client.get(f"/fr/reports/funded/{network.lead.slug}/")
     form = page.context["build_form"]
@@ -204,12 +211,12 @@ def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(client: Client, 
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    content = b"".join(response.streaming_content)
+    content = response.getvalue()
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Rapport aux bailleurs de fonds" in text
     assert "Références par organisme" in text
-    assert reader.trailer["/Root"].get("/StructTreeRoot") is not None  # tagged
+    assert reader.root_object.get("/StructTreeRoot") is not None  # tagged
     assert network.mentees[0].family_name not in text
 
 

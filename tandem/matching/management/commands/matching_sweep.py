@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tandem.matching.services import proposals_sweep
+from tandem.matching.services.follow_ups import proposals_sweep
 
 
 class Command(BaseCommand):
