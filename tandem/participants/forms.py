@@ -54,6 +54,40 @@ class SearchableChoices(forms.CheckboxSelectMultiple):
         )
 
 
+class SuggestInput(forms.TextInput):
+    """A search box that offers live suggestions as a person types (htmx, tandem.js): an ARIA
+    combobox over a listbox filled by the server, chosen with the arrow keys and Enter or by a
+    click. Without JavaScript it is a plain text box, searched when the form is sent."""
+
+    template_name = "participants/widgets/suggest_input.html"
+
+    def __init__(self, *, url_name: str, target: str, listbox_label) -> None:
+        super().__init__(attrs={"autocomplete": "off"})
+        self.url_name, self.target, self.listbox_label = url_name, target, listbox_label
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        box = widget["attrs"]["id"]
+        widget["attrs"].update(
+            {
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": f"{box}-listbox",
+                "data-suggest-for": self.target,
+                "hx-get": reverse(self.url_name),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{box}-listbox",
+                "hx-sync": "this:replace",
+            }
+        )
+        widget["listbox_label"] = self.listbox_label
+        return context
+
+
 class ParticipantForm(forms.ModelForm):
     """A client or mentor recorded once by their agency, with what eligibility is judged on.
 
@@ -87,6 +121,11 @@ class ParticipantForm(forms.ModelForm):
         help_text=_("In English or French, e.g. nurse, infirmière, software developer."),
         max_length=200,
         required=False,
+        widget=SuggestInput(
+            url_name="reference:occupation_suggestions",
+            target="occupation",
+            listbox_label=_("Suggested occupations"),
+        ),
     )
     occupation = forms.ModelChoiceField(
         label=_("Choose the occupation"),
@@ -100,6 +139,11 @@ class ParticipantForm(forms.ModelForm):
         help_text=_("E.g. hospitals, software publishers, construction."),
         max_length=200,
         required=False,
+        widget=SuggestInput(
+            url_name="reference:industry_suggestions",
+            target="industry",
+            listbox_label=_("Suggested industries"),
+        ),
     )
     industry = forms.ModelChoiceField(
         label=_("Choose the industry"),
@@ -172,8 +216,13 @@ class ParticipantForm(forms.ModelForm):
             else:
                 found = industry_search(query=query, limit=12)
         model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
-        if current and current not in {f.pk for f in found}:
-            found += list(model.objects.filter(pk=current))
+        # The record's current value, and the one chosen among the live suggestions (tandem.js
+        # sends it with the title it matched, which the search above may rank past its limit).
+        chosen = (self.data.get(self.add_prefix(name)) or "").strip()[:10]
+        unit_groups = {"level": 5} if name == "occupation" else {}
+        for code, lookup in ((current, {}), (chosen, unit_groups)):
+            if code and code not in {f.pk for f in found}:
+                found += list(model.objects.filter(pk=code, **lookup))
         return found
 
     def _pick(self, name: str, *, required: bool):
