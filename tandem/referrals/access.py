@@ -86,7 +86,9 @@ class ReferralAccess:
 
 
 @accepts(Action.VIEW, Action.DECIDE, Action.RESUBMIT)
-def access_referral(user: User, referral_id: int, *, action: Action) -> ReferralAccess:
+def access_referral(
+    user: User, referral_id: int, *, action: Action = Action.VIEW
+) -> ReferralAccess:
     """`decide`: the program's staff; `resubmit`: the referring side; `view`: both."""
     if action is Action.DECIDE:
         referrals = Referral.objects.filter(program__in=programs_managed_by(user))
