@@ -17,6 +17,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -428,8 +429,9 @@ class Matcher:
                     if beats
                     else UnmatchedReason.MENTORS_FULL_SCORE_HIGHER
                 )
-                reasons[i] = self._unmatched(i, reason, lang, count=int(reasons[i]))
-        unmatched = [reasons[i] for i in left_out]
+                reasons[i] = self._unmatched(i, reason, lang, count=int(cast(int, reasons[i])))
+        # Every count of a mentee left out by full mentors was replaced by its reason above.
+        unmatched = cast(list[Unmatched], [reasons[i] for i in left_out])
         if progress is not None:
             progress("explaining", len(matched), len(matched))
         return proposals, unmatched, total

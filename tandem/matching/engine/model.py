@@ -149,7 +149,7 @@ class WeightProfile:
         problem = _weights_problem(merged, lang)
         if problem:
             raise EngineError(problem)
-        return cls(**merged)  # type: ignore[arg-type]
+        return cls(**merged)
 
     @classmethod
     def from_json(cls, path: str | Path, *, lang: str = "en") -> WeightProfile:

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -594,7 +595,7 @@ def make_blocks(
                 lo, hi = segments[(mentor_mode, fr)]
                 is_local = IN_PERSON in (mode, mentor_mode)
                 if not is_local or fsa == 0:
-                    unit = (mentor_mode, fr, is_local, ())
+                    unit: tuple[Any, ...] = (mentor_mode, fr, is_local, ())
                     runs_of.setdefault(unit, [(lo, hi)])
                 else:
                     reach = near(fsa)
