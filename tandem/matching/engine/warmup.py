@@ -69,7 +69,7 @@ def compile_kernels() -> None:
             languages=frozenset({"en", "fr"}),
             noc_code=codes[index % len(codes)],
             postal_code=areas[index % len(areas)],
-            meeting_mode=("either", "virtual", "in_person")[index % 3],  # type: ignore[arg-type]
+            meeting_mode=("either", "virtual", "in_person")[index % 3],
             goals=f"goal {index}",
             capacity=1,
             years_experience=float(index),
