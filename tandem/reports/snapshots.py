@@ -252,6 +252,23 @@ def publish_due(*, actor=None, organization) -> int:
     )
 
 
+def publish_due_soon(organization) -> bool:
+    """A fiscal year that has ended is published by the worker at the first visit after:
+    asks it (once: not while a publication task waits). True when it asked."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tandem.reports.tasks import publish_due_years
+
+    if not years_due(organization):
+        return False
+    waiting = DBTaskResult.objects.filter(
+        task_path=publish_due_years.module_path, status="READY"
+    ).exists()
+    if not waiting:
+        publish_due_years.enqueue(organization.pk)
+    return not waiting
+
+
 def funder_figures(organization, year: int, *, language: str | None = None) -> Figures | None:
     """A published fiscal year in the reader's language, or None if it is not published."""
     snapshot = ReportSnapshot.objects.filter(
