@@ -1,7 +1,7 @@
 """Fault drills on a throwaway PostgreSQL with real worker processes (issue 18, "Faults").
 
-    .venv/bin/python benchmarks/drills.py [mail-outage|kill-worker|two-workers|pg-restart|all]
-        [--port 54413] [--negative]
+    .venv/bin/python benchmarks/drills.py [mail-outage|kill-worker|two-workers|pg-restart|
+        kill-import|kill-proposal-run|kill-pdf|all] [--port 54413] [--negative]
 
 Each drill starts what it needs (PostgreSQL through scripts/pg.sh, `manage.py tandem_worker`
 processes, gunicorn, a small SMTP server in this process), breaks something for real, and checks
@@ -169,6 +169,8 @@ class Setup:
                 PYTHON,
                 "manage.py",
                 "tandem_worker",
+                "--queue-name",
+                "*",
                 "--interval",
                 "0.2",
                 "--no-reload",
@@ -487,17 +489,277 @@ def _ok(url: str) -> bool:
         return False
 
 
+# A worker killed in the middle of an import, a proposal run, a PDF build --------------------------
+
+KILL_DRILL_SIZE = 1200  # people in the desk drill's pool on each side; rows in the import
+
+
+def _network(setup: Setup) -> dict:
+    """A small share of the load test's network (benchmarks/load.py), once per database."""
+    if not hasattr(setup, "network"):
+        import importlib.util
+        import random
+
+        def module(name: str):
+            spec = importlib.util.spec_from_file_location(name, ROOT / f"benchmarks/{name}.py")
+            loaded = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(loaded)
+            return loaded
+
+        reports = module("reports")
+        made = module("load").network_made(reports, fraction=0.04)
+        made["codes"] = reports.UNIT_GROUPS
+        made["rng"] = random.Random(18)
+        setup.network = made  # type: ignore[attr-defined]
+    return setup.network  # type: ignore[attr-defined]
+
+
+def _import_job(setup: Setup) -> dict:
+    """A CSV of KILL_DRILL_SIZE new people, queued through the import page's service."""
+    import csv
+    import io
+
+    from django.core.files.base import ContentFile
+
+    from tandem.participants.services import import_job_create
+
+    made = _network(setup)
+    organization = made["agencies"][0]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["external_id", "role", "given_name", "family_name", "email"]
+        + ["preferred_language", "languages", "noc_code"]
+    )
+    batch = f"K{time.monotonic_ns()}"
+    for n in range(KILL_DRILL_SIZE):
+        writer.writerow(
+            [f"{batch}-{n}", "mentee", "Kim", f"Drill{n}", f"kill{n}@example.org"]
+            + ["fr", "fr;en", "21231"]
+        )
+    job = import_job_create(
+        actor=made["staff"],
+        organization=organization,
+        upload=ContentFile(out.getvalue().encode(), name="drill.csv"),
+    )
+    return {"job": job.pk, "batch": batch, "organization": organization.pk}
+
+
+def _import_stage(state: dict) -> str:
+    from tandem.participants.models import ImportJob
+
+    return ImportJob.objects.get(pk=state["job"]).status
+
+
+def _import_outcome(state: dict) -> dict:
+    from tandem.participants.models import ImportJob, Participant
+
+    job = ImportJob.objects.get(pk=state["job"])
+    people = Participant.objects.filter(external_id__startswith=f"{state['batch']}-")
+    rows = people.count()
+    distinct = people.values("external_id").distinct().count()
+    return {
+        "job_status": job.status,
+        "created_count": job.created_count,
+        "participants_written": rows,
+        "duplicates": rows - distinct,
+        "ok": job.status == "done" and rows == distinct == KILL_DRILL_SIZE,
+    }
+
+
+def _desk_run(setup: Setup) -> dict:
+    """A program with KILL_DRILL_SIZE ready mentees and mentors, goal vectors stored, and a run
+    started as the desk's button does."""
+    from django.utils import timezone
+
+    from tandem.matching.embeddings import goal_vectors_ensure
+    from tandem.matching.services import run_start
+    from tandem.participants.models import Participant
+    from tandem.programs.models import Enrolment
+    from tandem.programs.services import program_create
+
+    made = _network(setup)
+    rng = made["rng"]
+    program = program_create(
+        actor=made["staff"],
+        organization=made["lead"],
+        slug=f"drill-desk-{time.monotonic_ns()}",
+        name_en="Drill desk",
+        name_fr="Jumelage d'exercice",
+        kind="open_access",
+    )
+    goals = [
+        f"Work as a {title} in Ottawa"
+        for title in ("developer", "analyst", "engineer", "accountant", "nurse", "designer")
+    ]
+    people = Participant.objects.bulk_create(
+        [
+            Participant(
+                organization=made["lead"],
+                role=role,
+                external_id=f"{program.slug}-{role}-{n}",
+                given_name="Drill",
+                family_name=f"{role}{n}",
+                email=f"{role}{n}@{program.slug}.example",
+                languages=rng.choice(["en", "fr;en", "en;es"]),
+                occupation_id=rng.choice(made["codes"]),
+                availability="mon-morning;tue-evening",
+                goals=rng.choice(goals),
+                capacity=rng.choice([1, 2]) if role == "mentor" else 1,
+            )
+            for role in ("mentee", "mentor")
+            for n in range(KILL_DRILL_SIZE)
+        ]
+    )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(program=program, participant=p, side=p.role, ready_at=timezone.now())
+            for p in people
+        ]
+    )
+    goal_vectors_ensure(goals)  # what saving a profile does in the background
+    run = run_start(actor=made["staff"], program=program)
+    return {"run": run.pk, "program": program.pk}
+
+
+def _run_stage(state: dict) -> str:
+    from tandem.matching.models import ProposalRun
+
+    run = ProposalRun.objects.get(pk=state["run"])
+    return run.status if run.status != "running" else f"running/{run.stage}"
+
+
+def _run_outcome(state: dict) -> dict:
+    from django.db.models import Count
+
+    from tandem.matching.models import Proposal, ProposalRun
+
+    run = ProposalRun.objects.get(pk=state["run"])
+    drafts = Proposal.objects.filter(program_id=state["program"], status="draft")
+    twice = drafts.values("mentee_id").annotate(n=Count("pk")).filter(n__gt=1).count()
+    return {
+        "run_status": run.status,
+        "matched_count": run.matched_count,
+        "drafts": drafts.count(),
+        "mentees_with_two_drafts": twice,
+        "ok": run.status == "done" and drafts.count() == run.matched_count > 0 and twice == 0,
+    }
+
+
+def _funder_pdf(setup: Setup) -> dict:
+    """The funder's PDF for the current fiscal year, asked for as the report page's button does."""
+    from django.utils import timezone
+
+    from tandem.reports.selectors import fiscal_year
+    from tandem.reports.services import report_run_create
+
+    made = _network(setup)
+    run = report_run_create(
+        actor=made["funder"],
+        kind="funder",
+        fmt="pdf",
+        period=fiscal_year(timezone.localdate()),
+        language="fr",
+        organization=made["lead"],
+        in_background=True,
+    )
+    return {"run": run.pk}
+
+
+def _pdf_stage(state: dict) -> str:
+    from tandem.reports.models import ReportRun
+
+    run = ReportRun.objects.get(pk=state["run"])
+    if run.status == "running" and run.total_steps > 1 and run.done_steps >= run.total_steps - 1:
+        return "running/pdf"  # every table built: the worker is laying out the PDF
+    return run.status
+
+
+def _pdf_outcome(state: dict) -> dict:
+    from tandem.reports.models import ReportRun
+
+    run = ReportRun.objects.get(pk=state["run"])
+    head = run.file.open("rb").read(5) if run.file else b""
+    folder = Path(run.file.path).parent if run.file else None
+    files = sorted(p.name for p in folder.iterdir()) if folder else []
+    return {
+        "run_status": run.status,
+        "file_starts_with": head.decode(errors="replace"),
+        "files_for_the_run": files,
+        "ok": run.status == "done" and head == b"%PDF-" and len(files) == 1,
+    }
+
+
+KILLS = {
+    # name: (start the task, its stage now, the stage to kill it in, its outcome)
+    "kill-import": (_import_job, _import_stage, "saving", _import_outcome),
+    "kill-proposal-run": (_desk_run, _run_stage, "running/saving", _run_outcome),
+    "kill-pdf": (_funder_pdf, _pdf_stage, "running/pdf", _pdf_outcome),
+}
+FINISHED = {"done", "failed", "rejected"}
+
+
+def kill_mid_task(setup: Setup, name: str, *, lease: bool = True) -> dict:
+    """The task's worker is killed with SIGKILL in the given stage; another worker starts. The
+    work must complete exactly once in effect: no duplicate row, no second file, status done."""
+    from django_tasks_db.models import DBTaskResult
+
+    start, stage_of, kill_in, outcome_of = KILLS[name]
+    setup.reset()
+    state = start(setup)
+    victim = setup.worker()
+    seen: list[str] = []
+    killed = False
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        stage = stage_of(state)
+        if not seen or seen[-1] != stage:
+            seen.append(stage)
+        if stage == kill_in:
+            victim.kill()  # kill -9 in the middle of the work: no clean-up at all
+            victim.wait()
+            killed = True
+            break
+        if stage in FINISHED:
+            break
+        time.sleep(0.02)
+    killed_at = time.monotonic()
+    after_kill = stage_of(state)
+    env = {} if lease else {"TANDEM_TASK_LEASE_SECONDS": "100000"}
+    setup.worker(**env)
+    finished = wait_for(lambda: stage_of(state) in FINISHED, 120 if lease else 40, step=0.2)
+    recovered = round(time.monotonic() - killed_at, 1) if finished else None
+    time.sleep(1)
+    setup.stop_workers()
+    claims = [len(ids) for ids in DBTaskResult.objects.values_list("worker_ids", flat=True)]
+    result = {
+        "killed_in": kill_in if killed else None,
+        "stages_seen": seen,
+        "stage_after_kill": after_kill,
+        "lease_seconds": 6 if lease else None,
+        "seconds_from_kill_to_finished": recovered,
+        "claims_per_task": claims,
+        "final_tasks": dict(statuses()),
+        **outcome_of(state),
+    }
+    result["ok"] = result["ok"] and killed
+    return result
+
+
 DRILLS = {
     "mail-outage": mail_outage,
     "kill-worker": kill_worker,
     "two-workers": two_workers,
     "pg-restart": pg_restart,
+    **{name: (lambda setup, name=name: kill_mid_task(setup, name)) for name in KILLS},
 }
 NEGATIVE = {
     # Two attempts only: the outage outlasts the retries, so mail is lost (the drill notices).
     "mail-outage": lambda setup: mail_outage(setup, max_attempts=2),
     # No lease: the killed worker's task stays RUNNING and the mail is never sent.
     "kill-worker": lambda setup: kill_worker(setup, lease=False),
+    # No lease: the killed worker's import, run or PDF stays "running" and never finishes.
+    **{name: (lambda setup, name=name: kill_mid_task(setup, name, lease=False)) for name in KILLS},
 }
 
 

@@ -1,13 +1,14 @@
 """Load test of the production set-up: 100 staff and a funder signed in at once (issue 18).
 
     .venv/bin/python benchmarks/load.py [--seconds 300] [--port 54414] [--web-port 8102] [--reuse]
+    .venv/bin/python benchmarks/load.py --build-only   # the database alone, to measure later
 
 1. Starts a throwaway PostgreSQL (scripts/pg.sh, kept in /tmp/tandem-load-pg with --reuse) and
    fills it with the 50k network of benchmarks/reports.py (35k mentees, 15k mentors, 20k
    mentorships), plus 100 staff accounts: 60 program staff at the lead agency, 4 caseworkers in
    each of the 10 referring agencies, and the funder.
 2. Starts the production set-up: the release steps, gunicorn with config/gunicorn.conf.py
-   (TANDEM_DEBUG off, JSON logs) and one `tandem_worker`.
+   (TANDEM_DEBUG off, JSON logs), a `tandem_worker` for every queue and one for "reports".
 3. Signs the 101 people in for real (the sign-in form, CSRF, argon2), then each one walks a mix
    of the pages their role uses, with a 5-15 s pause between pages, for `--seconds`.
 4. Checks every response is the real page (200, not redirected, the page's own <title>, no
@@ -74,6 +75,34 @@ def environment(args) -> dict[str, str]:
 # Building the database -------------------------------------------------------------------------
 
 
+def network_made(reports, *, fraction: float) -> dict:
+    """The network of benchmarks/reports.py (`fraction` of its 50k people), with the mentee
+    criteria of its programs published; also what the drills (benchmarks/drills.py) work on."""
+    from tandem.programs.models import CriteriaVersion, Criterion
+    from tandem.programs.services import criteria_publish
+
+    reports.occupations()
+    made = reports.network()
+    for program in made["programs"]:
+        criteria_publish(
+            actor=made["staff"],
+            program=program,
+            side="mentee",
+            criteria=[
+                {"kind": "clb_at_least", "number": 5},
+                {"kind": "job_search_workshop"},
+                {"kind": "province", "provinces": ["ON"]},
+            ],
+        )
+    made["versions"] = {
+        p.pk: CriteriaVersion.objects.filter(program=p, side="mentee").order_by("-number")[0].pk
+        for p in made["programs"]
+    }
+    made["criteria"] = list(Criterion.objects.filter(version_id__in=made["versions"].values()))
+    reports.populate(made, random.Random(2026), fraction=fraction, offset=0)
+    return made
+
+
 def build(args, env: dict[str, str]) -> None:
     """The 50k network (benchmarks/reports.py) and 100 staff accounts, in a fresh database."""
     os.environ.update(env)
@@ -93,31 +122,10 @@ def build(args, env: dict[str, str]) -> None:
 
     from tandem.accounts.models import User
     from tandem.organizations.models import Membership
-    from tandem.programs.models import CriteriaVersion, Criterion
-    from tandem.programs.services import criteria_publish
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    reports.occupations()
-    made = reports.network()
-    for program in made["programs"]:
-        criteria_publish(
-            actor=made["staff"],
-            program=program,
-            side="mentee",
-            criteria=[
-                {"kind": "clb_at_least", "number": 5},
-                {"kind": "job_search_workshop"},
-                {"kind": "province", "provinces": ["ON"]},
-            ],
-        )
-    made["versions"] = {
-        p.pk: CriteriaVersion.objects.filter(program=p, side="mentee").order_by("-number")[0].pk
-        for p in made["programs"]
-    }
-    made["criteria"] = list(Criterion.objects.filter(version_id__in=made["versions"].values()))
-    rng = random.Random(2026)
-    reports.populate(made, rng, fraction=1.0, offset=0)
+    made = network_made(reports, fraction=1.0)
     password = make_password(PASSWORD)  # one hash for all: 101 argon2 hashes add nothing here
     people = [("staff", i, made["lead"], "program_staff") for i in range(60)]
     people += [
@@ -158,6 +166,16 @@ def pages_for_everyone(env: dict[str, str]) -> dict:
         by_org[slug].append(pk)
     programs = query("select id from programs_program order by id")
     return {"participants": by_org, "programs": programs}
+
+
+def wait_until_serving(base: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=5)  # noqa: S310
+            return
+        except OSError:
+            time.sleep(1)
 
 
 # The simulated people ---------------------------------------------------------------------------
@@ -238,6 +256,9 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the built database")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the database (before a quiet window)"
+    )
     args = parser.parse_args()
     env = environment(args)
     if not (args.reuse and (PG_DIR / "built").exists()):
@@ -249,11 +270,13 @@ def main() -> None:
         )
         (PG_DIR / "secret_key").write_text("load-test-secret-key-" + "z" * 40)
         build(args, env)
+        if args.build_only:
+            return
     elif subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(args.port)]).returncode:
         raise SystemExit(f"--reuse: no PostgreSQL on port {args.port}; run without --reuse")
     ids = pages_for_everyone(env)
-    # The release step, less the reference data (the network has its own occupations).
-    for step in (["createcachetable"], ["collectstatic", "--noinput"]):
+    # The release steps, less the reference data (the network has its own occupations).
+    for step in (["migrate", "--noinput"], ["createcachetable"], ["collectstatic", "--noinput"]):
         subprocess.run(  # noqa: S603
             [PYTHON, "manage.py", *step, "-v0"], cwd=ROOT, env=env, check=True
         )
@@ -264,9 +287,16 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=open(PG_DIR / "gunicorn.log", "w"),
     )
-    worker = subprocess.Popen(  # noqa: S603
-        [PYTHON, "manage.py", "tandem_worker", "--no-reload", "-v", "1"], cwd=ROOT, env=env
-    )
+    # The workers of deploy/compose.yaml: one for every queue, one for the reports queue alone.
+    workers = [
+        subprocess.Popen(  # noqa: S603
+            [PYTHON, "manage.py", "tandem_worker", "--queue-name", queue, "--interval", interval]
+            + ["--no-reload", "-v", "1"],
+            cwd=ROOT,
+            env=env,
+        )
+        for queue, interval in (("*", "1"), ("reports", "0.25"))
+    ]
     base = f"http://127.0.0.1:{args.web_port}"
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
@@ -279,13 +309,7 @@ def main() -> None:
                 errors[name].append(error)
 
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/health", timeout=5)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(1)
+        wait_until_serving(base)
         rng = random.Random(18)
         lead_program = ids["programs"][0]
         lead_ids = ids["participants"]["capital-lead"] or sum(ids["participants"].values(), [])
@@ -350,9 +374,11 @@ def main() -> None:
         signed_in = sum(1 for t in threads if t.signed_in)
     finally:
         web.send_signal(signal.SIGTERM)
-        worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
         web.wait(60)
-        worker.wait(60)
+        for worker in workers:
+            worker.wait(60)
 
     def pct(values: list[float], q: float) -> float:
         ordered = sorted(values)

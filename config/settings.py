@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "tandem.outcomes",
     "tandem.matching",
     "tandem.mentorships",
+    "tandem.circles",  # group and peer mentoring (issue 19)
+    "tandem.connectors",
     "tandem.reports",
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",
@@ -122,7 +124,7 @@ if env_str("TANDEM_DB", "sqlite") == "postgres":
     # Reports may read from a streaming replica (config/routers.py): set TANDEM_DB_REPLICA_HOST
     # (and _PORT, _NAME, _USER, _PASSWORD when they differ from the primary's).
     if env_str("TANDEM_DB_REPLICA_HOST", ""):
-        primary = DATABASES["default"]
+        primary: dict[str, str] = DATABASES["default"]  # type: ignore[assignment]
         DATABASES["replica"] = {
             **primary,
             "NAME": env_str("TANDEM_DB_REPLICA_NAME", primary["NAME"]),
@@ -234,8 +236,16 @@ STORAGES = {
     },
 }
 
-# Background work: django.tasks with the database backend; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: django.tasks with the database backend; `manage.py tandem_worker` runs it.
+# Two queues: "reports" (the funder PDF and other whole-report files) has a worker of its own in
+# production (deploy/), polling often, so that a file somebody waits for never queues behind mail,
+# an import or a proposal run; every other task goes to "default". `--queue-name '*'` serves both.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "reports"],
+    }
+}
 TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 5)
 TANDEM_TASK_RETRY_BASE_SECONDS = env_int("TANDEM_TASK_RETRY_BASE_SECONDS", 30)
 # Every worker writes a heartbeat (tandem/core/worker.py). A RUNNING task whose worker has not

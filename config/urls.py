@@ -1,12 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import JavaScriptCatalog
 
 from tandem.core import views as core_views
 from tandem.core.access import Audience, rule
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("health", core_views.health, name="health"),
     path("health/worker", core_views.health_worker, name="health_worker"),
     path("metrics", core_views.metrics, name="metrics"),
@@ -23,8 +23,10 @@ urlpatterns += i18n_patterns(
     path("referrals/", include("tandem.referrals.urls")),
     path("matching/", include("tandem.matching.urls")),
     path("mentorships/", include("tandem.mentorships.urls")),
+    path("connectors/", include("tandem.connectors.urls")),
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
+    path("groups/", include("tandem.circles.urls")),
     path("reports/", include("tandem.reports.urls")),
     path("mentoring/", include("tandem.meetings.urls")),
     path("outcomes/", include("tandem.outcomes.urls")),

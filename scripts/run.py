@@ -64,7 +64,8 @@ def start(*command: str) -> subprocess.Popen:
 
 
 def start_worker() -> subprocess.Popen:
-    return start("tandem_worker", "--interval", "1", "--no-reload", "-v", "1")
+    # One worker for both queues on a laptop; production gives "reports" a worker of its own.
+    return start("tandem_worker", "--queue-name", "*", "--interval", "1", "--no-reload", "-v", "1")
 
 
 def stop(processes: list[subprocess.Popen]) -> None:

@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +53,24 @@ class AcceptInvitationForm(forms.Form):
 
 class RequestInvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+
+def invite_with_form(request, form: forms.Form, invite: Callable[[], object]) -> bool:
+    """The one way a staff page sends an invitation from its form: on a valid POST, `invite`
+    calls the service; a refusal (already a member, already on the team) is shown under the
+    e-mail field, a success as a message. True when the invitation was made (the view then
+    redirects)."""
+    from tandem.accounts.services import InvitationError
+
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        invite()
+    except InvitationError as error:
+        form.add_error("email", str(error))
+        return False
+    messages.success(
+        request,
+        _("An invitation is on its way to %(email)s.") % {"email": form.cleaned_data["email"]},
+    )
+    return True

@@ -96,6 +96,28 @@ def history(record: models.Model) -> QuerySet[AuditEvent]:
     )
 
 
+def adopt_history(*, source: models.Model, target: models.Model) -> int:
+    """Shows `source`'s events in `target`'s history too (two records of one person merged):
+    the events stay as they were written, each gains `target` as a subject."""
+    target_type, target_id = _key(target)
+    source_type, source_id = _key(source)
+    have = set(
+        AuditSubject.objects.filter(target_type=target_type, target_id=target_id).values_list(
+            "event_id", flat=True
+        )
+    )
+    events = AuditSubject.objects.filter(target_type=source_type, target_id=source_id).values_list(
+        "event_id", flat=True
+    )
+    new = [
+        AuditSubject(event_id=event_id, target_type=target_type, target_id=target_id)
+        for event_id in events
+        if event_id not in have
+    ]
+    AuditSubject.objects.bulk_create(new)
+    return len(new)
+
+
 @contextmanager
 def acting_as(actor: Any) -> Iterator[None]:
     """Attributes django-auditlog's field diffs to `actor` (a person) for work done outside a

@@ -18,6 +18,10 @@ class EventKind(models.TextChoices):
     PANEL = "panel", _("Panel")
     SPEED_NETWORKING = "speed_networking", _("Speed networking")
     INFORMATION_MEETING = "information_meeting", _("Information meeting")
+    # Sessions of a mentoring group or a peer circle (tandem/circles): they count as events
+    # attended and appear on each person's history like any other event.
+    GROUP_SESSION = "group_session", _("Group mentoring session")
+    PEER_SESSION = "peer_session", _("Peer mentoring session")
 
 
 class EventMode(models.TextChoices):

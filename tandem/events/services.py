@@ -126,6 +126,32 @@ def event_invite(
     return invited
 
 
+@transaction.atomic
+def event_add_guests(
+    *, actor: User, event: Event, participants: Iterable[Participant]
+) -> list[Participation]:
+    """Invites and registers people who belong to the event by another record (the members of a
+    mentoring group for its sessions) without this app's mail: the caller writes its own."""
+    if event.is_cancelled:
+        raise EventError(_("This event is cancelled."))
+    added = []
+    now = timezone.now()
+    for person in participants:
+        participation, created = Participation.objects.get_or_create(
+            event=event,
+            participant=person,
+            defaults={"invited_at": now, "invited_by": actor, "registered_at": now},
+        )
+        if not created and participation.is_registered:
+            continue
+        participation.invited_at = participation.invited_at or now
+        participation.registered_at, participation.cancelled_at = now, None
+        participation.save(update_fields=["invited_at", "registered_at", "cancelled_at"])
+        audit.record(INVITED, actor=actor, target=event, about=[person])
+        added.append(participation)
+    return added
+
+
 def _may_register(event: Event, participant: Participant) -> bool:
     if event.participations.filter(participant=participant, invited_at__isnull=False).exists():
         return True

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.accounts.models import User
+from tandem.circles.selectors import circles_run_by, own_circles, peer_invitations_to_answer
+from tandem.connectors.selectors import home_work as connector_work
 from tandem.matching.selectors import desk_work, proposals_awaiting_answer
 from tandem.meetings.selectors import attention_count, own_mentorships
 from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
@@ -26,10 +28,12 @@ SHOWN = 5
 class Section:
     role: str  # names the template: core/home/<role>.html
     context: dict[str, Any] = field(default_factory=dict)
+    # A format's own app may bring its section's template (circles/home.html).
+    template_name: str = ""
 
     @property
     def template(self) -> str:
-        return f"core/home/{self.role}.html"
+        return self.template_name or f"core/home/{self.role}.html"
 
 
 def staff_section(user: User) -> Section | None:
@@ -78,21 +82,39 @@ def caseworker_section(user: User, memberships: list) -> Section | None:
 def participant_section(user: User) -> Section | None:
 
     records = list(
-        user.participant_records.select_related("organization", "occupation").order_by("role")
+        user.participant_records.select_related("organization", "occupation")
+        .prefetch_related("enrolments__program")
+        .order_by("role")
     )
     if not records:
         return None
     to_answer = proposals_awaiting_answer(user=user)
     mentorships = own_mentorships(user=user)
+    # People of a connector program wait for no match: the connector section says what to do.
+    kinds = {e.program.kind for r in records for e in r.enrolments.all()}
+    only_connector = kinds == {"connector"}
     return Section(
         "participant",
         {
             "records": records,
             "to_answer": to_answer,
             "mentorships": mentorships,
-            "is_waiting": not to_answer and not mentorships,
+            "is_waiting": not to_answer and not mentorships and not only_connector,
         },
     )
+
+
+def groups_section(user: User) -> Section | None:
+    """Mentoring groups: those the person is in (next session, feedback to give), those they run
+    (staff or a partner's coordinator), and an invitation to be a peer mentor."""
+    context = {
+        "own": own_circles(user=user),
+        "runs": list(circles_run_by(user=user)[:SHOWN]),
+        "peer_invitations": list(peer_invitations_to_answer(user=user)),
+    }
+    if not any(context.values()):
+        return None
+    return Section("groups", context, template_name="circles/home.html")
 
 
 def partner_sections(user: User, memberships: list) -> list[Section]:
@@ -131,6 +153,12 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
     return sections
 
 
+def connector_section(user: User) -> Section | None:
+    """The connector program: staff's programs, a newcomer's chain, a connector's meetings."""
+    work = connector_work(user=user)
+    return None if work.is_empty else Section("connectors", {"work": work})
+
+
 def dashboard_for(*, user: User) -> dict[str, Any]:
     memberships = list(
         active_memberships(user)
@@ -143,6 +171,8 @@ def dashboard_for(*, user: User) -> dict[str, Any]:
             staff_section(user),
             caseworker_section(user, memberships),
             participant_section(user),
+            groups_section(user),
+            connector_section(user),
         )
         if section is not None
     ]

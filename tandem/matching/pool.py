@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from tandem.matching import commitments
 from tandem.matching.embeddings import DatabaseVectorCache, embedder
 from tandem.matching.engine import model as engine
 from tandem.matching.engine.api import Matcher, PoolEmbeddings
@@ -46,38 +49,67 @@ def participant_id(engine_identifier: str) -> int:
     return int(engine_identifier.rsplit("-", 1)[1])
 
 
+# What the engine reads of a person: a run reads only these columns of the whole pool
+# (`build_pool`), not whole rows turned into model instances.
+ENGINE_FIELDS = (
+    "pk",
+    "preferred_language",
+    "languages",
+    "occupation_id",
+    "given_name",
+    "family_name",
+    "industry_id",
+    "postal_code",
+    "meeting_mode",
+    "availability",
+    "goals",
+    "capacity",
+    "clb_level",
+    "years_experience",
+    "employer",
+)
+
+
 def to_engine(person: Participant, *, side: str, capacity: int = 1) -> engine.Participant:
     """One person as the engine sees them; unknown reference codes become "unknown"."""
-    postal = (person.postal_code or "").replace(" ", "").upper()
-    fsa = postal[:3] if postal[:3] in fsas() else None
-    naics = person.industry_id if person.industry_id in naics_classes() else None
-    languages = frozenset(c.strip().lower() for c in person.languages.split(";") if c.strip())
-    return engine.Participant(
-        external_id=engine_id(person.pk, side),
-        role=side,  # type: ignore[arg-type]
-        preferred_language=person.preferred_language,  # type: ignore[arg-type]
-        languages=languages | {person.preferred_language},
-        noc_code=person.occupation_id,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        naics_code=naics,
-        postal_code=fsa,
-        meeting_mode=person.meeting_mode,  # type: ignore[arg-type]
-        availability=frozenset(
-            s.strip().lower() for s in person.availability.split(";") if s.strip()
-        )
-        & SLOT_SET,
-        goals=person.goals or "",
-        capacity=max(1, capacity),
-        clb_level=person.clb_level,
-        years_experience=person.years_experience,
-        employer=person.employer,
+    return row_to_engine(
+        {name: getattr(person, name) for name in ENGINE_FIELDS}, side=side, capacity=capacity
     )
 
 
-def is_matchable(person: Participant) -> bool:
+def row_to_engine(row: Mapping[str, Any], *, side: str, capacity: int = 1) -> engine.Participant:
+    """`to_engine` for a row of `ENGINE_FIELDS` (as `values()` returns it)."""
+    postal = (row["postal_code"] or "").replace(" ", "").upper()
+    fsa = postal[:3] if postal[:3] in fsas() else None
+    naics = row["industry_id"] if row["industry_id"] in naics_classes() else None
+    languages = frozenset(c.strip().lower() for c in row["languages"].split(";") if c.strip())
+    return engine.Participant(
+        external_id=engine_id(row["pk"], side),
+        role=side,  # type: ignore[arg-type]
+        preferred_language=row["preferred_language"],
+        languages=languages | {row["preferred_language"]},
+        noc_code=row["occupation_id"],
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        naics_code=naics,
+        postal_code=fsa,
+        meeting_mode=row["meeting_mode"],
+        availability=frozenset(
+            s.strip().lower() for s in row["availability"].split(";") if s.strip()
+        )
+        & SLOT_SET,
+        goals=row["goals"] or "",
+        capacity=max(1, capacity),
+        clb_level=row["clb_level"],
+        years_experience=row["years_experience"],
+        employer=row["employer"],
+    )
+
+
+def is_matchable(person: Participant | Mapping[str, Any]) -> bool:
     """The engine needs a five-digit NOC unit group."""
-    return person.occupation_id in _unit_groups()
+    code = person["occupation_id"] if isinstance(person, Mapping) else person.occupation_id
+    return code in _unit_groups()
 
 
 @functools.cache
@@ -85,48 +117,39 @@ def _unit_groups() -> frozenset[str]:
     return frozenset(noc_unit_groups())
 
 
-def mentor_load(mentor_ids: list[int] | None = None) -> dict[int, int]:
-    """Places each mentor already gives: active mentorships and proposals awaiting answers."""
-    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
-
+def mentor_load(mentor_ids: list[int] | QuerySet | None = None) -> dict[int, int]:
+    """Places each mentor already gives: pairs under way (`commitments`, e.g. active
+    mentorships) and proposals awaiting answers. `mentor_ids` may be a query of ids (a subquery:
+    a pool's thousands of ids are not sent)."""
     load: dict[int, int] = {}
-    mentorships = Mentorship.objects.filter(status__in=ACTIVE_STATUSES)
-    proposals = Proposal.objects.filter(status__in=PENDING_STATUSES)
+    taken = [*commitments.under_way(), Proposal.objects.filter(status__in=PENDING_STATUSES)]
     if mentor_ids is not None:
-        mentorships = mentorships.filter(mentor_id__in=mentor_ids)
-        proposals = proposals.filter(mentor_id__in=mentor_ids)
-    for rows in (
-        mentorships.values("mentor_id").annotate(n=Count("pk")),
-        proposals.values("mentor_id").annotate(n=Count("pk")),
-    ):
+        taken = [rows.filter(mentor_id__in=mentor_ids) for rows in taken]
+    for rows in (source.values("mentor_id").annotate(n=Count("pk")) for source in taken):
         for row in rows:
             load[row["mentor_id"]] = load.get(row["mentor_id"], 0) + row["n"]
     return load
 
 
 def busy_mentee_ids(program) -> set[int]:
-    """Mentees of the program waiting for an answer or in an active mentorship."""
-    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
-
-    waiting = Proposal.objects.filter(program=program, status__in=PENDING_STATUSES).values_list(
-        "mentee_id", flat=True
-    )
-    matched = Mentorship.objects.filter(program=program, status__in=ACTIVE_STATUSES).values_list(
-        "mentee_id", flat=True
-    )
-    return set(waiting) | set(matched)
+    """Mentees of the program waiting for an answer or in a pair under way (an active
+    mentorship)."""
+    busy: set[int] = set()
+    for rows in [*commitments.under_way(), Proposal.objects.filter(status__in=PENDING_STATUSES)]:
+        busy |= set(rows.filter(program=program).values_list("mentee_id", flat=True))
+    return busy
 
 
-def ready_people(program, side: str):
+def _ready(program, side: str) -> QuerySet[Participant]:
     from tandem.programs.models import Enrolment
     from tandem.referrals.selectors import enrolments_in_pool
 
     in_pool = enrolments_in_pool(Enrolment.objects.filter(program=program, side=side))
-    return (
-        Participant.objects.filter(pk__in=in_pool.values("participant_id"))
-        .select_related("occupation")
-        .order_by("pk")
-    )
+    return Participant.objects.filter(pk__in=in_pool.values("participant_id")).order_by("pk")
+
+
+def ready_people(program, side: str) -> QuerySet[Participant]:
+    return _ready(program, side).select_related("occupation")
 
 
 def is_in_pool(program, person: Participant) -> bool:
@@ -138,10 +161,9 @@ class DeskPool:
     program: object
     weights: engine.WeightProfile
     pool: engine.Pool
-    people: dict[int, Participant]
     exclusions: list[tuple[str, str]]
     kept: list[Proposal] = field(default_factory=list)
-    left_out: list[Participant] = field(default_factory=list)  # not matchable (no NOC unit group)
+    left_out: list[int] = field(default_factory=list)  # ids of the unmatchable (no NOC unit group)
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -179,19 +201,23 @@ def build_pool(program, *, weights: engine.WeightProfile, keep_drafts: bool = Tr
     for proposal in kept:
         kept_load[proposal.mentor_id] = kept_load.get(proposal.mentor_id, 0) + 1
 
+    # Only the columns the engine reads, as tuples: at 5,000 a side, model instances with their
+    # occupation cost more than the engine's own compilation of the pool (benchmarks/desk.py).
     mentees = [
-        p for p in ready_people(program, "mentee") if p.pk not in busy and p.pk not in kept_mentees
+        p
+        for p in _ready(program, "mentee").values(*ENGINE_FIELDS)
+        if p["pk"] not in busy and p["pk"] not in kept_mentees
     ]
-    mentors_all = list(ready_people(program, "mentor"))
-    load = mentor_load([m.pk for m in mentors_all])
-    left_out = [p for p in (*mentees, *mentors_all) if not is_matchable(p)]
-    engine_mentees = [to_engine(p, side="mentee") for p in mentees if is_matchable(p)]
+    ready_mentors = _ready(program, "mentor")
+    mentors_all = list(ready_mentors.values(*ENGINE_FIELDS))
+    load = mentor_load(ready_mentors.values("pk"))
+    left_out = [p["pk"] for p in (*mentees, *mentors_all) if not is_matchable(p)]
+    engine_mentees = [row_to_engine(p, side="mentee") for p in mentees if is_matchable(p)]
     engine_mentors = []
     for mentor in mentors_all:
-        room = mentor.capacity - load.get(mentor.pk, 0) - kept_load.get(mentor.pk, 0)
+        room = mentor["capacity"] - load.get(mentor["pk"], 0) - kept_load.get(mentor["pk"], 0)
         if room > 0 and is_matchable(mentor):
-            engine_mentors.append(to_engine(mentor, side="mentor", capacity=room))
-    people = {p.pk: p for p in (*mentees, *mentors_all)}
+            engine_mentors.append(row_to_engine(mentor, side="mentor", capacity=room))
     pool = engine.Pool(tuple(engine_mentees), tuple(engine_mentors))
     in_pool = set(pool.mentee_index) | set(pool.mentor_index)
     exclusions = [
@@ -201,7 +227,7 @@ def build_pool(program, *, weights: engine.WeightProfile, keep_drafts: bool = Tr
         )
     ]
     exclusions = [pair for pair in exclusions if pair[0] in in_pool and pair[1] in in_pool]
-    return DeskPool(program, weights, pool, people, exclusions, kept, left_out)
+    return DeskPool(program, weights, pool, exclusions, kept, left_out)
 
 
 def pool_embeddings(pool: engine.Pool, progress=None) -> PoolEmbeddings:

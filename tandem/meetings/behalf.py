@@ -5,6 +5,8 @@ phone, in person or on paper. Staff record it through the same services the pers
 and an `OnBehalf` note says who recorded it, how the person gave it and when, so that no page
 presents it as the person's own click."""
 
+from collections.abc import Callable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, Q
@@ -18,9 +20,29 @@ class BehalfError(Exception):
     """The answer cannot be recorded; the message is translated for the staff member."""
 
 
-def _note(
-    *, actor: User, participant: Participant, action: str, channel: str, subject: Model, detail: str
+def record_on_behalf(
+    *,
+    actor: User,
+    participant: Participant,
+    action: str,
+    channel: str,
+    call: Callable[[], Model],
+    errors: tuple[type[Exception], ...],
+    detail: str = "",
+    named: bool = True,
+    not_named: str = "",
 ) -> OnBehalf:
+    """The one shape of every answer recorded for a person: check that the record names them,
+    call the service the person would have used (`call` returns what it wrote, or the record
+    the note is about), turn its refusal into a `BehalfError`, then keep the note. Callers are
+    atomic, so a refusal leaves nothing behind. Areas above this one (outcomes' follow-ups)
+    use it too."""
+    if not named:
+        raise BehalfError(not_named)
+    try:
+        subject = call()
+    except errors as error:
+        raise BehalfError(str(error)) from error
     return OnBehalf.objects.create(
         participant=participant,
         action=action,
@@ -32,6 +54,10 @@ def _note(
     )
 
 
+def _in_mentorship(participant: Participant, mentorship) -> bool:
+    return participant.pk in (mentorship.mentee_id, mentorship.mentor_id)
+
+
 @transaction.atomic
 def proposal_answer_on_behalf(
     *, actor: User, participant: Participant, proposal, answer: str, reason: str, channel: str
@@ -40,24 +66,23 @@ def proposal_answer_on_behalf(
     from tandem.matching.services.answers import proposal_answer
     from tandem.matching.services.base import DeskError
 
-    if participant.pk == proposal.mentee_id:
-        side = "mentee"
-    elif participant.pk == proposal.mentor_id:
-        side = "mentor"
-    else:
-        raise BehalfError(_("This proposal does not name this person."))
-    try:
+    side = "mentee" if participant.pk == proposal.mentee_id else "mentor"
+
+    def call() -> Model:
         proposal_answer(
             actor=actor, proposal=proposal, answer=answer, reason=reason, on_behalf_of=side
         )
-    except DeskError as error:
-        raise BehalfError(str(error)) from error
-    return _note(
+        return proposal
+
+    return record_on_behalf(
         actor=actor,
         participant=participant,
+        named=participant.pk in (proposal.mentee_id, proposal.mentor_id),
+        not_named=_("This proposal does not name this person."),
         action=BehalfAction.PROPOSAL_ANSWER,
         channel=channel,
-        subject=proposal,
+        call=call,
+        errors=(DeskError,),
         detail=str(dict(Answer.choices).get(answer, answer)),
     )
 
@@ -68,19 +93,19 @@ def agreement_acknowledge_on_behalf(
 ) -> OnBehalf:
     from tandem.mentorships.services import MentorshipError, agreement_acknowledge
 
-    if participant.pk not in (mentorship.mentee_id, mentorship.mentor_id):
-        raise BehalfError(_("This mentorship does not name this person."))
-    try:
+    def call() -> Model:
         agreement_acknowledge(actor=actor, mentorship=mentorship, on_behalf_of=participant)
-    except MentorshipError as error:
-        raise BehalfError(str(error)) from error
-    return _note(
+        return mentorship.agreement
+
+    return record_on_behalf(
         actor=actor,
         participant=participant,
+        named=_in_mentorship(participant, mentorship),
+        not_named=_("This mentorship does not name this person."),
         action=BehalfAction.AGREEMENT,
         channel=channel,
-        subject=mentorship.agreement,
-        detail="",
+        call=call,
+        errors=(MentorshipError,),
     )
 
 
@@ -90,18 +115,15 @@ def meeting_log_on_behalf(
 ) -> OnBehalf:
     from tandem.meetings.services import MentoringError, meeting_log_create
 
-    if participant.pk not in (mentorship.mentee_id, mentorship.mentor_id):
-        raise BehalfError(_("This mentorship does not name this person."))
-    try:
-        log = meeting_log_create(actor=actor, mentorship=mentorship, **fields)
-    except MentoringError as error:
-        raise BehalfError(str(error)) from error
-    return _note(
+    return record_on_behalf(
         actor=actor,
         participant=participant,
+        named=_in_mentorship(participant, mentorship),
+        not_named=_("This mentorship does not name this person."),
         action=BehalfAction.MEETING,
         channel=channel,
-        subject=log,
+        call=lambda: meeting_log_create(actor=actor, mentorship=mentorship, **fields),
+        errors=(MentoringError,),
         detail=str(fields.get("met_on", "")),
     )
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.fields import TEXT_MAX_LENGTH
 from tandem.core.widgets import RadioSelect
+from tandem.meetings.forms import BehalfChannelForm
 from tandem.outcomes.models import (
     Closure,
     ClosureKind,
@@ -112,6 +113,23 @@ class FollowUpForm(EmploymentForm):
 
     class Meta(EmploymentForm.Meta):
         pass
+
+
+class FollowUpBehalfForm(FollowUpForm):
+    """The follow-up's questions as staff ask them by phone, with how the person answered."""
+
+    channel = BehalfChannelForm.base_fields["channel"]
+
+    class Meta(FollowUpForm.Meta):
+        pass
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stop_contact"].label = _("The person asked not to be contacted again")
+        self.fields["interviews_granted"].help_text = _(
+            "Since the end of the mentorship, or since their last answer."
+        )
+        self.fields["employed_on"].help_text = _("If they are employed: the day they started.")
 
 
 class ConsentForm(forms.Form):

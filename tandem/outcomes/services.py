@@ -28,7 +28,7 @@ from tandem.outcomes.models import (
     OutcomeSource,
     default_followup_months,
 )
-from tandem.participants.models import Participant
+from tandem.participants.models import BehalfAction, OnBehalf, Participant
 
 
 class OutcomeError(Exception):
@@ -155,7 +155,8 @@ def followups_schedule(*, mentorship: Mentorship, ended_on: date) -> list[Follow
 def _enqueue_followups(follow_ups: list[FollowUp]) -> None:
     """Each follow-up waits in the queue for its day; the periodic sweep catches anything a
     stopped worker or a lost task missed. Either may run first: sending is idempotent."""
-    from tandem.outcomes.tasks import can_defer, followup_send_task, sweeps_ensure_scheduled
+    from tandem.core.sweeps import can_defer, sweeps_ensure_scheduled
+    from tandem.outcomes.tasks import followup_send_task
 
     def enqueue() -> None:
         if not can_defer():
@@ -332,7 +333,13 @@ def followup_send(*, follow_up_id: int, now: datetime | None = None) -> bool:
         .filter(pk=follow_up_id)
         .first()
     )
-    if follow_up is None or follow_up.sent_at or follow_up.cancelled_at or follow_up.due_at > now:
+    if (
+        follow_up is None
+        or follow_up.sent_at
+        or follow_up.cancelled_at
+        or follow_up.answered_at  # answered by phone through staff before its mail went
+        or follow_up.due_at > now
+    ):
         return False
     person = follow_up.participant
     if not may_contact(person):
@@ -342,7 +349,7 @@ def followup_send(*, follow_up_id: int, now: datetime | None = None) -> bool:
     valid_days = settings_for(follow_up.mentorship.program).link_valid_days
     expires_at = now + timedelta(days=valid_days)
     claimed = FollowUp.objects.filter(
-        pk=follow_up.pk, sent_at__isnull=True, cancelled_at__isnull=True
+        pk=follow_up.pk, sent_at__isnull=True, cancelled_at__isnull=True, answered_at__isnull=True
     ).update(sent_at=now, token_hash=token_hash(token), expires_at=expires_at)
     if claimed != 1:
         return False
@@ -417,25 +424,88 @@ def followup_answer(
     """Records the answer once: the link is spent by the same conditional update that claims it."""
     now = now or timezone.now()
     follow_up = followup_for_token(token, now=now)
-    claimed = FollowUp.objects.filter(pk=follow_up.pk, answered_at__isnull=True).update(
-        answered_at=now
-    )
-    if claimed != 1:
-        raise LinkProblem("used")
-    outcome = outcome_record(
+    outcome = _followup_claim(
         actor=FOLLOW_UP_LINK,
-        participant=follow_up.participant,
-        mentorship=follow_up.mentorship,
         follow_up=follow_up,
-        source=OutcomeSource.FOLLOW_UP,
+        stop_contact=stop_contact,
+        now=now,
         status=status,
         interviews_granted=interviews_granted,
         employed_on=employed_on,
         job_title=job_title,
+    )
+    if outcome is None:
+        raise LinkProblem("used")
+    return outcome
+
+
+def _followup_claim(
+    *, actor: Any, follow_up: FollowUp, stop_contact: bool, now: datetime, **answer: Any
+) -> EmploymentOutcome | None:
+    """Records a follow-up's answer once, whoever brings it (the link, or staff by phone): the
+    conditional update that claims the follow-up also spends its link. None when it was
+    already answered or cancelled."""
+    claimed = FollowUp.objects.filter(
+        pk=follow_up.pk, answered_at__isnull=True, cancelled_at__isnull=True
+    ).update(answered_at=now)
+    if claimed != 1:
+        return None
+    outcome = outcome_record(
+        actor=actor,
+        participant=follow_up.participant,
+        mentorship=follow_up.mentorship,
+        follow_up=follow_up,
+        source=OutcomeSource.FOLLOW_UP,
         now=now,
+        **answer,
     )
     if stop_contact:
-        consent_set(
-            actor=FOLLOW_UP_LINK, participant=follow_up.participant, may_contact=False, now=now
-        )
+        consent_set(actor=actor, participant=follow_up.participant, may_contact=False, now=now)
     return outcome
+
+
+# Staff may call a person about a follow-up this long before its day (a call in the same month).
+BEHALF_EARLY_DAYS = 30
+
+
+@transaction.atomic
+def followup_answer_on_behalf(
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    channel: str,
+    stop_contact: bool = False,
+    now: datetime | None = None,
+    **answer: Any,
+) -> OnBehalf:
+    """Staff record the answer a person gave them to a follow-up (by phone, in person, on
+    paper; `answer`: the link's questions, status, interviews_granted, employed_on and
+    job_title): the same single claim as the link, so the link (if it was sent) is spent and
+    a mail not yet sent is not sent; the entry says who recorded it, how and when."""
+    from tandem.meetings.behalf import record_on_behalf
+
+    now = now or timezone.now()
+
+    def call() -> EmploymentOutcome:
+        if follow_up.cancelled_at:
+            raise OutcomeError(
+                _("This follow-up was cancelled: the person asked not to be contacted.")
+            )
+        if follow_up.due_at > now + timedelta(days=BEHALF_EARLY_DAYS):
+            raise OutcomeError(_("This follow-up is not due yet."))
+        outcome = _followup_claim(
+            actor=actor, follow_up=follow_up, stop_contact=stop_contact, now=now, **answer
+        )
+        if outcome is None:
+            raise OutcomeError(_("This follow-up was already answered."))
+        return outcome
+
+    return record_on_behalf(
+        actor=actor,
+        participant=follow_up.participant,
+        action=BehalfAction.FOLLOW_UP,
+        channel=channel,
+        call=call,
+        errors=(OutcomeError,),
+        detail=str(follow_up.months),
+    )

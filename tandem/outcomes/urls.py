@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("person/<int:participant_id>/", views.person_outcomes, name="person"),
     path("person/<int:participant_id>/consent/", views.person_consent, name="consent"),
+    path(
+        "follow-ups/<int:follow_up_id>/on-behalf/",
+        views.follow_up_behalf,
+        name="follow_up_behalf",
+    ),
     path("follow-up/<str:token>/", views.follow_up, name="follow_up"),
     path("me/", views.my_status, name="me"),
 ]

@@ -5,15 +5,20 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
 from tandem.meetings.access import access_mentoring
 from tandem.outcomes import certificates, forms, selectors, services
-from tandem.outcomes.access import access_outcome_person, person_of_side
+from tandem.outcomes.access import (
+    access_follow_up_for_behalf,
+    access_outcome_person,
+    person_of_side,
+)
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def mentorship_close(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     # How it ended is staff's judgement (it decides the certificate): nothing is pre-chosen.
     form = forms.ClosureForm(request.POST or None, initial={"ended_on": timezone.localdate()})
@@ -34,7 +39,7 @@ def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def mentorship_extend(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def mentorship_extend(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +56,7 @@ def mentorship_extend(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def exit_survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
+def exit_survey(request: AuthenticatedRequest, mentorship_id: int, side: str) -> HttpResponse:
     found = access_mentoring(request.user, mentorship_id)
     mentorship, person = found.mentorship, person_of_side(found, side)
     if not hasattr(mentorship, "closure"):
@@ -97,7 +102,7 @@ def exit_survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResp
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"])
-def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
+def certificate(request: AuthenticatedRequest, mentorship_id: int, side: str) -> HttpResponse:
     found = access_mentoring(request.user, mentorship_id)
     mentorship, person = found.mentorship, person_of_side(found, side)
     closure = getattr(mentorship, "closure", None)
@@ -115,7 +120,7 @@ def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResp
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
-def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
+def person_outcomes(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     found = access_outcome_person(request.user, participant_id)
     person, is_staff = found.person, found.can_record
     consent = getattr(person, "contact_consent", None)
@@ -126,7 +131,7 @@ def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
     if request.method == "POST":
         if not is_staff:
             raise Http404
-        if employment.is_valid():
+        if employment is not None and employment.is_valid():
             services.outcome_record(
                 actor=request.user,
                 participant=person,
@@ -151,8 +156,35 @@ def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
     )
 
 
+@rule(Audience.SCOPED, objects=["follow_up_id"], methods=["GET", "POST"])
+def follow_up_behalf(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """Staff record a follow-up answer the person gave them by phone, in person or on paper."""
+    from tandem.meetings.behalf import BehalfError
+
+    follow_up = access_follow_up_for_behalf(request.user, follow_up_id)
+    person = follow_up.participant
+    form = forms.FollowUpBehalfForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.followup_answer_on_behalf(
+                actor=request.user, follow_up=follow_up, **form.cleaned_data
+            )
+        except BehalfError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Recorded on %(name)s's behalf.") % {"name": person.full_name}
+            )
+            return redirect("outcomes:person", participant_id=person.pk)
+    return render(
+        request,
+        "outcomes/follow_up_behalf.html",
+        {"follow_up": follow_up, "person": person, "form": form},
+    )
+
+
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
-def person_consent(request: HttpRequest, participant_id: int) -> HttpResponse:
+def person_consent(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     person = access_outcome_person(request.user, participant_id, action=Action.CONSENT).person
     form = forms.ConsentForm(request.POST)
     if form.is_valid():
@@ -194,7 +226,7 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @rule(Audience.SIGNED_IN)
-def my_status(request: HttpRequest) -> HttpResponse:
+def my_status(request: AuthenticatedRequest) -> HttpResponse:
     """A mentee's or a mentor's own page: where each of their applications stands, their
     proposal, mentorship, events and certificate."""
     from tandem.outcomes.selectors import own_status

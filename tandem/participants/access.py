@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from tandem.accounts.models import User
 from tandem.core.access import Action, accepts, one_or_404
@@ -60,7 +61,9 @@ class ParticipantAccess:
 
 
 @accepts(Action.VIEW, Action.CHANGE, Action.REFER)
-def access_participant(user: User, participant_id: int, *, action: Action) -> ParticipantAccess:
+def access_participant(
+    user: User, participant_id: int, *, action: Action = Action.VIEW
+) -> ParticipantAccess:
     """`view`: anyone who may open the record; `change`: its holders' staff; `refer`: its
     holders' referrers."""
     participants = participants_visible_to(user)
@@ -119,3 +122,26 @@ def access_client_records(user: User, org_slug: str) -> Organization:
             pk__in=organizations_of(user, roles=client_record_roles()).values("pk")
         )
     return one_or_404(organizations, org_slug, field="slug")
+
+
+def participants_changeable_by(user: User) -> QuerySet[Participant]:
+    """Records this person may change: those of the organizations where they hold client
+    records (every record for a platform admin)."""
+    if user.is_platform_admin:
+        return Participant.objects.all()
+    return Participant.objects.filter(
+        organization__in=organizations_of(user, roles=client_record_roles())
+    )
+
+
+def access_merge_pair(
+    user: User, participant_id: int, other_id: int
+) -> tuple[Participant, Participant]:
+    """Two records of one person to merge (tandem/participants/duplicates.py): only staff who
+    may change both, so that a merge never moves a record out of, or into, a file its
+    holders' staff cannot open. Across organizations that is a platform admin, or staff of
+    both."""
+    if participant_id == other_id:
+        raise Http404
+    records = participants_changeable_by(user).select_related("organization", "occupation")
+    return one_or_404(records, participant_id), one_or_404(records, other_id)

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.participants.csvformat import DAYS, PARTS, POSTAL_CODE, SLOTS
 from tandem.participants.labels import DAY_LABELS, PART_LABELS, language_choices, slot_label
-from tandem.participants.models import Participant
+from tandem.participants.models import Participant, normalise_phone
 from tandem.reference.models import Industry, Occupation
 
 
@@ -65,6 +67,8 @@ class ParticipantForm(forms.ModelForm):
         "given_name",
         "family_name",
         "email",
+        "phone",
+        "date_of_birth",
         "preferred_language",
         "languages",
         "occupation",
@@ -116,6 +120,13 @@ class ParticipantForm(forms.ModelForm):
         widget=WeekGrid,
         required=False,
     )
+    # Both optional: asked only to recognise two records of one person (duplicates.py).
+    phone = forms.CharField(label=_("Phone number (optional)"), max_length=30, required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,13 +164,13 @@ class ParticipantForm(forms.ModelForm):
         from tandem.reference.selectors import industry_search, occupation_search
 
         query = (self.data.get(self.add_prefix(f"{name}_query")) or "").strip()
-        found = []
+        found: list[Any] = []
         if query:
             if name == "occupation":
                 found = [o for o, _title in occupation_search(query=query, limit=12)]
             else:
                 found = industry_search(query=query, limit=12)
-        model = Occupation if name == "occupation" else Industry
+        model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
         if current and current not in {f.pk for f in found}:
             found += list(model.objects.filter(pk=current))
         return found
@@ -193,7 +204,7 @@ class ParticipantForm(forms.ModelForm):
 
     def record_fields(self, names=None) -> dict:
         """The cleaned values of the record's own fields (not the search boxes)."""
-        fields = list(self._meta.fields)
+        fields = list(self._meta.fields or ())
         names = fields if names is None else [name for name in names if name in fields]
         return {name: self.cleaned_data[name] for name in names}
 
@@ -214,6 +225,14 @@ class ParticipantForm(forms.ModelForm):
     def clean_availability(self):
         return ";".join(dict.fromkeys(self.cleaned_data["availability"]))
 
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def identity(self) -> dict:
+        """What probable duplicates are found by (duplicates.probable_duplicates)."""
+        names = ("given_name", "family_name", "date_of_birth", "phone", "email")
+        return {name: self.cleaned_data.get(name) or "" for name in names}
+
 
 class MenteeForm(ParticipantForm):
     """A mentee: what eligibility is judged on; no capacity, no employer."""
@@ -229,7 +248,7 @@ class MenteeForm(ParticipantForm):
     class Meta:
         model = Participant
         fields = [
-            *ParticipantForm.SHARED_FIELDS[:8],
+            *ParticipantForm.SHARED_FIELDS[:10],
             "postal_code",
             "province",
             "immigration_status",
@@ -253,7 +272,7 @@ class MentorForm(ParticipantForm):
     class Meta:
         model = Participant
         fields = [
-            *ParticipantForm.SHARED_FIELDS[:8],
+            *ParticipantForm.SHARED_FIELDS[:10],
             "postal_code",
             "province",
             "years_experience",
@@ -310,3 +329,25 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     dry_run = forms.BooleanField(label=_("Check the file only, write nothing"), required=False)
+
+
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        label=_("Which record do you keep?"),
+        help_text=_(
+            "Everything the other record holds moves to the one you keep, and its empty fields "
+            "are filled from the other; then the other record is deleted."
+        ),
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked that these two records are the same person."), required=True
+    )
+
+    def __init__(self, *args, first: Participant, second: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [
+            (p.pk, f"{p.full_name} — {p.organization.name} ({p.external_id})")
+            for p in (first, second)
+        ]

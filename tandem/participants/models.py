@@ -1,9 +1,13 @@
 import uuid
+from datetime import date
 
+import phonenumbers
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -76,6 +80,43 @@ POSTAL_LETTER_PROVINCE = {
 }
 
 
+def normalise_phone(value: str) -> str:
+    """A phone number as typed ("613 555-0123", "+33 1 23 45 67 89") in its one stored form
+    (E.164, "+16135550123"), so that two records of one person compare equal. Numbers without a
+    country code are read as Canadian. Raises ValidationError for what is not a phone number."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "CA")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Write a phone number such as 613 555-0123, or +33 1 23 45 67 89 from abroad."),
+            code="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_phone(value: str) -> None:
+    if value and normalise_phone(value) != value:
+        raise ValidationError(
+            _("Write a phone number such as 613 555-0123, or +33 1 23 45 67 89 from abroad."),
+            code="phone",
+        )
+
+
+def validate_date_of_birth(value: date) -> None:
+    # Mentoring to employment: a person of working age; anything else is a typing mistake.
+    today = timezone.localdate()
+    if not (date(today.year - 110, 1, 1) <= value <= date(today.year - 14, today.month, 1)):
+        raise ValidationError(
+            _("Check the date of birth: the person must be between 14 and 110 years old."),
+            code="date_of_birth",
+        )
+
+
 # Goals are read on the desk and shown to a mentor: a paragraph or two, not a document.
 GOALS_MAX_LENGTH = 2000
 
@@ -110,6 +151,14 @@ class Participant(models.Model):
         _("family name"), max_length=100, validators=[refuse_control_characters]
     )
     email = models.EmailField(_("e-mail address"))
+    # Optional, and asked only to tell two records of one person apart (probable duplicates,
+    # tandem/participants/duplicates.py); the phone is stored in one form (normalise_phone).
+    phone = models.CharField(
+        _("phone number"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_date_of_birth]
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="en"
     )
@@ -398,6 +447,7 @@ class BehalfAction(models.TextChoices):
     PROPOSAL_ANSWER = "proposal_answer", _("Answer to a proposed match")
     AGREEMENT = "agreement", _("Acknowledgement of the agreement")
     MEETING = "meeting", _("Meeting logged")
+    FOLLOW_UP = "follow_up", _("Answer to a follow-up")
 
 
 class OnBehalf(models.Model):

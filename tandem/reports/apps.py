@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The worker builds the large reports: it loads the PDF library when it starts (the web
         # server does so in config/wsgi.py).
-        if sys.argv[1:2] == ["db_worker"]:
+        if sys.argv[1:2] in (["db_worker"], ["tandem_worker"]):
             from tandem.reports.pdf import preload
 
             preload()

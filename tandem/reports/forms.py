@@ -68,7 +68,9 @@ class FunderPeriodForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.years = years
-        self.fields["fiscal_year"].choices = [
+        field = self.fields["fiscal_year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
             (year, _("April %(start)s to March %(end)s") % {"start": year, "end": year + 1})
             for year in years
         ]

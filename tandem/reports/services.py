@@ -126,7 +126,9 @@ def funder_spec(
 def spec_for_run(run: ReportRun) -> ReportSpec:
     period = Period(run.starts_on, run.ends_on)
     if run.kind == ReportKind.PROGRAM:
+        assert run.program is not None  # a program's report names its program
         return program_spec(run.program, period)
+    assert run.organization is not None  # network and funder reports name the organization
     if run.kind == ReportKind.NETWORK:
         return network_spec(run.organization, period)
     return funder_spec(run.organization, period, run.program)

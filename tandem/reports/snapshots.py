@@ -188,9 +188,10 @@ def snapshot_refresh(*, snapshot_id: int) -> ReportSnapshot | None:
     if snapshot is None:  # gone, or a publication: those are never counted again
         return None
     period = Period(snapshot.starts_on, snapshot.ends_on)
-    if snapshot.kind == ReportKind.PROGRAM:
+    if snapshot.program is not None:
         spec = program_spec(snapshot.program, period)
     else:
+        assert snapshot.organization is not None  # a network's (the check of scope_key)
         spec = network_spec(snapshot.organization, period)
     return snapshot_store(spec, language=snapshot.language)
 

@@ -18,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tandem.core.tests.cast import occupation
 from tandem.demo.network import DEMO_PASSWORD, LOGINS, OCCUPATIONS, demo_load
+from tests.browser.snapshot import Snapshot, snapshot_restore, snapshot_take
 
 AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
 # Runs in every document before its own scripts: keeps each CSP violation for the check below.
@@ -79,10 +80,13 @@ def assert_csp_respected(page, label: str) -> None:
     )
 
 
-@pytest.fixture
-def demo_network(transactional_db, settings):
+# One copy of the seeded demo per test process and per embedder (the desk's tests seed it with a
+# tiny embedder, the others with the real one, as each would alone): see snapshot.py.
+_demo_snapshots: dict[str, Snapshot] = {}
+
+
+def _demo_seed() -> None:
     """The demo network, with just the NOC unit groups it uses (the full load takes seconds)."""
-    settings.TANDEM_MFA_REQUIRED = False
     for code, _en, _fr in OCCUPATIONS:
         occupation(code)
     from tandem.reference.models import OccupationTitle, search_key
@@ -96,6 +100,19 @@ def demo_network(transactional_db, settings):
             occupation_id=code, language=language, title=title, search_text=search_key(title)
         )
     demo_load()
+
+
+@pytest.fixture
+def demo_network(transactional_db, settings):
+    """The demo network as `demo_load` leaves it: loaded by the first test of the process that
+    asks, then put back from a copy before each later one (the teardown empties the database)."""
+    settings.TANDEM_MFA_REQUIRED = False
+    key = getattr(settings, "TANDEM_MATCHING_EMBEDDER", "")
+    if key in _demo_snapshots:
+        snapshot_restore(_demo_snapshots[key])
+    else:
+        _demo_seed()
+        _demo_snapshots[key] = snapshot_take()
     return {login.email: login for login in LOGINS}
 
 

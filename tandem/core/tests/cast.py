@@ -50,7 +50,7 @@ def make_member(
 
 def occupation(code: str = "21231") -> Occupation:
     """A NOC unit group with its parents, without loading the whole classification."""
-    parent = None
+    parent: Occupation | None = None
     for length in range(1, len(code) + 1):
         parent, _ = Occupation.objects.get_or_create(
             code=code[:length],
@@ -61,6 +61,7 @@ def occupation(code: str = "21231") -> Occupation:
                 "parent": parent,
             },
         )
+    assert parent is not None, code
     return parent
 
 
@@ -131,6 +132,14 @@ def run_worker(transactional_db):
     from django.core.management import call_command
 
     def run() -> None:
-        call_command("tandem_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        call_command(
+            "tandem_worker",
+            "--queue-name",
+            "*",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            verbosity=0,
+        )
 
     return run

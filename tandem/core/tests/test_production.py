@@ -127,6 +127,47 @@ def test_the_systemd_units_run_the_same_commands():
     assert "manage.py release" in units["tandem-release.service"]
 
 
+def _queues_served(command: str) -> set[str]:
+    words = command.replace("'", "").split()
+    if "tandem_worker" not in words:
+        return set()
+    if "--queue-name" not in words:
+        return {"default"}
+    return set(words[words.index("--queue-name") + 1].split(","))
+
+
+def test_every_task_queue_has_a_worker_and_reports_have_their_own():
+    """A task on a queue no worker serves waits for ever; the funder PDF must not wait behind
+    mail, so the reports queue has a worker that serves nothing else (issue 18)."""
+    from django.conf import settings
+
+    from tandem.reports.tasks import build_report
+
+    queues = set(settings.TASKS["default"]["QUEUES"])
+    assert build_report.queue_name == "reports" and "reports" in queues
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())["services"]
+    systemd = ROOT / "deploy" / "systemd"
+    dropin = (systemd / "tandem-worker@reports.service.d" / "queue.conf").read_text()
+    for served in (
+        [_queues_served(" ".join(s.get("command") or [])) for s in compose.values()],
+        [
+            _queues_served(line)
+            for text in (dropin, (systemd / "tandem-worker@.service").read_text())
+            for line in text.splitlines()
+            if line.startswith("ExecStart=/")
+        ],
+        [_queues_served(line) for line in (ROOT / "Procfile").read_text().splitlines()],
+    ):
+        everything = set().union(*served)
+        assert "*" in everything or queues <= everything
+    assert {"reports"} in [
+        _queues_served(" ".join(s.get("command") or [])) for s in compose.values()
+    ]
+    assert [
+        _queues_served(line) for line in dropin.splitlines() if line.startswith("ExecStart=/")
+    ] == [{"reports"}]
+
+
 # Client addresses behind a proxy -------------------------------------------------------------
 
 

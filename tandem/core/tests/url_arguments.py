@@ -25,6 +25,8 @@ EXTERNAL: dict[str, Any] = {
 OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "org_slug": lambda side: side.organization.slug,
     "participant_id": lambda side: side.mentee.pk,
+    # A second record of the same organization (the merge of probable duplicates).
+    "other_id": lambda side: _second_record(side).pk,
     # Programs, referrals and intake (tandem/programs, tandem/referrals).
     "program_id": lambda side: outsider_records(side)["program"].pk,
     "program_slug": lambda side: outsider_records(side)["program"].slug,
@@ -41,12 +43,24 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     # Tandem lifecycle (events, meetings, outcomes).
     "event_id": lambda side: mine(side)["event"].pk,
     "document_id": lambda side: mine(side)["document"].pk,
+    "follow_up_id": lambda side: mine(side)["follow_up"].pk,
     # end lifecycle
     # Setting up the network (tandem/organizations).
     "location_id": lambda side: setup_records(side)["location"].pk,
     "membership_id": lambda side: setup_records(side)["membership"].pk,
     "partnership_id": lambda side: setup_records(side)["partnership"].pk,
     "invitation_id": lambda side: setup_records(side)["invitation"].pk,
+    # Group and peer mentoring (tandem/circles).
+    "circle_id": lambda side: circle_records(side)["circle"].pk,
+    "circle_member_id": lambda side: circle_records(side)["member"].pk,
+    "circle_session_id": lambda side: circle_records(side)["session"].pk,
+    "peer_mentor_id": lambda side: circle_records(side)["peer"].pk,
+    # Connector program (tandem/connectors).
+    "connector_program_id": lambda side: connector_records(side)["program"].pk,
+    "newcomer_id": lambda side: connector_records(side)["newcomer"].pk,
+    "connector_meeting_id": lambda side: connector_records(side)["meeting"].pk,
+    "introduction_id": lambda side: connector_records(side)["introduction"].pk,
+    "what": lambda side: "held",
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -86,3 +100,24 @@ def report_run(side: Side) -> Any:
     from tandem.reports.tests.factories import outsider_report_run
 
     return outsider_report_run(side)
+
+
+def _second_record(side: Side) -> Any:
+    from tandem.core.tests.cast import make_participant
+
+    return make_participant(side.organization)
+
+
+def circle_records(side: Side) -> dict[str, Any]:
+    """A group of the outsider with a member and a past session, and a peer mentor."""
+    from tandem.circles.tests.factories import outsider_circle_records
+
+    return outsider_circle_records(side)
+
+
+def connector_records(side: Side) -> dict[str, Any]:
+    """A connector program of the outsider with a connector, a newcomer, a held meeting and an
+    introduction (tandem/connectors)."""
+    from tandem.connectors.tests.factories import outsider_records as make
+
+    return make(side)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, override
 
 from tandem.accounts.models import User
 from tandem.core import audit
+from tandem.core.bulk import insert_rows
 from tandem.matching import pool
 from tandem.matching.engine.model import EngineError
 from tandem.matching.models import (
@@ -23,7 +24,7 @@ from tandem.matching.models import (
     RunStatus,
 )
 from tandem.matching.services.base import DeskError, settings_for
-from tandem.matching.services.explanations import explain, explanation_fields
+from tandem.matching.services.explanations import chosen_explanation_fields
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,11 @@ def _progress_writer(run: ProposalRun):
 def run_execute(*, run_id: int) -> ProposalRun:
     """The work of a run: pool, engine, then draft proposals (or, for a preview, only figures)."""
     run = ProposalRun.objects.select_related("program").get(pk=run_id)
-    if run.status != RunStatus.QUEUED:
+    # RUNNING too: the queue hands a task out again only when its worker died (the lease ran
+    # out), and that run was left half done: its drafts are written in one transaction, so it
+    # starts again from the pool. Returning here left it "running" for ever, and no other run
+    # of the program could start (benchmarks/drills.py kill-proposal-run).
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return run
     ProposalRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, stage="loading")
     progress = _progress_writer(run)
@@ -177,20 +182,18 @@ def _run(run: ProposalRun, progress) -> None:
     clock = time.perf_counter()
     if not run.is_preview:
         total = len(pairs)
-        rows = []
-        for position, (mentee, mentor) in enumerate(pairs):
-            rows.append(
-                Proposal(
-                    program=program,
-                    run=run,
-                    mentee_id=mentee,
-                    mentor_id=mentor,
-                    created_by=run.started_by,
-                    **explanation_fields(explain(matcher, mentee, mentor)),
-                )
-            )
-            if position % 250 == 0:
-                progress("saving", position, total)
+        explained = chosen_explanation_fields(matcher, solution.proposals, progress)
+        rows = [
+            {
+                "program_id": program.pk,
+                "run_id": run.pk,
+                "mentee_id": mentee,
+                "mentor_id": mentor,
+                "created_by_id": run.started_by_id,
+                **fields,
+            }
+            for (mentee, mentor), fields in zip(pairs, explained, strict=True)
+        ]
         with transaction.atomic():
             # Drafts nobody kept make way for the new ones; kept drafts were left out of the pool.
             # A raw delete: drafts have no dependent rows, and the run itself records what it
@@ -203,7 +206,7 @@ def _run(run: ProposalRun, progress) -> None:
                 is_accepted=False,
             )
             replaced._raw_delete(replaced.db)
-            Proposal.objects.bulk_create(rows, batch_size=1000)
+            insert_rows(Proposal, rows)  # COPY on PostgreSQL (tandem/core/bulk.py)
             progress("saving", total, total)
     timings["saving"] = time.perf_counter() - clock
     ProposalRun.objects.filter(pk=run.pk).update(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tandem.core.tests.cast import Side, make_participant
 from tandem.mentorships.models import Agreement, Mentorship, MentorshipStatus
+from tandem.outcomes.models import FollowUp
 from tandem.participants.models import Participant
 from tandem.programs.models import Program
 
@@ -69,6 +70,10 @@ def outsider_lifecycle_records(side: Side) -> dict[str, Any]:
         "event": make_event(program, side.staff),
         "mentorship": mentorship,
         "document": document,
+        # A follow-up due today (staff record its answer by phone: outcomes:follow_up_behalf).
+        "follow_up": FollowUp.objects.create(
+            mentorship=mentorship, participant=mentorship.mentee, months=3, due_at=timezone.now()
+        ),
     }
     side._lifecycle = records  # type: ignore[attr-defined]
     return records

@@ -10,6 +10,7 @@ app's `AppConfig.ready()`; docs/reports.md ("Adding a section") says how.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from tandem.reports.selectors import Scope
@@ -87,7 +88,7 @@ def table_steps(
     reports its progress between them)."""
     reading = Reading(scope, threshold, staff, network)
     return [
-        (lambda section=section: section.build(reading))
+        functools.partial(section.build, reading)
         for section in registered()
         if section.applies(reading)
     ]

@@ -125,6 +125,7 @@ def cross_table(
     header += [label for label, _kind, _f in derived]
     if not counts:
         return Table(key, title, description, row_header, header, [], list(notes), chart)
+    published: Sequence[Sequence[int | None]]
     if threshold is None:
         grid = [list(r) for r in counts]
         width = len(columns)
@@ -180,15 +181,21 @@ def protected_mean(value: float | None, count: int, threshold: int | None, kind:
     return Cell(round(value, 1), kind=kind)
 
 
+def known(values: Sequence[int | None]) -> list[int] | None:
+    """The values, or None when any of them is hidden (a derived figure is then hidden too)."""
+    found = [v for v in values if v is not None]
+    return found if len(found) == len(values) else None
+
+
 def rate(numerator: int, *denominators: int) -> Callable[[list[int | None]], float | None]:
     """A percentage of published cells: numerator / sum(denominators), or nothing if any part
     is hidden."""
 
     def compute(values: list[int | None]) -> float | None:
-        parts = [values[numerator], *[values[d] for d in denominators]]
-        if any(p is None for p in parts):
+        parts = known([values[numerator], *[values[d] for d in denominators]])
+        if parts is None:
             return None
-        return percent(values[numerator], sum(values[d] for d in denominators))
+        return percent(parts[0], sum(parts[1:]))
 
     return compute
 

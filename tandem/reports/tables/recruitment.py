@@ -13,6 +13,7 @@ from tandem.reports.tables.base import (
     Table,
     _name,
     cross_table,
+    known,
     percent,
     register,
 )
@@ -55,9 +56,10 @@ def recruitment_table(scope: Scope, threshold: int | None) -> Table:
 
 
 def _matched_share(values: list[int | None]) -> float | None:
-    if any(v is None for v in values[:4]):
+    counts = known(values[:4])
+    if counts is None:
         return None
-    return percent(values[0] + values[1], values[3])
+    return percent(counts[0] + counts[1], counts[3])
 
 
 register(Section("mentor_recruitment", 70, lambda r: [recruitment_table(r.scope, r.threshold)]))

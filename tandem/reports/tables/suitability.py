@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -26,7 +27,9 @@ from tandem.reports.tables.matches import _number
 
 
 def criterion_label(criterion: str) -> str:
-    name = str(MatchingSettings._meta.get_field(criterion).verbose_name)
+    field = MatchingSettings._meta.get_field(criterion)
+    assert isinstance(field, Field)  # a weight of the settings, never a relation
+    name = str(field.verbose_name)
     return name[:1].upper() + name[1:]
 
 

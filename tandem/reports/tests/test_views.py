@@ -211,12 +211,12 @@ def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    content = b"".join(response.streaming_content)
+    content = response.getvalue()
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Rapport aux bailleurs de fonds" in text
     assert "Références par organisme" in text
-    assert reader.trailer["/Root"].get("/StructTreeRoot") is not None  # tagged
+    assert reader.root_object.get("/StructTreeRoot") is not None  # tagged
     assert network.mentees[0].family_name not in text
 
 

@@ -1,0 +1,139 @@
+"""Report figures of group and peer mentoring, for a program's page and for the reports' section.
+
+Counts of people follow the reports' small-cell rule (settings.TANDEM_SMALL_CELL_THRESHOLD): a
+count between 1 and threshold - 1 is not published, and neither is a count whose complement in a
+published total would be (employed 9 of 10 tells that 1 person is not). Counts of groups and of
+sessions count no person and are published as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from tandem.mentorships.models import Mentorship
+from tandem.outcomes.models import EMPLOYED, EmploymentOutcome
+from tandem.programs.models import Program
+
+from .models import CircleMember, CircleSession, PeerMentor, PeerStatus
+
+IN_FIELD = ["employed_in_field", "employed_related"]
+
+
+def threshold() -> int:
+    return settings.TANDEM_SMALL_CELL_THRESHOLD
+
+
+def publish(count: int, *, limit: int) -> int | None:
+    """The count, or None when it would point at fewer than `limit` people."""
+    return None if 0 < count < limit else count
+
+
+def publish_part(part: int, whole: int, *, limit: int) -> int | None:
+    if publish(part, limit=limit) is None or publish(whole - part, limit=limit) is None:
+        return None
+    return part
+
+
+@dataclass(frozen=True)
+class CircleFigures:
+    groups_run: int
+    sessions_held: int
+    attendance_rate: int | None  # percent of the people expected who came
+    mentees_served: int | None  # mentees who took part while waiting for a one-to-one match
+    matched_after: int | None  # of them, later matched one-to-one
+    days_to_match: int | None  # median days from joining a group to the one-to-one match
+    with_outcome: int | None  # people who took part with a recorded outcome
+    employed: int | None
+    employed_in_field: int | None
+    peer_mentors: int | None  # alumni who accepted to be peer mentors
+    threshold: int
+
+
+def figures_for(programs: QuerySet[Program], *, limit: int | None = None) -> CircleFigures:
+    limit = threshold() if limit is None else limit
+    now = timezone.now()
+    held = CircleSession.objects.filter(
+        circle__program__in=programs, event__starts_at__lte=now, event__cancelled_at__isnull=True
+    )
+    groups_run = held.values("circle_id").distinct().count()
+    attendance = held.aggregate(
+        came=Count("event__participations", filter=Q(event__participations__attended=True)),
+        recorded=Count(
+            "event__participations", filter=Q(event__participations__attended__isnull=False)
+        ),
+        people=Count(
+            "event__participations__participant",
+            filter=Q(event__participations__attended__isnull=False),
+            distinct=True,
+        ),
+    )
+    rate = None
+    if attendance["recorded"] and publish(attendance["people"], limit=limit) is not None:
+        rate = round(100 * attendance["came"] / attendance["recorded"])
+
+    # Mentees of the groups, each once, with the day they first joined one.
+    joined = dict(
+        CircleMember.objects.filter(circle__program__in=programs, side="mentee")
+        .values("participant_id")
+        .annotate(first=Min("joined_at"))
+        .values_list("participant_id", "first")
+    )
+    # Served while waiting: not in a one-to-one mentorship on the day they joined.
+    pairs = list(
+        Mentorship.objects.filter(mentee_id__in=joined.keys()).values_list(
+            "mentee_id", "confirmed_at", "ended_on"
+        )
+    )
+    matched_before = {
+        pk
+        for pk, confirmed, ended in pairs
+        if confirmed < joined[pk] and (ended is None or ended >= joined[pk].date())
+    }
+    served = [pk for pk in joined if pk not in matched_before]
+    firsts: dict[int, dt.datetime] = {}
+    for pk, confirmed, _ended in sorted(pairs, key=lambda row: row[1]):
+        if pk not in matched_before and confirmed >= joined[pk]:
+            firsts.setdefault(pk, confirmed)
+    waits = [(firsts[pk] - joined[pk]).days for pk in served if pk in firsts]
+    took_part = set(
+        CircleMember.objects.filter(circle__program__in=programs).values_list(
+            "participant_id", flat=True
+        )
+    )
+    latest = (
+        EmploymentOutcome.objects.filter(participant_id__in=took_part)
+        .order_by("participant_id", "-recorded_at", "-pk")
+        .values_list("participant_id", "status")
+    )
+    status_of: dict[int, str] = {}
+    for pk, status in latest:
+        status_of.setdefault(pk, status)
+    with_outcome = len(status_of)
+    employed = sum(1 for s in status_of.values() if s in EMPLOYED)
+    in_field = sum(1 for s in status_of.values() if s in IN_FIELD)
+    peers = PeerMentor.objects.filter(program__in=programs, status=PeerStatus.ACCEPTED).count()
+    return CircleFigures(
+        groups_run=groups_run,
+        sessions_held=held.count(),
+        attendance_rate=rate,
+        mentees_served=publish(len(served), limit=limit),
+        matched_after=publish_part(len(waits), len(served), limit=limit),
+        days_to_match=round(statistics.median(waits))
+        if waits and publish(len(waits), limit=limit)
+        else None,
+        with_outcome=publish(with_outcome, limit=limit),
+        employed=publish_part(employed, with_outcome, limit=limit),
+        employed_in_field=publish_part(in_field, with_outcome, limit=limit),
+        peer_mentors=publish(peers, limit=limit),
+        threshold=limit,
+    )
+
+
+def program_figures(program: Program) -> CircleFigures:
+    return figures_for(Program.objects.filter(pk=program.pk))

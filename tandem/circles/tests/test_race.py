@@ -1,0 +1,136 @@
+"""Concurrent additions on PostgreSQL: a group's places hold under a real race.
+
+Each thread is a member of staff adding a different waiting mentee to the same group through the
+HTTP client on its own database connection, all released at once by a barrier. The negative
+control runs the same service with its guards taken away for the test (the partial unique index
+on the group's seats dropped, and `select_for_update` on the group's row made a no-op): the group
+is overfilled, so the guards are what hold.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from tandem.circles.models import CircleMember
+from tandem.circles.tests.factories import make_circle, waiting_mentee
+from tandem.core.tests.cast import make_member
+from tandem.matching.tests.factories import program_for
+from tandem.organizations.models import Role
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+CAPACITY = 2
+CONTENDERS = 6
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level races need PostgreSQL")
+
+
+def _setup(home):
+    circle = make_circle(home, mentee_capacity=CAPACITY)
+    pool = program_for(home)
+    mentees = [waiting_mentee(home, pool) for _ in range(CONTENDERS)]
+    staff = [
+        make_member(home.organization, Role.PROGRAM_STAFF, email=f"staff{i}@example.org")
+        for i in range(CONTENDERS)
+    ]
+    return circle, mentees, staff
+
+
+def _race(work, count):
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # reported by the test, not lost in the thread
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_concurrent_additions_never_overfill_a_group(home, settings):
+    settings.TANDEM_MFA_REQUIRED = False
+    circle, mentees, staff = _setup(home)
+
+    def add(index):
+        client = Client()
+        client.force_login(staff[index])
+        response = client.post(
+            f"/en/groups/{circle.pk}/members/",
+            {"role": "mentee", "people": [mentees[index].pk]},
+            follow=True,
+        )
+        return response.status_code, response.content.decode()
+
+    results = _race(add, CONTENDERS)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert {status for status, _body in results} == {200}, "a loser must never get a 500"
+    active = CircleMember.objects.filter(circle=circle, left_at__isnull=True)
+    assert active.count() == CAPACITY
+    assert sorted(active.values_list("seat", flat=True)) == [1, 2]
+    losers = [body for _status, body in results if "This group is full" in body]
+    assert len(losers) == CONTENDERS - CAPACITY
+
+
+@pytest.fixture
+def without_the_seat_index():
+    """Drops the unique index on (circle, side, seat) for one test, and puts it back."""
+    constraint = next(
+        c for c in CircleMember._meta.constraints if c.name == "circle_one_active_member_per_seat"
+    )
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(CircleMember, constraint)
+    try:
+        yield
+    finally:
+        CircleMember.objects.all().delete()  # the overfilled rows would break the index
+        with connection.schema_editor() as editor:
+            editor.add_constraint(CircleMember, constraint)
+
+
+def test_negative_control_without_its_guards_the_real_service_overfills_the_group(
+    home, without_the_seat_index, monkeypatch
+):
+    """The real `circle_member_add`, with every contender made to count the free seats before
+    anyone inserts (the worst interleaving, made certain): without the index and the row lock
+    all of them take seat 1 and the group holds more mentees than places."""
+    from django.db.models.query import QuerySet
+
+    from tandem.circles import services
+
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    circle, mentees, staff = _setup(home)
+    counted = threading.Barrier(CONTENDERS)
+    real_free_seats = services._free_seats
+
+    def free_seats_then_wait(circle_id, side, capacity):
+        free = real_free_seats(circle_id, side, capacity)
+        counted.wait(30)
+        return free
+
+    monkeypatch.setattr(services, "_free_seats", free_seats_then_wait)
+
+    def add(index):
+        return services.circle_member_add(
+            actor=staff[index], circle=circle, participant=mentees[index], role="mentee"
+        )
+
+    results = _race(add, CONTENDERS)
+    assert all(isinstance(r, CircleMember) for r in results), results
+    active = CircleMember.objects.filter(circle=circle, left_at__isnull=True)
+    assert active.count() == CONTENDERS > CAPACITY

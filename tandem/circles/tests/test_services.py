@@ -1,0 +1,211 @@
+"""Groups and peer mentors through their services: suggestions, the rules a group keeps, sessions
+with invitations in each person's language, attendance and feedback."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tandem.circles import selectors, services
+from tandem.circles.models import CircleMember, PeerStatus
+from tandem.circles.tests.factories import (
+    alumnus,
+    make_circle,
+    move_to_past,
+    session_at,
+    waiting_mentee,
+)
+from tandem.events.models import Participation
+from tandem.events.selectors import events_attended_count
+from tandem.matching.models import ProposalStatus
+from tandem.matching.pool import build_pool, engine_id, weight_profile
+from tandem.matching.services.base import settings_for
+from tandem.matching.tests.factories import person, proposal
+from tandem.outcomes.models import ContactConsent
+from tandem.programs.models import Enrolment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_suggestions_are_the_mentees_waiting_longest_in_the_groups_field_and_language(home, pool):
+    circle = make_circle(home)
+    oldest = waiting_mentee(home, pool, days=40)
+    newer = waiting_mentee(home, pool, days=5)
+    waiting_mentee(home, pool, days=90, noc="31102")  # a physician: another field
+    waiting_mentee(home, pool, days=90, languages="fr", preferred_language="fr")
+    offered = waiting_mentee(home, pool, days=60)
+    proposal(pool, offered, person(home, "mentor"), status=ProposalStatus.PUBLISHED)
+
+    suggested = selectors.suggested_mentees(circle)
+
+    assert [s.participant for s in suggested] == [oldest, newer]
+    assert suggested[0].waiting_days == 40
+
+
+def test_a_mentee_in_a_group_keeps_her_place_and_waiting_time_in_the_one_to_one_pool(home, pool):
+    circle = make_circle(home)
+    mentee = waiting_mentee(home, pool, days=30)
+    before = Enrolment.objects.get(program=pool, participant=mentee).ready_at
+
+    services.circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
+
+    assert Enrolment.objects.get(program=pool, participant=mentee).ready_at == before
+    desk = build_pool(pool, weights=weight_profile(settings_for(pool)))
+    assert engine_id(mentee.pk, "mentee") in {p.external_id for p in desk.pool.mentees}
+    assert selectors.suggested_mentees(make_circle(home, name_en="Other")) == []  # one group
+
+
+def test_a_full_group_says_so_in_words(home, pool):
+    circle = make_circle(home, mentee_capacity=1)
+    services.circle_member_add(
+        actor=home.staff, circle=circle, participant=waiting_mentee(home, pool), role="mentee"
+    )
+    with pytest.raises(services.CircleFullError, match="all 1 places for mentees are taken"):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=waiting_mentee(home, pool), role="mentee"
+        )
+
+
+def test_a_mentor_who_is_also_a_mentee_cannot_be_both_in_one_group(home, pool):
+    circle = make_circle(home)
+    mentee = waiting_mentee(home, pool)
+    services.circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
+    same_person = person(home, "mentor", email=mentee.email)
+    with pytest.raises(services.CircleError, match="is a mentee in this group"):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=same_person, role="mentor"
+        )
+
+
+def test_a_member_cannot_be_in_two_groups_at_the_same_hour(home, pool):
+    first, second = make_circle(home), make_circle(home, name_en="Second")
+    mentee = waiting_mentee(home, pool)
+    services.circle_member_add(actor=home.staff, circle=first, participant=mentee, role="mentee")
+    session_at(first, home, days=3)
+    services.circle_member_add(actor=home.staff, circle=second, participant=mentee, role="mentee")
+    with pytest.raises(services.CircleError, match="meets at the same hour"):
+        session_at(second, home, days=3)
+    session_at(second, home, days=4)  # another day is fine
+
+
+def test_a_session_in_the_past_is_refused(home):
+    circle = make_circle(home)
+    with pytest.raises(services.CircleError, match="this date has passed"):
+        services.circle_session_add(
+            actor=home.staff,
+            circle=circle,
+            starts_at=timezone.now() - timedelta(hours=1),
+            duration_minutes=60,
+        )
+
+
+def test_each_member_is_invited_in_their_language_with_a_calendar_file(
+    home, pool, immediate_tasks, django_capture_on_commit_callbacks
+):
+    circle = make_circle(home)
+    french = waiting_mentee(home, pool, preferred_language="fr")
+    english = waiting_mentee(home, pool)
+    for mentee in (french, english):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=mentee, role="mentee"
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        session_at(circle, home)
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert by_person[french.email].subject.startswith("Invitation\u00a0: Groupe logiciel")
+    assert by_person[english.email].subject.startswith("Invitation: Software group: session 1")
+    name, ics, mimetype = by_person[french.email].attachments[0]
+    assert (name, mimetype) == ("invitation.ics", "text/calendar")
+    assert "SUMMARY:Groupe logiciel\u00a0: séance 1" in ics
+
+
+def test_attendance_counts_as_events_attended_and_feedback_is_given_once(home, pool):
+    circle = make_circle(home)
+    came, missed = waiting_mentee(home, pool), waiting_mentee(home, pool)
+    for mentee in (came, missed):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=mentee, role="mentee"
+        )
+    session = move_to_past(session_at(circle, home))
+    services.circle_attendance_record(actor=home.staff, session=session, present=[came])
+    assert events_attended_count(participant=came) == 1
+    assert Participation.objects.get(event=session.event, participant=missed).attended is False
+    member = CircleMember.objects.get(circle=circle, participant=came)
+    assert selectors.feedback_due(member) == [session]
+    services.session_feedback_submit(
+        actor=home.staff, session=session, participant=came, usefulness="very", topics="Networking"
+    )
+    assert selectors.feedback_due(member) == []
+    with pytest.raises(services.CircleError, match="already answered"):
+        services.session_feedback_submit(
+            actor=home.staff, session=session, participant=came, usefulness="not"
+        )
+
+
+def test_a_member_who_leaves_keeps_nothing_of_the_coming_sessions(home, pool):
+    circle = make_circle(home)
+    mentee = waiting_mentee(home, pool)
+    member = services.circle_member_add(
+        actor=home.staff, circle=circle, participant=mentee, role="mentee"
+    )
+    session = session_at(circle, home)
+    services.circle_member_remove(actor=home.staff, member=member)
+    assert not Participation.objects.get(event=session.event, participant=mentee).is_registered
+    # Her seat is free again.
+    assert services._free_seats(circle.pk, "mentee", 10)[0] == 1
+
+
+def test_alumni_employed_in_field_who_consented_are_proposed_as_peer_mentors(
+    home, immediate_tasks, django_capture_on_commit_callbacks
+):
+    from tandem.circles.tests.factories import group_program
+
+    peers = group_program(home, kind="peer")
+    in_field = alumnus(home, preferred_language="fr")
+    related = alumnus(home, status="employed_related")
+    alumnus(home, status="other_job")
+    withdrew = alumnus(home)
+    ContactConsent.objects.create(participant=withdrew, withdrawn_at=timezone.now())
+
+    assert set(selectors.alumni_candidates(peers)) == {in_field, related}
+    with django_capture_on_commit_callbacks(execute=True):
+        peer = services.peer_invite(actor=home.staff, program=peers, participant=in_field)
+    assert mail.outbox[-1].to == [in_field.email]
+    assert "expérience" in mail.outbox[-1].subject
+    with pytest.raises(services.CircleError):
+        services.peer_invite(actor=home.staff, program=peers, participant=withdrew)
+
+    circle = make_circle(home, program=peers)
+    with pytest.raises(services.CircleError, match="not a peer mentor of this program yet"):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=in_field, role="peer_mentor"
+        )
+    peer = services.peer_answer(actor=home.staff, peer=peer, accept=True)
+    peer = services.peer_brief(actor=home.staff, peer=peer)
+    assert peer.status == PeerStatus.ACCEPTED
+    assert [s.participant for s in selectors.suggested_mentors(circle)] == [in_field]
+    services.circle_member_add(
+        actor=home.staff, circle=circle, participant=in_field, role="peer_mentor"
+    )
+
+
+def test_a_briefed_peer_mentor_is_proposed_for_one_or_two_conversations(home, pool):
+    from tandem.circles.tests.factories import group_program
+
+    peers = group_program(home, kind="peer")
+    peer = services.peer_invite(actor=home.staff, program=peers, participant=alumnus(home))
+    peer = services.peer_answer(actor=home.staff, peer=peer, accept=True)
+    peer = services.peer_brief(actor=home.staff, peer=peer)
+    mentee = waiting_mentee(home, pool)
+    services.peer_conversation_propose(actor=home.staff, peer=peer, mentee=mentee, conversations=2)
+    with pytest.raises(services.CircleError, match="already proposed"):
+        services.peer_conversation_propose(
+            actor=home.staff, peer=peer, mentee=mentee, conversations=1
+        )
+
+
+def test_a_group_belongs_to_a_group_or_peer_program(home, pool):
+    with pytest.raises(services.CircleError, match="group mentoring or peer mentoring program"):
+        make_circle(home, program=pool)

@@ -1,0 +1,195 @@
+"""The pages of groups and peer mentors through the HTTP client, each with its outsider."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tandem.circles import services
+from tandem.circles.models import Circle, CircleMember, PeerMentor, SessionFeedback
+from tandem.circles.tests.factories import (
+    alumnus,
+    group_program,
+    make_circle,
+    move_to_past,
+    session_at,
+    waiting_mentee,
+)
+from tandem.core.tests.cast import make_member, make_organization, make_user
+from tandem.organizations.models import Membership, Partnership, PartnershipKind, Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client: Client, home, no_mfa) -> Client:
+    client.force_login(home.staff)
+    return client
+
+
+def test_staff_create_a_group_and_bad_input_is_explained(staff: Client, home):
+    program = group_program(home)
+    url = f"/en/groups/program/{program.pk}/new/"
+    fields = {
+        "name_en": "Engineers",
+        "name_fr": "Ingénierie",
+        "language": "en",
+        "mode": "virtual",
+        "mentee_capacity": "10",
+        "mentor_capacity": "3",
+    }
+    page = staff.post(url, fields).content.decode()
+    assert "Give the group&#x27;s occupation group, its industry or both." in page
+    assert "A virtual group needs a link." in page
+    assert not Circle.objects.exists()
+    fields |= {"occupation_code": "212", "link": "https://meet.example.org/g"}
+    from tandem.core.tests.cast import occupation
+
+    occupation("212")
+    response = staff.post(url, fields)
+    circle = Circle.objects.get()
+    assert response["Location"] == f"/en/groups/{circle.pk}/"
+    assert "Engineers" in staff.get(f"/en/groups/program/{program.pk}/").content.decode()
+
+
+def test_staff_form_a_group_from_suggestions_and_take_attendance(staff: Client, home, pool):
+    circle = make_circle(home, mentee_capacity=1)
+    first = waiting_mentee(home, pool, days=20, given_name="Amina")
+    second = waiting_mentee(home, pool, days=10, given_name="Bruno")
+    page = staff.get(f"/en/groups/{circle.pk}/").content.decode()
+    assert page.index("Amina") < page.index("Bruno")  # waiting longest first
+    assert "waiting for 20 days" in page
+    response = staff.post(
+        f"/en/groups/{circle.pk}/members/",
+        {"role": "mentee", "people": [first.pk, second.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 person added" in page
+    assert "This group is full: all 1 places for mentees are taken." in page
+    assert CircleMember.objects.get(circle=circle).participant == first
+
+    past = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    page = staff.post(
+        f"/en/groups/{circle.pk}/sessions/new/", {"starts_at": past, "duration_minutes": "90"}
+    ).content.decode()
+    assert "A session is scheduled in the future: this date has passed." in page
+    session = move_to_past(session_at(circle, home))
+    response = staff.post(f"/en/groups/sessions/{session.pk}/", {"present": [first.pk]})
+    assert response.status_code == 302
+    assert session.event.participations.get(participant=first).attended is True
+
+
+def test_a_member_sees_the_next_session_names_with_consent_and_answers_feedback(
+    client: Client, home, pool, no_mfa
+):
+    circle = make_circle(home)
+    other = waiting_mentee(home, pool, given_name="Zora")
+    for person in (home.mentee, other):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=person, role="mentee"
+        )
+    past = move_to_past(session_at(circle, home))
+    session_at(circle, home, days=5)
+    client.force_login(home.mentee_user)
+    page = client.get(f"/en/groups/{circle.pk}/").content.decode()
+    assert "Zora" not in page and "A member who keeps their name private" in page
+    assert "Staff notes" not in page
+    CircleMember.objects.filter(participant=other).update(shows_name=True)
+    assert "Zora" in client.get(f"/en/groups/{circle.pk}/").content.decode()
+    response = client.post(
+        f"/en/groups/sessions/{past.pk}/feedback/", {"usefulness": "very", "topics": "Interviews"}
+    )
+    assert response.status_code == 302
+    assert SessionFeedback.objects.get().topics == "Interviews"
+    # Members neither take attendance nor read the staff's pages.
+    assert client.get(f"/en/groups/sessions/{past.pk}/").status_code == 404
+
+
+def test_a_partners_coordinator_runs_the_group_while_a_member_of_the_partner(
+    client: Client, home, no_mfa
+):
+    network = make_organization("pins-network")
+    Partnership.objects.create(
+        organization=home.organization, partner=network, kind=PartnershipKind.PROGRAM_DELIVERY
+    )
+    coordinator = make_member(network, Role.NETWORK_LEADER, email="coord@example.org")
+    circle = make_circle(home, run_by=network, coordinator=coordinator)
+    client.force_login(coordinator)
+    assert client.get(f"/en/groups/{circle.pk}/sessions/new/").status_code == 200
+    Membership.objects.filter(user=coordinator).update(is_active=False)
+    assert client.get(f"/en/groups/{circle.pk}/").status_code == 404
+
+
+def test_outsiders_get_404_everywhere(client: Client, home, elsewhere, no_mfa):
+    circle = make_circle(home)
+    client.force_login(elsewhere.staff)
+    for url in (f"/en/groups/{circle.pk}/", f"/en/groups/program/{circle.program_id}/"):
+        assert client.get(url).status_code == 404
+    stranger = make_user("stranger@example.org")
+    client.force_login(stranger)
+    assert client.get(f"/en/groups/{circle.pk}/").status_code == 404
+
+
+def test_an_alumnus_accepts_to_be_a_peer_mentor_from_their_page(client: Client, home, no_mfa):
+    program = group_program(home, kind="peer")
+    user = make_user("alum@example.org", language="fr")
+    someone = alumnus(home, user=user, preferred_language="fr")
+    client.force_login(home.staff)
+    page = client.get(f"/en/groups/program/{program.pk}/peers/").content.decode()
+    assert someone.full_name in page
+    client.post(f"/en/groups/program/{program.pk}/peers/", {"people": [someone.pk]})
+    peer = PeerMentor.objects.get()
+    client.force_login(user)
+    page = client.get(f"/fr/groups/peers/{peer.pk}/").content.decode()
+    assert "Aimeriez-vous devenir mentor pair?" in page
+    client.post(f"/fr/groups/peers/{peer.pk}/", {"action": "accept"})
+    peer.refresh_from_db()
+    assert peer.status == "accepted"
+
+
+def test_the_programs_figures_hide_small_counts(staff: Client, home, pool, settings):
+    settings.TANDEM_SMALL_CELL_THRESHOLD = 5
+    circle = make_circle(home)
+    for _ in range(2):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=waiting_mentee(home, pool), role="mentee"
+        )
+    move_to_past(session_at(circle, home))
+    from tandem.circles.figures import program_figures
+
+    figures = program_figures(circle.program)
+    assert (figures.groups_run, figures.sessions_held) == (1, 1)
+    assert figures.mentees_served is None  # 2 people: below the threshold
+    settings.TANDEM_SMALL_CELL_THRESHOLD = 2
+    assert program_figures(circle.program).mentees_served == 2
+    page = staff.get(f"/en/groups/program/{circle.program_id}/").content.decode()
+    assert "Mentees served while waiting for a match" in page
+
+
+def test_the_home_page_shows_the_next_session_the_feedback_due_and_the_groups_run(
+    client: Client, home, pool, no_mfa
+):
+    circle = make_circle(home)
+    services.circle_member_add(
+        actor=home.staff, circle=circle, participant=home.mentee, role="mentee"
+    )
+    past = move_to_past(session_at(circle, home))
+    client.force_login(home.mentee_user)
+    page = client.get("/en/").content.decode()
+    assert "Software group" in page
+    assert f"/en/groups/sessions/{past.pk}/feedback/" in page
+    client.force_login(home.staff)
+    assert "Groups you run" in client.get("/en/").content.decode()
+
+
+def test_staff_find_and_add_someone_the_suggestions_left_out(staff: Client, home, pool):
+    circle = make_circle(home)
+    physician = waiting_mentee(home, pool, noc="31102", given_name="Noor")
+    page = staff.get(f"/en/groups/{circle.pk}/").content.decode()
+    assert "Noor" not in page  # another field: not suggested
+    page = staff.get(f"/en/groups/{circle.pk}/?q=noor").content.decode()
+    assert f'value="{physician.pk}"' in page
+    staff.post(f"/en/groups/{circle.pk}/members/", {"role": "mentee", "people": [physician.pk]})
+    assert CircleMember.objects.filter(circle=circle, participant=physician).exists()

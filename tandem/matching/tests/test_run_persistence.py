@@ -1,0 +1,64 @@
+"""What a run writes: each draft says what the engine says of that pair, in both languages; a
+run a killed worker left half done runs again when the queue hands it out again."""
+
+import pytest
+
+from tandem.matching import pool
+from tandem.matching.models import Proposal, ProposalRun, RunStatus
+from tandem.matching.services.base import settings_for
+from tandem.matching.services.explanations import explain, explanation_fields
+from tandem.matching.services.runs import run_execute, run_start
+from tandem.matching.tests.factories import enrol, person, pool_of, program_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(home):
+    return program_for(home)
+
+
+def test_each_draft_keeps_the_engines_own_explanation_of_its_pair(home, program):
+    """The run explains all its pairs at once from the solution; a draft must read exactly as
+    the engine's explanation of that one pair (every criterion, both languages)."""
+    varied = [
+        {"preferred_language": "fr", "languages": "fr;en", "postal_code": "J8X 1A1"},
+        {"preferred_language": "en", "languages": "en;es", "postal_code": "K2P 1A1"},
+        {"noc": "21232", "availability": "mon-morning;tue-evening;sat-morning"},
+        {"meeting_mode": "virtual", "postal_code": ""},
+    ]
+    for n, fields in enumerate(varied):
+        enrol(program, person(home, "mentee", **fields))
+        enrol(program, person(home, "mentor", years_experience=3 + n, **fields))
+    pool_of(home, program, mentees=2, mentors=2)
+    run = run_execute(run_id=run_start(actor=home.staff, program=program).pk)
+    assert run.status == RunStatus.DONE and run.matched_count == 6
+    desk = pool.build_pool(program, weights=pool.weight_profile(settings_for(program)))
+    matcher = pool.make_matcher(desk)
+    drafts = list(Proposal.objects.filter(run=run))
+    assert len(drafts) == 6
+    for draft in drafts:
+        expected = explanation_fields(explain(matcher, draft.mentee_id, draft.mentor_id))
+        assert draft.score == pytest.approx(expected.pop("score"), abs=1e-6)
+        assert draft.contributions == expected["contributions"]
+        assert draft.sentences == expected["sentences"] and draft.sentences["fr"]
+        assert draft.broken_rules == [] and draft.rule_sentences == expected["rule_sentences"]
+        assert draft.created_by_id == home.staff.pk and draft.created_at is not None
+
+
+def test_a_run_left_running_by_a_killed_worker_is_run_again(home, program):
+    pool_of(home, program, mentees=2, mentors=2)
+    run = run_start(actor=home.staff, program=program)
+    # What a worker killed while saving leaves: the run RUNNING, its drafts never committed.
+    ProposalRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, stage="saving")
+    run = run_execute(run_id=run.pk)
+    assert run.status == RunStatus.DONE and run.matched_count == 2
+    assert Proposal.objects.filter(run=run).count() == 2
+
+
+def test_a_finished_run_is_not_run_again(home, program):
+    pool_of(home, program, mentees=2, mentors=2)
+    run = run_execute(run_id=run_start(actor=home.staff, program=program).pk)
+    Proposal.objects.filter(run=run).delete()
+    assert run_execute(run_id=run.pk).status == RunStatus.DONE
+    assert not Proposal.objects.filter(run=run).exists()
