@@ -197,25 +197,10 @@ def _funder_year(request: HttpRequest, organization) -> tuple[FunderPeriodForm, 
     return form, form.year()
 
 
-def _publish_due_soon(organization) -> None:
-    """A fiscal year that has ended is published by the worker at the first visit after."""
-    from django_tasks_db.models import DBTaskResult
-
-    from tandem.reports.tasks import publish_due_years
-
-    if not snapshots.years_due(organization):
-        return
-    waiting = DBTaskResult.objects.filter(
-        task_path=publish_due_years.module_path, status="READY"
-    ).exists()
-    if not waiting:
-        publish_due_years.enqueue(organization.pk)
-
-
 @rule(Audience.SCOPED, objects=["org_slug"])
 def funder_report(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_funder_reports(request.user, org_slug)
-    _publish_due_soon(organization)
+    snapshots.publish_due_soon(organization)
     form, year = _funder_year(request, organization)
     figures = snapshots.funder_figures(organization, year) if year else None
     spec = services.funder_spec(organization, fiscal_year(dt.date(year, 4, 1))) if year else None
@@ -343,6 +328,7 @@ def _funder_file(request: AuthenticatedRequest, org_slug: str, fmt: str) -> Http
     figures = snapshots.funder_figures(organization, year) if year else None
     if figures is None or year is None:
         raise Http404
+    assert year is not None  # figures were found for it
     spec = services.funder_spec(organization, fiscal_year(dt.date(year, 4, 1)))
     return _file(request, spec, fmt, figures.tables)
 
