@@ -26,6 +26,8 @@ def facts(meeting: ConnectorMeeting, *, language: str) -> list[tuple[str, str]]:
 
 
 def invitation(meeting: ConnectorMeeting, *, language: str) -> str:
+    """The .ics text of a scheduled meeting (one with `starts_at`)."""
+    assert meeting.starts_at is not None, "only a scheduled meeting has a calendar invitation"
     newcomer, connector = meeting.newcomer, meeting.connector.participant
     with translation.override(language):
         summary = _("Connector meeting: %(newcomer)s and %(connector)s") % {
@@ -61,6 +63,6 @@ def invitation(meeting: ConnectorMeeting, *, language: str) -> str:
         attendee = vCalAddress(f"mailto:{person.email}")
         attendee.params["cn"] = vText(person.full_name)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
+        event.add("attendee", attendee, encode=False)
     cal.add_component(event)
     return cal.to_ical().decode("utf-8")

@@ -206,8 +206,10 @@ class ConnectorMeeting(models.Model):
         on_delete=models.PROTECT,
         related_name="follow_up",
     )
-    # Kept on the row so that the chain and the program's figures never walk the tree in SQL.
+    # Kept on the row so that the chain and the program's figures never walk the tree in SQL,
+    # and never join 200,000 meetings to their introductions (benchmarks/connectors.py).
     depth = models.PositiveSmallIntegerField(default=1)
+    introductions_made = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.REQUESTED
     )
@@ -257,6 +259,12 @@ class ConnectorMeeting(models.Model):
         ordering = ["created_at"]
         indexes = [
             models.Index(fields=["program", "status"], name="connector_meeting_status"),
+            models.Index(fields=["program", "created_at"], name="connector_meeting_month"),
+            models.Index(
+                fields=["program", "result"],
+                name="connector_meeting_result",
+                condition=~Q(result=""),
+            ),
             models.Index(fields=["newcomer", "created_at"], name="connector_meeting_newcomer"),
             models.Index(fields=["connector", "status"], name="connector_meeting_connector"),
         ]

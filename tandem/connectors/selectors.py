@@ -3,11 +3,23 @@ funder's (counts only, small cells suppressed). The chain of one newcomer is in 
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from tandem.connectors.models import (
@@ -51,20 +63,29 @@ def _weights():
 
 
 def connectors_with_room(program: Program, *, on: date | None = None) -> QuerySet[Connector]:
-    """Active connectors who have met fewer newcomers this month than they offered."""
+    """Active connectors who have met fewer newcomers this month than they offered. The month's
+    meetings are counted from the (program, created_at) index, not per connector."""
     on = on or timezone.localdate()
-    month = on.replace(day=1)
-    return (
-        Connector.objects.filter(program=program, is_active=True)
-        .annotate(
-            this_month=Count(
-                "meetings",
-                filter=Q(meetings__created_at__date__gte=month)
-                & ~Q(meetings__status=MeetingStatus.CANCELLED),
+    month = timezone.make_aware(datetime.combine(on.replace(day=1), time.min))
+    busy = (
+        ConnectorMeeting.objects.filter(program=program, created_at__gte=month)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values("connector")
+        .annotate(n=Count("pk"))
+        .filter(
+            n__gte=Subquery(
+                Connector.objects.filter(pk=OuterRef("connector")).values("meetings_per_month")[:1]
             )
         )
-        .filter(this_month__lt=F("meetings_per_month"))
+        .values("connector")
     )
+    return Connector.objects.filter(program=program, is_active=True).exclude(pk__in=busy)
+
+
+# The engine scores at most this many candidates: those of the newcomer's occupation group
+# first. At 5,000 connectors, reading and scoring them all would take most of the page's 300 ms
+# (benchmarks/connectors.py).
+CANDIDATES = 100
 
 
 def suggested_connectors(
@@ -80,12 +101,22 @@ def suggested_connectors(
     asked = ConnectorMeeting.objects.filter(newcomer=newcomer).exclude(
         status=MeetingStatus.CANCELLED
     )
-    connectors = list(
+    available = (
         connectors_with_room(program)
         .exclude(pk__in=asked.values("connector_id"))
         .exclude(participant__email__iexact=newcomer.email)
-        .select_related("participant", "participant__occupation")
+        .select_related("participant")
     )
+    group = (newcomer.occupation_id or "")[:2]
+    connectors = list(
+        available.filter(participant__occupation__code__startswith=group)[:CANDIDATES]
+    )
+    if len(connectors) < CANDIDATES:
+        connectors += list(
+            available.exclude(participant__occupation__code__startswith=group)[
+                : CANDIDATES - len(connectors)
+            ]
+        )
     connectors = [c for c in connectors if is_matchable(c.participant)]
     if not connectors or not is_matchable(newcomer):
         return []
@@ -105,9 +136,11 @@ def suggested_connectors(
         ranked = matcher.rank_candidates(engine_id(newcomer.pk, "mentee"), k=limit, lang=language)
     except EngineError:
         return []
+    chosen = [by_participant[participant_id(c.mentor_id)] for c in ranked]
+    prefetch_related_objects(chosen, "participant__occupation")
     return [
         Suggestion(
-            connector=by_participant[participant_id(c.mentor_id)],
+            connector=connector,
             score=c.score,
             reasons=[
                 str(sentence)
@@ -115,7 +148,7 @@ def suggested_connectors(
                 if sentence
             ],
         )
-        for c in ranked
+        for connector, c in zip(chosen, ranked, strict=True)
     ]
 
 
@@ -230,35 +263,33 @@ def program_figures(program: Program, *, with_names: bool = True) -> ProgramFigu
     benchmarks/connectors.py)."""
     meetings = ConnectorMeeting.objects.filter(program=program)
     held = meetings.filter(status=MeetingStatus.HELD)
+    # One scan of the meetings: introductions are counted on the meeting that made them, and an
+    # introduction followed up is a held meeting that names it.
     counts = held.aggregate(
         meetings=Count("pk"),
-        newcomers=Count("newcomer", distinct=True),
         depth_max=Max("depth"),
-        jobs=Count("newcomer", filter=Q(result=Result.JOB), distinct=True),
         interviews=Count("pk", filter=Q(result=Result.INTERVIEW)),
+        introductions=Sum("introductions_made"),
+        at_target=Count("pk", filter=Q(introductions_made__gte=INTRODUCTIONS_TARGET)),
+        followed=Count("pk", filter=Q(introduction__isnull=False)),
     )
-    depth_average = (
-        held.values("newcomer").annotate(deepest=Max("depth")).aggregate(avg=Avg("deepest"))["avg"]
+    # One group per newcomer met: how many there are, and how deep each chain went.
+    per_newcomer = (
+        held.values("newcomer")
+        .annotate(deepest=Max("depth"))
+        .aggregate(newcomers=Count("newcomer"), avg=Avg("deepest"))
     )
-    introductions = Introduction.objects.filter(meeting__program=program)
-    intro_counts = introductions.aggregate(
-        total=Count("pk"),
-        followed=Count("pk", filter=Q(follow_up__status=MeetingStatus.HELD)),
-    )
-    at_target = (
-        introductions.values("meeting")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=INTRODUCTIONS_TARGET)
-        .count()
-    )
+    counts["newcomers"] = per_newcomer["newcomers"]
+    depth_average = per_newcomer["avg"]
+    # Results are few: read from the partial index on (program, result).
     first_job = dict(
         held.filter(result=Result.JOB)
         .values("newcomer")
         .annotate(on=Min("result_on"))
         .values_list("newcomer", "on")
     )
-    first_met = dict(
-        held.filter(newcomer__in=list(first_job))
+    first_met = dict(  # a chain starts with a first meeting (depth 1)
+        held.filter(depth=1, newcomer__in=list(first_job))
         .values("newcomer")
         .annotate(on=Min("held_on"))
         .values_list("newcomer", "on")
@@ -270,18 +301,17 @@ def program_figures(program: Program, *, with_names: bool = True) -> ProgramFigu
     ]
     top: list[TopConnector] = []
     if with_names:
-        rows = (
-            introductions.filter(follow_up__result__in=[Result.JOB, Result.INTERVIEW])
-            .values("made_by")
+        rows = list(
+            held.filter(result__in=[Result.JOB, Result.INTERVIEW], introduction__isnull=False)
+            .values(made_by=F("introduction__made_by"))
             .annotate(
-                jobs=Count("pk", filter=Q(follow_up__result=Result.JOB)),
-                interviews=Count("pk", filter=Q(follow_up__result=Result.INTERVIEW)),
+                jobs=Count("pk", filter=Q(result=Result.JOB)),
+                interviews=Count("pk", filter=Q(result=Result.INTERVIEW)),
             )
-            .order_by("-jobs", "-interviews")[:10]
+            .order_by("-jobs", "-interviews", "made_by")[:10]
         )
-        rows = list(rows)
         made = dict(
-            introductions.filter(made_by__in=[r["made_by"] for r in rows])
+            Introduction.objects.filter(made_by__in=[r["made_by"] for r in rows])
             .values("made_by")
             .annotate(n=Count("pk"))
             .values_list("made_by", "n")
@@ -302,20 +332,21 @@ def program_figures(program: Program, *, with_names: bool = True) -> ProgramFigu
             for r in rows
         ]
     newcomers = Enrolment.objects.filter(program=program, side=Side.MENTEE).count()
+    introductions = counts["introductions"] or 0
     return ProgramFigures(
         newcomers=newcomers,
         newcomers_met=counts["newcomers"],
         meetings_held=counts["meetings"],
         meetings_per_newcomer=_ratio(counts["meetings"], counts["newcomers"]),
         connectors=Connector.objects.filter(program=program, is_active=True).count(),
-        introductions=intro_counts["total"],
-        introductions_per_meeting=_ratio(intro_counts["total"], counts["meetings"]),
-        meetings_at_target=at_target,
-        followed_up=intro_counts["followed"],
-        followed_up_share=_ratio(intro_counts["followed"], intro_counts["total"]),
+        introductions=introductions,
+        introductions_per_meeting=_ratio(introductions, counts["meetings"]),
+        meetings_at_target=counts["at_target"],
+        followed_up=counts["followed"],
+        followed_up_share=_ratio(counts["followed"], introductions),
         depth_max=counts["depth_max"] or 0,
         depth_average=float(depth_average) if depth_average is not None else None,
-        jobs=counts["jobs"],
+        jobs=len(first_job),
         interviews=counts["interviews"],
         days_to_job_median=statistics.median(days) if days else None,
         top_connectors=top,

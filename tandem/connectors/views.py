@@ -86,16 +86,14 @@ def newcomer(request: HttpRequest, newcomer_id: int) -> HttpResponse:
     found = access.access_newcomer(request.user, newcomer_id, action=Action.VIEW)
     enrolment = found.enrolment
     program, person = enrolment.program, enrolment.participant
+    # Staff arranging a meeting choose among more of the engine's suggestions.
     suggestions = selectors.suggested_connectors(
-        program=program, newcomer=person, language=current_language()
+        program=program,
+        newcomer=person,
+        language=current_language(),
+        limit=20 if found.can_manage else 5,
     )
     choices = [(str(s.connector.pk), s.connector.participant.full_name) for s in suggestions]
-    if found.can_manage:  # staff may arrange a meeting with any connector who has room
-        choices += [
-            (str(c.pk), c.participant.full_name)
-            for c in selectors.connectors_with_room(program).select_related("participant")
-            if str(c.pk) not in {k for k, _label in choices}
-        ]
     form = forms.RequestForm(request.POST or None, connectors=choices)
     if request.method == "POST" and form.is_valid():
         connector = selectors.connector_in(program, form.cleaned_data["connector"])
@@ -142,6 +140,8 @@ def follow_up(request: HttpRequest, introduction_id: int) -> HttpResponse:
     )
     form = forms.FollowUpForm(request.POST)
     enrolment = selectors.newcomer_enrolment(introduction.meeting.program, introduction.newcomer)
+    if enrolment is None:  # the newcomer left the program since
+        raise Http404
     if not form.is_valid() or introduction.contact is None:
         messages.error(request, _("This contact is not a connector yet: wait for their answer."))
         return redirect("connectors:newcomer", newcomer_id=enrolment.pk)
@@ -222,15 +222,15 @@ def meeting_action(request: HttpRequest, connector_meeting_id: int, what: str) -
     is_newcomer = found.side == "newcomer" or found.can_manage
     try:
         if what == "offer" and is_connector:
-            form = forms.OfferForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, offer_form=form)
+            offer = forms.OfferForm(request.POST)
+            if not offer.is_valid():
+                return _meeting_page(request, found, offer_form=offer)
             services.meeting_offer_times(
                 actor=user,
                 meeting=meeting,
-                times=form.times(),
-                mode=form.cleaned_data["mode"],
-                where=form.cleaned_data["where"],
+                times=offer.times(),
+                mode=offer.cleaned_data["mode"],
+                where=offer.cleaned_data["where"],
             )
             messages.success(request, _("The times were sent to the newcomer."))
         elif what == "choose" and is_newcomer:
@@ -243,56 +243,56 @@ def meeting_action(request: HttpRequest, connector_meeting_id: int, what: str) -
                 request, _("The meeting is scheduled: a calendar invitation is on its way.")
             )
         elif what == "held" and (is_connector or is_newcomer):
-            form = forms.HeldForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, held_form=form)
+            held = forms.HeldForm(request.POST)
+            if not held.is_valid():
+                return _meeting_page(request, found, held_form=held)
             services.meeting_record_held(
-                actor=user, meeting=meeting, held_on=form.cleaned_data["held_on"]
+                actor=user, meeting=meeting, held_on=held.cleaned_data["held_on"]
             )
             messages.success(request, _("The meeting is recorded."))
         elif what == "introductions" and is_connector:
-            form = forms.IntroductionsForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, introductions_form=form)
+            named = forms.IntroductionsForm(request.POST)
+            if not named.is_valid():
+                return _meeting_page(request, found, introductions_form=named)
             try:
                 services.introductions_record(
                     actor=user,
                     meeting=meeting,
-                    contacts=[services.Contact(**c) for c in form.contacts()],
+                    contacts=[services.Contact(**c) for c in named.contacts()],
                 )
             except services.ConnectorError as error:
-                form.add_error(None, str(error))
-                return _meeting_page(request, found, introductions_form=form)
+                named.add_error(None, str(error))
+                return _meeting_page(request, found, introductions_form=named)
             messages.success(
                 request, _("Your introductions are recorded and the newcomer is told.")
             )
         elif what == "feedback" and found.side:
-            form = forms.FeedbackForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, feedback_form=form)
+            feedback = forms.FeedbackForm(request.POST)
+            if not feedback.is_valid():
+                return _meeting_page(request, found, feedback_form=feedback)
             services.feedback_give(
-                actor=user, meeting=meeting, side=found.side, text=form.cleaned_data["text"]
+                actor=user, meeting=meeting, side=found.side, text=feedback.cleaned_data["text"]
             )
             messages.success(request, _("Thank you for your feedback."))
         elif what == "result" and is_newcomer:
-            form = forms.ResultForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, found, result_form=form)
+            outcome = forms.ResultForm(request.POST)
+            if not outcome.is_valid():
+                return _meeting_page(request, found, result_form=outcome)
             services.result_record(
                 actor=user,
                 meeting=meeting,
-                result=form.cleaned_data["result"],
-                on=form.cleaned_data["on"],
+                result=outcome.cleaned_data["result"],
+                on=outcome.cleaned_data["on"],
             )
             messages.success(request, _("Saved."))
         elif what == "continue" and found.side:
-            form = forms.ContinueForm(request.POST)
-            form.is_valid()
+            consent = forms.ContinueForm(request.POST)
+            consent.is_valid()
             services.mentorship_consent(
                 actor=user,
                 meeting=meeting,
                 side=found.side,
-                wants=bool(form.cleaned_data.get("wants")),
+                wants=bool(consent.cleaned_data.get("wants")),
             )
             messages.success(request, _("Your answer is saved."))
         elif what == "mentorship" and found.can_manage:

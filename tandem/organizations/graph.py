@@ -11,7 +11,7 @@ from tandem.organizations.models import Organization, OrganizationType
 
 WIDTH, HEIGHT = 760, 520
 # One colour per kind of organization, each with at least 3:1 contrast on white.
-KIND_COLOURS = {
+KIND_COLOURS: dict[str, str] = {
     OrganizationType.LEAD_AGENCY: "#083b69",
     OrganizationType.SERVICE_AGENCY: "#1e6b32",
     OrganizationType.EMPLOYER: "#8a4b00",
@@ -21,6 +21,12 @@ KIND_COLOURS = {
     OrganizationType.IMMIGRANT_NETWORK: "#0f6e73",
     OrganizationType.PROVINCIAL_HUB: "#5c3d00",
 }
+
+
+def _ends(
+    start: tuple[float, float], end: tuple[float, float]
+) -> tuple[float, float, float, float]:
+    return round(start[0], 1), round(start[1], 1), round(end[0], 1), round(end[1], 1)
 
 
 def network_layout(organizations: list[Organization]) -> Graph:
@@ -50,16 +56,13 @@ def network_layout(organizations: list[Organization]) -> Graph:
         for org in organizations
     ]
     edges = [
-        GraphEdge(
-            *map(lambda v: round(v, 1), (*positions[org.pk], *positions[p.partner_id])),
-            label=p.get_kind_display(),
-        )
+        GraphEdge(*_ends(positions[org.pk], positions[p.partner_id]), label=p.get_kind_display())
         for org in organizations
         for p in org.partnerships.all()
         if p.partner_id in positions
     ]
     legend = [
-        (label, KIND_COLOURS[kind])
+        (str(label), KIND_COLOURS[kind])
         for kind, label in OrganizationType.choices
         if any(o.kind == kind for o in organizations)
     ]

@@ -342,6 +342,8 @@ def introductions_record(
                 _("%(email)s was already introduced to this newcomer.") % {"email": email}
             ) from error
         created.append(introduction)
+    meeting.introductions_made = existing + len(created)
+    meeting.save(update_fields=["introductions_made"])
     audit.record(
         INTRODUCED,
         actor=actor,

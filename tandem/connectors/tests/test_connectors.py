@@ -59,7 +59,9 @@ def contacts(*emails: str) -> list[services.Contact]:
 
 
 def token_in(message) -> str:
-    return re.search(r"/invitation/([^/\s]+)/", message.body).group(1)
+    found = re.search(r"/invitation/([^/\s]+)/", message.body)
+    assert found is not None, message.body
+    return found.group(1)
 
 
 def mail_to(address: str):
@@ -124,11 +126,12 @@ def test_a_staff_invitation_is_accepted_once_and_makes_a_connector_with_an_accou
 def test_a_public_applicant_accepted_as_a_connector_completes_the_light_profile(
     client: Client, home, program, no_mfa
 ):
-    person = make_participant(home.organization, "mentor", user=make_user("ali@example.org"))
     from tandem.programs.models import Enrolment
 
+    ali = make_user("ali@example.org")
+    person = make_participant(home.organization, "mentor", user=ali)
     Enrolment.objects.create(program=program, participant=person, side="mentor")
-    client.force_login(person.user)
+    client.force_login(ali)
     page = client.get(reverse("connectors:me"))
     assert b"Complete your connector profile" in page.content
     response = client.post(
@@ -169,7 +172,9 @@ def test_a_newcomer_asks_a_suggested_connector_who_offers_times_and_both_get_a_c
     client.post(reverse("connectors:newcomer", args=[enrolment.pk]), {"connector": cast["luc"].pk})
     assert ConnectorMeeting.objects.filter(newcomer=home.mentee).count() == 1
 
-    client.force_login(cast["luc"].participant.user)
+    luc_user = cast["luc"].participant.user
+    assert luc_user is not None
+    client.force_login(luc_user)
     soon = timezone.localtime() + timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -189,7 +194,7 @@ def test_a_newcomer_asks_a_suggested_connector_who_offers_times_and_both_get_a_c
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("connectors:meeting_action", args=[meeting.pk, "choose"]),
-            {"offered": meeting.offered_times.last().pk},
+            {"offered": meeting.offered_times.order_by("starts_at")[1].pk},
         )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.SCHEDULED
