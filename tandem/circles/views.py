@@ -133,15 +133,22 @@ def circle_session_new(request: AuthenticatedRequest, circle_id: int) -> HttpRes
     form = forms.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.circle_session_add(actor=request.user, circle=circle, **form.cleaned_data)
+            added = services.circle_sessions_add(
+                actor=request.user, circle=circle, **form.cleaned_data
+            )
         except services.CircleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
                 request,
-                _(
-                    "The session was scheduled; every member received an invitation in their language."
-                ),
+                ngettext(
+                    "The session was scheduled; every member received an invitation in their "
+                    "language.",
+                    "%(count)d sessions were scheduled; every member received an invitation to "
+                    "each, in their language.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
             return redirect("circles:detail", circle_id=circle.pk)
     return render(request, "circles/session_form.html", {"form": form, "circle": circle})

@@ -247,3 +247,42 @@ def test_the_figures_count_a_reports_period_and_who_was_matched_after_joining(ho
     assert (last_week.groups_run, last_week.sessions_held) == (0, 0)
     labels = [label for label, _value, _kind in figure_rows(everything)]
     assert "Mentees served while waiting for a match" in labels
+
+
+def test_weekly_sessions_keep_their_local_hour_across_the_change_of_time(home, pool):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    ottawa = ZoneInfo("America/Toronto")
+    with timezone.override(ottawa):
+        # Daylight saving time ends on 1 November 2026.
+        first = dt.datetime(2026, 10, 27, 18, 0, tzinfo=ottawa)
+        hours = [timezone.localtime(w).hour for w in services.weekly(first, 3)]
+    assert hours == [18, 18, 18]
+
+
+def test_a_series_of_weekly_sessions_is_all_or_none(home, pool):
+    first, second = make_circle(home), make_circle(home, name_en="Second")
+    mentee = waiting_mentee(home, pool)
+    for circle in (first, second):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=mentee, role="mentee"
+        )
+    session_at(first, home, days=15)  # the third week of the series below
+    with pytest.raises(services.CircleError, match="meets at the same hour"):
+        services.circle_sessions_add(
+            actor=home.staff,
+            circle=second,
+            starts_at=timezone.now() + timedelta(days=1),
+            duration_minutes=90,
+            weeks=3,
+        )
+    assert not second.sessions.exists()
+    made = services.circle_sessions_add(
+        actor=home.staff,
+        circle=second,
+        starts_at=timezone.now() + timedelta(days=1, hours=3),
+        duration_minutes=60,
+        weeks=2,
+    )
+    assert [s.number for s in made] == [1, 2]
