@@ -88,7 +88,9 @@ class SessionAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE, Action.TAKE_PART)
-def access_circle_session(user: User, circle_session_id: int, *, action: Action) -> SessionAccess:
+def access_circle_session(
+    user: User, circle_session_id: int, *, action: Action = Action.VIEW
+) -> SessionAccess:
     session = one_or_404(
         CircleSession.objects.filter(circle__in=_circles_for(user, action)).select_related(
             "event", "circle", "circle__program"
