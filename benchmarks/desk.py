@@ -212,8 +212,8 @@ def main() -> None:
     from tandem.programs.models import Program
 
     started = time.perf_counter()
+    call_command("migrate", verbosity=0)  # a reused database may predate a migration
     if fresh:
-        call_command("migrate", verbosity=0)
         populate(random.Random(2026))
     populate_seconds = time.perf_counter() - started
     program = Program.objects.get(slug="bench-program")

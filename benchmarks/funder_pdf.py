@@ -61,7 +61,7 @@ def main() -> None:
         port=args.port, web_port=args.web_port, web_workers=2, web_threads=2
     )
     env = load.environment(settings)
-    for step in (["createcachetable"], ["collectstatic", "--noinput"]):
+    for step in (["migrate", "--noinput"], ["createcachetable"], ["collectstatic", "--noinput"]):
         subprocess.run([load.PYTHON, "manage.py", *step, "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     log = open(load.PG_DIR / "funder_pdf.log", "w")  # noqa: SIM115 - open while the servers run
     processes = [

@@ -275,8 +275,8 @@ def main() -> None:
     elif subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(args.port)]).returncode:
         raise SystemExit(f"--reuse: no PostgreSQL on port {args.port}; run without --reuse")
     ids = pages_for_everyone(env)
-    # The release step, less the reference data (the network has its own occupations).
-    for step in (["createcachetable"], ["collectstatic", "--noinput"]):
+    # The release steps, less the reference data (the network has its own occupations).
+    for step in (["migrate", "--noinput"], ["createcachetable"], ["collectstatic", "--noinput"]):
         subprocess.run(  # noqa: S603
             [PYTHON, "manage.py", *step, "-v0"], cwd=ROOT, env=env, check=True
         )

@@ -14,6 +14,7 @@ same scores and the gap reported. Results go to ``benchmarks/results/matching.js
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -297,45 +298,119 @@ DEFAULT_CASES = ",".join(
 def cold_run(n: int, result_path: str) -> None:
     """A first run on a machine: nothing compiled, no embedding cached (plentiful, N x N).
 
-    Numba's cache goes to an empty directory (``NUMBA_CACHE_DIR``), the embedding cache too;
-    each stage is timed on its own so that the total says where the time goes.
+    Numba's cache goes to an empty directory (``NUMBA_CACHE_DIR``), the embedding cache too.
+    The run is the pipeline's own: ``Matcher`` embeds the goals while a child process
+    compiles the kernels (``warmup``), then solves; the stages say where the time goes.
     """
     with tempfile.TemporaryDirectory() as numba_cache, tempfile.TemporaryDirectory() as cache:
         os.environ["NUMBA_CACHE_DIR"] = numba_cache
         pool = generate(n, seed=n)
         stages: dict[str, float] = {}
+        cpu_started = time.process_time()
         started_all = started = time.perf_counter()
-        from tandem.matching.engine.api import Matcher, embed_pool
+        from tandem.matching.engine.api import Matcher
         from tandem.matching.engine.embedding import DiskCache, UsemEmbedder
 
         stages["importing"] = time.perf_counter() - started
-        started = time.perf_counter()
         embedder = UsemEmbedder()
-        embedder.embed(["warm-up"])
-        stages["model_load"] = time.perf_counter() - started
+        matcher = Matcher(pool, embedder=embedder, cache=DiskCache(cache, embedder.name))
+        stages["embedding_with_model_load"] = matcher.timings["embedding"] - matcher.timings.get(
+            "waiting_for_kernels", 0.0
+        )
+        stages["waiting_for_kernels"] = matcher.timings.get("waiting_for_kernels", 0.0)
+        stages["compiling_pool"] = matcher.timings["compiling"]
         started = time.perf_counter()
-        embeddings = embed_pool(pool, embedder, DiskCache(cache, embedder.name))
-        stages["embedding"] = time.perf_counter() - started
-        # Compiling every kernel on a tiny pool keeps compilation apart from the work.
-        started = time.perf_counter()
-        tiny = generate(40, seed=1)
-        Matcher(tiny, embedder=embedder, embeddings=embed_pool(tiny, embedder)).solve()
-        stages["compiling_kernels"] = time.perf_counter() - started
-        started = time.perf_counter()
-        solution = Matcher(pool, embedder=embedder, embeddings=embeddings).solve()
-        stages["matching"] = time.perf_counter() - started
+        solution = matcher.solve()
+        stages["solving_with_kernel_loads"] = time.perf_counter() - started
         total = time.perf_counter() - started_all
+        cpu = time.process_time() - cpu_started
     result = {
         "population": "plentiful",
         "n_mentees": n,
-        "newly_embedded_texts": embeddings.newly_embedded,
+        "newly_embedded_texts": matcher.newly_embedded,
         "stage_seconds": stages,
         "matching_stage_seconds": solution.stats.timings,
         "end_to_end_seconds": total,
+        "cpu_seconds_this_process": cpu,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "mentees_matched": solution.matched_count,
     }
     Path(result_path).write_text(json.dumps(result))
+
+
+# Desk changes for the incremental benchmark: each is applied to the solved desk on its own.
+def _changes(matcher, solution, n: int):
+    chosen = list(solution.proposals)
+    yield "exclude a proposed pair", {"exclusions": [(chosen[0].mentee_id, chosen[0].mentor_id)]}
+    extra = generate(n + 1, seed=n, population="plentiful")
+    newcomer = extra.mentees[-1]
+    yield "add a mentee", {"add": [dataclasses.replace(newcomer, external_id="e-new")]}
+    mentor = extra.mentors[-1]
+    yield "add a mentor", {"add": [dataclasses.replace(mentor, external_id="t-new")]}
+    yield "remove a mentee", {"remove": [chosen[1].mentee_id]}
+    yield "remove a mentor", {"remove": [chosen[2].mentor_id]}
+    # Last, on the solved matcher itself (no new matcher): a mentee pinned to a mentor that
+    # is not its proposed one (its best other candidate, which may be full).
+    target = chosen[len(chosen) // 2]
+    other = next(
+        c.mentor_id
+        for c in matcher.rank_candidates(target.mentee_id, k=4)
+        if c.mentor_id != target.mentor_id
+    )
+    yield "pin a mentee elsewhere", {"pins": [(target.mentee_id, other)]}
+
+
+def incremental(population: str, n: int, result_path: str) -> None:
+    """Warm re-solves after one desk change against solving the changed desk from scratch."""
+    from tandem.matching.engine.api import Matcher, embed_pool
+    from tandem.matching.engine.embedding import DiskCache, UsemEmbedder
+
+    pool = generate(n, seed=n, population=population)
+    embedder = UsemEmbedder()
+    cache = DiskCache(CACHE, embedder.name)
+    embeddings = embed_pool(pool, embedder, cache)
+    base = Matcher(pool, embedder=embedder, embeddings=embeddings)
+    started = time.perf_counter()
+    first = base.solve(explain=False)
+    rows = {"first_solve_seconds": time.perf_counter() - started, "changes": []}
+    for name, change in _changes(base, first, n):
+        pins = change.pop("pins", ())
+        started = time.perf_counter()
+        matcher = base.changed(cache=cache, **change) if change else base
+        changed_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        warm = matcher.solve(pins=pins, explain=False)
+        warm_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        scratch_matcher = Matcher(
+            matcher.pool, embedder=embedder, exclusions=matcher.exclusions, cache=cache
+        )
+        scratch_build = time.perf_counter() - started
+        started = time.perf_counter()
+        scratch = scratch_matcher.solve(pins=pins, explain=False)
+        scratch_seconds = time.perf_counter() - started
+        row = {
+            "change": name,
+            "changed_matcher_seconds": changed_seconds,
+            "warm_solve_seconds": warm_seconds,
+            "warm_stage_seconds": warm.stats.timings,
+            "warm_rounds": warm.stats.rounds,
+            "scratch_matcher_seconds": scratch_build,
+            "scratch_solve_seconds": scratch_seconds,
+            "scratch_rounds": scratch.stats.rounds,
+            "same_matched": warm.matched_count == scratch.matched_count,
+            "total_difference": warm.total_score - scratch.total_score,
+        }
+        rows["changes"].append(row)
+        print(
+            f"  {name}: warm {warm_seconds:.2f}s ({warm.stats.rounds} rounds, changed matcher "
+            f"{changed_seconds:.2f}s) vs scratch {scratch_seconds:.2f}s "
+            f"({scratch.stats.rounds} rounds, matcher {scratch_build:.2f}s); same optimum: "
+            f"{row['same_matched'] and abs(row['total_difference']) < 1e-6}",
+            flush=True,
+        )
+    rows.update(population=population, n_mentees=n)
+    Path(result_path).write_text(json.dumps(rows))
 
 
 def main() -> None:
@@ -350,10 +425,18 @@ def main() -> None:
     parser.add_argument("--oracle-max", type=int, default=10000)
     parser.add_argument("--cold-sample", type=int, default=4000)
     parser.add_argument("--cold-run", type=int, default=0, help="time a first run at N x N")
+    parser.add_argument(
+        "--incremental",
+        default="",
+        help="comma-separated POPULATION:N: warm re-solves after desk changes against scratch",
+    )
+    parser.add_argument(
+        "--skip-cold-embedding", action="store_true", help="do not re-measure encoder throughput"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     cases = []
-    for case in args.cases.split(","):
+    for case in filter(None, args.cases.split(",")):
         population, _, n = case.partition(":")
         if population not in POPULATIONS:
             parser.error(f"unknown population {population}")
@@ -370,8 +453,11 @@ def main() -> None:
     # Every measurement runs in its own process: the parent never touches BLAS (idle BLAS
     # threads of an earlier stage slowed later stages several fold), and the peak resident
     # size of a child is that size's alone.
-    cold = in_child(cold_throughput, args.cold_sample)
-    print(f"cold embedding: {cold['texts_per_second']:.0f} texts/s ({cold['texts']} texts)")
+    cold = previous.get("cold_embedding")
+    if not args.skip_cold_embedding:
+        cold = in_child(cold_throughput, args.cold_sample)
+        cold["load_average"] = os.getloadavg()
+        print(f"cold embedding: {cold['texts_per_second']:.0f} texts/s ({cold['texts']} texts)")
     first_run = previous.get("cold_run")
     if args.cold_run:
         load_before = os.getloadavg()
@@ -381,6 +467,16 @@ def main() -> None:
             f"cold first run at {args.cold_run}: {first_run['end_to_end_seconds']:.1f} s",
             first_run["stage_seconds"],
         )
+    incremental_runs = {
+        (r["population"], r["n_mentees"]): r for r in previous.get("incremental", [])
+    }
+    for case in filter(None, args.incremental.split(",")):
+        population, _, n = case.partition(":")
+        print(f"incremental {population} {n}:", flush=True)
+        load_before = os.getloadavg()
+        result = in_child(incremental, population, int(n))
+        result["load_average"] = [load_before, os.getloadavg()]
+        incremental_runs[(population, int(n))] = result
     for population, n in cases:
         load_before = os.getloadavg()
         result = in_child(run_size, population, n, args.oracle_max)
@@ -399,6 +495,7 @@ def main() -> None:
         "cold_embedding": cold,
         "cold_run": first_run,
         "runs": [runs[key] for key in sorted(runs, key=lambda key: (key[1], key[0]))],
+        "incremental": [incremental_runs[key] for key in sorted(incremental_runs)],
         "before_issue_25": before,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

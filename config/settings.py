@@ -124,7 +124,7 @@ if env_str("TANDEM_DB", "sqlite") == "postgres":
     # Reports may read from a streaming replica (config/routers.py): set TANDEM_DB_REPLICA_HOST
     # (and _PORT, _NAME, _USER, _PASSWORD when they differ from the primary's).
     if env_str("TANDEM_DB_REPLICA_HOST", ""):
-        primary = DATABASES["default"]
+        primary: dict[str, str] = DATABASES["default"]  # type: ignore[assignment]
         DATABASES["replica"] = {
             **primary,
             "NAME": env_str("TANDEM_DB_REPLICA_NAME", primary["NAME"]),

@@ -1,12 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import JavaScriptCatalog
 
 from tandem.core import views as core_views
 from tandem.core.access import Audience, rule
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("health", core_views.health, name="health"),
     path("health/worker", core_views.health_worker, name="health_worker"),
     path("metrics", core_views.metrics, name="metrics"),

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TANDEM_DEBUG=1
+# Compiled modules kept outside the tree, whatever PYTHONDONTWRITEBYTECODE says (see Makefile).
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX=${PYTHONPYCACHEPREFIX:-$PWD/var/pycache}
 # One pytest worker per core (pytest-xdist); each gets its own test database.
 WORKERS=(-n "${TANDEM_TEST_WORKERS:-$(nproc)}")
 status=0

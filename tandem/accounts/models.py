@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -53,9 +55,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]  # e-mail sign-in: no username
 
     class Meta:
         verbose_name = _("user")
@@ -151,9 +153,9 @@ class Invitation(models.Model):
 
     @property
     def role_label(self) -> str:
-        from tandem.organizations.models import Role
+        from tandem.accounts import hooks
 
-        return str(dict(Role.choices).get(self.role, self.role)).lower()
+        return str(hooks.roles().labels().get(self.role, self.role)).lower()
 
     @property
     def is_pending(self) -> bool:

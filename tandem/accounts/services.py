@@ -4,7 +4,8 @@ A platform admin invites the first organizations' admins and staff, organization
 their people, program staff invite a partner's coach onto one program's team, and a mentee or a
 mentor is invited when a program accepts them. Accepting sets a password and grants exactly what
 the invitation names. Every function is keyword-only and takes `actor=` (None for the command
-line and the worker), so named audit events can be added without touching the callers.
+line and the worker); each set-up change records a named audit event (sent, re-sent, withdrawn,
+accepted) with its actor.
 """
 
 import hashlib
@@ -12,22 +13,28 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tandem.accounts import hooks
 from tandem.accounts.models import Invitation, InvitationKind, User
+from tandem.core import audit
 
-if TYPE_CHECKING:
-    from tandem.organizations.models import Organization
-    from tandem.participants.models import Participant
-    from tandem.programs.models import Program
+INVITATION_SENT = audit.event("invitation.sent", gettext_lazy("Invitation sent"))
+INVITATION_RESENT = audit.event("invitation.resent", gettext_lazy("Invitation sent again"))
+INVITATION_WITHDRAWN = audit.event("invitation.withdrawn", gettext_lazy("Invitation withdrawn"))
+INVITATION_ACCEPTED = audit.event("invitation.accepted", gettext_lazy("Invitation accepted"))
+# Who acts when no signed-in person does: the first admin's command, a person asking for a link.
+COMMAND_LINE = audit.SystemActor("command line")
+ASKED_BY_LINK = audit.SystemActor("invitation request")
 
 # How many invitations one worker task sends: small enough that a retry repeats little.
 DELIVERY_CHUNK = 100
@@ -71,7 +78,18 @@ def _deliver_later(ids: list[int]) -> None:
 
     for start in range(0, len(ids), DELIVERY_CHUNK):
         chunk = ids[start : start + DELIVERY_CHUNK]
-        transaction.on_commit(lambda chunk=chunk: invitations_deliver.enqueue(chunk))
+        transaction.on_commit(partial(invitations_deliver.enqueue, chunk))
+
+
+def _record(name: str, *, actor: object, invitation: Invitation) -> None:
+    """The event of a set-up invitation, on the histories of its organization and program."""
+    audit.record(
+        name,
+        actor=actor,
+        target=invitation,
+        about=[invitation.organization, invitation.program, invitation.participant],
+        data={"kind": invitation.kind, "email": invitation.email, "role": invitation.role},
+    )
 
 
 def _withdraw_pending(invitations) -> None:
@@ -94,6 +112,7 @@ def platform_admin_invite(*, actor: User | None, email: str, language: str = "en
     invitation = Invitation.objects.create(
         kind=InvitationKind.PLATFORM_ADMIN, email=email, language=language, invited_by=actor
     )
+    _record(INVITATION_SENT, actor=actor or COMMAND_LINE, invitation=invitation)
     return invitation_link(_issue_token(invitation), language)
 
 
@@ -101,21 +120,18 @@ def platform_admin_invite(*, actor: User | None, email: str, language: str = "en
 def staff_invite(
     *,
     actor: User,
-    organization: "Organization",
+    organization: Any,
     email: str,
     role: str,
     language: str,
 ) -> Invitation:
-    """Invites a person to work at an organization with a role. Someone who already holds that
-    role there is not invited again: the form says so."""
-    from tandem.organizations.models import Membership, Role
-
+    """Invites a person to work at an organization (an `organizations.Organization`) with a
+    role. Someone who already holds that role there is not invited again: the form says so."""
     email = _normalise(email)
-    if role not in Role.values:
+    roles = hooks.roles()
+    if role not in roles.labels():
         raise InvitationError(_("Choose one of the roles."))
-    if Membership.objects.filter(
-        organization=organization, role=role, user__email=email, is_active=True
-    ).exists():
+    if roles.holds_role(email, organization, role):
         raise InvitationError(
             _("%(email)s is already a member of %(organization)s with this role.")
             % {"email": email, "organization": organization.name}
@@ -133,14 +149,13 @@ def staff_invite(
         role=role,
         invited_by=actor,
     )
+    _record(INVITATION_SENT, actor=actor, invitation=invitation)
     _deliver_later([invitation.pk])
     return invitation
 
 
 @transaction.atomic
-def program_team_invite(
-    *, actor: User, program: "Program", email: str, language: str
-) -> Invitation:
+def program_team_invite(*, actor: User, program: Any, email: str, language: str) -> Invitation:
     """A partner organization's coach joins one program's team without becoming staff of the
     organization that runs it (TRIEC's model)."""
     email = _normalise(email)
@@ -160,6 +175,7 @@ def program_team_invite(
         organization=program.organization,
         invited_by=actor,
     )
+    _record(INVITATION_SENT, actor=actor, invitation=invitation)
     _deliver_later([invitation.pk])
     return invitation
 
@@ -173,7 +189,7 @@ class BulkResult:
 
 @transaction.atomic
 def participants_invite(
-    *, actor: User | None, participants: Iterable["Participant"], resend: bool = False
+    *, actor: User | None, participants: Iterable[Any], resend: bool = False
 ) -> BulkResult:
     """Invites mentees and mentors to create their own account, in bulk.
 
@@ -182,8 +198,6 @@ def participants_invite(
     unless `resend`, which withdraws the old link. The mails are written by the worker.
     """
     from django.db.models import QuerySet
-
-    from tandem.participants.models import Participant
 
     result = BulkResult()
     # Plain tuples, not model instances: a bulk action over thousands of people must answer
@@ -203,9 +217,7 @@ def participants_invite(
         User.objects.filter(email__in=list(by_email), is_active=True).values_list("email", "pk")
     )
     for email, user_id in accounts.items():
-        result.linked += Participant.objects.filter(
-            pk__in=[row[0] for row in by_email.pop(email)]
-        ).update(user_id=user_id)
+        result.linked += hooks.records().link([row[0] for row in by_email.pop(email)], user_id)
     pending = Invitation.objects.filter(
         kind=InvitationKind.PARTICIPANT,
         email__in=list(by_email),
@@ -275,6 +287,7 @@ def invitation_resend(*, actor: User | None, invitation: Invitation) -> Invitati
     invitation.sent_at = None
     invitation.withdrawn_at = None
     invitation.save(update_fields=["token_hash", "sent_at", "withdrawn_at"])
+    _record(INVITATION_RESENT, actor=actor or ASKED_BY_LINK, invitation=invitation)
     _deliver_later([invitation.pk])
     return invitation
 
@@ -282,6 +295,7 @@ def invitation_resend(*, actor: User | None, invitation: Invitation) -> Invitati
 @transaction.atomic
 def invitation_withdraw(*, actor: User, invitation: Invitation) -> None:
     _withdraw_pending(Invitation.objects.filter(pk=invitation.pk))
+    _record(INVITATION_WITHDRAWN, actor=actor, invitation=invitation)
 
 
 # --- Delivering (the worker) ----------------------------------------------------------------
@@ -403,35 +417,20 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # The person who accepted is the actor: the role, the team or the admin right is theirs now.
+    _record(INVITATION_ACCEPTED, actor=user, invitation=invitation)
     return user
 
 
 def _grant(invitation: Invitation, user: User) -> None:
-    from tandem.organizations.models import Membership
-
+    """What the invitation names: a platform admin here; a membership, a place on a program's
+    team or one's own mentee and mentor records through what those floors registered
+    (`accounts/hooks.py`)."""
     if invitation.kind == InvitationKind.PLATFORM_ADMIN:
         user.is_superuser = user.is_staff = True
         user.save(update_fields=["is_superuser", "is_staff"])
-    elif invitation.kind == InvitationKind.STAFF:
-        membership, created = Membership.objects.get_or_create(
-            user=user, organization=invitation.organization, role=invitation.role
-        )
-        if not created and not membership.is_active:
-            membership.is_active = True
-            membership.save(update_fields=["is_active"])
-    elif invitation.kind == InvitationKind.PROGRAM_TEAM:
-        invitation.program.staff.add(user)
-    elif invitation.kind == InvitationKind.PARTICIPANT:
-        participants_link_account(user=user)
-
-
-def participants_link_account(*, user: User) -> int:
-    """One person, one account: every record with exactly this (verified) address is theirs."""
-    from tandem.participants.models import Participant
-
-    return Participant.objects.filter(Q(email__iexact=user.email), user__isnull=True).update(
-        user=user
-    )
+    else:
+        hooks.grant_for(invitation.kind)(invitation, user)
 
 
 # --- Asking for an invitation ---------------------------------------------------------------
@@ -443,8 +442,6 @@ def invitation_request(*, email: str, language: str) -> None:
     only to the mailbox: a person with an account is reminded how to sign in or reset their
     password, a person a program already knows gets an invitation, anyone else hears nothing
     (so that the form cannot be used to learn who is in a program)."""
-    from tandem.participants.models import Participant
-
     email = _normalise(email)
     user = User.objects.filter(email=email, is_active=True).first()
     if user is not None and user.has_usable_password():
@@ -465,7 +462,7 @@ def invitation_request(*, email: str, language: str) -> None:
     ).exclude(kind=InvitationKind.PARTICIPANT)
     for invitation in pending[:5]:
         invitation_resend(actor=None, invitation=invitation)
-    records = list(Participant.objects.filter(email__iexact=email, user__isnull=True)[:5])
+    records = hooks.records().unclaimed(email)
     if records:
         # A second ask re-sends: the person may have lost the first mail.
         participants_invite(actor=None, participants=records, resend=True)

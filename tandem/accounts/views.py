@@ -25,9 +25,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     has_account = existing is not None and existing.has_usable_password()
     if has_account:
         # Someone who already has an account signs in with it, then accepts with one click.
-        signed_in_as_invitee = request.user.is_authenticated and request.user.pk == existing.pk
+        user = request.user if request.user.is_authenticated else None
+        signed_in_as_invitee = user is not None and existing is not None and user.pk == existing.pk
         if request.method == "POST" and signed_in_as_invitee:
-            services.invitation_accept(token=token, actor=request.user)
+            services.invitation_accept(token=token, actor=user)
             messages.success(request, _("The invitation is accepted."))
             return redirect("core:home")
         return render(

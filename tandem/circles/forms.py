@@ -1,4 +1,7 @@
+from typing import cast
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,21 +67,25 @@ class CircleForm(forms.ModelForm):
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         partners = partners_of(program)
-        self.fields["run_by"].queryset = partners
-        self.fields["run_by"].help_text = _(
+        run_by = cast(forms.ModelChoiceField, self.fields["run_by"])
+        run_by.queryset = partners
+        run_by.help_text = _(
             "Left empty, the program's staff run the group. A partner, such as a professional "
             "immigrant network, runs it with its own trained coordinator."
         )
-        self.fields["coordinator"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = (
             User.objects.filter(
                 memberships__organization__in=partners, memberships__is_active=True, is_active=True
             )
             .distinct()
             .order_by("email")
         )
-        self.fields["mentee_capacity"].min_value = 1
-        self.fields["mentee_capacity"].max_value = 30
-        self.fields["mentor_capacity"].max_value = 10
+        mentees = cast(forms.IntegerField, self.fields["mentee_capacity"])
+        mentees.min_value, mentees.max_value = 1, 30
+        mentees.validators += [MinValueValidator(1), MaxValueValidator(30)]
+        mentors = cast(forms.IntegerField, self.fields["mentor_capacity"])
+        mentors.min_value, mentors.max_value = 1, 10
+        mentors.validators += [MinValueValidator(1), MaxValueValidator(10)]
         self.order_fields(["name_en", "name_fr", "occupation_code", "industry_code"])
 
     def clean_occupation_code(self) -> Occupation | None:
@@ -133,13 +140,18 @@ class PeopleChoice(forms.ModelMultipleChoiceField):
         return person_label(obj)
 
 
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Participant) -> str:
+        return person_label(obj)
+
+
 class AddMembersForm(forms.Form):
     role = forms.ChoiceField(label=_("As"), choices=MemberRole.choices)
     people = PeopleChoice(label=_("People"), queryset=Participant.objects.none())
 
     def __init__(self, *args, queryset: QuerySet[Participant], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = queryset
+        cast(PeopleChoice, self.fields["people"]).queryset = queryset
 
 
 class SessionForm(forms.Form):
@@ -174,7 +186,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, queryset: QuerySet[Participant], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = queryset
+        cast(PeopleChoice, self.fields["present"]).queryset = queryset
 
 
 class FeedbackForm(forms.Form):
@@ -204,7 +216,7 @@ class ConsentForm(forms.Form):
 
 
 class ConversationForm(forms.Form):
-    mentee = forms.ModelChoiceField(label=_("Job-seeker"), queryset=Participant.objects.none())
+    mentee = PersonChoice(label=_("Job-seeker"), queryset=Participant.objects.none())
     conversations = forms.TypedChoiceField(
         label=_("Conversations"),
         coerce=int,
@@ -214,5 +226,4 @@ class ConversationForm(forms.Form):
 
     def __init__(self, *args, queryset: QuerySet[Participant], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentee"].queryset = queryset
-        self.fields["mentee"].label_from_instance = person_label
+        cast(PersonChoice, self.fields["mentee"]).queryset = queryset

@@ -184,6 +184,22 @@ def addable_people(circle: Circle) -> QuerySet[Participant]:
     )
 
 
+def find_addable(circle: Circle, query: str, *, limit: int = 20) -> list[Participant]:
+    """People staff may add by hand, found by name, e-mail or the agency's id."""
+    words = query.split()[:4]
+    if not words:
+        return []
+    found = addable_people(circle)
+    for word in words:
+        found = found.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(external_id__iexact=word)
+        )
+    return list(found[:limit])
+
+
 def session_guests(session: CircleSession) -> QuerySet[Participant]:
     """The people invited to a session who did not cancel: those whose attendance is taken."""
     return (
@@ -354,3 +370,7 @@ def circles_run_by(*, user: User) -> QuerySet[Circle]:
 
 def is_member_anywhere(user: User) -> bool:
     return circles_of_person(user).exists()
+
+
+def peer_invitations_to_answer(*, user: User) -> QuerySet[PeerMentor]:
+    return peer_roles_of(user).filter(status=PeerStatus.INVITED)

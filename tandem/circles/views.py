@@ -1,5 +1,7 @@
 """Pages of mentoring groups and peer mentors: thin, one @rule each, records through access.py."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +13,7 @@ from tandem.programs.access import access_program
 
 from . import figures, forms, selectors, services
 from .access import access_circle, access_circle_member, access_circle_session, access_peer_mentor
-from .models import CircleKind, PeerStatus
+from .models import CircleKind, MemberRole, PeerStatus
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
@@ -48,9 +50,9 @@ def circle_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["circle_id"])
 def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
-    found = access_circle(request.user, circle_id)
+    found = access_circle(request.user, circle_id, action=Action.VIEW)
     circle = found.circle
-    context = {
+    context: dict[str, Any] = {
         "circle": circle,
         "member": found.member,
         "can_manage": found.can_manage,
@@ -58,19 +60,21 @@ def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
         "next_session": selectors.next_session(circle),
     }
     if found.can_manage:
+        query = request.GET.get("q", "")[:100]
         mentor_role = "peer_mentor" if circle.kind == CircleKind.PEER else "mentor"
         context |= {
             "sessions": selectors.circle_sessions(circle),
             "suggested_mentees": selectors.suggested_mentees(circle),
             "suggested_mentors": selectors.suggested_mentors(circle),
             "mentor_role": mentor_role,
-            "add_form": forms.AddMembersForm(
-                queryset=selectors.addable_people(circle), initial={"role": "mentee"}
-            ),
+            "query": query,
+            "found": selectors.find_addable(circle, query),
+            "roles": MemberRole.choices,
             "notes": selectors.circle_notes(circle),
             "note_form": forms.NoteForm(),
         }
     else:
+        assert found.member is not None  # not staff: reached as a member
         context |= {
             "consent_form": forms.ConsentForm(initial={"shows_name": found.member.shows_name}),
             "feedback_due": selectors.feedback_due(found.member),
@@ -157,6 +161,8 @@ def circle_note(request: HttpRequest, circle_id: int) -> HttpResponse:
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
 def circle_consent(request: HttpRequest, circle_id: int) -> HttpResponse:
     found = access_circle(request.user, circle_id, action=Action.TAKE_PART)
+    if found.member is None:
+        raise Http404
     form = forms.ConsentForm(request.POST)
     form.is_valid()
     services.circle_name_consent(
@@ -275,7 +281,7 @@ def peer_list(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @rule(Audience.SCOPED, objects=["peer_mentor_id"], methods=["GET", "POST"])
 def peer_detail(request: HttpRequest, peer_mentor_id: int) -> HttpResponse:
-    found = access_peer_mentor(request.user, peer_mentor_id)
+    found = access_peer_mentor(request.user, peer_mentor_id, action=Action.VIEW)
     peer = found.peer
     conversation_form = None
     if found.can_manage and peer.is_ready:

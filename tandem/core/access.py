@@ -20,10 +20,11 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 class Audience(StrEnum):
@@ -52,7 +53,7 @@ def rule(
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method not in allowed:
                 return HttpResponseNotAllowed(sorted(allowed))
             if audience is not Audience.PUBLIC and not request.user.is_authenticated:

@@ -11,5 +11,5 @@ TEXT_MAX_LENGTH = 5000
 def bounded_text(*args, max_length: int = TEXT_MAX_LENGTH, **kwargs) -> models.TextField:
     """A TextField with a limit that model forms show (maxlength, the error message) and that
     full_clean enforces: every free-text field of Tandem is one."""
-    validators = [*kwargs.pop("validators", []), MaxLengthValidator(max_length)]
-    return models.TextField(*args, max_length=max_length, validators=validators, **kwargs)
+    kwargs["validators"] = [*kwargs.pop("validators", []), MaxLengthValidator(max_length)]
+    return models.TextField(*args, **{**kwargs, "max_length": max_length})

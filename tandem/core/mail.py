@@ -44,7 +44,8 @@ def render_text(template_name: str, context: dict[str, Any]) -> str:
     line before it becomes a header, so nothing needs escaping. The HTML part keeps autoescaping.
     """
     template = engines["django"].get_template(template_name)
-    return template.template.render(Context(context, autoescape=False))
+    # The Django backend's wrapper hides the engine's template, which takes a Context.
+    return template.template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
 
 
 def render_message(
@@ -104,7 +105,7 @@ class EmlFileBackend(BaseEmailBackend):
 
     def __init__(self, file_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.directory = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", "var/mail"))
+        self.directory = Path(file_path or str(getattr(settings, "EMAIL_FILE_PATH", "var/mail")))
 
     def send_messages(self, email_messages) -> int:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -81,7 +81,7 @@ class RequestLogMiddleware:
             elapsed = time.perf_counter() - started
             match = getattr(request, "resolver_match", None)
             view = match.view_name if match else "unmatched"
-            metrics.observe_request(view, request.method, response.status_code, elapsed)
+            metrics.observe_request(view, request.method or "GET", response.status_code, elapsed)
             access_log.info(
                 "%s %s %s",
                 request.method,

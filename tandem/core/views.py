@@ -35,7 +35,7 @@ def health(request: HttpRequest) -> JsonResponse:
     from tandem.core.models import WorkerHeartbeat
     from tandem.core.worker import oldest_ready_age
 
-    checks = {}
+    checks: dict[str, str | int | float] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -15,10 +15,14 @@ def demo_load_lifecycle() -> None:
     from tandem.meetings.models import MeetingLog
     from tandem.mentorships.models import Agreement, Mentorship, MentorshipStatus
     from tandem.outcomes import services as outcomes
+    from tandem.outcomes.models import Closure, EmploymentOutcome, ExitSurvey
     from tandem.participants.models import Participant
 
+    # Daniel's mentorship under way (matching.py); history.py has others, older.
     active = (
-        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
+        Mentorship.objects.filter(
+            status=MentorshipStatus.ACTIVE, mentor__email="mentor@tandem.demo"
+        )
         .select_related("program", "mentor", "mentee")
         .first()
     )
@@ -67,8 +71,8 @@ def demo_load_lifecycle() -> None:
         actor=staff,
         program=program,
         kind="networking",
-        title_en="Spring networking evening with employer partners",
-        title_fr="Soirée de réseautage printanière avec les employeurs partenaires",
+        title_en="Networking evening with employer partners",
+        title_fr="Soirée de réseautage avec les employeurs partenaires",
         description_en="Meet hiring managers from our employer partners. Business casual.",
         description_fr=(
             "Rencontrez des gestionnaires d’embauche de nos employeurs partenaires. Tenue de ville."
@@ -83,7 +87,7 @@ def demo_load_lifecycle() -> None:
     events.event_invite(actor=staff, event=event, participants=[active.mentor, active.mentee])
     events.event_register(actor=staff, event=event, participant=active.mentor)
 
-    # Amina's first mentorship, last winter: completed, with her exit survey and follow-ups.
+    # Amina's first mentorship, four months ago: completed, with her exit survey and follow-ups.
     amina = Participant.objects.filter(email="mentee@tandem.demo").first()
     mentor = (
         Participant.objects.filter(role="mentor")
@@ -105,6 +109,7 @@ def demo_load_lifecycle() -> None:
         started_on=started,
         expected_end_on=started + timedelta(weeks=13),
     )
+    Mentorship.objects.filter(pk=closed.pk).update(confirmed_at=demo_at(-16 * 7 - 10, 11))
     Agreement.objects.create(
         mentorship=closed,
         starts_on=started,
@@ -145,3 +150,8 @@ def demo_load_lifecycle() -> None:
         what_helped="Les simulations d’entrevue et les présentations faites par mon mentor.",
         what_to_improve="",
     )
+    # Closed and answered two days after the last day, not when the loader ran.
+    answered = demo_at(-3 * 7 + 2, 15)
+    Closure.objects.filter(mentorship=closed).update(closed_at=answered)
+    ExitSurvey.objects.filter(mentorship=closed).update(submitted_at=answered)
+    EmploymentOutcome.objects.filter(mentorship=closed).update(recorded_at=answered)

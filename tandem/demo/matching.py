@@ -20,7 +20,12 @@ def demo_load_matching() -> None:
     from tandem.mentorships import services as mentorships
     from tandem.mentorships.models import Acknowledgement, MentorshipStatus
     from tandem.programs.models import Enrolment, Program
-    from tandem.referrals.models import DecisionOutcome, Referral, ReferralStatus
+    from tandem.referrals.models import (
+        DecisionOutcome,
+        Referral,
+        ReferralDecision,
+        ReferralStatus,
+    )
     from tandem.referrals.services import referral_decide
 
     program = (
@@ -65,7 +70,18 @@ def demo_load_matching() -> None:
         )
         if enrolment.ready_at is None and enrolment.side == person.role:
             enrolment.ready_at = now - timedelta(days=3 + 4 * (days % 12))
-            enrolment.save(update_fields=["ready_at"])
+            # Referred, accepted, then ready: in that order, weeks before today.
+            enrolment.accepted_at = enrolment.ready_at - timedelta(days=5)
+            enrolment.save(update_fields=["ready_at", "accepted_at"])
+            referral = Referral.objects.filter(
+                program=program, participant=person, status=ReferralStatus.ACCEPTED
+            ).first()
+            if referral is not None:
+                sent = demo_at((enrolment.accepted_at - now).days - 6, 10 + days % 6)
+                Referral.objects.filter(pk=referral.pk).update(submitted_at=sent, created_at=sent)
+                ReferralDecision.objects.filter(referral=referral).update(
+                    decided_at=enrolment.accepted_at
+                )
     settings_update(actor=staff, program=program, reminder_after_days=5)
 
     daniel = Participant.objects.filter(email="mentor@tandem.demo").first()
@@ -85,9 +101,9 @@ def demo_load_matching() -> None:
         status=ProposalStatus.ACCEPTED,
         source="manual",
         reason=(
-            "Jumelage fait à la soirée de réseautage du printemps."
+            "Jumelage fait à la dernière soirée de réseautage."
             if partner.preferred_language == "fr"
-            else "Matched at the spring networking evening."
+            else "Matched at the last networking evening."
         ),
         created_by=staff,
         published_at=now - timedelta(days=20),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tandem.accounts.models import User
+from tandem.demo.history import demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
 from tandem.demo.programs import demo_load_programs
@@ -291,72 +292,34 @@ OCCUPATIONS = [
     ("22220", "Find a network technician job", "Trouver un emploi de technicien en réseaux"),
 ]
 
-GIVEN = [
-    "Amina",
-    "Carlos",
-    "Mei",
-    "Oleksandr",
-    "Fatima",
-    "Ravi",
-    "Lucía",
-    "Kwame",
-    "Yara",
-    "Hiroshi",
-    "Sofia",
-    "Tariq",
-    "Ana",
-    "Jin",
-    "Leila",
-    "Mateo",
-    "Nia",
-    "Omar",
-    "Irina",
-    "Thanh",
-    "Zainab",
-    "Pedro",
-    "Aisha",
-    "Dmitri",
-    "Esther",
-    "Kofi",
-    "Maryam",
-    "Luc",
-    "Chantal",
-    "Sébastien",
-    "Émilie",
-    "Karim",
-    "Julie",
-    "Isabelle",
-]
-FAMILY = [
-    "Diallo",
-    "Mendoza",
-    "Chen",
-    "Kovalenko",
-    "Benali",
-    "Patel",
-    "García",
-    "Mensah",
-    "Haddad",
-    "Sato",
-    "Rossi",
-    "Rahman",
-    "Silva",
-    "Park",
-    "Nasser",
-    "Lopez",
-    "Okeke",
-    "Farouk",
-    "Petrova",
-    "Nguyen",
-    "Bouchard",
-    "Côté",
-    "Pelletier",
-    "Girard",
-    "Morin",
-    "Fortin",
-    "Lévesque",
-    "Bergeron",
-]
+# Every person of the demo has a name of their own: no given name and no family name appears
+# twice, across mentees, mentors and the logins above (tandem/demo/tests checks it), so that
+# nobody reads a pair like "Ana Diallo with Amina Diallo" as one family.
+MENTEE_NAMES = list(
+    zip(
+        "Carlos Mei Oleksandr Fatima Ravi Lucía Kwame Yara Hiroshi Sofia Tariq Ana Jin Leila "
+        "Mateo Nia Omar Irina Thanh Zainab Pedro Aisha Dmitri Esther Kofi Maryam Karim Bogdan "
+        "Chiamaka Farid Gabriela Hana Ibrahim Jia Kateryna Lamin Mariam Nikhil Olga Parisa Rania "
+        "Sanjay Tomás Uchenna Valentina Yusuf Zohra".split(),
+        "Mendoza Chen Kovalenko Benali Patel García Mensah Sato Rossi Rahman Silva Park Nasser "
+        "Lopez Okeke Farouk Petrova Nguyen Adeyemi Bakr Castillo Ezeh Fernandes Gupta Hosseini "
+        "Ivanova Jaber Kaur Lindqvist Novak Osei Popescu Qureshi Ramírez Shevchenko Tanaka Usman "
+        "Vargas Wójcik Yilmaz Zhou Abdi Boateng Cruz Desai Kamara Mahmoud".split(),
+        strict=True,
+    )
+)
+MENTOR_NAMES = list(
+    zip(
+        "Chantal Sébastien Émilie Luc Julie Isabelle Martin Geneviève Patrick Nathalie Hugo "
+        "Caroline Kevin Sarah Michel Laura Benoît Rachel François Megan".split(),
+        "Bouchard Côté Pelletier Girard Morin Fortin Lévesque Bergeron Dubois Moreau Fontaine "
+        "Gauthier Hébert Leblanc Paquette Ouellet MacDonald Campbell Thompson Sinclair".split(),
+        strict=True,
+    )
+)
+CURRENT_MENTEES = 24  # MTE-000 to MTE-023: the pool, the referrals of the week, Amina
+PAST_MENTEES = 22  # MTE-100 and on: the year of history (history.py)
+MENTORS = 20
 POSTAL_CODES = [
     "K1Y 2X5",
     "K1N 5Y1",
@@ -388,17 +351,17 @@ def _participant(
     index: int,
     role: str,
     organization: Organization,
+    name: tuple[str, str],
+    external_id: str,
     recruited_by: Organization | None = None,
-    name_offset: int = 0,
 ) -> Participant:
     code, goal_en, goal_fr = OCCUPATIONS[index % len(OCCUPATIONS)]
     preferred, languages = LANGUAGE_SETS[index % len(LANGUAGE_SETS)]
-    name_index = index + name_offset
-    given, family = GIVEN[name_index % len(GIVEN)], FAMILY[(name_index * 7) % len(FAMILY)]
+    given, family = name
     return Participant(
         organization=organization,
         role=role,
-        external_id=f"{'MTE' if role == 'mentee' else 'MTR'}-{index:03d}",
+        external_id=external_id,
         given_name=given,
         family_name=family,
         email=f"{given.lower()}.{family.lower()}.{index}@example.org".encode(
@@ -447,8 +410,10 @@ def demo_load() -> list[DemoLogin]:
             province="QC" if city == "Gatineau" else "ON",
             postal_code=postal,
         )
-    for lead, partner, kind in PARTNERSHIPS:
-        Partnership.objects.create(organization=orgs[lead], partner=orgs[partner], kind=kind)
+    for lead, partner, partnership_kind in PARTNERSHIPS:
+        Partnership.objects.create(
+            organization=orgs[lead], partner=orgs[partner], kind=partnership_kind
+        )
 
     users = {}
     for login in LOGINS:
@@ -466,7 +431,7 @@ def demo_load() -> list[DemoLogin]:
 
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         users[login.email] = user
-        if login.organization:
+        if login.organization and login.role:
             membership = Membership.objects.create(
                 user=user, organization=orgs[login.organization], role=login.role
             )
@@ -477,19 +442,30 @@ def demo_load() -> list[DemoLogin]:
 
     agencies = [orgs["rideau-employment"], orgs["vanier-newcomers"], orgs["outaouais-access"]]
     mentees = [
-        _participant(rng, index=i, role="mentee", organization=agencies[i % 3]) for i in range(24)
+        _participant(
+            rng,
+            index=i,
+            role="mentee",
+            organization=agencies[i % 3],
+            name=MENTEE_NAMES[i],
+            external_id=f"MTE-{i:03d}"
+            if i < CURRENT_MENTEES
+            else f"MTE-{100 + i - CURRENT_MENTEES}",
+        )
+        for i in range(CURRENT_MENTEES + PAST_MENTEES)
     ]
     employers = [orgs["northern-lights"], orgs["bytown-health"], orgs["onite"], None]
     mentors = [
         _participant(
             rng,
             index=i,
-            name_offset=11,  # different people from the mentees of the same occupation
+            name=MENTOR_NAMES[i],
+            external_id=f"MTR-{i:03d}",
             role="mentor",
             organization=orgs["capital-welcome"],
             recruited_by=employers[i % 4],
         )
-        for i in range(20)
+        for i in range(MENTORS)
     ]
     # The two demo participants with accounts.
     mentees[0].user, mentees[0].given_name, mentees[0].family_name = (
@@ -510,6 +486,7 @@ def demo_load() -> list[DemoLogin]:
     mentors[0].preferred_language, mentors[0].languages = "en", "en;fr"
     Participant.objects.bulk_create(mentees + mentors)
     demo_load_programs()
+    demo_load_history()
     demo_load_matching()
     demo_load_lifecycle()
     return LOGINS

@@ -4,6 +4,7 @@ referrals in every state so that each demo login has something to look at."""
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from tandem.accounts.models import User
 from tandem.demo.clock import demo_at
@@ -11,10 +12,10 @@ from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.programs import services
 from tandem.programs.models import CriterionKind, OrientationSession, SessionKind
-from tandem.referrals.models import Referral, ReferralSource
+from tandem.referrals.models import Referral, ReferralDecision, ReferralSource
 from tandem.referrals.services import referral_decide, referral_submit
 
-CMP_MENTEE = [
+CMP_MENTEE: list[dict[str, Any]] = [
     {
         "kind": CriterionKind.IMMIGRATION_STATUS,
         "statuses": ["permanent_resident", "convention_refugee"],
@@ -24,7 +25,7 @@ CMP_MENTEE = [
     {"kind": CriterionKind.PROVINCE, "provinces": ["ON"]},
     {"kind": CriterionKind.JOB_SEARCH_WORKSHOP},
 ]
-CMP_MENTOR = [
+CMP_MENTOR: list[dict[str, Any]] = [
     {"kind": CriterionKind.YEARS_EXPERIENCE_AT_LEAST, "number": 2},
     {
         "kind": CriterionKind.YES_NO,
@@ -177,7 +178,7 @@ def demo_load_programs() -> None:
         (mentees[4], "return_clb"),
         (mentees[5], "return_status"),
     ]
-    for participant, fate in plan:
+    for step, (participant, fate) in enumerate(plan):
         fields = dict(qualified)
         if fate == "return_clb":
             fields["clb_level"] = 4
@@ -201,6 +202,10 @@ def demo_load_programs() -> None:
             answers={},
             has_consent=True,
         )
+        # Sent over the last weeks, the undecided ones most recently (Amina's is moved back with
+        # the pool's in matching.py).
+        sent = demo_at(-(2 + 3 * step) if fate == "submit" else -(12 + 4 * step), 9 + step)
+        Referral.objects.filter(pk=referral.pk).update(submitted_at=sent, created_at=sent)
         if fate == "accept":
             referral_decide(
                 actor=staff, referral=referral, outcome="accepted", unmet_criteria=[], note=""
@@ -219,6 +224,9 @@ def demo_load_programs() -> None:
                 unmet_criteria=list(version.criteria.filter(kind=kind)),
                 note=_returned_note(fate, participant.preferred_language),
             )
+            ReferralDecision.objects.filter(referral=referral).update(
+                decided_at=sent + timedelta(days=3)
+            )
 
     # Mentors who applied on the public form, two accepted.
     mentor_version = services.criteria_current(program=cmp, side="mentor")
@@ -232,6 +240,7 @@ def demo_load_programs() -> None:
             answers=answers,
             has_consent=True,
             note=mentor.goals,
+            submitted_at=demo_at(-(30 + 9 * index), 19),  # sent from home, in the evening
         )
         if index < 2:
             referral_decide(

@@ -28,7 +28,7 @@ class EventAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE)
-def access_event(user: User, event_id: int, *, action: Action) -> EventAccess:
+def access_event(user: User, event_id: int, *, action: Action = Action.VIEW) -> EventAccess:
     """`manage`: the program's staff; `view`: staff, invited people, enrolled people (open)."""
     if action is Action.MANAGE:
         events = Event.objects.filter(program__in=programs_managed_by(user))

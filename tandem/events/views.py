@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.events import forms, selectors, services
 from tandem.events.access import access_event
@@ -12,7 +13,7 @@ from tandem.programs.access import access_program, programs_managed_by
 
 
 @rule(Audience.SIGNED_IN)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "events/list.html",
@@ -25,7 +26,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def event_create(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -36,7 +37,7 @@ def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["GET", "POST"])
-def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_edit(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id, action=Action.MANAGE).event
     form = forms.EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +50,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["event_id"])
-def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_detail(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     found = access_event(request.user, event_id)
     event = found.event
     context = {"event": event, "can_manage": found.can_manage}
@@ -73,7 +74,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
-def event_invite(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_invite(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id, action=Action.MANAGE).event
     form = forms.InviteForm(
         request.POST, queryset=selectors.invitable_participants(program=event.program)
@@ -101,7 +102,7 @@ def event_invite(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
-def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_attendance(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id, action=Action.MANAGE).event
     everyone = Participant.objects.filter(event_participations__event=event)
     form = forms.AttendanceForm(request.POST, queryset=everyone)
@@ -118,7 +119,7 @@ def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
-def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_cancel(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id, action=Action.MANAGE).event
     services.event_cancel(actor=request.user, event=event)
     messages.success(request, _("The event was cancelled and the people registered were told."))
@@ -126,7 +127,7 @@ def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["event_id"], methods=["POST"])
-def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_register(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id).event
     participant = selectors.own_participant_for(event=event, user=request.user)
     if participant is None:

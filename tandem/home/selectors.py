@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.accounts.models import User
+from tandem.circles.selectors import circles_run_by, own_circles, peer_invitations_to_answer
 from tandem.connectors.selectors import home_work as connector_work
 from tandem.matching.selectors import desk_work, proposals_awaiting_answer
 from tandem.meetings.selectors import attention_count, own_mentorships
@@ -27,10 +28,12 @@ SHOWN = 5
 class Section:
     role: str  # names the template: core/home/<role>.html
     context: dict[str, Any] = field(default_factory=dict)
+    # A format's own app may bring its section's template (circles/home.html).
+    template_name: str = ""
 
     @property
     def template(self) -> str:
-        return f"core/home/{self.role}.html"
+        return self.template_name or f"core/home/{self.role}.html"
 
 
 def staff_section(user: User) -> Section | None:
@@ -101,6 +104,19 @@ def participant_section(user: User) -> Section | None:
     )
 
 
+def groups_section(user: User) -> Section | None:
+    """Mentoring groups: those the person is in (next session, feedback to give), those they run
+    (staff or a partner's coordinator), and an invitation to be a peer mentor."""
+    context = {
+        "own": own_circles(user=user),
+        "runs": list(circles_run_by(user=user)[:SHOWN]),
+        "peer_invitations": list(peer_invitations_to_answer(user=user)),
+    }
+    if not any(context.values()):
+        return None
+    return Section("groups", context, template_name="circles/home.html")
+
+
 def partner_sections(user: User, memberships: list) -> list[Section]:
     """Employer partners and network leaders: what the mentors they recruited are doing;
     funders: the network's figures of the fiscal year. Counts only, never a person."""
@@ -155,6 +171,7 @@ def dashboard_for(*, user: User) -> dict[str, Any]:
             staff_section(user),
             caseworker_section(user, memberships),
             participant_section(user),
+            groups_section(user),
             connector_section(user),
         )
         if section is not None

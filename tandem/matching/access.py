@@ -57,7 +57,9 @@ class ProposalAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE, Action.RESPOND)
-def access_proposal(user: User, proposal_id: int, *, action: Action) -> ProposalAccess:
+def access_proposal(
+    user: User, proposal_id: int, *, action: Action = Action.VIEW
+) -> ProposalAccess:
     """`manage`: the program's staff; `respond`: the mentor or the mentee; `view`: either.
 
     Drafts are seen by the program's staff only: nobody else learns of a pair before it is

@@ -7,4 +7,8 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
+        from tandem.core import sweeps
         from tandem.matching import merge, signals  # noqa: F401
+        from tandem.matching.services.follow_ups import proposals_sweep
+
+        sweeps.register("proposals", proposals_sweep, label="proposals")

@@ -218,6 +218,11 @@ def criterion_value(index: int, criterion: str) -> models.GeneratedField:
 
 
 class Proposal(models.Model):
+    # Not columns: set on the drafts the desk shows by `matching.quality.flag`.
+    score_100: int
+    warnings: list[str]
+    is_weak: bool
+
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="proposals"
     )

@@ -6,6 +6,7 @@ are written here, inside `translation.override(recipient's language)`, and rende
 """
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -57,5 +58,5 @@ def notify_people(people: Iterable, write: Callable[[Any], dict[str, Any]]) -> N
             email=person.email,
             language=person.preferred_language,
             name=person.given_name,
-            write=lambda person=person: write(person),
+            write=partial(write, person),
         )

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Q, QuerySet
 
+from tandem.matching import commitments
 from tandem.matching.embeddings import DatabaseVectorCache, embedder
 from tandem.matching.engine import model as engine
 from tandem.matching.engine.api import Matcher, PoolEmbeddings
@@ -117,36 +118,26 @@ def _unit_groups() -> frozenset[str]:
 
 
 def mentor_load(mentor_ids: list[int] | QuerySet | None = None) -> dict[int, int]:
-    """Places each mentor already gives: active mentorships and proposals awaiting answers.
-    `mentor_ids` may be a query of ids (a subquery: a pool's thousands of ids are not sent)."""
-    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
-
+    """Places each mentor already gives: pairs under way (`commitments`, e.g. active
+    mentorships) and proposals awaiting answers. `mentor_ids` may be a query of ids (a subquery:
+    a pool's thousands of ids are not sent)."""
     load: dict[int, int] = {}
-    mentorships = Mentorship.objects.filter(status__in=ACTIVE_STATUSES)
-    proposals = Proposal.objects.filter(status__in=PENDING_STATUSES)
+    taken = [*commitments.under_way(), Proposal.objects.filter(status__in=PENDING_STATUSES)]
     if mentor_ids is not None:
-        mentorships = mentorships.filter(mentor_id__in=mentor_ids)
-        proposals = proposals.filter(mentor_id__in=mentor_ids)
-    for rows in (
-        mentorships.values("mentor_id").annotate(n=Count("pk")),
-        proposals.values("mentor_id").annotate(n=Count("pk")),
-    ):
+        taken = [rows.filter(mentor_id__in=mentor_ids) for rows in taken]
+    for rows in (source.values("mentor_id").annotate(n=Count("pk")) for source in taken):
         for row in rows:
             load[row["mentor_id"]] = load.get(row["mentor_id"], 0) + row["n"]
     return load
 
 
 def busy_mentee_ids(program) -> set[int]:
-    """Mentees of the program waiting for an answer or in an active mentorship."""
-    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
-
-    waiting = Proposal.objects.filter(program=program, status__in=PENDING_STATUSES).values_list(
-        "mentee_id", flat=True
-    )
-    matched = Mentorship.objects.filter(program=program, status__in=ACTIVE_STATUSES).values_list(
-        "mentee_id", flat=True
-    )
-    return set(waiting) | set(matched)
+    """Mentees of the program waiting for an answer or in a pair under way (an active
+    mentorship)."""
+    busy: set[int] = set()
+    for rows in [*commitments.under_way(), Proposal.objects.filter(status__in=PENDING_STATUSES)]:
+        busy |= set(rows.filter(program=program).values_list("mentee_id", flat=True))
+    return busy
 
 
 def _ready(program, side: str) -> QuerySet[Participant]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -22,16 +23,31 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.accounts.models import User
+from tandem.matching import commitments
 from tandem.matching.access import proposals_of_person
 from tandem.matching.models import PENDING_STATUSES, Proposal, ProposalRun, ProposalStatus
 from tandem.programs.access import programs_managed_by
 from tandem.programs.models import Enrolment, Program
 from tandem.referrals.selectors import enrolments_in_pool
 
+if TYPE_CHECKING:  # django-stubs' type of an annotated row (a development dependency)
+    from django_stubs_ext import WithAnnotations
+
+
+class DeskCounts(TypedDict):
+    """What `desk_work` adds to each program."""
+
+    drafts: int
+    waiting: int
+    to_confirm: int
+    soonest_expiry: datetime | None
+
+
 PAGE_SIZE = 50
 
 
-def _count(queryset: QuerySet, field: str) -> Subquery:
+def _count(queryset: QuerySet, field: str) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.filter(**{field: OuterRef("participant_id")})
@@ -47,47 +63,37 @@ def _count(queryset: QuerySet, field: str) -> Subquery:
 
 def pool_queryset(*, program: Program, side: str) -> QuerySet[Enrolment]:
     """Ready people of one side, not already waiting for answers or matched in the program."""
-    from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
-
     enrolments = enrolments_in_pool(Enrolment.objects.filter(program=program, side=side))
     if side == "mentee":
-        enrolments = (
-            enrolments.exclude(
-                Exists(
-                    Proposal.objects.filter(
-                        program=program,
-                        mentee_id=OuterRef("participant_id"),
-                        status__in=PENDING_STATUSES,
-                    )
+        enrolments = enrolments.exclude(
+            Exists(
+                Proposal.objects.filter(
+                    program=program,
+                    mentee_id=OuterRef("participant_id"),
+                    status__in=PENDING_STATUSES,
                 )
             )
-            .exclude(
-                Exists(
-                    Mentorship.objects.filter(
-                        program=program,
-                        mentee_id=OuterRef("participant_id"),
-                        status__in=ACTIVE_STATUSES,
-                    )
-                )
+        )
+        for under_way in commitments.under_way():  # an active mentorship, ...
+            enrolments = enrolments.exclude(
+                Exists(under_way.filter(program=program, mentee_id=OuterRef("participant_id")))
             )
-            .annotate(
-                draft_mentor=Subquery(
-                    Proposal.objects.filter(
-                        program=program,
-                        mentee_id=OuterRef("participant_id"),
-                        status=ProposalStatus.DRAFT,
-                    ).values("mentor_id")[:1]
-                )
+        enrolments = enrolments.annotate(
+            draft_mentor=Subquery(
+                Proposal.objects.filter(
+                    program=program,
+                    mentee_id=OuterRef("participant_id"),
+                    status=ProposalStatus.DRAFT,
+                ).values("mentor_id")[:1]
             )
         )
     else:
-        active = Mentorship.objects.filter(status__in=ACTIVE_STATUSES)
-        pending = Proposal.objects.filter(status__in=PENDING_STATUSES)
-        enrolments = enrolments.annotate(
-            places_left=F("participant__capacity")
-            - _count(active, "mentor_id")
-            - _count(pending, "mentor_id")
+        places_left = F("participant__capacity") - _count(
+            Proposal.objects.filter(status__in=PENDING_STATUSES), "mentor_id"
         )
+        for under_way in commitments.under_way():  # active mentorships, ...
+            places_left -= _count(under_way, "mentor_id")
+        enrolments = enrolments.annotate(places_left=places_left)
     return enrolments.select_related(
         "participant", "participant__occupation", "participant__accommodation"
     )
@@ -152,7 +158,9 @@ def latest_run(*, program: Program, preview: bool = False) -> ProposalRun | None
     return ProposalRun.objects.filter(program=program, is_preview=preview).first()
 
 
-def proposal_list(*, program: Program, statuses: list[str], page: int | str | None = None) -> Page:
+def proposal_list(
+    *, program: Program, statuses: Sequence[str], page: int | str | None = None
+) -> Page:
     proposals = (
         Proposal.objects.filter(program=program, status__in=statuses)
         .select_related("mentee", "mentor", "mentee__occupation", "mentor__occupation")
@@ -174,7 +182,7 @@ def drafts_by_mentor(*, program: Program, mentor_ids: list[int]) -> dict[int, Pr
 # --- The home page's work lists (tandem/home/selectors.py) ----------------------------------------
 
 
-def desk_work(*, user) -> list[Program]:
+def desk_work(*, user: User) -> list[WithAnnotations[Program, DeskCounts]]:
     """The programs this person runs, each with the desk's counts (`drafts`, `waiting`,
     `to_confirm`, `soonest_expiry`), in one query; programs with nothing to do are kept so
     that the home can link every desk."""
@@ -241,7 +249,8 @@ def mentees_to_recruit_for(*, program: Program, limit: int = 50) -> dict[str, An
             min_score=threshold,
         )
     }
-    rows, shortage = [], {}
+    rows: list[Any] = []
+    shortage: dict[Any, dict[str, Any]] = {}
     for enrolment in pool.order_by("ready_at", "pk"):
         mentee = enrolment.participant
         draft = drafts.get(mentee.pk)

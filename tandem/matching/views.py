@@ -3,15 +3,18 @@ and renders; domain errors become messages, never server errors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
-from tandem.matching import charts, forms, pool, selectors, sharing
+from tandem.matching import charts, forms, handoff, pool, selectors, sharing
 from tandem.matching.access import (
     access_desk_person,
     access_program_desk,
@@ -45,8 +48,6 @@ from tandem.matching.services.publishing import (
     reasons_for_reader,
     shared_profile,
 )
-from tandem.mentorships.access import mentorships_of_person
-from tandem.mentorships.services import MentorshipError, mentorship_confirm
 from tandem.programs.access import programs_managed_by
 
 
@@ -58,7 +59,7 @@ def _lang() -> str:
 
 
 @rule(Audience.SIGNED_IN, methods=["GET", "POST"])
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Staff find their programs' desks; mentors and mentees find their proposals and
     mentorships, and choose what a proposed match may see about them."""
     user = request.user
@@ -92,7 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "proposals": proposals_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-published_at")[:20],
-            "mentorships": mentorships_of_person(user)
+            "mentorships": handoff.current()
+            .records_of_person(user)
             .select_related("program", "mentee", "mentor")
             .order_by("-confirmed_at")[:20],
             "sharing_form": sharing_form,
@@ -104,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def desk(request: HttpRequest, program_id: int) -> HttpResponse:
+def desk(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     side = "mentor" if request.GET.get("side") == "mentor" else "mentee"
     filter_form = forms.PoolFilterForm(request.GET or None)
@@ -130,7 +132,7 @@ def desk(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
-def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
+def run_start(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     try:
         run = runs.run_start(actor=request.user, program=program)
@@ -144,13 +146,13 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["run_id"])
-def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_progress(request: AuthenticatedRequest, run_id: int) -> HttpResponse:
     run = access_proposal_run(request.user, run_id)
     return render(request, "matching/_run_progress.html", {"run": run, "program": run.program})
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
+def proposals(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     """Drafts with their actions, proposals waiting for answers, and matches to confirm."""
     program = access_program_desk(request.user, program_id)
     if request.method == "POST" and request.POST.get("action") == "accept_strong":
@@ -204,11 +206,11 @@ def proposals(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id", "participant_id"], methods=["GET", "POST"])
-def candidates(request: HttpRequest, program_id: int, participant_id: int) -> HttpResponse:
+def candidates(request: AuthenticatedRequest, program_id: int, participant_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     mentee = access_desk_person(request.user, program, participant_id)
     lang = _lang()
-    explain_data = request.GET if "mentor" in request.GET else None
+    explain_data: Mapping[str, str] | None = request.GET if "mentor" in request.GET else None
     # The manual match form has its own ids (`manual_*`): the explain form above it on the
     # page already has `id_mentor`.
     manual_form = forms.ManualMatchForm(request.POST or None, auto_id="manual_%s")
@@ -310,8 +312,8 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
     if manual_form.errors and explained is None:
         # Without an explained mentor the form is not on the page: say why it was refused.
         for errors in manual_form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for refusal in errors:
+                messages.error(request, str(refusal))
     return render(
         request,
         "matching/candidates.html",
@@ -339,7 +341,7 @@ def candidates(request: HttpRequest, program_id: int, participant_id: int) -> Ht
 
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["GET", "POST"])
-def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     """Staff see the whole pair and its actions; the mentor and the mentee see the other's
     shared profile, the reasons, and answer."""
     answer = access_proposal(request.user, proposal_id)
@@ -400,7 +402,7 @@ STAFF_ACTIONS = {"accept", "unaccept", "pin", "unpin", "remove", "exclude", "swa
 
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
-def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_edit(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     found = access_proposal(request.user, proposal_id, action=Action.MANAGE).proposal
     action = request.POST.get("action")
     if action not in STAFF_ACTIONS:
@@ -440,22 +442,23 @@ def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["proposal_id"], methods=["POST"])
-def proposal_confirm(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_confirm(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     found = access_proposal(request.user, proposal_id, action=Action.MANAGE).proposal
+    next_step = handoff.current()  # registered by mentorships: matching does not import it
     try:
-        mentorship = mentorship_confirm(actor=request.user, proposal=found)
-    except MentorshipError as error:
+        record = next_step.confirm(actor=request.user, proposal=found)
+    except next_step.error as error:
         messages.error(request, str(error))
         return redirect("matching:proposal", proposal_id=found.pk)
     messages.success(request, _("The match is confirmed. Schedule the introduction meeting next."))
-    return redirect("mentorships:detail", mentorship_id=mentorship.pk)
+    return redirect(next_step.detail_url(record))
 
 
 # --- Settings and weights ---------------------------------------------------------------------
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def program_settings(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_settings(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     current = settings_for(program)
     form = forms.WeightsForm(request.POST or None, instance=current)

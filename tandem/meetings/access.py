@@ -25,7 +25,9 @@ def mentoring_visible_to(user: User) -> QuerySet[Mentorship]:
 
 
 @accepts(Action.VIEW, Action.LOG, Action.MANAGE)
-def access_mentoring(user: User, mentorship_id: int, *, action: Action) -> MentorshipAccess:
+def access_mentoring(
+    user: User, mentorship_id: int, *, action: Action = Action.VIEW
+) -> MentorshipAccess:
     """`view` and `log` (meetings, documents): the pair and the program's staff; `manage`
     (check-ins, case meetings, closure): the program's staff only."""
     if action is Action.MANAGE:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -16,6 +17,18 @@ from tandem.mentorships.access import mentorships_of_person
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.programs.access import programs_managed_by
 from tandem.programs.models import ActionPlan
+
+if TYPE_CHECKING:  # django-stubs' type of an annotated row (a development dependency)
+    from django_stubs_ext import WithAnnotations
+
+
+class Activity(TypedDict):
+    """What `with_activity` adds to each mentorship."""
+
+    last_met_on: date | None
+    minutes_total: int
+    lowest_recent_satisfaction: int | None
+
 
 # What "needs attention" means (issue 6): no meeting in two weeks, low satisfaction, hours behind.
 NO_MEETING_DAYS = 14
@@ -151,7 +164,9 @@ class Attention:
     reasons: list[str] = field(default_factory=list)
 
 
-def with_activity(mentorships: QuerySet[Mentorship], *, now: datetime) -> QuerySet[Mentorship]:
+def with_activity(
+    mentorships: QuerySet[Mentorship], *, now: datetime
+) -> "QuerySet[WithAnnotations[Mentorship, Activity]]":
     """Adds the last meeting, the minutes logged and the lowest recent satisfaction, in one query."""
     logs = MeetingLog.objects.filter(mentorship=OuterRef("pk")).order_by()
     recent = now.date() - timedelta(days=RECENT_DAYS)
@@ -280,3 +295,10 @@ def own_mentorships(*, user: User, now: datetime | None = None) -> list[OwnMento
 
 def attention_count(*, user: User) -> int:
     return len(attention_list(user=user))
+
+
+def exit_surveys_of(mentorship: Mentorship) -> dict[int, Any]:
+    """The exit surveys answered about this mentorship, by participant. They belong to the floor
+    above (outcomes); they are read through the relation it declares on the mentorship, so
+    meetings does not import outcomes."""
+    return {s.participant_id: s for s in mentorship.exit_surveys.all()}

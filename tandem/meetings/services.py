@@ -273,13 +273,13 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         .select_related("program", "mentor", "mentee", "agreement")
         .prefetch_related("agreement__acknowledgements")
     )
-    for mentorship in unacknowledged:
-        done = {a.participant_id for a in mentorship.agreement.acknowledgements.all()}
-        for person in (mentorship.mentor, mentorship.mentee):
+    for pair in unacknowledged:
+        done = {a.participant_id for a in pair.agreement.acknowledgements.all()}
+        for person in (pair.mentor, pair.mentee):
             if person.pk not in done and _may_contact(person):
                 sent += _remind(
                     kind=ReminderKind.AGREEMENT_UNACKNOWLEDGED,
-                    mentorship=mentorship,
+                    mentorship=pair,
                     email=person.email,
                     language=person.preferred_language,
                     period=_week(today),

@@ -1,4 +1,4 @@
-"""Reminders run in the periodic sweep (tandem/outcomes/tasks.py); this task runs them alone."""
+"""Reminders run in the periodic sweep (registered in apps.py); this task runs them alone."""
 
 from django.tasks import task
 

@@ -1,11 +1,14 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
 from tandem.matching.sharing import pair_names
@@ -15,7 +18,6 @@ from tandem.meetings.access import (
     access_person_for_behalf,
     access_shared_document,
 )
-from tandem.outcomes.selectors import exit_surveys_of
 from tandem.programs.access import programs_managed_by
 
 
@@ -52,7 +54,7 @@ def _form_page(
 
 
 @rule(Audience.SIGNED_IN)
-def mentorship_list(request: HttpRequest) -> HttpResponse:
+def mentorship_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "meetings/list.html",
@@ -64,7 +66,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SIGNED_IN)
-def attention(request: HttpRequest) -> HttpResponse:
+def attention(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "meetings/attention.html",
@@ -76,7 +78,7 @@ def attention(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"])
-def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def mentorship_detail(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     found = access_mentoring(request.user, mentorship_id)
     mentorship, is_staff = found.mentorship, found.can_manage
     plan = selectors.action_plan_of(mentorship)
@@ -99,7 +101,7 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             "mentee": events_attended_count(participant=mentorship.mentee),
         },
         "closure": closure,
-        "exit_surveys": exit_surveys_of(mentorship=mentorship) if closure else {},
+        "exit_surveys": selectors.exit_surveys_of(mentorship) if closure else {},
     }
     if is_staff:
         context |= {
@@ -111,7 +113,7 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def meeting_log(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.LOG).mentorship
     form = forms.MeetingLogForm(
         request.POST or None,
@@ -130,7 +132,7 @@ def meeting_log(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def next_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def next_meeting(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.LOG).mentorship
     form = forms.NextMeetingForm(request.POST or None, prefix="next")
     return _form_page(
@@ -145,7 +147,7 @@ def next_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def document_share(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def document_share(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.LOG).mentorship
     form = forms.DocumentForm(request.POST or None, request.FILES or None, prefix="document")
     return _form_page(
@@ -167,7 +169,7 @@ def document_share(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["document_id"])
-def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_download(request: AuthenticatedRequest, document_id: int) -> HttpResponseBase:
     document = access_shared_document(request.user, document_id)
     if document.link:
         return HttpResponseRedirect(document.link)
@@ -182,7 +184,7 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def check_in(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.CheckInForm(
         request.POST or None,
@@ -201,7 +203,7 @@ def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def case_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def case_meeting(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.CaseMeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     return _form_page(
@@ -218,7 +220,7 @@ def case_meeting(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=("GET", "POST"))
-def on_behalf(request: HttpRequest, participant_id: int) -> HttpResponse:
+def on_behalf(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     """Staff record an answer a person gave them by phone, in person or on paper."""
     from tandem.meetings import behalf
 
@@ -246,9 +248,12 @@ def on_behalf(request: HttpRequest, participant_id: int) -> HttpResponse:
         )
         for m in waiting["open_mentorships"]
     }
-    form = {"answer": answer_forms, "acknowledge": ack_forms, "meeting": meeting_forms}.get(
-        action, {}
-    ).get(int(target) if target.isdigit() else -1)
+    forms_by_action: dict[str, dict[int, Any]] = {
+        "answer": answer_forms,
+        "acknowledge": ack_forms,
+        "meeting": meeting_forms,
+    }
+    form = forms_by_action.get(action, {}).get(int(target) if target.isdigit() else -1)
     if form is not None and form.is_valid():
         data = dict(form.cleaned_data)
         try:

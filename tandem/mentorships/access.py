@@ -33,7 +33,9 @@ def mentorship_access(user: User, mentorship: Mentorship, *, action: Action) -> 
 
 
 @accepts(Action.VIEW, Action.MANAGE, Action.TAKE_PART)
-def access_mentorship(user: User, mentorship_id: int, *, action: Action) -> MentorshipAccess:
+def access_mentorship(
+    user: User, mentorship_id: int, *, action: Action = Action.VIEW
+) -> MentorshipAccess:
     """`manage`: the program's staff; `take_part`: the mentor or the mentee; `view`: either."""
     managed = Mentorship.objects.filter(program__in=programs_managed_by(user))
     if action is Action.MANAGE:

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class MentorshipsConfig(AppConfig):
     name = "tandem.mentorships"
     verbose_name = _("Mentorships")
+
+    def ready(self) -> None:
+        # The floor below (matching) reaches mentorships only through what is registered here.
+        from django.urls import reverse
+
+        from tandem.matching import commitments, handoff
+        from tandem.mentorships.access import mentorships_of_person
+        from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
+        from tandem.mentorships.services import MentorshipError, mentorship_confirm
+
+        commitments.register(lambda: Mentorship.objects.filter(status__in=ACTIVE_STATUSES))
+        handoff.register(
+            handoff.Handoff(
+                confirm=mentorship_confirm,
+                error=MentorshipError,
+                detail_url=lambda m: reverse("mentorships:detail", kwargs={"mentorship_id": m.pk}),
+                records_of_person=mentorships_of_person,
+            )
+        )

@@ -88,7 +88,7 @@ def invitation(meeting: IntroductionMeeting, *, language: str, organizer=None) -
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = vText("NEEDS-ACTION")
         attendee.params["rsvp"] = vText("TRUE")
-        event.add("attendee", attendee, encode=0)
+        event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
 
     return calendar.to_ical().decode("utf-8")

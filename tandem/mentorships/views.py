@@ -3,10 +3,11 @@ mentor and the mentee see the meeting, download its invitation and acknowledge t
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Audience, rule
 from tandem.matching.access import access_program_desk
 from tandem.matching.sharing import pair_names
@@ -16,7 +17,7 @@ from tandem.mentorships.models import Agreement, IntroductionMeeting, Mentorship
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def program_mentorships(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_mentorships(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_desk(request.user, program_id)
     mentorships = (
         Mentorship.objects.filter(program=program)
@@ -44,7 +45,7 @@ def _agreement(mentorship: Mentorship) -> Agreement | None:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     found = access_mentorship(request.user, mentorship_id)
     user = request.user
     mentorship, is_staff = found.mentorship, found.can_manage
@@ -145,7 +146,7 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"])
-def meeting_ics(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentorship(request.user, mentorship_id).mentorship
     meeting = _meeting(mentorship)
     if meeting is None:

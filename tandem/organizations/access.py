@@ -69,7 +69,9 @@ class OrganizationAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE)
-def access_organization(user: User, slug: str, *, action: Action) -> OrganizationAccess:
+def access_organization(
+    user: User, slug: str, *, action: Action = Action.VIEW
+) -> OrganizationAccess:
     """An organization's workspace: its members see it, its admins manage it."""
     organizations = Organization.objects.filter(is_active=True)
     if not user.is_platform_admin:

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
+from tandem.core.forms import model_choice_field
 from tandem.organizations.models import (
     Membership,
     Organization,
@@ -54,7 +55,7 @@ class OrganizationForm(forms.ModelForm):
         )
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        model_choice_field(self, "parent").queryset = parents
         for name in ("description_en", "description_fr"):
             self.fields[name].max_length = 4000
             self.fields[name].widget.attrs.update(rows=3, maxlength=4000)
@@ -72,9 +73,9 @@ class PartnershipForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["other"].queryset = Organization.objects.filter(is_active=True).exclude(
-            pk=organization.pk
-        )
+        model_choice_field(self, "other").queryset = Organization.objects.filter(
+            is_active=True
+        ).exclude(pk=organization.pk)
 
 
 class LocationForm(forms.ModelForm):
@@ -117,7 +118,7 @@ class MembershipForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["locations"].queryset = membership.organization.locations.all()
+        model_choice_field(self, "locations").queryset = membership.organization.locations.all()
 
 
 class HandOverForm(forms.Form):
@@ -125,7 +126,7 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, leaver: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["colleague"].queryset = (
+        model_choice_field(self, "colleague").queryset = (
             User.objects.filter(
                 is_active=True,
                 memberships__organization=organization,

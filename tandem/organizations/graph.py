@@ -23,6 +23,12 @@ KIND_COLOURS: dict[str, str] = {
 }
 
 
+def _ends(
+    start: tuple[float, float], end: tuple[float, float]
+) -> tuple[float, float, float, float]:
+    return round(start[0], 1), round(start[1], 1), round(end[0], 1), round(end[1], 1)
+
+
 def network_layout(organizations: list[Organization]) -> Graph:
     """Hubs (organizations that others partner with) in the middle, their partners on a circle."""
     partner_counts = {org.pk: len(org.partnerships.all()) for org in organizations}
@@ -50,13 +56,7 @@ def network_layout(organizations: list[Organization]) -> Graph:
         for org in organizations
     ]
     edges = [
-        GraphEdge(
-            x1=round(positions[org.pk][0], 1),
-            y1=round(positions[org.pk][1], 1),
-            x2=round(positions[p.partner_id][0], 1),
-            y2=round(positions[p.partner_id][1], 1),
-            label=p.get_kind_display(),
-        )
+        GraphEdge(*_ends(positions[org.pk], positions[p.partner_id]), label=p.get_kind_display())
         for org in organizations
         for p in org.partnerships.all()
         if p.partner_id in positions

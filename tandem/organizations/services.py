@@ -1,15 +1,17 @@
 """Setting up the network: organizations, partnerships, service locations and people.
 
-Writes are atomic and take `actor=`; django-auditlog records each change with the actor taken
-from the request (named audit events can be added here without touching the views)."""
+Writes are atomic and take `actor=`; each records a named audit event with its actor (the field
+diffs go to django-auditlog), so that every set-up change is in the history."""
 
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
+from tandem.core import audit
 from tandem.organizations.models import (
     Membership,
     Organization,
@@ -20,6 +22,18 @@ from tandem.organizations.models import (
 )
 
 NETWORK_KINDS = (OrganizationType.IMMIGRANT_NETWORK, OrganizationType.PROVINCIAL_HUB)
+
+
+ORGANIZATION_CREATED = audit.event("organization.created", gettext_lazy("Organization created"))
+ORGANIZATION_CHANGED = audit.event("organization.changed", gettext_lazy("Organization changed"))
+PARTNERSHIP_ADDED = audit.event("partnership.added", gettext_lazy("Partnership added"))
+PARTNERSHIP_REMOVED = audit.event("partnership.removed", gettext_lazy("Partnership removed"))
+LOCATION_SAVED = audit.event("location.saved", gettext_lazy("Service location saved"))
+MEMBERSHIP_CHANGED = audit.event("membership.changed", gettext_lazy("Role changed"))
+MEMBERSHIP_REVOKED = audit.event("membership.revoked", gettext_lazy("Role revoked"))
+CASELOAD_HANDED_OVER = audit.event(
+    "caseload.handed_over", gettext_lazy("Caseload handed over to a colleague")
+)
 
 
 class SetupError(Exception):
@@ -44,7 +58,14 @@ def _check_parent(organization: Organization) -> None:
 def organization_save(*, actor: User, organization: Organization) -> Organization:
     """Creates or updates an organization (the form has validated its fields)."""
     _check_parent(organization)
+    is_new = organization.pk is None
     organization.save()
+    audit.record(
+        ORGANIZATION_CREATED if is_new else ORGANIZATION_CHANGED,
+        actor=actor,
+        target=organization,
+        data={"kind": organization.kind, "parent": organization.parent_id},
+    )
     return organization
 
 
@@ -59,11 +80,26 @@ def partnership_add(
     )
     if not created:
         raise SetupError(_("This partnership is already recorded."))
+    audit.record(
+        PARTNERSHIP_ADDED,
+        actor=actor,
+        target=partnership,
+        about=[organization, partner],
+        data={"kind": kind, "partner": partner.slug},
+    )
     return partnership
 
 
 @transaction.atomic
 def partnership_remove(*, actor: User, partnership: Partnership) -> None:
+    # Recorded before the row goes, on both organizations' histories.
+    audit.record(
+        PARTNERSHIP_REMOVED,
+        actor=actor,
+        target=partnership,
+        about=[partnership.organization, partnership.partner],
+        data={"kind": partnership.kind, "partner": partnership.partner.slug},
+    )
     partnership.delete()
 
 
@@ -72,7 +108,15 @@ def location_save(
     *, actor: User, organization: Organization, location: ServiceLocation
 ) -> ServiceLocation:
     location.organization = organization
+    is_new = location.pk is None
     location.save()
+    audit.record(
+        LOCATION_SAVED,
+        actor=actor,
+        target=location,
+        about=[organization],
+        data={"created": is_new, "name": location.name_en, "city": location.city},
+    )
     return location
 
 
@@ -104,10 +148,22 @@ def membership_change(
         ).exists()
     ):
         raise SetupError(_("This person already has that role here."))
+    before = {"role": membership.role, "is_active": membership.is_active}
     membership.role = role
     membership.is_active = is_active
     membership.save(update_fields=["role", "is_active"])
     membership.locations.set(locations)
+    audit.record(
+        MEMBERSHIP_REVOKED if before["is_active"] and not is_active else MEMBERSHIP_CHANGED,
+        actor=actor,
+        target=membership,
+        about=[membership.organization, membership.user],
+        data={
+            "before": before,
+            "after": {"role": role, "is_active": is_active},
+            "locations": sorted(location.pk for location in locations),
+        },
+    )
     return membership
 
 
@@ -147,4 +203,11 @@ def caseload_hand_over(
         program.staff.remove(leaver)
         program.staff.add(colleague)
         moved["programs"] += 1
+    audit.record(
+        CASELOAD_HANDED_OVER,
+        actor=actor,
+        target=organization,
+        about=[leaver, colleague],
+        data={"leaver": leaver.email, "colleague": colleague.email, **moved},
+    )
     return moved

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts import services as account_services
 from tandem.accounts.forms import invite_with_form
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Audience, rule
 from tandem.organizations import access as org_access
 from tandem.organizations import selectors, services
@@ -22,7 +23,7 @@ from tandem.organizations.models import OrganizationType
 
 
 @rule(Audience.SIGNED_IN)
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedRequest) -> HttpResponse:
     organizations = list(selectors.organization_directory())
     groups = [
         (label, [org for org in organizations if org.kind == kind])
@@ -36,7 +37,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def detail(request: HttpRequest, org_slug: str) -> HttpResponse:
+def detail(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     found = access_organization(request.user, org_slug)
     organization = found.organization
     return render(
@@ -61,7 +62,7 @@ def _setup_error(request: HttpRequest, form, error: Exception) -> None:
 
 
 @rule(Audience.PLATFORM_ADMIN)
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "organizations/setup/index.html",
@@ -70,7 +71,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.PLATFORM_ADMIN, methods=("GET", "POST"))
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +87,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.PLATFORM_ADMIN, objects=["org_slug"], methods=("GET", "POST"))
-def organization_edit(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organization_edit(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     form = OrganizationForm(
         request.POST if request.POST.get("form") == "organization" else None,
@@ -133,7 +134,9 @@ def organization_edit(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.PLATFORM_ADMIN, objects=["org_slug", "partnership_id"], methods=("POST",))
-def partnership_remove(request: HttpRequest, org_slug: str, partnership_id: int) -> HttpResponse:
+def partnership_remove(
+    request: AuthenticatedRequest, org_slug: str, partnership_id: int
+) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     partnership = org_access.access_partnership(request.user, organization, partnership_id)
     services.partnership_remove(actor=request.user, partnership=partnership)
@@ -142,7 +145,7 @@ def partnership_remove(request: HttpRequest, org_slug: str, partnership_id: int)
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=("GET", "POST"))
-def locations(request: HttpRequest, org_slug: str) -> HttpResponse:
+def locations(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     form = LocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -159,7 +162,7 @@ def locations(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug", "location_id"], methods=("GET", "POST"))
-def location_edit(request: HttpRequest, org_slug: str, location_id: int) -> HttpResponse:
+def location_edit(request: AuthenticatedRequest, org_slug: str, location_id: int) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     location = org_access.access_location(request.user, organization, location_id)
     form = LocationForm(request.POST or None, instance=location)
@@ -177,7 +180,7 @@ def location_edit(request: HttpRequest, org_slug: str, location_id: int) -> Http
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=("GET", "POST"))
-def people(request: HttpRequest, org_slug: str) -> HttpResponse:
+def people(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     form = StaffInviteForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if invite_with_form(
@@ -201,7 +204,7 @@ def people(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug", "membership_id"], methods=("GET", "POST"))
-def member_edit(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+def member_edit(request: AuthenticatedRequest, org_slug: str, membership_id: int) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     membership = org_access.access_membership(request.user, organization, membership_id)
     form = MembershipForm(
@@ -256,7 +259,9 @@ def member_edit(request: HttpRequest, org_slug: str, membership_id: int) -> Http
 
 
 @rule(Audience.SCOPED, objects=["org_slug", "invitation_id"], methods=("POST",))
-def invitation_resend(request: HttpRequest, org_slug: str, invitation_id: int) -> HttpResponse:
+def invitation_resend(
+    request: AuthenticatedRequest, org_slug: str, invitation_id: int
+) -> HttpResponse:
     organization = org_access.access_organization_setup(request.user, org_slug)
     invitation = org_access.access_organization_invitation(
         request.user, organization, invitation_id

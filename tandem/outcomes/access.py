@@ -21,7 +21,7 @@ class OutcomePersonAccess:
 
 @accepts(Action.VIEW, Action.CONSENT, Action.CHANGE)
 def access_outcome_person(
-    user: User, participant_id: int, *, action: Action
+    user: User, participant_id: int, *, action: Action = Action.VIEW
 ) -> OutcomePersonAccess:
     """A person's employment outcome history and consent: the person, and the staff of a
     program in which they had a mentorship (`change`: the staff only)."""

@@ -7,5 +7,10 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Closure and outcomes")
 
     def ready(self) -> None:
+        from tandem.core import sweeps
+
         # Registers how consent is combined when two records of one person are merged.
         from tandem.outcomes import merge  # noqa: F401
+        from tandem.outcomes.services import followups_send_due
+
+        sweeps.register("follow_ups", followups_send_due, label="follow-ups sent")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.organizations.access import organizations_of
-from tandem.outcomes.models import EmploymentOutcome, ExitSurvey, FollowUp
+from tandem.outcomes.models import EmploymentOutcome, FollowUp
 from tandem.participants.models import Participant
 from tandem.programs.access import programs_managed_by
 
@@ -20,10 +20,6 @@ def outcome_history(*, participant: Participant) -> QuerySet[EmploymentOutcome]:
 
 def follow_ups_of(*, participant: Participant) -> QuerySet[FollowUp]:
     return participant.follow_ups.select_related("mentorship__program").order_by("due_at")
-
-
-def exit_surveys_of(*, mentorship: Mentorship) -> dict[int, ExitSurvey]:
-    return {s.participant_id: s for s in mentorship.exit_surveys.all()}
 
 
 def side_of(*, mentorship: Mentorship, user) -> str | None:
@@ -135,19 +131,19 @@ def client_journeys(*, user, limit: int = 25) -> list[ClientJourney]:
     )
     ids = [c.pk for c in clients]
     referrals: dict[int, Referral] = {}
-    for referral in (
+    for row in (
         Referral.objects.filter(participant_id__in=ids)
         .select_related("program")
         .order_by("submitted_at", "pk")
     ):
-        referrals[referral.participant_id] = referral  # the latest wins
+        referrals[row.participant_id] = row  # the latest wins
     enrolments: dict[int, Enrolment] = {}
-    for enrolment in (
+    for taken_in in (
         Enrolment.objects.filter(participant_id__in=ids, side="mentee")
         .select_related("program")
         .order_by("accepted_at", "pk")
     ):
-        enrolments[enrolment.participant_id] = enrolment
+        enrolments[taken_in.participant_id] = taken_in
     proposed = {
         p.mentee_id: p
         for p in Proposal.objects.filter(
@@ -155,16 +151,16 @@ def client_journeys(*, user, limit: int = 25) -> list[ClientJourney]:
         ).select_related("program")
     }
     mentorships: dict[int, Mentorship] = {}
-    for mentorship in (
+    for pair in (
         Mentorship.objects.filter(mentee_id__in=ids)
         .exclude(status=MentorshipStatus.CANCELLED)
         .select_related("program")
         .order_by("confirmed_at", "pk")
     ):
-        current = mentorships.get(mentorship.mentee_id)
+        current = mentorships.get(pair.mentee_id)
         # An active mentorship outranks an ended one; otherwise the latest.
         if current is None or current.status not in ACTIVE_STATUSES:
-            mentorships[mentorship.mentee_id] = mentorship
+            mentorships[pair.mentee_id] = pair
     outcomes: dict[int, EmploymentOutcome] = {}
     for outcome in EmploymentOutcome.objects.filter(participant_id__in=ids).order_by(
         "recorded_at", "pk"
@@ -189,11 +185,12 @@ def client_journeys(*, user, limit: int = 25) -> list[ClientJourney]:
             journey.stage = Stage.READY if enrolment.is_ready else Stage.INTAKE
             journey.program = enrolment.program
         elif referral is not None:
-            journey.stage = {
+            stages: dict[str, str] = {
                 ReferralStatus.SUBMITTED: Stage.REFERRED,
                 ReferralStatus.RETURNED: Stage.RETURNED,
                 ReferralStatus.WITHDRAWN: Stage.WITHDRAWN,
-            }.get(referral.status, Stage.INTAKE)
+            }
+            journey.stage = stages.get(referral.status, Stage.INTAKE)
             journey.program = referral.program
         journey.referral = referral
         journeys.append(journey)

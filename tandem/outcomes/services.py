@@ -155,7 +155,8 @@ def followups_schedule(*, mentorship: Mentorship, ended_on: date) -> list[Follow
 def _enqueue_followups(follow_ups: list[FollowUp]) -> None:
     """Each follow-up waits in the queue for its day; the periodic sweep catches anything a
     stopped worker or a lost task missed. Either may run first: sending is idempotent."""
-    from tandem.outcomes.tasks import can_defer, followup_send_task, sweeps_ensure_scheduled
+    from tandem.core.sweeps import can_defer, sweeps_ensure_scheduled
+    from tandem.outcomes.tasks import followup_send_task
 
     def enqueue() -> None:
         if not can_defer():

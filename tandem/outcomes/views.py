@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
 from tandem.meetings.access import access_mentoring
@@ -17,7 +18,7 @@ from tandem.outcomes.access import (
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def mentorship_close(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     # How it ended is staff's judgement (it decides the certificate): nothing is pre-chosen.
     form = forms.ClosureForm(request.POST or None, initial={"ended_on": timezone.localdate()})
@@ -38,7 +39,7 @@ def mentorship_close(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def mentorship_extend(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def mentorship_extend(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
     mentorship = access_mentoring(request.user, mentorship_id, action=Action.MANAGE).mentorship
     form = forms.ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +56,7 @@ def mentorship_extend(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
-def exit_survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
+def exit_survey(request: AuthenticatedRequest, mentorship_id: int, side: str) -> HttpResponse:
     found = access_mentoring(request.user, mentorship_id)
     mentorship, person = found.mentorship, person_of_side(found, side)
     if not hasattr(mentorship, "closure"):
@@ -101,7 +102,7 @@ def exit_survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResp
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"])
-def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
+def certificate(request: AuthenticatedRequest, mentorship_id: int, side: str) -> HttpResponse:
     found = access_mentoring(request.user, mentorship_id)
     mentorship, person = found.mentorship, person_of_side(found, side)
     closure = getattr(mentorship, "closure", None)
@@ -119,7 +120,7 @@ def certificate(request: HttpRequest, mentorship_id: int, side: str) -> HttpResp
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
-def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
+def person_outcomes(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     found = access_outcome_person(request.user, participant_id)
     person, is_staff = found.person, found.can_record
     consent = getattr(person, "contact_consent", None)
@@ -130,7 +131,7 @@ def person_outcomes(request: HttpRequest, participant_id: int) -> HttpResponse:
     if request.method == "POST":
         if not is_staff:
             raise Http404
-        if employment.is_valid():
+        if employment is not None and employment.is_valid():
             services.outcome_record(
                 actor=request.user,
                 participant=person,
@@ -183,7 +184,7 @@ def follow_up_behalf(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
-def person_consent(request: HttpRequest, participant_id: int) -> HttpResponse:
+def person_consent(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     person = access_outcome_person(request.user, participant_id, action=Action.CONSENT).person
     form = forms.ConsentForm(request.POST)
     if form.is_valid():
@@ -225,7 +226,7 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @rule(Audience.SIGNED_IN)
-def my_status(request: HttpRequest) -> HttpResponse:
+def my_status(request: AuthenticatedRequest) -> HttpResponse:
     """A mentee's or a mentor's own page: where each of their applications stands, their
     proposal, mentorship, events and certificate."""
     from tandem.outcomes.selectors import own_status

@@ -61,7 +61,9 @@ class ParticipantAccess:
 
 
 @accepts(Action.VIEW, Action.CHANGE, Action.REFER)
-def access_participant(user: User, participant_id: int, *, action: Action) -> ParticipantAccess:
+def access_participant(
+    user: User, participant_id: int, *, action: Action = Action.VIEW
+) -> ParticipantAccess:
     """`view`: anyone who may open the record; `change`: its holders' staff; `refer`: its
     holders' referrers."""
     participants = participants_visible_to(user)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -162,13 +164,13 @@ class ParticipantForm(forms.ModelForm):
         from tandem.reference.selectors import industry_search, occupation_search
 
         query = (self.data.get(self.add_prefix(f"{name}_query")) or "").strip()
-        found = []
+        found: list[Any] = []
         if query:
             if name == "occupation":
                 found = [o for o, _title in occupation_search(query=query, limit=12)]
             else:
                 found = industry_search(query=query, limit=12)
-        model = Occupation if name == "occupation" else Industry
+        model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
         if current and current not in {f.pk for f in found}:
             found += list(model.objects.filter(pk=current))
         return found
@@ -202,7 +204,7 @@ class ParticipantForm(forms.ModelForm):
 
     def record_fields(self, names=None) -> dict:
         """The cleaned values of the record's own fields (not the search boxes)."""
-        fields = list(self._meta.fields)
+        fields = list(self._meta.fields or ())
         names = fields if names is None else [name for name in names if name in fields]
         return {name: self.cleaned_data[name] for name in names}
 

@@ -411,7 +411,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         with audit.acting_as(starter):
             report = participants_import(
                 # A new file object for each pass (the two passes must not share one).
-                opener=lambda: job.file.storage.open(job.file.name, "rb"),
+                opener=lambda: job.file.storage.open(str(job.file.name), "rb"),
                 organization=job.organization,
                 dry_run=job.is_dry_run,
                 job=job,

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core import audit
 from tandem.core.access import Action, Audience, rule
 from tandem.participants import duplicates, forms, selectors, services
@@ -21,14 +23,17 @@ from tandem.participants.access import (
 from tandem.participants.csvformat import csv_lines, problem_text
 from tandem.participants.models import ImportStatus, ParticipantRole
 
+# Fifty rows a page: the rows' rendering was half of the list's server time at 100 (issue 18).
+PER_PAGE = 50
+
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def organization_participants(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organization_participants(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_client_records(request.user, org_slug)
     role = request.GET.get("role") if request.GET.get("role") in ParticipantRole.values else None
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(
-        selectors.participant_list(organization=organization, role=role, query=query), 100
+        selectors.participant_list(organization=organization, role=role, query=query), PER_PAGE
     ).get_page(request.GET.get("page"))
     return render(
         request,
@@ -46,7 +51,7 @@ def organization_participants(request: HttpRequest, org_slug: str) -> HttpRespon
 
 
 @rule(Audience.SCOPED, objects=["participant_id"])
-def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     # The client file shows what other areas hold about the person, each through its policy.
     from tandem.programs.access import can_see_accommodations, enrolments_visible_to
     from tandem.referrals.access import referrals_visible_to
@@ -84,7 +89,7 @@ def detail(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
-def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+def participant_create(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_client_records(request.user, org_slug)
     role = "mentor" if request.GET.get("role") == "mentor" else "mentee"
     form = forms.form_for(role)(request.POST or None)
@@ -116,7 +121,7 @@ def participant_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
-def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
+def participant_edit(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     participant = access_participant(request.user, participant_id, action=Action.CHANGE).participant
     form = forms.form_for(participant.role)(request.POST or None, instance=participant)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +142,7 @@ def participant_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["GET", "POST"])
-def accommodation_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
+def accommodation_edit(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     participant = access_participant(request.user, participant_id, action=Action.CHANGE).participant
     current = getattr(participant, "accommodation", None)
     form = forms.AccommodationForm(
@@ -169,7 +174,7 @@ def accommodation_edit(request: HttpRequest, participant_id: int) -> HttpRespons
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
-def resume_upload(request: HttpRequest, participant_id: int) -> HttpResponse:
+def resume_upload(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
     participant = access_participant(request.user, participant_id, action=Action.CHANGE).participant
     form = forms.ResumeForm(request.POST, request.FILES)
     if form.is_valid():
@@ -187,7 +192,7 @@ def resume_upload(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["resume_id"])
-def resume_download(request: HttpRequest, resume_id: int) -> HttpResponse:
+def resume_download(request: AuthenticatedRequest, resume_id: int) -> HttpResponseBase:
     resume = access_resume(request.user, resume_id)
     response = FileResponse(
         resume.file.open("rb"),
@@ -200,7 +205,7 @@ def resume_download(request: HttpRequest, resume_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["resume_id"], methods=["POST"])
-def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
+def resume_delete(request: AuthenticatedRequest, resume_id: int) -> HttpResponse:
     resume = access_resume(request.user, resume_id)
     participant = access_participant(
         request.user, resume.participant_id, action=Action.CHANGE
@@ -211,7 +216,7 @@ def resume_delete(request: HttpRequest, resume_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
-def import_start(request: HttpRequest, org_slug: str) -> HttpResponse:
+def import_start(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_client_records(request.user, org_slug)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -272,20 +277,20 @@ def _job_context(request: HttpRequest, job):
 
 
 @rule(Audience.SCOPED, objects=["import_id"])
-def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_status(request: AuthenticatedRequest, import_id: int) -> HttpResponse:
     job = access_import_job(request.user, import_id)
     return render(request, "participants/import_status.html", _job_context(request, job))
 
 
 @rule(Audience.SCOPED, objects=["import_id"])
-def import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_progress(request: AuthenticatedRequest, import_id: int) -> HttpResponse:
     """The progress fragment that the status page polls with htmx until the import ends."""
     job = access_import_job(request.user, import_id)
     return render(request, "participants/_import_progress.html", _job_context(request, job))
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def export(request: HttpRequest, org_slug: str) -> HttpResponse:
+def export(request: AuthenticatedRequest, org_slug: str) -> HttpResponseBase:
     organization = access_client_records(request.user, org_slug)
     response = StreamingHttpResponse(
         csv_lines(selectors.participants_for_export(organization=organization)),
@@ -300,7 +305,7 @@ def export(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=("GET", "POST"))
-def accounts(request: HttpRequest, org_slug: str) -> HttpResponse:
+def accounts(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """Participants' own accounts: who has one, who was invited; invitations sent in bulk."""
     from tandem.accounts import services as account_services
 

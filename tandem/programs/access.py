@@ -129,7 +129,7 @@ class ProgramAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE)
-def access_program(user: User, program_id: int, *, action: Action) -> ProgramAccess:
+def access_program(user: User, program_id: int, *, action: Action = Action.VIEW) -> ProgramAccess:
     managed = programs_managed_by(user)
     programs = managed if action is Action.MANAGE else programs_visible_to(user)
     found = one_or_404(programs.select_related("organization", "parent"), program_id)
@@ -156,7 +156,9 @@ class EnrolmentAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE)
-def access_enrolment(user: User, enrolment_id: int, *, action: Action) -> EnrolmentAccess:
+def access_enrolment(
+    user: User, enrolment_id: int, *, action: Action = Action.VIEW
+) -> EnrolmentAccess:
     """Intake records: the program's staff manage them; the person's agency may read them."""
     managed = Enrolment.objects.filter(program__in=programs_managed_by(user))
     enrolments = managed

@@ -23,8 +23,16 @@ class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
     can_delete = False
-    fields = ["position", "kind", "statuses", "provinces", "number", "organization", "program"]
-    readonly_fields = fields
+    readonly_fields = (
+        "position",
+        "kind",
+        "statuses",
+        "provinces",
+        "number",
+        "organization",
+        "program",
+    )
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -118,7 +118,7 @@ class Facts:
             ids = {p.organization_id}
             if p.recruited_by_id:
                 ids.add(p.recruited_by_id)
-            if p.user_id:
+            if p.user is not None:
                 from tandem.organizations.access import active_memberships
 
                 ids |= set(active_memberships(p.user).values_list("organization_id", flat=True))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.organizations.models import Organization, OrganizationType, ServiceLocation
 from tandem.participants.models import PROVINCES, ImmigrationStatus
 from tandem.programs.models import (
@@ -75,25 +76,25 @@ class ProgramForm(forms.ModelForm):
         from tandem.organizations.models import Partnership
 
         self.instance.organization = organization
-        self.fields["locations"].queryset = ServiceLocation.objects.filter(
+        model_choice_field(self, "locations").queryset = ServiceLocation.objects.filter(
             organization=organization
         )
-        self.fields["staff"].queryset = User.objects.filter(
+        model_choice_field(self, "staff").queryset = User.objects.filter(
             memberships__organization=organization,
             memberships__role__in=["program_staff", "org_admin"],
             memberships__is_active=True,
         ).distinct()
         partners = Partnership.objects.filter(organization=organization).values("partner_id")
-        self.fields["referring_partners"].queryset = Organization.objects.filter(
+        model_choice_field(self, "referring_partners").queryset = Organization.objects.filter(
             pk__in=partners, is_active=True
         ).exclude(kind=OrganizationType.FUNDER)
         parents = Program.objects.filter(organization=organization)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
-        self.fields["referring_partners"].label_from_instance = lambda org: org.name
-        self.fields["locations"].label_from_instance = lambda loc: str(loc)
-        self.fields["parent"].label_from_instance = lambda program: program.name
+        model_choice_field(self, "parent").queryset = parents
+        label_choices(self, "referring_partners", lambda org: org.name)
+        label_choices(self, "locations", lambda loc: str(loc))
+        label_choices(self, "parent", lambda program: program.name)
 
 
 class IntakePeriodForm(forms.Form):
@@ -146,11 +147,13 @@ class CriterionForm(forms.Form):
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program = program
-        self.fields["organization"].queryset = Organization.objects.filter(is_active=True)
-        self.fields["organization"].label_from_instance = lambda org: org.name
-        self.fields["program"].queryset = Program.objects.exclude(pk=program.pk)
-        self.fields["program"].label_from_instance = lambda p: p.name
+        self.owning_program = program  # not `program`: that name is the field
+        model_choice_field(self, "organization").queryset = Organization.objects.filter(
+            is_active=True
+        )
+        label_choices(self, "organization", lambda org: org.name)
+        model_choice_field(self, "program").queryset = Program.objects.exclude(pk=program.pk)
+        label_choices(self, "program", lambda p: p.name)
 
     def clean(self):
         data = super().clean()
@@ -167,7 +170,7 @@ class CriterionForm(forms.Form):
                         "question_en": data.get("question_en") or "",
                         "question_fr": data.get("question_fr") or "",
                     },
-                    self.program,
+                    self.owning_program,
                 )
             except ProgramError as error:
                 raise forms.ValidationError(str(error)) from error
@@ -198,10 +201,10 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = ServiceLocation.objects.filter(
+        model_choice_field(self, "location").queryset = ServiceLocation.objects.filter(
             organization=program.organization
         )
-        self.fields["kind"].choices = SessionKind.choices
+        choice_field(self, "kind").choices = SessionKind.choices
 
 
 class AttendanceForm(forms.Form):
@@ -215,12 +218,12 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, session: OrientationSession, **kwargs):
         super().__init__(*args, **kwargs)
         side = "mentee" if session.kind == SessionKind.MENTEE_ORIENTATION else "mentor"
-        self.fields["attendees"].queryset = (
+        model_choice_field(self, "attendees").queryset = (
             Enrolment.objects.filter(program=session.program, side=side)
             .select_related("participant")
             .order_by("participant__family_name")
         )
-        self.fields["attendees"].label_from_instance = lambda e: e.participant.full_name
+        label_choices(self, "attendees", lambda e: e.participant.full_name)
 
 
 class MeetingForm(forms.Form):

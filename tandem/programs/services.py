@@ -75,6 +75,9 @@ CRITERIA_PUBLISHED = audit.event("criteria.published", gettext_lazy("Criteria pu
 ENROLLED = audit.event("enrolment.created", gettext_lazy("Enrolled in the program"))
 INTAKE_MEETING = audit.event("intake_meeting.recorded", gettext_lazy("Intake meeting recorded"))
 ACTION_PLAN_SAVED = audit.event("action_plan.saved", gettext_lazy("Action plan saved"))
+TEAM_MEMBER_REMOVED = audit.event(
+    "program_team.removed", gettext_lazy("Taken off the program's team")
+)
 
 
 @transaction.atomic
@@ -238,7 +241,7 @@ def readiness(enrolment: Enrolment) -> list[StepStatus]:
     attended = list(enrolment.attendances.values_list("session__kind", flat=True))
     has_meeting = enrolment.meetings.exists()
     plan = ActionPlan.objects.filter(enrolment=enrolment).first()
-    done = {
+    done: dict[str, bool] = {
         Step.NEEDS_ASSESSMENT: has_meeting,
         Step.MENTOR_MEETING: has_meeting,
         Step.MENTEE_ORIENTATION: SessionKind.MENTEE_ORIENTATION in attended,
@@ -382,5 +385,14 @@ def action_plan_save(
 
 @transaction.atomic
 def program_team_remove(*, actor: User, program: Program, user_id: int) -> None:
-    """Takes a person off a program's team (the audit log records the change of the list)."""
+    """Takes a person off a program's team."""
+    removed = program.staff.filter(pk=user_id).first()
     program.staff.remove(user_id)
+    if removed is not None:
+        audit.record(
+            TEAM_MEMBER_REMOVED,
+            actor=actor,
+            target=program,
+            about=[removed],
+            data={"email": removed.email},
+        )

@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.organizations.access import access_organization, organizations_running_programs
 from tandem.programs import forms, selectors, services
@@ -22,7 +23,7 @@ def _manager_organizations(user):
 
 
 @rule(Audience.SIGNED_IN)
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthenticatedRequest) -> HttpResponse:
     managed = set(programs_managed_by(request.user).values_list("pk", flat=True))
     return render(
         request,
@@ -36,7 +37,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
-def program_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+def program_create(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     found = access_organization(request.user, org_slug)
     if not found.runs_programs:
         raise Http404
@@ -58,7 +59,7 @@ def program_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_detail(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     found = access_program(request.user, program_id)
     program, can_manage = found.program, found.can_manage
     context = {
@@ -83,7 +84,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_edit(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.ProgramForm(
         request.POST or None, instance=program, organization=program.organization
@@ -104,7 +105,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def criteria_edit(request: HttpRequest, program_id: int, side: str) -> HttpResponse:
+def criteria_edit(request: AuthenticatedRequest, program_id: int, side: str) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     current = services.criteria_current(program=program, side=side)
     initial = [
@@ -162,7 +163,7 @@ def criteria_edit(request: HttpRequest, program_id: int, side: str) -> HttpRespo
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
-def intake_period_add(request: HttpRequest, program_id: int) -> HttpResponse:
+def intake_period_add(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.IntakePeriodForm(request.POST)
     if form.is_valid():
@@ -175,7 +176,7 @@ def intake_period_add(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
-def intake_period_remove(request: HttpRequest, program_id: int) -> HttpResponse:
+def intake_period_remove(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     period = program.intake_periods.filter(pk=request.POST.get("period") or 0).first()
     if period is not None:
@@ -185,7 +186,7 @@ def intake_period_remove(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
-def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def session_create(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.SessionForm(request.POST, program=program)
     if form.is_valid():
@@ -198,7 +199,7 @@ def session_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["session_id"], methods=["GET", "POST"])
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_detail(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     session = access_session(request.user, session_id)
     form = forms.AttendanceForm(
         request.POST or None,
@@ -215,7 +216,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["enrolment_id"], methods=["GET", "POST"])
-def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def enrolment_detail(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     """Intake of one person: readiness checklist, one-on-one meetings and the action plan."""
     found = access_enrolment(request.user, enrolment_id)
     enrolment, can_manage = found.enrolment, found.can_manage
@@ -253,7 +254,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["enrolment_id"], methods=["GET", "POST"])
-def action_plan_edit(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+def action_plan_edit(request: AuthenticatedRequest, enrolment_id: int) -> HttpResponse:
     enrolment = access_enrolment(request.user, enrolment_id, action=Action.MANAGE).enrolment
     plan = getattr(enrolment, "action_plan", None)
     form = forms.ActionPlanForm(
@@ -306,7 +307,7 @@ def program_directory(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def program_team(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_team(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     """A program's team: staff named on it, including coaches of partner organizations, who run
     this one program without becoming staff of the organization that runs it."""
     from tandem.accounts import services as account_services

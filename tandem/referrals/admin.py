@@ -7,8 +7,8 @@ class DecisionInline(admin.TabularInline):
     model = ReferralDecision
     extra = 0
     can_delete = False
-    fields = ["outcome", "criteria_version", "note", "decided_by", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = ("outcome", "criteria_version", "note", "decided_by", "decided_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -8,4 +8,10 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the referral grant on client records (participants_visible_to).
+        from tandem.core import sweeps
         from tandem.referrals import access  # noqa: F401
+        from tandem.referrals.services import applications_purge_unverified
+
+        sweeps.register(
+            "unverified_applications", applications_purge_unverified, label="applications erased"
+        )

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.organizations.models import Organization, OrganizationType, Partnership
 from tandem.participants.models import PROVINCES, ImmigrationStatus
 from tandem.programs.models import CriteriaVersion, Criterion, CriterionKind, Program
@@ -47,6 +50,10 @@ def _language_choices():
 
 class YesNoQuestionsMixin:
     """One yes/no/unknown field per yes/no criterion of the program, keyed by criterion key."""
+
+    # Provided by the form this is mixed into.
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
 
     def add_questions(self, criteria: list[Criterion], answers: dict[str, bool]) -> None:
         self.questions = [c for c in criteria if c.kind == CriterionKind.YES_NO]
@@ -112,7 +119,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, version: CriteriaVersion, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unmet_criteria"].queryset = version.criteria.select_related(
+        model_choice_field(self, "unmet_criteria").queryset = version.criteria.select_related(
             "organization", "program"
         )
         self.fields["version"].initial = version.pk
@@ -190,7 +197,7 @@ class ApplicationForm(YesNoQuestionsMixin, forms.Form):
     def __init__(self, *args, program: Program, criteria: list[Criterion], **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        self.fields["noc_code"].choices = [("", "—")] + [
+        choice_field(self, "noc_code").choices = [("", "—")] + [
             (o.code, f"{o.title} ({o.code})")
             for o in Occupation.objects.filter(level=5).order_by("title_en")
         ]
@@ -252,7 +259,7 @@ class MentorApplicationForm(ApplicationForm):
         partners = Partnership.objects.filter(organization=program.organization).values(
             "partner_id"
         )
-        self.fields["recruited_by"].queryset = Organization.objects.filter(
+        model_choice_field(self, "recruited_by").queryset = Organization.objects.filter(
             pk__in=partners,
             is_active=True,
             kind__in=[
@@ -261,5 +268,5 @@ class MentorApplicationForm(ApplicationForm):
                 OrganizationType.IMMIGRANT_NETWORK,
             ],
         )
-        self.fields["recruited_by"].label_from_instance = lambda org: org.name
+        label_choices(self, "recruited_by", lambda org: org.name)
         self.fields["consent"] = self.fields.pop("consent")

@@ -30,6 +30,9 @@ class Referral(models.Model):
     """A person recommended to a program. Names every party: the person's record (held by
     their agency), the program (run by another organization) and who referred them."""
 
+    # Not a column: set by `referrals.selectors.referrals_returned_to`.
+    return_decision: "ReferralDecision | None"
+
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="referrals"
     )

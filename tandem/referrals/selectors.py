@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -84,9 +85,9 @@ def eligibility_overview(*, user: User, participant: Participant) -> list[Progra
         .select_related("organization")
         .order_by("name_en")
     )
-    latest = {}
-    for referral in participant.referrals.order_by("submitted_at"):
-        latest[referral.program_id] = referral
+    latest: dict[int, Referral] = {}
+    for made in participant.referrals.order_by("submitted_at"):
+        latest[made.program_id] = made
     facts = eligibility.Facts(participant)
     overview = []
     for program in programs:
@@ -114,7 +115,7 @@ def referrals_to_decide(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def referrals_returned_to(*, user: User) -> list[Referral]:
+def referrals_returned_to(*, user: User) -> Sequence[Referral]:
     """Referrals this person's agency made that a program sent back and that nobody has
     resubmitted or withdrawn since, each with its latest decision (`return_decision`), whose
     reasons the caseworker must read."""

@@ -4,7 +4,7 @@ and the public self-referral and mentor application with e-mail verification."""
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -431,10 +431,12 @@ def application_verify(*, token: str) -> PublicApplication | None:
 
 
 @transaction.atomic
-def applications_purge_unverified(*, older_than_days: int = VERIFICATION_DAYS) -> int:
+def applications_purge_unverified(
+    *, older_than_days: int = VERIFICATION_DAYS, now: datetime | None = None
+) -> int:
     """Erases applications whose address was never confirmed: their link has expired, and what
-    a stranger typed about themself is not kept."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
+    a stranger typed about themself is not kept. Also one of the periodic sweeps."""
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
     deleted, _by_model = PublicApplication.objects.filter(
         verified_at__isnull=True, created_at__lt=cutoff
     ).delete()

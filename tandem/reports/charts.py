@@ -23,8 +23,9 @@ from tandem.reports.tables import Table
 # Okabe-Ito hues darkened to at least 3:1 against white.
 PALETTE = ["#0b5394", "#a85d00", "#1e6b32", "#8e3b7a", "#4a5260", "#a4161a"]
 WIDTH = 640
-LABEL_HEIGHT = 18
-BAR_HEIGHT = 20
+FONT_SIZE = 14  # px at the chart's own width, the largest it is drawn (issue 16: 11 px was unread)
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 22
 ROW_GAP = 12
 LEFT = 8
 RIGHT = 56  # room for the total after the bar
@@ -85,6 +86,11 @@ def bars(table: Table) -> Bars | None:
     return Bars(legend if len(columns) > 1 else [], drawn)
 
 
+def _short(label: str, room: int = 78) -> str:
+    """A bar's label as it fits the chart's width at FONT_SIZE (the table has it in full)."""
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+
+
 def bar_chart(table: Table, *, chart_id: str | None = None) -> str:
     """Horizontal (stacked) bars, one per row of the table's body, with a legend, as SVG. Empty
     string when the table has no chart or no data."""
@@ -93,27 +99,33 @@ def bar_chart(table: Table, *, chart_id: str | None = None) -> str:
         return ""
     chart_id = chart_id or f"chart-{table.key}"
     scale = WIDTH - LEFT - RIGHT
-    legend_height = 28 if chart.legend else 0
+    # The legend wraps onto as many lines as it needs (French names are long).
+    legend, x, line = [], float(LEFT), 0
+    for colour, name in chart.legend:
+        width = 16 + 0.56 * FONT_SIZE * len(name) + 18
+        if x > LEFT and x + width > WIDTH:
+            x, line = float(LEFT), line + 1
+        legend.append((x, 24 * line, colour, name))
+        x += width
+    legend_height = 24 * (line + 1) + 4 if chart.legend else 0
     height = legend_height + len(chart.bars) * (LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP) + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {_fmt(height)}" width="{WIDTH}" height="{_fmt(height)}" '
-        f'font-family="system-ui, sans-serif" font-size="13">',
+        f'font-family="system-ui, sans-serif" font-size="{FONT_SIZE}">',
         f'<title id="{chart_id}-title">{escape(table.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(describe(table))}</desc>',
     ]
-    x = LEFT
-    for colour, name in chart.legend:
+    for x, top, colour, name in legend:
         parts.append(
-            f'<rect x="{_fmt(x)}" y="6" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{_fmt(x + 16)}" y="17" fill="#1b1f24">{escape(name)}</text>'
+            f'<rect x="{_fmt(x)}" y="{top + 6}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{_fmt(x + 16)}" y="{top + 17}" fill="#1b1f24">{escape(name)}</text>'
         )
-        x += 16 + 7.2 * len(name) + 18
     y = legend_height
     for bar in chart.bars:
         parts.append(
-            f'<text x="{LEFT}" y="{_fmt(y + 13)}" fill="#1b1f24">{escape(bar.label[:90])}</text>'
+            f'<text x="{LEFT}" y="{_fmt(y + 15)}" fill="#1b1f24">{escape(_short(bar.label))}</text>'
         )
         y += LABEL_HEIGHT
         x = float(LEFT)
@@ -125,12 +137,12 @@ def bar_chart(table: Table, *, chart_id: str | None = None) -> str:
             )
             if width > 26:
                 parts.append(
-                    f'<text x="{_fmt(x + width / 2)}" y="{_fmt(y + 14.5)}" fill="#ffffff" '
+                    f'<text x="{_fmt(x + width / 2)}" y="{_fmt(y + 16)}" fill="#ffffff" '
                     f'text-anchor="middle">{escape(number_format(segment.value))}</text>'
                 )
             x += width
         parts.append(
-            f'<text x="{_fmt(x + 4)}" y="{_fmt(y + 14.5)}" fill="#1b1f24">{escape(bar.end)}</text>'
+            f'<text x="{_fmt(x + 4)}" y="{_fmt(y + 16)}" fill="#1b1f24">{escape(bar.end)}</text>'
         )
         y += BAR_HEIGHT + ROW_GAP
     parts.append("</svg>")

@@ -88,9 +88,9 @@ def to_xlsx(tables: Sequence[Table], about: list[list[str]]) -> bytes:
             if index == 0:
                 for cell in sheet[sheet.max_row]:
                     cell.font = Font(bold=True)
-        for row in table.rows:
-            if row.is_total:
-                for cell in sheet[4 + 1 + table.rows.index(row)]:
+        for position, total_row in enumerate(table.rows):
+            if total_row.is_total:
+                for cell in sheet[4 + 1 + position]:
                     cell.font = Font(bold=True)
         for note in table.notes:
             sheet.append([neutralise(note)])

@@ -27,6 +27,7 @@ from tandem.reports.tables import (
     Table,
     _wait_table,
     cross_table,
+    known,
     percent,
     protected_mean,
 )
@@ -45,8 +46,8 @@ def _interval_label(months: int) -> str:
 
 def _employed_rate(values: list[int | None]) -> float | None:
     total = values[len(STATUSES)] if len(values) > len(STATUSES) else None
-    parts = [values[i] for i in EMPLOYED_COLUMNS]
-    if total is None or any(p is None for p in parts):
+    parts = known([values[i] for i in EMPLOYED_COLUMNS])
+    if total is None or parts is None:
         return None
     return percent(sum(parts), total)
 
@@ -85,14 +86,14 @@ def employment_table(
             cells = [Cell(v) for v in values]
             hidden[months] = (frozenset(), False)
         else:
-            table = suppression.suppress([counts], threshold=threshold)
+            suppressed = suppression.suppress([counts], threshold=threshold)
             cells = [
-                Cell(table.cell(0, j), hidden=table.is_hidden(0, j))
+                Cell(suppressed.cell(0, j), hidden=suppressed.is_hidden(0, j))
                 for j in range(len(STATUSES) + 1)
             ]
             hidden[months] = (
-                frozenset(j for j in range(len(STATUSES)) if table.is_hidden(0, j)),
-                table.is_hidden(0, len(STATUSES)),
+                frozenset(j for j in range(len(STATUSES)) if suppressed.is_hidden(0, j)),
+                suppressed.is_hidden(0, len(STATUSES)),
             )
         shown = [c.value for c in cells]
         cells += [Cell(f(shown), kind=kind) for _label, kind, f in _derived()]
@@ -254,8 +255,8 @@ def satisfaction_table(scope: Scope, threshold: int | None) -> Table:
 
 
 def _mean_score(values: list[int | None]) -> float | None:
-    counts = values[:5]
-    if any(v is None for v in counts) or not sum(counts):
+    counts = known(values[:5])
+    if counts is None or not sum(counts):
         return None
     return round(sum((i + 1) * v for i, v in enumerate(counts)) / sum(counts), 2)
 

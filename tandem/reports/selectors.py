@@ -13,7 +13,7 @@ mentor in the period they were accepted in. The waiting list is a picture of tod
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -470,11 +470,16 @@ def matches_by_occupation_group(scope: Scope) -> list[dict[str, Any]]:
     return matches_in_period(scope)["by_occupation_group"]
 
 
+def _rows(values: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """`values()` rows as plain dicts (django-stubs types each row as its own TypedDict)."""
+    return [dict(row) for row in values]
+
+
 def completion_by_program(scope: Scope) -> list[dict[str, Any]]:
     """Closures in the period by program: completed, ended early, and introductions that did not
     proceed (by confirmation date); the mentorships under way today; and the matches confirmed
     in the period (for the network's programs table). One query."""
-    return list(
+    return _rows(
         Mentorship.objects.filter(program_id__in=scope.program_ids)
         .values("program_id", "program__name_en", "program__name_fr")
         .annotate(
@@ -576,7 +581,7 @@ def mentor_recruitment(scope: Scope) -> list[dict[str, Any]]:
     that program. One query: each enrolment joined to the mentor's mentorships that went ahead
     in its program and counted once (two EXISTS per enrolment cost a third more)."""
     theirs = "participant__mentorships_as_mentor"
-    return list(
+    return _rows(
         Enrolment.objects.filter(
             scope.period.instants("accepted_at"), program_id__in=scope.program_ids, side=Side.MENTOR
         )
@@ -834,15 +839,17 @@ def program_summary(
     times)."""
     referrals = {
         row.pop("program_id"): row
-        for row in _mentee_referrals(scope)
-        .filter(scope.period.instants("submitted_at"))
-        .values("program_id")
-        .annotate(
-            referral_count=Count("pk"),
-            accepted=Count("pk", filter=Q(status=ReferralStatus.ACCEPTED)),
-            returned=Count("pk", filter=Q(status=ReferralStatus.RETURNED)),
+        for row in _rows(
+            _mentee_referrals(scope)
+            .filter(scope.period.instants("submitted_at"))
+            .values("program_id")
+            .annotate(
+                referral_count=Count("pk"),
+                accepted=Count("pk", filter=Q(status=ReferralStatus.ACCEPTED)),
+                returned=Count("pk", filter=Q(status=ReferralStatus.RETURNED)),
+            )
+            .order_by()
         )
-        .order_by()
     }
     counted = ("matches", "completed", "ended_early", "ongoing")
     mentorships = {
@@ -886,30 +893,36 @@ def referred_by_network(*, network, threshold: int):
     )
     counts = {
         row["referring_organization"]: row
-        for row in Referral.objects.filter(referring_organization__in=members)
-        .values("referring_organization")
-        .annotate(
-            referred=Count("participant", distinct=True),
-            accepted=Count("participant", filter=Q(status=ReferralStatus.ACCEPTED), distinct=True),
-            mentored=Count(
-                "participant",
-                filter=Q(
-                    participant__mentorships_as_mentee__program=F("program"),
+        for row in _rows(
+            Referral.objects.filter(referring_organization__in=members)
+            .values("referring_organization")
+            .annotate(
+                referred=Count("participant", distinct=True),
+                accepted=Count(
+                    "participant", filter=Q(status=ReferralStatus.ACCEPTED), distinct=True
                 ),
-                distinct=True,
-            ),
-            completed=Count(
-                "participant",
-                filter=Q(
-                    participant__mentorships_as_mentee__program=F("program"),
-                    participant__mentorships_as_mentee__status=MentorshipStatus.COMPLETED,
+                mentored=Count(
+                    "participant",
+                    filter=Q(
+                        participant__mentorships_as_mentee__program=F("program"),
+                    ),
+                    distinct=True,
                 ),
-                distinct=True,
-            ),
+                completed=Count(
+                    "participant",
+                    filter=Q(
+                        participant__mentorships_as_mentee__program=F("program"),
+                        participant__mentorships_as_mentee__status=MentorshipStatus.COMPLETED,
+                    ),
+                    distinct=True,
+                ),
+            )
         )
     }
     keys = ("referred", "accepted", "mentored", "completed")
-    cells = [[counts.get(org.pk, {}).get(key, 0) for key in keys] for org in members]
+    cells: list[list[int]] = [
+        [counts.get(org.pk, {}).get(key, 0) for key in keys] for org in members
+    ]
     table = suppress(cells, threshold=threshold, row_totals=False) if members else None
     return members, table
 

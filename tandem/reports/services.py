@@ -43,6 +43,7 @@ class ReportSpec:
     network: bool
     program: Program | None = None  # the program of a program dashboard
     organization: Organization | None = None  # the lead agency of a network or funder report
+    audience: str = ""  # "partners": the waiting list sent to employer partners
 
     @property
     def scope_key(self) -> str:
@@ -54,6 +55,8 @@ class ReportSpec:
 
     @property
     def title(self) -> str:
+        if self.audience == "partners":
+            return _("Occupations short of mentors: %(name)s") % {"name": self.name}
         if self.kind == ReportKind.FUNDER:
             return _("Report to funders: %(name)s") % {"name": self.name}
         if self.kind == ReportKind.NETWORK:
@@ -123,7 +126,9 @@ def funder_spec(
 def spec_for_run(run: ReportRun) -> ReportSpec:
     period = Period(run.starts_on, run.ends_on)
     if run.kind == ReportKind.PROGRAM:
+        assert run.program is not None  # a program's report names its program
         return program_spec(run.program, period)
+    assert run.organization is not None  # network and funder reports name the organization
     if run.kind == ReportKind.NETWORK:
         return network_spec(run.organization, period)
     return funder_spec(run.organization, period, run.program)

@@ -145,11 +145,11 @@ def snapshot_store(spec: ReportSpec, *, language: str, published_by=None) -> Rep
 
 def staff_figures(spec: ReportSpec) -> Figures:
     """The tables of a staff dashboard: counted now over a small scope, else stored."""
-    if selectors.scope_size(spec.scope) < snapshot_from():
-        return Figures(_compute(spec))
     language = _language()
     snapshot = ReportSnapshot.objects.filter(**_key(spec, language)).first()
     if snapshot is None:
+        if selectors.scope_size(spec.scope) < snapshot_from():
+            return Figures(_compute(spec))
         snapshot = snapshot_store(spec, language=language)
         return Figures(tables_from_json(snapshot.tables), snapshot.built_at, False, snapshot)
     stale = is_stale(snapshot)

@@ -297,7 +297,7 @@ def _suppress(
     columns = len(cells[0]) if rows else 0
     lines = equations(rows, columns, has_row_totals, has_column_totals)
     positions = [(i, j) for i, j in product(range(len(grid)), range(len(grid[0]) if grid else 0))]
-    hidden = {(i, j) for i, j in positions if grid[i][j] is not None and 0 < grid[i][j] < threshold}
+    hidden = {(i, j) for i, j in positions if 0 < (grid[i][j] or 0) < threshold}
     pinned: set[Position] = set()
     if linked_column_totals is not None and has_column_totals:
         hidden_columns, total_hidden = linked_column_totals

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -128,6 +129,7 @@ def cross_table(
     header += [label for label, _kind, _f in derived]
     if not counts:
         return Table(key, title, description, row_header, header, [], list(notes), chart)
+    published: Sequence[Sequence[int | None]]
     if threshold is None:
         grid = [list(r) for r in counts]
         width = len(columns)
@@ -183,15 +185,21 @@ def protected_mean(value: float | None, count: int, threshold: int | None, kind:
     return Cell(round(value, 1), kind=kind)
 
 
+def known(values: Sequence[int | None]) -> list[int] | None:
+    """The values, or None when any of them is hidden (a derived figure is then hidden too)."""
+    found = [v for v in values if v is not None]
+    return found if len(found) == len(values) else None
+
+
 def rate(numerator: int, *denominators: int) -> Callable[[list[int | None]], float | None]:
     """A percentage of published cells: numerator / sum(denominators), or nothing if any part
     is hidden."""
 
     def compute(values: list[int | None]) -> float | None:
-        parts = [values[numerator], *[values[d] for d in denominators]]
-        if any(p is None for p in parts):
+        parts = known([values[numerator], *[values[d] for d in denominators]])
+        if parts is None:
             return None
-        return percent(values[numerator], sum(values[d] for d in denominators))
+        return percent(parts[0], sum(parts[1:]))
 
     return compute
 
@@ -582,13 +590,16 @@ def recruitment_table(scope: Scope, threshold: int | None) -> Table:
 
 
 def _matched_share(values: list[int | None]) -> float | None:
-    if any(v is None for v in values[:4]):
+    counts = known(values[:4])
+    if counts is None:
         return None
-    return percent(values[0] + values[1], values[3])
+    return percent(counts[0] + counts[1], counts[3])
 
 
 def criterion_label(criterion: str) -> str:
-    name = str(MatchingSettings._meta.get_field(criterion).verbose_name)
+    field = MatchingSettings._meta.get_field(criterion)
+    assert isinstance(field, Field)  # a weight of the settings, never a relation
+    name = str(field.verbose_name)
     return name[:1].upper() + name[1:]
 
 
@@ -865,7 +876,9 @@ def headlines(tables: dict[str, Table]) -> list[Headline]:
         Headline(_("Matches made"), total("matches_by_occupation", 3)),
         Headline(_("Completion rate"), completion_rate),
         Headline(_("Employed at exit"), employed),
-        Headline(_("Mentors recruited"), total("mentor_recruitment", 3)),
+        # The mentors accepted into the programs in the period, whoever recruited them: the
+        # count of the program's list of accepted mentors ("recruited" matched no list).
+        Headline(_("Mentors accepted"), total("mentor_recruitment", 3)),
         Headline(_("Event attendances"), total("events", 1)),
     ]
 

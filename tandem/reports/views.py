@@ -7,15 +7,18 @@ the access policy first; a record that is not theirs is a 404.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, ngettext
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Audience, rule
 from tandem.organizations.access import networks_funded_by, networks_led_by
 from tandem.reports import selectors, services, snapshots, tables
@@ -42,13 +45,13 @@ from tandem.reports.services import ReportSpec
 from tandem.reports.snapshots import Figures
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store[Response: HttpResponseBase](response: Response) -> Response:
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @rule(Audience.SIGNED_IN)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """The reports this person may open."""
     user = request.user
     return render(
@@ -116,7 +119,7 @@ def _period(request: HttpRequest) -> Period:
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_dashboard(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     return _dashboard(
@@ -135,7 +138,7 @@ def program_dashboard(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def network_dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
+def network_dashboard(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     return _dashboard(
@@ -210,7 +213,7 @@ def _publish_due_soon(organization) -> None:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def funder_report(request: HttpRequest, org_slug: str) -> HttpResponse:
+def funder_report(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_funder_reports(request.user, org_slug)
     _publish_due_soon(organization)
     form, year = _funder_year(request, organization)
@@ -289,17 +292,16 @@ def _file(
 
 def _partners_spec(spec: ReportSpec) -> ReportSpec:
     """The waiting list sent to employer partners: suppressed like a funder's."""
-    return ReportSpec(
-        spec.kind,
-        spec.name,
-        spec.scope,
+    return dataclasses.replace(
+        spec,
         threshold=services.small_cell_threshold(),
         staff=False,
         network=False,
+        audience="partners",
     )
 
 
-def _program_file(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
+def _program_file(request: AuthenticatedRequest, program_id: int, fmt: str) -> HttpResponse:
     program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     if request.GET.get("audience") == "partners":
@@ -308,16 +310,16 @@ def _program_file(request: HttpRequest, program_id: int, fmt: str) -> HttpRespon
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def program_csv(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_csv(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     return _program_file(request, program_id, "csv")
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def program_xlsx(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_xlsx(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     return _program_file(request, program_id, "xlsx")
 
 
-def _network_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
+def _network_file(request: AuthenticatedRequest, org_slug: str, fmt: str) -> HttpResponse:
     organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     if request.GET.get("audience") == "partners":
@@ -326,16 +328,16 @@ def _network_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def network_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
+def network_csv(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     return _network_file(request, org_slug, "csv")
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def network_xlsx(request: HttpRequest, org_slug: str) -> HttpResponse:
+def network_xlsx(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     return _network_file(request, org_slug, "xlsx")
 
 
-def _funder_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
+def _funder_file(request: AuthenticatedRequest, org_slug: str, fmt: str) -> HttpResponse:
     organization = access_funder_reports(request.user, org_slug)
     _form, year = _funder_year(request, organization)
     figures = snapshots.funder_figures(organization, year) if year else None
@@ -346,12 +348,12 @@ def _funder_file(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def funder_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
+def funder_csv(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     return _funder_file(request, org_slug, "csv")
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def funder_xlsx(request: HttpRequest, org_slug: str) -> HttpResponse:
+def funder_xlsx(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     return _funder_file(request, org_slug, "xlsx")
 
 
@@ -359,8 +361,8 @@ def funder_xlsx(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _build(
-    request: HttpRequest, spec: ReportSpec, *, back: str, program=None, organization=None
-) -> HttpResponse:
+    request: AuthenticatedRequest, spec: ReportSpec, *, back: str, program=None, organization=None
+) -> HttpResponseBase:
     form = BuildForm(request.POST)
     allowed = (
         {ReportFormat.PDF, ReportFormat.XLSX}
@@ -396,7 +398,7 @@ def _build(
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
-def program_build(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_build(request: AuthenticatedRequest, program_id: int) -> HttpResponseBase:
     program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _period(request))
     return _build(
@@ -405,7 +407,7 @@ def program_build(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
-def network_build(request: HttpRequest, org_slug: str) -> HttpResponse:
+def network_build(request: AuthenticatedRequest, org_slug: str) -> HttpResponseBase:
     organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _period(request))
     return _build(
@@ -417,7 +419,7 @@ def network_build(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
-def funder_build(request: HttpRequest, org_slug: str) -> HttpResponse:
+def funder_build(request: AuthenticatedRequest, org_slug: str) -> HttpResponseBase:
     organization = access_funder_reports(request.user, org_slug)
     spec = services.funder_spec(organization, period_form({}).period())
     return _build(
@@ -429,24 +431,24 @@ def funder_build(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["report_id"])
-def run_status(request: HttpRequest, report_id: int) -> HttpResponse:
+def run_status(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     run = access_report_run(request.user, report_id)
     return _no_store(render(request, "reports/run.html", {"run": run}))
 
 
 @rule(Audience.SCOPED, objects=["report_id"])
-def run_progress(request: HttpRequest, report_id: int) -> HttpResponse:
+def run_progress(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     """The fragment the run page polls with htmx until the file is ready."""
     run = access_report_run(request.user, report_id)
     return _no_store(render(request, "reports/_run_progress.html", {"run": run}))
 
 
 @rule(Audience.SCOPED, objects=["report_id"])
-def run_download(request: HttpRequest, report_id: int) -> HttpResponse:
+def run_download(request: AuthenticatedRequest, report_id: int) -> HttpResponseBase:
     return _download(access_report_run(request.user, report_id))
 
 
-def _download(run) -> HttpResponse:
+def _download(run) -> HttpResponseBase:
     if not run.file:
         raise Http404
     response = FileResponse(
@@ -456,7 +458,7 @@ def _download(run) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def referring_network(request: HttpRequest, org_slug: str) -> HttpResponse:
+def referring_network(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """A network leader's figures: how far the people their network referred went."""
     from django.conf import settings
 

@@ -6,7 +6,10 @@ The platform admin sets up the lead agency, a referring agency and a funder, inv
 staff and a caseworker; the caseworker (in French) records and refers a French-speaking client;
 staff accept; the client receives her invitation in French, creates her account and sees her
 status; a mentor applies on the public form, confirms the address and is accepted; he creates
-his account from the invitation."""
+his account from the invitation. Then the pair starts: staff propose it, both accept, the
+introduction meeting is held and both acknowledge the agreement, which makes the mentorship
+active. The first half is shared by the two tests; they differ in how the mentor answers: from
+his own account, or by phone through staff, who record it on his behalf."""
 
 import re
 from io import StringIO
@@ -83,6 +86,8 @@ def empty_platform(transactional_db, settings, run_worker):
     from tandem.core.tests.cast import occupation
 
     settings.TANDEM_MFA_REQUIRED = False
+    # The desk explains a pair with a tiny embedder: no model to load in the browser tests.
+    settings.TANDEM_MATCHING_EMBEDDER = "tandem.matching.tests.factories.HashEmbedder"
     for code in ("21231", "31301", "11100"):
         occupation(code)
     out = StringIO()
@@ -90,8 +95,15 @@ def empty_platform(transactional_db, settings, run_worker):
     return LINK.search(out.getvalue()).group(1)
 
 
-def test_a_network_starts_from_an_empty_database(page, live_server, empty_platform, run_worker):
-    base = live_server.url
+def sign_in_as(page, base: str, email: str, language: str = "en") -> None:
+    page.goto(f"{base}/{language}/accounts/login/")
+    fill(page, {"login": email, "password": PASSWORD})
+    submit(page, f"{email} signed in")
+
+
+def network_from_nothing(page, base: str, empty_platform: str, run_worker) -> dict:
+    """The first half: from the first admin's link to a mentee and a mentor, each with their
+    own account, accepted into the program."""
     # The first platform admin: the link printed by the command.
     visit(page, base + empty_platform, "first admin's link")
     fill(page, {"given_name": "Awa", "family_name": "Ndiaye", "password1": PASSWORD})
@@ -142,6 +154,10 @@ def test_a_network_starts_from_an_empty_database(page, live_server, empty_platfo
         page,
         {"name_en": "Career Mentoring", "name_fr": "Mentorat professionnel", "slug": "cmp"},
     )
+    # No orientation steps before matching in this program: the pair can be proposed as soon
+    # as both are accepted (the intake steps have their own tests).
+    for box in page.locator("main input[name$='_steps']:checked").all():
+        box.uncheck()
     submit(page, "program created")
     from tandem.programs.models import Program
 
@@ -259,3 +275,102 @@ def test_a_network_starts_from_an_empty_database(page, live_server, empty_platfo
     assert "Career Mentoring" in page.locator("main").inner_text()
     marc.refresh_from_db()
     assert marc.user is not None and marc.user.email == "marc@example.org"
+    sign_out(page)
+    return {"program": program, "mentee": amina, "mentor": marc}
+
+
+def answer_own_proposal(page, base: str, email: str, language: str, proposal) -> None:
+    sign_in_as(page, base, email, language)
+    visit(page, f"{base}/{language}/matching/proposals/{proposal.pk}/", f"{email}: proposal")
+    page.locator("main input[name=answer][value=accepted]").check()
+    page.locator("main form:has(input[name=answer]) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page, f"{email}: proposal accepted ({language})")
+    assert page.locator(".message-success").count() == 1
+    sign_out(page)
+
+
+def acknowledge_own_agreement(page, base: str, email: str, language: str, mentorship) -> None:
+    sign_in_as(page, base, email, language)
+    visit(page, f"{base}/{language}/mentorships/{mentorship.pk}/", f"{email}: agreement")
+    page.locator("main form:has(input[name=action][value=acknowledge]) button").click()
+    page.wait_for_load_state()
+    assert_accessible(page, f"{email}: agreement acknowledged ({language})")
+    sign_out(page)
+
+
+def by_phone(page, base: str, person, label: str, action: str) -> None:
+    """Staff (signed in) record what the person told them on the phone."""
+    visit(page, f"{base}/en/mentoring/person/{person.pk}/on-behalf/", f"on-behalf page: {label}")
+    form = page.locator(f"main form:has(input[name=action][value={action}])").first
+    form.locator("input[value=phone]").check()
+    if action == "answer":
+        form.locator("input[name$=answer][value=accepted]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page, f"{label} recorded by phone")
+    assert page.locator(".message-success").count() == 1
+
+
+@pytest.mark.parametrize("mentor_answers", ["from his account", "by phone"])
+def test_a_network_starts_from_an_empty_database_and_reaches_an_active_mentorship(
+    mentor_answers, page, live_server, empty_platform, run_worker
+):
+    from tandem.matching.models import Proposal
+    from tandem.mentorships.models import Mentorship
+
+    base = live_server.url
+    day = network_from_nothing(page, base, empty_platform, run_worker)
+    program, amina, marc = day["program"], day["mentee"], day["mentor"]
+
+    # Staff propose the pair from the desk: the mentor explained, then matched with a reason.
+    sign_in_as(page, base, "staff@capital.example")
+    desk = f"{base}/en/matching/programs/{program.pk}/"
+    visit(page, f"{desk}mentees/{amina.pk}/?mentor={marc.pk}", "the pair explained")
+    page.locator("main textarea[name=reason]").fill("Both engineers; she asked for French.")
+    submit(page, "pair matched", "Marc Tremblay")
+    visit(page, f"{desk}proposals/", "drafts")
+    submit(page, "proposal published", "Publish")
+    proposal = Proposal.objects.get(mentee=amina, mentor=marc)
+    assert proposal.status == "published"
+    sign_out(page)
+    run_worker()
+
+    # Both accept: she from her own account (in French); he from his, or by phone.
+    answer_own_proposal(page, base, "amina@example.org", "fr", proposal)
+    if mentor_answers == "by phone":
+        sign_in_as(page, base, "staff@capital.example")
+        by_phone(page, base, marc, "the mentor's answer", "answer")
+    else:
+        answer_own_proposal(page, base, "marc@example.org", "en", proposal)
+        sign_in_as(page, base, "staff@capital.example")
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted"
+
+    # Staff confirm, hold the introduction meeting, write the agreement.
+    visit(page, f"{base}/en/matching/proposals/{proposal.pk}/", "accepted proposal")
+    if mentor_answers == "by phone":
+        assert "on their behalf" in page.locator("main").inner_text()
+    submit(page, "match confirmed", "Confirm the match")
+    mentorship = Mentorship.objects.get(proposal=proposal)
+    fill(page, {"duration_minutes": "45", "mode": "virtual"})
+    fill(page, {"link": "https://meet.example.org/amina-marc"})
+    submit(page, "introduction scheduled", "Send the invitations")
+    page.locator("main input[name=proceed][value=yes]").check()
+    submit(page, "introduction held", "Record the meeting")
+    page.locator("main textarea[name=goals]").fill("Find work as a software engineer.")
+    submit(page, "agreement written", "Save and ask both")
+    both_languages(page, base, f"/mentorships/{mentorship.pk}/", "mentorship in introduction")
+
+    # Both acknowledge: she herself; he himself, or by phone through staff.
+    if mentor_answers == "by phone":
+        by_phone(page, base, marc, "the mentor's acknowledgement", "acknowledge")
+        sign_out(page)
+    else:
+        sign_out(page)
+        acknowledge_own_agreement(page, base, "marc@example.org", "en", mentorship)
+    acknowledge_own_agreement(page, base, "amina@example.org", "fr", mentorship)
+    mentorship.refresh_from_db()
+    assert mentorship.status == "active"
+    sign_in_as(page, base, "amina@example.org", "fr")
+    visit(page, f"{base}/fr/outcomes/me/", "her own page, mentorship active (fr)")

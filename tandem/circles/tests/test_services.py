@@ -19,8 +19,8 @@ from tandem.circles.tests.factories import (
 from tandem.events.models import Participation
 from tandem.events.selectors import events_attended_count
 from tandem.matching.models import ProposalStatus
-from tandem.matching.pool import build_pool, weight_profile
-from tandem.matching.services import settings_for
+from tandem.matching.pool import build_pool, engine_id, weight_profile
+from tandem.matching.services.base import settings_for
 from tandem.matching.tests.factories import person, proposal
 from tandem.outcomes.models import ContactConsent
 from tandem.programs.models import Enrolment
@@ -52,7 +52,7 @@ def test_a_mentee_in_a_group_keeps_her_place_and_waiting_time_in_the_one_to_one_
 
     assert Enrolment.objects.get(program=pool, participant=mentee).ready_at == before
     desk = build_pool(pool, weights=weight_profile(settings_for(pool)))
-    assert mentee.pk in {p.pk for p in desk.people.values()}
+    assert engine_id(mentee.pk, "mentee") in {p.external_id for p in desk.pool.mentees}
     assert selectors.suggested_mentees(make_circle(home, name_en="Other")) == []  # one group
 
 

@@ -166,3 +166,30 @@ def test_the_programs_figures_hide_small_counts(staff: Client, home, pool, setti
     assert program_figures(circle.program).mentees_served == 2
     page = staff.get(f"/en/groups/program/{circle.program_id}/").content.decode()
     assert "Mentees served while waiting for a match" in page
+
+
+def test_the_home_page_shows_the_next_session_the_feedback_due_and_the_groups_run(
+    client: Client, home, pool, no_mfa
+):
+    circle = make_circle(home)
+    services.circle_member_add(
+        actor=home.staff, circle=circle, participant=home.mentee, role="mentee"
+    )
+    past = move_to_past(session_at(circle, home))
+    client.force_login(home.mentee_user)
+    page = client.get("/en/").content.decode()
+    assert "Software group" in page
+    assert f"/en/groups/sessions/{past.pk}/feedback/" in page
+    client.force_login(home.staff)
+    assert "Groups you run" in client.get("/en/").content.decode()
+
+
+def test_staff_find_and_add_someone_the_suggestions_left_out(staff: Client, home, pool):
+    circle = make_circle(home)
+    physician = waiting_mentee(home, pool, noc="31102", given_name="Noor")
+    page = staff.get(f"/en/groups/{circle.pk}/").content.decode()
+    assert "Noor" not in page  # another field: not suggested
+    page = staff.get(f"/en/groups/{circle.pk}/?q=noor").content.decode()
+    assert f'value="{physician.pk}"' in page
+    staff.post(f"/en/groups/{circle.pk}/members/", {"role": "mentee", "people": [physician.pk]})
+    assert CircleMember.objects.filter(circle=circle, participant=physician).exists()

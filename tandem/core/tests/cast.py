@@ -50,7 +50,7 @@ def make_member(
 
 def occupation(code: str = "21231") -> Occupation:
     """A NOC unit group with its parents, without loading the whole classification."""
-    parent = None
+    parent: Occupation | None = None
     for length in range(1, len(code) + 1):
         parent, _ = Occupation.objects.get_or_create(
             code=code[:length],
@@ -61,6 +61,7 @@ def occupation(code: str = "21231") -> Occupation:
                 "parent": parent,
             },
         )
+    assert parent is not None, code
     return parent
 
 

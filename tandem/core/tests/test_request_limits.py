@@ -28,7 +28,7 @@ def test_a_body_over_the_cap_is_refused_before_it_is_read(client: Client):
         data=b"",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(300 * 1024 * 1024),
-        **{"wsgi.input": Unreadable()},
+        **{"wsgi.input": Unreadable()},  # type: ignore[arg-type]  # a WSGI key, not a header
     )
     assert response.status_code == 413
     assert "at most 1 MB" in response.content.decode()

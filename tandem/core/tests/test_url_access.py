@@ -4,6 +4,7 @@ Anonymous requests to anything not public go to sign-in; a member of another org
 for a record of `elsewhere` gets 404, the same answer as for a record that does not exist.
 """
 
+import inspect
 import re
 import sys
 import types
@@ -42,6 +43,30 @@ def fill(route: Route, side) -> str:
 def test_every_url_pattern_declares_an_access_rule():
     missing = [route.regex for route in routes_without_rule()]
     assert missing == [], f"URL patterns without an access rule: {missing}"
+
+
+def claims_a_signed_in_request(view) -> bool:
+    """Whether the view types its request as `accounts.http.AuthenticatedRequest` (read by
+    name: core imports no app)."""
+    first = next(iter(inspect.signature(inspect.unwrap(view)).parameters.values()), None)
+    return first is not None and "AuthenticatedRequest" in str(first.annotation)
+
+
+def test_only_views_behind_sign_in_type_their_request_as_signed_in():
+    """`request.user` is a `User` only where the gate sent anonymous people to sign-in first."""
+    public = [r for r in ROUTES if r.rule and r.rule.audience is Audience.PUBLIC]
+    claims = [r.regex for r in public if claims_a_signed_in_request(r.callback)]
+    assert claims == [], f"public views typed as signed in: {claims}"
+    # The check reads real annotations: the signed-in views are recognised, and so would be a
+    # public one that claimed the same.
+    assert any(claims_a_signed_in_request(r.callback) for r in ROUTES if r not in public)
+
+    def careless(request):
+        raise AssertionError("never called")
+
+    assert not claims_a_signed_in_request(careless)
+    careless.__annotations__["request"] = "AuthenticatedRequest"
+    assert claims_a_signed_in_request(careless)
 
 
 def test_the_enumeration_fails_when_a_view_without_a_rule_is_added(settings):
@@ -120,7 +145,7 @@ def outsider_answers(route: Route, client: Client, home, elsewhere) -> list[str]
     leaks = []
     for who in roles:
         client.force_login(getattr(home, who))
-        for method in route.rule.methods:
+        for method in route.rule.methods if route.rule else ():
             response = getattr(client, method.lower())(url)
             if response.status_code != 404:
                 leaks.append(f"{method} {route.regex} as {who}: {response.status_code}")
@@ -198,7 +223,7 @@ def test_a_planted_leak_is_caught_by_the_outsider_check(
 # Who may be an insider, tried in this order; the first 200 is enough.
 INSIDER_ROLES = ["staff", "caseworker", "admin", "funder_of_home", "mentee_user", "mentor_user"]
 # Routes that answer their insider with a redirect by design, and where it goes.
-REDIRECTS = {
+REDIRECTS: dict[tuple[str, str | None], str] = {
     ("meetings", "document"): "https://docs.example.org/",  # a shared link opens the link
 }
 

@@ -17,9 +17,11 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
+from . import warmup
 from .embedding import Embedder, MemoryCache, UsemEmbedder, VectorCache, embed_texts
 from .explain import contributions, rule_sentence, unmatched_sentence
 from .i18n import gettext_for
@@ -28,6 +30,7 @@ from .model import (
     Candidate,
     EngineError,
     PairExplanation,
+    Participant,
     Pool,
     Proposal,
     Solution,
@@ -39,6 +42,7 @@ from .model import (
 from .scoring import (
     IN_PERSON,
     NEG_INF,
+    QUANTUM,
     VIRTUAL,
     Context,
     broken_rules,
@@ -49,7 +53,7 @@ from .scoring import (
     score_pairs,
     stream_top_candidates,
 )
-from .solver import NO_BOUND, SCALE, solve_priced, to_int
+from .solver import NO_BOUND, SCALE, Start, solve_priced, to_int
 
 Progress = Callable[[str, int, int], None]
 Pair = tuple[str, str]
@@ -82,10 +86,11 @@ def embed_pool(
     cache: VectorCache | None = None,
     *,
     progress: Progress | None = None,
+    on_missing: Callable[[int], object] | None = None,
 ) -> PoolEmbeddings:
     """Goal vectors for everyone, embedding only texts the cache does not hold."""
     texts = [p.goals for p in pool.mentees] + [p.goals for p in pool.mentors]
-    vectors, new = embed_texts(texts, embedder, cache, progress=progress)
+    vectors, new = embed_texts(texts, embedder, cache, progress=progress, on_missing=on_missing)
     return PoolEmbeddings(vectors[: len(pool.mentees)], vectors[len(pool.mentees) :], new)
 
 
@@ -115,7 +120,16 @@ class Matcher:
         started = time.perf_counter()
         if embeddings is None:
             cache = cache if cache is not None else _default_cache()
-            embeddings = embed_pool(pool, self.embedder, cache, progress=progress)
+            # Many texts to embed: likely a first run, so the kernels compile meanwhile.
+            compiling = warmup.Background()
+            try:
+                embeddings = embed_pool(
+                    pool, self.embedder, cache, progress=progress, on_missing=compiling.start
+                )
+            finally:
+                waiting = time.perf_counter()
+                compiling.wait()
+                self.timings["waiting_for_kernels"] = time.perf_counter() - waiting
         # Only the compiled (quantised) vectors are kept: at 100k people the float vectors
         # would double the memory.
         self.newly_embedded = embeddings.newly_embedded
@@ -132,6 +146,7 @@ class Matcher:
             exclusions=pairs,
         )
         self.timings["compiling"] = time.perf_counter() - started
+        self._state: _WarmState | None = None
 
     # -- ids ------------------------------------------------------------------------------
 
@@ -165,11 +180,18 @@ class Matcher:
         k: int = DEFAULT_K,
         progress: Progress | None = None,
         explain: bool = True,
+        warm: bool = True,
     ) -> Solution:
         """The assignment matching the most mentees, then with the highest total score.
 
         ``pins`` are pairs that must be made (they must be allowed and within capacity);
         they count against the mentor's capacity and appear in the solution as pinned.
+
+        After a first solve, later ones (other pins, or a matcher made by ``changed``) start
+        from the previous candidate lists, assignment and prices (``warm``): only mentees
+        without a list are scanned, and the previous optimum is repaired rather than solved
+        again. The result is as exact as a solve from scratch (same number matched, same
+        total); where several assignments tie, it may be another of them.
         """
         _ = gettext_for(lang)
         context = self.context
@@ -201,8 +223,21 @@ class Matcher:
         active = np.array([i for i in range(context.n_mentees) if i not in pinned], np.int64)
 
         started = time.perf_counter()
-        top = stream_top_candidates(context, k + 1, mentee_rows=active, progress=progress)
-        arc_mentee, arc_mentor, arc_score, bound = _arcs_from_top(top, active, context.n_mentees, k)
+        state = self._state if warm else None
+        active_mask = np.zeros(context.n_mentees, bool)
+        active_mask[active] = True
+        # Mentees with a list from an earlier solve keep it: only the others are scanned.
+        scan = active if state is None else active[~state.listed[active]]
+        top = stream_top_candidates(context, k + 1, mentee_rows=scan, progress=progress)
+        arc_mentee, arc_mentor, arc_score, bound = _arcs_from_top(top, scan, context.n_mentees, k)
+        start = None
+        if state is not None:
+            kept = active_mask[state.arc_mentee]
+            arc_mentee = np.concatenate([state.arc_mentee[kept], arc_mentee])
+            arc_mentor = np.concatenate([state.arc_mentor[kept], arc_mentor])
+            arc_score = np.concatenate([state.arc_score[kept], arc_score])
+            bound = np.where(state.listed, state.bound, bound)
+            start = state.start(active_mask, capacity)
         timings["scoring"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -236,7 +271,9 @@ class Matcher:
             bound,
             price_scan,
             active=active,
+            start=start,
         )
+        self._state = _WarmState.after(state, active_mask, bound, result)
         if progress is not None:
             progress("solving", 1, 1)
         timings["solving"] = time.perf_counter() - started
@@ -256,8 +293,74 @@ class Matcher:
             enlarged_mentees=result.enlarged,
             is_certified=True,
             timings=timings,
+            is_warm=start is not None,
         )
         return Solution(tuple(proposals), tuple(unmatched), total, stats)
+
+    def changed(
+        self,
+        *,
+        add: Iterable[Participant] = (),
+        remove: Iterable[str] = (),
+        exclusions: Iterable[Pair] | None = None,
+        cache: VectorCache | None = None,
+        lang: str = "en",
+    ) -> Matcher:
+        """A matcher for this pool changed a little, whose first solve starts from this one's
+        last (see ``solve``): people added (mentees and mentors, at the end of their lists)
+        or removed (by id), and ``exclusions`` replacing the current ones when given.
+
+        Goal vectors of the people kept are reused (only added people's goals are embedded);
+        added mentees get a list when solving; each added mentor's pairs with every mentee
+        that has one are scored now, and join the mentee's arcs when above its bound.
+        """
+        _ = gettext_for(lang)
+        gone = set(remove)
+        for person_id in gone:
+            if person_id not in self.pool.mentee_index and person_id not in self.pool.mentor_index:
+                raise EngineError(_("No participant has the id %(id)s.") % {"id": person_id})
+        added = list(add)
+        pool = self.pool
+        context = self.context
+        kept_mentees = [i for i, p in enumerate(pool.mentees) if p.external_id not in gone]
+        kept_mentors = [j for j, p in enumerate(pool.mentors) if p.external_id not in gone]
+        new_mentees = [p for p in added if p.role == "mentee"]
+        new_mentors = [p for p in added if p.role == "mentor"]
+        new_pool = Pool(
+            tuple(pool.mentees[i] for i in kept_mentees) + tuple(new_mentees),
+            tuple(pool.mentors[j] for j in kept_mentors) + tuple(new_mentors),
+        )
+        # The compiled vectors are integers over QUANTUM: dividing gives back vectors that
+        # compile to exactly the same integers, so kept pairs score bit for bit the same.
+        fresh, _count = embed_texts(
+            [p.goals for p in (*new_mentees, *new_mentors)],
+            self.embedder,
+            cache if cache is not None else _default_cache(),
+        )
+        dimension = context.mentees.embeddings.shape[1]
+        fresh = fresh.reshape(len(new_mentees) + len(new_mentors), dimension)
+        mentee_vectors = np.concatenate(
+            [context.mentees.embeddings[kept_mentees] / QUANTUM, fresh[: len(new_mentees)]]
+        )
+        positions = context.mentor_position[np.array(kept_mentors, np.int64)]
+        mentor_vectors = np.concatenate(
+            [context.mentors.embeddings[positions] / QUANTUM, fresh[len(new_mentees) :]]
+        )
+        if exclusions is None:
+            exclusions = [pair for pair in self.exclusions if not {pair[0], pair[1]} & gone]
+        matcher = Matcher(
+            new_pool,
+            weights=self.weights,
+            exclusions=exclusions,
+            embedder=self.embedder,
+            embeddings=PoolEmbeddings(
+                mentee_vectors.astype(np.float32), mentor_vectors.astype(np.float32), _count
+            ),
+            lang=lang,
+        )
+        if self._state is not None:
+            matcher._state = self._state.moved(self, matcher)
+        return matcher
 
     def _km(self, i: int, j: int) -> float | None:
         a, b = self.context.mentees.fsa[i], self.context.mentors.fsa[j]
@@ -326,8 +429,9 @@ class Matcher:
                     if beats
                     else UnmatchedReason.MENTORS_FULL_SCORE_HIGHER
                 )
-                reasons[i] = self._unmatched(i, reason, lang, count=int(reasons[i]))
-        unmatched = [reasons[i] for i in left_out]
+                reasons[i] = self._unmatched(i, reason, lang, count=int(cast(int, reasons[i])))
+        # Every count of a mentee left out by full mentors was replaced by its reason above.
+        unmatched = cast(list[Unmatched], [reasons[i] for i in left_out])
         if progress is not None:
             progress("explaining", len(matched), len(matched))
         return proposals, unmatched, total
@@ -578,6 +682,143 @@ def _arcs_from_top(
     cut = found[:, k] if top.scores.shape[1] > k else np.zeros(len(rows), bool)
     bound[rows[cut]] = to_int(top.scores[cut, k])
     return rows[r], top.mentors[r, c], to_int(top.scores[r, c]), bound
+
+
+@dataclass
+class _WarmState:
+    """What a solve leaves for the next: per mentee whether it has a list, the arcs (mentors
+    by blocking position), bounds, and the optimum's assignment and duals.
+
+    Invariant: every allowed pair of a listed mentee is among the arcs or scores at most the
+    mentee's bound (``solver.solve_priced``'s condition), for the matcher it belongs to.
+    """
+
+    listed: np.ndarray
+    arc_mentee: np.ndarray
+    arc_mentor: np.ndarray
+    arc_score: np.ndarray
+    bound: np.ndarray
+    mentor_of: np.ndarray
+    gain: np.ndarray
+    price: np.ndarray
+
+    @classmethod
+    def after(
+        cls, previous: _WarmState | None, active: np.ndarray, bound: np.ndarray, result
+    ) -> _WarmState:
+        """The state after a solve of the ``active`` mentees; mentees pinned in it keep
+        their earlier list."""
+        listed = active.copy()
+        arcs = (result.arc_mentee, result.arc_mentor, result.arc_score)
+        if previous is not None:
+            listed |= previous.listed
+            resting = ~active[previous.arc_mentee]
+            arcs = tuple(
+                np.concatenate([old[resting], new])
+                for old, new in zip(
+                    (previous.arc_mentee, previous.arc_mentor, previous.arc_score),
+                    arcs,
+                    strict=True,
+                )
+            )
+            bound = np.where(active, bound, previous.bound)
+        return cls(listed, *arcs, bound, result.mentor_of, result.gain, result.price)
+
+    def start(self, active: np.ndarray, capacity: np.ndarray) -> Start:
+        """The previous assignment of the ``active`` mentees, within ``capacity`` (pins may
+        have taken places: a mentor over capacity keeps its first mentees)."""
+        mentor_of = np.where(active, self.mentor_of, -1)
+        matched = np.nonzero(mentor_of >= 0)[0]
+        matched = matched[np.argsort(mentor_of[matched], kind="stable")]
+        mentors = mentor_of[matched]
+        rank = np.arange(len(matched)) - np.searchsorted(mentors, mentors, "left")
+        mentor_of[matched[rank >= capacity[mentors]]] = -1
+        return Start(mentor_of, self.gain.copy(), self.price.copy())
+
+    def moved(self, old: Matcher, new: Matcher) -> _WarmState:
+        """This state in ``new``'s indices (``new`` is ``old.changed(...)``), the invariant
+        restored: arcs of removed people and of new exclusions dropped; pairs no longer
+        excluded scored and added; each added mentor's pairs with every listed mentee scored,
+        and added as arcs where they beat the mentee's bound."""
+        before, after = old.context, new.context
+        mentee_to = np.array(
+            [new.pool.mentee_index.get(p.external_id, -1) for p in old.pool.mentees], np.int64
+        )
+        mentor_pool_to = np.array(
+            [new.pool.mentor_index.get(p.external_id, -1) for p in old.pool.mentors], np.int64
+        )
+        # old blocking position -> new blocking position (-1 removed)
+        position_to = np.full(before.n_mentors, -1, np.int64)
+        kept = mentor_pool_to[before.mentor_pool_index] >= 0
+        position_to[kept] = after.mentor_position[mentor_pool_to[before.mentor_pool_index][kept]]
+
+        n, m = after.n_mentees, after.n_mentors
+        listed = np.zeros(n, bool)
+        bound = np.full(n, NO_BOUND, np.int64)
+        mentor_of = np.full(n, -1, np.int64)
+        gain = np.zeros(n, np.int64)
+        price = np.zeros(m, np.int64)
+        rows = mentee_to >= 0
+        listed[mentee_to[rows]] = self.listed[rows]
+        bound[mentee_to[rows]] = self.bound[rows]
+        gain[mentee_to[rows]] = self.gain[rows]
+        assigned = rows & (self.mentor_of >= 0)
+        mentor_of[mentee_to[assigned]] = position_to[self.mentor_of[assigned]]
+        price[position_to[kept]] = self.price[kept]
+
+        i = mentee_to[self.arc_mentee]
+        j = position_to[self.arc_mentor]
+        score = self.arc_score
+        keep = (i >= 0) & (j >= 0)
+        i, j, score = i[keep], j[keep], score[keep]
+        if after.excluded:
+            keys = i * m + j
+            banned = np.array(
+                sorted(a * m + b for a, bs in after.excluded.items() for b in bs), np.int64
+            )
+            keep = ~np.isin(keys, banned)
+            i, j, score = i[keep], j[keep], score[keep]
+            pairs = mentor_of >= 0
+            mentor_of[pairs & np.isin(np.arange(n) * m + mentor_of, banned)] = -1
+
+        extra_i: list[np.ndarray] = []
+        extra_j: list[np.ndarray] = []
+        extra_score: list[np.ndarray] = []
+        # Pairs excluded before and allowed now were never scanned.
+        lifted = [
+            (a, b)
+            for a, bs in (
+                (int(mentee_to[a]), {int(position_to[b]) for b in bs})
+                for a, bs in before.excluded.items()
+            )
+            if a >= 0
+            for b in bs
+            if b >= 0 and b not in after.excluded.get(a, ()) and listed[a]
+        ]
+        if lifted:
+            a, b = (np.array(x, np.int64) for x in zip(*lifted, strict=True))
+            scores = score_pairs(after, a, b)
+            allowed = np.isfinite(scores)
+            extra_i.append(a[allowed])
+            extra_j.append(b[allowed])
+            extra_score.append(to_int(scores[allowed]))
+        # Added mentors: their pairs with every listed mentee, kept where above the bound.
+        # (``changed`` puts added mentors after the kept ones in the pool.)
+        added = after.mentor_position[np.arange(int(kept.sum()), m)]
+        rows_listed = np.nonzero(listed)[0]
+        if len(added) and len(rows_listed):
+            block = score_block(after, rows_listed, added)
+            r, c = np.nonzero(np.isfinite(block))
+            integer = to_int(block[r, c])
+            wanted = integer > bound[rows_listed[r]]
+            extra_i.append(rows_listed[r[wanted]])
+            extra_j.append(added[c[wanted]])
+            extra_score.append(integer[wanted])
+        if extra_i:
+            i = np.concatenate([i, *extra_i])
+            j = np.concatenate([j, *extra_j])
+            score = np.concatenate([score, *extra_score])
+        return _WarmState(listed, i, j, score, bound, mentor_of, gain, price)
 
 
 def solve(

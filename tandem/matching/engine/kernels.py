@@ -436,3 +436,233 @@ def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n
                         tail = (tail + 1) % (n_mentors + 1)
                         size += 1
     return prices
+
+
+@numba.njit(cache=True, nogil=True)
+def _heap_push(keys, nodes, size, key, node):
+    position = size
+    keys[position] = key
+    nodes[position] = node
+    while position > 0:
+        parent = (position - 1) >> 1
+        if keys[parent] <= keys[position]:
+            break
+        keys[parent], keys[position] = keys[position], keys[parent]
+        nodes[parent], nodes[position] = nodes[position], nodes[parent]
+        position = parent
+    return size + 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _heap_pop(keys, nodes, size):
+    key, node = keys[0], nodes[0]
+    size -= 1
+    keys[0], nodes[0] = keys[size], nodes[size]
+    position = 0
+    while True:
+        child = 2 * position + 1
+        if child >= size:
+            break
+        if child + 1 < size and keys[child + 1] < keys[child]:
+            child += 1
+        if keys[position] <= keys[child]:
+            break
+        keys[child], keys[position] = keys[position], keys[child]
+        nodes[child], nodes[position] = nodes[position], nodes[child]
+        position = child
+    return key, node, size
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_edge(graph, edge, u, v, capacity, cost):
+    """Edge ``edge`` from ``u`` to ``v``: residual edges ``2 * edge`` and its reverse."""
+    tail, head, residual, costs = graph
+    tail[2 * edge], head[2 * edge] = u, v
+    tail[2 * edge + 1], head[2 * edge + 1] = v, u
+    residual[2 * edge], residual[2 * edge + 1] = capacity, 0
+    costs[2 * edge], costs[2 * edge + 1] = cost, -cost
+
+
+@numba.njit(cache=True, nogil=True)
+def repair_flow(arc_start, arc_mentor, arc_score, active, capacity, mentor_of, gain, price, big):
+    """The optimal assignment on the arcs, repaired from a previous one instead of solved anew.
+
+    The problem is a min-cost flow: source -> mentee (1, active mentees only) -> mentor (an arc,
+    cost ``-(big + score)``) -> sink (the mentor's capacity), plus a source -> sink bypass for
+    the mentees left unmatched, so that a flow of every active mentee always exists and the
+    cheapest one matches the most mentees, then the highest total. ``mentor_of`` is any
+    assignment within capacity along arcs; ``gain`` (per mentee) and ``price`` (per mentor)
+    any integers, best the previous optimum's duals: they become node potentials (mentee
+    ``gain``, mentor ``-price``, source and sink 0), under which an optimal flow has no
+    residual arc of negative reduced cost.
+
+    Successive shortest paths from that start (Ahuja, Magnanti and Orlin, re-optimisation):
+    a mentee whose arcs a potential does not cover has its potential raised; every residual
+    arc still negative is saturated, which leaves some nodes with excess and others short;
+    then each unit of excess travels along a shortest path (Dijkstra on reduced costs, which
+    stay non-negative) to the nearest node short of flow, and the potentials of the nodes
+    settled are lowered by how much nearer they were than that node. A small change to the
+    problem leaves a few units to move along short paths, where a solve from scratch moves
+    every mentee.
+
+    Returns (the arc each mentee is matched along, -1 unmatched; status: 0 optimal, 1 the
+    start was over a mentor's capacity).
+    """
+    n = mentor_of.shape[0]
+    m = capacity.shape[0]
+    n_arcs = arc_mentor.shape[0]
+    source = n + m
+    sink = n + m + 1
+    nodes = n + m + 2
+    pairs = n + n_arcs + m + 1
+    head = np.empty(2 * pairs, np.int64)
+    tail = np.empty(2 * pairs, np.int64)
+    residual = np.zeros(2 * pairs, np.int64)
+    cost = np.zeros(2 * pairs, np.int64)
+    result = np.full(n, -1, np.int64)
+
+    graph = (tail, head, residual, cost)
+    n_active = 0
+    for i in range(n):
+        _add_edge(graph, i, source, i, 1 if active[i] else 0, 0)
+        n_active += 1 if active[i] else 0
+    for i in range(n):
+        for a in range(arc_start[i], arc_start[i + 1]):
+            _add_edge(
+                graph, n + a, i, n + arc_mentor[a], 1 if active[i] else 0, -(big + arc_score[a])
+            )
+    for j in range(m):
+        _add_edge(graph, n + n_arcs + j, n + j, sink, capacity[j], 0)
+    bypass = n + n_arcs + m
+    _add_edge(graph, bypass, source, sink, n_active, 0)
+
+    # The starting flow.
+    load = np.zeros(m, np.int64)
+    matched = 0
+    for i in range(n):
+        p = mentor_of[i]
+        if p < 0 or not active[i]:
+            continue
+        for a in range(arc_start[i], arc_start[i + 1]):
+            if arc_mentor[a] == p:
+                e = 2 * (n + a)
+                residual[e], residual[e + 1] = 0, 1
+                residual[2 * i], residual[2 * i + 1] = 0, 1
+                load[p] += 1
+                matched += 1
+                break
+    for j in range(m):
+        if load[j] > capacity[j]:
+            return result, 1
+        e = 2 * (n + n_arcs + j)
+        residual[e], residual[e + 1] = capacity[j] - load[j], load[j]
+    # The unmatched mentees' flow goes through the bypass.
+    residual[2 * bypass], residual[2 * bypass + 1] = matched, n_active - matched
+
+    # Adjacency (CSR of every residual edge by its tail).
+    first = np.zeros(nodes + 1, np.int64)
+    for e in range(2 * pairs):
+        first[tail[e] + 1] += 1
+    for x in range(nodes):
+        first[x + 1] += first[x]
+    fill = first[:-1].copy()
+    edges = np.empty(2 * pairs, np.int64)
+    for e in range(2 * pairs):
+        edges[fill[tail[e]]] = e
+        fill[tail[e]] += 1
+
+    potential = np.zeros(nodes, np.int64)
+    for i in range(n):
+        potential[i] = gain[i]
+    for j in range(m):
+        potential[n + j] = -price[j]
+    # Raise each mentee's potential to cover its unused arcs.
+    for i in range(n):
+        if not active[i]:
+            continue
+        for a in range(arc_start[i], arc_start[i + 1]):
+            e = 2 * (n + a)
+            if residual[e] > 0:
+                need = potential[n + arc_mentor[a]] - cost[e]
+                if need > potential[i]:
+                    potential[i] = need
+    # Saturate every residual edge still negative.
+    excess = np.zeros(nodes, np.int64)
+    for e in range(2 * pairs):
+        r = residual[e]
+        if r > 0 and cost[e] + potential[tail[e]] - potential[head[e]] < 0:
+            residual[e] = 0
+            residual[e ^ 1] += r
+            excess[tail[e]] -= r
+            excess[head[e]] += r
+
+    infinity = np.int64(1) << np.int64(62)
+    distance = np.full(nodes, infinity, np.int64)
+    before = np.full(nodes, -1, np.int64)
+    settled = np.zeros(nodes, np.bool_)
+    touched = np.empty(nodes, np.int64)
+    heap_keys = np.empty(2 * pairs + nodes, np.int64)
+    heap_nodes = np.empty(2 * pairs + nodes, np.int64)
+    for start in range(nodes):
+        while excess[start] > 0:
+            n_touched = 1
+            touched[0] = start
+            distance[start] = 0
+            size = _heap_push(heap_keys, heap_nodes, 0, 0, start)
+            target = -1
+            reach = np.int64(0)
+            while size > 0:
+                d, u, size = _heap_pop(heap_keys, heap_nodes, size)
+                if settled[u] or d > distance[u]:
+                    continue
+                settled[u] = True
+                if excess[u] < 0:
+                    target, reach = u, d
+                    break
+                for position in range(first[u], first[u + 1]):
+                    e = edges[position]
+                    if residual[e] == 0:
+                        continue
+                    v = head[e]
+                    if settled[v]:
+                        continue
+                    candidate = d + cost[e] + potential[u] - potential[v]
+                    if candidate < distance[v]:
+                        if distance[v] == infinity:
+                            touched[n_touched] = v
+                            n_touched += 1
+                        distance[v] = candidate
+                        before[v] = e
+                        size = _heap_push(heap_keys, heap_nodes, size, candidate, v)
+            if target < 0:
+                return result, 1
+            # Nodes settled nearer than the target come nearer by the difference: every
+            # residual edge keeps a non-negative reduced cost, and the path's become zero.
+            for q in range(n_touched):
+                x = touched[q]
+                if settled[x]:
+                    potential[x] += distance[x] - reach
+            amount = min(excess[start], -excess[target])
+            x = target
+            while x != start:
+                e = before[x]
+                amount = min(amount, residual[e])
+                x = tail[e]
+            x = target
+            while x != start:
+                e = before[x]
+                residual[e] -= amount
+                residual[e ^ 1] += amount
+                x = tail[e]
+            excess[start] -= amount
+            excess[target] += amount
+            for q in range(n_touched):
+                x = touched[q]
+                distance[x] = infinity
+                before[x] = -1
+                settled[x] = False
+    for i in range(n):
+        for a in range(arc_start[i], arc_start[i + 1]):
+            if active[i] and residual[2 * (n + a)] == 0:
+                result[i] = a
+    return result, 0

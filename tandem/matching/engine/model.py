@@ -149,7 +149,7 @@ class WeightProfile:
         problem = _weights_problem(merged, lang)
         if problem:
             raise EngineError(problem)
-        return cls(**merged)  # type: ignore[arg-type]
+        return cls(**merged)
 
     @classmethod
     def from_json(cls, path: str | Path, *, lang: str = "en") -> WeightProfile:
@@ -288,6 +288,7 @@ class SolveStats:
     enlarged_mentees: int
     is_certified: bool
     timings: dict[str, float] = field(default_factory=dict)
+    is_warm: bool = False  # started from a previous solve's lists, assignment and prices
 
 
 @dataclass(frozen=True)

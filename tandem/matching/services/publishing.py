@@ -4,6 +4,7 @@ other agreed to share and the reasons written for them."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -95,16 +96,16 @@ def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = 
     own language, with the other's shared profile and the reason in plain words."""
     from tandem.matching.tasks import proposal_follow_up
 
-    drafts = Proposal.objects.select_for_update().filter(
+    candidates = Proposal.objects.select_for_update().filter(
         program=program, status=ProposalStatus.DRAFT
     )
-    drafts = (
-        drafts.filter(pk__in=proposal_ids)
+    candidates = (
+        candidates.filter(pk__in=proposal_ids)
         if proposal_ids is not None
-        else drafts.filter(is_accepted=True)
+        else candidates.filter(is_accepted=True)
     )
     drafts = list(
-        drafts.select_related("mentee", "mentor", "mentee__occupation", "mentor__occupation")
+        candidates.select_related("mentee", "mentor", "mentee__occupation", "mentor__occupation")
     )
     if not drafts:
         raise DeskError(
@@ -130,19 +131,11 @@ def proposals_publish(*, actor: User, program, proposal_ids: list[int] | None = 
         proposal.save(update_fields=["status", "published_at", "published_by", "expires_at"])
         record_proposal(PROPOSAL_PUBLISHED, actor, proposal)
         _tell_both_published(proposal)
-        reminder_at = now + timedelta(days=current.reminder_after_days)
-        pk = proposal.pk
-        expires_at = proposal.expires_at
-        transaction.on_commit(
-            lambda pk=pk, at=reminder_at: proposal_follow_up.using(run_after=at).enqueue(
-                proposal_id=pk
+        # One follow-up at the reminder date, one at the deadline.
+        for at in (now + timedelta(days=current.reminder_after_days), proposal.expires_at):
+            transaction.on_commit(
+                partial(proposal_follow_up.using(run_after=at).enqueue, proposal_id=proposal.pk)
             )
-        )
-        transaction.on_commit(
-            lambda pk=pk, at=expires_at: proposal_follow_up.using(run_after=at).enqueue(
-                proposal_id=pk
-            )
-        )
     return len(drafts)
 
 

@@ -184,14 +184,14 @@ def _run(run: ProposalRun, progress) -> None:
         total = len(pairs)
         explained = chosen_explanation_fields(matcher, solution.proposals, progress)
         rows = [
-            Proposal(
-                program=program,
-                run=run,
-                mentee_id=mentee,
-                mentor_id=mentor,
-                created_by_id=run.started_by_id,
+            {
+                "program_id": program.pk,
+                "run_id": run.pk,
+                "mentee_id": mentee,
+                "mentor_id": mentor,
+                "created_by_id": run.started_by_id,
                 **fields,
-            )
+            }
             for (mentee, mentor), fields in zip(pairs, explained, strict=True)
         ]
         with transaction.atomic():

@@ -53,7 +53,7 @@ def enrol(program: Program, person: Participant, *, days_waiting: int = 3) -> En
 
 
 def person(side: Side, role: str, **fields: Any) -> Participant:
-    defaults = {
+    defaults: dict[str, Any] = {
         "languages": "en;fr",
         "preferred_language": "en",
         "availability": "tue-evening;sat-morning",

@@ -126,7 +126,7 @@ def test_a_shared_document_is_checked_by_content_and_downloads_for_the_pair(
     client.force_login(lifecycle.mentee_user)
     download = client.get(f"/en/mentoring/documents/{document.pk}/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download.getvalue().startswith(b"%PDF")
 
 
 def test_staff_record_a_check_in_and_a_case_meeting(client: Client, lifecycle, no_mfa):

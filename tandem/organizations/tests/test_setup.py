@@ -3,6 +3,7 @@ every change is in the audit history with its actor."""
 
 from auditlog.models import LogEntry
 
+from tandem.core import audit
 from tandem.organizations.models import (
     Membership,
     Organization,
@@ -49,6 +50,16 @@ def test_a_platform_admin_creates_organizations_and_partnerships(client, platfor
     ).exists()
     entry = LogEntry.objects.get_for_model(Partnership).get()
     assert entry.actor == platform_admin
+    # Named events too, with the actor, on each organization's history.
+    assert named_events(hub_org) == [("organization.created", platform_admin)]
+    assert ("partnership.added", platform_admin) in named_events(lead_org)
+    assert ("partnership.added", platform_admin) in named_events(
+        Organization.objects.get(slug="agency")
+    )
+
+
+def named_events(record) -> list[tuple[str, object]]:
+    return [(event.name, event.actor) for event in audit.history(record)]
 
 
 def test_a_parent_must_be_a_network_and_bad_input_keeps_what_was_typed(
@@ -85,6 +96,8 @@ def test_an_organization_admin_manages_locations_and_roles_of_their_own_only(
     assert response.status_code == 302
     membership.refresh_from_db()
     assert not membership.is_active and list(membership.locations.all()) == [location]
+    assert named_events(location) == [("location.saved", home.admin)]
+    assert named_events(membership) == [("membership.revoked", home.admin)]
     other = elsewhere.organization.slug
     assert client.get(f"/en/organizations/{other}/people/").status_code == 404
     assert client.get(f"/en/organizations/{other}/locations/").status_code == 404
@@ -123,6 +136,32 @@ def test_a_leavers_caseload_goes_to_a_colleague_in_one_step(client, home, no_mfa
     referral.refresh_from_db()
     assert referral.referred_by == home.staff
     assert list(program.staff.all()) == [home.staff]
+    assert ("caseload.handed_over", home.admin) in named_events(home.caseworker)
+
+
+def test_invitations_and_program_teams_are_in_the_history_with_their_actor(client, home, no_mfa):
+    client.force_login(home.admin)
+    slug = home.organization.slug
+    client.post(
+        f"/en/organizations/{slug}/people/",
+        {"email": "new.coach@example.org", "role": Role.CASEWORKER, "language": "fr"},
+    )
+    from tandem.accounts.models import Invitation
+
+    invitation = Invitation.objects.get(email="new.coach@example.org")
+    client.post(f"/en/organizations/{slug}/invitations/{invitation.pk}/", {"action": "withdraw"})
+    assert set(named_events(invitation)) == {
+        ("invitation.withdrawn", home.admin),
+        ("invitation.sent", home.admin),
+    }
+    assert ("invitation.sent", home.admin) in named_events(home.organization)
+    program = Program.objects.create(
+        organization=home.organization, slug="p", name_en="P", name_fr="P"
+    )
+    program.staff.add(home.staff, home.caseworker)
+    client.force_login(home.staff)
+    client.post(f"/en/programs/{program.pk}/team/", {"remove": home.caseworker.pk})
+    assert named_events(program) == [("program_team.removed", home.staff)]
 
 
 def test_an_organization_name_with_control_characters_is_refused(client, platform_admin, no_mfa):

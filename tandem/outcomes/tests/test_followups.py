@@ -30,7 +30,9 @@ def follow_up_mails():
 
 
 def link_of(message) -> str:
-    return re.search(r"https?://[^/]+(/\S+/outcomes/follow-up/[^/\s]+/)", message.body).group(1)
+    found = re.search(r"https?://[^/]+(/\S+/outcomes/follow-up/[^/\s]+/)", message.body)
+    assert found is not None, message.body
+    return found.group(1)
 
 
 @pytest.fixture

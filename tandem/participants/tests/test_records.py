@@ -63,7 +63,7 @@ def test_a_caseworker_records_a_client_with_no_code_typed_and_is_sent_to_the_pro
     client.force_login(home.caseworker)
     response = client.post(f"/en/participants/organization/{home.organization.slug}/new/", MENTEE)
     participant = Participant.objects.get(external_id="C-1")
-    assert response.url == f"/en/referrals/client/{participant.pk}/"
+    assert response["Location"] == f"/en/referrals/client/{participant.pk}/"
     assert participant.role == "mentee" and participant.occupation_id == "21231"
     assert participant.industry_id == "5415"
     assert (participant.languages, participant.postal_code) == ("fr;en;ar", "K1K 2C5")
@@ -135,7 +135,7 @@ def test_a_pdf_and_a_docx_are_accepted_by_content_and_served_only_to_those_allow
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    assert response.getvalue() == PDF
     for outsider in (elsewhere.caseworker, elsewhere.staff, home.funder):
         client.force_login(outsider)
         assert client.get(f"/en/participants/resumes/{pdf.pk}/").status_code == 404

@@ -57,9 +57,9 @@ def test_notes_are_staff_only_unless_opened_and_the_form_says_who_reads_them(
     page = client.get(url).content.decode()
     assert "Anxious" not in page and "Gatineau" in page and "CLB test" in page
     client.force_login(home.caseworker)  # the agency that holds the mentee's file
-    page = client.get(url)
-    assert page.status_code == 200
-    text = page.content.decode()
+    answer = client.get(url)
+    assert answer.status_code == 200
+    text = answer.content.decode()
     assert "Anxious" not in text and "Gatineau" not in text and "CLB test" in text
 
 

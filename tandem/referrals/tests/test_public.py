@@ -41,7 +41,9 @@ def immediate_tasks(settings):
 
 
 def _link(message) -> str:
-    return re.search(r"https?://\S+/verify/\S+/", message.body).group(0).split("8000", 1)[-1]
+    found = re.search(r"https?://\S+/verify/\S+/", message.body)
+    assert found is not None, message.body
+    return found.group(0).split("8000", 1)[-1]
 
 
 def test_a_self_referral_reaches_staff_only_after_the_address_is_verified_in_french(

@@ -45,8 +45,10 @@ def test_employment_at_exit_and_after_counts_the_last_answer_of_each_mentee(
 def test_time_to_employment_is_the_mean_of_the_first_jobs(client: Client, network):
     client.force_login(network.staff)
     tables = tables_of(client.get(f"/en/reports/programs/{network.program.pk}/"))
-    firsts = {}
+    firsts: dict[int, int] = {}
     for outcome in EmploymentOutcome.objects.exclude(employed_on=None).select_related("mentorship"):
+        assert outcome.employed_on and outcome.mentorship and outcome.mentorship.started_on
+        assert outcome.mentorship_id is not None
         days = (outcome.employed_on - outcome.mentorship.started_on).days
         firsts[outcome.mentorship_id] = min(days, firsts.get(outcome.mentorship_id, days))
     table = tables["time_to_employment"]

@@ -188,6 +188,9 @@ def test_the_waiting_list_for_employer_partners_suppresses_small_counts(client: 
     body = [r for r in rows if r and r[0][:5].isdigit()]
     assert {r[1] for r in body} == {"x"}  # 1 and 2 mentees waiting: suppressed
     assert not any("Average wait" in cell for r in rows for cell in r)
+    # Titled as what it is, not as the staff's dashboard (issue 16).
+    assert rows[0][0] == f"Occupations short of mentors: {network.program.name_en}"
+    assert not any("Program dashboard" in cell for r in rows for cell in r)
 
 
 def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(
@@ -208,12 +211,12 @@ def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    content = b"".join(response.streaming_content)
+    content = response.getvalue()
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Rapport aux bailleurs de fonds" in text
     assert "Références par organisme" in text
-    assert reader.trailer["/Root"].get("/StructTreeRoot") is not None  # tagged
+    assert reader.root_object.get("/StructTreeRoot") is not None  # tagged
     assert network.mentees[0].family_name not in text
 
 

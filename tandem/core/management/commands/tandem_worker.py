@@ -153,8 +153,8 @@ class Command(db_worker.Command):
 
     def handle(self, *args, **options) -> None:
         original = db_worker.Worker
-        db_worker.Worker = ResilientWorker
+        db_worker.Worker = ResilientWorker  # type: ignore[misc]  # the command builds it by name
         try:
             super().handle(*args, **options)
         finally:
-            db_worker.Worker = original
+            db_worker.Worker = original  # type: ignore[misc]

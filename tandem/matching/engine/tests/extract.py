@@ -19,13 +19,19 @@ def engine_messages() -> dict[str, str | None]:
                 continue
             args = node.args
             if node.func.id in ("_", "N_") and args and _literal(args[0]):
-                found.setdefault(args[0].value, None)
+                found.setdefault(_text(args[0]), None)
             elif (
                 node.func.id == "n_" and len(args) >= 2 and _literal(args[0]) and _literal(args[1])
             ):
-                found[args[0].value] = args[1].value
+                found[_text(args[0])] = _text(args[1])
     return found
 
 
 def _literal(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _text(node: ast.AST) -> str:
+    """The string of a node `_literal` accepted."""
+    assert isinstance(node, ast.Constant) and isinstance(node.value, str)
+    return node.value

@@ -45,12 +45,12 @@ def participants(draw, role: str, index: int) -> Participant:
     return Participant(
         external_id=f"{role[0:2]}{'e' if role == 'mentee' else 't'}{index}",
         role=role,  # type: ignore[arg-type]
-        preferred_language=preferred,  # type: ignore[arg-type]
+        preferred_language=preferred,
         languages=languages,
         noc_code=draw(st.sampled_from(NOCS)),
         naics_code=draw(st.sampled_from(NAICS)),
         postal_code=draw(st.sampled_from(FSAS)),
-        meeting_mode=draw(st.sampled_from(("either", "in_person", "virtual"))),  # type: ignore[arg-type]
+        meeting_mode=draw(st.sampled_from(("either", "in_person", "virtual"))),
         availability=frozenset(draw(st.lists(st.sampled_from(SLOTS[:6]), max_size=3))),
         goals=draw(st.sampled_from(GOALS)),
         capacity=draw(st.integers(1, 3)) if role == "mentor" else 1,
@@ -80,12 +80,12 @@ def contested_pools(draw, max_mentees: int = 18) -> Pool:
         return Participant(
             external_id=f"c{'e' if role == 'mentee' else 't'}{index}",
             role=role,  # type: ignore[arg-type]
-            preferred_language=draw(st.sampled_from(("en", "en", "fr"))),  # type: ignore[arg-type]
+            preferred_language=draw(st.sampled_from(("en", "en", "fr"))),
             languages=frozenset(draw(st.sampled_from((("en", "fr"), ("en", "fr"), ("en",))))),
             noc_code=draw(st.sampled_from(NOCS[:3])),
             naics_code=draw(st.sampled_from(NAICS[:3])),
             postal_code=draw(st.sampled_from(FSAS[:4])),
-            meeting_mode=draw(st.sampled_from(("either", "either", "virtual", "in_person"))),  # type: ignore[arg-type]
+            meeting_mode=draw(st.sampled_from(("either", "either", "virtual", "in_person"))),
             availability=frozenset(draw(st.lists(st.sampled_from(SLOTS[:2]), max_size=1))),
             goals=draw(st.sampled_from(GOALS[1:4])),
             capacity=(1 if capacity_one else draw(st.integers(1, 3))) if role == "mentor" else 1,

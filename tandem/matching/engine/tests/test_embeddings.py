@@ -82,3 +82,16 @@ def test_many_small_shards_are_merged_without_losing_a_vector(tmp_path, tfidf, m
     assert len(list((tmp_path / tfidf.name).glob("*.keys.npy"))) <= 2
     _, new = embed_texts(texts, tfidf, DiskCache(tmp_path, tfidf.name))
     assert new == 0
+
+
+def test_a_shard_index_missing_or_stale_is_rebuilt_and_finds_every_vector(tmp_path, tfidf):
+    texts = [f"goal number {n}" for n in range(40)]
+    first, _ = embed_texts(texts, tfidf, DiskCache(tmp_path, tfidf.name))
+    (index,) = (tmp_path / tfidf.name).glob("*.index.npy")
+    index.unlink()
+    again, new = embed_texts(texts, tfidf, DiskCache(tmp_path, tfidf.name))
+    assert new == 0 and np.array_equal(again, first)
+    assert index.exists()  # written back for the next run
+    np.save(index, np.zeros((2, 3), np.uint64))  # an index of another shard's length
+    again, new = embed_texts(texts[::-1], tfidf, DiskCache(tmp_path, tfidf.name))
+    assert new == 0 and np.array_equal(again, first[::-1])

@@ -1,0 +1,113 @@
+"""Periodic sweeps: work that falls due with time rather than on a request (follow-ups on their
+day, reminders, expiry of unanswered proposals, erasing unconfirmed applications).
+
+There is no cron. One task, `sweep_task`, runs every registered sweep each `SWEEP_INTERVAL` and
+enqueues its own next run; `manage.py run_sweeps` runs them at once and makes sure a sweep is
+waiting. Each app registers its own sweeps in its `AppConfig.ready()`, so core, which imports no
+app, calls them all and no app imports another to reach its sweep:
+
+    sweeps.register("follow_ups", followups_send_due, label="follow-ups sent")
+
+A sweep is `function(*, now: datetime) -> int | Mapping[str, int]` (what it did, for the log and
+the command's output). It must be idempotent: the sweep and per-item scheduled tasks may both
+reach the same item, and whichever comes second must do nothing. Sweeps run in the order they
+were registered (the order of INSTALLED_APPS); one that fails is logged and the others still run.
+"""
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.tasks import default_task_backend, task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+SWEEP_INTERVAL = timedelta(hours=1)
+
+type SweepResult = int | Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    run: Callable[..., SweepResult]
+    label: str
+
+
+_SWEEPS: dict[str, Sweep] = {}
+
+
+def register(name: str, function: Callable[..., SweepResult], *, label: str) -> None:
+    """Adds a sweep (call it from the app's `ready()`); registering the same one again is a
+    no-op, another function under a taken name is an error."""
+    found = _SWEEPS.get(name)
+    if found is not None and found.run is not function:
+        raise ValueError(f"sweep {name!r} is already registered by {found.run.__module__}")
+    _SWEEPS[name] = Sweep(name, function, label)
+
+
+def registered() -> list[Sweep]:
+    return list(_SWEEPS.values())
+
+
+class SweepsFailed(Exception):
+    """Some sweeps raised; the others ran. The message names them."""
+
+
+def sweeps_run_now(*, now: datetime | None = None) -> dict[str, SweepResult]:
+    """Runs every sweep once. Each records its events as `audit.SWEEPS`. Raises `SweepsFailed`
+    at the end if any raised (each failure is logged with its traceback when it happens)."""
+    now = now or timezone.now()
+    results: dict[str, SweepResult] = {}
+    failed = []
+    for sweep in registered():
+        try:
+            results[sweep.name] = sweep.run(now=now)
+        except Exception:
+            logger.exception("sweep %s failed", sweep.name)
+            failed.append(sweep.name)
+    if failed:
+        raise SweepsFailed(", ".join(failed))
+    return results
+
+
+def describe(results: Mapping[str, SweepResult]) -> str:
+    """One line for the log or a command: `follow-ups sent: 1, reminders sent: 0, ...`."""
+    labels = {sweep.name: sweep.label for sweep in registered()}
+    parts = []
+    for name, result in results.items():
+        value = (
+            result
+            if isinstance(result, int)
+            else ", ".join(f"{k} {v}" for k, v in sorted(result.items())) or "none"
+        )
+        parts.append(f"{labels.get(name, name)}: {value}")
+    return ", ".join(parts)
+
+
+def can_defer() -> bool:
+    """False with a backend that runs tasks at once (some tests): nothing can wait for its day."""
+    return bool(default_task_backend.supports_defer)
+
+
+def sweeps_ensure_scheduled() -> bool:
+    """Enqueues the next sweep unless one is already waiting. True when it enqueued one."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not can_defer():
+        return False
+    waiting = DBTaskResult.objects.filter(task_path=sweep_task.module_path, status="READY").exists()
+    if waiting:
+        return False
+    sweep_task.using(run_after=timezone.now() + SWEEP_INTERVAL).enqueue()
+    return True
+
+
+@task()
+def sweep_task() -> dict[str, SweepResult]:
+    try:
+        return sweeps_run_now()
+    finally:
+        sweeps_ensure_scheduled()  # the next run is queued even when a sweep failed

@@ -1,0 +1,80 @@
+"""The demo tells a story a person can follow: a year of history, everyone with a name of their
+own, and enough people that the funder's report publishes figures instead of "x"."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tandem.core.tests.cast import occupation
+from tandem.demo.network import LOGINS, MENTEE_NAMES, MENTOR_NAMES, OCCUPATIONS, demo_load
+
+
+def test_no_given_name_and_no_family_name_is_used_twice():
+    given = [g for g, _f in MENTEE_NAMES + MENTOR_NAMES] + [login.first_name for login in LOGINS]
+    family = [f for _g, f in MENTEE_NAMES + MENTOR_NAMES] + [login.last_name for login in LOGINS]
+    assert [n for n, c in Counter(given).items() if c > 1] == []
+    assert [n for n, c in Counter(family).items() if c > 1] == []
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.TANDEM_MATCHING_EMBEDDER = "tandem.matching.tests.factories.HashEmbedder"
+    for code, _en, _fr in OCCUPATIONS:
+        occupation(code)
+    demo_load()
+
+
+def test_the_demo_spreads_a_year_of_history_over_the_last_twelve_months(demo):
+    from tandem.meetings.models import MeetingLog
+    from tandem.mentorships.models import Mentorship, MentorshipStatus
+    from tandem.outcomes.models import EmploymentOutcome, FollowUp
+    from tandem.participants.models import Participant
+    from tandem.referrals.models import Referral
+
+    now = timezone.now()
+    year_ago = now - timedelta(days=366)
+    referrals = list(Referral.objects.values_list("submitted_at", flat=True))
+    assert min(referrals) >= year_ago
+    assert len({(d.year, d.month) for d in referrals}) >= 11  # a month without referrals at most
+    matches = list(Mentorship.objects.values_list("confirmed_at", flat=True))
+    assert len({(d.year, d.month) for d in matches}) >= 9
+    assert all(year_ago <= d <= now for d in matches)
+    statuses = Counter(Mentorship.objects.values_list("status", flat=True))
+    assert statuses[MentorshipStatus.COMPLETED] >= 10
+    assert statuses[MentorshipStatus.ENDED_EARLY] >= 2
+    assert statuses[MentorshipStatus.ACTIVE] >= 3
+    # Meetings logged on the days the mentorships ran, none in the future.
+    assert MeetingLog.objects.filter(met_on__gt=timezone.localdate()).count() == 0
+    assert MeetingLog.objects.count() >= 100
+    # Follow-ups already due were sent, most answered with an outcome; none waits overdue.
+    due = FollowUp.objects.filter(due_at__lte=now)
+    assert due.count() >= 10 and not due.filter(sent_at__isnull=True).exists()
+    assert due.filter(answered_at__isnull=False).count() > due.count() / 2
+    assert EmploymentOutcome.objects.filter(source="follow_up").count() >= 5
+    # Everyone's name is their own.
+    names = list(Participant.objects.values_list("given_name", "family_name"))
+    assert len(names) == len(set(names)) >= 60
+
+
+def test_the_funder_report_of_the_current_fiscal_year_publishes_figures(demo):
+    from tandem.organizations.models import Organization
+    from tandem.reports import services
+    from tandem.reports.selectors import fiscal_year
+
+    spec = services.funder_spec(
+        Organization.objects.get(slug="capital-welcome"), fiscal_year(timezone.localdate())
+    )
+    cells = [
+        cell
+        for table in services.report_tables(spec)
+        for row in table.rows
+        for cell in row.cells
+        if cell.kind == "count"
+    ]
+    shown = [
+        c for c in cells if not c.hidden and (c.value or 0) >= settings.TANDEM_SMALL_CELL_THRESHOLD
+    ]
+    assert len(shown) >= 20, f"{len(shown)} figures shown, {sum(c.hidden for c in cells)} hidden"
