@@ -5,6 +5,8 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from django.conf import settings
 from django.db.models import (
@@ -32,8 +34,12 @@ from tandem.connectors.models import (
     MeetingStatus,
     Result,
 )
+from tandem.accounts.models import User
 from tandem.participants.models import Participant
 from tandem.programs.models import Enrolment, Program, Side
+
+if TYPE_CHECKING:
+    from tandem.matching.engine.model import WeightProfile
 
 # --- Suggestions: the engine's scoring, without the one-to-one solve ------------------------
 
@@ -45,7 +51,7 @@ class Suggestion:
     reasons: list[str]
 
 
-def _weights():
+def _weights() -> "WeightProfile":
     """Occupation, industry, language and place: what a 30-minute meeting needs. Goals,
     weekly slots and years of experience are for a months-long pair, so they weigh nothing."""
     from tandem.matching.engine.model import WeightProfile
@@ -438,7 +444,7 @@ class HomeWork:
         )
 
 
-def home_work(*, user) -> HomeWork:  # noqa: ANN001 - a User (the home floor's type)
+def home_work(*, user: User) -> HomeWork:
     from tandem.connectors.access import (
         connector_enrolments_without_profile,
         connector_programs_funded_by,
