@@ -4,7 +4,6 @@ funder's (counts only, small cells suppressed). The chain of one newcomer is in 
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from tandem.accounts.models import User
 from tandem.connectors.models import (
     INTRODUCTIONS_TARGET,
     Connector,
@@ -34,7 +34,6 @@ from tandem.connectors.models import (
     MeetingStatus,
     Result,
 )
-from tandem.accounts.models import User
 from tandem.participants.models import Participant
 from tandem.programs.models import Enrolment, Program, Side
 
