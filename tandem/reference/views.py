@@ -19,9 +19,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _typed(request: HttpRequest) -> str:
     """The words typed in the form's search box, whatever the form's prefix named it."""
-    for name, value in request.GET.items():
+    for name in request.GET:
         if name == "q" or name.endswith("_query"):
-            return value[:100]
+            return request.GET.get(name, "")[:100]
     return ""
 
 
