@@ -249,7 +249,8 @@ def _needing_attention(
             if words:
                 item.reasons = [_reason(code, item) for code in item.reasons]
             found.append(item)
-    found.sort(key=lambda a: (-len(a.reasons), a.last_met_on or date.min))
+    if words:  # a count needs no order
+        found.sort(key=lambda a: (-len(a.reasons), a.last_met_on or date.min))
     return found
 
 
