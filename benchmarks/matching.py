@@ -127,6 +127,7 @@ def generate(n: int, seed: int, population: str = "plentiful"):
             languages.add(rng.choice(OTHER_LANGUAGES))
         code = rng.choices(units, unit_weights)[0]
         title = rng.choice(titles[code][preferred]).lower()
+        templates: tuple[str, ...]
         if role == "mentee":
             templates = MENTEE_FR if preferred == "fr" else MENTEE_EN
         else:
@@ -144,7 +145,7 @@ def generate(n: int, seed: int, population: str = "plentiful"):
             noc_code=code,
             naics_code=rng.choice(SECTORS) if rng.random() < 0.7 else None,
             postal_code=rng.choice(by_city[city]) if rng.random() < 0.9 else None,
-            meeting_mode=rng.choices(("either", "virtual", "in_person"), (0.45, 0.30, 0.25))[0],  # type: ignore[arg-type]
+            meeting_mode=rng.choices(("either", "virtual", "in_person"), (0.45, 0.30, 0.25))[0],
             availability=slots,
             goals=goals,
             capacity=rng.choices(capacities, capacity_weights)[0] if role == "mentor" else 1,
@@ -372,7 +373,8 @@ def incremental(population: str, n: int, result_path: str) -> None:
     base = Matcher(pool, embedder=embedder, embeddings=embeddings)
     started = time.perf_counter()
     first = base.solve(explain=False)
-    rows = {"first_solve_seconds": time.perf_counter() - started, "changes": []}
+    first_seconds = time.perf_counter() - started
+    changes: list[dict] = []
     for name, change in _changes(base, first, n):
         pins = change.pop("pins", ())
         started = time.perf_counter()
@@ -401,7 +403,7 @@ def incremental(population: str, n: int, result_path: str) -> None:
             "same_matched": warm.matched_count == scratch.matched_count,
             "total_difference": warm.total_score - scratch.total_score,
         }
-        rows["changes"].append(row)
+        changes.append(row)
         print(
             f"  {name}: warm {warm_seconds:.2f}s ({warm.stats.rounds} rounds, changed matcher "
             f"{changed_seconds:.2f}s) vs scratch {scratch_seconds:.2f}s "
@@ -409,7 +411,12 @@ def incremental(population: str, n: int, result_path: str) -> None:
             f"{row['same_matched'] and abs(row['total_difference']) < 1e-6}",
             flush=True,
         )
-    rows.update(population=population, n_mentees=n)
+    rows = {
+        "population": population,
+        "n_mentees": n,
+        "first_solve_seconds": first_seconds,
+        "changes": changes,
+    }
     Path(result_path).write_text(json.dumps(rows))
 
 

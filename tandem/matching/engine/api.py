@@ -709,20 +709,24 @@ class _WarmState:
         """The state after a solve of the ``active`` mentees; mentees pinned in it keep
         their earlier list."""
         listed = active.copy()
-        arcs: tuple[np.ndarray, ...] = (result.arc_mentee, result.arc_mentor, result.arc_score)
+        arc_mentee, arc_mentor, arc_score = result.arc_mentee, result.arc_mentor, result.arc_score
         if previous is not None:
             listed |= previous.listed
             resting = ~active[previous.arc_mentee]
-            arcs = tuple(
-                np.concatenate([old[resting], new])
-                for old, new in zip(
-                    (previous.arc_mentee, previous.arc_mentor, previous.arc_score),
-                    arcs,
-                    strict=True,
-                )
-            )
+            arc_mentee = np.concatenate([previous.arc_mentee[resting], arc_mentee])
+            arc_mentor = np.concatenate([previous.arc_mentor[resting], arc_mentor])
+            arc_score = np.concatenate([previous.arc_score[resting], arc_score])
             bound = np.where(active, bound, previous.bound)
-        return cls(listed, *arcs, bound, result.mentor_of, result.gain, result.price)
+        return cls(
+            listed,
+            arc_mentee,
+            arc_mentor,
+            arc_score,
+            bound,
+            result.mentor_of,
+            result.gain,
+            result.price,
+        )
 
     def start(self, active: np.ndarray, capacity: np.ndarray) -> Start:
         """The previous assignment of the ``active`` mentees, within ``capacity`` (pins may
