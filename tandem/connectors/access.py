@@ -42,7 +42,9 @@ class NewcomerAccess:
 
 
 @accepts(Action.VIEW, Action.TAKE_PART)
-def access_newcomer(user: User, newcomer_id: int, *, action: Action) -> NewcomerAccess:
+def access_newcomer(
+    user: User, newcomer_id: int, *, action: Action = Action.VIEW
+) -> NewcomerAccess:
     """A newcomer's enrolment in a connector program: `view` by the newcomer and the program's
     staff; `take_part` (ask for a meeting, follow up) by the same two."""
     enrolments = Enrolment.objects.filter(
@@ -73,7 +75,9 @@ def meetings_visible_to(user: User) -> QuerySet[ConnectorMeeting]:
 
 
 @accepts(Action.VIEW, Action.TAKE_PART)
-def access_connector_meeting(user: User, meeting_id: int, *, action: Action) -> MeetingAccess:
+def access_connector_meeting(
+    user: User, meeting_id: int, *, action: Action = Action.VIEW
+) -> MeetingAccess:
     """`view`: the newcomer, the connector and the program's staff; `take_part` (offer times,
     record the meeting, feedback): the newcomer, the connector, or staff on their behalf."""
     found = one_or_404(

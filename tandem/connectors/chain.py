@@ -7,6 +7,7 @@ its connector made, each one either the meeting that followed it up or a contact
 marked from the root down to that meeting, in the picture and in the list.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -250,7 +251,7 @@ def chain_graph(root: ChainNode) -> Graph:
     )
 
 
-def _walk(root: ChainNode):  # noqa: ANN202 - a generator of nodes
+def _walk(root: ChainNode) -> Iterator[ChainNode]:
     stack = [root]
     while stack:
         node = stack.pop()

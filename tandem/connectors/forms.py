@@ -1,3 +1,6 @@
+from datetime import datetime
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -10,6 +13,7 @@ from tandem.connectors.models import (
     MeetingMode,
     Result,
 )
+from tandem.core.forms import choice_field
 from tandem.reference.models import Industry, Occupation
 from tandem.referrals.forms import ApplicationForm, _language_choices
 
@@ -60,20 +64,20 @@ class JoinForm(ProfileForm):
         "meetings_per_month",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].choices = [("", "—")] + [
+        choice_field(self, "occupation").choices = [("", "—")] + [
             (o.code, f"{o.title} ({o.code})")
             for o in Occupation.objects.filter(level=5).order_by("title_en")
         ]
-        self.fields["industry"].choices = [("", "—")] + [
-            (i.code, f"{i.title} ({i.code})")
-            for i in Industry.objects.filter(level=2).order_by("code")
+        # A light profile: the twenty NAICS sectors, not the classes.
+        choice_field(self, "industry").choices = [("", "—")] + [
+            (i.code, i.title) for i in Industry.objects.filter(level=1).order_by("code")
         ]
 
     clean_postal_code = ApplicationForm.clean_postal_code
 
-    def profile_fields(self) -> dict:
+    def profile_fields(self) -> dict[str, Any]:
         """The service's `Profile` fields."""
         data = dict(self.cleaned_data)
         return {
@@ -97,7 +101,7 @@ class InviteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def invitee(self) -> dict:
+    def invitee(self) -> dict[str, Any]:
         """The service's keyword arguments for the person invited."""
         return {key: self.cleaned_data[key] for key in self.fields}
 
@@ -111,9 +115,9 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, connectors, **kwargs):
+    def __init__(self, *args: Any, connectors: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["connector"].choices = connectors
+        choice_field(self, "connector").choices = connectors
 
 
 class FollowUpForm(forms.Form):
@@ -144,7 +148,7 @@ class OfferForm(forms.Form):
     mode = forms.ChoiceField(label=_("How"), choices=MeetingMode.choices)
     where = forms.CharField(label=_("Place, phone number or link"), max_length=300, required=False)
 
-    def times(self) -> list:
+    def times(self) -> list[datetime]:
         return [
             self.cleaned_data[f"time_{n}"]
             for n in range(1, TIMES_OFFERED_MAX + 1)
@@ -165,7 +169,7 @@ class IntroductionsForm(forms.Form):
 
     ROWS = 5
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for n in range(1, self.ROWS + 1):
             self.fields[f"name_{n}"] = forms.CharField(
@@ -181,13 +185,13 @@ class IntroductionsForm(forms.Form):
                 label=_("Their language"), choices=settings.LANGUAGES, required=False
             )
 
-    def rows(self):
+    def rows(self) -> list[list[forms.BoundField]]:
         return [
             [self[f"{name}_{n}"] for name in ("name", "email", "reason", "language")]
             for n in range(1, self.ROWS + 1)
         ]
 
-    def contacts(self) -> list[dict]:
+    def contacts(self) -> list[dict[str, str]]:
         found = []
         for n in range(1, self.ROWS + 1):
             values = {

@@ -4,6 +4,7 @@ funder's (counts only, small cells suppressed). The chain of one newcomer is in 
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from tandem.accounts.models import User
 from tandem.connectors.models import (
     INTRODUCTIONS_TARGET,
     Connector,
@@ -35,6 +37,9 @@ from tandem.connectors.models import (
 from tandem.participants.models import Participant
 from tandem.programs.models import Enrolment, Program, Side
 
+if TYPE_CHECKING:
+    from tandem.matching.engine.model import WeightProfile
+
 # --- Suggestions: the engine's scoring, without the one-to-one solve ------------------------
 
 
@@ -45,7 +50,7 @@ class Suggestion:
     reasons: list[str]
 
 
-def _weights():
+def _weights() -> "WeightProfile":
     """Occupation, industry, language and place: what a 30-minute meeting needs. Goals,
     weekly slots and years of experience are for a months-long pair, so they weigh nothing."""
     from tandem.matching.engine.model import WeightProfile
@@ -438,7 +443,7 @@ class HomeWork:
         )
 
 
-def home_work(*, user) -> HomeWork:  # noqa: ANN001 - a User (the home floor's type)
+def home_work(*, user: User) -> HomeWork:
     from tandem.connectors.access import (
         connector_enrolments_without_profile,
         connector_programs_funded_by,

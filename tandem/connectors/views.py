@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.connectors import access, forms, selectors, services
 from tandem.connectors.calendar import invitation as meeting_ics
 from tandem.connectors.chain import chain_counts, chain_graph, chain_of
@@ -20,7 +21,7 @@ from tandem.core.i18n import current_language
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"])
-def program_home(request: HttpRequest, connector_program_id: int) -> HttpResponse:
+def program_home(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
     program = access.access_connector_program(
         request.user, connector_program_id, action=Action.MANAGE
     )
@@ -37,7 +38,7 @@ def program_home(request: HttpRequest, connector_program_id: int) -> HttpRespons
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"], methods=["GET", "POST"])
-def program_invite(request: HttpRequest, connector_program_id: int) -> HttpResponse:
+def program_invite(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
     program = access.access_connector_program(
         request.user, connector_program_id, action=Action.MANAGE
     )
@@ -54,7 +55,7 @@ def program_invite(request: HttpRequest, connector_program_id: int) -> HttpRespo
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"])
-def program_figures(request: HttpRequest, connector_program_id: int) -> HttpResponse:
+def program_figures(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
     program = access.access_connector_program(
         request.user, connector_program_id, action=Action.MANAGE
     )
@@ -66,7 +67,7 @@ def program_figures(request: HttpRequest, connector_program_id: int) -> HttpResp
 
 
 @rule(Audience.SIGNED_IN)
-def funder_figures(request: HttpRequest) -> HttpResponse:
+def funder_figures(request: AuthenticatedRequest) -> HttpResponse:
     programs = list(access.connector_programs_funded_by(request.user))
     return render(
         request,
@@ -82,7 +83,7 @@ def funder_figures(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["newcomer_id"], methods=["GET", "POST"])
-def newcomer(request: HttpRequest, newcomer_id: int) -> HttpResponse:
+def newcomer(request: AuthenticatedRequest, newcomer_id: int) -> HttpResponse:
     found = access.access_newcomer(request.user, newcomer_id, action=Action.VIEW)
     enrolment = found.enrolment
     program, person = enrolment.program, enrolment.participant
@@ -134,7 +135,7 @@ def newcomer(request: HttpRequest, newcomer_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["introduction_id"], methods=["POST"])
-def follow_up(request: HttpRequest, introduction_id: int) -> HttpResponse:
+def follow_up(request: AuthenticatedRequest, introduction_id: int) -> HttpResponse:
     introduction = access.access_introduction(
         request.user, introduction_id, action=Action.TAKE_PART
     )
@@ -189,13 +190,13 @@ def _meeting_page(
 
 
 @rule(Audience.SCOPED, objects=["connector_meeting_id"])
-def meeting(request: HttpRequest, connector_meeting_id: int) -> HttpResponse:
+def meeting(request: AuthenticatedRequest, connector_meeting_id: int) -> HttpResponse:
     found = access.access_connector_meeting(request.user, connector_meeting_id, action=Action.VIEW)
     return _meeting_page(request, found)
 
 
 @rule(Audience.SCOPED, objects=["connector_meeting_id"])
-def meeting_calendar(request: HttpRequest, connector_meeting_id: int) -> HttpResponse:
+def meeting_calendar(request: AuthenticatedRequest, connector_meeting_id: int) -> HttpResponse:
     found = access.access_connector_meeting(request.user, connector_meeting_id, action=Action.VIEW)
     if found.meeting.starts_at is None:
         raise Http404
@@ -211,7 +212,9 @@ def _back(meeting_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["connector_meeting_id"], methods=["POST"])
-def meeting_action(request: HttpRequest, connector_meeting_id: int, what: str) -> HttpResponse:
+def meeting_action(
+    request: AuthenticatedRequest, connector_meeting_id: int, what: str
+) -> HttpResponse:
     """Every step of a meeting after the request: one URL per step (`what`), one service each.
     Who may take each step is decided here from the access answer, never from roles."""
     found = access.access_connector_meeting(
@@ -314,7 +317,7 @@ def meeting_action(request: HttpRequest, connector_meeting_id: int, what: str) -
 
 
 @rule(Audience.SIGNED_IN)
-def my_connector(request: HttpRequest) -> HttpResponse:
+def my_connector(request: AuthenticatedRequest) -> HttpResponse:
     profiles = list(access.connector_profiles_of(request.user))
     return render(
         request,
@@ -339,7 +342,7 @@ def my_connector(request: HttpRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["connector_program_id"], methods=["POST"])
-def my_profile(request: HttpRequest, connector_program_id: int) -> HttpResponse:
+def my_profile(request: AuthenticatedRequest, connector_program_id: int) -> HttpResponse:
     enrolment = access.access_own_connector_enrolment(
         request.user, connector_program_id, action=Action.TAKE_PART
     )

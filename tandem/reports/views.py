@@ -326,7 +326,7 @@ def _funder_file(request: AuthenticatedRequest, org_slug: str, fmt: str) -> Http
     organization = access_funder_reports(request.user, org_slug)
     _form, year = _funder_year(request, organization)
     figures = snapshots.funder_figures(organization, year) if year else None
-    if figures is None:
+    if figures is None or year is None:
         raise Http404
     assert year is not None  # figures were found for it
     spec = services.funder_spec(organization, fiscal_year(dt.date(year, 4, 1)))

@@ -85,10 +85,12 @@ def meeting_request(
         if ConnectorMeeting.objects.filter(introduction=introduction).exists():
             raise ConnectorError(_("A meeting for this introduction is already recorded."))
         depth = introduction.meeting.depth + 1
-    elif ConnectorMeeting.objects.filter(
-        newcomer=newcomer, connector=connector, status__in=OPEN_STATUSES
-    ).exists():
-        raise ConnectorError(_("A meeting with this connector is already on its way."))
+    else:
+        if ConnectorMeeting.objects.filter(
+            newcomer=newcomer, connector=connector, status__in=OPEN_STATUSES
+        ).exists():
+            raise ConnectorError(_("A meeting with this connector is already on its way."))
+        _check_room(connector)
     meeting = ConnectorMeeting.objects.create(
         program=program,
         newcomer=newcomer,
@@ -108,6 +110,26 @@ def meeting_request(
         connector_meeting_id=meeting.pk,
     )
     return meeting
+
+
+def _check_room(connector: Connector) -> None:
+    """A first meeting takes one of the meetings the connector offers this month. The
+    connector's row is locked, so two newcomers (or two staff) asking at once cannot both take
+    the last one. A follow-up of an introduction is not counted against it: the connector who
+    named this contact asked for that meeting."""
+    Connector.objects.select_for_update().filter(pk=connector.pk).first()
+    month = timezone.localdate().replace(day=1)
+    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
+    taken = (
+        ConnectorMeeting.objects.filter(connector=connector, created_at__gte=start)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .count()
+    )
+    if taken >= connector.meetings_per_month:
+        raise ConnectorError(
+            _("%(name)s has no room left for a meeting this month: choose another connector.")
+            % {"name": connector.participant.full_name}
+        )
 
 
 def _locked(meeting: ConnectorMeeting) -> ConnectorMeeting:

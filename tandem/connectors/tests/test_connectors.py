@@ -464,3 +464,18 @@ def test_the_home_page_tells_each_role_what_the_connector_program_asks(
         reverse("connectors:figures", args=[program.pk])
         in client.get(reverse("core:home")).content.decode()
     )
+
+
+def test_a_connector_is_not_booked_beyond_the_meetings_they_offer_a_month(home, program, cast):
+    from tandem.connectors.tests.factories import make_newcomer as enrol
+
+    other = make_participant(home.organization, given_name="Omar")
+    enrol(program, other)
+    services.meeting_request(
+        actor=home.staff, program=program, newcomer=home.mentee, connector=cast["anna"]
+    )
+    with pytest.raises(services.ConnectorError, match="no room left"):
+        services.meeting_request(
+            actor=home.staff, program=program, newcomer=other, connector=cast["anna"]
+        )
+    assert ConnectorMeeting.objects.filter(connector=cast["anna"]).count() == 1
