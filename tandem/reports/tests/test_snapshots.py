@@ -142,4 +142,5 @@ def test_the_hourly_sweep_publishes_the_year_that_ended_and_drops_unopened_figur
     results = sweeps.sweeps_run_now()
     assert results["reports"] == {"fiscal years published": 10, "stored reports dropped": 1}
     assert snapshots.published_years(network.lead)[0] == year.starts_on.year
-    assert sweeps.sweeps_run_now()["reports"]["fiscal years published"] == 0  # once
+    again = sweeps.sweeps_run_now()["reports"]
+    assert again == {"fiscal years published": 0, "stored reports dropped": 0}  # once
