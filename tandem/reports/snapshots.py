@@ -281,3 +281,27 @@ def funder_figures(organization, year: int, *, language: str | None = None) -> F
     if snapshot is None:
         return None
     return Figures(tables_from_json(snapshot.tables), snapshot.built_at, False, snapshot)
+
+
+# --- The hourly sweep (tandem/core/sweeps.py) ------------------------------------------------
+
+KEPT_DAYS = 30  # a staff snapshot not counted again for this long (nobody opens it) is dropped
+
+
+def snapshots_sweep(*, now: dt.datetime) -> dict[str, int]:
+    """Publishes to funders every fiscal year that has ended, for every network a funder
+    funds (so a year is published within the hour after March 31 even if nobody visits), and
+    drops staff snapshots nobody has opened for KEPT_DAYS (a custom period asked once)."""
+    from tandem.organizations.models import Organization, Partnership, PartnershipKind
+
+    funded = Partnership.objects.filter(kind=PartnershipKind.FUNDING).values("organization_id")
+    published = sum(
+        publish_due(organization=organization)
+        for organization in Organization.objects.filter(is_active=True, pk__in=funded)
+    )
+    dropped, _kinds = (
+        ReportSnapshot.objects.exclude(kind=ReportKind.FUNDER)
+        .filter(built_at__lt=now - dt.timedelta(days=KEPT_DAYS))
+        .delete()
+    )
+    return {"fiscal years published": published, "stored reports dropped": dropped}

@@ -127,3 +127,20 @@ def test_the_network_s_staff_publish_the_years_that_have_ended(client: Client, n
     page = funder.get(url)
     assert page.context["spec"] is not None and "Published on" in page.content.decode()
     assert client.get(url).context["years_due"] == []
+
+
+def test_the_hourly_sweep_publishes_the_year_that_ended_and_drops_unopened_figures(
+    client: Client, network, monkeypatch
+):
+    from tandem.core import sweeps
+
+    client.force_login(network.staff)
+    client.get(f"/en/reports/programs/{network.program.pk}/")  # stores this year's figures
+    year = fiscal_year(timezone.localdate())
+    later = timezone.make_aware(dt.datetime.combine(year.ends_on, dt.time(12)))
+    monkeypatch.setattr(timezone, "now", lambda: later + dt.timedelta(days=1))
+    results = sweeps.sweeps_run_now()
+    assert results["reports"] == {"fiscal years published": 10, "stored reports dropped": 1}
+    assert snapshots.published_years(network.lead)[0] == year.starts_on.year
+    again = sweeps.sweeps_run_now()["reports"]
+    assert again == {"fiscal years published": 0, "stored reports dropped": 0}  # once
