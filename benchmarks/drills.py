@@ -573,7 +573,7 @@ def _desk_run(setup: Setup) -> dict:
     from django.utils import timezone
 
     from tandem.matching.embeddings import goal_vectors_ensure
-    from tandem.matching.services import run_start
+    from tandem.matching.services.runs import run_start
     from tandem.participants.models import Participant
     from tandem.programs.models import Enrolment
     from tandem.programs.services import program_create

@@ -94,10 +94,18 @@ def main() -> None:
         assert funder.signed_in, "the funder could not sign in"
         time.sleep(20)  # the workers have started (heartbeats) and the machine is at rest
         report = "/en/reports/funded/capital-lead/"
+        # Funders read published (closed) fiscal years only; the first visit has the worker
+        # publish the years that have ended (reports/snapshots.py), the page then offers the file.
+        build = re.compile(r'<form method="post" action="([^"]+)" class="report-build"')
+        deadline = time.monotonic() + 180
+        while not build.search(funder.fetch(report)[2]):
+            if time.monotonic() > deadline:
+                raise SystemExit("no published fiscal year to build a funder PDF of")
+            time.sleep(2)
         for n in range(args.repeat):
             status, _url, page, _ms = funder.fetch(report)
             assert status == 200, status
-            action = re.search(r'<form method="post" action="([^"]+)" class="report-build"', page)
+            action = build.search(page)
             form = {
                 "csrfmiddlewaretoken": next(c.value for c in funder.jar if c.name == "csrftoken"),
                 "format": "pdf",

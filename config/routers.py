@@ -26,7 +26,11 @@ def reading_reports() -> Iterator[None]:
 
 def report_database() -> str:
     """The alias report reads should use right now ("replica" inside `reading_reports()`)."""
-    return "replica" if _reports.get() and "replica" in settings.DATABASES else "default"
+    configured = "replica" in settings.DATABASES and ROUTER in settings.DATABASE_ROUTERS
+    return "replica" if _reports.get() and configured else "default"
+
+
+ROUTER = "config.routers.ReportReplicaRouter"  # settings.py installs both or neither
 
 
 class ReportReplicaRouter:

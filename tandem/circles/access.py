@@ -69,7 +69,7 @@ def _circles_for(user: User, action: Action) -> QuerySet[Circle]:
 
 
 @accepts(Action.VIEW, Action.MANAGE, Action.TAKE_PART)
-def access_circle(user: User, circle_id: int, *, action: Action) -> CircleAccess:
+def access_circle(user: User, circle_id: int, *, action: Action = Action.VIEW) -> CircleAccess:
     """`manage`: staff and coordinator; `take_part`: an active member; `view`: either."""
     found = one_or_404(
         _circles_for(user, action).select_related(
@@ -88,7 +88,9 @@ class SessionAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE, Action.TAKE_PART)
-def access_circle_session(user: User, circle_session_id: int, *, action: Action) -> SessionAccess:
+def access_circle_session(
+    user: User, circle_session_id: int, *, action: Action = Action.VIEW
+) -> SessionAccess:
     session = one_or_404(
         CircleSession.objects.filter(circle__in=_circles_for(user, action)).select_related(
             "event", "circle", "circle__program"
@@ -117,7 +119,9 @@ class PeerAccess:
 
 
 @accepts(Action.VIEW, Action.MANAGE, Action.RESPOND)
-def access_peer_mentor(user: User, peer_mentor_id: int, *, action: Action) -> PeerAccess:
+def access_peer_mentor(
+    user: User, peer_mentor_id: int, *, action: Action = Action.VIEW
+) -> PeerAccess:
     """`manage`: the program's staff; `respond`: the alumnus invited; `view`: either."""
     managed = PeerMentor.objects.filter(program__in=programs_managed_by(user))
     own = PeerMentor.objects.filter(participant__user=user)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tandem.mentorships.models import Mentorship
 from tandem.outcomes.models import EMPLOYED, EmploymentOutcome
@@ -55,12 +56,30 @@ class CircleFigures:
     threshold: int
 
 
-def figures_for(programs: QuerySet[Program], *, limit: int | None = None) -> CircleFigures:
+def figures_for(
+    programs: QuerySet[Program],
+    *,
+    limit: int | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> CircleFigures:
+    """The figures over a period (a report's: sessions held in it, people who joined a group
+    before its end and had not left before its start, peer mentors who accepted in it), or
+    over all time. Outcomes are each person's latest, whenever recorded, as the reports'
+    employment tables read them."""
     limit = threshold() if limit is None else limit
-    now = timezone.now()
+    end = min(end or timezone.now(), timezone.now())
     held = CircleSession.objects.filter(
-        circle__program__in=programs, event__starts_at__lte=now, event__cancelled_at__isnull=True
+        circle__program__in=programs, event__starts_at__lte=end, event__cancelled_at__isnull=True
     )
+    members = CircleMember.objects.filter(circle__program__in=programs, joined_at__lt=end)
+    peers = PeerMentor.objects.filter(
+        program__in=programs, status=PeerStatus.ACCEPTED, answered_at__lt=end
+    )
+    if start is not None:
+        held = held.filter(event__starts_at__gte=start)
+        members = members.exclude(left_at__lt=start)
+        peers = peers.filter(answered_at__gte=start)
     groups_run = held.values("circle_id").distinct().count()
     attendance = held.aggregate(
         came=Count("event__participations", filter=Q(event__participations__attended=True)),
@@ -79,7 +98,7 @@ def figures_for(programs: QuerySet[Program], *, limit: int | None = None) -> Cir
 
     # Mentees of the groups, each once, with the day they first joined one.
     joined = dict(
-        CircleMember.objects.filter(circle__program__in=programs, side="mentee")
+        members.filter(side="mentee")
         .values("participant_id")
         .annotate(first=Min("joined_at"))
         .values_list("participant_id", "first")
@@ -101,11 +120,7 @@ def figures_for(programs: QuerySet[Program], *, limit: int | None = None) -> Cir
         if pk not in matched_before and confirmed >= joined[pk]:
             firsts.setdefault(pk, confirmed)
     waits = [(firsts[pk] - joined[pk]).days for pk in served if pk in firsts]
-    took_part = set(
-        CircleMember.objects.filter(circle__program__in=programs).values_list(
-            "participant_id", flat=True
-        )
-    )
+    took_part = set(members.values_list("participant_id", flat=True))
     latest = (
         EmploymentOutcome.objects.filter(participant_id__in=took_part)
         .order_by("participant_id", "-recorded_at", "-pk")
@@ -117,7 +132,6 @@ def figures_for(programs: QuerySet[Program], *, limit: int | None = None) -> Cir
     with_outcome = len(status_of)
     employed = sum(1 for s in status_of.values() if s in EMPLOYED)
     in_field = sum(1 for s in status_of.values() if s in IN_FIELD)
-    peers = PeerMentor.objects.filter(program__in=programs, status=PeerStatus.ACCEPTED).count()
     return CircleFigures(
         groups_run=groups_run,
         sessions_held=held.count(),
@@ -130,10 +144,36 @@ def figures_for(programs: QuerySet[Program], *, limit: int | None = None) -> Cir
         with_outcome=publish(with_outcome, limit=limit),
         employed=publish_part(employed, with_outcome, limit=limit),
         employed_in_field=publish_part(in_field, with_outcome, limit=limit),
-        peer_mentors=publish(peers, limit=limit),
+        peer_mentors=publish(peers.count(), limit=limit),
         threshold=limit,
     )
 
 
 def program_figures(program: Program) -> CircleFigures:
     return figures_for(Program.objects.filter(pk=program.pk))
+
+
+def figure_rows(figures: CircleFigures) -> list[tuple[str, int | None, str]]:
+    """The figures as (label, value, kind) rows for a report's table: kind is "count" for a
+    count of people (None when it is not published), "number" for groups and sessions,
+    "percent" and "days"."""
+    return [
+        (gettext("Groups run"), figures.groups_run, "number"),
+        (gettext("Sessions held"), figures.sessions_held, "number"),
+        (gettext("Attendance rate"), figures.attendance_rate, "percent"),
+        (gettext("Mentees served while waiting for a match"), figures.mentees_served, "count"),
+        (gettext("Of them, matched one-to-one since"), figures.matched_after, "count"),
+        (
+            gettext("Median days from joining a group to a one-to-one match"),
+            figures.days_to_match,
+            "days",
+        ),
+        (
+            gettext("People who took part with a recorded outcome"),
+            figures.with_outcome,
+            "count",
+        ),
+        (gettext("Employed"), figures.employed, "count"),
+        (gettext("Employed in their field or a related one"), figures.employed_in_field, "count"),
+        (gettext("Peer mentors recruited from alumni"), figures.peer_mentors, "count"),
+    ]

@@ -159,6 +159,13 @@ class SessionForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=15, max_value=480, initial=90
     )
+    weeks = forms.IntegerField(
+        label=_("Number of weekly sessions"),
+        min_value=1,
+        max_value=12,
+        initial=1,
+        help_text=_("The same day and hour each week; each session gets its own invitation."),
+    )
     topic_en = forms.CharField(
         label=_("Topic (English)"),
         max_length=500,

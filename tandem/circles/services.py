@@ -462,6 +462,42 @@ def circle_session_add(
     return session
 
 
+def weekly(starts_at: dt.datetime, weeks: int) -> list[dt.datetime]:
+    """The same local hour each week: across a change to or from daylight saving time the
+    session stays at 18:00 where the group meets, not at 17:00 or 19:00."""
+    zone = timezone.get_current_timezone()
+    local = timezone.localtime(starts_at, zone).replace(tzinfo=None)
+    return [timezone.make_aware(local + dt.timedelta(weeks=week), zone) for week in range(weeks)]
+
+
+@transaction.atomic
+def circle_sessions_add(
+    *,
+    actor: User,
+    circle: Circle,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    weeks: int = 1,
+    topic_en: str = "",
+    topic_fr: str = "",
+) -> list[CircleSession]:
+    """Recurring sessions: one a week at the same hour, all or none (a clash on any week
+    refuses the whole series with the message that names who and when)."""
+    if not 1 <= weeks <= 12:
+        raise CircleError(_("Schedule from 1 to 12 weekly sessions at a time."))
+    return [
+        circle_session_add(
+            actor=actor,
+            circle=circle,
+            starts_at=when,
+            duration_minutes=duration_minutes,
+            topic_en=topic_en,
+            topic_fr=topic_fr,
+        )
+        for when in weekly(starts_at, weeks)
+    ]
+
+
 @transaction.atomic
 def circle_attendance_record(
     *, actor: User, session: CircleSession, present: Iterable[Participant]

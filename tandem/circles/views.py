@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.programs.access import access_program
 
@@ -17,7 +18,7 @@ from .models import CircleKind, MemberRole, PeerStatus
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
-def program_circles(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_circles(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     return render(
         request,
@@ -32,7 +33,7 @@ def program_circles(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def circle_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def circle_create(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     form = forms.CircleForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +50,7 @@ def circle_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["circle_id"])
-def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
+def circle_detail(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     found = access_circle(request.user, circle_id, action=Action.VIEW)
     circle = found.circle
     context: dict[str, Any] = {
@@ -83,7 +84,7 @@ def circle_detail(request: HttpRequest, circle_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
-def circle_add_members(request: HttpRequest, circle_id: int) -> HttpResponse:
+def circle_add_members(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.AddMembersForm(request.POST, queryset=selectors.addable_people(circle))
     if not form.is_valid():
@@ -115,7 +116,7 @@ def circle_add_members(request: HttpRequest, circle_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["circle_member_id"], methods=["POST"])
-def circle_remove_member(request: HttpRequest, circle_member_id: int) -> HttpResponse:
+def circle_remove_member(request: AuthenticatedRequest, circle_member_id: int) -> HttpResponse:
     member = access_circle_member(request.user, circle_member_id, action=Action.MANAGE)
     services.circle_member_remove(actor=request.user, member=member)
     messages.success(
@@ -127,27 +128,34 @@ def circle_remove_member(request: HttpRequest, circle_member_id: int) -> HttpRes
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["GET", "POST"])
-def circle_session_new(request: HttpRequest, circle_id: int) -> HttpResponse:
+def circle_session_new(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.circle_session_add(actor=request.user, circle=circle, **form.cleaned_data)
+            added = services.circle_sessions_add(
+                actor=request.user, circle=circle, **form.cleaned_data
+            )
         except services.CircleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
                 request,
-                _(
-                    "The session was scheduled; every member received an invitation in their language."
-                ),
+                ngettext(
+                    "The session was scheduled; every member received an invitation in their "
+                    "language.",
+                    "%(count)d sessions were scheduled; every member received an invitation to "
+                    "each, in their language.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
             return redirect("circles:detail", circle_id=circle.pk)
     return render(request, "circles/session_form.html", {"form": form, "circle": circle})
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
-def circle_note(request: HttpRequest, circle_id: int) -> HttpResponse:
+def circle_note(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.NoteForm(request.POST)
     if form.is_valid():
@@ -159,7 +167,7 @@ def circle_note(request: HttpRequest, circle_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
-def circle_consent(request: HttpRequest, circle_id: int) -> HttpResponse:
+def circle_consent(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     found = access_circle(request.user, circle_id, action=Action.TAKE_PART)
     if found.member is None:
         raise Http404
@@ -175,7 +183,7 @@ def circle_consent(request: HttpRequest, circle_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["circle_session_id"], methods=["GET", "POST"])
-def circle_session(request: HttpRequest, circle_session_id: int) -> HttpResponse:
+def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
     found = access_circle_session(request.user, circle_session_id, action=Action.MANAGE)
     session = found.session
     guests = selectors.session_guests(session)
@@ -211,7 +219,7 @@ def circle_session(request: HttpRequest, circle_session_id: int) -> HttpResponse
 
 
 @rule(Audience.SCOPED, objects=["circle_session_id"], methods=["GET", "POST"])
-def circle_feedback(request: HttpRequest, circle_session_id: int) -> HttpResponse:
+def circle_feedback(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
     found = access_circle_session(request.user, circle_session_id, action=Action.TAKE_PART)
     if found.member is None:
         raise Http404
@@ -240,7 +248,7 @@ def circle_feedback(request: HttpRequest, circle_session_id: int) -> HttpRespons
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["GET", "POST"])
-def peer_list(request: HttpRequest, program_id: int) -> HttpResponse:
+def peer_list(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
     candidates = selectors.alumni_candidates(program)
     if request.method == "POST":
@@ -280,7 +288,7 @@ def peer_list(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["peer_mentor_id"], methods=["GET", "POST"])
-def peer_detail(request: HttpRequest, peer_mentor_id: int) -> HttpResponse:
+def peer_detail(request: AuthenticatedRequest, peer_mentor_id: int) -> HttpResponse:
     found = access_peer_mentor(request.user, peer_mentor_id, action=Action.VIEW)
     peer = found.peer
     conversation_form = None

@@ -53,6 +53,7 @@ def invitation(meeting: ConnectorMeeting, *, language: str) -> str:
     event.add("uid", f"connector-{meeting.uid}@tandem")
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", timezone.now())
+    assert meeting.starts_at is not None  # only a meeting with its time has an invitation
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + timedelta(minutes=MEETING_MINUTES))
     event.add("summary", summary)

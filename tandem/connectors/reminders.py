@@ -1,5 +1,5 @@
-"""Reminders of the connector program, sent by the periodic sweep (tandem/outcomes/tasks.py) on
-the worker: a connector who has not named contacts a week after a meeting, and a newcomer with
+"""Reminders of the connector program, sent by the periodic sweep (tandem/core/sweeps.py; this
+app registers it in apps.py) on the worker: a connector who has not named contacts a week after a meeting, and a newcomer with
 introductions to connectors not yet followed up a week later. Each is sent at most once a week
 per meeting or per newcomer: the unique reminder row makes a second run a no-op."""
 

@@ -1,5 +1,5 @@
-"""The connector reminders run in the periodic sweep (tandem/outcomes/tasks.py); this task runs
-them alone (a worker picks it up like any other)."""
+"""The connector reminders run in the periodic sweep (tandem/core/sweeps.py, registered in
+apps.py); this task runs them alone (a worker picks it up like any other)."""
 
 from django.tasks import task
 

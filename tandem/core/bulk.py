@@ -11,7 +11,7 @@ numbers the rows, and nothing is returned.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, router
 from django.utils import timezone
@@ -45,11 +45,12 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
         model._default_manager.using(alias).bulk_create(objs, batch_size=1000)
         return len(rows)
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has its column (the stubs allow None for the others).
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     with connection.cursor() as cursor:
         # The driver's own cursor (Django's wrapper has no copy()); each value is prepared as
         # for a query parameter (JSON fields become Jsonb).
-        driver = cursor.cursor  # type: ignore[attr-defined]
+        driver = cursor.cursor
         with driver.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([f.get_db_prep_save(value(f, row), connection) for f in fields])

@@ -8,7 +8,7 @@ instead of casting (a renamed or retyped field fails loudly where it is narrowed
 from collections.abc import Callable
 from typing import Any
 
-from django.forms import BaseForm, ChoiceField, ModelChoiceField
+from django.forms import BaseForm, ChoiceField, Field, ModelChoiceField
 
 
 def model_choice_field(form: BaseForm, name: str) -> ModelChoiceField[Any]:
@@ -32,3 +32,11 @@ def label_choices(form: BaseForm, name: str, label: Callable[[Any], str]) -> Non
     documented `label_from_instance` hook, set on this form's copy of the field)."""
     field = model_choice_field(form, name)
     field.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+def typed_field[F: Field](form: BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name`, checked to be a `kind` (e.g. `forms.IntegerField`)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is not a {kind.__name__}")
+    return field

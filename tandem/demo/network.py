@@ -8,6 +8,7 @@ invented; occupations are real NOC 2021 unit groups.
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tandem.accounts.models import User
@@ -416,16 +417,21 @@ def demo_load() -> list[DemoLogin]:
         )
 
     users = {}
+    # One published password for every demo login: hashed once, each account gets a copy (Argon2
+    # is slow by design, about a second a hash on a busy machine; ten of them slowed make run).
+    password = make_password(DEMO_PASSWORD)
     for login in LOGINS:
         user = User.objects.create_user(
             login.email,
-            DEMO_PASSWORD,
+            None,  # set below: create_user would hash it again
             first_name=login.first_name,
             last_name=login.last_name,
             preferred_language=login.language,
             is_staff=login.is_admin,
             is_superuser=login.is_admin,
         )
+        user.password = password
+        user.save(update_fields=["password"])
         # Demo addresses are verified so that people can sign in at once.
         from allauth.account.models import EmailAddress
 

@@ -4,6 +4,7 @@ and renders; domain errors become messages, never server errors."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -286,7 +287,7 @@ def candidates(request: AuthenticatedRequest, program_id: int, participant_id: i
         )
     all_mentors = list(pool.ready_people(program, "mentor"))
     explain_form = forms.ExplainForm(explain_data, mentors=all_mentors)
-    explained = None
+    explained: dict[str, Any] | None = None
     if explain_form.is_bound and explain_form.is_valid():
         mentor = next(m for m in all_mentors if m.pk == explain_form.cleaned_data["mentor"])
         try:

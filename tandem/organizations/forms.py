@@ -12,7 +12,7 @@ from tandem.organizations.models import (
     Role,
     ServiceLocation,
 )
-from tandem.participants.models import PROVINCES
+from tandem.reference.places import PROVINCES
 
 RESERVED_SLUGS = {"setup"}
 

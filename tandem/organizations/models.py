@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual, refuse_control_characters
-from tandem.participants.models import PROVINCES
+from tandem.reference.places import PROVINCES
 
 
 class OrganizationType(models.TextChoices):

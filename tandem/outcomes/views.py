@@ -157,7 +157,7 @@ def person_outcomes(request: AuthenticatedRequest, participant_id: int) -> HttpR
 
 
 @rule(Audience.SCOPED, objects=["follow_up_id"], methods=["GET", "POST"])
-def follow_up_behalf(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+def follow_up_behalf(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
     """Staff record a follow-up answer the person gave them by phone, in person or on paper."""
     from tandem.meetings.behalf import BehalfError
 

@@ -275,7 +275,8 @@ def participants_merge(*, actor: User, kept: Participant, merged: Participant) -
     }
     merged.delete()
     if filled:
-        kept.full_clean(exclude=["last_import"])
+        # Values taken from a stored record, already valid there: no second validation (an
+        # older record that today's rules would refuse must not block the merge).
         kept.save(update_fields=[*filled, "updated_at"])
     audit.record(MERGED, actor=actor, target=kept, data=summary)
     return kept

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.participants.csvformat import DAYS, PARTS, POSTAL_CODE, SLOTS
 from tandem.participants.labels import DAY_LABELS, PART_LABELS, language_choices, slot_label
 from tandem.participants.models import Participant, normalise_phone
@@ -53,6 +54,40 @@ class SearchableChoices(forms.CheckboxSelectMultiple):
         )
 
 
+class SuggestInput(forms.TextInput):
+    """A search box that offers live suggestions as a person types (htmx, tandem.js): an ARIA
+    combobox over a listbox filled by the server, chosen with the arrow keys and Enter or by a
+    click. Without JavaScript it is a plain text box, searched when the form is sent."""
+
+    template_name = "participants/widgets/suggest_input.html"
+
+    def __init__(self, *, url_name: str, target: str, listbox_label) -> None:
+        super().__init__(attrs={"autocomplete": "off"})
+        self.url_name, self.target, self.listbox_label = url_name, target, listbox_label
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        box = widget["attrs"]["id"]
+        widget["attrs"].update(
+            {
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": f"{box}-listbox",
+                "data-suggest-for": self.target,
+                "hx-get": reverse(self.url_name),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{box}-listbox",
+                "hx-sync": "this:replace",
+            }
+        )
+        widget["listbox_label"] = self.listbox_label
+        return context
+
+
 class ParticipantForm(forms.ModelForm):
     """A client or mentor recorded once by their agency, with what eligibility is judged on.
 
@@ -86,6 +121,11 @@ class ParticipantForm(forms.ModelForm):
         help_text=_("In English or French, e.g. nurse, infirmière, software developer."),
         max_length=200,
         required=False,
+        widget=SuggestInput(
+            url_name="reference:occupation_suggestions",
+            target="occupation",
+            listbox_label=_("Suggested occupations"),
+        ),
     )
     occupation = forms.ModelChoiceField(
         label=_("Choose the occupation"),
@@ -99,6 +139,11 @@ class ParticipantForm(forms.ModelForm):
         help_text=_("E.g. hospitals, software publishers, construction."),
         max_length=200,
         required=False,
+        widget=SuggestInput(
+            url_name="reference:industry_suggestions",
+            target="industry",
+            listbox_label=_("Suggested industries"),
+        ),
     )
     industry = forms.ModelChoiceField(
         label=_("Choose the industry"),
@@ -146,14 +191,14 @@ class ParticipantForm(forms.ModelForm):
                 self.initial.setdefault("industry_query", instance.industry.title)
         self.occupation_candidates = self._candidates("occupation", instance.occupation_id)
         self.industry_candidates = self._candidates("industry", instance.industry_id)
-        self.fields["occupation"].queryset = Occupation.objects.filter(
+        model_choice_field(self, "occupation").queryset = Occupation.objects.filter(
             pk__in=[o.pk for o in self.occupation_candidates]
         )
-        self.fields["occupation"].label_from_instance = lambda o: o.title
-        self.fields["industry"].queryset = Industry.objects.filter(
+        label_choices(self, "occupation", lambda o: o.title)
+        model_choice_field(self, "industry").queryset = Industry.objects.filter(
             pk__in=[i.pk for i in self.industry_candidates]
         )
-        self.fields["industry"].label_from_instance = lambda i: i.title
+        label_choices(self, "industry", lambda i: i.title)
         # Nothing to choose from until words are typed: the choice stays out of sight.
         for name in ("occupation", "industry"):
             if not getattr(self, f"{name}_candidates"):
@@ -171,8 +216,13 @@ class ParticipantForm(forms.ModelForm):
             else:
                 found = industry_search(query=query, limit=12)
         model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
-        if current and current not in {f.pk for f in found}:
-            found += list(model.objects.filter(pk=current))
+        # The record's current value, and the one chosen among the live suggestions (tandem.js
+        # sends it with the title it matched, which the search above may rank past its limit).
+        chosen = (self.data.get(self.add_prefix(name)) or "").strip()[:10]
+        unit_groups = {"level": 5} if name == "occupation" else {}
+        for code, lookup in ((current, {}), (chosen, unit_groups)):
+            if code and code not in {f.pk for f in found}:
+                found += list(model.objects.filter(pk=code, **lookup))
         return found
 
     def _pick(self, name: str, *, required: bool):
@@ -347,7 +397,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, first: Participant, second: Participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [
+        choice_field(self, "keep").choices = [
             (p.pk, f"{p.full_name} — {p.organization.name} ({p.external_id})")
             for p in (first, second)
         ]

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from tandem.core.fields import bounded_text
 from tandem.core.i18n import refuse_control_characters
+from tandem.reference.places import PROVINCES
 
 
 class ParticipantRole(models.TextChoices):
@@ -41,22 +42,6 @@ class Source(models.TextChoices):
     MENTOR_APPLICATION = "mentor_application", _("Mentor application")
     IMPORT = "import", _("Spreadsheet import")
 
-
-PROVINCES = [
-    ("AB", _("Alberta")),
-    ("BC", _("British Columbia")),
-    ("MB", _("Manitoba")),
-    ("NB", _("New Brunswick")),
-    ("NL", _("Newfoundland and Labrador")),
-    ("NS", _("Nova Scotia")),
-    ("NT", _("Northwest Territories")),
-    ("NU", _("Nunavut")),
-    ("ON", _("Ontario")),
-    ("PE", _("Prince Edward Island")),
-    ("QC", _("Quebec")),
-    ("SK", _("Saskatchewan")),
-    ("YT", _("Yukon")),
-]
 
 # The first letter of a postal code names its province (Canada Post); X is shared by NT and NU.
 POSTAL_LETTER_PROVINCE = {

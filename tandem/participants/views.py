@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -84,6 +84,20 @@ def detail(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
             # The record's history goes to the staff who hold the record, not to every reader
             # (a referring caseworker elsewhere, the program's staff, the person).
             "history": audit.history_rows(participant) if found.can_change else None,
+            # Other records that are probably this person, among those this staff member may
+            # change (and so merge); nothing is shown to the record's other readers.
+            "similar": duplicates.probable_duplicates(
+                among=participants_changeable_by(request.user),
+                role=participant.role,
+                given_name=participant.given_name,
+                family_name=participant.family_name,
+                date_of_birth=participant.date_of_birth,
+                phone=participant.phone,
+                email=participant.email,
+                exclude_pk=participant.pk,
+            )[:10]
+            if found.can_change
+            else [],
         },
     )
 
@@ -245,7 +259,7 @@ def import_start(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
 PROBLEMS_PER_PAGE = 50
 
 
-def _job_context(request: HttpRequest, job):
+def _job_context(request: AuthenticatedRequest, job):
     """The job, one page of its stored problems, and how many there were of each kind."""
     page = Paginator(job.errors, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     return {
@@ -342,7 +356,7 @@ def accounts(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"])
-def duplicate_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def duplicate_list(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """Records that are probably one person (same name and role, with the same date of birth,
     phone or e-mail), among the records this staff member may change, with one of the pair
     held by this organization."""
@@ -358,7 +372,7 @@ def duplicate_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["participant_id", "other_id"], methods=["GET", "POST"])
-def merge(request: HttpRequest, participant_id: int, other_id: int) -> HttpResponse:
+def merge(request: AuthenticatedRequest, participant_id: int, other_id: int) -> HttpResponse:
     """Two records side by side; staff choose the one to keep and confirm the merge."""
     first, second = access_merge_pair(request.user, participant_id, other_id)
     form = forms.MergeForm(request.POST or None, first=first, second=second)

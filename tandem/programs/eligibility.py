@@ -12,8 +12,9 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tandem.participants.models import PROVINCES, ImmigrationStatus, Participant
+from tandem.participants.models import ImmigrationStatus, Participant
 from tandem.programs.models import Criterion, CriterionKind
+from tandem.reference.places import PROVINCES
 
 
 class Outcome(StrEnum):

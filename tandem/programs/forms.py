@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.organizations.models import Organization, OrganizationType, ServiceLocation
-from tandem.participants.models import PROVINCES, ImmigrationStatus
+from tandem.participants.models import ImmigrationStatus
 from tandem.programs.models import (
     INTAKE_NOTES_MAX_LENGTH,
     MENTEE_STEPS,
@@ -19,6 +19,7 @@ from tandem.programs.models import (
     SessionKind,
 )
 from tandem.programs.services import ProgramError, _check_criterion
+from tandem.reference.places import PROVINCES
 
 
 class ProgramForm(forms.ModelForm):

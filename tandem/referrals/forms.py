@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.organizations.models import Organization, OrganizationType, Partnership
-from tandem.participants.models import PROVINCES, ImmigrationStatus
+from tandem.participants.models import ImmigrationStatus
 from tandem.programs.models import CriteriaVersion, Criterion, CriterionKind, Program
 from tandem.reference.models import Occupation
+from tandem.reference.places import PROVINCES
 from tandem.referrals.models import DecisionOutcome
 
 YES_NO = [("", _("I don't know yet")), ("yes", _("Yes")), ("no", _("No"))]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.forms import choice_field
 from tandem.reports.models import ReportFormat
 from tandem.reports.selectors import Period, fiscal_year
 
@@ -68,7 +69,7 @@ class FunderPeriodForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.years = years
-        self.fields["fiscal_year"].choices = [
+        choice_field(self, "fiscal_year").choices = [
             (year, _("April %(start)s to March %(end)s") % {"start": year, "end": year + 1})
             for year in years
         ]

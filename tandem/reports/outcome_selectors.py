@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -31,7 +30,7 @@ from django.db.models.functions import Coalesce, Substr, TruncDate, TruncQuarter
 from tandem.meetings.models import CheckIn
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.outcomes.models import EMPLOYED, EmploymentOutcome, EmploymentStatus, ExitSurvey
-from tandem.reports.selectors import DaysBetween, Scope, _buckets
+from tandem.reports.selectors import DaysBetween, Scope, _buckets, report_connection
 
 ENDED = [MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY]
 INTERVALS = (0, 3, 6, 12)  # 0 is "at exit"
@@ -169,7 +168,7 @@ def employment_counts(scope: Scope) -> dict[str, Any]:
         follow_up_months=", ".join(str(months) for months in INTERVALS[1:]),
         bands=f"{bands} ELSE {len(EMPLOYMENT_EDGES)}",
     )
-    with connection.cursor() as cursor:
+    with report_connection().cursor() as cursor:
         # Only this module's constants are written into the SQL; the scope and the statuses
         # are parameters.
         cursor.execute(  # noqa: S608

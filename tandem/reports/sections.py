@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone, translation
 
-from tandem.reports.selectors import reading
+from config.routers import reading_reports
+from tandem.reports.selectors import reading, report_connection
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,14 @@ def readers() -> int:
 
 def side_by_side() -> bool:
     """Whether the next report will be read by several connections (see the module's text)."""
-    return readers() > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+    with reading_reports():
+        reader = report_connection()
+    return (
+        readers() > 1
+        and reader.vendor == "postgresql"
+        and not reader.in_atomic_block
+        and not connection.in_atomic_block
+    )
 
 
 def read_sections[T](steps: Sequence[Callable[[], T]]) -> list[T]:
@@ -49,7 +57,10 @@ def read_sections[T](steps: Sequence[Callable[[], T]]) -> list[T]:
     failures: list[BaseException] = []
     logged: list[dict] = []
     with reading(repeatable=True):
-        with connection.cursor() as cursor:
+        # The connection reading() opened its transaction on: the replica's when there is one.
+        with reading_reports():
+            reader = report_connection()
+        with reader.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
         helpers = [
@@ -59,7 +70,7 @@ def read_sections[T](steps: Sequence[Callable[[], T]]) -> list[T]:
                 kwargs={
                     "language": translation.get_language(),
                     "zone": timezone.get_current_timezone(),
-                    "log_queries": connection.queries_logged,
+                    "log_queries": reader.queries_logged,
                 },
                 name=f"report-reader-{number}",
                 daemon=True,
@@ -78,8 +89,8 @@ def read_sections[T](steps: Sequence[Callable[[], T]]) -> list[T]:
     if failures:
         raise failures[0]
     # What the helpers ran counts as this request's queries (debug pages, the benchmark).
-    if connection.queries_logged:
-        connection.queries_log.extend(logged)
+    if reader.queries_logged:
+        reader.queries_log.extend(logged)
     return results  # type: ignore[return-value]
 
 
@@ -103,23 +114,26 @@ def _help(
     zone,
     log_queries: bool,
 ) -> None:
-    """One more reader, on this thread's own connection, closed when the work is done."""
+    """One more reader, on this thread's own connection (to the replica when there is one:
+    threads do not inherit the request's context), closed when the work is done."""
     reading_started = False
+    with reading_reports():
+        reader = report_connection()
     try:
-        connection.force_debug_cursor = log_queries
+        reader.force_debug_cursor = log_queries
         with translation.override(language), timezone.override(zone):
             with reading(snapshot=_checked(snapshot)):
                 reading_started = True
                 _drain(pending, results)
         if log_queries:
-            logged.extend(connection.queries_log)
+            logged.extend(reader.queries_log)
     except BaseException as error:
         if reading_started:  # a section failed: raised again on the request's thread
             failures.append(error)
         else:  # no connection, say: the request's reader reads the rest alone
             logger.warning("a report reader could not start", exc_info=True)
     finally:
-        connection.close()
+        reader.close()
 
 
 def _checked(snapshot: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -40,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from config.routers import reading_reports, report_database
 from tandem.events.models import Event
 from tandem.matching.engine.model import CRITERIA
 from tandem.matching.models import PENDING_STATUSES, Proposal
@@ -173,21 +174,33 @@ def reading(*, repeatable: bool = False, snapshot: str | None = None) -> Iterato
     - `repeatable` reads one snapshot throughout (it must open the transaction), and `snapshot`
       reads the one another transaction exported (sections.py).
     """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                if repeatable or snapshot:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                if snapshot:
-                    # SET takes no parameter; the identifier is PostgreSQL's own, checked by
-                    # the caller.
-                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-                # set_config(..., true) is SET LOCAL: both in one statement.
-                cursor.execute(
-                    "SELECT set_config('jit', 'off', true),"
-                    " set_config('random_page_cost', '1.1', true)"
-                )
-        yield
+    with reading_reports():
+        # The replica when one is configured (TANDEM_DB_REPLICA_*, config/routers.py): the
+        # ORM's reads go there through the router, the raw statements through
+        # report_connection(), and this transaction is opened on it.
+        alias = report_database()
+        reader = connections[alias]
+        with transaction.atomic(using=alias):
+            if reader.vendor == "postgresql":
+                with reader.cursor() as cursor:
+                    if repeatable or snapshot:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    if snapshot:
+                        # SET takes no parameter; the identifier is PostgreSQL's own, checked
+                        # by the caller.
+                        cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                    # set_config(..., true) is SET LOCAL: both in one statement.
+                    cursor.execute(
+                        "SELECT set_config('jit', 'off', true),"
+                        " set_config('random_page_cost', '1.1', true)"
+                    )
+            yield
+
+
+def report_connection():
+    """The connection a report's raw statements run on: the replica's inside `reading()` when
+    one is configured, else the primary's."""
+    return connections[report_database()]
 
 
 # --- Referrals -------------------------------------------------------------------------------
@@ -283,7 +296,7 @@ def return_reasons(scope: Scope) -> dict[str, Any]:
     rows: list[tuple] = []
     if scope.program_ids:  # else the inner query has no SQL: it can match nothing
         sql, params = decisions.query.sql_with_params()
-        with connection.cursor() as cursor:
+        with report_connection().cursor() as cursor:
             # Only this module's constant is written around the inner query; the scope stays
             # parameters.
             cursor.execute(RETURNS_SQL.format(decisions=sql), params)  # noqa: S608
@@ -409,7 +422,7 @@ def matches_in_period(scope: Scope) -> dict[str, Any]:
     rows: list[tuple] = []
     if scope.program_ids:  # else the inner query has no SQL: it can match nothing
         sql, params = matches.query.sql_with_params()
-        with connection.cursor() as cursor:
+        with report_connection().cursor() as cursor:
             # Only constants of this module are written into the SQL; the scope and the
             # statuses are parameters. The first branch sets the columns' types.
             cursor.execute(
@@ -554,7 +567,7 @@ def events_attended(scope: Scope) -> dict[str, Any]:
     rows: list[tuple] = [("all", None, 0, 0, 0, 0)]
     if scope.program_ids:  # else the inner query has no SQL: it can match nothing
         sql, params = attendances.query.sql_with_params()
-        with connection.cursor() as cursor:
+        with report_connection().cursor() as cursor:
             # Only this module's constant is written around the inner query; the scope stays
             # parameters.
             cursor.execute(EVENTS_SQL.format(attendances=sql), params)  # noqa: S608
@@ -682,7 +695,7 @@ def suitability(scope: Scope) -> dict[str, Any]:
         # The inner query is materialised (on PostgreSQL, which would otherwise fold it into
         # the outer one and read the JSON again for each of the ~50 aggregates).
         materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
-        with connection.cursor() as cursor:
+        with report_connection().cursor() as cursor:
             # Only constants of this module are written into the SQL; the scope's values stay
             # parameters of the inner query.
             cursor.execute(
@@ -789,7 +802,7 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
             ready.query.sql_with_params(),
             taken.query.sql_with_params(),
         )
-        with connection.cursor() as cursor:
+        with report_connection().cursor() as cursor:
             # Only this module's constant is written around the inner queries; the scope and
             # the statuses stay parameters.
             cursor.execute(

@@ -188,9 +188,10 @@ def snapshot_refresh(*, snapshot_id: int) -> ReportSnapshot | None:
     if snapshot is None:  # gone, or a publication: those are never counted again
         return None
     period = Period(snapshot.starts_on, snapshot.ends_on)
-    if snapshot.kind == ReportKind.PROGRAM:
+    if snapshot.program is not None:
         spec = program_spec(snapshot.program, period)
     else:
+        assert snapshot.organization is not None  # a network's (the check of scope_key)
         spec = network_spec(snapshot.organization, period)
     return snapshot_store(spec, language=snapshot.language)
 
@@ -250,6 +251,23 @@ def publish_due(*, actor=None, organization) -> int:
         funder_publish(actor=actor, organization=organization, year=year)
         for year in years_due(organization)
     )
+
+
+def publish_due_soon(organization) -> bool:
+    """A fiscal year that has ended is published by the worker at the first visit after:
+    asks it (once: not while a publication task waits). True when it asked."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tandem.reports.tasks import publish_due_years
+
+    if not years_due(organization):
+        return False
+    waiting = DBTaskResult.objects.filter(
+        task_path=publish_due_years.module_path, status="READY"
+    ).exists()
+    if not waiting:
+        publish_due_years.enqueue(organization.pk)
+    return not waiting
 
 
 def funder_figures(organization, year: int, *, language: str | None = None) -> Figures | None:

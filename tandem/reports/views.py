@@ -165,14 +165,14 @@ def _refresh(request: HttpRequest, spec: ReportSpec, back: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["program_id"], methods=["POST"])
-def program_refresh(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_refresh(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program_reports(request.user, program_id)
     spec = services.program_spec(program, _build_period(request))
     return _refresh(request, spec, reverse("reports:program", args=[program.pk]))
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
-def network_refresh(request: HttpRequest, org_slug: str) -> HttpResponse:
+def network_refresh(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_network_reports(request.user, org_slug)
     spec = services.network_spec(organization, _build_period(request))
     return _refresh(request, spec, reverse("reports:network", args=[organization.slug]))
@@ -197,25 +197,10 @@ def _funder_year(request: HttpRequest, organization) -> tuple[FunderPeriodForm, 
     return form, form.year()
 
 
-def _publish_due_soon(organization) -> None:
-    """A fiscal year that has ended is published by the worker at the first visit after."""
-    from django_tasks_db.models import DBTaskResult
-
-    from tandem.reports.tasks import publish_due_years
-
-    if not snapshots.years_due(organization):
-        return
-    waiting = DBTaskResult.objects.filter(
-        task_path=publish_due_years.module_path, status="READY"
-    ).exists()
-    if not waiting:
-        publish_due_years.enqueue(organization.pk)
-
-
 @rule(Audience.SCOPED, objects=["org_slug"])
 def funder_report(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_funder_reports(request.user, org_slug)
-    _publish_due_soon(organization)
+    snapshots.publish_due_soon(organization)
     form, year = _funder_year(request, organization)
     figures = snapshots.funder_figures(organization, year) if year else None
     spec = services.funder_spec(organization, fiscal_year(dt.date(year, 4, 1))) if year else None
@@ -240,7 +225,7 @@ def funder_report(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["POST"])
-def funder_publish(request: HttpRequest, org_slug: str) -> HttpResponse:
+def funder_publish(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """The network's staff publish the fiscal years that have ended, without waiting for the
     worker."""
     organization = access_network_reports(request.user, org_slug)
@@ -341,8 +326,9 @@ def _funder_file(request: AuthenticatedRequest, org_slug: str, fmt: str) -> Http
     organization = access_funder_reports(request.user, org_slug)
     _form, year = _funder_year(request, organization)
     figures = snapshots.funder_figures(organization, year) if year else None
-    if figures is None:
+    if figures is None or year is None:
         raise Http404
+    assert year is not None  # figures were found for it
     spec = services.funder_spec(organization, fiscal_year(dt.date(year, 4, 1)))
     return _file(request, spec, fmt, figures.tables)
 

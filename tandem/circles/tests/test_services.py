@@ -209,3 +209,80 @@ def test_a_briefed_peer_mentor_is_proposed_for_one_or_two_conversations(home, po
 def test_a_group_belongs_to_a_group_or_peer_program(home, pool):
     with pytest.raises(services.CircleError, match="group mentoring or peer mentoring program"):
         make_circle(home, program=pool)
+
+
+def test_the_figures_count_a_reports_period_and_who_was_matched_after_joining(home, pool):
+    from tandem.circles.figures import figure_rows, figures_for
+    from tandem.mentorships.models import Mentorship
+    from tandem.programs.models import Program
+
+    circle = make_circle(home)
+    mentees = [waiting_mentee(home, pool) for _ in range(3)]
+    for mentee in mentees:
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=mentee, role="mentee"
+        )
+    session = move_to_past(session_at(circle, home), days=10)
+    services.circle_attendance_record(actor=home.staff, session=session, present=mentees[:2])
+    mentor = person(home, "mentor")
+    matched = Mentorship.objects.create(
+        program=pool,
+        mentor=mentor,
+        mentee=mentees[0],
+        proposal=proposal(pool, mentees[0], mentor, status=ProposalStatus.CONFIRMED),
+        mentor_slot=1,
+        mentor_capacity=1,
+    )
+    Mentorship.objects.filter(pk=matched.pk).update(
+        confirmed_at=CircleMember.objects.get(participant=mentees[0]).joined_at + timedelta(days=6)
+    )
+    programs = Program.objects.filter(pk=circle.program_id)
+
+    everything = figures_for(programs, limit=1)
+    assert (everything.groups_run, everything.sessions_held) == (1, 1)
+    assert everything.attendance_rate == 67  # 2 of the 3 expected
+    assert (everything.mentees_served, everything.matched_after) == (3, 1)
+    assert everything.days_to_match == 6
+    last_week = figures_for(programs, limit=1, start=timezone.now() - timedelta(days=7))
+    assert (last_week.groups_run, last_week.sessions_held) == (0, 0)
+    labels = [label for label, _value, _kind in figure_rows(everything)]
+    assert "Mentees served while waiting for a match" in labels
+
+
+def test_weekly_sessions_keep_their_local_hour_across_the_change_of_time(home, pool):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    ottawa = ZoneInfo("America/Toronto")
+    with timezone.override(ottawa):
+        # Daylight saving time ends on 1 November 2026.
+        first = dt.datetime(2026, 10, 27, 18, 0, tzinfo=ottawa)
+        hours = [timezone.localtime(w).hour for w in services.weekly(first, 3)]
+    assert hours == [18, 18, 18]
+
+
+def test_a_series_of_weekly_sessions_is_all_or_none(home, pool):
+    first, second = make_circle(home), make_circle(home, name_en="Second")
+    mentee = waiting_mentee(home, pool)
+    for circle in (first, second):
+        services.circle_member_add(
+            actor=home.staff, circle=circle, participant=mentee, role="mentee"
+        )
+    session_at(first, home, days=15)  # the third week of the series below
+    with pytest.raises(services.CircleError, match="meets at the same hour"):
+        services.circle_sessions_add(
+            actor=home.staff,
+            circle=second,
+            starts_at=timezone.now() + timedelta(days=1),
+            duration_minutes=90,
+            weeks=3,
+        )
+    assert not second.sessions.exists()
+    made = services.circle_sessions_add(
+        actor=home.staff,
+        circle=second,
+        starts_at=timezone.now() + timedelta(days=1, hours=3),
+        duration_minutes=60,
+        weeks=2,
+    )
+    assert [s.number for s in made] == [1, 2]

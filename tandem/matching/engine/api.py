@@ -53,7 +53,7 @@ from .scoring import (
     score_pairs,
     stream_top_candidates,
 )
-from .solver import NO_BOUND, SCALE, Start, solve_priced, to_int
+from .solver import NO_BOUND, SCALE, Certified, Start, solve_priced, to_int
 
 Progress = Callable[[str, int, int], None]
 Pair = tuple[str, str]
@@ -704,12 +704,12 @@ class _WarmState:
 
     @classmethod
     def after(
-        cls, previous: _WarmState | None, active: np.ndarray, bound: np.ndarray, result
+        cls, previous: _WarmState | None, active: np.ndarray, bound: np.ndarray, result: Certified
     ) -> _WarmState:
         """The state after a solve of the ``active`` mentees; mentees pinned in it keep
         their earlier list."""
         listed = active.copy()
-        arcs = (result.arc_mentee, result.arc_mentor, result.arc_score)
+        arcs: tuple[np.ndarray, ...] = (result.arc_mentee, result.arc_mentor, result.arc_score)
         if previous is not None:
             listed |= previous.listed
             resting = ~active[previous.arc_mentee]

@@ -70,7 +70,7 @@ class UsemEmbedder:
         ]
 
         def encode(batch: list[str]) -> np.ndarray:
-            return np.asarray(model.encode(batch), np.float32)  # type: ignore[attr-defined]
+            return np.asarray(model.encode(batch), np.float32)
 
         if self._workers == 1 or len(batches) == 1:
             parts = [encode(batch) for batch in batches]

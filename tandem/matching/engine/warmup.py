@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[3]  # the directory holding the ``tandem
 class Background:
     """``start(count)`` from ``embed_texts``'s ``on_missing``; ``wait()`` once embedded."""
 
-    def __init__(self, *, min_texts: int = MIN_TEXTS) -> None:
-        self.min_texts = min_texts
+    def __init__(self, *, min_texts: int | None = None) -> None:
+        self.min_texts = MIN_TEXTS if min_texts is None else min_texts
         self.process: subprocess.Popen | None = None
 
     def start(self, count: int) -> None:
@@ -69,7 +69,7 @@ def compile_kernels() -> None:
             languages=frozenset({"en", "fr"}),
             noc_code=codes[index % len(codes)],
             postal_code=areas[index % len(areas)],
-            meeting_mode=("either", "virtual", "in_person")[index % 3],  # type: ignore[arg-type]
+            meeting_mode=("either", "virtual", "in_person")[index % 3],
             goals=f"goal {index}",
             capacity=1,
             years_experience=float(index),

@@ -135,6 +135,20 @@ def test_the_list_shows_pairs_to_staff_of_the_organization_only(home, elsewhere,
     assert signed_in(home.funder).get(url).status_code == 404
 
 
+def test_the_record_page_points_its_holders_to_the_other_record(home, elsewhere, no_mfa):
+    first = twin(home.organization, phone="+16135550123")
+    second = twin(home.organization, phone="+16135550123")
+    page = signed_in(home.staff).get(f"/en/participants/{first.pk}/").content.decode()
+    assert "Probably the same person" in page
+    assert f"/participants/{first.pk}/merge/{second.pk}/" in page
+    assert "+16135550123" in page
+    # The person reads their own record without the comparison or the phone number.
+    first.user = make_user("amina.self@example.org")
+    first.save(update_fields=["user"])
+    own = signed_in(first.user).get(f"/en/participants/{first.pk}/").content.decode()
+    assert "Probably the same person" not in own and "+16135550123" not in own
+
+
 def test_a_finished_import_points_to_the_people_already_on_file(home, no_mfa, reference):
     from tandem.participants.models import ImportJob, ImportStatus
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from tandem.reports.outcome_tables import _dimension_labels
+from tandem.reports.tables.outcomes import _dimension_labels
 
 
 def test_cohorts_are_labelled_by_fiscal_quarter():

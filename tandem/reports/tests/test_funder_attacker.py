@@ -370,7 +370,7 @@ def test_a_funder_downloading_every_day_cannot_isolate_the_day_s_referral(
     client.force_login(network.funder)
     today = everything_a_funder_can_download(client, network.lead.slug)
     submit_one_referral(network)
-    waiting = Referral.objects.filter(program=network.program, status="submitted").first()
+    waiting = Referral.objects.filter(program=network.program, status="submitted")[0]
     referral_decide(  # a referral of the published year decided since: live counts move
         actor=network.staff, referral=waiting, outcome="accepted", unmet_criteria=[], note=""
     )

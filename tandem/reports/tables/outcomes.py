@@ -20,17 +20,20 @@ from tandem.reference.models import Occupation
 from tandem.reports import outcome_selectors as data
 from tandem.reports import suppression
 from tandem.reports.selectors import Scope
-from tandem.reports.tables import (
+from tandem.reports.tables.base import (
     Cell,
     Chart,
+    Reading,
     Row,
+    Section,
     Table,
-    _wait_table,
     cross_table,
     known,
     percent,
     protected_mean,
+    register,
 )
+from tandem.reports.tables.matches import _wait_table
 
 STATUSES = list(EmploymentStatus.values)
 EMPLOYED_COLUMNS = [STATUSES.index(s) for s in EMPLOYED]
@@ -261,15 +264,18 @@ def _mean_score(values: list[int | None]) -> float | None:
     return round(sum((i + 1) * v for i, v in enumerate(counts)) / sum(counts), 2)
 
 
-def outcome_steps(scope: Scope, *, threshold: int | None):
-    def employment() -> list[Table]:
-        # One query for the employment tables and the time to employment (employment_counts).
-        employment = data.employment_counts(scope)
-        table, hidden = employment_table(scope, threshold, employment)
-        return [
-            table,
-            *breakdown_tables(scope, threshold, hidden[0], employment),
-            time_to_employment_table(scope, threshold, employment),
-        ]
+def employment_tables(reading: Reading) -> list[Table]:
+    """Employment at exit and after, its breakdowns and the time to employment: one query
+    (outcome_selectors.employment_counts)."""
+    scope, threshold = reading.scope, reading.threshold
+    employment = data.employment_counts(scope)
+    table, hidden = employment_table(scope, threshold, employment)
+    return [
+        table,
+        *breakdown_tables(scope, threshold, hidden[0], employment),
+        time_to_employment_table(scope, threshold, employment),
+    ]
 
-    return [employment, lambda: [satisfaction_table(scope, threshold)]]
+
+register(Section("employment", 50, employment_tables))
+register(Section("satisfaction", 55, lambda r: [satisfaction_table(r.scope, r.threshold)]))
