@@ -18,6 +18,7 @@ from tandem.connectors.models import (
     ConnectorMeeting,
     DeclinedAddress,
     Introduction,
+    InvitationStatus,
     JoinedVia,
     MeetingStatus,
 )
@@ -479,3 +480,25 @@ def test_a_connector_is_not_booked_beyond_the_meetings_they_offer_a_month(home, 
             actor=home.staff, program=program, newcomer=other, connector=cast["anna"]
         )
     assert ConnectorMeeting.objects.filter(connector=cast["anna"]).count() == 1
+
+
+def test_staff_cannot_invite_a_connector_twice_nor_one_who_declined(home, program, cast):
+    invite = {"actor": home.staff, "program": program, "given_name": "Kim", "reason": "Knows"}
+    with pytest.raises(services.ConnectorError, match="already a connector"):
+        services.connector_invite(email="Anna@example.org", **invite)
+    invitation, token = services.connector_invite(email="kim@example.org", **invite)
+    with pytest.raises(services.ConnectorError, match="waiting for an answer"):
+        services.connector_invite(email="kim@example.org", **invite)
+    services.invitation_decline(token=token)
+    with pytest.raises(services.ConnectorError, match="declined"):
+        services.connector_invite(email="kim@example.org", **invite)
+    # An expired link is refused and writes nothing.
+    _other, late = services.connector_invite(email="lee@example.org", **invite)
+    ConnectorInvitation.objects.filter(email="lee@example.org").update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    with pytest.raises(services.ConnectorError, match="expired"):
+        services.invitation_decline(token=late)
+    assert not DeclinedAddress.objects.filter(email="lee@example.org").exists()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.DECLINED
