@@ -222,7 +222,8 @@ def _open_invitation(token: str) -> ConnectorInvitation:
     """The invitation behind the link, locked; a link used or expired is refused, so that a
     second click (or a second tab) writes nothing."""
     invitation = (
-        ConnectorInvitation.objects.select_for_update()
+        # Only the invitation's row is locked: `suggested_by` may be empty (an outer join).
+        ConnectorInvitation.objects.select_for_update(of=("self",))
         .select_related("program", "suggested_by")
         .filter(token_hash=token_hash(token))
         .first()

@@ -317,6 +317,12 @@ def inside(home, settings, tmp_path):
         link="https://meet.example.org/x",
     )
     report_run_build(run_id=report_run(home).pk)
+    # Funders read published fiscal years only: the last one that has ended is published.
+    from tandem.reports.selectors import fiscal_year
+    from tandem.reports.snapshots import funder_publish
+
+    last_year = fiscal_year(timezone.localdate()).starts_on.year - 1
+    assert funder_publish(actor=home.staff, organization=home.organization, year=last_year)
     home.insider_kwargs = {("referrals", "resubmit"): {"referral_id": returned.pk}}
     for name in ("exit_survey_mentee", "exit_survey_mentor", "certificate_mentee"):
         home.insider_kwargs[("outcomes", name)] = {"mentorship_id": closed.pk}
