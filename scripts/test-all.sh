@@ -12,7 +12,11 @@ WORKERS=(-n "${TANDEM_TEST_WORKERS:-$(nproc)}")
 status=0
 if [ "${1:-all}" != postgres ]; then
   echo "== SQLite =="
-  .venv/bin/pytest -q "${WORKERS[@]}" "${@:2}" || status=$?
+  # Every test but the browser flows, which run once, in the PostgreSQL pass (the production
+  # database): they drive the pages, the browser, axe and the CSP, none of which depends on the
+  # database, and every view and service they reach is also tested over HTTP on both databases.
+  # The page-by-page accessibility sweep runs here.
+  .venv/bin/pytest -q "${WORKERS[@]}" -m "not browser or accessibility_sweep" "${@:2}" || status=$?
 fi
 echo "== PostgreSQL =="
 PGROOT=$(mktemp -d -t tandem-pg.XXXXXX)
@@ -20,7 +24,7 @@ PGPORT=${TANDEM_TEST_PGPORT:-54329}
 trap 'bash scripts/pg.sh stop "$PGROOT"' EXIT
 bash scripts/pg.sh start "$PGROOT" "$PGPORT"
 # Tests that touch no database, and the page-by-page accessibility sweep (the pages' markup does
-# not depend on the database; the browser flows that do run again), ran in the SQLite pass.
+# not depend on the database), ran in the SQLite pass; the browser flows run here only.
 TANDEM_DB=postgres PGHOST=127.0.0.1 PGPORT=$PGPORT PGUSER=postgres PGDATABASE=tandem \
   .venv/bin/pytest -q "${WORKERS[@]}" -m "not no_database and not accessibility_sweep" "${@:2}" || status=$?
 exit $status
