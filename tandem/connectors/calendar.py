@@ -5,12 +5,12 @@ SEQUENCE that grows when it moves, so calendars update the event instead of addi
 
 from datetime import timedelta
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from tandem.connectors.models import MEETING_MINUTES, ConnectorMeeting, MeetingMode
 from tandem.core import dates
+from tandem.core.calendar import meeting_request
 
 
 def facts(meeting: ConnectorMeeting, *, language: str) -> list[tuple[str, str]]:
@@ -45,25 +45,14 @@ def invitation(meeting: ConnectorMeeting, *, language: str) -> str:
                 *[f"{label}: {value}" for label, value in facts(meeting, language=language)],
             ]
         )
-    cal = Calendar()
-    cal.add("prodid", "-//Tandem//Connector program//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"connector-{meeting.uid}@tandem")
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())
-    assert meeting.starts_at is not None  # only a meeting with its time has an invitation
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.starts_at + timedelta(minutes=MEETING_MINUTES))
-    event.add("summary", summary)
-    event.add("description", description)
-    if meeting.where:
-        event.add("location", meeting.where)
-    for person in (newcomer, connector):
-        attendee = vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = vText(person.full_name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=False)
-    cal.add_component(event)
-    return cal.to_ical().decode("utf-8")
+    return meeting_request(
+        prodid="-//Tandem//Connector program//EN",
+        uid=f"connector-{meeting.uid}@tandem",
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + timedelta(minutes=MEETING_MINUTES),
+        summary=summary,
+        description=description,
+        location=meeting.where or "",
+        attendees=(newcomer, connector),
+    )

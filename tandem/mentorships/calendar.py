@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from tandem.core import dates
+from tandem.core.calendar import meeting_request
 from tandem.mentorships.models import IntroductionMeeting, MeetingMode
 
 
@@ -61,34 +61,17 @@ def invitation(meeting: IntroductionMeeting, *, language: str, organizer=None) -
                 *[f"{label}: {value}" for label, value in meeting_facts(meeting)],
             ]
         )
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tandem//Matching desk//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"{meeting.uid}@tandem")
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", summary)
-    event.add("description", description)
-    where = where_text(meeting)
-    if where:
-        event.add("location", where)
-    if meeting.mode == MeetingMode.VIRTUAL and meeting.link:
-        event.add("url", meeting.link)
-    if organizer is not None:
-        address = vCalAddress(f"mailto:{organizer.email}")
-        address.params["cn"] = vText(organizer.get_full_name() or organizer.email)
-        event["organizer"] = address
-    for person in (mentorship.mentee, mentorship.mentor):
-        attendee = vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = vText(person.full_name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = vText("NEEDS-ACTION")
-        attendee.params["rsvp"] = vText("TRUE")
-        event.add("attendee", attendee, encode=False)
-    calendar.add_component(event)
-
-    return calendar.to_ical().decode("utf-8")
+    return meeting_request(
+        prodid="-//Tandem//Matching desk//EN",
+        uid=f"{meeting.uid}@tandem",
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
+        summary=summary,
+        description=description,
+        location=where_text(meeting),
+        url=meeting.link if meeting.mode == MeetingMode.VIRTUAL else "",
+        organizer=organizer,
+        attendees=(mentorship.mentee, mentorship.mentor),
+        rsvp=True,
+    )

@@ -1,0 +1,65 @@
+"""A meeting request as an .ics text (RFC 5545, METHOD:REQUEST), shared by every kind of meeting
+Tandem schedules between people (introductions, connector meetings). The caller writes the words
+in the reader's language; this writes the calendar. The UID stays the same and SEQUENCE grows
+when a meeting moves, so that calendars update the event rather than add a second one."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+
+class Attendee(Protocol):
+    @property
+    def email(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
+
+
+def meeting_request(
+    *,
+    prodid: str,
+    uid: str,
+    sequence: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    summary: str,
+    description: str,
+    attendees: Iterable[Attendee],
+    location: str = "",
+    url: str = "",
+    organizer: Any = None,
+    rsvp: bool = False,
+) -> str:
+    calendar = Calendar()
+    calendar.add("prodid", prodid)
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", starts_at)
+    event.add("dtend", ends_at)
+    event.add("summary", summary)
+    event.add("description", description)
+    if location:
+        event.add("location", location)
+    if url:
+        event.add("url", url)
+    if organizer is not None:
+        address = vCalAddress(f"mailto:{organizer.email}")
+        address.params["cn"] = vText(organizer.get_full_name() or organizer.email)
+        event["organizer"] = address
+    for person in attendees:
+        attendee = vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = vText(person.full_name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        if rsvp:
+            attendee.params["partstat"] = vText("NEEDS-ACTION")
+            attendee.params["rsvp"] = vText("TRUE")
+        event.add("attendee", attendee, encode=False)
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
