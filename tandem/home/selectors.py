@@ -17,8 +17,8 @@ from tandem.organizations.access import active_memberships, networks_funded_by, 
 from tandem.organizations.models import Role
 from tandem.outcomes.selectors import Stage, client_journeys, follow_ups_due, mentorships_to_close
 from tandem.referrals.selectors import referrals_returned_to, referrals_to_decide
-from tandem.reports.selectors import network_headline, recruited_mentor_figures
-from tandem.reports.services import small_cell_threshold
+from tandem.reports.selectors import recruited_mentor_figures
+from tandem.reports.snapshots import funder_headline
 
 # How many items of a list the home shows before "see all".
 SHOWN = 5
@@ -119,7 +119,8 @@ def groups_section(user: User) -> Section | None:
 
 def partner_sections(user: User, memberships: list) -> list[Section]:
     """Employer partners and network leaders: what the mentors they recruited are doing;
-    funders: the network's figures of the fiscal year. Counts only, never a person."""
+    funders: the network's figures of its latest published fiscal year. Counts only, never a
+    person."""
 
     sections = []
     for role in (Role.EMPLOYER_PARTNER, Role.NETWORK_LEADER):
@@ -138,17 +139,9 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
             )
     funded = list(networks_funded_by(user).order_by("name_en"))
     if funded:
-        threshold = small_cell_threshold()
+        # The latest published fiscal year, never the current one counted live (issue 15).
         sections.append(
-            Section(
-                "funder",
-                {
-                    "threshold": threshold,
-                    "networks": [
-                        (org, network_headline(org, threshold=threshold)) for org in funded
-                    ],
-                },
-            )
+            Section("funder", {"networks": [(org, funder_headline(org)) for org in funded]})
         )
     return sections
 
