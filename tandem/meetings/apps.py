@@ -11,4 +11,6 @@ class MeetingsConfig(AppConfig):
         from tandem.meetings.services import attention_sweep, reminders_send_due
 
         sweeps.register("reminders", reminders_send_due, label="reminders sent")
-        sweeps.register("attention", attention_sweep, label="mentorships' attention dates stored")
+        sweeps.register(
+            "attention", attention_sweep, label="attention dates stored", at_release=True
+        )
