@@ -5,6 +5,8 @@ Run it once per deployment (the compose file's `release` service, the systemd un
 when there is nothing to do, so running it twice is harmless.
 """
 
+from collections.abc import Callable
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -38,14 +40,14 @@ class Command(BaseCommand):
         **options,
     ):
         quiet = {"verbosity": max(verbosity - 1, 0)}
-        steps = [
+        steps: list[tuple[str, Callable[[], object]]] = [
             ("migrate", lambda: call_command("migrate", interactive=False, **quiet)),
             ("createcachetable", lambda: call_command("createcachetable", **quiet)),
             ("compile_translations", lambda: call_command("compile_translations", **quiet)),
             ("load_reference", lambda: call_command("load_reference", **quiet)),
             # After the migrations: e.g. the mentorships' "needs attention" dates, which every
             # row starts without (the staff home would work them all out until the hourly sweep).
-            ("sweeps", sweeps_run_at_release),
+            ("sweeps", lambda: sweeps_run_at_release()),
         ]
         if skip_reference:
             steps = [step for step in steps if step[0] != "load_reference"]
