@@ -40,6 +40,11 @@ from tandem.connectors.services.common import (
     _normalise,
     _tell,
 )
+from tandem.connectors.services.figures import (
+    chain_recount,
+    connector_introductions_add,
+    connector_results_move,
+)
 from tandem.connectors.services.joining import _check_connector_program, connector_invite
 from tandem.core import audit
 from tandem.participants.models import Participant
@@ -234,6 +239,7 @@ def meeting_record_held(
     meeting.status = MeetingStatus.HELD
     meeting.held_on = held_on
     meeting.save(update_fields=["status", "held_on"])
+    chain_recount(program=meeting.program, newcomer=meeting.newcomer)
     audit.record(HELD, actor=actor, target=meeting, about=[meeting.newcomer])
     return meeting
 
@@ -366,6 +372,8 @@ def introductions_record(
         created.append(introduction)
     meeting.introductions_made = existing + len(created)
     meeting.save(update_fields=["introductions_made"])
+    connector_introductions_add(connector=meeting.connector, count=len(created))
+    chain_recount(program=meeting.program, newcomer=meeting.newcomer)
     audit.record(
         INTRODUCED,
         actor=actor,
@@ -421,9 +429,12 @@ def result_record(
         raise ConnectorError(_("Give the date."))
     if on is not None and (on > timezone.localdate() or (meeting.held_on and on < meeting.held_on)):
         raise ConnectorError(_("The date is between the meeting and today."))
+    before = meeting.result
     meeting.result = result
     meeting.result_on = on if result else None
     meeting.save(update_fields=["result", "result_on"])
+    connector_results_move(meeting=meeting, before=before, after=result)
+    chain_recount(program=meeting.program, newcomer=meeting.newcomer)
     audit.record(
         RESULT, actor=actor, target=meeting, about=[meeting.newcomer], data={"result": result}
     )
