@@ -119,22 +119,31 @@ def meeting_request(
 
 def _check_room(connector: Connector) -> None:
     """A first meeting takes one of the meetings the connector offers this month. The
-    connector's row is locked, so two newcomers (or two staff) asking at once cannot both take
-    the last one. A follow-up of an introduction is not counted against it: the connector who
-    named this contact asked for that meeting."""
-    Connector.objects.select_for_update().filter(pk=connector.pk).first()
-    month = timezone.localdate().replace(day=1)
-    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
-    taken = (
-        ConnectorMeeting.objects.filter(connector=connector, created_at__gte=start)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .count()
-    )
-    if taken >= connector.meetings_per_month:
+    connector's row is locked before the month is counted, so two newcomers (or two staff)
+    asking at once cannot both take the last one: the second waits for the first to commit,
+    then counts its meeting (tests/test_race.py, with its negative control). A follow-up of an
+    introduction is not counted against it: the connector who named this contact asked for
+    that meeting."""
+    _lock_connector(connector)
+    if _taken_this_month(connector) >= connector.meetings_per_month:
         raise ConnectorError(
             _("%(name)s has no room left for a meeting this month: choose another connector.")
             % {"name": connector.participant.full_name}
         )
+
+
+def _lock_connector(connector: Connector) -> None:
+    Connector.objects.select_for_update().filter(pk=connector.pk).first()
+
+
+def _taken_this_month(connector: Connector) -> int:
+    month = timezone.localdate().replace(day=1)
+    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
+    return (
+        ConnectorMeeting.objects.filter(connector=connector, created_at__gte=start)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .count()
+    )
 
 
 def _locked(meeting: ConnectorMeeting) -> ConnectorMeeting:
