@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
@@ -320,65 +319,6 @@ def program_figures(program: Program, *, with_names: bool = True) -> ProgramFigu
         days_to_job_median=statistics.median(days) if days else None,
         top_connectors=top,
     )
-
-
-@dataclass(frozen=True)
-class FunderFigure:
-    label: str
-    value: int | float | None  # None: suppressed (a count of 1 to threshold - 1 people)
-    is_share: bool = False
-
-
-def _suppress(count: int, threshold: int) -> int | None:
-    return None if 0 < count < threshold else count
-
-
-def funder_figures(programs: list[Program], *, threshold: int | None = None) -> list[FunderFigure]:
-    """Aggregates over the funded connector programs, never a person: a count of people
-    between 1 and threshold - 1 is shown as « x », and a share is given only when both of its
-    counts are published (a share over a hidden count would give the count away)."""
-    from django.utils.translation import gettext as _
-
-    threshold = threshold or settings.TANDEM_SMALL_CELL_THRESHOLD
-    totals = {
-        "newcomers": 0,
-        "met": 0,
-        "held": 0,
-        "introductions": 0,
-        "followed": 0,
-        "jobs": 0,
-        "connectors": 0,
-    }
-    for program in programs:
-        figures = program_figures(program, with_names=False)
-        totals["newcomers"] += figures.newcomers
-        totals["met"] += figures.newcomers_met
-        totals["held"] += figures.meetings_held
-        totals["introductions"] += figures.introductions
-        totals["followed"] += figures.followed_up
-        totals["jobs"] += figures.jobs
-        totals["connectors"] += figures.connectors
-    people = {key: _suppress(value, threshold) for key, value in totals.items()}
-    # Meetings and introductions count events, not people, but a handful of them still
-    # points at a handful of people: they are suppressed the same way.
-
-    def share(part: str, whole: str) -> float | None:
-        if people[part] is None or people[whole] is None or not totals[whole]:
-            return None
-        return totals[part] / totals[whole]
-
-    return [
-        FunderFigure(_("Newcomers in the program"), people["newcomers"]),
-        FunderFigure(_("Newcomers who met at least one connector"), people["met"]),
-        FunderFigure(_("Active connectors"), people["connectors"]),
-        FunderFigure(_("Meetings held"), people["held"]),
-        FunderFigure(_("Introductions made"), people["introductions"]),
-        FunderFigure(
-            _("Share of introductions followed up"), share("followed", "introductions"), True
-        ),
-        FunderFigure(_("Newcomers who found a job through the chain"), people["jobs"]),
-        FunderFigure(_("Share of newcomers met who found a job"), share("jobs", "met"), True),
-    ]
 
 
 # --- The home page ---------------------------------------------------------------------------

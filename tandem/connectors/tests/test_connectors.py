@@ -432,7 +432,7 @@ def _stored(program) -> tuple[list, list]:
 def test_program_figures_read_stored_chains_that_the_services_keep_equal_to_a_recount(
     home, program, cast
 ):
-    from tandem.connectors.selectors import funder_figures, program_figures
+    from tandem.connectors.selectors import program_figures
     from tandem.connectors.services.figures import figures_rebuild
 
     staff = home.staff
@@ -472,12 +472,26 @@ def test_program_figures_read_stored_chains_that_the_services_keep_equal_to_a_re
     ]
     services.result_record(actor=staff, meeting=follow, result="", on=None)
     assert program_figures(program).jobs == 0 and program_figures(program).top_connectors == []
-    shown = {f.label: f.value for f in funder_figures([program], threshold=5)}
-    assert shown["Newcomers in the program"] is None  # 1 person: x
-    assert shown["Share of newcomers met who found a job"] is None
-    assert {f.label: f.value for f in funder_figures([program], threshold=1)}[
-        "Introductions made"
-    ] == 3
+
+
+def test_funders_are_sent_to_the_connector_section_of_their_published_report(
+    client: Client, home, program, no_mfa
+):
+    """No live count for funders (read day after day, it would give each day's meetings away):
+    the page names the programs and links to the report's section (tandem/reports/tests/
+    test_connector_section.py attacks it)."""
+    from tandem.core.tests.cast import make_member, make_organization
+    from tandem.organizations.models import OrganizationType, Partnership, Role
+
+    fund = make_organization("fund-connect", OrganizationType.FUNDER)
+    Partnership.objects.create(organization=home.organization, partner=fund, kind="funding")
+    client.force_login(make_member(fund, Role.FUNDER, "funder.connect@example.org"))
+    page = client.get(reverse("connectors:funder")).content.decode()
+    report = reverse("reports:funder", args=[home.organization.slug])
+    assert program.name_en in page and f"{report}?section=connectors" in page
+    client.force_login(home.staff)
+    page = client.get(reverse("connectors:funder")).content.decode()
+    assert "You fund no connector program." in page and report not in page
 
 
 def test_the_home_page_tells_each_role_what_the_connector_program_asks(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from tandem.connectors.selectors import ProgramActivity, report_activity
-from tandem.core.i18n import current_language
 from tandem.reports import suppression
 from tandem.reports.tables.base import (
     Cell,
@@ -28,8 +27,7 @@ from tandem.reports.tables.base import (
 
 
 def _label(activity: ProgramActivity) -> str:
-    program = activity.program
-    return (program.name_fr if current_language() == "fr" else "") or program.name_en
+    return str(activity.program.name)  # in the reader's language
 
 
 def newcomers_table(data: list[ProgramActivity], threshold: int | None) -> Table:
