@@ -43,6 +43,7 @@ def test_the_demo_connector_program_draws_chains(demo, client: Client, no_mfa): 
     # Jobs: Amina's (through Mathis) and the first other newcomer's; interviews likewise.
     assert (figures.jobs, figures.interviews, figures.depth_max) == (2, 2, 3)
     assert figures.meetings_at_target == 6  # every first meeting, and Giulia's with Amina
+    assert amina.participant.user is not None
     client.force_login(amina.participant.user)
     page = client.get(reverse("connectors:newcomer", args=[amina.pk])).content.decode()
     assert 'role="img"' in page and "Mathis Bellerose" in page
