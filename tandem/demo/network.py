@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tandem.accounts.models import User
+from tandem.demo.circles import demo_load_circles
 from tandem.demo.connectors import demo_load_connectors
 from tandem.demo.history import demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
@@ -497,4 +498,5 @@ def demo_load() -> list[DemoLogin]:
     demo_load_matching()
     demo_load_lifecycle()
     demo_load_connectors()
+    demo_load_circles()
     return LOGINS

@@ -29,10 +29,10 @@ FLOORS = [
     "connectors",  # the connector program: a format that is not one pair
     "meetings",
     "outcomes",
-    # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field),
-    # below reports (its figures are a report section).
-    "circles",
     "reports",
+    # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field)
+    # and above reports, whose section registry it fills from its AppConfig.ready().
+    "circles",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services
 ]

@@ -55,6 +55,7 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "circle_member_id": lambda side: circle_records(side)["member"].pk,
     "circle_session_id": lambda side: circle_records(side)["session"].pk,
     "peer_mentor_id": lambda side: circle_records(side)["peer"].pk,
+    "peer_conversation_id": lambda side: circle_records(side)["conversation"].pk,
     # Connector program (tandem/connectors).
     "connector_program_id": lambda side: connector_records(side)["program"].pk,
     "newcomer_id": lambda side: connector_records(side)["newcomer"].pk,
