@@ -74,8 +74,8 @@ def _partner_counts(reading: Reading) -> dict[int, list[int]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in held:
-        add(row["host_id"], 3, row["n"])
+    for activity in held:
+        add(activity["host_id"], 3, activity["n"])
     hired = (
         PartnerHire.objects.filter(
             period.days("outcome__recorded_at__date"),

@@ -38,7 +38,11 @@ class PartnerInvitation(models.Model):
     email = models.EmailField(_("e-mail address"), max_length=254)
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     sent_at = models.DateTimeField(_("sent at"))
 
@@ -76,7 +80,11 @@ class WorkplaceTerms(models.Model):
         default=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,11 +140,19 @@ class WorkplaceActivity(models.Model):
     )
     note = bounded_text(_("note"), blank=True, max_length=2000)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -170,7 +186,11 @@ class PartnerHire(models.Model):
         verbose_name=_("partner employer"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -231,7 +251,11 @@ class TrackPlacement(models.Model):
         CareerTrack, on_delete=models.CASCADE, related_name="placements", verbose_name=_("track")
     )
     placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     placed_at = models.DateTimeField(auto_now=True)
 

@@ -120,7 +120,7 @@ def partner_mentors(partner: Organization) -> tuple[list[MentorRow], dict[str, i
     """The partner's mentors (name, program's organization, status, what their employer
     allows), and how many stand at each status (counted over all of them)."""
     labels = MentorStatus.labels()
-    rows = []
+    rows: list[MentorRow] = []
     counts = dict.fromkeys(labels, 0)
     mentors = with_status(recruited_mentors(partner)).select_related(
         "organization", "workplace_terms", "occupation"
@@ -165,8 +165,9 @@ def waiting_by_industry(scope: Scope) -> list[dict[str, Any]]:
         program=OuterRef("program_id"),
         status__in=PENDING_STATUSES,
     )
-    rows = list(
-        Enrolment.objects.filter(
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Enrolment.objects.filter(
             program_id__in=scope.program_ids,
             side=Side.MENTEE,
             ready_at__isnull=False,
@@ -177,7 +178,7 @@ def waiting_by_industry(scope: Scope) -> list[dict[str, Any]]:
         .values(industry=F("participant__industry_id"))
         .annotate(waiting=Count("pk"), mean_days=Avg(DaysBetween(Value(now), F("ready_at"))))
         .order_by()
-    )
+    ]
     titles = {i.pk: i for i in Industry.objects.filter(pk__in=[r["industry"] for r in rows])}
     for row in rows:
         industry = titles.get(row["industry"])

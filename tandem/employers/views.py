@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
@@ -81,10 +82,15 @@ def partner_invite(request: AuthenticatedRequest, partner_slug: str) -> HttpResp
                 status = 400
             else:
                 if result.invited:
+                    count = len(result.invited)
                     messages.success(
                         request,
-                        _("%(count)s invitations are on their way.")
-                        % {"count": len(result.invited)},
+                        ngettext(
+                            "%(count)s invitation is on its way.",
+                            "%(count)s invitations are on their way.",
+                            count,
+                        )
+                        % {"count": count},
                     )
                 # What could not be sent stays in the box, to be corrected and sent again.
                 if result.refused:
