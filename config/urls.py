@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("matching/", include("tandem.matching.urls")),
     path("mentorships/", include("tandem.mentorships.urls")),
     path("connectors/", include("tandem.connectors.urls")),
+    path("employers/", include("tandem.employers.urls")),
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
     path("groups/", include("tandem.circles.urls")),

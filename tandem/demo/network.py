@@ -14,6 +14,7 @@ from django.db import transaction
 from tandem.accounts.models import User
 from tandem.demo.circles import demo_load_circles
 from tandem.demo.connectors import demo_load_connectors
+from tandem.demo.employers import demo_load_employers
 from tandem.demo.history import demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
@@ -220,6 +221,15 @@ LOGINS = [
         "en",
         "northern-lights",
         Role.EMPLOYER_PARTNER,
+    ),
+    DemoLogin(
+        "coordinator@tandem.demo",
+        "Employer coordinator (Bytown Health's own program)",
+        "Mireille",
+        "Dufresne",
+        "fr",
+        "bytown-health",
+        Role.PROGRAM_STAFF,
     ),
     DemoLogin(
         "funder@tandem.demo", "Funder", "Olivier", "Roy", "fr", "workforce-fund", Role.FUNDER
@@ -499,4 +509,5 @@ def demo_load() -> list[DemoLogin]:
     demo_load_lifecycle()
     demo_load_connectors()
     demo_load_circles()
+    demo_load_employers()
     return LOGINS

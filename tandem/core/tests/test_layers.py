@@ -33,6 +33,10 @@ FLOORS = [
     # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field)
     # and above reports, whose section registry it fills from its AppConfig.ready().
     "circles",
+    # Employer and association partners: above reports (their engagement figures are a report
+    # section, and a hire by a partner is read from outcomes); the mentorship page shows their
+    # workplace activities through meetings' panel registry.
+    "employers",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services
 ]
