@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tandem.circles",  # group and peer mentoring (issue 19)
     "tandem.connectors",
     "tandem.reports",
+    "tandem.privacy",  # consent per purpose, who viewed what, access requests (issue 24)
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",
     "django.contrib.auth",

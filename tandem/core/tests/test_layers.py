@@ -33,6 +33,9 @@ FLOORS = [
     # below reports (its figures are a report section).
     "circles",
     "reports",
+    # Privacy operations: above every area whose records it logs, gathers, anonymises; the
+    # floors below learn of it through registries (core.access disclosures, core.consent).
+    "privacy",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services
 ]
