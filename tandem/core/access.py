@@ -237,7 +237,8 @@ class Disclosure(StrEnum):
     EXPORT = "export"  # a file of many records left Tandem (CSV, spreadsheet)
 
 
-type DisclosureObserver = Callable[[HttpRequest, Sequence[Model], Disclosure], None]
+# (the request, the records, how): a list of fetched records, or the query an export writes.
+type DisclosureObserver = Callable[[HttpRequest, Sequence[Model] | QuerySet[Any], Disclosure], None]
 
 _OBSERVERS: list[DisclosureObserver] = []
 # The request a guarded view is answering (set by `@rule`'s wrapper around the view).
@@ -254,11 +255,13 @@ def current_request() -> HttpRequest | None:
     return _REQUEST.get()
 
 
-def disclosed(records: Sequence[Model], *, how: Disclosure) -> None:
-    """Tells the observers that the current request showed or exported these records. Outside
-    a guarded view (a task, a command, a test calling an access function) nobody is looking."""
+def disclosed(records: Sequence[Model] | QuerySet[Any], *, how: Disclosure) -> None:
+    """Tells the observers that the current request showed or exported these records (an
+    export passes its query, read again by the observer without loading every row). Outside
+    a guarded view (a task, a command, a test calling an access function) nobody is looking.
+    A streamed export calls it in the view, before the response streams."""
     request = _REQUEST.get()
-    if request is None or not records:
+    if request is None:
         return
     for observer in _OBSERVERS:
         observer(request, records, how)

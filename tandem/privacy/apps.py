@@ -7,8 +7,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        from tandem.core import access
+        from tandem.core.access import observe_disclosures
         from tandem.privacy import viewlog
 
         # Every record a guarded view fetches by id passes here (core.access.one_or_404).
-        access.observe_disclosures(viewlog.note_disclosure)
+        observe_disclosures(viewlog.note_disclosure)

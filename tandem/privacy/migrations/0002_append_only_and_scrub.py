@@ -26,8 +26,8 @@ BEGIN SELECT RAISE(ABORT, 'privacy_recordview is append-only: UPDATE refused'); 
 def add_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
-        schema_editor.execute(PG_TRIGGER)
+        schema_editor.execute(PG_FUNCTION, params=None)
+        schema_editor.execute(PG_TRIGGER, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_TRIGGER)
 

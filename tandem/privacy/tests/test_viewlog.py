@@ -69,11 +69,11 @@ def test_every_route_showing_a_persons_record_writes_a_row_to_the_log(
 def test_the_walk_catches_a_page_that_logs_nothing(client: Client, inside, no_mfa, monkeypatch):
     """Negative control: without the observer on the access mechanism, the same walk reports
     the record page."""
-    from tandem.core import access
+    import tandem.core.access as mechanism
 
     detail = [r for r in PERSON_PAGES if (r.namespace, r.name) == ("participants", "detail")]
     assert silent_pages(detail, client, inside) == []
-    monkeypatch.setattr(access, "_OBSERVERS", [])
+    monkeypatch.setattr(mechanism, "_OBSERVERS", [])
     assert silent_pages(detail, client, inside) == ["participants:detail as staff"]
 
 
@@ -150,3 +150,29 @@ def test_no_code_path_and_not_the_database_changes_a_row(home):
         with pytest.raises(DatabaseError), transaction.atomic():
             RecordView.objects.filter(pk=row.pk).delete()
     assert RecordView.objects.get(pk=row.pk).viewer_label == "x"
+
+
+@pytest.mark.django_db
+def test_an_export_and_a_download_are_logged_for_each_person(
+    client: Client, home, no_mfa, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from tandem.core.tests.cast import make_participant
+    from tandem.participants.models import Resume
+
+    other = make_participant(home.organization)
+    client.force_login(home.caseworker)
+    response = client.get(reverse("participants:export", args=[home.organization.slug]))
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    exported = RecordView.objects.filter(kind=ViewKind.EXPORT)
+    assert set(exported.values_list("participant_id", flat=True)) == {home.mentee.pk, other.pk}
+    assert {row.page for row in exported} == {"participants:export"}
+
+    settings.MEDIA_ROOT = tmp_path
+    resume = Resume(participant=other, original_name="cv.pdf", content_type="application/pdf")
+    resume.size = 13
+    resume.file.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    client.get(reverse("participants:resume_download", args=[resume.pk]))
+    assert RecordView.objects.filter(kind=ViewKind.RESUME, participant=other).count() == 1
