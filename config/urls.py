@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("tandem.reports.urls")),
     path("mentoring/", include("tandem.meetings.urls")),
     path("outcomes/", include("tandem.outcomes.urls")),
+    path("privacy/", include("tandem.privacy.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

@@ -37,6 +37,9 @@ FLOORS = [
     # section, and a hire by a partner is read from outcomes); the mentorship page shows their
     # workplace activities through meetings' panel registry.
     "employers",
+    # Privacy operations: above every area whose records it logs, gathers, anonymises; the
+    # floors below learn of it through registries (core.access disclosures, core.consent).
+    "privacy",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services
 ]
