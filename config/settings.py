@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tandem.mentorships",
     "tandem.circles",  # group and peer mentoring (issue 19)
     "tandem.connectors",
+    "tandem.opportunities",  # short mentorship opportunities and provincial hubs (issue 22)
     "tandem.reports",
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",

@@ -32,6 +32,9 @@ FLOORS = [
     # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field),
     # below reports (its figures are a report section).
     "circles",
+    # Short mentorship opportunities and provincial hubs: beside circles, below reports (its
+    # figures are a report section).
+    "opportunities",
     "reports",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services

@@ -61,6 +61,14 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "connector_meeting_id": lambda side: connector_records(side)["meeting"].pk,
     "introduction_id": lambda side: connector_records(side)["introduction"].pk,
     "what": lambda side: "held",
+    # Short mentorship opportunities and hubs (tandem/opportunities).
+    "posting_id": lambda side: opportunity_records(side)["opportunity"].pk,
+    "opportunity_id": lambda side: opportunity_records(side)["opportunity"].pk,
+    "application_id": lambda side: opportunity_records(side)["application"].pk,
+    "saved_search_id": lambda side: opportunity_records(side)["search"].pk,
+    "employer_id": lambda side: opportunity_records(side)["employer"].pk,
+    "hub_id": lambda side: opportunity_records(side)["hub"].pk,
+    "network_slug": lambda side: opportunity_records(side)["national"].slug,
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -119,5 +127,13 @@ def connector_records(side: Side) -> dict[str, Any]:
     """A connector program of the outsider with a connector, a newcomer, a held meeting and an
     introduction (tandem/connectors)."""
     from tandem.connectors.tests.factories import outsider_records as make
+
+    return make(side)
+
+
+def opportunity_records(side: Side) -> dict[str, Any]:
+    """A hub of the outsider's network posting an employer's opportunity, with the outsider's
+    mentee referred to it (tandem/opportunities)."""
+    from tandem.opportunities.tests.factories import outsider_records as make
 
     return make(side)
