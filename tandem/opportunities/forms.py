@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,7 +113,7 @@ class OpportunityForm(forms.ModelForm):
     postal_code = forms.CharField(
         label=_("Postal code of the workplace"),
         help_text=_("Needed in person; for a virtual opportunity, the employer's area (optional)."),
-        max_length=7,
+        max_length=10,
         required=False,
     )
     province = forms.ChoiceField(
@@ -163,6 +164,7 @@ class OpportunityForm(forms.ModelForm):
         places = self.fields["places"]
         assert isinstance(places, forms.IntegerField)
         places.min_value, places.max_value = 1, MOST_PLACES
+        places.validators += [MinValueValidator(1), MaxValueValidator(MOST_PLACES)]
         self.order_fields(
             ["employer", "kind", "title_en", "title_fr", "occupation_query", "occupation"]
             + ["industry_query", "industry", "mode", "postal_code", "province"]

@@ -44,7 +44,7 @@ def board_filter(
     code = filters.get("occupation") or ""
     typed = (filters.get("occupation_query") or "").strip()
     if code:
-        opportunities = opportunities.filter(occupation_id__startswith=code)
+        opportunities = opportunities.filter(occupation__code__startswith=code)
     elif typed:
         # Without the combobox's choice, every unit group the words find.
         codes = [o.code for o, _title in occupation_search(query=typed, limit=50)]

@@ -20,3 +20,9 @@ def board(home, elsewhere):
 def other_seeker(elsewhere):
     user = make_user("seeker.other@example.org")
     return make_participant(elsewhere.organization, user=user)
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Mail is rendered and sent at commit, so a test reads it from the outbox."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
