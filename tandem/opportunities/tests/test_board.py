@@ -17,7 +17,6 @@ from tandem.opportunities.models import (
 )
 from tandem.opportunities.tests.factories import (
     make_application,
-    make_employer,
     make_hub,
     make_opportunity,
     postal_area,
@@ -255,7 +254,9 @@ def test_the_employer_accepts_then_both_sides_give_feedback(
     application.refresh_from_db()
     assert (application.status, application.place) == (ApplicationStatus.ACCEPTED, 1)
     told = [m for m in mail.outbox if home.mentee.email in m.to]
-    assert len(told) == 1 and told[0].subject.startswith("Candidature acceptée")  # in the person's language
+    assert len(told) == 1 and told[0].subject.startswith(
+        "Candidature acceptée"
+    )  # in the person's language
     client.post(
         f"/en/opportunities/applications/{application.pk}/happened/",
         {"happened_on": timezone.localdate().isoformat(), "further_opportunity": "on"},
