@@ -15,6 +15,7 @@ from tandem.accounts.models import User
 from tandem.demo.history import demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
+from tandem.demo.opportunities import demo_load_opportunities
 from tandem.demo.programs import demo_load_programs
 from tandem.organizations.models import (
     Membership,
@@ -495,4 +496,5 @@ def demo_load() -> list[DemoLogin]:
     demo_load_history()
     demo_load_matching()
     demo_load_lifecycle()
+    demo_load_opportunities()
     return LOGINS

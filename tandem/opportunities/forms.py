@@ -215,7 +215,8 @@ class OpportunityForm(forms.ModelForm):
         return starts
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["occupation"] = self._picked("occupation")
         data["industry"] = self._picked("industry")
         if data["occupation"] is None and not self.has_error("occupation_query"):
@@ -295,7 +296,8 @@ class BoardFilterForm(forms.Form):
         return re.sub(r"\D", "", self.cleaned_data.get("occupation") or "")[:5]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("available_from"), data.get("available_until")
         if start and end and end < start:
             self.add_error("available_until", _("“Until” comes before “From”."))
@@ -345,7 +347,8 @@ class ApplyForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         shares = data.get("shares_accommodations")
         if shares and not data.get("accommodations_needed") and not data.get("accommodation_note"):
             self.add_error(
@@ -373,7 +376,8 @@ class DecideForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why, so that the person and their job developer know."))
         return data

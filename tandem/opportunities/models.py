@@ -301,11 +301,12 @@ class Application(models.Model):
 
     @property
     def outcomes(self) -> list[str]:
-        found = []
-        for name in ("led_to_hire", "led_to_further_opportunity", "led_to_reference"):
-            if getattr(self, name):
-                found.append(str(self._meta.get_field(name).verbose_name))
-        return found
+        found = [
+            (self.led_to_hire, _("hired")),
+            (self.led_to_further_opportunity, _("a further opportunity")),
+            (self.led_to_reference, _("a reference")),
+        ]
+        return [str(label) for recorded, label in found if recorded]
 
 
 class FeedbackSide(models.TextChoices):

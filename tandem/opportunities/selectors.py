@@ -107,7 +107,7 @@ def opportunities_listed(opportunities: QuerySet[Opportunity]) -> QuerySet[Oppor
     return (
         opportunities.select_related("employer", "occupation")
         .annotate(
-            taken=Count("applications", filter=TAKEN),
+            taken_places=Count("applications", filter=TAKEN),
             waiting=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)
             ),
@@ -273,7 +273,7 @@ def national_view(team: Organization, *, threshold: int | None = None) -> list[P
     names = dict(PROVINCES)
     rows = []
     for province in sorted(provinces):
-        merged = {
+        merged: dict[str, Any] = {
             **posted.get(province, {}),
             **applied.get(province, {}),
             **feedback.get(province, {}),
@@ -282,7 +282,10 @@ def national_view(team: Organization, *, threshold: int | None = None) -> list[P
             ProvinceRow(
                 province=province,
                 label=str(names.get(province, province)),
-                cells=[suppressed(merged.get(column, 0), threshold) for column in NATIONAL_COLUMNS],
+                cells=[
+                    suppressed(int(merged.get(column) or 0), threshold)
+                    for column in NATIONAL_COLUMNS
+                ],
             )
         )
     return rows
@@ -299,3 +302,35 @@ def employers_engaged(team: Organization) -> int:
 
 def feedback_of(application: Application) -> list[Feedback]:
     return list(application.feedback.all())
+
+
+def applications_by_province(
+    organization_ids: list[int], starts_on: dt.date, ends_on: dt.date
+) -> list[dict[str, Any]]:
+    """For a report: applications to the opportunities of the organizations' employer partners
+    (or posted by the organizations themselves) that start in the period, by the opportunity's
+    province and where each stands. One grouped query."""
+    from tandem.organizations.models import Partnership
+
+    partners = Partnership.objects.filter(organization__in=organization_ids).values("partner")
+    opportunities = Opportunity.objects.filter(
+        Q(employer__in=partners)
+        | Q(employer__in=organization_ids)
+        | Q(posted_by__in=organization_ids),
+        starts_on__gte=starts_on,
+        starts_on__lte=ends_on,
+    )
+    rows = (
+        Application.objects.filter(opportunity__in=opportunities)
+        .values("opportunity__province")
+        .annotate(
+            waiting=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)),
+            closed=Count(
+                "pk", filter=Q(status__in=[ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN])
+            ),
+            accepted=Count("pk", filter=Q(status=ApplicationStatus.ACCEPTED)),
+            happened=Count("pk", filter=Q(status=ApplicationStatus.HAPPENED)),
+        )
+        .order_by("opportunity__province")
+    )
+    return [dict(row) for row in rows]

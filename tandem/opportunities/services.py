@@ -142,11 +142,8 @@ def opportunity_close(*, actor: User, opportunity: Opportunity) -> Opportunity:
 
 
 def places_taken(opportunity_id: int) -> set[int]:
-    return set(
-        Application.objects.filter(opportunity_id=opportunity_id, place__isnull=False).values_list(
-            "place", flat=True
-        )
-    )
+    places = Application.objects.filter(opportunity_id=opportunity_id, place__isnull=False)
+    return {place for place in places.values_list("place", flat=True) if place is not None}
 
 
 def free_places(opportunity_id: int, places: int) -> list[int]:

@@ -187,8 +187,8 @@ def decide(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for problem in errors:
+                messages.error(request, str(problem))
         return _back(application_id)
     try:
         if form.cleaned_data["decision"] == "accept":
@@ -221,8 +221,8 @@ def happened(request: AuthenticatedRequest, application_id: int) -> HttpResponse
             messages.success(request, _("Recorded. Both sides can now give feedback."))
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for problem in errors:
+                messages.error(request, str(problem))
     return _back(application_id)
 
 
@@ -251,8 +251,8 @@ def feedback(request: AuthenticatedRequest, application_id: int) -> HttpResponse
             messages.success(request, _("Thank you for your feedback."))
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for problem in errors:
+                messages.error(request, str(problem))
     return _back(application_id)
 
 

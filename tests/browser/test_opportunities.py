@@ -46,8 +46,8 @@ def sign_in_as(page, base: str, email: str, language: str) -> None:
     page.goto(f"{base}/{language}/accounts/login/")
     type_into(page, page.locator("input[name=login]"), email)
     type_into(page, page.locator("input[name=password]"), PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def type_into(page, field, text: str) -> None:
@@ -63,8 +63,8 @@ def tick(page, field) -> None:
 
 def send(page, form: str, label: str) -> str:
     page.locator(f"main {form} button[type=submit]").first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert_accessible(page, label)
     return page.locator("main").inner_text()
 
@@ -78,8 +78,8 @@ def visit(page, url: str, label: str) -> str:
 
 def follow(page, name: str, label: str) -> str:
     page.get_by_role("link", name=name).first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert_accessible(page, label)
     return page.locator("main").inner_text()
 

@@ -45,6 +45,7 @@ from tandem.reports.tables import (  # noqa: E402, F401  isort: skip
     recruitment,
     waiting,
     suitability,
+    opportunities,
 )
 
 __all__ = [
