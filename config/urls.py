@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
     path("groups/", include("tandem.circles.urls")),
+    path("opportunities/", include("tandem.opportunities.urls")),
     path("reports/", include("tandem.reports.urls")),
     path("mentoring/", include("tandem.meetings.urls")),
     path("outcomes/", include("tandem.outcomes.urls")),

@@ -18,6 +18,7 @@ from tandem.demo.employers import demo_load_employers
 from tandem.demo.history import demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
+from tandem.demo.opportunities import demo_load_opportunities
 from tandem.demo.programs import demo_load_programs
 from tandem.organizations.models import (
     Membership,
@@ -510,4 +511,5 @@ def demo_load() -> list[DemoLogin]:
     demo_load_connectors()
     demo_load_circles()
     demo_load_employers()
+    demo_load_opportunities()
     return LOGINS

@@ -29,6 +29,9 @@ FLOORS = [
     "connectors",  # the connector program: a format that is not one pair
     "meetings",
     "outcomes",
+    # Short mentorship opportunities and provincial hubs: below reports (its figures are a report
+    # section, a module in reports/tables like the connectors').
+    "opportunities",
     "reports",
     # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field)
     # and above reports, whose section registry it fills from its AppConfig.ready().
