@@ -13,9 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.demo.circles import demo_load_circles
+from tandem.demo.connectors import demo_load_connectors
+from tandem.demo.employers import demo_load_employers
 from tandem.demo.history import cohort, demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
+from tandem.demo.opportunities import demo_load_opportunities
 from tandem.demo.programs import demo_load_programs
 from tandem.organizations.models import (
     Membership,
@@ -220,6 +224,15 @@ LOGINS = [
         "en",
         "northern-lights",
         Role.EMPLOYER_PARTNER,
+    ),
+    DemoLogin(
+        "coordinator@tandem.demo",
+        "Employer coordinator (Bytown Health's own program)",
+        "Mireille",
+        "Dufresne",
+        "fr",
+        "bytown-health",
+        Role.PROGRAM_STAFF,
     ),
     DemoLogin(
         "funder@tandem.demo", "Funder", "Olivier", "Roy", "fr", "workforce-fund", Role.FUNDER
@@ -501,6 +514,10 @@ def demo_load() -> list[DemoLogin]:
     demo_load_history()
     demo_load_matching()
     demo_load_lifecycle()
+    demo_load_connectors()
+    demo_load_circles()
+    demo_load_employers()
+    demo_load_opportunities()
     # Last, once every area's demo data is in: the network's staff publish the fiscal year that
     # has ended to its funder (as the worker's sweep would after March 31), so that the funder's
     # home and report show that year's figures. The older, empty years are left to the sweep.

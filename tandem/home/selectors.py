@@ -16,7 +16,11 @@ from tandem.meetings.selectors import attention_count, own_mentorships
 from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
 from tandem.organizations.models import Role
 from tandem.outcomes.selectors import Stage, client_journeys, follow_ups_due, mentorships_to_close
-from tandem.referrals.selectors import referrals_returned_to, referrals_to_decide
+from tandem.referrals.selectors import (
+    referrals_returned_to,
+    referrals_to_decide,
+    with_return_decisions,
+)
 from tandem.reports.selectors import recruited_mentor_figures
 from tandem.reports.snapshots import funder_headline
 
@@ -68,11 +72,13 @@ def caseworker_section(user: User, memberships: list) -> Section | None:
     if not agencies:
         return None
     journeys = client_journeys(user=user)
+    returned = referrals_returned_to(user=user)
     return Section(
         "caseworker",
         {
             "agencies": agencies,
-            "returned": referrals_returned_to(user=user),
+            "returned_count": returned.count(),
+            "returned": with_return_decisions(returned[:SHOWN]),
             "journeys": [j for j in journeys if j.stage != Stage.ENDED],
             "past_clients": [j for j in journeys if j.stage == Stage.ENDED],
         },

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.core.tests.cast import Side, make_member, make_organization, make_user
@@ -166,6 +168,44 @@ def test_a_caseworker_sees_where_each_client_stands_and_the_returned_referral_wi
     draft_row = re.search(r"<tr><th scope=\"row\"><a [^>]*>HomeDraft0.*?</tr>", html).group(0)
     assert "A mentor was proposed" not in draft_row
     assert "Away" not in html
+
+
+def test_a_caseworker_with_many_returned_referrals_reads_the_newest_five_and_a_link_to_all(
+    client, work
+):
+    mine, _theirs = work
+    program = program_for(mine.side)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            home_page(client, mine.side.caseworker)
+        return len(captured)
+
+    home_page(client, mine.side.caseworker)
+    with_one = queries()
+    for n in range(6):
+        referral = referral_submit(
+            actor=mine.side.caseworker,
+            participant=person(mine.side, "mentee", given_name=f"Late{n}"),
+            program=program,
+            note="Ready",
+            answers={},
+            has_consent=True,
+        )
+        referral_decide(
+            actor=mine.side.staff,
+            referral=referral,
+            outcome="returned",
+            unmet_criteria=[],
+            note=f"Reason {n}",
+        )
+    assert queries() == with_one  # as many with seven returned as with one (or 700)
+    html = home_page(client, mine.side.caseworker)
+    assert count_of(html, "referrals returned to your agency") == 7
+    returned = re.search(r'id="home-returned".*?id="home-clients"', html).group(0)
+    assert returned.count('class="card returned"') == 5
+    assert "Late5" in returned and "Late1" in returned and "Late0" not in returned  # newest
+    assert "See all 7 returned referrals" in html and "?status=returned" in html
 
 
 def test_the_mentee_is_told_a_mentor_awaits_her_answer_and_the_date_in_french(client, work):
