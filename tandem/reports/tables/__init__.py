@@ -46,6 +46,7 @@ from tandem.reports.tables import (  # noqa: E402, F401  isort: skip
     recruitment,
     waiting,
     suitability,
+    opportunities,
 )
 
 __all__ = [
