@@ -12,4 +12,4 @@ class CirclesConfig(AppConfig):
 
         from .report import circle_tables
 
-        register(Section("circles", 65, circle_tables))
+        register(Section("circles", 67, circle_tables))

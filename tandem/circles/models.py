@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core import audit
 from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual
 
@@ -361,6 +362,6 @@ class PeerConversation(models.Model):
 
 auditlog.register(Circle)
 auditlog.register(CircleMember)
-auditlog.register(CircleNote)
+audit.sensitive(CircleNote, "text")  # staff notes: kept out of the trail
 auditlog.register(PeerMentor)
 auditlog.register(PeerConversation)
