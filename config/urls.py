@@ -28,9 +28,11 @@ urlpatterns += i18n_patterns(
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
     path("groups/", include("tandem.circles.urls")),
+    path("opportunities/", include("tandem.opportunities.urls")),
     path("reports/", include("tandem.reports.urls")),
     path("mentoring/", include("tandem.meetings.urls")),
     path("outcomes/", include("tandem.outcomes.urls")),
+    path("privacy/", include("tandem.privacy.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

@@ -12,10 +12,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tandem.accounts.models import User
+from tandem.demo.circles import demo_load_circles
+from tandem.demo.connectors import demo_load_connectors
 from tandem.demo.employers import demo_load_employers
 from tandem.demo.history import demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
+from tandem.demo.opportunities import demo_load_opportunities
 from tandem.demo.programs import demo_load_programs
 from tandem.organizations.models import (
     Membership,
@@ -505,5 +508,8 @@ def demo_load() -> list[DemoLogin]:
     demo_load_history()
     demo_load_matching()
     demo_load_lifecycle()
+    demo_load_connectors()
+    demo_load_circles()
     demo_load_employers()
+    demo_load_opportunities()
     return LOGINS
