@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.i18n import bilingual
+
 
 class ViewKind(models.TextChoices):
     RECORD = "record", _("Record")
@@ -100,3 +102,72 @@ class PrivacySettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+
+class Purpose(models.Model):
+    """Something a person may agree to or refuse on its own, with its notice in both
+    languages. Changing a notice raises its version: people who agreed to an older one are
+    asked again at their next sign-in. The codes are core.consent's; the rows are data."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    notice_en = models.TextField(_("notice (English)"), max_length=4000)
+    notice_fr = models.TextField(_("notice (French)"), max_length=4000)
+    # What stops at once when the person says no (shown to staff with the old versions).
+    depends_en = models.CharField(_("what depends on it (English)"), max_length=300)
+    depends_fr = models.CharField(_("what depends on it (French)"), max_length=300)
+    # Without any answer: is the person counted as agreeing (the program's practice until
+    # now, e.g. follow-ups) or not (sharing accommodations)?
+    given_by_default = models.BooleanField(_("agreed until the person says no"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    changed_at = models.DateTimeField(_("notice changed at"), default=timezone.now)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    name = bilingual("name")
+    notice = bilingual("notice")
+    depends = bilingual("depends")
+
+
+class ConsentChannel(models.TextChoices):
+    ONLINE = "online", _("By the person, on their page")
+    PHONE = "phone", _("By phone, recorded by staff")
+    IN_PERSON = "in_person", _("In person, recorded by staff")
+    PAPER = "paper", _("On a paper form, recorded by staff")
+    EMAIL = "email", _("By e-mail, recorded by staff")
+    STAFF = "staff", _("Recorded by staff")
+
+
+class Consent(models.Model):
+    """One choice a person made about one purpose, under one version of its notice: the
+    history, never changed. The latest row per person and purpose is the choice for the
+    purposes the privacy app keeps (core.consent); for the others it is their history."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="consents")
+    is_given = models.BooleanField(_("agreed"))
+    version = models.PositiveIntegerField(_("notice version"))
+    channel = models.CharField(_("how it was given"), max_length=20, choices=ConsentChannel.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["participant", "purpose", "-at"], name="consent_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.purpose_id} {self.is_given} v{self.version}"

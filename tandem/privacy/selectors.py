@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from tandem.accounts.models import User
 from tandem.organizations.models import Membership, Organization
 from tandem.participants.models import Participant
-from tandem.privacy.models import PrivacySettings, RecordView
+from tandem.privacy.models import PrivacySettings, Purpose, RecordView
 
 LOG_PAGE = 200  # the newest views shown on a page
 
@@ -38,3 +38,12 @@ def officer_candidates(organization: Organization) -> QuerySet[User]:
     """Active members of the organization, who may be named its privacy officer."""
     members = Membership.objects.filter(organization=organization, is_active=True)
     return User.objects.filter(pk__in=members.values("user_id")).order_by("email")
+
+
+def purposes() -> QuerySet[Purpose]:
+    return Purpose.objects.all()
+
+
+def purpose_get(code: str) -> Purpose | None:
+    """Purposes are the network's, not a tenant's: any signed-in person reads their notice."""
+    return Purpose.objects.filter(code=code).first()

@@ -61,6 +61,8 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "connector_meeting_id": lambda side: connector_records(side)["meeting"].pk,
     "introduction_id": lambda side: connector_records(side)["introduction"].pk,
     "what": lambda side: "held",
+    # Privacy (tandem/privacy): purposes are the network's, run by platform admins.
+    "purpose_code": lambda side: "follow_ups",
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
