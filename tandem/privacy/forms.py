@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
 from tandem.core.forms import label_choices, model_choice_field
-from tandem.privacy.models import ConsentChannel, Purpose
+from tandem.privacy.models import ConsentChannel, Purpose, RequestKind
 
 
 class OfficerForm(forms.Form):
@@ -53,3 +53,23 @@ class NoticeForm(forms.ModelForm):
     class Meta:
         model = Purpose
         fields = ["name_en", "name_fr", "notice_en", "notice_fr", "depends_en", "depends_fr"]
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is asked"), choices=RequestKind.choices)
+    details = forms.CharField(
+        label=_("Details"),
+        help_text=_("For a correction: what is wrong and what it should say."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class CorrectionForm(forms.Form):
+    field = forms.CharField(label=_("What was corrected"), max_length=200)
+    before = forms.CharField(label=_("Before"), max_length=2000, required=False)
+    after = forms.CharField(label=_("After"), max_length=2000)
+    answer = forms.CharField(
+        label=_("Answer to the person"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

@@ -1,11 +1,11 @@
 """Privacy reads: the view log for a person or an office, the people of an account."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from tandem.accounts.models import User
 from tandem.organizations.models import Membership, Organization
 from tandem.participants.models import Participant
-from tandem.privacy.models import PrivacySettings, Purpose, RecordView
+from tandem.privacy.models import PrivacyRequest, PrivacySettings, Purpose, RecordView
 
 LOG_PAGE = 200  # the newest views shown on a page
 
@@ -47,3 +47,20 @@ def purposes() -> QuerySet[Purpose]:
 def purpose_get(code: str) -> Purpose | None:
     """Purposes are the network's, not a tenant's: any signed-in person reads their notice."""
     return Purpose.objects.filter(code=code).first()
+
+
+def requests_of(
+    participants: QuerySet[Participant] | list[Participant],
+) -> QuerySet[PrivacyRequest]:
+    return PrivacyRequest.objects.filter(participant__in=participants).select_related(
+        "organization", "participant"
+    )
+
+
+def requests_in_office(organization: Organization) -> QuerySet[PrivacyRequest]:
+    """The organization's requests, open ones first by due date."""
+    return (
+        PrivacyRequest.objects.filter(organization=organization)
+        .select_related("participant")
+        .order_by(F("answered_at").asc(nulls_first=True), "due_on", "-pk")[:200]
+    )

@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,8 +10,14 @@ from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.participants.models import Participant
 from tandem.participants.services import ParticipantError
-from tandem.privacy import consents, forms, selectors, services
-from tandem.privacy.access import access_person_privacy, access_privacy_office, offices_of
+from tandem.privacy import consents, forms, requests, selectors, services
+from tandem.privacy.access import (
+    access_person_privacy,
+    access_privacy_office,
+    access_privacy_request,
+    offices_of,
+)
+from tandem.privacy.models import PrivacyRequest, RequestKind
 
 
 def _consent_forms(participant: Participant, *, for_staff: bool) -> list[dict[str, Any]]:
@@ -43,6 +50,8 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
             ],
             "views": selectors.views_of(records)[: selectors.LOG_PAGE],
             "offices": offices_of(request.user),
+            "requests": selectors.requests_of(records),
+            "request_form": forms.RequestForm(),
         },
     )
 
@@ -65,6 +74,8 @@ def person(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
             else [],
             "consents": _consent_forms(found.participant, for_staff=not found.is_self),
             "history": consents.history_of(found.participant),
+            "requests": selectors.requests_of([found.participant]) if reads_log else [],
+            "request_form": forms.RequestForm(),
         },
     )
 
@@ -139,6 +150,7 @@ def office(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
             "organization": organization,
             "officer": selectors.officer_of(organization),
             "views": selectors.views_in_office(organization)[: selectors.LOG_PAGE],
+            "requests": selectors.requests_in_office(organization),
         },
     )
 
@@ -164,3 +176,79 @@ def officer(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
         "privacy/officer.html",
         {"organization": organization, "form": form, "officer": current},
     )
+
+
+# --- Access, correction and deletion requests ------------------------------------------------
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
+def request_new(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
+    """A request, by the person or by staff on their behalf (it reached them by phone, mail)."""
+    found = access_person_privacy(request.user, participant_id, action=Action.CONSENT)
+    form = forms.RequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what is asked, then send."))
+        return (
+            redirect("privacy:mine")
+            if found.is_self
+            else redirect("privacy:person", participant_id=found.participant.pk)
+        )
+    made = requests.request_receive(
+        actor=request.user,
+        participant=found.participant,
+        kind=form.cleaned_data["kind"],
+        details=form.cleaned_data["details"],
+    )
+    messages.success(request, _("The request is received: the answer is due within 30 days."))
+    if found.is_self or found.is_officer:
+        return redirect("privacy:request", request_id=made.pk)
+    return redirect("privacy:person", participant_id=found.participant.pk)
+
+
+@rule(Audience.SCOPED, objects=["request_id"], methods=["GET", "POST"])
+def request_detail(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
+    """A request's status, progress and answer; the officer records a correction here."""
+    found = access_privacy_request(request.user, request_id)
+    made = found.request
+    form = forms.CorrectionForm(request.POST or None)
+    if request.method == "POST":
+        found = access_privacy_request(request.user, request_id, action=Action.MANAGE)
+        if made.kind == RequestKind.CORRECTION and made.is_open and form.is_valid():
+            data = form.cleaned_data
+            requests.correction_record(
+                actor=request.user,
+                request=made,
+                changes={data["field"]: [data["before"], data["after"]]},
+                answer=data["answer"],
+            )
+            messages.success(request, _("The correction is recorded and the request answered."))
+            return redirect("privacy:request", request_id=made.pk)
+    return render(
+        request,
+        "privacy/request.html",
+        {"access": found, "made": made, "form": form},
+    )
+
+
+def _answer_file(made: PrivacyRequest, which: str) -> HttpResponseBase:
+    file = made.pdf if which == "pdf" else made.json
+    if not file:
+        raise Http404
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=file.name.rsplit("/", 1)[-1].split("-", 1)[-1],
+        content_type="application/pdf" if which == "pdf" else "application/json",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@rule(Audience.SCOPED, objects=["request_id"])
+def request_pdf(request: AuthenticatedRequest, request_id: int) -> HttpResponseBase:
+    return _answer_file(access_privacy_request(request.user, request_id).request, "pdf")
+
+
+@rule(Audience.SCOPED, objects=["request_id"])
+def request_json(request: AuthenticatedRequest, request_id: int) -> HttpResponseBase:
+    return _answer_file(access_privacy_request(request.user, request_id).request, "json")

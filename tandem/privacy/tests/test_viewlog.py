@@ -14,7 +14,14 @@ from tandem.participants.models import Participant
 from tandem.privacy.models import RecordView, ViewKind
 
 # URL arguments that name a person's record, a document or a résumé (what the log is about).
-PERSON_ARGUMENTS = {"participant_id", "resume_id", "referral_id", "enrolment_id", "document_id"}
+PERSON_ARGUMENTS = {
+    "participant_id",
+    "resume_id",
+    "referral_id",
+    "enrolment_id",
+    "document_id",
+    "request_id",
+}
 # Staff first: a person opening their own record writes nothing (tested below).
 VIEWERS = ["staff", "caseworker", "admin", "mentor_user", "mentee_user"]
 
