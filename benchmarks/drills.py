@@ -743,6 +743,13 @@ def kill_mid_task(setup: Setup, name: str, *, lease: bool = True) -> dict:
         **outcome_of(state),
     }
     result["ok"] = result["ok"] and killed
+    if not lease:
+        # The control proves the drill notices the fault: the worker was really killed in the
+        # stage (the same real task, the same kill), and without the lease the work stays
+        # unfinished, so the drill's check says "not ok". A control whose kill missed its stage
+        # proves nothing and says so.
+        result["control_valid"] = killed
+        result["fault_caught"] = killed and not result["ok"] and recovered is None
     return result
 
 
@@ -779,11 +786,13 @@ def main() -> None:
             outcome = DRILLS[name](setup)
             outcome["drill_seconds"] = round(time.monotonic() - started, 1)
             outcome["load_average"] = os.getloadavg()
+            outcome["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             results[name] = outcome
             print(name, json.dumps(outcome), flush=True)
             if args.negative and name in NEGATIVE:
                 control = NEGATIVE[name](setup)
                 control["load_average"] = os.getloadavg()
+                control["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
                 control["ok_means"] = "the control shows the failure (expected: ok false)"
                 results[f"{name} (negative control)"] = control
                 print(f"{name} negative control", json.dumps(control), flush=True)

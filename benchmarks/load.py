@@ -275,11 +275,11 @@ def main() -> None:
     elif subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(args.port)]).returncode:
         raise SystemExit(f"--reuse: no PostgreSQL on port {args.port}; run without --reuse")
     ids = pages_for_everyone(env)
-    # The release steps, less the reference data (the network has its own occupations).
-    for step in (["migrate", "--noinput"], ["createcachetable"], ["collectstatic", "--noinput"]):
-        subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", *step, "-v0"], cwd=ROOT, env=env, check=True
-        )
+    # The release step, less the reference data (the network has its own occupations); it also
+    # stores the mentorships' "needs attention" dates the staff home counts.
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "release", "--skip-reference", "-v0"], cwd=ROOT, env=env, check=True
+    )
     web = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,

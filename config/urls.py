@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("matching/", include("tandem.matching.urls")),
     path("mentorships/", include("tandem.mentorships.urls")),
     path("connectors/", include("tandem.connectors.urls")),
+    path("employers/", include("tandem.employers.urls")),
     path("occupations/", include("tandem.reference.urls")),
     path("events/", include("tandem.events.urls")),
     path("groups/", include("tandem.circles.urls")),
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("tandem.reports.urls")),
     path("mentoring/", include("tandem.meetings.urls")),
     path("outcomes/", include("tandem.outcomes.urls")),
+    path("privacy/", include("tandem.privacy.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

@@ -12,6 +12,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tandem.accounts.models import User
+from tandem.demo.circles import demo_load_circles
+from tandem.demo.connectors import demo_load_connectors
+from tandem.demo.employers import demo_load_employers
 from tandem.demo.history import demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
@@ -219,6 +222,15 @@ LOGINS = [
         "en",
         "northern-lights",
         Role.EMPLOYER_PARTNER,
+    ),
+    DemoLogin(
+        "coordinator@tandem.demo",
+        "Employer coordinator (Bytown Health's own program)",
+        "Mireille",
+        "Dufresne",
+        "fr",
+        "bytown-health",
+        Role.PROGRAM_STAFF,
     ),
     DemoLogin(
         "funder@tandem.demo", "Funder", "Olivier", "Roy", "fr", "workforce-fund", Role.FUNDER
@@ -496,5 +508,8 @@ def demo_load() -> list[DemoLogin]:
     demo_load_history()
     demo_load_matching()
     demo_load_lifecycle()
+    demo_load_connectors()
+    demo_load_circles()
+    demo_load_employers()
     demo_load_opportunities()
     return LOGINS

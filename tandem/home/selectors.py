@@ -16,9 +16,13 @@ from tandem.meetings.selectors import attention_count, own_mentorships
 from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
 from tandem.organizations.models import Role
 from tandem.outcomes.selectors import Stage, client_journeys, follow_ups_due, mentorships_to_close
-from tandem.referrals.selectors import referrals_returned_to, referrals_to_decide
-from tandem.reports.selectors import network_headline, recruited_mentor_figures
-from tandem.reports.services import small_cell_threshold
+from tandem.referrals.selectors import (
+    referrals_returned_to,
+    referrals_to_decide,
+    with_return_decisions,
+)
+from tandem.reports.selectors import recruited_mentor_figures
+from tandem.reports.snapshots import funder_headline
 
 # How many items of a list the home shows before "see all".
 SHOWN = 5
@@ -68,11 +72,13 @@ def caseworker_section(user: User, memberships: list) -> Section | None:
     if not agencies:
         return None
     journeys = client_journeys(user=user)
+    returned = referrals_returned_to(user=user)
     return Section(
         "caseworker",
         {
             "agencies": agencies,
-            "returned": referrals_returned_to(user=user),
+            "returned_count": returned.count(),
+            "returned": with_return_decisions(returned[:SHOWN]),
             "journeys": [j for j in journeys if j.stage != Stage.ENDED],
             "past_clients": [j for j in journeys if j.stage == Stage.ENDED],
         },
@@ -119,7 +125,8 @@ def groups_section(user: User) -> Section | None:
 
 def partner_sections(user: User, memberships: list) -> list[Section]:
     """Employer partners and network leaders: what the mentors they recruited are doing;
-    funders: the network's figures of the fiscal year. Counts only, never a person."""
+    funders: the network's figures of its latest published fiscal year. Counts only, never a
+    person."""
 
     sections = []
     for role in (Role.EMPLOYER_PARTNER, Role.NETWORK_LEADER):
@@ -138,17 +145,9 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
             )
     funded = list(networks_funded_by(user).order_by("name_en"))
     if funded:
-        threshold = small_cell_threshold()
+        # The latest published fiscal year, never the current one counted live (issue 15).
         sections.append(
-            Section(
-                "funder",
-                {
-                    "threshold": threshold,
-                    "networks": [
-                        (org, network_headline(org, threshold=threshold)) for org in funded
-                    ],
-                },
-            )
+            Section("funder", {"networks": [(org, funder_headline(org)) for org in funded]})
         )
     return sections
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core import audit
-from tandem.core.access import Action, Audience, rule
+from tandem.core.access import Action, Audience, Disclosure, disclosed, rule
 from tandem.participants import duplicates, forms, selectors, services
 from tandem.participants.access import (
     access_client_records,
@@ -306,8 +306,10 @@ def import_progress(request: AuthenticatedRequest, import_id: int) -> HttpRespon
 @rule(Audience.SCOPED, objects=["org_slug"])
 def export(request: AuthenticatedRequest, org_slug: str) -> HttpResponseBase:
     organization = access_client_records(request.user, org_slug)
+    exported = selectors.participants_for_export(organization=organization)
+    disclosed(exported, how=Disclosure.EXPORT)  # each person's log names this export
     response = StreamingHttpResponse(
-        csv_lines(selectors.participants_for_export(organization=organization)),
+        csv_lines(exported),
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()

@@ -115,19 +115,26 @@ def referrals_to_decide(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def referrals_returned_to(*, user: User) -> Sequence[Referral]:
+def referrals_returned_to(*, user: User) -> QuerySet[Referral]:
     """Referrals this person's agency made that a program sent back and that nobody has
-    resubmitted or withdrawn since, each with its latest decision (`return_decision`), whose
-    reasons the caseworker must read."""
+    resubmitted or withdrawn since, newest first. `with_return_decisions` adds the reasons the
+    caseworker must read to the ones shown."""
     from tandem.organizations.models import Role
     from tandem.referrals.models import ReferralStatus
 
     agencies = organizations_of(user, roles=[Role.CASEWORKER, Role.ORG_ADMIN])
-    referrals = list(
+    return (
         Referral.objects.filter(status=ReferralStatus.RETURNED)
         .filter(Q(referred_by=user) | Q(referring_organization__in=agencies))
-        .select_related("participant", "program")
-        .prefetch_related(
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def with_return_decisions(referrals: QuerySet[Referral]) -> Sequence[Referral]:
+    """The referrals, each with its latest decision (`return_decision`) and its unmet criteria;
+    slice before: an agency of the 50k network has hundreds returned (the home shows five)."""
+    rows = list(
+        referrals.select_related("participant", "program").prefetch_related(
             Prefetch(
                 "decisions",
                 ReferralDecision.objects.order_by("-decided_at", "-pk").prefetch_related(
@@ -136,10 +143,9 @@ def referrals_returned_to(*, user: User) -> Sequence[Referral]:
                 to_attr="decisions_newest_first",
             )
         )
-        .order_by("-submitted_at", "-pk")
     )
-    for referral in referrals:
+    for referral in rows:
         referral.return_decision = (
             referral.decisions_newest_first[0] if referral.decisions_newest_first else None
         )
-    return referrals
+    return rows

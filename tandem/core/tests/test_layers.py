@@ -29,13 +29,20 @@ FLOORS = [
     "connectors",  # the connector program: a format that is not one pair
     "meetings",
     "outcomes",
-    # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field),
-    # below reports (its figures are a report section).
-    "circles",
-    # Short mentorship opportunities and provincial hubs: beside circles, below reports (its
-    # figures are a report section).
+    # Short mentorship opportunities and provincial hubs: below reports (its figures are a report
+    # section, a module in reports/tables like the connectors').
     "opportunities",
     "reports",
+    # Group and peer mentoring: above outcomes (peer mentors are alumni employed in their field)
+    # and above reports, whose section registry it fills from its AppConfig.ready().
+    "circles",
+    # Employer and association partners: above reports (their engagement figures are a report
+    # section, and a hire by a partner is read from outcomes); the mentorship page shows their
+    # workplace activities through meetings' panel registry.
+    "employers",
+    # Privacy operations: above every area whose records it logs, gathers, anonymises; the
+    # floors below learn of it through registries (core.access disclosures, core.consent).
+    "privacy",
     "home",  # the front door's dashboard: gathers every area
     "demo",  # the demo network: built through every area's services
 ]

@@ -81,3 +81,33 @@ def test_suppressed_as_for_a_funder_the_current_fiscal_year_publishes_figures(de
     assert spec.threshold == settings.TANDEM_SMALL_CELL_THRESHOLD
     shown = [c for c in cells if not c.hidden and (c.value or 0) >= spec.threshold]
     assert len(shown) >= 20, f"{len(shown)} figures shown, {sum(c.hidden for c in cells)} hidden"
+
+
+def test_a_visitor_finds_a_running_group_and_a_peer_mentor_who_met_a_job_seeker(demo):
+    """Group and peer mentoring (tandem/demo/circles.py): a group formed from the suggestions
+    that has met for three weeks, with attendance and feedback, sessions to come, a group run by
+    a partner's coordinator, and a briefed peer mentor who held a conversation."""
+    from tandem.accounts.models import User
+    from tandem.circles import selectors
+    from tandem.circles.models import Circle, PeerConversation, SessionFeedback
+    from tandem.events.models import Participation
+
+    group = Circle.objects.get(name_en="Software and data careers")
+    sessions = list(group.sessions.select_related("event"))
+    now = timezone.now()
+    held = [s for s in sessions if s.event.starts_at < now]
+    assert len(held) == 3 and len(sessions) == 6
+    assert Participation.objects.filter(event__circle_session__in=held, attended=True).count() > 15
+    assert SessionFeedback.objects.filter(session__circle=group).count() >= 5
+    assert 8 <= group.members.count() <= 10
+    # Amina and Daniel, the demo's mentee and mentor, see it on their home page.
+    amina = selectors.own_circles(user=User.objects.get(email="mentee@tandem.demo"))
+    assert [c.circle for c in amina] == [group]
+    assert amina[0].next is not None and len(amina[0].feedback_due) == 1
+    assert selectors.own_circles(user=User.objects.get(email="mentor@tandem.demo"))
+    partner_run = Circle.objects.get(run_by__slug="onite")
+    leader = User.objects.get(email="leader@tandem.demo")
+    assert list(selectors.circles_run_by(user=leader)) == [partner_run]
+    assert partner_run.members.filter(role="mentee").exists() and partner_run.sessions.count() == 2
+    held_talk = PeerConversation.objects.get(status="held")
+    assert held_talk.held == 2 and held_talk.peer.is_ready

@@ -250,6 +250,8 @@ class Matcher:
             ceilings: np.ndarray,
             prices: np.ndarray,
             count: int,
+            price_drop: np.ndarray | None,
+            slack: np.ndarray | None,
         ) -> tuple[np.ndarray, np.ndarray]:
             found = stream_top_candidates(
                 context,
@@ -258,6 +260,8 @@ class Matcher:
                 prices=prices,
                 thresholds=thresholds,
                 ceilings=ceilings,
+                price_drop=price_drop,
+                slack=slack,
             )
             scores = np.where(found.mentors >= 0, found.scores + prices[found.mentors], 0)
             return found.mentors, scores.astype(np.int64)

@@ -42,6 +42,7 @@ from tandem.reports.tables import (  # noqa: E402, F401  isort: skip
     completion,
     outcomes,
     events,
+    connectors,
     recruitment,
     waiting,
     suitability,
