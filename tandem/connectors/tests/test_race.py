@@ -6,20 +6,21 @@ has one meeting left this month.
 The negative control runs the real `meeting_request` with its guard taken away (the lock of the
 connector's row, `meetings._lock_connector`, made a no-op) and the worst interleaving made
 certain (every contender counts the month before anyone inserts): the connector is overbooked,
-so the lock is what holds. The guard is a row lock, not a constraint, so no constraint is
-dropped here.
+so the lock is what holds. The guard is a row lock, not a constraint, so `races.race` is
+shared with the other race tests and `dropped_constraint` is not needed.
 """
 
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from tandem.connectors.models import ConnectorMeeting
 from tandem.connectors.tests.factories import connector_program, make_connector, make_newcomer
 from tandem.core.tests.cast import make_member, make_participant, occupation
+from tandem.core.tests.races import race
 from tandem.organizations.models import Role
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -49,27 +50,6 @@ def _setup(home):
     return program, connector, newcomers, staff
 
 
-def _race(work, count):
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # reported by the test, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
 def test_two_staff_cannot_both_take_a_connector_s_last_meeting_of_the_month(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     _program, connector, newcomers, staff = _setup(home)
@@ -87,7 +67,7 @@ def test_two_staff_cannot_both_take_a_connector_s_last_meeting_of_the_month(home
         response = client.post(url, {"connector": str(connector.pk), "message": ""}, follow=True)
         return response.status_code, response.content.decode()
 
-    results = _race(arrange, CONTENDERS)
+    results = race(arrange, CONTENDERS)
     assert all(isinstance(r, tuple) for r in results), results
     assert {status for status, _body in results} == {200}, "a loser must never get a 500"
     assert ConnectorMeeting.objects.filter(connector=connector).count() == 1
@@ -120,7 +100,7 @@ def test_negative_control_without_the_lock_the_real_service_overbooks_the_connec
             connector=connector,
         )
 
-    results = _race(arrange, CONTENDERS)
+    results = race(arrange, CONTENDERS)
     assert all(isinstance(r, ConnectorMeeting) for r in results), results
     taken = ConnectorMeeting.objects.filter(connector=connector).count()
     assert taken == CONTENDERS > connector.meetings_per_month
