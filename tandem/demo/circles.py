@@ -46,7 +46,7 @@ def demo_load_circles() -> None:
     staff = User.objects.get(email="staff@tandem.demo")
     lead = Organization.objects.get(slug="capital-welcome")
     onite = Organization.objects.get(slug="onite")
-    if not Occupation.objects.filter(pk__in=["212", "21"]).count() == 2:
+    if not Occupation.objects.filter(pk__in=["212", "213"]).count() == 2:
         return  # the NOC groups are not loaded (a partial reference set)
     group_program = programs.program_create(
         actor=staff,
@@ -81,7 +81,7 @@ def demo_load_circles() -> None:
     # Staff form the group from Tandem's suggestions (the mentees waiting longest in the field),
     # add Amina, and complete it by hand with other mentees of the field who have no outcome yet.
     amina = Participant.objects.get(email="mentee@tandem.demo")
-    mentees = _mentees_for(circle, 8, first=[amina])
+    mentees = _mentees_for(circle, 8, first=[amina], widen=True)
     daniel = Participant.objects.get(email="mentor@tandem.demo")
     mentors = [daniel] + [
         s.participant
@@ -119,7 +119,8 @@ def demo_load_circles() -> None:
     )
     people = mentees + mentors
     for week, session in enumerate(held):
-        absent = {people[(week * 3) % len(people)], people[(week * 3 + 1) % len(people)]}
+        # Two people miss each week but the first; Amina comes every week.
+        absent = {people[(week * 3) % len(people)], people[(week * 3 + 1) % len(people)]} - {amina}
         came = [p for p in people if p not in absent or week == 0]
         services.circle_attendance_record(actor=staff, session=session, present=came)
         for index, person in enumerate(p for p in came if p.role == "mentee"):
@@ -151,7 +152,7 @@ def demo_load_circles() -> None:
         program=group_program,
         name_en="Engineers' circle (ONITE)",
         name_fr="Cercle du génie (ONITE)",
-        occupation=Occupation.objects.get(pk="21"),  # engineering and applied sciences
+        occupation=Occupation.objects.get(pk="213"),  # professional occupations in engineering
         language="en",
         mode="virtual",
         link="https://meet.example.org/onite-circle",
@@ -160,7 +161,7 @@ def demo_load_circles() -> None:
         run_by=onite,
         coordinator=leader,
     )
-    for person in _mentees_for(engineers, 4):
+    for person in _mentees_for(engineers, 4, widen=True):
         services.circle_member_add(
             actor=leader, circle=engineers, participant=person, role="mentee"
         )
@@ -181,9 +182,12 @@ def demo_load_circles() -> None:
     _peer_mentoring(staff, lead)
 
 
-def _mentees_for(circle, count: int, *, first: list | None = None) -> list:
+def _mentees_for(circle, count: int, *, first: list | None = None, widen: bool = False) -> list:
     """The suggestions (mentees waiting longest in the group's field and language), then, by
-    hand, other mentees of the field without an outcome yet, up to `count`."""
+    hand, other mentees of the field without an outcome yet, up to `count`. With `widen`, then
+    of the field's major group, its broad category and any field, so that the group has its
+    `count` whatever the history seeded before it left waiting (the demo does not depend on
+    the day it is loaded)."""
     from tandem.circles import selectors
     from tandem.circles.models import CircleMember
 
@@ -193,16 +197,17 @@ def _mentees_for(circle, count: int, *, first: list | None = None) -> list:
         for s in selectors.suggested_mentees(circle, limit=count)
         if s.participant not in chosen
     ]
-    chosen += list(
-        selectors.addable_people(circle)
-        .filter(
-            role="mentee",
-            occupation__code__startswith=circle.occupation_id,
-            employment_outcomes=None,
+    field = circle.occupation_id or ""
+    prefixes = [field, field[:2], field[:1], ""] if widen else [field]
+    for prefix in dict.fromkeys(prefixes):
+        if len(chosen) >= count:
+            break
+        chosen += list(
+            selectors.addable_people(circle)
+            .filter(role="mentee", occupation__code__startswith=prefix, employment_outcomes=None)
+            .exclude(pk__in=CircleMember.objects.filter(left_at__isnull=True).values("participant"))
+            .exclude(pk__in=[p.pk for p in chosen])[: count - len(chosen)]
         )
-        .exclude(pk__in=CircleMember.objects.filter(left_at__isnull=True).values("participant"))
-        .exclude(pk__in=[p.pk for p in chosen])[: max(0, count - len(chosen))]
-    )
     return chosen[:count]
 
 

@@ -117,9 +117,12 @@ def test_a_visitor_finds_a_running_group_and_a_peer_mentor_who_met_a_job_seeker(
     now = timezone.now()
     held = [s for s in sessions if s.event.starts_at < now]
     assert len(held) == 3 and len(sessions) == 6
-    assert Participation.objects.filter(event__circle_session__in=held, attended=True).count() > 15
-    assert SessionFeedback.objects.filter(session__circle=group).count() >= 5
-    assert 8 <= group.members.count() <= 10
+    assert group.members.filter(role="mentee").count() == 8  # filled by construction
+    for session in held:
+        guests = Participation.objects.filter(event=session.event, cancelled_at__isnull=True)
+        assert guests.count() >= 9 and not guests.filter(attended=None).exists()
+        assert guests.filter(attended=True).count() >= guests.count() - 2
+        assert SessionFeedback.objects.filter(session=session).exists()
     # Amina and Daniel, the demo's mentee and mentor, see it on their home page.
     amina = selectors.own_circles(user=User.objects.get(email="mentee@tandem.demo"))
     assert [c.circle for c in amina] == [group]
