@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit
+from tandem.core import consent as consent_registry
 from tandem.core.mail import send_to_person
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
 from tandem.outcomes.models import (
@@ -203,7 +204,8 @@ def mentorship_extend(
     # The agreement and the mentorship carry the expected end that every page reads; the
     # extension row keeps the history of what was agreed.
     mentorship.expected_end_on = new_end_on
-    mentorship.save(update_fields=["expected_end_on"])
+    mentorship.attention_stale = True  # a longer term changes the pace it is measured against
+    mentorship.save(update_fields=["expected_end_on", "attention_stale"])
     agreement = getattr(mentorship, "agreement", None)
     if agreement is not None:
         agreement.expected_end_on = new_end_on
@@ -305,6 +307,9 @@ def consent_set(
         actor=actor,
         target=consent,
         about=[participant],
+    )
+    consent_registry.changed(
+        purpose=consent_registry.FOLLOW_UPS, participant=participant, given=may_contact, actor=actor
     )
     if not may_contact:
         FollowUp.objects.filter(
