@@ -731,7 +731,9 @@ def stream_top_candidates(
     bounds = context.goal_bounds
     assert bounds is not None
 
-    def columns(chunk_slots: np.ndarray, lo: int, hi: int) -> Iterable[np.ndarray]:
+    def columns(
+        chunk_slots: np.ndarray, lo: int, hi: int, floor: np.ndarray
+    ) -> Iterable[np.ndarray]:
         """The mentors of run [lo, hi) this chunk needs, in blocks of ``col_chunk``."""
         if not priced:
             for start in range(lo, hi, col_chunk):
@@ -743,7 +745,15 @@ def stream_top_candidates(
         least_slack = row_slack[chunk_slots].min()
         if price_drop is not None and least_slack > -np.inf:
             order = order[price_drop[order] > least_slack]
+        ceilings_here = list_ceilings[chunk_slots]
         for start in range(0, len(order), col_chunk):
+            # Mentors come cheapest first: once each list of the chunk holds pairs whose gain
+            # beats what a mentor this dear could give (its ceiling less the price), the
+            # rest of the run cannot enter any list. At 100k x 100k, capacity 1, the round
+            # that matches more mentees walked 1.1 G pairs without this stop.
+            bar = np.maximum(floor[chunk_slots], shared_floor[chunk_slots])
+            if mentor_prices[order[start]] >= (ceilings_here - bar).max():
+                return
             yield order[start : start + col_chunk]
 
     def run(share: list) -> tuple[np.ndarray, np.ndarray, int, int, int]:
@@ -755,7 +765,7 @@ def stream_top_candidates(
             chunk_slots = slot[chunk]
             chunk_low = bounds.mentee_low[chunk]
             for lo, hi in runs:
-                for cols in columns(chunk_slots, lo, hi):
+                for cols in columns(chunk_slots, lo, hi, floor):
                     mentor_low = (
                         bounds.mentor_low[cols[0] : cols[-1] + 1]
                         if not priced

@@ -227,6 +227,39 @@ def test_streamed_candidates_are_the_true_top_k(pool, k):
         assert np.array_equal(got, expected.astype(np.float32))
 
 
+@SETTINGS
+@given(st.one_of(pools(), contested_pools()), st.sampled_from([1, 3, 8]), st.data())
+def test_priced_candidates_are_the_true_top_k_by_reduced_gain(pool, k, data):
+    # The pricing rounds' scan: mentors walked cheapest first in blocks of two, stopping
+    # once no dearer mentor can enter a list; the same lists as ranking every pair.
+    matcher = matcher_for(pool)
+    context = matcher.context
+    scores = full_scores(context)
+    n, m = scores.shape
+    prices = np.array(data.draw(st.lists(st.integers(0, 600_000), min_size=m, max_size=m)))
+    thresholds = np.array(data.draw(st.lists(st.integers(-1, 500_000), min_size=n, max_size=n)))
+    # A ceiling is at least every score of its mentee, as the solver's bounds are for the
+    # pairs it asks about (those above are already in its graph).
+    integer = to_int(np.where(np.isfinite(scores), scores, 0))
+    extra = np.array(data.draw(st.lists(st.integers(0, SCALE), min_size=n, max_size=n)))
+    ceilings = (integer.max(axis=1, initial=0) if m else np.zeros(n, np.int64)) + extra
+    top = stream_top_candidates(
+        context,
+        k,
+        col_chunk=2,
+        prices=prices,
+        thresholds=thresholds,
+        ceilings=ceilings,
+        workers=data.draw(st.sampled_from([1, 2])),
+    )
+    for i in range(n):
+        allowed = np.isfinite(scores[i])
+        keys = integer[i] - prices
+        expected = np.sort(keys[allowed & (keys > thresholds[i])])[::-1][:k]
+        got = top.scores[i][np.isfinite(top.scores[i])]
+        assert np.array_equal(got, expected)
+
+
 def test_a_pin_that_breaks_a_rule_is_refused():
     from tandem.matching.engine.model import Participant
 
