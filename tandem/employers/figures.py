@@ -37,13 +37,13 @@ def _partner_counts(reading: Reading) -> dict[int, list[int]]:
             side=Side.MENTOR,
             participant__recruited_by__isnull=False,
         )
-        .values_list("participant__recruited_by_id", "participant__occupation_id")
+        .values_list("participant_id", "participant__recruited_by_id", "participant__occupation_id")
         .distinct()
     )
     from tandem.employers.selectors import shortage_codes
 
     short = shortage_codes(Program.objects.filter(pk__in=ids)) if recruited else set()
-    for partner_id, occupation in recruited:
+    for _mentor, partner_id, occupation in recruited:
         add(partner_id, 0)
         if occupation in short:
             add(partner_id, 5)

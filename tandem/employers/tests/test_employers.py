@@ -318,14 +318,22 @@ def test_staff_record_a_hire_by_a_partner_and_the_report_counts_it(
     assert PartnerHire.objects.get().employer == partner
     client.force_login(pair.mentor.user)
     assert client.get(f"/en/employers/mentorship/{pair.pk}/hire/").status_code == 404
+    # A mentor the partner recruited this period, in an occupation where mentees wait.
+    recruit = person(home, "mentor", recruited_by=partner, noc="21231")
+    enrolment = enrol(pair.program, recruit)
+    enrolment.accepted_at = timezone.now()
+    enrolment.save(update_fields=["accepted_at"])
+    for _ in range(3):
+        enrol(pair.program, person(home, "mentee", noc="21231"))
     client.force_login(home.staff)
     response = client.get(f"/en/reports/programs/{pair.program_id}/?section=employer_partners")
     assert response.status_code == 200
     (table,) = [t for t in response.context["tables"] if t.key == "employer_partners"]
     (row,) = table.body
-    # recruited (none accepted in the period), mentoring, work hours, activities, hired, shortage
+    # recruited (the pair's mentor and the new one, both accepted this period), mentoring,
+    # in work hours, activities held, hired, recruited in a shortage occupation (both)
     assert row.label == partner.name
-    assert [c.value for c in row.cells][1:5] == [1, 1, 1, 1]
+    assert [c.value for c in row.cells] == [2, 1, 1, 1, 1, 2]
 
 
 # --- Career tracks ---------------------------------------------------------------------------
@@ -408,3 +416,26 @@ def test_an_employer_s_coordinator_runs_only_its_own_program_and_the_lead_sees_i
     client.force_login(home.staff)
     assert client.get(f"/en/reports/programs/{hosted.pk}/").status_code == 200
     assert client.get(f"/en/matching/programs/{hosted.pk}/").status_code == 404
+
+
+def test_the_real_worker_sends_each_invitation_once_in_its_language(run_worker, home):
+    from tandem.core.tests.cast import occupation as noc
+
+    noc("21231")
+    employer = make_partner(home, "worker-employer")
+    grace = make_member(employer, Role.EMPLOYER_PARTNER)
+    cmp = make_program(home.organization, home.staff, slug="cmp-worker")
+    services.mentors_invite(
+        actor=grace,
+        partner=employer,
+        program=cmp,
+        text="ana@example.org\nluc@example.org, fr",
+        language="en",
+    )
+    assert mail.outbox == []  # nothing is sent by the request
+    run_worker()
+    run_worker()
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert len(mail.outbox) == 2
+    assert "invites you to mentor" in subjects["ana@example.org"]
+    assert "vous invite" in subjects["luc@example.org"]
