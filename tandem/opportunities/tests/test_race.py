@@ -10,10 +10,11 @@ overfilled, so the guards are what hold.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from tandem.core.tests.cast import make_member, make_participant
+from tandem.core.tests.races import dropped_constraint, race
 from tandem.opportunities.models import Application, ApplicationStatus
 from tandem.opportunities.tests.factories import make_application, make_employer, make_opportunity
 from tandem.organizations.models import Role
@@ -44,27 +45,6 @@ def _setup(home):
     return opportunity, applications, people
 
 
-def _race(work, count):
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # reported by the test, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
 def test_concurrent_acceptances_never_overfill_an_opportunity(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     opportunity, applications, people = _setup(home)
@@ -79,7 +59,7 @@ def test_concurrent_acceptances_never_overfill_an_opportunity(home, settings):
         )
         return response.status_code, response.content.decode()
 
-    results = _race(accept, CONTENDERS)
+    results = race(accept, CONTENDERS)
     assert all(isinstance(r, tuple) for r in results), results
     assert {status for status, _body in results} == {200}, "a loser must never get a 500"
     accepted = Application.objects.filter(
@@ -93,20 +73,9 @@ def test_concurrent_acceptances_never_overfill_an_opportunity(home, settings):
 
 @pytest.fixture
 def without_the_place_index():
-    """Drops the unique index on (opportunity, place) for one test, and puts it back."""
-    constraint = next(
-        c
-        for c in Application._meta.constraints
-        if c.name == "opportunity_one_application_per_place"
-    )
-    with connection.schema_editor() as editor:
-        editor.remove_constraint(Application, constraint)
-    try:
+    """The unique index on (opportunity, place) dropped for one test, then put back."""
+    with dropped_constraint(Application, "opportunity_one_application_per_place"):
         yield
-    finally:
-        Application.objects.all().delete()  # the overfilled rows would break the index
-        with connection.schema_editor() as editor:
-            editor.add_constraint(Application, constraint)
 
 
 def test_negative_control_without_its_guards_the_real_service_overfills(
@@ -134,7 +103,7 @@ def test_negative_control_without_its_guards_the_real_service_overfills(
     def accept(index):
         return services.application_accept(actor=people[index], application=applications[index])
 
-    results = _race(accept, CONTENDERS)
+    results = race(accept, CONTENDERS)
     assert all(isinstance(r, Application) for r in results), results
     accepted = Application.objects.filter(
         opportunity=opportunity, status=ApplicationStatus.ACCEPTED
