@@ -343,6 +343,9 @@ def test_staff_set_career_tracks_and_place_a_member(client: Client, home, progra
     member = person(home, "mentee")
     enrolment = enrol(program, member)
     client.force_login(home.staff)
+    internal = make_program(home.organization, home.staff, kind=ProgramType.INTERNAL)
+    page = client.get(f"/fr/programs/{internal.pk}/").content.decode()
+    assert f"/fr/employers/program/{internal.pk}/tracks/" in page and "Parcours de carrière" in page
     url = f"/en/employers/program/{program.pk}/tracks/"
     client.post(url, {"stages_form": "1", "stages": ["career_entry", "leader"]})
     tracks = {t.stage: t for t in program.career_tracks.all()}
