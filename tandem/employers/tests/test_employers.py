@@ -442,3 +442,21 @@ def test_the_real_worker_sends_each_invitation_once_in_its_language(run_worker, 
     assert len(mail.outbox) == 2
     assert "invites you to mentor" in subjects["ana@example.org"]
     assert "vous invite" in subjects["luc@example.org"]
+
+
+def test_staff_record_the_terms_for_a_mentor_and_the_mentor_cannot_use_the_staff_page(
+    client: Client, home, pair, no_mfa
+):
+    url = f"/en/employers/mentorship/{pair.pk}/terms/"
+    client.force_login(pair.mentor.user)
+    assert client.get(url).status_code == 404
+    client.force_login(home.staff)
+    assert "lets them mentor during work hours" in client.get(url).content.decode()
+    response = client.post(url, {"record": pair.mentor.pk, "hosts_activities": "on"})
+    assert response.status_code == 302
+    terms = WorkplaceTerms.objects.get(participant=pair.mentor)
+    assert (terms.hosts_activities, terms.mentors_in_work_hours) == (True, False)
+    # Another mentor's record cannot be slipped into the form.
+    other = person(home, "mentor")
+    assert client.post(url, {"record": other.pk, "hosts_activities": "on"}).status_code == 400
+    assert not WorkplaceTerms.objects.filter(participant=other).exists()
