@@ -92,16 +92,16 @@ def partner_invite(request: AuthenticatedRequest, partner_slug: str) -> HttpResp
                         )
                         % {"count": count},
                     )
-                # What could not be sent stays in the box, to be corrected and sent again.
-                if result.refused:
-                    form = forms.InviteForm(
-                        programs=programs,
-                        initial={
-                            "program": form.cleaned_data["program"],
-                            "language": form.cleaned_data["language"],
-                            "addresses": "\n".join(r.line for r in result.refused),
-                        },
-                    )
+                # What could not be sent stays in the box, to be corrected and sent again;
+                # what was sent leaves it.
+                form = forms.InviteForm(
+                    programs=programs,
+                    initial={
+                        "program": form.cleaned_data["program"],
+                        "language": form.cleaned_data["language"],
+                        "addresses": "\n".join(r.line for r in result.refused),
+                    },
+                )
         else:
             status = 400
     return render(
@@ -136,6 +136,8 @@ def my_terms(request: AuthenticatedRequest) -> HttpResponse:
                 record,
                 forms.TermsForm(
                     records=records,
+                    # One form per record on the page: each its own ids.
+                    auto_id=f"r{record.pk}_%s",
                     initial={
                         "record": record.pk,
                         "in_work_hours": bool(terms and terms.mentors_in_work_hours),
