@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "tandem.core.middleware.RequireMultiFactorMiddleware",
     "tandem.core.middleware.StorageFullMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A consent notice changed since the person agreed: asked again at sign-in (issue 24).
+    "tandem.privacy.middleware.ReaskMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "tandem.core.middleware.NoStoreForSignedInMiddleware",

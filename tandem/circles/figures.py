@@ -216,3 +216,11 @@ FIGURES = [
 def figure_rows(figures: CircleFigures) -> list[tuple[str, int | None, str]]:
     """The figures as (label, value, kind) rows, in the reader's language."""
     return [(str(label), getattr(figures, name), kind) for name, label, kind in FIGURES]
+
+
+def figure_cells(figures: CircleFigures) -> list[tuple[str, int | None, str, bool]]:
+    """(label, value, kind, withheld) for the program page: a withheld figure reads "x"."""
+    return [
+        (str(label), getattr(figures, name), kind, name in figures.hidden)
+        for name, label, kind in FIGURES
+    ]

@@ -13,10 +13,11 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core import consent
 from tandem.events.models import Participation
 from tandem.matching.models import PENDING_STATUSES, Proposal
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
-from tandem.outcomes.models import ContactConsent, EmploymentOutcome, EmploymentStatus
+from tandem.outcomes.models import EmploymentOutcome, EmploymentStatus
 from tandem.participants.models import Participant, ParticipantRole
 from tandem.programs.models import Enrolment, Program, ProgramType
 from tandem.referrals.selectors import enrolments_in_pool
@@ -357,23 +358,27 @@ def alumni_candidates(program: Program) -> QuerySet[Participant]:
     """Alumni of the organization's programs who may become peer mentors: their latest recorded
     outcome is employment in their field or a related one, they did not withdraw their consent
     to be contacted, and they were not invited to this program yet."""
-    withdrawn = ContactConsent.objects.filter(
-        participant_id=OuterRef("pk"), withdrawn_at__isnull=False
-    )
     # Alumni of the organization's programs: people it records itself, and those an agency
     # referred who were enrolled in one of its programs (most mentees of a lead agency).
     enrolled = Enrolment.objects.filter(
         program__organization_id=program.organization_id, side="mentee"
     ).values("participant_id")
-    return (
+    candidates = (
         Participant.objects.filter(
             Q(organization_id=program.organization_id) | Q(pk__in=enrolled),
             role=ParticipantRole.MENTEE,
         )
         .annotate(latest=latest_status())
         .filter(latest__in=IN_FIELD)
-        .exclude(Exists(withdrawn))
         .exclude(peer_roles__program=program)
+    )
+    # Consent lives where each purpose's app keeps it (core.consent): asked for these people.
+    ids = list(candidates.values_list("pk", flat=True))
+    withdrawn = consent.refused(consent.PEER_MENTORING, ids) | consent.refused(
+        consent.FOLLOW_UPS, ids
+    )
+    return (
+        candidates.exclude(pk__in=withdrawn)
         .select_related("occupation")
         .order_by("family_name", "given_name")
     )

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tandem.accounts.models import User
-from tandem.core import audit, dates
+from tandem.core import audit, consent, dates
 from tandem.events import services as events
 from tandem.events.calendar import event_ics
 from tandem.events.models import EventKind
 from tandem.matching import notify
 from tandem.organizations.models import Membership, Partnership
-from tandem.outcomes.models import ContactConsent, EmploymentOutcome
+from tandem.outcomes.models import EmploymentOutcome
 from tandem.participants.models import Participant, ParticipantRole
 from tandem.programs.models import Program, ProgramType
 
@@ -777,9 +777,11 @@ def is_alumnus_in_field(person: Participant) -> bool:
     latest = (
         EmploymentOutcome.objects.filter(participant=person).order_by("-recorded_at", "-pk").first()
     )
-    withdrawn = ContactConsent.objects.filter(
-        participant=person, withdrawn_at__isnull=False
-    ).exists()
+    # The person may refuse peer-mentor invitations, or any contact after the program.
+    withdrawn = bool(
+        consent.refused(consent.PEER_MENTORING, [person.pk])
+        or consent.refused(consent.FOLLOW_UPS, [person.pk])
+    )
     return latest is not None and latest.status in IN_FIELD and not withdrawn
 
 

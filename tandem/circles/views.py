@@ -27,13 +27,15 @@ from .models import CircleKind, MemberRole, PeerStatus
 @rule(Audience.SCOPED, objects=["program_id"])
 def program_circles(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
+    counted = figures.program_figures(program)
     return render(
         request,
         "circles/program.html",
         {
             "program": program,
             "circles": selectors.circles_of_program(program, user=request.user),
-            "figures": figures.program_figures(program),
+            "figures": counted,
+            "figure_cells": figures.figure_cells(counted),
             "can_create": program.kind in services.KIND_OF_PROGRAM,
         },
     )

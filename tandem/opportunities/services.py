@@ -199,6 +199,7 @@ def application_submit(
         accommodation_note=note,
         created_by=actor,
     )
+    _tell_employer(application)
     # The event says what was shared, never the needs themselves.
     audit.record(
         REFERRED if referred else APPLIED,
@@ -208,6 +209,34 @@ def application_submit(
         data={"shares_accommodations": application.shares_accommodations},
     )
     return application
+
+
+def _tell_employer(application: Application) -> None:
+    """The employer's people hear of a new application in their own language; the mail names
+    the person and links to the page, and never carries accommodation details."""
+    from tandem.organizations.models import Membership, Role
+
+    people = Membership.objects.filter(
+        organization=application.opportunity.employer_id,
+        organization__is_active=True,
+        is_active=True,
+        user__is_active=True,
+        role__in=[Role.EMPLOYER_PARTNER, Role.ORG_ADMIN],
+    ).select_related("user")
+    for membership in people:
+        user = membership.user
+        language = user.preferred_language or "en"
+        send_to_person(
+            email=user.email,
+            language=language,
+            template="opportunities/mail/applied",
+            context={
+                "application": application,
+                "opportunity": application.opportunity,
+                "person": application.participant,
+                "url": link("opportunities:application", language, application_id=application.pk),
+            },
+        )
 
 
 def _tell_person(application: Application, template: str) -> None:

@@ -16,6 +16,7 @@ from tandem.core.access import Action, accepts, one_or_404
 from tandem.organizations.access import active_memberships, client_record_roles, organizations_of
 from tandem.organizations.models import Organization, Role
 from tandem.participants.models import Participant
+from tandem.privacy.models import PrivacyRequest
 
 
 def offices_of(user: User) -> QuerySet[Organization]:
@@ -82,4 +83,32 @@ def access_person_privacy(
         or organizations_of(user, roles=client_record_roles())
         .filter(pk=found.organization_id)
         .exists(),
+    )
+
+
+@dataclass(frozen=True)
+class PrivacyRequestAccess:
+    request: PrivacyRequest
+    is_self: bool
+    is_officer: bool  # answers it: records corrections, decides deletions
+
+
+@accepts(Action.VIEW, Action.MANAGE)
+def access_privacy_request(
+    user: User, request_id: int, *, action: Action = Action.VIEW
+) -> PrivacyRequestAccess:
+    """`view`: the person and the privacy officer of the organization that received it (the
+    answer holds the whole file: nobody else); `manage`: the officer."""
+    officer_of = Q(organization__in=offices_of(user))
+    allowed = officer_of if action is Action.MANAGE else officer_of | Q(participant__user=user)
+    requests = (
+        PrivacyRequest.objects.all()
+        if user.is_platform_admin
+        else PrivacyRequest.objects.filter(allowed)
+    )
+    found = one_or_404(requests.select_related("participant", "organization"), request_id)
+    return PrivacyRequestAccess(
+        request=found,
+        is_self=found.participant.user_id == user.pk,
+        is_officer=is_officer_of(user, found.organization),
     )

@@ -18,7 +18,7 @@ from tandem.core.access import Disclosure
 from tandem.meetings.models import SharedDocument
 from tandem.organizations.models import Membership, Organization
 from tandem.participants.models import Participant, Resume
-from tandem.privacy.models import RecordView, ViewKind
+from tandem.privacy.models import PrivacyRequest, RecordView, ViewKind
 from tandem.programs.models import Enrolment
 from tandem.referrals.models import Referral
 
@@ -37,6 +37,8 @@ def subjects(record: Model, how: Disclosure) -> Iterator[Subject]:
         yield record.participant, ViewKind.REFERRAL
     elif isinstance(record, Enrolment):
         yield record.participant, ViewKind.ENROLMENT
+    elif isinstance(record, PrivacyRequest):
+        yield record.participant, ViewKind.ACCESS_REQUEST
     elif isinstance(record, SharedDocument):
         pair = record.mentorship
         yield pair.mentee, ViewKind.DOCUMENT

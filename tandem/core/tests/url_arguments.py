@@ -73,6 +73,9 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "employer_id": lambda side: opportunity_records(side)["employer"].pk,
     "hub_id": lambda side: opportunity_records(side)["hub"].pk,
     "network_slug": lambda side: opportunity_records(side)["national"].slug,
+    # Privacy (tandem/privacy): purposes are the network's, run by platform admins.
+    "purpose_code": lambda side: "follow_ups",
+    "request_id": lambda side: privacy_request(side).pk,
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -149,3 +152,16 @@ def opportunity_records(side: Side) -> dict[str, Any]:
     from tandem.opportunities.tests.factories import outsider_records as make
 
     return make(side)
+
+
+def privacy_request(side: Side) -> Any:
+    """An access request of the side's mentee (tandem/privacy), made once per organization."""
+    from tandem.privacy.models import PrivacyRequest
+
+    found = PrivacyRequest.objects.filter(participant=side.mentee).first()
+    if found is None:
+        from tandem.privacy.requests import request_build, request_receive
+
+        found = request_receive(actor=side.mentee_user, participant=side.mentee, kind="access")
+        found = request_build(request_id=found.pk)  # its PDF and JSON are downloaded
+    return found

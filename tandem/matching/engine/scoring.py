@@ -478,7 +478,9 @@ QUANTUM = 2.0**11
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
-    return np.trunc(np.asarray(vectors, np.float32) * np.float32(QUANTUM)).astype(np.float32)
+    # One new array, truncated in place: at 100k mentees a temporary per step was 0.2 GB each.
+    result = np.multiply(vectors, np.float32(QUANTUM), dtype=np.float32)
+    return np.trunc(result, out=result)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -125,3 +125,27 @@ def test_an_employer_cannot_decide_on_another_employers_application(client, shar
     assert response.status_code == 404
     shared.refresh_from_db()
     assert shared.status == "submitted"
+
+
+def test_the_employer_is_told_of_an_application_in_its_language_without_the_needs(
+    client, board, home, no_mfa, immediate_tasks, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    board["employer_person"].preferred_language = "fr"
+    board["employer_person"].save()
+    client.force_login(home.caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/en/opportunities/{board['opportunity'].pk}/apply/",
+            {
+                "participant": home.mentee.pk,
+                "shares_accommodations": "on",
+                "accommodations_needed": ["accessible_documents"],
+                "accommodation_note": SECRET,
+            },
+        )
+    [told] = [m for m in mail.outbox if board["employer_person"].email in m.to]
+    assert told.subject.startswith("Nouvelle candidature")
+    assert SECRET not in told.body and "lecteur" not in told.body
+    assert home.mentee.full_name in told.body

@@ -39,5 +39,5 @@ def opportunities_table(reading: Reading) -> Table:
 
 
 register(
-    Section("opportunities", 75, lambda reading: [opportunities_table(reading)], for_funders=False)
+    Section("opportunities", 72, lambda reading: [opportunities_table(reading)], for_funders=False)
 )
