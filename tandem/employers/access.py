@@ -16,6 +16,7 @@ from tandem.accounts.models import User
 from tandem.core.access import Action, accepts, one_or_404
 from tandem.employers.models import WorkplaceActivity
 from tandem.mentorships.access import MentorshipAccess, access_mentorship
+from tandem.mentorships.models import Mentorship
 from tandem.organizations.access import organizations_of
 from tandem.organizations.models import Organization, OrganizationType, Role
 from tandem.participants.access import side_in_pair
@@ -112,3 +113,9 @@ def mentor_records_of(user: User) -> QuerySet[Participant]:
     return Participant.objects.filter(user=user, role="mentor").select_related(
         "recruited_by", "organization", "workplace_terms"
     )
+
+
+def the_mentor(mentorship: Mentorship) -> QuerySet[Participant]:
+    """The pair's mentor, as the one record staff record workplace terms for (the mentorship
+    was reached through `access_pair_to_manage`)."""
+    return Participant.objects.filter(pk=mentorship.mentor_id)

@@ -53,9 +53,19 @@ class TermsForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, records: QuerySet[Participant], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, records: QuerySet[Participant], staff: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "record").queryset = records
+        if staff:  # staff write for the mentor
+            self.fields["in_work_hours"].label = _(
+                "The mentor's employer lets them mentor during work hours"
+            )
+            self.fields["hosts_activities"].label = _(
+                "The mentor can invite their mentee to their workplace: a tour, a day of job "
+                "shadowing, a department meeting"
+            )
 
 
 class ActivityForm(forms.Form):

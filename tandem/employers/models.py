@@ -44,7 +44,9 @@ class PartnerInvitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    sent_at = models.DateTimeField(_("sent at"))
+    sent_at = models.DateTimeField(_("sent at"))  # when the partner sent it (last time)
+    # When the worker mailed it; None while it waits in the queue (or to be mailed again).
+    mailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mentor invitation")

@@ -4,6 +4,7 @@ mail goes in the recipient's language once the transaction commits (`core.mail`)
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit
-from tandem.core.mail import send_to_person
+from tandem.core.mail import render_message
 from tandem.employers.models import (
     OPEN_STATUSES,
     ActivityStatus,
@@ -56,6 +57,8 @@ MAX_ADDRESSES = 500
 # list must not flood anyone's mailbox).
 REINVITE_AFTER = timedelta(days=7)
 SEPARATORS = re.compile(r"[\n;]+")
+# How many invitations one worker task mails: small enough that a retry repeats little.
+MAIL_CHUNK = 100
 
 
 class EmployersError(Exception):
@@ -135,6 +138,9 @@ def mentors_invite(
     result = InviteResult(refused=refused)
     if not valid:
         return result
+    # One paste at a time per partner: two colleagues pasting the same list at once cannot
+    # both insert the same invitation (the unique index would refuse the second whole).
+    Organization.objects.select_for_update().filter(pk=partner.pk).first()
     addresses = [address for address, _language in valid]
     mentors = set(
         Participant.objects.filter(
@@ -152,6 +158,7 @@ def mentors_invite(
     }
     now = timezone.now()
     to_create = []
+    again: list[int] = []
     for address, chosen in valid:
         if address in mentors:
             result.skipped.append(Refusal(address, _("Already a mentor recruited by you.")))
@@ -162,7 +169,9 @@ def mentors_invite(
             continue
         if previous is not None:
             previous.sent_at, previous.language, previous.invited_by = now, chosen, actor
-            previous.save(update_fields=["sent_at", "language", "invited_by"])
+            previous.mailed_at = None
+            previous.save(update_fields=["sent_at", "language", "invited_by", "mailed_at"])
+            again.append(previous.pk)
         else:
             to_create.append(
                 PartnerInvitation(
@@ -174,19 +183,9 @@ def mentors_invite(
                     sent_at=now,
                 )
             )
-        send_to_person(
-            email=address,
-            language=chosen,
-            template="employers/mail/invitation",
-            context={
-                "partner": partner,
-                "program": program,
-                "inviter": actor.get_full_name() or actor.email,
-                "url": application_link(program=program, partner=partner, language=chosen),
-            },
-        )
         result.invited.append(address)
-    PartnerInvitation.objects.bulk_create(to_create)
+    created = PartnerInvitation.objects.bulk_create(to_create)
+    _mail_later(again + [invitation.pk for invitation in created])
     if result.invited:
         audit.record(
             MENTORS_INVITED,
@@ -196,6 +195,52 @@ def mentors_invite(
             data={"invited": len(result.invited), "refused": len(result.refused)},
         )
     return result
+
+
+def _mail_later(ids: list[int]) -> None:
+    from tandem.employers.tasks import partner_invitations_send
+
+    for start in range(0, len(ids), MAIL_CHUNK):
+        chunk = ids[start : start + MAIL_CHUNK]
+        transaction.on_commit(partial(partner_invitations_send.enqueue, chunk))
+
+
+def invitations_send(*, invitation_ids: list[int]) -> int:
+    """The worker: writes and mails each invitation not yet mailed, in its language; returns how
+    many were mailed. Each is marked in the transaction that hands it to the mail backend, so a
+    retried task never mails one twice and a failure leaves it for the retry."""
+    mailed = 0
+    for pk in invitation_ids:
+        with transaction.atomic():
+            invitation = (
+                PartnerInvitation.objects.select_for_update(of=("self",))
+                .filter(pk=pk, mailed_at__isnull=True)
+                .select_related("partner", "program", "program__organization", "invited_by")
+                .first()
+            )
+            if invitation is None:
+                continue
+            inviter = invitation.invited_by
+            message = render_message(
+                email=invitation.email,
+                language=invitation.language,
+                template="employers/mail/invitation",
+                context={
+                    "partner": invitation.partner,
+                    "program": invitation.program,
+                    "inviter": (inviter.get_full_name() or inviter.email) if inviter else "",
+                    "url": application_link(
+                        program=invitation.program,
+                        partner=invitation.partner,
+                        language=invitation.language,
+                    ),
+                },
+            )
+            message.send()
+            invitation.mailed_at = timezone.now()
+            invitation.save(update_fields=["mailed_at"])
+            mailed += 1
+    return mailed
 
 
 # --- What a recruited mentor's employer allows ----------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
         name="activity_propose",
     ),
     path("mentorship/<int:mentorship_id>/hire/", views.hire, name="hire"),
+    path("mentorship/<int:mentorship_id>/terms/", views.terms_for_mentor, name="terms"),
     path("activity/<int:workplace_activity_id>/", views.activity, name="activity"),
     path("program/<int:program_id>/tracks/", views.tracks, name="tracks"),
 ]

@@ -92,16 +92,16 @@ def partner_invite(request: AuthenticatedRequest, partner_slug: str) -> HttpResp
                         )
                         % {"count": count},
                     )
-                # What could not be sent stays in the box, to be corrected and sent again.
-                if result.refused:
-                    form = forms.InviteForm(
-                        programs=programs,
-                        initial={
-                            "program": form.cleaned_data["program"],
-                            "language": form.cleaned_data["language"],
-                            "addresses": "\n".join(r.line for r in result.refused),
-                        },
-                    )
+                # What could not be sent stays in the box, to be corrected and sent again;
+                # what was sent leaves it.
+                form = forms.InviteForm(
+                    programs=programs,
+                    initial={
+                        "program": form.cleaned_data["program"],
+                        "language": form.cleaned_data["language"],
+                        "addresses": "\n".join(r.line for r in result.refused),
+                    },
+                )
         else:
             status = 400
     return render(
@@ -136,6 +136,8 @@ def my_terms(request: AuthenticatedRequest) -> HttpResponse:
                 record,
                 forms.TermsForm(
                     records=records,
+                    # One form per record on the page: each its own ids.
+                    auto_id=f"r{record.pk}_%s",
                     initial={
                         "record": record.pk,
                         "in_work_hours": bool(terms and terms.mentors_in_work_hours),
@@ -145,6 +147,41 @@ def my_terms(request: AuthenticatedRequest) -> HttpResponse:
             )
         )
     return render(request, "employers/me.html", {"entries": entries})
+
+
+@rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])
+def terms_for_mentor(request: AuthenticatedRequest, mentorship_id: int) -> HttpResponse:
+    """Staff record what the mentor's employer allows for a mentor without an account (or who
+    told them by phone)."""
+    found = access.access_pair_to_manage(request.user, mentorship_id, action=Action.MANAGE)
+    mentor = found.mentorship.mentor
+    terms = selectors.terms_of(mentor)
+    records = access.the_mentor(found.mentorship)
+    form = forms.TermsForm(
+        request.POST or None,
+        records=records,
+        staff=True,
+        initial={
+            "record": mentor.pk,
+            "in_work_hours": bool(terms and terms.mentors_in_work_hours),
+            "hosts_activities": bool(terms and terms.hosts_activities),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.terms_record(
+            actor=request.user,
+            participant=form.cleaned_data["record"],
+            in_work_hours=form.cleaned_data["in_work_hours"],
+            hosts_activities=form.cleaned_data["hosts_activities"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect("meetings:detail", mentorship_id=found.mentorship.pk)
+    return render(
+        request,
+        "employers/terms_for_mentor.html",
+        {"mentorship": found.mentorship, "mentor": mentor, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- Workplace activities --------------------------------------------------------------------

@@ -139,7 +139,9 @@ def test_500_addresses_with_some_malformed_invite_the_valid_ones(
             language="fr",
         )
     assert (len(result.invited), len(result.refused)) == (490, 10)
-    assert len(queued) == 490  # one mail each, sent by the worker after the commit
+    # Nothing is written in the request: five tasks of 100 (the last 90) for the worker.
+    assert len(queued) == 5
+    assert PartnerInvitation.objects.filter(mailed_at__isnull=True).count() == 490
 
 
 def test_the_mentor_application_opens_with_the_inviting_partner_chosen(
@@ -343,6 +345,9 @@ def test_staff_set_career_tracks_and_place_a_member(client: Client, home, progra
     member = person(home, "mentee")
     enrolment = enrol(program, member)
     client.force_login(home.staff)
+    internal = make_program(home.organization, home.staff, kind=ProgramType.INTERNAL)
+    page = client.get(f"/fr/programs/{internal.pk}/").content.decode()
+    assert f"/fr/employers/program/{internal.pk}/tracks/" in page and "Parcours de carrière" in page
     url = f"/en/employers/program/{program.pk}/tracks/"
     client.post(url, {"stages_form": "1", "stages": ["career_entry", "leader"]})
     tracks = {t.stage: t for t in program.career_tracks.all()}
@@ -439,3 +444,21 @@ def test_the_real_worker_sends_each_invitation_once_in_its_language(run_worker, 
     assert len(mail.outbox) == 2
     assert "invites you to mentor" in subjects["ana@example.org"]
     assert "vous invite" in subjects["luc@example.org"]
+
+
+def test_staff_record_the_terms_for_a_mentor_and_the_mentor_cannot_use_the_staff_page(
+    client: Client, home, pair, no_mfa
+):
+    url = f"/en/employers/mentorship/{pair.pk}/terms/"
+    client.force_login(pair.mentor.user)
+    assert client.get(url).status_code == 404
+    client.force_login(home.staff)
+    assert "lets them mentor during work hours" in client.get(url).content.decode()
+    response = client.post(url, {"record": pair.mentor.pk, "hosts_activities": "on"})
+    assert response.status_code == 302
+    terms = WorkplaceTerms.objects.get(participant=pair.mentor)
+    assert (terms.hosts_activities, terms.mentors_in_work_hours) == (True, False)
+    # Another mentor's record cannot be slipped into the form.
+    other = person(home, "mentor")
+    assert client.post(url, {"record": other.pk, "hosts_activities": "on"}).status_code == 400
+    assert not WorkplaceTerms.objects.filter(participant=other).exists()
