@@ -108,32 +108,37 @@ def can_defer() -> bool:
 
 def sweeps_ensure_scheduled(*, start: bool = False) -> bool:
     """Enqueues the next sweep, an interval from now, unless one is already waiting. True when
-    it enqueued one.
+    it enqueued one (or, at a start, brought one forward).
 
-    `start` is a worker starting (`manage.py tandem_worker`): on a new installation, or after
-    the queue was emptied, nothing would run the first sweep, so a sweep is enqueued to run at
-    once unless one is waiting or running (a worker restarted within the hour leaves the
-    waiting one alone). Several workers starting together enqueue one: the check and the
-    enqueue hold a lock (SQLite's immediate transactions serialise writers; PostgreSQL takes
-    a transaction-level advisory lock).
+    `start` is a worker starting (`manage.py tandem_worker`): on a new installation nothing
+    else would run the first sweep, and a sweep waiting an hour ahead (queued when a follow-up
+    was scheduled) would leave a restarted platform an hour without one. So, unless a sweep
+    started within the last interval, the first one runs at once: the waiting one is brought
+    forward, or one is enqueued. Starting again is harmless (a sweep has then just run), and
+    several workers starting together act once: the check and the write hold a lock (SQLite's
+    immediate transactions serialise writers; PostgreSQL takes a transaction-level advisory
+    lock).
     """
     from django_tasks_db.models import DBTaskResult
 
     if not can_defer():
         return False
-    statuses = ["READY", "RUNNING"] if start else ["READY"]
+    now = timezone.now()
+    sweeps = DBTaskResult.objects.filter(task_path=sweep_task.module_path)
     with transaction.atomic():
         connection = transaction.get_connection()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
-        queued = DBTaskResult.objects.filter(
-            task_path=sweep_task.module_path, status__in=statuses
-        ).exists()
-        if queued:
+        waiting = sweeps.filter(status="READY")
+        if start and not sweeps.filter(started_at__gte=now - SWEEP_INTERVAL).exists():
+            if waiting.exists():
+                return bool(waiting.update(run_after=now))
+            sweep_task.using(run_after=now).enqueue()
+            return True
+        if waiting.exists():
             return False
-        run_after = timezone.now() + (timedelta(0) if start else SWEEP_INTERVAL)
-        sweep_task.using(run_after=run_after).enqueue()
+        sweep_task.using(run_after=now + SWEEP_INTERVAL).enqueue()
     return True
 
 

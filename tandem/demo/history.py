@@ -28,7 +28,7 @@ from tandem.reports.selectors import fiscal_year
 # last RECENT_DAYS (the current referrals, the pool and the drafts are the other demo modules').
 SPACING_DAYS = 17
 PER_YEAR = 20
-RECENT_DAYS = 61
+RECENT_DAYS = 45
 # Weeks each mentee waited for a match, in turn (capped so that nobody is matched in the future).
 WAITS = [5, 7, 4, 6, 8, 5, 3, 6, 9, 4, 5, 7, 4, 6]
 # How the mentorships whose term is over ended, in turn; "early:<reason>" ends after a few weeks.

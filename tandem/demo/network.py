@@ -337,6 +337,7 @@ MENTOR_NAMES = list(
     )
 )
 CURRENT_MENTEES = 24  # MTE-000 to MTE-023: the pool, the referrals of the week, Amina
+PAST_DRAWN = 22  # the earlier mentees of the first demo (a year of history)
 MENTORS = 20
 POSTAL_CODES = [
     "K1Y 2X5",
@@ -466,9 +467,13 @@ def demo_load() -> list[DemoLogin]:
     agencies = [orgs["rideau-employment"], orgs["vanier-newcomers"], orgs["outaouais-access"]]
     # MTE-100 and on: the earlier mentees, since the last closed fiscal year began (history.py).
     past_mentees = len(cohort(timezone.localdate()))
+    # The first PAST_DRAWN earlier mentees are always drawn from the demo's random sequence (and
+    # those beyond from a second one), so that the mentors drawn next, and the matches and
+    # groups built on them, are the same whatever the length of the history.
+    later_rng = random.Random(2025)
     mentees = [
         _participant(
-            rng,
+            rng if i < CURRENT_MENTEES + PAST_DRAWN else later_rng,
             index=i,
             role="mentee",
             organization=agencies[i % 3],
@@ -477,8 +482,8 @@ def demo_load() -> list[DemoLogin]:
             if i < CURRENT_MENTEES
             else f"MTE-{100 + i - CURRENT_MENTEES}",
         )
-        for i in range(CURRENT_MENTEES + past_mentees)
-    ]
+        for i in range(CURRENT_MENTEES + max(past_mentees, PAST_DRAWN))
+    ][: CURRENT_MENTEES + past_mentees]
     employers = [orgs["northern-lights"], orgs["bytown-health"], orgs["onite"], None]
     mentors = [
         _participant(

@@ -12,7 +12,7 @@ from django.conf import global_settings, settings
 from django.utils.translation import get_language, gettext, gettext_lazy, override, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from tandem.participants.csvformat import DAYS, ISO_639_1, PARTS
+from tandem.participants.csvformat import DAYS, ISO_639_1, PARTS, render
 
 # Languages spoken by newcomers to Ottawa and Montréal that Django's list does not name.
 EXTRA_LANGUAGES = {
@@ -101,3 +101,8 @@ def availability_display(value: str) -> str:
     slots = [slot for slot in value.split(";") if slot]
     order = {f"{d}-{p}": i for i, (d, p) in enumerate((d, p) for d in DAYS for p in PARTS)}
     return ", ".join(slot_label(slot) for slot in sorted(slots, key=lambda s: order.get(s, 99)))
+
+
+def problem_text(problem: dict) -> str:
+    """A stored problem of a participants file as a sentence in the active language."""
+    return render(problem, gettext)

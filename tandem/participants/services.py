@@ -1,6 +1,5 @@
 """Writes for participant records: create and edit, accommodations, résumés, CSV import."""
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable
@@ -247,56 +246,34 @@ def _validate(
     report = ImportReport()
     try:
         with opener() as raw:
-            text = csvformat.open_text(raw)
             total = 0
             try:
-                for _record in csvformat.records(text):
+                for _record in csvformat.records(csvformat.open_text(raw)):
                     total += 1
             except csvformat.BrokenRecord:
                 pass  # reported with its line by the reading below
         report.total_rows = max(total - 1, 0)
-        with opener() as raw:
-            text = csvformat.open_text(raw)
-            rows = csvformat.records(text)
-            first = next(rows, None)
-            if first is None:
-                report.add_errors([{"line": 1, "column": "", "code": "no_header", "params": {}}])
-                return report
-            header = [name.strip() for name in first[1]]
-            errors, report.warnings = csvformat.header_problems(header)
-            if errors:
-                report.set_errors(errors)
-                return report
-            seen: dict[str, int] = {}
-            done = 0
-            for line, cells in rows:
-                row = csvformat.parse_row(line, dict(zip(header, cells, strict=False)), reference)
-                if len(cells) != len(header):
-                    # Cells shifted by a stray quote or comma would land in the wrong columns.
-                    row.problem("", "cell_count", found=len(cells), expected=len(header))
-                external_id = row.values["external_id"]
-                if external_id in seen:
-                    row.problem("external_id", "duplicate_id", line=seen[external_id])
-                elif external_id:
-                    seen[external_id] = line
-                report.add_errors(row.problems)
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    progress(ImportStatus.VALIDATING, done, report.total_rows)
-            if done == 0 and not report.errors:
-                report.add_errors([{"line": 1, "column": "", "code": "empty_file", "params": {}}])
     except UnicodeDecodeError:
-        report.set_errors([{"line": 1, "column": "", "code": "not_utf8", "params": {}}])
-    except csvformat.BrokenRecord as error:
-        # The problems found before it stay; nothing after it can be trusted.
-        report.add_errors(
-            [{"line": error.line, "column": "", "code": "broken_record", "params": {}}]
-        )
-    except csv.Error as error:
-        report.set_errors(
-            [{"line": 1, "column": "", "code": "bad_csv", "params": {"value": str(error)}}]
-        )
+        pass  # reported by the reading below
+    reading = csvformat.Reading()
+    with opener() as raw:
+        for row in csvformat.read(csvformat.open_text(raw), reference, reading):
+            report.add_errors(row.problems)
+            if reading.rows % PROGRESS_EVERY == 0:
+                progress(ImportStatus.VALIDATING, reading.rows, report.total_rows)
+    report.add_errors(reading.errors)
+    report.warnings = reading.warnings
     return report
+
+
+def _model_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values (csvformat.parse_row) in the record's terms."""
+    model = dict(values)
+    model["occupation_id"] = model.pop("noc_code")
+    model["industry_id"] = model.pop("naics_code")
+    model["languages"] = ";".join(values["languages"])
+    model["availability"] = ";".join(values["availability"])
+    return model
 
 
 def _write(
@@ -311,13 +288,9 @@ def _write(
     """Pass 2: create, update or leave each row, a chunk at a time (key: organization and
     external_id), counting what would change when `write` is off."""
     with opener() as raw:
-        rows = csvformat.records(csvformat.open_text(raw))
-        header = [name.strip() for name in next(rows)[1]]
         chunk: list[dict[str, Any]] = []
-        for line, cells in rows:
-            chunk.append(
-                csvformat.parse_row(line, dict(zip(header, cells, strict=False)), reference).values
-            )
+        for row in csvformat.read(csvformat.open_text(raw), reference, csvformat.Reading()):
+            chunk.append(_model_values(row.values))
             if len(chunk) >= CHUNK:
                 _write_chunk(chunk, organization, report, job=job, write=write)
                 chunk = []
@@ -367,6 +340,18 @@ def _write_chunk(
         )
 
 
+def reference_codes() -> csvformat.Reference:
+    """The codes a participants file may use, from the reference tables (loaded once per
+    import)."""
+    from tandem.reference.models import Industry, Occupation, PostalArea
+
+    return csvformat.Reference(
+        noc=set(Occupation.objects.filter(level=5).values_list("code", flat=True)),
+        naics=set(Industry.objects.values_list("code", flat=True)),
+        fsa=set(PostalArea.objects.values_list("fsa", flat=True)),
+    )
+
+
 def participants_import(
     *,
     opener: Callable[[], IO[bytes]],
@@ -382,7 +367,7 @@ def participants_import(
     so that memory stays bounded whatever its size. Rows are written with bulk queries, which
     bypass the per-row audit log; each row points to its `ImportJob`, which names the actor.
     """
-    reference = csvformat.Reference.load()
+    reference = reference_codes()
     report = _validate(opener, reference, progress)
     if not report.is_valid:
         return report

@@ -21,7 +21,8 @@ from tandem.participants.access import (
     participants_changeable_by,
     participants_visible_to,
 )
-from tandem.participants.csvformat import csv_lines, problem_text
+from tandem.participants.csvformat import csv_lines
+from tandem.participants.labels import problem_text
 from tandem.participants.models import ImportStatus, ParticipantRole
 from tandem.participants.record import record_sections
 

@@ -4,7 +4,8 @@ from django.db.models import Count, Q, QuerySet
 
 from tandem.accounts.models import User
 from tandem.participants.access import ParticipantAccess
-from tandem.programs.access import programs_visible_to
+from tandem.participants.selectors import enrolments_with_state
+from tandem.programs.access import enrolments_visible_to, programs_visible_to
 from tandem.programs.models import CriteriaVersion, Enrolment, OrientationSession, Program
 
 
@@ -79,9 +80,6 @@ def program_team_invitations(*, program):
 def enrolments_record_section(user: User, found: ParticipantAccess) -> dict[str, Any] | None:
     """The client file's "Programs" section (participants/record.py): the enrolments this
     reader may see, each with where the person stands (in a mentorship, ended, ready)."""
-    from tandem.participants.selectors import enrolments_with_state
-    from tandem.programs.access import enrolments_visible_to
-
     enrolments = enrolments_with_state(
         participant=found.participant,
         enrolments=enrolments_visible_to(user, found.participant).select_related("program"),

@@ -106,6 +106,16 @@ def test_starting_workers_again_queues_no_second_sweep():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_sweep_queued_an_hour_ahead_is_brought_forward_when_the_worker_starts():
+    """Closing a mentorship queues a sweep an hour ahead (outcomes._enqueue_followups), as the
+    demo's history does: a worker started then still runs the first sweep at once."""
+    assert sweeps.sweeps_ensure_scheduled() is True
+    start_worker()
+    assert sweep_results("SUCCESSFUL").count() == 1
+    assert sweep_results("READY").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_batch_worker_and_a_reports_only_worker_leave_the_sweeps_alone(run_worker):
     from tandem.reports.tasks import build_report
 

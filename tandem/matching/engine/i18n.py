@@ -25,14 +25,21 @@ def N_(message: str) -> str:
 @functools.cache
 def translation(lang: str) -> gettext.NullTranslations:
     """The translations for ``lang`` (``en`` is the source language)."""
+    return catalogue(lang, DOMAIN, LOCALE_DIR)
+
+
+@functools.cache
+def catalogue(lang: str, domain: str, locale_dir: Path) -> gettext.NullTranslations:
+    """The ``lang`` catalogue of ``domain`` under ``locale_dir`` (the engine's own, or the
+    participants catalogue that holds the participants file's problems)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; use one of {LANGUAGES}")
     if lang == "en":
         return gettext.NullTranslations()
-    found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    found = gettext.translation(domain, locale_dir, languages=[lang], fallback=True)
     if isinstance(found, gettext.GNUTranslations):
         return found
-    po_path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po_path = locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
     if not po_path.exists():
         return found
     # polib only writes .mo files to a path; a temporary file keeps the package directory clean.
@@ -41,7 +48,7 @@ def translation(lang: str) -> gettext.NullTranslations:
     import polib
 
     with tempfile.TemporaryDirectory() as tmp:
-        mo_path = Path(tmp) / f"{DOMAIN}.mo"
+        mo_path = Path(tmp) / f"{domain}.mo"
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         return gettext.GNUTranslations(io.BytesIO(mo_path.read_bytes()))
 

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
 
-from tandem.participants.csvformat import COLUMNS, neutralise, problem_text
+from tandem.participants.csvformat import COLUMNS, neutralise
+from tandem.participants.labels import problem_text
 from tandem.participants.models import ImportJob, ImportStatus, Participant
 from tandem.participants.services import import_from_bytes, import_job_run, participants_import
 
@@ -321,3 +322,30 @@ def test_a_huge_broken_file_stores_the_first_problems_and_counts_and_pages_them(
     assert text.count("<tr><td>") <= 50 + 4  # one page of problems and the kinds
     second = client.get(f"/en/participants/imports/{job.pk}/?page=2").content.decode()
     assert "Page 2 of 10" in second
+
+
+def test_the_formats_text_limits_are_the_records_own():
+    """The reader is plain Python (the engine's command line uses it without Django), so it
+    states its limits itself: they must be the model's."""
+    from tandem.participants.csvformat import MAX_TEXT
+
+    for name, limit in MAX_TEXT.items():
+        assert Participant._meta.get_field(name).max_length == limit, name
+
+
+def test_the_import_and_the_engines_command_line_read_a_file_alike(home, reference):
+    """One reader for both (csvformat): the same file gives the same problems, line and column,
+    to the import and to `tandem match`."""
+    from tandem.matching.engine.csvio import ParticipantsFileError, read_participants
+
+    data = csv_bytes(
+        GOOD[0],
+        "A-2,Coach,Daniel,Wong,daniel@example.org,en,en,21231,,,,,,,,,",
+        "A-3,mentee,Mei,Chen,mei@example,en,en;xx,31301,,K1K,,,,,,2.5,",
+    )
+    report = participants_import(opener=import_from_bytes(data), organization=home.organization)
+    with pytest.raises(ParticipantsFileError) as caught:
+        read_participants(data)
+    engine = [(e.line, e.column, e.code) for e in caught.value.errors]
+    assert engine == [(e["line"], e["column"], e["code"]) for e in report.errors]
+    assert {code for _line, _column, code in engine} >= {"role", "email", "languages"}

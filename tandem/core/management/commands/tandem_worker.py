@@ -4,7 +4,7 @@ Takes every option of `db_worker`. Differences: a heartbeat and leases (a killed
 run again), transient database errors (a SQLite write lock, a PostgreSQL restart) wait and retry
 instead of ending the process, verbosity 1 prints only warnings and errors (2 adds a line per
 task, 3 debug), and a worker that stays up (not --batch) starts the periodic sweeps: the first
-sweep runs as the worker starts unless one is already waiting (core/sweeps.py).
+sweep runs as the worker starts unless one started within the hour (core/sweeps.py).
 """
 
 import logging
@@ -89,7 +89,7 @@ class ResilientWorker(db_worker.Worker):
 
     def start_sweeps(self) -> None:
         """A worker that stays up starts the periodic sweeps: the first runs at once unless one
-        is already waiting or running (sweeps.sweeps_ensure_scheduled, idempotent). A --batch
+        started within the hour (sweeps.sweeps_ensure_scheduled, idempotent). A --batch
         worker only empties the queue (tests, drills, one-off runs) and leaves the sweeps to
         the workers that stay up."""
         if self.batch or self.sweeps_started or not sweeps.serves_sweeps(self.queue_names):

@@ -41,7 +41,7 @@ def test_a_byte_order_mark_and_any_column_order_are_accepted():
 def test_unknown_columns_are_ignored_with_a_warning():
     parsed = read_participants(f"{HEADER},shoe_size\n{GOOD_ROW},42\n".encode())
     assert len(parsed.participants) == 1
-    assert parsed.warnings == ("Unknown column shoe_size is ignored.",)
+    assert parsed.warnings == ("Unknown column “shoe_size” is ignored.",)
 
 
 def test_a_missing_required_column_is_reported_on_the_header_line():
@@ -98,8 +98,19 @@ def test_errors_can_be_read_in_french():
         read_participants(f"{HEADER}\nm2,mentee,B,C,b@example.ca,en,en,2123\n".encode(), lang="fr")
     (error,) = caught.value.errors
     assert error.render("fr") == (
-        "ligne 2, colonne noc_code\u00a0: 2123 n’est pas un groupe de base de la CNP 2021 (5 chiffres)."
+        "ligne 2, colonne noc_code\u00a0: Un groupe de base de la CNP 2021 compte 5 chiffres."
     )
+
+
+def test_the_command_line_and_the_import_read_a_file_with_the_same_reader():
+    """One parser: the engine's reading is the participants' own (csvformat), so a rule the
+    import applies (a NUL byte, a text too long, a column twice) refuses the file here too."""
+    long_goals = "x" * 2001
+    text = (
+        f"{HEADER},goals\n{GOOD_ROW},{long_goals}\nm2,mentee,B,C,b@example.ca,en,en\x00,21231,ok\n"
+    )
+    assert errors_of(text) == [(2, "goals"), (3, "languages")]
+    assert errors_of(f"{HEADER},role\n{GOOD_ROW},mentee\n") == [(1, "role")]
 
 
 @settings(max_examples=40, deadline=None)

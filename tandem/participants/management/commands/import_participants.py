@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.organizations.models import Organization
-from tandem.participants.csvformat import problem_text
+from tandem.participants.labels import problem_text
 from tandem.participants.services import import_job_create, import_job_run
 
 
