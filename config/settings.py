@@ -44,7 +44,10 @@ INSTALLED_APPS = [
     "tandem.mentorships",
     "tandem.circles",  # group and peer mentoring (issue 19)
     "tandem.connectors",
+    "tandem.opportunities",  # short mentorship opportunities and provincial hubs (issue 22)
     "tandem.reports",
+    "tandem.employers",  # employer and association partners (issue 21)
+    "tandem.privacy",  # consent per purpose, who viewed what, access requests (issue 24)
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",
     "django.contrib.auth",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "tandem.core.middleware.RequireMultiFactorMiddleware",
     "tandem.core.middleware.StorageFullMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A consent notice changed since the person agreed: asked again at sign-in (issue 24).
+    "tandem.privacy.middleware.ReaskMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "tandem.core.middleware.NoStoreForSignedInMiddleware",

@@ -12,7 +12,8 @@ This module imports no app of Tandem (a test parses the imports under `tandem/co
 policy of each area lives with the area and imports only downward.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
@@ -62,7 +63,11 @@ def rule(
                 request.user, "is_platform_admin", False
             ):
                 raise Http404
-            return view(request, *args, **kwargs)
+            token = _REQUEST.set(request)
+            try:
+                return view(request, *args, **kwargs)
+            finally:
+                _REQUEST.reset(token)
 
         guarded.access_rule = declared  # type: ignore[attr-defined]
         return guarded
@@ -216,4 +221,47 @@ def one_or_404[RecordType: Model](
     found = records.filter(**{field: pk}).first()
     if found is None:
         raise Http404
+    disclosed([found], how=Disclosure.VIEW)
     return found
+
+
+# --- Who opened what -------------------------------------------------------------------------
+# Every record a view fetches by its id goes through `one_or_404`, so that is where a view of a
+# person's record is noticed: no view can forget to log it. Core names no app; the area that
+# keeps the log (privacy) registers an observer in its `AppConfig.ready()` and decides which
+# records are about a person. Exports and downloads of many records call `disclosed` too.
+
+
+class Disclosure(StrEnum):
+    VIEW = "view"  # a page showed the record
+    EXPORT = "export"  # a file of many records left Tandem (CSV, spreadsheet)
+
+
+# (the request, the records, how): a list of fetched records, or the query an export writes.
+type DisclosureObserver = Callable[[HttpRequest, Sequence[Model] | QuerySet[Any], Disclosure], None]
+
+_OBSERVERS: list[DisclosureObserver] = []
+# The request a guarded view is answering (set by `@rule`'s wrapper around the view).
+_REQUEST: ContextVar[HttpRequest | None] = ContextVar("tandem_request", default=None)
+
+
+def observe_disclosures(observer: DisclosureObserver) -> None:
+    """Registers what is told of every record a view fetches or exports (from `ready()`)."""
+    if observer not in _OBSERVERS:
+        _OBSERVERS.append(observer)
+
+
+def current_request() -> HttpRequest | None:
+    return _REQUEST.get()
+
+
+def disclosed(records: Sequence[Model] | QuerySet[Any], *, how: Disclosure) -> None:
+    """Tells the observers that the current request showed or exported these records (an
+    export passes its query, read again by the observer without loading every row). Outside
+    a guarded view (a task, a command, a test calling an access function) nobody is looking.
+    A streamed export calls it in the view, before the response streams."""
+    request = _REQUEST.get()
+    if request is None:
+        return
+    for observer in _OBSERVERS:
+        observer(request, records, how)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditlog.context import set_actor
+from auditlog.registry import auditlog
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.functional import Promise
@@ -50,6 +51,69 @@ def event(name: str, label: Promise | str) -> str:
 
 def label_of(name: str) -> str:
     return str(_EVENTS.get(name, name))
+
+
+# model label -> fields whose values never enter django-auditlog's field diffs (see `sensitive`).
+_SENSITIVE: dict[str, tuple[str, ...]] = {}
+
+
+def sensitive(model: type[models.Model], *fields: str, **options: Any) -> None:
+    """Registers `model` with django-auditlog, keeping `fields` out of the recorded values.
+
+    The audit history is read more widely and kept longer than the record itself: accommodation
+    needs, immigration status, case and intake notes must not survive there once the person
+    withdraws consent or the record is erased. The diff still says *that* the record changed
+    (the named event says what was done); the values stay only in the record."""
+    _SENSITIVE[model._meta.label_lower] = fields
+    excluded = [*options.pop("exclude_fields", []), *fields]
+    auditlog.register(model, exclude_fields=excluded, **options)
+
+
+def sensitive_fields() -> dict[str, tuple[str, ...]]:
+    return dict(_SENSITIVE)
+
+
+def scrub_sensitive_values() -> int:
+    """Removes the sensitive fields' values from field diffs written before they were declared
+    (a data migration runs it). Returns how many entries it changed."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    changed = 0
+    for label, fields in _SENSITIVE.items():
+        app_label, model_name = label.split(".")
+        kind = ContentType.objects.filter(app_label=app_label, model=model_name).first()
+        if kind is None:
+            continue
+        for entry in LogEntry.objects.filter(content_type=kind).only("pk", "changes").iterator():
+            if not isinstance(entry.changes, dict) or not set(fields) & set(entry.changes):
+                continue
+            entry.changes = {k: v for k, v in entry.changes.items() if k not in fields}
+            LogEntry.objects.filter(pk=entry.pk).update(changes=entry.changes, changes_text="")
+            changed += 1
+    return changed
+
+
+def scrub_records(records: Iterable[models.Model]) -> int:
+    """Erasure: empties every field diff and description of these records (what was recorded,
+    never that something was done) and the details of the named events about them. Used when
+    a person is anonymised; returns how many trail rows it emptied."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    emptied = 0
+    by_type: dict[str, list[str]] = {}
+    for one in records:
+        kind, key = _key(one)
+        by_type.setdefault(kind, []).append(key)
+    for label, keys in by_type.items():
+        app_label, model_name = label.split(".")
+        content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+        emptied += LogEntry.objects.filter(content_type=content_type, object_pk__in=keys).update(
+            changes={}, changes_text="", object_repr="", serialized_data=None, additional_data=None
+        )
+        emptied += AuditEvent.objects.filter(target_type=label, target_id__in=keys).update(data={})
+    return emptied
 
 
 def _key(record: models.Model) -> tuple[str, str]:

@@ -19,12 +19,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 SWEEP_INTERVAL = timedelta(hours=1)
+# The key of the advisory lock that serialises enqueuing the next sweep on PostgreSQL.
+_SCHEDULE_LOCK = 7_346_120_001
 
 type SweepResult = int | Mapping[str, int]
 
@@ -103,17 +106,41 @@ def can_defer() -> bool:
     return bool(default_task_backend.supports_defer)
 
 
-def sweeps_ensure_scheduled() -> bool:
-    """Enqueues the next sweep unless one is already waiting. True when it enqueued one."""
+def sweeps_ensure_scheduled(*, start: bool = False) -> bool:
+    """Enqueues the next sweep, an interval from now, unless one is already waiting. True when
+    it enqueued one.
+
+    `start` is a worker starting (`manage.py tandem_worker`): on a new installation, or after
+    the queue was emptied, nothing would run the first sweep, so a sweep is enqueued to run at
+    once unless one is waiting or running (a worker restarted within the hour leaves the
+    waiting one alone). Several workers starting together enqueue one: the check and the
+    enqueue hold a lock (SQLite's immediate transactions serialise writers; PostgreSQL takes
+    a transaction-level advisory lock).
+    """
     from django_tasks_db.models import DBTaskResult
 
     if not can_defer():
         return False
-    waiting = DBTaskResult.objects.filter(task_path=sweep_task.module_path, status="READY").exists()
-    if waiting:
-        return False
-    sweep_task.using(run_after=timezone.now() + SWEEP_INTERVAL).enqueue()
+    statuses = ["READY", "RUNNING"] if start else ["READY"]
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
+        queued = DBTaskResult.objects.filter(
+            task_path=sweep_task.module_path, status__in=statuses
+        ).exists()
+        if queued:
+            return False
+        run_after = timezone.now() + (timedelta(0) if start else SWEEP_INTERVAL)
+        sweep_task.using(run_after=run_after).enqueue()
     return True
+
+
+def serves_sweeps(queue_names: list[str]) -> bool:
+    """Whether a worker reading these queues runs the sweep (a "reports"-only worker does not
+    start the sweeps)."""
+    return "*" in queue_names or sweep_task.queue_name in queue_names
 
 
 @task()

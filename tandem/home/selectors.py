@@ -23,8 +23,8 @@ from tandem.referrals.selectors import (
     referrals_to_decide,
     with_return_decisions,
 )
-from tandem.reports.selectors import network_headline, recruited_mentor_figures
-from tandem.reports.services import small_cell_threshold
+from tandem.reports.selectors import recruited_mentor_figures
+from tandem.reports.snapshots import funder_headline
 
 # How many items of a list the home shows before "see all".
 SHOWN = 5
@@ -136,7 +136,8 @@ def groups_section(user: User) -> Section | None:
 
 def partner_sections(user: User, memberships: list) -> list[Section]:
     """Employer partners and network leaders: what the mentors they recruited are doing;
-    funders: the network's figures of the fiscal year. Counts only, never a person."""
+    funders: the network's figures of its latest published fiscal year. Counts only, never a
+    person."""
 
     sections = []
     for role in (Role.EMPLOYER_PARTNER, Role.NETWORK_LEADER):
@@ -155,17 +156,9 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
             )
     funded = list(networks_funded_by(user).order_by("name_en"))
     if funded:
-        threshold = small_cell_threshold()
+        # The latest published fiscal year, never the current one counted live (issue 15).
         sections.append(
-            Section(
-                "funder",
-                {
-                    "threshold": threshold,
-                    "networks": [
-                        (org, network_headline(org, threshold=threshold)) for org in funded
-                    ],
-                },
-            )
+            Section("funder", {"networks": [(org, funder_headline(org)) for org in funded]})
         )
     return sections
 

@@ -12,3 +12,25 @@ class MatchingConfig(AppConfig):
         from tandem.matching.services.follow_ups import proposals_sweep
 
         sweeps.register("proposals", proposals_sweep, label="proposals")
+
+        # Consent to share a profile with a proposed mentor or mentee lives in ProfileSharing:
+        # nothing chosen to show is a refusal. Read and written via core.consent.
+        from tandem.core import consent
+        from tandem.matching.models import ProfileSharing, default_shared_fields
+        from tandem.matching.services.profile_sharing import sharing_update
+
+        def refused(ids) -> set[int]:
+            return set(
+                ProfileSharing.objects.filter(participant_id__in=list(ids), fields=[]).values_list(
+                    "participant_id", flat=True
+                )
+            )
+
+        def give(participant, given: bool, actor) -> None:
+            sharing_update(
+                actor=actor,
+                participant=participant,
+                fields=default_shared_fields() if given else [],
+            )
+
+        consent.register_store(consent.PROFILE_SHARING, consent.Store(refused=refused, give=give))

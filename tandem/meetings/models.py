@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import audit
 from tandem.core.fields import bounded_text
 from tandem.mentorships.models import MeetingMode
 
@@ -227,5 +228,6 @@ class Reminder(models.Model):
 auditlog.register(MeetingLog, m2m_fields={"steps_advanced"})
 auditlog.register(NextMeeting)
 auditlog.register(SharedDocument)
-auditlog.register(CheckIn)
-auditlog.register(CaseMeeting)
+# Case notes stay out of the trail (core.audit.sensitive).
+audit.sensitive(CheckIn, "how_it_is_going", "concerns")
+audit.sensitive(CaseMeeting, "reason", "notes", "decisions")

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core import audit
 from tandem.core.fields import bounded_text
 
 
@@ -242,6 +243,6 @@ class Acknowledgement(models.Model):
 
 
 auditlog.register(Mentorship)
-auditlog.register(IntroductionMeeting)
+audit.sensitive(IntroductionMeeting, "notes")  # kept out of the trail
 auditlog.register(Agreement)
 auditlog.register(Acknowledgement)

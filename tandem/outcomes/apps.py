@@ -14,3 +14,21 @@ class OutcomesConfig(AppConfig):
         from tandem.outcomes.services import followups_send_due
 
         sweeps.register("follow_ups", followups_send_due, label="follow-ups sent")
+
+        # Consent to follow-ups lives here (ContactConsent): the privacy pages read and write it
+        # through core.consent.
+        from tandem.core import consent
+        from tandem.outcomes.models import ContactConsent
+        from tandem.outcomes.services import consent_set
+
+        def refused(ids) -> set[int]:
+            return set(
+                ContactConsent.objects.filter(
+                    participant_id__in=list(ids), withdrawn_at__isnull=False
+                ).values_list("participant_id", flat=True)
+            )
+
+        def give(participant, given: bool, actor) -> None:
+            consent_set(actor=actor, participant=participant, may_contact=given)
+
+        consent.register_store(consent.FOLLOW_UPS, consent.Store(refused=refused, give=give))

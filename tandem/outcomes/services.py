@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit
+from tandem.core import consent as consent_registry
 from tandem.core.mail import send_to_person
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
 from tandem.outcomes.models import (
@@ -306,6 +307,9 @@ def consent_set(
         actor=actor,
         target=consent,
         about=[participant],
+    )
+    consent_registry.changed(
+        purpose=consent_registry.FOLLOW_UPS, participant=participant, given=may_contact, actor=actor
     )
     if not may_contact:
         FollowUp.objects.filter(

@@ -34,3 +34,20 @@ class ParticipantsConfig(AppConfig):
             link_by_email(user)
 
         hooks.register_grant(InvitationKind.PARTICIPANT, claim_records)
+
+        # Consent to share accommodation needs with the programs that accept the person lives
+        # on the accommodation record (share_with_programs): read and written via core.consent.
+        from tandem.core import consent
+        from tandem.participants.models import Accommodation
+        from tandem.participants.services import accommodation_share
+
+        def refused(ids) -> set[int]:
+            shared = Accommodation.objects.filter(
+                participant_id__in=list(ids), share_with_programs=True
+            ).values_list("participant_id", flat=True)
+            return set(ids) - set(shared)
+
+        def give(participant, given: bool, actor) -> None:
+            accommodation_share(actor=actor, participant=participant, share=given)
+
+        consent.register_store(consent.ACCOMMODATIONS, consent.Store(refused=refused, give=give))

@@ -187,12 +187,23 @@ FILLED_FROM_MERGED = [
 ]
 
 
+# Append-only logs (the privacy app's log of who viewed a record) are never rewritten: their
+# rows keep the merged record's id as they were written. Registered by the app that keeps them.
+_LEFT_IN_PLACE: set[str] = set()
+
+
+def merge_leaves(model_label: str) -> None:
+    _LEFT_IN_PLACE.add(model_label.lower())
+
+
 def _relations() -> list[models.ForeignObject]:
-    """Every foreign key (one-to-one included) from any model to Participant."""
+    """Every foreign key (one-to-one included) from any model to Participant, but logs."""
     return [
         relation.field
         for relation in Participant._meta.get_fields(include_hidden=True)
-        if isinstance(relation, models.ForeignObjectRel) and relation.field.concrete
+        if isinstance(relation, models.ForeignObjectRel)
+        and relation.field.concrete
+        and relation.field.model._meta.label_lower not in _LEFT_IN_PLACE
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core import audit
 from tandem.core.fields import bounded_text
 from tandem.core.i18n import refuse_control_characters
 from tandem.reference.places import PROVINCES
@@ -415,8 +416,9 @@ class ImportJob(models.Model):
         return min(99, 100 * self.processed_rows // self.total_rows)
 
 
-auditlog.register(Participant)
-auditlog.register(Accommodation)
+# What the audit history keeps out (core.audit.sensitive): read by more people, for longer.
+audit.sensitive(Participant, "immigration_status", "date_of_birth")
+audit.sensitive(Accommodation, "needs")
 auditlog.register(Resume)
 auditlog.register(ImportJob, exclude_fields=["processed_rows"])
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit
+from tandem.core import audit, consent
 from tandem.organizations.models import Organization
 from tandem.participants import csvformat
 from tandem.participants.models import (
@@ -70,10 +70,16 @@ def accommodation_save(
 ) -> Accommodation | None:
     """Records accommodation needs only with the person's consent; withdrawing consent, or
     clearing the text, erases the record."""
+    before = Accommodation.objects.filter(participant=participant, share_with_programs=True)
+    was_shared = before.exists()
     if not has_consent or not needs.strip():
         erased, _rows = Accommodation.objects.filter(participant=participant).delete()
         if erased:
             audit.record(ACCOMMODATION_ERASED, actor=actor, target=participant)
+        if was_shared:
+            consent.changed(
+                purpose=consent.ACCOMMODATIONS, participant=participant, given=False, actor=actor
+            )
         return None
     accommodation, _created = Accommodation.objects.update_or_create(
         participant=participant,
@@ -87,7 +93,32 @@ def accommodation_save(
     )
     # The needs themselves stay out of the trail: it is read more widely than the record.
     audit.record(ACCOMMODATION_SAVED, actor=actor, target=participant, data={"shared": share})
+    if share != was_shared:
+        consent.changed(
+            purpose=consent.ACCOMMODATIONS, participant=participant, given=share, actor=actor
+        )
     return accommodation
+
+
+@transaction.atomic
+def accommodation_share(*, actor: User, participant: Participant, share: bool) -> None:
+    """The person's choice to share the needs already recorded with the programs that accept
+    them (from their privacy page). Without recorded needs there is nothing to share."""
+    found = Accommodation.objects.select_for_update().filter(participant=participant).first()
+    if found is None:
+        if share:
+            raise ParticipantError(
+                _("No accommodation need is recorded: there is nothing to share yet.")
+            )
+        return
+    if found.share_with_programs == share:
+        return
+    found.share_with_programs = share
+    found.save(update_fields=["share_with_programs", "updated_at"])
+    audit.record(ACCOMMODATION_SAVED, actor=actor, target=participant, data={"shared": share})
+    consent.changed(
+        purpose=consent.ACCOMMODATIONS, participant=participant, given=share, actor=actor
+    )
 
 
 # --- Résumés ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import audit
 from tandem.core.fields import bounded_text
 
 
@@ -182,6 +183,6 @@ class PublicApplication(models.Model):
         return f"{self.get_kind_display()} · {self.program}"
 
 
-auditlog.register(Referral)
+audit.sensitive(Referral, "note")  # the caseworker's case note
 auditlog.register(ReferralDecision, m2m_fields={"unmet_criteria"})
 auditlog.register(PublicApplication, exclude_fields=["token_hash"])

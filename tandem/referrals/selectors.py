@@ -1,17 +1,20 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from tandem.accounts.models import User
 from tandem.organizations.access import organizations_of, referrer_roles
+from tandem.organizations.models import Organization
+from tandem.participants.access import ParticipantAccess
 from tandem.participants.models import Participant
 from tandem.programs import eligibility
 from tandem.programs.access import programs_managed_by, programs_open_to_referrals_from
 from tandem.programs.models import Criterion, Enrolment, Program
 from tandem.programs.services import criteria_current
 from tandem.referrals.access import referrals_visible_to
-from tandem.referrals.models import Referral, ReferralDecision, ReferralStatus
+from tandem.referrals.models import ACTIVE_STATUSES, Referral, ReferralDecision, ReferralStatus
 
 
 def enrolments_admitted(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
@@ -149,3 +152,21 @@ def with_return_decisions(referrals: QuerySet[Referral]) -> Sequence[Referral]:
             referral.decisions_newest_first[0] if referral.decisions_newest_first else None
         )
     return rows
+
+
+def referrals_held(user: User, organization: Organization) -> QuerySet[Referral]:
+    """The caseload part a caseworker hands over when leaving (organizations/caseload.py): the
+    referrals they made for this organization, or about its clients, that are still open or
+    came back to be completed."""
+    return Referral.objects.filter(
+        referred_by=user, status__in=[*ACTIVE_STATUSES, ReferralStatus.RETURNED]
+    ).filter(Q(referring_organization=organization) | Q(participant__organization=organization))
+
+
+def referrals_record_section(user: User, found: ParticipantAccess) -> dict[str, Any] | None:
+    """The client file's "Referrals" section (participants/record.py): the person's referrals
+    this reader may see."""
+    referrals = list(
+        referrals_visible_to(user).filter(participant=found.participant).select_related("program")
+    )
+    return {"referrals": referrals} if referrals else None

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "tandem.privacy"
+    verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from tandem.core.access import observe_disclosures
+        from tandem.privacy import viewlog
+
+        # Every record a guarded view fetches by id passes here (core.access.one_or_404).
+        observe_disclosures(viewlog.note_disclosure)
+        # A merge of two records of one person never rewrites the log (append-only).
+        from tandem.participants.duplicates import merge_leaves
+
+        merge_leaves("privacy.RecordView")
+
+        # Consent: the history of every change, and the two purposes kept here.
+        from tandem.core import consent
+        from tandem.privacy import consents
+
+        consent.observe_changes(consents.on_change)
+        for purpose in (consent.FUNDER_REPORTS, consent.PEER_MENTORING):
+            consent.register_store(purpose, consents.kept_here(purpose))
+
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(consents.ask_again_at_sign_in, dispatch_uid="privacy_reask")

@@ -1,0 +1,75 @@
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tandem.accounts.models import User
+from tandem.core.forms import label_choices, model_choice_field
+from tandem.privacy.models import ConsentChannel, Purpose, RequestKind
+
+
+class OfficerForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        label=_("Privacy officer"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No one named: the organization's admins act"),
+        help_text=_(
+            "The person responsible for the protection of personal information: they read who "
+            "viewed the records, answer access requests and keep the incident register."
+        ),
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "officer").queryset = candidates
+        label_choices(self, "officer", lambda user: user.get_full_name() or user.email)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.SlugField(widget=forms.HiddenInput, max_length=40)
+    given = forms.TypedChoiceField(
+        label=_("Your choice"),
+        choices=[("yes", _("I agree")), ("no", _("I do not agree"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    channel = forms.ChoiceField(
+        label=_("How the person gave it"),
+        choices=[(c.value, c.label) for c in ConsentChannel if c is not ConsentChannel.ONLINE],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, for_staff: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_staff:
+            self.fields["given"].label = _("The person's choice")
+        else:
+            del self.fields["channel"]
+
+
+class NoticeForm(forms.ModelForm):
+    class Meta:
+        model = Purpose
+        fields = ["name_en", "name_fr", "notice_en", "notice_fr", "depends_en", "depends_fr"]
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is asked"), choices=RequestKind.choices)
+    details = forms.CharField(
+        label=_("Details"),
+        help_text=_("For a correction: what is wrong and what it should say."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class CorrectionForm(forms.Form):
+    field = forms.CharField(label=_("What was corrected"), max_length=200)
+    before = forms.CharField(label=_("Before"), max_length=2000, required=False)
+    after = forms.CharField(label=_("After"), max_length=2000)
+    answer = forms.CharField(
+        label=_("Answer to the person"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

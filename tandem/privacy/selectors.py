@@ -1,0 +1,66 @@
+"""Privacy reads: the view log for a person or an office, the people of an account."""
+
+from django.db.models import F, QuerySet
+
+from tandem.accounts.models import User
+from tandem.organizations.models import Membership, Organization
+from tandem.participants.models import Participant
+from tandem.privacy.models import PrivacyRequest, PrivacySettings, Purpose, RecordView
+
+LOG_PAGE = 200  # the newest views shown on a page
+
+
+def records_of(user: User) -> QuerySet[Participant]:
+    """A person's own records, in every organization that holds one."""
+    return Participant.objects.filter(user=user).select_related("organization")
+
+
+def views_of(participants: QuerySet[Participant] | list[Participant]) -> QuerySet[RecordView]:
+    return RecordView.objects.filter(participant__in=participants).select_related(
+        "viewer", "organization", "participant"
+    )
+
+
+def views_in_office(organization: Organization) -> QuerySet[RecordView]:
+    """Views of the records an organization holds, by anyone."""
+    return RecordView.objects.filter(participant__organization=organization).select_related(
+        "viewer", "organization", "participant"
+    )
+
+
+def officer_of(organization: Organization) -> User | None:
+    found = PrivacySettings.objects.filter(organization=organization).select_related("officer")
+    settings = found.first()
+    return settings.officer if settings else None
+
+
+def officer_candidates(organization: Organization) -> QuerySet[User]:
+    """Active members of the organization, who may be named its privacy officer."""
+    members = Membership.objects.filter(organization=organization, is_active=True)
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("email")
+
+
+def purposes() -> QuerySet[Purpose]:
+    return Purpose.objects.all()
+
+
+def purpose_get(code: str) -> Purpose | None:
+    """Purposes are the network's, not a tenant's: any signed-in person reads their notice."""
+    return Purpose.objects.filter(code=code).first()
+
+
+def requests_of(
+    participants: QuerySet[Participant] | list[Participant],
+) -> QuerySet[PrivacyRequest]:
+    return PrivacyRequest.objects.filter(participant__in=participants).select_related(
+        "organization", "participant"
+    )
+
+
+def requests_in_office(organization: Organization) -> QuerySet[PrivacyRequest]:
+    """The organization's requests, open ones first by due date."""
+    return (
+        PrivacyRequest.objects.filter(organization=organization)
+        .select_related("participant")
+        .order_by(F("answered_at").asc(nulls_first=True), "due_on", "-pk")[:200]
+    )

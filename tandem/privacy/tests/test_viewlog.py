@@ -1,0 +1,189 @@
+"""Who viewed a person's record: every route that shows one writes to the log, and nothing can
+change the log."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from tandem.core.access import Audience
+from tandem.core.tests.cast import make_member, make_organization
+from tandem.core.tests.test_url_access import ROUTES, insider_url
+from tandem.organizations.models import Role
+from tandem.participants.models import Participant
+from tandem.privacy.models import RecordView, ViewKind
+
+# URL arguments that name a person's record, a document or a résumé (what the log is about).
+PERSON_ARGUMENTS = {
+    "participant_id",
+    "resume_id",
+    "referral_id",
+    "enrolment_id",
+    "document_id",
+    "request_id",
+}
+# Staff first: a person opening their own record writes nothing (tested below).
+VIEWERS = ["staff", "caseworker", "admin", "mentor_user", "mentee_user"]
+
+PERSON_PAGES = [
+    r
+    for r in ROUTES
+    if r.rule
+    and r.rule.audience is Audience.SCOPED
+    and "GET" in r.rule.methods
+    and PERSON_ARGUMENTS & set(r.kwargs)
+]
+
+
+def silent_pages(routes, client: Client, side) -> list[str]:
+    """The pages among `routes` that showed a person's record to someone else and wrote no
+    row naming that viewer (each route opened by the first viewer it lets in)."""
+    silent = []
+    for route in routes:
+        url = insider_url(route, side)
+        for who in VIEWERS:
+            viewer = getattr(side, who)
+            client.force_login(viewer)
+            last = RecordView.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            response = client.get(url)
+            if response.status_code not in (200, 302):
+                continue
+            written = list(RecordView.objects.filter(pk__gt=last))
+            own = set(Participant.objects.filter(user=viewer).values_list("pk", flat=True))
+            rows = [row for row in written if row.viewer_id == viewer.pk]
+            if not rows and not own:
+                silent.append(f"{route.namespace}:{route.name} as {who}")
+            assert all(row.participant_id not in own for row in rows), route.regex
+            assert all(row.path == url and row.page for row in rows), route.regex
+            break
+    return silent
+
+
+@pytest.mark.django_db
+def test_every_route_showing_a_persons_record_writes_a_row_to_the_log(
+    client: Client, inside, no_mfa
+):
+    """One walk over every page that names a person's record: whoever opens it (other than
+    the person), a row names them, the page and the person."""
+    assert len(PERSON_PAGES) > 15  # the walk reads the real URL configuration
+    silent = silent_pages(PERSON_PAGES, client, inside)
+    assert silent == [], "pages that showed a person's record and wrote nothing:\n" + "\n".join(
+        silent
+    )
+
+
+@pytest.mark.django_db
+def test_the_walk_catches_a_page_that_logs_nothing(client: Client, inside, no_mfa, monkeypatch):
+    """Negative control: without the observer on the access mechanism, the same walk reports
+    the record page."""
+    import tandem.core.access as mechanism
+
+    detail = [r for r in PERSON_PAGES if (r.namespace, r.name) == ("participants", "detail")]
+    assert silent_pages(detail, client, inside) == []
+    monkeypatch.setattr(mechanism, "_OBSERVERS", [])
+    assert silent_pages(detail, client, inside) == ["participants:detail as staff"]
+
+
+@pytest.mark.django_db
+def test_the_log_names_viewer_organization_and_page_and_skips_the_person(
+    client: Client, home, no_mfa
+):
+    client.force_login(home.caseworker)
+    client.get(reverse("participants:detail", args=[home.mentee.pk]))
+    row = RecordView.objects.get()
+    assert (row.participant_id, row.viewer_id, row.organization_id, row.kind) == (
+        home.mentee.pk,
+        home.caseworker.pk,
+        home.organization.pk,
+        ViewKind.RECORD,
+    )
+    assert row.page == "participants:detail"
+    # The person reading their own record is no one else's view.
+    client.force_login(home.mentee_user)
+    client.get(reverse("privacy:person", args=[home.mentee.pk]))
+    assert RecordView.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_person_and_the_privacy_officer_read_the_log_and_others_do_not(
+    client: Client, home, elsewhere, no_mfa
+):
+    client.force_login(home.caseworker)
+    client.get(reverse("participants:detail", args=[home.mentee.pk]))
+    page = reverse("privacy:person", args=[home.mentee.pk])
+    client.force_login(home.mentee_user)
+    name = home.caseworker.get_full_name()
+    assert name in client.get(page).text
+    assert name in client.get(reverse("privacy:mine")).text
+    # No officer named: the organization's admins act.
+    client.force_login(home.admin)
+    assert client.get(page).status_code == 200
+    assert client.get(reverse("privacy:office", args=[home.organization.slug])).status_code == 200
+    # Staff who hold the record record consents on that page, but the log is not theirs.
+    for staff in (home.staff, home.caseworker):
+        client.force_login(staff)
+        answer = client.get(page)
+        assert answer.status_code == 200
+        assert "Who viewed this record" not in answer.text
+    client.force_login(elsewhere.admin)
+    assert client.get(page).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_admins_name_an_officer_who_then_reads_the_log_instead_of_them(
+    client: Client, home, no_mfa
+):
+    officer = make_member(home.organization, Role.CASEWORKER, email="officer@example.org")
+    client.force_login(home.admin)
+    url = reverse("privacy:officer", args=[home.organization.slug])
+    response = client.post(url, {"officer": officer.pk})
+    assert response.status_code == 302
+    office = reverse("privacy:office", args=[home.organization.slug])
+    assert client.get(office).status_code == 404  # the officer is named: admins no longer act
+    client.force_login(officer)
+    assert client.get(office).status_code == 200
+    assert client.get(reverse("privacy:person", args=[home.mentee.pk])).status_code == 200
+    # Only admins name the officer; an outsider cannot be named.
+    assert client.get(url).status_code == 404
+    client.force_login(home.admin)
+    stranger = make_member(make_organization("far-away"), Role.CASEWORKER)
+    assert client.post(url, {"officer": stranger.pk}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_code_path_and_not_the_database_changes_a_row(home):
+    row = RecordView.objects.create(
+        participant=home.mentee, viewer=home.staff, viewer_label="x", kind="record", page="p"
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RecordView.objects.filter(pk=row.pk).update(viewer_label="someone else")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            RecordView.objects.filter(pk=row.pk).delete()
+    assert RecordView.objects.get(pk=row.pk).viewer_label == "x"
+
+
+@pytest.mark.django_db
+def test_an_export_and_a_download_are_logged_for_each_person(
+    client: Client, home, no_mfa, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from tandem.core.tests.cast import make_participant
+    from tandem.participants.models import Resume
+
+    other = make_participant(home.organization)
+    client.force_login(home.caseworker)
+    response = client.get(reverse("participants:export", args=[home.organization.slug]))
+    assert response.status_code == 200
+    response.getvalue()  # the whole file streamed
+    exported = RecordView.objects.filter(kind=ViewKind.EXPORT)
+    assert set(exported.values_list("participant_id", flat=True)) == {home.mentee.pk, other.pk}
+    assert {row.page for row in exported} == {"participants:export"}
+
+    settings.MEDIA_ROOT = tmp_path
+    resume = Resume(participant=other, original_name="cv.pdf", content_type="application/pdf")
+    resume.size = 13
+    resume.file.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    client.get(reverse("participants:resume_download", args=[resume.pk]))
+    assert RecordView.objects.filter(kind=ViewKind.RESUME, participant=other).count() == 1
