@@ -256,6 +256,7 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--web-threads", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the built database")
+    parser.add_argument("--results", default=str(RESULTS), help="where the JSON goes")
     parser.add_argument(
         "--build-only", action="store_true", help="build the database (before a quiet window)"
     )
@@ -458,8 +459,9 @@ def main() -> None:
             f"{p['p99_ms']:>9}"
         )
     print(json.dumps({k: v for k, v in result.items() if k != "pages"}, indent=2))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    out = Path(args.results)
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

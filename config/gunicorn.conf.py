@@ -42,16 +42,21 @@ def child_exit(server, worker):
 
 
 # Python's full garbage collection walks every object the process holds: with Django, the PDF
-# library and the app loaded, ~210k objects and ~120 ms of CPU, landing on whichever request
-# happens to trigger it (about one in 150 at 50k participants; mostly report pages, which make
-# the most objects): the "occasional 130-170 ms" report pages. Objects loaded once and kept for
-# the process's life never become garbage, so they leave the collector's view: frozen in the
-# master after the preload (the workers inherit it), and once more in each worker after its
-# first requests have filled its own caches (templates, catalogues, URL patterns).
+# library and the app loaded, ~210k objects and ~100-270 ms of CPU, landing on whichever request
+# happens to trigger it (about one in 60 at 50k participants; mostly report pages, which make the
+# most objects): the "occasional 130-170 ms" report pages (benchmarks/lists.py --no-freeze).
+# Objects loaded once and kept for the process's life never become garbage, so they leave the
+# collector's view: frozen in the master after the preload (the workers inherit it), and once
+# more in each worker after its first requests have filled its own caches (templates,
+# catalogues, URL patterns). Freezing alone halved the pauses (a page's own objects are still
+# walked); collecting the youngest objects every 50,000 allocations instead of every 700 left no
+# full collection in 330 page views (benchmarks/results/lists-gc-threshold.json).
 WARM_REQUESTS = 200
+GC_THRESHOLDS = (50_000, 20, 10)
 
 
 def when_ready(server):
+    gc.set_threshold(*GC_THRESHOLDS)
     gc.collect()
     gc.freeze()
 

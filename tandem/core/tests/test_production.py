@@ -127,9 +127,11 @@ def test_gunicorn_keeps_the_loaded_app_out_of_full_garbage_collections():
 
     config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
     assert config["preload_app"]
+    thresholds = gc.get_threshold()
     try:
         config["when_ready"](None)  # the master, after the preload, before forking
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold() == config["GC_THRESHOLDS"]
         gc.unfreeze()
         worker = SimpleNamespace(nr=config["WARM_REQUESTS"] - 1)
         config["post_request"](worker, None, {}, None)
@@ -139,6 +141,7 @@ def test_gunicorn_keeps_the_loaded_app_out_of_full_garbage_collections():
         assert gc.get_freeze_count() > 10_000 and worker.tandem_frozen
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def test_the_systemd_units_run_the_same_commands():
