@@ -25,6 +25,12 @@ class PrivacyConfig(AppConfig):
         for purpose in (consent.FUNDER_REPORTS, consent.PEER_MENTORING):
             consent.register_store(purpose, consents.kept_here(purpose))
 
+        # Retention: records past their period and accepted deletions, anonymised hourly.
+        from tandem.core import sweeps
+        from tandem.privacy.retention import retention_sweep
+
+        sweeps.register("privacy_retention", retention_sweep, label="records anonymised")
+
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(consents.ask_again_at_sign_in, dispatch_uid="privacy_reask")

@@ -5,7 +5,15 @@ from django.db.models import F, QuerySet
 from tandem.accounts.models import User
 from tandem.organizations.models import Membership, Organization
 from tandem.participants.models import Participant
-from tandem.privacy.models import PrivacyRequest, PrivacySettings, Purpose, RecordView
+from tandem.privacy.models import (
+    Incident,
+    LegalHold,
+    PrivacyRequest,
+    PrivacySettings,
+    Purpose,
+    RecordView,
+    RetentionPeriod,
+)
 
 LOG_PAGE = 200  # the newest views shown on a page
 
@@ -64,3 +72,17 @@ def requests_in_office(organization: Organization) -> QuerySet[PrivacyRequest]:
         .select_related("participant")
         .order_by(F("answered_at").asc(nulls_first=True), "due_on", "-pk")[:200]
     )
+
+
+def retention_of(organization: Organization) -> dict[str, int]:
+    return dict(
+        RetentionPeriod.objects.filter(organization=organization).values_list("kind", "months")
+    )
+
+
+def holds_of(participant: Participant) -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(participant=participant, released_at__isnull=True)
+
+
+def incidents_of(organization: Organization) -> QuerySet[Incident]:
+    return Incident.objects.filter(organization=organization).prefetch_related("affected")
