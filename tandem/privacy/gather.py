@@ -78,7 +78,7 @@ def records_of_person(participant: Participant) -> list[Participant]:
     )
 
 
-def _foreign_keys_to(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
+def _foreign_keys_to(model: type[models.Model]) -> list[models.ForeignObject[Any, Any]]:
     return [
         relation.field
         for relation in model._meta.get_fields(include_hidden=True)

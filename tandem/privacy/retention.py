@@ -164,8 +164,10 @@ def last_activity(participants: "models.QuerySet[Participant]") -> "models.Query
     )
 
 
-def _held() -> "models.QuerySet[LegalHold]":
-    return LegalHold.objects.filter(released_at__isnull=True).values("participant")
+def _held() -> "models.QuerySet[LegalHold, int]":
+    return LegalHold.objects.filter(released_at__isnull=True).values_list(
+        "participant_id", flat=True
+    )
 
 
 def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:

@@ -269,7 +269,7 @@ def _answer_file(made: PrivacyRequest, which: str) -> HttpResponseBase:
     response = FileResponse(
         file.open("rb"),
         as_attachment=True,
-        filename=file.name.rsplit("/", 1)[-1].split("-", 1)[-1],
+        filename=(file.name or "").rsplit("/", 1)[-1].split("-", 1)[-1],
         content_type="application/pdf" if which == "pdf" else "application/json",
     )
     response["Cache-Control"] = "private, no-store"
