@@ -46,6 +46,12 @@ class Section:
     label: str
     model: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # Rows of few columns (views, events) read best, and render fastest, as one table.
+    tabular: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.rows[0]) if self.rows else []
 
 
 @dataclass
@@ -92,6 +98,13 @@ class _Renderer:
     def __init__(self, ids: set[int], user_id: int | None) -> None:
         self.ids = ids
         self.user_id = user_id
+        self.names: dict[int, str | None] = {}  # staff named once, not once per row
+
+    def staff_name(self, key: int) -> str | None:
+        if key not in self.names:
+            found = User.objects.filter(pk=key).first()
+            self.names[key] = (found.get_full_name() or found.email) if found else None
+        return self.names[key]
 
     def belongs_to_someone_else(self, row: models.Model) -> bool:
         for f in row._meta.concrete_fields:
@@ -122,8 +135,7 @@ class _Renderer:
             if target is User:
                 if key == self.user_id:
                     return _("you")
-                found = User.objects.filter(pk=key).first()
-                return (found.get_full_name() or found.email) if found else None
+                return self.staff_name(key)
             if target._meta.label_lower in NAMED_MODELS:
                 return str(getattr(row, f.name))
             return f"{target._meta.verbose_name} #{key}"
@@ -213,7 +225,8 @@ def gather(
         Section(
             _("Who viewed your information"),
             "privacy.recordview",
-            [
+            tabular=True,
+            rows=[
                 {
                     _("When"): v.at.isoformat(),
                     _("Viewed by"): v.viewer_label,
@@ -232,6 +245,8 @@ def gather(
             events.append(
                 {_("When"): found.at.isoformat(), _("What"): found.what, _("By"): found.who}
             )
-    holdings.sections.append(Section(_("What was done to your file"), "core.auditevent", events))
+    holdings.sections.append(
+        Section(_("What was done to your file"), "core.auditevent", events, tabular=True)
+    )
     advance()
     return holdings
