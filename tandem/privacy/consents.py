@@ -183,15 +183,19 @@ def notice_change(*, actor: User, purpose: Purpose, fields: dict[str, str]) -> P
     return purpose
 
 
-def on_old_version(purpose: Purpose) -> list[tuple[Participant, Consent]]:
+def on_old_version(
+    purpose: Purpose, *, organization: Any = None
+) -> list[tuple[Participant, Consent]]:
     """People whose latest choice for the purpose was made under an older notice and who have
-    not answered since: what depended on the old version, for staff."""
+    not answered since: what depended on the old version, for staff (of one organization)."""
     latest = Consent.objects.filter(
         participant_id=OuterRef("participant_id"), purpose=purpose
     ).order_by("-at", "-pk")
+    found = Consent.objects.filter(purpose=purpose, version__lt=purpose.version, is_given=True)
+    if organization is not None:
+        found = found.filter(participant__organization=organization)
     rows = (
-        Consent.objects.filter(purpose=purpose, version__lt=purpose.version, is_given=True)
-        .filter(pk=Subquery(latest.values("pk")[:1]))
+        found.filter(pk=Subquery(latest.values("pk")[:1]))
         .select_related("participant", "participant__organization")
         .order_by("participant__family_name")
     )

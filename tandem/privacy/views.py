@@ -165,6 +165,11 @@ def office(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
             "requests": selectors.requests_in_office(organization),
             "retention": selectors.retention_of(organization),
             "incidents": selectors.incidents_of(organization),
+            "old_versions": [
+                (purpose, consents.on_old_version(purpose, organization=organization))
+                for purpose in selectors.purposes()
+                if purpose.version > 1
+            ],
         },
     )
 
