@@ -3,8 +3,8 @@ choices a person makes on their page or staff record for them.
 
 Where each purpose's current choice lives is core.consent's table; this module appends every
 change to the person's history (`Consent`) with the version of the notice they saw, whichever
-page made it (the observer below), and keeps the choice itself for the two purposes no other app
-holds (funder figures, peer-mentor invitations).
+page made it (the observer below), and keeps the choice itself for the purpose no other app holds
+(peer-mentor invitations).
 """
 
 from collections.abc import Collection, Iterator

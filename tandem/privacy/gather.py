@@ -178,13 +178,16 @@ def gather(
     render = _Renderer(ids, participant.user_id)
 
     def add(label: str, rows: Iterable[models.Model]) -> list[models.Model]:
+        """Her rows among these; a row reached twice (a follow-up is hers and her pair's) is
+        written once."""
         kept = [r for r in rows if not render.belongs_to_someone_else(r)]
-        if kept:
-            model = kept[0]._meta
+        new = [r for r in kept if (r._meta.label_lower, int(r.pk)) not in holdings.keys]
+        if new:
+            model = new[0]._meta
             holdings.sections.append(
-                Section(str(label), model.label_lower, [render.row(r) for r in kept])
+                Section(str(label), model.label_lower, [render.row(r) for r in new])
             )
-            holdings.keys |= {(model.label_lower, int(r.pk)) for r in kept}
+            holdings.keys |= {(model.label_lower, int(r.pk)) for r in new}
         return kept
 
     relations = _foreign_keys_to(Participant)

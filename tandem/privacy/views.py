@@ -119,7 +119,8 @@ def consent(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
         messages.error(request, str(problem))
         return back
     messages.success(request, _("The choice is saved and applies at once."))
-    request.session.pop(consents.REASK_KEY, None)
+    if found.is_self and not consents.needs_answer(request.user):
+        request.session.pop(consents.REASK_KEY, None)
     return back
 
 
