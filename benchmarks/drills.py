@@ -1,7 +1,7 @@
 """Fault drills on a throwaway PostgreSQL with real worker processes (issue 18, "Faults").
 
     .venv/bin/python benchmarks/drills.py [mail-outage|kill-worker|two-workers|pg-restart|
-        kill-import|kill-proposal-run|kill-pdf|all] [--port 54413] [--negative]
+        kill-import|kill-proposal-run|kill-pdf|backup-under-writes|all] [--port 54413] [--negative]
 
 Each drill starts what it needs (PostgreSQL through scripts/pg.sh, `manage.py tandem_worker`
 processes, gunicorn, a small SMTP server in this process), breaks something for real, and checks
@@ -647,18 +647,23 @@ def _run_outcome(state: dict) -> dict:
 
 
 def _funder_pdf(setup: Setup) -> dict:
-    """The funder's PDF for the current fiscal year, asked for as the report page's button does."""
-    from django.utils import timezone
+    """The funder's PDF of the last closed fiscal year, asked for as the report page's button
+    does. Funders read published years only: it is published first, as the worker does at the
+    funder's first visit after March 31 (reports/snapshots.py)."""
+    import datetime as dt
 
     from tandem.reports.selectors import fiscal_year
     from tandem.reports.services import report_run_create
+    from tandem.reports.snapshots import closed_fiscal_years, funder_publish
 
     made = _network(setup)
+    year = closed_fiscal_years()[0]
+    funder_publish(actor=made["staff"], organization=made["lead"], year=year)
     run = report_run_create(
         actor=made["funder"],
         kind="funder",
         fmt="pdf",
-        period=fiscal_year(timezone.localdate()),
+        period=fiscal_year(dt.date(year, 4, 1)),
         language="fr",
         organization=made["lead"],
         in_background=True,
@@ -667,12 +672,15 @@ def _funder_pdf(setup: Setup) -> dict:
 
 
 def _pdf_stage(state: dict) -> str:
+    """A funder's file reads the published figures (one row, milliseconds), then lays out the PDF
+    (about a second and a half): a run that has been running for 0.4 s is in the layout."""
     from tandem.reports.models import ReportRun
 
     run = ReportRun.objects.get(pk=state["run"])
-    if run.status == "running" and run.total_steps > 1 and run.done_steps >= run.total_steps - 1:
-        return "running/pdf"  # every table built: the worker is laying out the PDF
-    return run.status
+    if run.status != "running":
+        return run.status
+    since = state.setdefault("running_since", time.monotonic())
+    return "running/pdf" if time.monotonic() - since >= 0.4 else "running"
 
 
 def _pdf_outcome(state: dict) -> dict:
@@ -743,7 +751,101 @@ def kill_mid_task(setup: Setup, name: str, *, lease: bool = True) -> dict:
         **outcome_of(state),
     }
     result["ok"] = result["ok"] and killed
+    if not lease:
+        # The control proves the drill notices the fault: the worker was really killed in the
+        # stage (the same real task, the same kill), and without the lease the work stays
+        # unfinished, so the drill's check says "not ok". A control whose kill missed its stage
+        # proves nothing and says so.
+        result["control_valid"] = killed
+        result["fault_caught"] = killed and not result["ok"] and recovered is None
     return result
+
+
+# A backup taken while people work -----------------------------------------------------------
+
+
+def backup_under_writes(setup: Setup, *, script: Path | None = None) -> dict:
+    """scripts/backup.sh while rows are written every few milliseconds, then
+    scripts/restore-drill.sh on what it wrote: the manifest's row counts must be the dump's."""
+    import shutil
+
+    script = script or ROOT / "scripts" / "backup.sh"
+    pg = {"PGHOST": "127.0.0.1", "PGPORT": str(setup.port), "PGUSER": "postgres"}
+    env = {**setup.env, **pg, "PGDATABASE": "tandem"}
+    psql = ["psql", "-X", "-q", "-d", "tandem"]
+    subprocess.run(  # noqa: S603
+        [*psql, "-c", "create table if not exists drill_writes (id serial primary key)"],
+        env=env,
+        check=True,
+    )
+    # A writer of its own (as staff saving pages would be): one committed row every ~5 ms.
+    writer = subprocess.Popen(  # noqa: S603
+        [
+            *psql,
+            "-c",
+            "do $$ begin for i in 1..200000 loop insert into drill_writes default values;"
+            " commit; perform pg_sleep(0.005); end loop; end $$;",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    backups = setup.root / "backups"
+    try:
+        time.sleep(1)
+        started = time.monotonic()
+        made = subprocess.run(  # noqa: S603
+            ["bash", str(script)],
+            env={**env, "TANDEM_BACKUP_DIR": str(backups)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        backup_seconds = round(time.monotonic() - started, 1)
+    finally:
+        writer.terminate()
+        writer.wait()
+    dest = made.stdout.strip().splitlines()[-1]
+    restored = subprocess.run(  # noqa: S603
+        ["bash", "scripts/restore-drill.sh", dest, str(free_port())],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PG")},
+        capture_output=True,
+        text=True,
+    )
+    written = subprocess.run(  # noqa: S603
+        [*psql, "-At", "-c", "select count(*) from drill_writes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run([*psql, "-c", "drop table drill_writes"], env=env, check=True)  # noqa: S603
+    shutil.rmtree(backups, ignore_errors=True)
+    verdict = restored.stdout.strip().splitlines()[-1] if restored.stdout.strip() else ""
+    return {
+        "script": str(script.relative_to(ROOT) if script.is_relative_to(ROOT) else script.name),
+        "rows_written_meanwhile": int(written),
+        "backup_seconds": backup_seconds,
+        "restore_drill": [line for line in restored.stdout.splitlines() if line][-3:],
+        "ok": restored.returncode == 0 and verdict.startswith("PASS"),
+    }
+
+
+def _backup_before_the_snapshot(setup: Setup) -> dict:
+    """The backup script as it was before it shared one snapshot (its own git history): the dump
+    and the counts were two reads, so a write in between made the restore drill fail."""
+    folder = setup.root / "old" / "scripts"
+    folder.mkdir(parents=True, exist_ok=True)
+    old = subprocess.run(  # noqa: S603
+        ["git", "show", "c7bb60c:scripts/backup.sh"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (folder / "backup.sh").write_text(old)
+    return backup_under_writes(setup, script=folder / "backup.sh")
 
 
 DRILLS = {
@@ -751,9 +853,13 @@ DRILLS = {
     "kill-worker": kill_worker,
     "two-workers": two_workers,
     "pg-restart": pg_restart,
+    "backup-under-writes": backup_under_writes,
     **{name: (lambda setup, name=name: kill_mid_task(setup, name)) for name in KILLS},
 }
 NEGATIVE = {
+    # The backup script before the shared snapshot: its manifest misses the rows written
+    # between the dump and the counts, and the restore drill says FAIL.
+    "backup-under-writes": _backup_before_the_snapshot,
     # Two attempts only: the outage outlasts the retries, so mail is lost (the drill notices).
     "mail-outage": lambda setup: mail_outage(setup, max_attempts=2),
     # No lease: the killed worker's task stays RUNNING and the mail is never sent.
@@ -779,11 +885,13 @@ def main() -> None:
             outcome = DRILLS[name](setup)
             outcome["drill_seconds"] = round(time.monotonic() - started, 1)
             outcome["load_average"] = os.getloadavg()
+            outcome["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             results[name] = outcome
             print(name, json.dumps(outcome), flush=True)
             if args.negative and name in NEGATIVE:
                 control = NEGATIVE[name](setup)
                 control["load_average"] = os.getloadavg()
+                control["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
                 control["ok_means"] = "the control shows the failure (expected: ok false)"
                 results[f"{name} (negative control)"] = control
                 print(f"{name} negative control", json.dumps(control), flush=True)

@@ -274,12 +274,14 @@ def main() -> None:
             return
     elif subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(args.port)]).returncode:
         raise SystemExit(f"--reuse: no PostgreSQL on port {args.port}; run without --reuse")
+    load_before = os.getloadavg()
+    started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     ids = pages_for_everyone(env)
-    # The release steps, less the reference data (the network has its own occupations).
-    for step in (["migrate", "--noinput"], ["createcachetable"], ["collectstatic", "--noinput"]):
-        subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", *step, "-v0"], cwd=ROOT, env=env, check=True
-        )
+    # The release step, less the reference data (the network has its own occupations); it also
+    # stores the mentorships' "needs attention" dates the staff home counts.
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "release", "--skip-reference", "-v0"], cwd=ROOT, env=env, check=True
+    )
     web = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,
@@ -302,9 +304,12 @@ def main() -> None:
     errors: dict[str, list[str]] = defaultdict(list)
     lock = threading.Lock()
 
+    stamped: list[tuple[float, str, float]] = []  # (when, page, ms): the run's course
+
     def record(name: str, ms: float, error: str | None) -> None:
         with lock:
             timings[name].append(ms)
+            stamped.append((time.monotonic(), name, ms))
             if error:
                 errors[name].append(error)
 
@@ -396,6 +401,10 @@ def main() -> None:
         for name, values in sorted(timings.items())
     }
     every = [v for name, values in timings.items() if name != "sign_in" for v in values]
+    # The pages asked once everyone had signed in (argon2 checks of 101 sign-ins share the first
+    # minute's CPU): shown beside the whole run, which is what the target is judged on.
+    last_sign_in = max((when for when, name, _ms in stamped if name == "sign_in"), default=0.0)
+    steady = [ms for when, name, ms in stamped if name != "sign_in" and when > last_sign_in]
     # Server time per view, from gunicorn's JSON access lines (Django's own clock: without the
     # client's wait in gunicorn's queue).
     server: dict[str, list[float]] = defaultdict(list)
@@ -417,6 +426,12 @@ def main() -> None:
             "p95_ms": pct(every, 0.95),
             "p99_ms": pct(every, 0.99),
         },
+        "after_the_last_sign_in": {
+            "requests": len(steady),
+            "p50_ms": pct(steady, 0.5) if steady else None,
+            "p95_ms": pct(steady, 0.95) if steady else None,
+            "p99_ms": pct(steady, 0.99) if steady else None,
+        },
         "server_time": {
             view: {"requests": len(v), "p50_ms": pct(v, 0.5), "p95_ms": pct(v, 0.95)}
             for view, v in sorted(server.items())
@@ -428,7 +443,9 @@ def main() -> None:
             "mean_1min": round(statistics.mean(load_samples), 2) if load_samples else None,
             "max_1min": round(max(load_samples), 2) if load_samples else None,
         },
+        "load_average_before": load_before,
         "load_average_end": os.getloadavg(),
+        "measured_at": started_at,
         "target_p95_ms": TARGET_P95_MS,
     }
     result["within_target"] = result["errors"] == 0 and all(

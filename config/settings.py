@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "tandem.mentorships",
     "tandem.circles",  # group and peer mentoring (issue 19)
     "tandem.connectors",
+    "tandem.opportunities",  # short mentorship opportunities and provincial hubs (issue 22)
     "tandem.reports",
+    "tandem.employers",  # employer and association partners (issue 21)
     "tandem.privacy",  # consent per purpose, who viewed what, access requests (issue 24)
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",

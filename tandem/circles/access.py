@@ -141,6 +141,19 @@ def access_peer_mentor(
     )
 
 
+@accepts(Action.MANAGE)
+def access_peer_conversation(
+    user: User, peer_conversation_id: int, *, action: Action
+) -> PeerConversation:
+    """`manage`: the staff of the peer mentor's program record what took place."""
+    return one_or_404(
+        PeerConversation.objects.filter(peer__program__in=programs_managed_by(user)).select_related(
+            "peer", "peer__participant", "mentee"
+        ),
+        peer_conversation_id,
+    )
+
+
 def peer_conversations_visible_to(user: User) -> QuerySet[PeerConversation]:
     return PeerConversation.objects.filter(
         Q(peer__program__in=programs_managed_by(user))

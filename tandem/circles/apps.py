@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CirclesConfig(AppConfig):
     name = "tandem.circles"
     verbose_name = _("Group and peer mentoring")
+
+    def ready(self) -> None:
+        # Its section of every report (program, network, funder), after "Events attended".
+        from tandem.reports.tables import Section, register
+
+        from .report import circle_tables
+
+        register(Section("circles", 67, circle_tables))

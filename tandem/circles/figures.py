@@ -8,6 +8,7 @@ sessions count no person and are published as they are.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from dataclasses import dataclass
@@ -15,13 +16,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from tandem.mentorships.models import Mentorship
 from tandem.outcomes.models import EMPLOYED, EmploymentOutcome
 from tandem.programs.models import Program
 
-from .models import CircleMember, CircleSession, PeerMentor, PeerStatus
+from .models import CircleMember, CircleSession, PeerConversation, PeerMentor, PeerStatus
 
 IN_FIELD = ["employed_in_field", "employed_related"]
 
@@ -53,7 +54,10 @@ class CircleFigures:
     employed: int | None
     employed_in_field: int | None
     peer_mentors: int | None  # alumni who accepted to be peer mentors
+    met_a_peer: int | None  # job-seekers who held a short conversation with a peer mentor
     threshold: int
+    # Names of the figures withheld by the small-cell rule (None above also means "no data").
+    hidden: frozenset[str] = frozenset()
 
 
 def figures_for(
@@ -76,10 +80,14 @@ def figures_for(
     peers = PeerMentor.objects.filter(
         program__in=programs, status=PeerStatus.ACCEPTED, answered_at__lt=end
     )
+    talks = PeerConversation.objects.filter(
+        peer__program__in=programs, held__gte=1, recorded_at__lt=end
+    )
     if start is not None:
         held = held.filter(event__starts_at__gte=start)
         members = members.exclude(left_at__lt=start)
         peers = peers.filter(answered_at__gte=start)
+        talks = talks.filter(recorded_at__gte=start)
     groups_run = held.values("circle_id").distinct().count()
     attendance = held.aggregate(
         came=Count("event__participations", filter=Q(event__participations__attended=True)),
@@ -93,8 +101,12 @@ def figures_for(
         ),
     )
     rate = None
-    if attendance["recorded"] and publish(attendance["people"], limit=limit) is not None:
-        rate = round(100 * attendance["came"] / attendance["recorded"])
+    hidden: set[str] = set()
+    if attendance["recorded"]:
+        if publish(attendance["people"], limit=limit) is not None:
+            rate = round(100 * attendance["came"] / attendance["recorded"])
+        else:
+            hidden.add("attendance_rate")
 
     # Mentees of the groups, each once, with the day they first joined one.
     joined = dict(
@@ -132,48 +144,83 @@ def figures_for(
     with_outcome = len(status_of)
     employed = sum(1 for s in status_of.values() if s in EMPLOYED)
     in_field = sum(1 for s in status_of.values() if s in IN_FIELD)
-    return CircleFigures(
+    # In their field is a part of the employed as well as of those with an outcome: both
+    # differences (not employed, employed in another job) must stay unpublishably small or
+    # large enough, or "employed 10, in field 9" gives the one person in another job.
+    in_field_shown = publish_part(in_field, with_outcome, limit=limit)
+    if publish_part(in_field, employed, limit=limit) is None:
+        in_field_shown = None
+    days = None
+    if waits:
+        if publish(len(waits), limit=limit) is not None:
+            days = round(statistics.median(waits))
+        else:
+            hidden.add("days_to_match")
+    counted = CircleFigures(
         groups_run=groups_run,
         sessions_held=held.count(),
         attendance_rate=rate,
         mentees_served=publish(len(served), limit=limit),
         matched_after=publish_part(len(waits), len(served), limit=limit),
-        days_to_match=round(statistics.median(waits))
-        if waits and publish(len(waits), limit=limit)
-        else None,
+        days_to_match=days,
         with_outcome=publish(with_outcome, limit=limit),
         employed=publish_part(employed, with_outcome, limit=limit),
-        employed_in_field=publish_part(in_field, with_outcome, limit=limit),
+        employed_in_field=in_field_shown,
         peer_mentors=publish(peers.count(), limit=limit),
+        met_a_peer=publish(talks.values("mentee_id").distinct().count(), limit=limit),
         threshold=limit,
     )
+    # Every count of people that is None was withheld (a count is never missing).
+    hidden |= {name for name in PEOPLE if getattr(counted, name) is None}
+    return dataclasses.replace(counted, hidden=frozenset(hidden))
+
+
+# The figures that count people: withheld below the threshold.
+PEOPLE = (
+    "mentees_served",
+    "matched_after",
+    "with_outcome",
+    "employed",
+    "employed_in_field",
+    "peer_mentors",
+    "met_a_peer",
+)
 
 
 def program_figures(program: Program) -> CircleFigures:
     return figures_for(Program.objects.filter(pk=program.pk))
 
 
+# (field, label, kind) of each figure, in the order of the page and the report's table. Kind is
+# "count" for a count of people (withheld below the threshold), "number" for groups and
+# sessions (no person), "percent" and "days".
+FIGURES = [
+    ("groups_run", gettext_lazy("Groups run"), "number"),
+    ("sessions_held", gettext_lazy("Sessions held"), "number"),
+    ("attendance_rate", gettext_lazy("Attendance rate"), "percent"),
+    ("mentees_served", gettext_lazy("Mentees served while waiting for a match"), "count"),
+    ("matched_after", gettext_lazy("Of them, matched one-to-one since"), "count"),
+    (
+        "days_to_match",
+        gettext_lazy("Median days from joining a group to a one-to-one match"),
+        "days",
+    ),
+    ("with_outcome", gettext_lazy("People who took part with a recorded outcome"), "count"),
+    ("employed", gettext_lazy("Employed"), "count"),
+    ("employed_in_field", gettext_lazy("Employed in their field or a related one"), "count"),
+    ("peer_mentors", gettext_lazy("Peer mentors recruited from alumni"), "count"),
+    ("met_a_peer", gettext_lazy("Job-seekers who met a peer mentor one-to-one"), "count"),
+]
+
+
 def figure_rows(figures: CircleFigures) -> list[tuple[str, int | None, str]]:
-    """The figures as (label, value, kind) rows for a report's table: kind is "count" for a
-    count of people (None when it is not published), "number" for groups and sessions,
-    "percent" and "days"."""
+    """The figures as (label, value, kind) rows, in the reader's language."""
+    return [(str(label), getattr(figures, name), kind) for name, label, kind in FIGURES]
+
+
+def figure_cells(figures: CircleFigures) -> list[tuple[str, int | None, str, bool]]:
+    """(label, value, kind, withheld) for the program page: a withheld figure reads "x"."""
     return [
-        (gettext("Groups run"), figures.groups_run, "number"),
-        (gettext("Sessions held"), figures.sessions_held, "number"),
-        (gettext("Attendance rate"), figures.attendance_rate, "percent"),
-        (gettext("Mentees served while waiting for a match"), figures.mentees_served, "count"),
-        (gettext("Of them, matched one-to-one since"), figures.matched_after, "count"),
-        (
-            gettext("Median days from joining a group to a one-to-one match"),
-            figures.days_to_match,
-            "days",
-        ),
-        (
-            gettext("People who took part with a recorded outcome"),
-            figures.with_outcome,
-            "count",
-        ),
-        (gettext("Employed"), figures.employed, "count"),
-        (gettext("Employed in their field or a related one"), figures.employed_in_field, "count"),
-        (gettext("Peer mentors recruited from alumni"), figures.peer_mentors, "count"),
+        (str(label), getattr(figures, name), kind, name in figures.hidden)
+        for name, label, kind in FIGURES
     ]

@@ -188,6 +188,14 @@ class SessionForm(forms.Form):
         return starts
 
 
+class SessionEditForm(SessionForm):
+    """Moving a session or changing its topic: one session, no series."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["weeks"]
+
+
 class AttendanceForm(forms.Form):
     present = PeopleChoice(label=_("Who came"), queryset=Participant.objects.none(), required=False)
 
@@ -234,3 +242,15 @@ class ConversationForm(forms.Form):
     def __init__(self, *args, queryset: QuerySet[Participant], **kwargs):
         super().__init__(*args, **kwargs)
         cast(PersonChoice, self.fields["mentee"]).queryset = queryset
+
+
+class ConversationRecordForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label=_("Conversations held"),
+        coerce=int,
+        choices=[
+            (0, _("None: it did not take place")),
+            (1, _("One conversation")),
+            (2, _("Two conversations")),
+        ],
+    )

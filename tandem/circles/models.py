@@ -197,6 +197,9 @@ class CircleSession(models.Model):
         "events.Event", on_delete=models.PROTECT, related_name="circle_session"
     )
     number = models.PositiveSmallIntegerField(_("session number"))
+    # The calendar file's SEQUENCE (RFC 5545): raised each time the session is moved or
+    # cancelled, so that a member's calendar replaces the entry instead of keeping the old one.
+    revision = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("group session")
@@ -330,6 +333,9 @@ class PeerConversation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     proposed_at = models.DateTimeField(auto_now_add=True)
+    # What took place, recorded by staff: how many of the planned conversations were held.
+    held = models.PositiveSmallIntegerField(_("conversations held"), default=0)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("peer conversation")
@@ -339,6 +345,9 @@ class PeerConversation(models.Model):
             models.CheckConstraint(
                 condition=Q(conversations__gte=1, conversations__lte=2),
                 name="peer_conversation_one_or_two",
+            ),
+            models.CheckConstraint(
+                condition=Q(held__lte=F("conversations")), name="peer_conversation_held_planned"
             ),
             models.UniqueConstraint(
                 fields=["peer", "mentee"],

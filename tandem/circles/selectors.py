@@ -31,6 +31,7 @@ from .models import (
     PeerMentor,
     PeerStatus,
     SessionFeedback,
+    Usefulness,
 )
 
 # Formats whose pool is a one-to-one pool: the waiting list a group serves.
@@ -251,12 +252,53 @@ def next_session(circle: Circle) -> CircleSession | None:
     )
 
 
+def session_can_change(session: CircleSession) -> bool:
+    """Staff may move or cancel a session until it starts (and while the group runs)."""
+    return (
+        session.event.cancelled_at is None
+        and session.event.starts_at > timezone.now()
+        and session.circle.ended_at is None
+    )
+
+
 def circle_notes(circle: Circle) -> QuerySet[CircleNote]:
     return circle.notes.select_related("author")
 
 
 def session_feedback(session: CircleSession) -> QuerySet[SessionFeedback]:
     return session.feedback.select_related("participant").order_by("submitted_at")
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    answers: int
+    by_usefulness: list[tuple[str, int]]  # (label, count) in the order of the question
+    topics: list[str]  # the topics wished for, latest first
+
+
+def feedback_summary(sessions: QuerySet[SessionFeedback], *, topics: int = 10) -> FeedbackSummary:
+    """How useful the members found the sessions, and what they want next: one grouped count
+    and one short list of the latest topics."""
+    counts = dict(
+        sessions.order_by()
+        .values_list("usefulness")
+        .annotate(n=Count("pk"))
+        .values_list("usefulness", "n")
+    )
+    wished = list(
+        sessions.exclude(topics="")
+        .order_by("-submitted_at")
+        .values_list("topics", flat=True)[:topics]
+    )
+    return FeedbackSummary(
+        answers=sum(counts.values()),
+        by_usefulness=[(str(label), counts.get(value, 0)) for value, label in Usefulness.choices],
+        topics=wished,
+    )
+
+
+def circle_feedback_summary(circle: Circle) -> FeedbackSummary:
+    return feedback_summary(SessionFeedback.objects.filter(session__circle=circle))
 
 
 def feedback_due(member: CircleMember) -> list[CircleSession]:
@@ -316,9 +358,15 @@ def alumni_candidates(program: Program) -> QuerySet[Participant]:
     """Alumni of the organization's programs who may become peer mentors: their latest recorded
     outcome is employment in their field or a related one, they did not withdraw their consent
     to be contacted, and they were not invited to this program yet."""
+    # Alumni of the organization's programs: people it records itself, and those an agency
+    # referred who were enrolled in one of its programs (most mentees of a lead agency).
+    enrolled = Enrolment.objects.filter(
+        program__organization_id=program.organization_id, side="mentee"
+    ).values("participant_id")
     candidates = (
         Participant.objects.filter(
-            organization_id=program.organization_id, role=ParticipantRole.MENTEE
+            Q(organization_id=program.organization_id) | Q(pk__in=enrolled),
+            role=ParticipantRole.MENTEE,
         )
         .annotate(latest=latest_status())
         .filter(latest__in=IN_FIELD)

@@ -56,6 +56,12 @@ PEER_BRIEFED = audit.event("peer.briefed", gettext_lazy("Peer mentor briefing he
 PEER_PROPOSED = audit.event(
     "peer.conversation_proposed", gettext_lazy("Short conversation with a peer mentor proposed")
 )
+SESSION_MOVED = audit.event("circle.session_changed", gettext_lazy("Group session changed"))
+SESSION_CANCELLED = audit.event("circle.session_cancelled", gettext_lazy("Group session cancelled"))
+ENDED = audit.event("circle.ended", gettext_lazy("Mentoring group ended"))
+PEER_HELD = audit.event(
+    "peer.conversation_recorded", gettext_lazy("Short conversation with a peer mentor recorded")
+)
 
 CIRCLE_FIELDS = (
     "name_en",
@@ -316,6 +322,20 @@ def circle_name_consent(*, actor: User, member: CircleMember, shows_name: bool) 
     return member
 
 
+def _keeps_place() -> str:
+    return _(
+        "If you are waiting for a one-to-one match, you keep your place and your waiting time on "
+        "the list."
+    )
+
+
+def _active_people(circle: Circle) -> list[Participant]:
+    return [
+        m.participant
+        for m in circle.members.filter(left_at__isnull=True).select_related("participant")
+    ]
+
+
 def _welcome(member: CircleMember) -> None:
     circle = member.circle
 
@@ -328,12 +348,7 @@ def _welcome(member: CircleMember) -> None:
                     "receive an invitation for each session; the group page shows the next one."
                 )
                 % {"group": circle.name, "program": circle.program.name},
-                _(
-                    "If you are waiting for a one-to-one match, you keep your place and your "
-                    "waiting time on the list."
-                )
-                if member.role == MemberRole.MENTEE
-                else "",
+                _keeps_place() if member.role == MemberRole.MENTEE else "",
             ],
             "link": notify.absolute("circles:detail", circle_id=circle.pk),
             "link_label": _("See the group page"),
@@ -391,7 +406,7 @@ def _send_invitation(session: CircleSession, person: Participant) -> None:
         attachments=[
             (
                 "invitation.ics",
-                event_ics(event, language=person.preferred_language),
+                event_ics(event, language=person.preferred_language, sequence=session.revision),
                 "text/calendar",
             )
         ],
@@ -428,10 +443,7 @@ def circle_session_add(
     if starts_at <= timezone.now():
         raise CircleError(_("A session is scheduled in the future: this date has passed."))
     ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
-    members = [
-        m.participant
-        for m in circle.members.filter(left_at__isnull=True).select_related("participant")
-    ]
+    members = _active_people(circle)
     for person in members:
         other = _clash(person, circle, starts_at, ends_at)
         if other is not None:
@@ -498,12 +510,217 @@ def circle_sessions_add(
     ]
 
 
+def _guests(session: CircleSession) -> list[Participant]:
+    """The people a session's invitation went to and who did not withdraw from it."""
+    return list(
+        Participant.objects.filter(
+            event_participations__event=session.event,
+            event_participations__cancelled_at__isnull=True,
+        )
+    )
+
+
+def _tell_guests(
+    session: CircleSession,
+    people: Iterable[Participant],
+    *,
+    cancelled: bool,
+    ended: bool = False,
+) -> None:
+    """A session moved or cancelled: each guest is told in their language, with the calendar
+    entry of the same UID and a higher SEQUENCE (PUBLISH to move it, CANCEL to remove it)."""
+    circle, event = session.circle, session.event
+
+    def write() -> dict[str, Any]:
+        values = {
+            "number": session.number,
+            "group": circle.name,
+            "when": dates.when(event.starts_at),
+        }
+        if cancelled:
+            subject = _("Cancelled: %(title)s, %(when)s") % {
+                "title": event.title,
+                "when": dates.when(event.starts_at),
+            }
+            first = (
+                _(
+                    "Session %(number)d of the group %(group)s, planned for %(when)s, is "
+                    "cancelled. The attached file removes it from your calendar."
+                )
+                % values
+            )
+        else:
+            subject = _("Changed: %(title)s, now %(when)s") % {
+                "title": event.title,
+                "when": dates.when(event.starts_at),
+            }
+            first = (
+                _(
+                    "Session %(number)d of the group %(group)s has changed: it now takes place "
+                    "%(when)s. The attached file updates it in your calendar."
+                )
+                % values
+            )
+        facts = [] if cancelled else [(_("When"), dates.when(event.starts_at))]
+        where = event.link if event.mode == "virtual" else event.place
+        if where and not cancelled:
+            facts.append((_("Link") if event.mode == "virtual" else _("Place"), where))
+        return {
+            "subject": subject,
+            "paragraphs": [
+                first,
+                _("The group has ended: thank you for taking part.") if ended else "",
+            ],
+            "facts": facts,
+            "link": notify.absolute("circles:detail", circle_id=circle.pk),
+            "link_label": _("See the group page"),
+        }
+
+    for person in people:
+        notify.notify(
+            email=person.email,
+            language=person.preferred_language,
+            name=person.given_name,
+            write=write,
+            attachments=[
+                (
+                    "invitation.ics",
+                    event_ics(
+                        event,
+                        language=person.preferred_language,
+                        cancelled=cancelled,
+                        sequence=session.revision,
+                    ),
+                    "text/calendar",
+                )
+            ],
+        )
+
+
+def _open_session(session: CircleSession) -> CircleSession:
+    """The session locked for a change that is still allowed: not cancelled, not yet started,
+    in a group that has not ended."""
+    session = (
+        CircleSession.objects.select_for_update()
+        .select_related("event", "circle", "circle__program")
+        .get(pk=session.pk)
+    )
+    if session.circle.ended_at is not None:
+        raise CircleError(_("This group has ended."))
+    if session.event.cancelled_at is not None:
+        raise CircleError(_("This session is cancelled."))
+    if session.event.starts_at <= timezone.now():
+        raise CircleError(_("This session has started: it can no longer be changed."))
+    return session
+
+
+@transaction.atomic
+def circle_session_update(
+    *,
+    actor: User,
+    session: CircleSession,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    topic_en: str = "",
+    topic_fr: str = "",
+) -> CircleSession:
+    """Moves a session or changes its topic; every guest receives the updated calendar entry in
+    their language. The same rules as scheduling: in the future, no member in another group at
+    the new hour."""
+    session = _open_session(session)
+    if starts_at <= timezone.now():
+        raise CircleError(_("A session is scheduled in the future: this date has passed."))
+    ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
+    guests = _guests(session)
+    for person in guests:
+        other = _clash(person, session.circle, starts_at, ends_at)
+        if other is not None:
+            raise _clash_error(person, other)
+    event = session.event
+    moved = (event.starts_at, event.ends_at) != (starts_at, ends_at)
+    retitled = (event.description_en, event.description_fr) != (topic_en, topic_fr)
+    if not moved and not retitled:
+        return session
+    events.event_update(
+        actor=actor,
+        event=event,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        description_en=topic_en,
+        description_fr=topic_fr,
+    )
+    session.revision += 1
+    session.save(update_fields=["revision"])
+    audit.record(
+        SESSION_MOVED,
+        actor=actor,
+        target=session.circle,
+        about=[event],
+        data={"starts_at": starts_at.isoformat(), "revision": session.revision},
+    )
+    _tell_guests(session, guests, cancelled=False)
+    return session
+
+
+@transaction.atomic
+def circle_session_cancel(
+    *, actor: User, session: CircleSession, ended: bool = False
+) -> CircleSession:
+    """Cancels a session that has not started: every guest is told in their language and
+    receives the calendar cancellation. It no longer counts as held, nor for clashes."""
+    session = _open_session(session)
+    guests = _guests(session)
+    events.event_cancel(actor=actor, event=session.event, mail=False)
+    session.revision += 1
+    session.save(update_fields=["revision"])
+    audit.record(SESSION_CANCELLED, actor=actor, target=session.circle, about=[session.event])
+    _tell_guests(session, guests, cancelled=True, ended=ended)
+    return session
+
+
+@transaction.atomic
+def circle_end(*, actor: User, circle: Circle) -> Circle:
+    """Ends a group: its sessions to come are cancelled (members told, calendars updated), no
+    one can join it and it leaves the members' home pages. Mentees keep their place and waiting
+    time in the one-to-one pool, as they did all along; the figures keep what was held."""
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.ended_at is not None:
+        return circle
+    coming = circle.sessions.filter(
+        event__starts_at__gt=timezone.now(), event__cancelled_at__isnull=True
+    ).select_related("event", "circle", "circle__program")
+    for session in coming:
+        circle_session_cancel(actor=actor, session=session, ended=True)
+    circle.ended_at = timezone.now()
+    circle.save(update_fields=["ended_at"])
+    audit.record(ENDED, actor=actor, target=circle, about=[circle.program])
+    members = _active_people(circle)
+
+    def write(person: Participant) -> dict[str, Any]:
+        return {
+            "subject": _("The group %(group)s has ended") % {"group": circle.name},
+            "paragraphs": [
+                _(
+                    "The group %(group)s of %(program)s has ended. Thank you for taking part: "
+                    "the sessions you attended stay on your history."
+                )
+                % {"group": circle.name, "program": circle.program.name},
+                _keeps_place() if person.role == ParticipantRole.MENTEE else "",
+            ],
+        }
+
+    notify.notify_people(members, write)
+    return circle
+
+
 @transaction.atomic
 def circle_attendance_record(
     *, actor: User, session: CircleSession, present: Iterable[Participant]
 ) -> None:
     """Who came; everyone else invited did not. Counts as events attended on each history."""
     event = session.event
+    if event.cancelled_at is not None:
+        raise CircleError(_("This session is cancelled."))
     if event.starts_at > timezone.now():
         raise CircleError(_("Attendance is taken once the session has started."))
     guests = Participant.objects.filter(
@@ -527,6 +744,8 @@ def session_feedback_submit(
     usefulness: str,
     topics: str = "",
 ) -> SessionFeedback:
+    if session.event.cancelled_at is not None:
+        raise CircleError(_("This session is cancelled."))
     if session.event.starts_at > timezone.now():
         raise CircleError(_("Feedback opens once the session has taken place."))
     if SessionFeedback.objects.filter(session=session, participant=participant).exists():
@@ -677,4 +896,35 @@ def peer_conversation_propose(
         }
 
     notify.notify_people([mentee, mentor], write)
+    return conversation
+
+
+@transaction.atomic
+def peer_conversation_record(
+    *, actor: User, conversation: PeerConversation, held: int
+) -> PeerConversation:
+    """Staff record what took place: how many of the planned conversations were held (none:
+    the conversation is marked cancelled). The figures count the job-seekers who met a peer
+    mentor this way."""
+    conversation = PeerConversation.objects.select_for_update().get(pk=conversation.pk)
+    if not 0 <= held <= conversation.conversations:
+        raise CircleError(
+            ngettext(
+                "%(count)d conversation was planned: record at most that many.",
+                "%(count)d conversations were planned: record at most that many.",
+                conversation.conversations,
+            )
+            % {"count": conversation.conversations}
+        )
+    conversation.held = held
+    conversation.status = ConversationStatus.HELD if held else ConversationStatus.CANCELLED
+    conversation.recorded_at = timezone.now()
+    conversation.save(update_fields=["held", "status", "recorded_at"])
+    audit.record(
+        PEER_HELD,
+        actor=actor,
+        target=conversation.peer,
+        about=[conversation.mentee, conversation.peer.participant],
+        data={"held": held},
+    )
     return conversation

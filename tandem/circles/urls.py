@@ -15,5 +15,17 @@ urlpatterns = [
     path("members/<int:circle_member_id>/remove/", views.circle_remove_member, name="remove"),
     path("sessions/<int:circle_session_id>/", views.circle_session, name="session"),
     path("sessions/<int:circle_session_id>/feedback/", views.circle_feedback, name="feedback"),
+    path("sessions/<int:circle_session_id>/edit/", views.circle_session_edit, name="session_edit"),
+    path(
+        "sessions/<int:circle_session_id>/cancel/",
+        views.circle_session_cancel,
+        name="session_cancel",
+    ),
+    path("<int:circle_id>/end/", views.circle_end, name="end"),
+    path(
+        "peers/conversations/<int:peer_conversation_id>/",
+        views.peer_conversation_record,
+        name="conversation",
+    ),
     path("peers/<int:peer_mentor_id>/", views.peer_detail, name="peer"),
 ]

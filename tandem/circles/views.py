@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -13,20 +14,28 @@ from tandem.core.access import Action, Audience, rule
 from tandem.programs.access import access_program
 
 from . import figures, forms, selectors, services
-from .access import access_circle, access_circle_member, access_circle_session, access_peer_mentor
+from .access import (
+    access_circle,
+    access_circle_member,
+    access_circle_session,
+    access_peer_conversation,
+    access_peer_mentor,
+)
 from .models import CircleKind, MemberRole, PeerStatus
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
 def program_circles(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.user, program_id, action=Action.MANAGE).program
+    counted = figures.program_figures(program)
     return render(
         request,
         "circles/program.html",
         {
             "program": program,
             "circles": selectors.circles_of_program(program, user=request.user),
-            "figures": figures.program_figures(program),
+            "figures": counted,
+            "figure_cells": figures.figure_cells(counted),
             "can_create": program.kind in services.KIND_OF_PROGRAM,
         },
     )
@@ -64,6 +73,7 @@ def circle_detail(request: AuthenticatedRequest, circle_id: int) -> HttpResponse
         query = request.GET.get("q", "")[:100]
         mentor_role = "peer_mentor" if circle.kind == CircleKind.PEER else "mentor"
         context |= {
+            "feedback_summary": selectors.circle_feedback_summary(circle),
             "sessions": selectors.circle_sessions(circle),
             "suggested_mentees": selectors.suggested_mentees(circle),
             "suggested_mentors": selectors.suggested_mentors(circle),
@@ -155,6 +165,23 @@ def circle_session_new(request: AuthenticatedRequest, circle_id: int) -> HttpRes
 
 
 @rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
+def circle_end(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
+    circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that the group ends."))
+    else:
+        services.circle_end(actor=request.user, circle=circle)
+        messages.success(
+            request,
+            _(
+                "The group has ended. Its sessions to come were cancelled and every member was "
+                "told, in their language."
+            ),
+        )
+    return redirect("circles:detail", circle_id=circle.pk)
+
+
+@rule(Audience.SCOPED, objects=["circle_id"], methods=["POST"])
 def circle_note(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.NoteForm(request.POST)
@@ -206,6 +233,7 @@ def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> Htt
         else:
             messages.success(request, _("Attendance was saved."))
             return redirect("circles:detail", circle_id=session.circle_id)
+    feedback = selectors.session_feedback(session)
     return render(
         request,
         "circles/session.html",
@@ -213,9 +241,57 @@ def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> Htt
             "session": session,
             "circle": session.circle,
             "form": form,
-            "feedback": selectors.session_feedback(session),
+            "feedback": feedback,
+            "summary": selectors.feedback_summary(feedback),
+            "can_change": selectors.session_can_change(session),
         },
     )
+
+
+@rule(Audience.SCOPED, objects=["circle_session_id"], methods=["GET", "POST"])
+def circle_session_edit(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
+    session = access_circle_session(request.user, circle_session_id, action=Action.MANAGE).session
+    event = session.event
+    form = forms.SessionEditForm(
+        request.POST or None,
+        initial={
+            "starts_at": timezone.localtime(event.starts_at),
+            "duration_minutes": int((event.ends_at - event.starts_at).total_seconds() // 60),
+            "topic_en": event.description_en,
+            "topic_fr": event.description_fr,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circle_session_update(actor=request.user, session=session, **form.cleaned_data)
+        except services.CircleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The session was changed; every guest received the update in their language."),
+            )
+            return redirect("circles:session", circle_session_id=session.pk)
+    return render(
+        request,
+        "circles/session_form.html",
+        {"form": form, "circle": session.circle, "session": session},
+    )
+
+
+@rule(Audience.SCOPED, objects=["circle_session_id"], methods=["POST"])
+def circle_session_cancel(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
+    session = access_circle_session(request.user, circle_session_id, action=Action.MANAGE).session
+    try:
+        services.circle_session_cancel(actor=request.user, session=session)
+    except services.CircleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The session was cancelled; every guest was told, in their language."),
+        )
+    return redirect("circles:detail", circle_id=session.circle_id)
 
 
 @rule(Audience.SCOPED, objects=["circle_session_id"], methods=["GET", "POST"])
@@ -337,5 +413,28 @@ def peer_detail(request: AuthenticatedRequest, peer_mentor_id: int) -> HttpRespo
             "can_manage": found.can_manage,
             "conversation_form": conversation_form,
             "conversations": peer.conversations.select_related("mentee"),
+            "record_form": forms.ConversationRecordForm(),
         },
     )
+
+
+@rule(Audience.SCOPED, objects=["peer_conversation_id"], methods=["POST"])
+def peer_conversation_record(
+    request: AuthenticatedRequest, peer_conversation_id: int
+) -> HttpResponse:
+    conversation = access_peer_conversation(
+        request.user, peer_conversation_id, action=Action.MANAGE
+    )
+    form = forms.ConversationRecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how many conversations were held."))
+    else:
+        try:
+            services.peer_conversation_record(
+                actor=request.user, conversation=conversation, held=form.cleaned_data["held"]
+            )
+        except services.CircleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("What took place was recorded."))
+    return redirect("circles:peer", peer_mentor_id=conversation.peer_id)

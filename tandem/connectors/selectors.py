@@ -7,13 +7,10 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
-    F,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -32,7 +29,7 @@ from tandem.connectors.models import (
     Introduction,
     InvitationStatus,
     MeetingStatus,
-    Result,
+    NewcomerChain,
 )
 from tandem.participants.models import Participant
 from tandem.programs.models import Enrolment, Program, Side
@@ -263,158 +260,65 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def program_figures(program: Program, *, with_names: bool = True) -> ProgramFigures:
-    """The program's figures in a handful of aggregate queries (each one index-friendly: at
-    20k newcomers and 200k meetings the page answers in well under 300 ms on PostgreSQL,
-    benchmarks/connectors.py)."""
-    meetings = ConnectorMeeting.objects.filter(program=program)
-    held = meetings.filter(status=MeetingStatus.HELD)
-    # One scan of the meetings: introductions are counted on the meeting that made them, and an
-    # introduction followed up is a held meeting that names it.
-    counts = held.aggregate(
-        meetings=Count("pk"),
+    """The program's figures from the stored chains (one row per newcomer) and the connectors'
+    counters (services/figures.py): three aggregate queries over at most 20,000 rows, never a
+    scan of the program's meetings (benchmarks/connectors.py: 200,000 of them)."""
+    chains = NewcomerChain.objects.filter(program=program, meetings_held__gt=0)
+    counts = chains.aggregate(
+        newcomers=Count("pk"),
+        meetings=Sum("meetings_held"),
         depth_max=Max("depth"),
-        interviews=Count("pk", filter=Q(result=Result.INTERVIEW)),
-        introductions=Sum("introductions_made"),
-        at_target=Count("pk", filter=Q(introductions_made__gte=INTRODUCTIONS_TARGET)),
-        followed=Count("pk", filter=Q(introduction__isnull=False)),
+        depth_average=Avg("depth"),
+        introductions=Sum("introductions"),
+        at_target=Sum("meetings_at_target"),
+        followed=Sum("followed_up"),
+        interviews=Sum("interviews"),
     )
-    # One group per newcomer met: how many there are, and how deep each chain went.
-    per_newcomer = (
-        held.values("newcomer")
-        .annotate(deepest=Max("depth"))
-        .aggregate(newcomers=Count("newcomer"), avg=Avg("deepest"))
-    )
-    counts["newcomers"] = per_newcomer["newcomers"]
-    depth_average = per_newcomer["avg"]
-    # Results are few: read from the partial index on (program, result).
-    first_job = dict(
-        held.filter(result=Result.JOB)
-        .values("newcomer")
-        .annotate(on=Min("result_on"))
-        .values_list("newcomer", "on")
-    )
-    first_met = dict(  # a chain starts with a first meeting (depth 1)
-        held.filter(depth=1, newcomer__in=list(first_job))
-        .values("newcomer")
-        .annotate(on=Min("held_on"))
-        .values_list("newcomer", "on")
+    # Newcomers with a job are a tenth of them at most: their days are read and the median
+    # taken here, the same on SQLite and PostgreSQL.
+    dates = list(
+        chains.filter(first_job_on__isnull=False).values_list("first_met_on", "first_job_on")
     )
     days = [
-        (first_job[n] - first_met[n]).days
-        for n in first_job
-        if first_job[n] and first_met.get(n) and first_job[n] >= first_met[n]
+        (job - met).days for met, job in dates if met is not None and job is not None and job >= met
     ]
     top: list[TopConnector] = []
     if with_names:
-        rows = list(
-            held.filter(result__in=[Result.JOB, Result.INTERVIEW], introduction__isnull=False)
-            .values(made_by=F("introduction__made_by"))
-            .annotate(
-                jobs=Count("pk", filter=Q(result=Result.JOB)),
-                interviews=Count("pk", filter=Q(result=Result.INTERVIEW)),
-            )
-            .order_by("-jobs", "-interviews", "made_by")[:10]
-        )
-        made = dict(
-            Introduction.objects.filter(made_by__in=[r["made_by"] for r in rows])
-            .values("made_by")
-            .annotate(n=Count("pk"))
-            .values_list("made_by", "n")
-        )
-        names = {
-            c.pk: c.participant.full_name
-            for c in Connector.objects.filter(pk__in=[r["made_by"] for r in rows]).select_related(
-                "participant"
-            )
-        }
         top = [
             TopConnector(
-                name=names.get(r["made_by"], ""),
-                introductions=made.get(r["made_by"], 0),
-                jobs=r["jobs"],
-                interviews=r["interviews"],
+                name=c.participant.full_name,
+                introductions=c.introductions_count,
+                jobs=c.jobs_led,
+                interviews=c.interviews_led,
             )
-            for r in rows
+            for c in Connector.objects.filter(program=program)
+            .filter(Q(jobs_led__gt=0) | Q(interviews_led__gt=0))
+            .select_related("participant")
+            .order_by("-jobs_led", "-interviews_led", "pk")[:10]
         ]
     newcomers = Enrolment.objects.filter(program=program, side=Side.MENTEE).count()
+    held = counts["meetings"] or 0
     introductions = counts["introductions"] or 0
+    followed = counts["followed"] or 0
+    depth_average = counts["depth_average"]
     return ProgramFigures(
         newcomers=newcomers,
         newcomers_met=counts["newcomers"],
-        meetings_held=counts["meetings"],
-        meetings_per_newcomer=_ratio(counts["meetings"], counts["newcomers"]),
+        meetings_held=held,
+        meetings_per_newcomer=_ratio(held, counts["newcomers"]),
         connectors=Connector.objects.filter(program=program, is_active=True).count(),
         introductions=introductions,
-        introductions_per_meeting=_ratio(introductions, counts["meetings"]),
-        meetings_at_target=counts["at_target"],
-        followed_up=counts["followed"],
-        followed_up_share=_ratio(counts["followed"], introductions),
+        introductions_per_meeting=_ratio(introductions, held),
+        meetings_at_target=counts["at_target"] or 0,
+        followed_up=followed,
+        followed_up_share=_ratio(followed, introductions),
         depth_max=counts["depth_max"] or 0,
         depth_average=float(depth_average) if depth_average is not None else None,
-        jobs=len(first_job),
-        interviews=counts["interviews"],
+        jobs=len(dates),
+        interviews=counts["interviews"] or 0,
         days_to_job_median=statistics.median(days) if days else None,
         top_connectors=top,
     )
-
-
-@dataclass(frozen=True)
-class FunderFigure:
-    label: str
-    value: int | float | None  # None: suppressed (a count of 1 to threshold - 1 people)
-    is_share: bool = False
-
-
-def _suppress(count: int, threshold: int) -> int | None:
-    return None if 0 < count < threshold else count
-
-
-def funder_figures(programs: list[Program], *, threshold: int | None = None) -> list[FunderFigure]:
-    """Aggregates over the funded connector programs, never a person: a count of people
-    between 1 and threshold - 1 is shown as « x », and a share is given only when both of its
-    counts are published (a share over a hidden count would give the count away)."""
-    from django.utils.translation import gettext as _
-
-    threshold = threshold or settings.TANDEM_SMALL_CELL_THRESHOLD
-    totals = {
-        "newcomers": 0,
-        "met": 0,
-        "held": 0,
-        "introductions": 0,
-        "followed": 0,
-        "jobs": 0,
-        "connectors": 0,
-    }
-    for program in programs:
-        figures = program_figures(program, with_names=False)
-        totals["newcomers"] += figures.newcomers
-        totals["met"] += figures.newcomers_met
-        totals["held"] += figures.meetings_held
-        totals["introductions"] += figures.introductions
-        totals["followed"] += figures.followed_up
-        totals["jobs"] += figures.jobs
-        totals["connectors"] += figures.connectors
-    people = {key: _suppress(value, threshold) for key, value in totals.items()}
-    # Meetings and introductions count events, not people, but a handful of them still
-    # points at a handful of people: they are suppressed the same way.
-
-    def share(part: str, whole: str) -> float | None:
-        if people[part] is None or people[whole] is None or not totals[whole]:
-            return None
-        return totals[part] / totals[whole]
-
-    return [
-        FunderFigure(_("Newcomers in the program"), people["newcomers"]),
-        FunderFigure(_("Newcomers who met at least one connector"), people["met"]),
-        FunderFigure(_("Active connectors"), people["connectors"]),
-        FunderFigure(_("Meetings held"), people["held"]),
-        FunderFigure(_("Introductions made"), people["introductions"]),
-        FunderFigure(
-            _("Share of introductions followed up"), share("followed", "introductions"), True
-        ),
-        FunderFigure(_("Newcomers who found a job through the chain"), people["jobs"]),
-        FunderFigure(_("Share of newcomers met who found a job"), share("jobs", "met"), True),
-    ]
 
 
 # --- The home page ---------------------------------------------------------------------------
@@ -468,3 +372,78 @@ def home_work(*, user: User) -> HomeWork:
         is_connector=Connector.objects.filter(participant__user=user).exists(),
         funds_programs=connector_programs_funded_by(user).exists(),
     )
+
+
+# --- The reports' section (tandem/reports/tables/connectors.py) --------------------------------
+
+
+@dataclass
+class ProgramActivity:
+    """One connector program's counts over a report's period."""
+
+    program: Program
+    # Newcomers whose first meeting was held in the period, by what their chain led to since:
+    # each newcomer in one of the three, so that the row adds up to the newcomers met.
+    no_result: int = 0
+    interview: int = 0
+    job: int = 0
+    meetings_held: int = 0
+    introductions: int = 0
+    follow_ups_held: int = 0
+
+
+def report_activity(
+    program_ids: list[int], *, starts_on: date, ends_on: date
+) -> list[ProgramActivity]:
+    """The connector programs among `program_ids`, with their counts over the period (both
+    ends included): people from the stored chains, meetings and introductions by date."""
+    from tandem.programs.models import ProgramType
+
+    programs = Program.objects.filter(pk__in=program_ids, kind=ProgramType.CONNECTOR).order_by(
+        "name_en", "pk"
+    )
+    found = {p.pk: ProgramActivity(p) for p in programs}
+    if not found:
+        return []
+    people = (
+        NewcomerChain.objects.filter(
+            program__in=list(found), first_met_on__range=(starts_on, ends_on)
+        )
+        .values("program")
+        .annotate(
+            job=Count("pk", filter=Q(first_job_on__isnull=False)),
+            interview=Count("pk", filter=Q(first_job_on__isnull=True, interviews__gt=0)),
+            no_result=Count("pk", filter=Q(first_job_on__isnull=True, interviews=0)),
+        )
+        .order_by()
+    )
+    for row in people:
+        activity = found[row["program"]]
+        activity.job, activity.interview = row["job"], row["interview"]
+        activity.no_result = row["no_result"]
+    meetings = (
+        ConnectorMeeting.objects.filter(
+            program__in=list(found),
+            status=MeetingStatus.HELD,
+            held_on__range=(starts_on, ends_on),
+        )
+        .values("program")
+        .annotate(held=Count("pk"), follow_ups=Count("pk", filter=Q(introduction__isnull=False)))
+        .order_by()
+    )
+    for held in meetings:
+        found[held["program"]].meetings_held = held["held"]
+        found[held["program"]].follow_ups_held = held["follow_ups"]
+    start = timezone.make_aware(datetime.combine(starts_on, time.min))
+    end = timezone.make_aware(datetime.combine(ends_on, time.max))
+    introductions = (
+        Introduction.objects.filter(
+            meeting__program__in=list(found), created_at__range=(start, end)
+        )
+        .values("meeting__program")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for made in introductions:
+        found[made["meeting__program"]].introductions = made["n"]
+    return list(found.values())

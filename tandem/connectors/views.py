@@ -16,6 +16,8 @@ from tandem.connectors.chain import chain_counts, chain_graph, chain_of
 from tandem.connectors.models import MeetingStatus
 from tandem.core.access import Action, Audience, rule
 from tandem.core.i18n import current_language
+from tandem.organizations.models import Organization
+from tandem.programs.models import Program
 
 # --- Staff: the program ----------------------------------------------------------------------
 
@@ -68,15 +70,13 @@ def program_figures(request: AuthenticatedRequest, connector_program_id: int) ->
 
 @rule(Audience.SIGNED_IN)
 def funder_figures(request: AuthenticatedRequest) -> HttpResponse:
-    programs = list(access.connector_programs_funded_by(request.user))
-    return render(
-        request,
-        "connectors/funder.html",
-        {
-            "programs": programs,
-            "figures": selectors.funder_figures(programs) if programs else [],
-        },
-    )
+    """Funders read the connector figures in the funder report's connector section: published
+    fiscal years, frozen, suppressed with the other tables of the report (a live count here,
+    read day after day, would give away each day's meetings by subtraction)."""
+    networks: dict[Organization, list[Program]] = {}
+    for program in access.connector_programs_funded_by(request.user).select_related("organization"):
+        networks.setdefault(program.organization, []).append(program)
+    return render(request, "connectors/funder.html", {"networks": list(networks.items())})
 
 
 # --- Newcomers -------------------------------------------------------------------------------

@@ -19,12 +19,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 SWEEP_INTERVAL = timedelta(hours=1)
+# The key of the advisory lock that serialises enqueuing the next sweep on PostgreSQL.
+_SCHEDULE_LOCK = 7_346_120_001
 
 type SweepResult = int | Mapping[str, int]
 
@@ -34,18 +37,23 @@ class Sweep:
     name: str
     run: Callable[..., SweepResult]
     label: str
+    # Also run by `manage.py release`: catch-up work a migration leaves (stored figures that a
+    # new column starts without), done before the new version serves rather than within the hour.
+    at_release: bool = False
 
 
 _SWEEPS: dict[str, Sweep] = {}
 
 
-def register(name: str, function: Callable[..., SweepResult], *, label: str) -> None:
+def register(
+    name: str, function: Callable[..., SweepResult], *, label: str, at_release: bool = False
+) -> None:
     """Adds a sweep (call it from the app's `ready()`); registering the same one again is a
     no-op, another function under a taken name is an error."""
     found = _SWEEPS.get(name)
     if found is not None and found.run is not function:
         raise ValueError(f"sweep {name!r} is already registered by {found.run.__module__}")
-    _SWEEPS[name] = Sweep(name, function, label)
+    _SWEEPS[name] = Sweep(name, function, label, at_release)
 
 
 def registered() -> list[Sweep]:
@@ -73,6 +81,12 @@ def sweeps_run_now(*, now: datetime | None = None) -> dict[str, SweepResult]:
     return results
 
 
+def sweeps_run_at_release(*, now: datetime | None = None) -> dict[str, SweepResult]:
+    """Runs the sweeps registered `at_release` (no mail goes out from these)."""
+    now = now or timezone.now()
+    return {sweep.name: sweep.run(now=now) for sweep in registered() if sweep.at_release}
+
+
 def describe(results: Mapping[str, SweepResult]) -> str:
     """One line for the log or a command: `follow-ups sent: 1, reminders sent: 0, ...`."""
     labels = {sweep.name: sweep.label for sweep in registered()}
@@ -92,17 +106,41 @@ def can_defer() -> bool:
     return bool(default_task_backend.supports_defer)
 
 
-def sweeps_ensure_scheduled() -> bool:
-    """Enqueues the next sweep unless one is already waiting. True when it enqueued one."""
+def sweeps_ensure_scheduled(*, start: bool = False) -> bool:
+    """Enqueues the next sweep, an interval from now, unless one is already waiting. True when
+    it enqueued one.
+
+    `start` is a worker starting (`manage.py tandem_worker`): on a new installation, or after
+    the queue was emptied, nothing would run the first sweep, so a sweep is enqueued to run at
+    once unless one is waiting or running (a worker restarted within the hour leaves the
+    waiting one alone). Several workers starting together enqueue one: the check and the
+    enqueue hold a lock (SQLite's immediate transactions serialise writers; PostgreSQL takes
+    a transaction-level advisory lock).
+    """
     from django_tasks_db.models import DBTaskResult
 
     if not can_defer():
         return False
-    waiting = DBTaskResult.objects.filter(task_path=sweep_task.module_path, status="READY").exists()
-    if waiting:
-        return False
-    sweep_task.using(run_after=timezone.now() + SWEEP_INTERVAL).enqueue()
+    statuses = ["READY", "RUNNING"] if start else ["READY"]
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
+        queued = DBTaskResult.objects.filter(
+            task_path=sweep_task.module_path, status__in=statuses
+        ).exists()
+        if queued:
+            return False
+        run_after = timezone.now() + (timedelta(0) if start else SWEEP_INTERVAL)
+        sweep_task.using(run_after=run_after).enqueue()
     return True
+
+
+def serves_sweeps(queue_names: list[str]) -> bool:
+    """Whether a worker reading these queues runs the sweep (a "reports"-only worker does not
+    start the sweeps)."""
+    return "*" in queue_names or sweep_task.queue_name in queue_names
 
 
 @task()

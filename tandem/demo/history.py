@@ -1,47 +1,52 @@
-"""A year of the Career Mentoring Program before today, so that lists, homes and reports have
-a past to show: a cohort of earlier mentees referred month after month by the agencies, each
-accepted, matched some weeks later, introduced, meeting every other week; those whose term is
-over are closed (most at the end of the term, a few early), answer the exit survey, and the
-follow-ups already due were sent and mostly answered. The most recent matches are still under
-way. Dates come from the demo clock (clock.py): weekdays, office hours.
+"""The Career Mentoring Program's past, so that lists, homes and reports have a history to show:
+a cohort of earlier mentees referred month after month by the agencies since the first day of
+the last fiscal year that has ended (April 1), each accepted, matched some weeks later,
+introduced, meeting every other week; those whose term is over are closed (most at the end of
+the term, a few early), answer the exit survey, and the follow-ups already due were sent and
+mostly answered. The most recent matches are still under way. Dates come from the demo clock
+(clock.py): weekdays, office hours.
+
+The closed fiscal year is therefore complete, from its first month to its last, and is what a
+funder reads once it is published (reports/snapshots.py); the year under way fills up to about
+two months ago (the referrals of the last weeks are programs.py's).
 
 Everything a person would see is written through the services (referral decisions, closures,
 exit surveys, outcomes); only the moments are moved back afterwards, since the services stamp
 "now". The cohort's size is what the funder report needs for figures to be published rather
 than suppressed (TANDEM_SMALL_CELL_THRESHOLD, 5 by default)."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import F
 from django.utils import timezone
 
 from tandem.demo.clock import demo_at
+from tandem.reports.selectors import fiscal_year
 
-# (days before today the referral was sent, weeks waited for a match, how it ended)
-# Spread over the last twelve months; "early:<reason>" ends after a few weeks.
-COHORT = [
-    (355, 5, "end_of_term"),
-    (341, 7, "end_of_term"),
-    (327, 4, "mutual_agreement"),
-    (313, 6, "early:mentee_employed"),
-    (299, 8, "end_of_term"),
-    (285, 5, "end_of_term"),
-    (271, 3, "mutual_agreement"),
-    (257, 6, "end_of_term"),
-    (243, 9, "early:relocation"),
-    (229, 4, "end_of_term"),
-    (215, 5, "end_of_term"),
-    (201, 7, "mutual_agreement"),
-    (187, 4, "end_of_term"),
-    (173, 6, "early:mentee_unavailable"),
-    (159, 5, "end_of_term"),
-    (145, 3, "end_of_term"),
-    (131, 6, "mutual_agreement"),
-    (117, 4, "end_of_term"),
-    (103, 5, "active"),
-    (89, 3, "active"),
-    (75, 4, "active"),
-    (61, 2, "active"),
+# A referral every SPACING_DAYS from April 1 of each year, at most PER_YEAR a year; none in the
+# last RECENT_DAYS (the current referrals, the pool and the drafts are the other demo modules').
+SPACING_DAYS = 17
+PER_YEAR = 20
+RECENT_DAYS = 61
+# Weeks each mentee waited for a match, in turn (capped so that nobody is matched in the future).
+WAITS = [5, 7, 4, 6, 8, 5, 3, 6, 9, 4, 5, 7, 4, 6]
+# How the mentorships whose term is over ended, in turn; "early:<reason>" ends after a few weeks.
+ENDINGS = [
+    "end_of_term",
+    "end_of_term",
+    "mutual_agreement",
+    "early:mentee_employed",
+    "end_of_term",
+    "end_of_term",
+    "mutual_agreement",
+    "end_of_term",
+    "early:relocation",
+    "end_of_term",
+    "end_of_term",
+    "mutual_agreement",
+    "end_of_term",
+    "early:mentee_unavailable",
 ]
 # What each closed mentee answered on leaving (and at the follow-ups), in turn.
 EMPLOYMENT = [
@@ -54,6 +59,42 @@ EMPLOYMENT = [
     ("other_job", "employed_related"),
 ]
 TERM_WEEKS = 13
+
+
+@dataclass(frozen=True)
+class Past:
+    """One earlier mentee: referred `days_ago`, matched after `wait_weeks`, how it ended
+    ("active": still under way)."""
+
+    days_ago: int
+    wait_weeks: int
+    ending: str
+
+
+def cohort(today: date) -> list[Past]:
+    """The earlier mentees, oldest first: from April 1 of the last closed fiscal year to
+    RECENT_DAYS ago (31 of them on December 6, 2026; between 18 and 38 whatever the day)."""
+    current = fiscal_year(today).starts_on
+    found: list[Past] = []
+    for year_start in (current.replace(year=current.year - 1), current):
+        for k in range(PER_YEAR):
+            days_ago = (today - (year_start + timedelta(days=5 + SPACING_DAYS * k))).days
+            if days_ago < RECENT_DAYS:
+                break
+            index = len(found)
+            wait = min(WAITS[index % len(WAITS)], (days_ago - 30) // 7)
+            ending = ENDINGS[index % len(ENDINGS)]
+            started_ago = days_ago - 7 * wait - 10
+            weeks = _weeks(index, ending)
+            if started_ago - 7 * weeks < 7:  # its term (or early end) is not a week past
+                ending = "active"
+            found.append(Past(days_ago, wait, ending))
+    return found
+
+
+def _weeks(index: int, ending: str) -> int:
+    """How many weeks a mentorship ran: the term, or a few weeks when it ended early."""
+    return (3 + index % 4) if ending.startswith("early:") else TERM_WEEKS
 
 
 def demo_load_history() -> None:
@@ -95,17 +136,18 @@ def demo_load_history() -> None:
         return
     today = timezone.localdate()
     now = timezone.now()
-    # The mentors of the past year joined before it, and stay ready for new mentees.
-    joined = demo_at(-400, 10)
+    past_cohort = cohort(today)
+    # The mentors were recruited for the cohort, in the week its first mentee was referred (the
+    # closed fiscal year's report counts them), and stay ready for new mentees.
+    joined = demo_at(-past_cohort[0].days_ago, 10)
     Enrolment.objects.bulk_create(
         Enrolment(
             program=program, participant=m, side="mentor", accepted_at=joined, ready_at=joined
         )
         for m in mentors
     )
-    for index, (mentee, (days_ago, wait_weeks, ending)) in enumerate(
-        zip(past, COHORT, strict=False)
-    ):
+    for index, (mentee, story) in enumerate(zip(past, past_cohort, strict=False)):
+        days_ago, wait_weeks, ending = story.days_ago, story.wait_weeks, story.ending
         mentor = mentors[index % len(mentors)]
         referred_at = demo_at(-days_ago, 9 + index % 7, 15 * (index % 4))
         decided_at = demo_at(-days_ago + 6, 10 + index % 5)
@@ -146,8 +188,7 @@ def demo_load_history() -> None:
         Enrolment.objects.filter(program=program, participant=mentee).update(accepted_at=decided_at)
 
         is_active = ending == "active"
-        early = ending.startswith("early:")
-        weeks = (3 + index % 4) if early else TERM_WEEKS
+        weeks = _weeks(index, ending)
         mentorship = Mentorship.objects.create(
             program=program,
             mentor=mentor,

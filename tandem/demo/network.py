@@ -10,11 +10,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.demo.history import demo_load_history
+from tandem.demo.circles import demo_load_circles
+from tandem.demo.connectors import demo_load_connectors
+from tandem.demo.employers import demo_load_employers
+from tandem.demo.history import cohort, demo_load_history
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
+from tandem.demo.opportunities import demo_load_opportunities
 from tandem.demo.programs import demo_load_programs
 from tandem.organizations.models import (
     Membership,
@@ -26,6 +31,7 @@ from tandem.organizations.models import (
     ServiceLocation,
 )
 from tandem.participants.models import Participant
+from tandem.reports.snapshots import closed_fiscal_years, funder_publish
 
 DEMO_PASSWORD = "Tandem-demo-2026"  # noqa: S105 - published in the README on purpose
 
@@ -220,6 +226,15 @@ LOGINS = [
         Role.EMPLOYER_PARTNER,
     ),
     DemoLogin(
+        "coordinator@tandem.demo",
+        "Employer coordinator (Bytown Health's own program)",
+        "Mireille",
+        "Dufresne",
+        "fr",
+        "bytown-health",
+        Role.PROGRAM_STAFF,
+    ),
+    DemoLogin(
         "funder@tandem.demo", "Funder", "Olivier", "Roy", "fr", "workforce-fund", Role.FUNDER
     ),
     DemoLogin(
@@ -301,11 +316,14 @@ MENTEE_NAMES = list(
         "Carlos Mei Oleksandr Fatima Ravi Lucía Kwame Yara Hiroshi Sofia Tariq Ana Jin Leila "
         "Mateo Nia Omar Irina Thanh Zainab Pedro Aisha Dmitri Esther Kofi Maryam Karim Bogdan "
         "Chiamaka Farid Gabriela Hana Ibrahim Jia Kateryna Lamin Mariam Nikhil Olga Parisa Rania "
-        "Sanjay Tomás Uchenna Valentina Yusuf Zohra".split(),
+        "Sanjay Tomás Uchenna Valentina Yusuf Zohra Adaeze Bilal Camila Darius Elif Fernando Goran "
+        "Inès Javier Khadija Lin Malik Noor Rafael Samira Tuan Wanjiru".split(),
         "Mendoza Chen Kovalenko Benali Patel García Mensah Sato Rossi Rahman Silva Park Nasser "
         "Lopez Okeke Farouk Petrova Nguyen Adeyemi Bakr Castillo Ezeh Fernandes Gupta Hosseini "
         "Ivanova Jaber Kaur Lindqvist Novak Osei Popescu Qureshi Ramírez Shevchenko Tanaka Usman "
-        "Vargas Wójcik Yilmaz Zhou Abdi Boateng Cruz Desai Kamara Mahmoud".split(),
+        "Vargas Wójcik Yilmaz Zhou Abdi Boateng Cruz Desai Kamara Mahmoud Achebe Bello Carvalho "
+        "Demir Eriksen Fofana Halvorsen Iqbal Jovanovic Kim Lam Mbeki Nkosi Ortiz Pham Quispe "
+        "Sahin".split(),
         strict=True,
     )
 )
@@ -319,7 +337,6 @@ MENTOR_NAMES = list(
     )
 )
 CURRENT_MENTEES = 24  # MTE-000 to MTE-023: the pool, the referrals of the week, Amina
-PAST_MENTEES = 22  # MTE-100 and on: the year of history (history.py)
 MENTORS = 20
 POSTAL_CODES = [
     "K1Y 2X5",
@@ -447,6 +464,8 @@ def demo_load() -> list[DemoLogin]:
                 )
 
     agencies = [orgs["rideau-employment"], orgs["vanier-newcomers"], orgs["outaouais-access"]]
+    # MTE-100 and on: the earlier mentees, since the last closed fiscal year began (history.py).
+    past_mentees = len(cohort(timezone.localdate()))
     mentees = [
         _participant(
             rng,
@@ -458,7 +477,7 @@ def demo_load() -> list[DemoLogin]:
             if i < CURRENT_MENTEES
             else f"MTE-{100 + i - CURRENT_MENTEES}",
         )
-        for i in range(CURRENT_MENTEES + PAST_MENTEES)
+        for i in range(CURRENT_MENTEES + past_mentees)
     ]
     employers = [orgs["northern-lights"], orgs["bytown-health"], orgs["onite"], None]
     mentors = [
@@ -495,4 +514,16 @@ def demo_load() -> list[DemoLogin]:
     demo_load_history()
     demo_load_matching()
     demo_load_lifecycle()
+    demo_load_connectors()
+    demo_load_circles()
+    demo_load_employers()
+    demo_load_opportunities()
+    # Last, once every area's demo data is in: the network's staff publish the fiscal year that
+    # has ended to its funder (as the worker's sweep would after March 31), so that the funder's
+    # home and report show that year's figures. The older, empty years are left to the sweep.
+    funder_publish(
+        actor=users["staff@tandem.demo"],
+        organization=orgs["capital-welcome"],
+        year=closed_fiscal_years()[0],
+    )
     return LOGINS

@@ -8,7 +8,7 @@ from tandem.core.i18n import localized
 from tandem.events.models import Event
 
 
-def event_ics(event: Event, *, language: str, cancelled: bool = False) -> str:
+def event_ics(event: Event, *, language: str, cancelled: bool = False, sequence: int = 0) -> str:
     calendar = Calendar()
     calendar.add("prodid", "-//Tandem//Events//EN")
     calendar.add("version", "2.0")
@@ -16,6 +16,8 @@ def event_ics(event: Event, *, language: str, cancelled: bool = False) -> str:
     entry = CalendarEvent()
     # The same UID for every mail about this event: calendars update it instead of adding one.
     entry.add("uid", f"event-{event.pk}@tandem")
+    # Raised by a caller that moves or cancels the event after its first invitation.
+    entry.add("sequence", sequence)
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)

@@ -71,12 +71,13 @@ def event_update(*, actor: User, event: Event, **fields: Any) -> Event:
 
 
 @transaction.atomic
-def event_cancel(*, actor: User, event: Event) -> Event:
+def event_cancel(*, actor: User, event: Event, mail: bool = True) -> Event:
+    """`mail=False`: the caller tells the guests itself (a mentoring group's session)."""
     if event.cancelled_at is None:
         event.cancelled_at = timezone.now()
         event.save(update_fields=["cancelled_at"])
         audit.record(CANCELLED, actor=actor, target=event)
-        for participation in event.participations.select_related("participant"):
+        for participation in event.participations.select_related("participant") if mail else []:
             if participation.invited_at or participation.is_registered:
                 _mail(participation, "events/mail/cancelled")
     return event

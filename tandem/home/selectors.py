@@ -8,6 +8,8 @@ sections in order. `home` is the top floor: it may import every app.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from tandem.accounts.models import User
 from tandem.circles.selectors import circles_run_by, own_circles, peer_invitations_to_answer
 from tandem.connectors.selectors import home_work as connector_work
@@ -16,9 +18,13 @@ from tandem.meetings.selectors import attention_count, own_mentorships
 from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
 from tandem.organizations.models import Role
 from tandem.outcomes.selectors import Stage, client_journeys, follow_ups_due, mentorships_to_close
-from tandem.referrals.selectors import referrals_returned_to, referrals_to_decide
-from tandem.reports.selectors import network_headline, recruited_mentor_figures
-from tandem.reports.services import small_cell_threshold
+from tandem.referrals.selectors import (
+    referrals_returned_to,
+    referrals_to_decide,
+    with_return_decisions,
+)
+from tandem.reports.selectors import recruited_mentor_figures
+from tandem.reports.snapshots import funder_headline
 
 # How many items of a list the home shows before "see all".
 SHOWN = 5
@@ -36,6 +42,15 @@ class Section:
         return self.template_name or f"core/home/{self.role}.html"
 
 
+def _first(rows: QuerySet[Any], n: int = SHOWN) -> list[Any]:
+    """The first `n` of an ordered list, found on its own columns and then read with its
+    related rows: asked for at once, PostgreSQL joined every candidate (thousands of active
+    mentorships at 50k people) to the people's table before sorting and keeping five."""
+    ids = list(rows.values_list("pk", flat=True)[:n])
+    found = {row.pk: row for row in rows.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def staff_section(user: User) -> Section | None:
 
     programs = desk_work(user=user)
@@ -49,7 +64,7 @@ def staff_section(user: User) -> Section | None:
         {
             "programs": programs,
             "to_decide_count": to_decide.count(),
-            "to_decide": list(to_decide[:SHOWN]),
+            "to_decide": _first(to_decide),
             "drafts": sum(p.drafts for p in programs),
             "waiting": sum(p.waiting for p in programs),
             "to_confirm": sum(p.to_confirm for p in programs),
@@ -57,7 +72,7 @@ def staff_section(user: User) -> Section | None:
             "follow_ups_count": follow_ups.count(),
             "follow_ups": list(follow_ups[:SHOWN]),
             "to_close_count": to_close.count(),
-            "to_close": list(to_close[:SHOWN]),
+            "to_close": _first(to_close),
         },
     )
 
@@ -68,11 +83,13 @@ def caseworker_section(user: User, memberships: list) -> Section | None:
     if not agencies:
         return None
     journeys = client_journeys(user=user)
+    returned = referrals_returned_to(user=user)
     return Section(
         "caseworker",
         {
             "agencies": agencies,
-            "returned": referrals_returned_to(user=user),
+            "returned_count": returned.count(),
+            "returned": with_return_decisions(returned[:SHOWN]),
             "journeys": [j for j in journeys if j.stage != Stage.ENDED],
             "past_clients": [j for j in journeys if j.stage == Stage.ENDED],
         },
@@ -119,7 +136,8 @@ def groups_section(user: User) -> Section | None:
 
 def partner_sections(user: User, memberships: list) -> list[Section]:
     """Employer partners and network leaders: what the mentors they recruited are doing;
-    funders: the network's figures of the fiscal year. Counts only, never a person."""
+    funders: the network's figures of its latest published fiscal year. Counts only, never a
+    person."""
 
     sections = []
     for role in (Role.EMPLOYER_PARTNER, Role.NETWORK_LEADER):
@@ -138,17 +156,9 @@ def partner_sections(user: User, memberships: list) -> list[Section]:
             )
     funded = list(networks_funded_by(user).order_by("name_en"))
     if funded:
-        threshold = small_cell_threshold()
+        # The latest published fiscal year, never the current one counted live (issue 15).
         sections.append(
-            Section(
-                "funder",
-                {
-                    "threshold": threshold,
-                    "networks": [
-                        (org, network_headline(org, threshold=threshold)) for org in funded
-                    ],
-                },
-            )
+            Section("funder", {"networks": [(org, funder_headline(org)) for org in funded]})
         )
     return sections
 

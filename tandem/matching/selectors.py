@@ -11,6 +11,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     Min,
     OuterRef,
@@ -26,7 +27,13 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.matching import commitments
 from tandem.matching.access import proposals_of_person
-from tandem.matching.models import PENDING_STATUSES, Proposal, ProposalRun, ProposalStatus
+from tandem.matching.models import (
+    OPEN_STATUSES,
+    PENDING_STATUSES,
+    Proposal,
+    ProposalRun,
+    ProposalStatus,
+)
 from tandem.programs.access import programs_managed_by
 from tandem.programs.models import Enrolment, Program
 from tandem.referrals.selectors import enrolments_in_pool
@@ -186,14 +193,23 @@ def desk_work(*, user: User) -> list[WithAnnotations[Program, DeskCounts]]:
     """The programs this person runs, each with the desk's counts (`drafts`, `waiting`,
     `to_confirm`, `soonest_expiry`), in one query; programs with nothing to do are kept so
     that the home can link every desk."""
+    # Joined to the open proposals only (read from their partial index): joining every
+    # proposal a program ever had cost the home page 13 ms at 20k confirmed matches.
+    open_proposals = FilteredRelation("proposals", condition=Q(proposals__status__in=OPEN_STATUSES))
     return list(
         programs_managed_by(user)
+        .annotate(open_proposals=open_proposals)
         .annotate(
-            drafts=Count("proposals", filter=Q(proposals__status=ProposalStatus.DRAFT)),
-            waiting=Count("proposals", filter=Q(proposals__status=ProposalStatus.PUBLISHED)),
-            to_confirm=Count("proposals", filter=Q(proposals__status=ProposalStatus.ACCEPTED)),
+            drafts=Count("open_proposals", filter=Q(open_proposals__status=ProposalStatus.DRAFT)),
+            waiting=Count(
+                "open_proposals", filter=Q(open_proposals__status=ProposalStatus.PUBLISHED)
+            ),
+            to_confirm=Count(
+                "open_proposals", filter=Q(open_proposals__status=ProposalStatus.ACCEPTED)
+            ),
             soonest_expiry=Min(
-                "proposals__expires_at", filter=Q(proposals__status=ProposalStatus.PUBLISHED)
+                "open_proposals__expires_at",
+                filter=Q(open_proposals__status=ProposalStatus.PUBLISHED),
             ),
         )
         .select_related("organization")

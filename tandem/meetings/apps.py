@@ -8,6 +8,9 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.core import sweeps
-        from tandem.meetings.services import reminders_send_due
+        from tandem.meetings.services import attention_sweep, reminders_send_due
 
         sweeps.register("reminders", reminders_send_due, label="reminders sent")
+        sweeps.register(
+            "attention", attention_sweep, label="attention dates stored", at_release=True
+        )

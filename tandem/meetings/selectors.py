@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,7 +169,8 @@ def with_activity(
 ) -> "QuerySet[WithAnnotations[Mentorship, Activity]]":
     """Adds the last meeting, the minutes logged and the lowest recent satisfaction, in one query."""
     logs = MeetingLog.objects.filter(mentorship=OuterRef("pk")).order_by()
-    recent = now.date() - timedelta(days=RECENT_DAYS)
+    # The local day, as everywhere else the rule reads "today" (and as the stored dates do).
+    recent = timezone.localdate(now) - timedelta(days=RECENT_DAYS)
     return mentorships.annotate(
         last_met_on=Subquery(logs.order_by("-met_on").values("met_on")[:1]),
         minutes_total=Coalesce(
@@ -200,26 +201,97 @@ def attention_list(*, user: User, now: datetime | None = None) -> list[Attention
     )
 
 
-def attention_count(*, user: User) -> int:
-    """How many mentorships `attention_list` shows, reading only the columns its tests use: the
-    home page of every staff member asks for it, and with the people's and programs' rows it
-    cost 0.4 s a page at 50k participants (benchmarks/load.py)."""
-    mentorships = (
-        _active_in_programs_run_by(user)
-        .select_related("agreement")
-        .only(
-            "status",
-            "started_on",
-            "confirmed_at",
-            "expected_end_on",
-            "ended_on",
-            "agreement__starts_on",
-            "agreement__expected_end_on",
-            "agreement__hours_target",
-            "agreement__minutes_per_week",
+_ATTENTION_COLUMNS = (
+    "status",
+    "started_on",
+    "confirmed_at",
+    "expected_end_on",
+    "ended_on",
+    "agreement__starts_on",
+    "agreement__expected_end_on",
+    "agreement__hours_target",
+    "agreement__minutes_per_week",
+)
+
+
+def attention_count(*, user: User, now: datetime | None = None) -> int:
+    """How many mentorships `attention_list` shows. The home page of every staff member asks,
+    and working it out from the meetings of every active mentorship cost 0.2-0.5 s a page at
+    50k participants (benchmarks/load.py): the stored dates answer with an index, and only the
+    rows whose inputs changed since the last "attention" sweep are worked out as the list does."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    active = _active_in_programs_run_by(user)
+    stored = (
+        active.filter(attention_stale=False)
+        .filter(Q(attention_from__lte=today) | Q(low_satisfaction_until__gte=today))
+        .count()
+    )
+    stale = active.filter(attention_stale=True).select_related("agreement")
+    return stored + len(_needing_attention(stale.only(*_ATTENTION_COLUMNS), now=now, words=False))
+
+
+def attention_dates_of(
+    mentorship: Mentorship, *, last_met_on: date | None, minutes: int, last_low_on: date | None
+) -> tuple[date | None, date | None]:
+    """The dates stored on the mentorship for the count (see Mentorship.attention_from): the
+    same rule as `_needing_attention`, turned from "on this day?" into "from which day?".
+
+    Both tests grow with time until something is written: the days since the last meeting, and
+    the hours expected by now (the pace only rises, then stays at the target), so the first day
+    each holds is found once, the pace by bisection over the term with `progress_of` itself."""
+    start = start_of(mentorship)
+    quiet_from = (last_met_on or start) + timedelta(days=NO_MEETING_DAYS)
+
+    def behind_on(day: date) -> bool:
+        return progress_of(mentorship, minutes=minutes, today=day).is_behind
+
+    behind_from = None
+    end = expected_end_of(mentorship)
+    if end is not None and end > start and behind_on(end):
+        low, high = start, end  # behind on `high`; find the first such day
+        while low < high:
+            middle = low + (high - low) // 2
+            if behind_on(middle):
+                high = middle
+            else:
+                low = middle + timedelta(days=1)
+        behind_from = low
+    low_until = last_low_on + timedelta(days=RECENT_DAYS) if last_low_on else None
+    return min(quiet_from, behind_from or quiet_from), low_until
+
+
+def attention_dates(
+    mentorships: QuerySet[Mentorship],
+) -> dict[int, tuple[date | None, date | None]]:
+    """`attention_dates_of` for each of these mentorships, reading their meetings in one query."""
+    logs = MeetingLog.objects.filter(mentorship=OuterRef("pk")).order_by()
+    rows = (
+        mentorships.select_related("agreement")
+        .only(*_ATTENTION_COLUMNS)
+        .annotate(
+            last_met_on=Subquery(logs.order_by("-met_on").values("met_on")[:1]),
+            minutes_total=Coalesce(
+                Subquery(
+                    logs.values("mentorship").annotate(total=Sum("minutes")).values("total")[:1]
+                ),
+                0,
+            ),
+            last_low_on=Subquery(
+                CheckIn.objects.filter(
+                    mentorship=OuterRef("pk"), satisfaction__lte=LOW_SATISFACTION
+                )
+                .order_by("-held_on")
+                .values("held_on")[:1]
+            ),
         )
     )
-    return len(_needing_attention(mentorships, now=timezone.now(), words=False))
+    return {
+        row.pk: attention_dates_of(
+            row, last_met_on=row.last_met_on, minutes=row.minutes_total, last_low_on=row.last_low_on
+        )
+        for row in rows
+    }
 
 
 def _needing_attention(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from tandem.accounts.models import User
 from tandem.core import audit
 from tandem.core.mail import send_to_person
+from tandem.meetings import selectors
 from tandem.meetings.models import (
     CaseMeeting,
     CheckIn,
@@ -88,6 +89,7 @@ def meeting_log_create(
     if steps:
         log.steps_advanced.set(steps)
     _record(MEETING_LOGGED, actor, mentorship, log, minutes=minutes)
+    _attention_store([mentorship.pk])
     return log
 
 
@@ -148,7 +150,55 @@ def check_in_record(
         mentorship=mentorship, participant=participant, staff=actor, **fields
     )
     _record(CHECK_IN, actor, mentorship, check_in, participant=participant.pk)
+    _attention_store([mentorship.pk])
     return check_in
+
+
+def _attention_store(ids: list[int], *, skip_locked: bool = False) -> int:
+    """Stores the "needs attention" dates of these mentorships (see Mentorship.attention_from).
+
+    The rows are locked before their meetings are read, in a statement of their own: a meeting
+    or check-in written meanwhile by another request either committed before (and is read) or
+    waits for this lock and stores the dates again after; an agreement or extension marks the
+    row stale after this commit. Either way no stored date misses a write."""
+    locked = list(
+        Mentorship.objects.select_for_update(skip_locked=skip_locked)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    found = selectors.attention_dates(Mentorship.objects.filter(pk__in=locked))
+    # One UPDATE per pair of dates (a few hundred for a thousand rows): bulk_update's CASE over
+    # every row cost 4 ms a row to build in Python.
+    by_dates: dict[tuple[date | None, date | None], list[int]] = {}
+    for pk, pair in found.items():
+        by_dates.setdefault(pair, []).append(pk)
+    for (since, until), pks in by_dates.items():
+        Mentorship.objects.filter(pk__in=pks).update(
+            attention_from=since, low_satisfaction_until=until, attention_stale=False
+        )
+    return len(found)
+
+
+ATTENTION_BATCH = 1000
+
+
+def attention_sweep(*, now: datetime | None = None) -> int:
+    """Stores the dates of every mentorship marked stale (new rows, agreements, extensions), a
+    batch per transaction; rows another request holds are left to it (it stores them itself)
+    or to the next sweep."""
+    stored = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Mentorship.objects.filter(attention_stale=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:ATTENTION_BATCH]
+            )
+            done = _attention_store(ids, skip_locked=True) if ids else 0
+        stored += done
+        if not done:
+            return stored
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
 from tandem.matching.sharing import pair_names
-from tandem.meetings import forms, selectors, services
+from tandem.meetings import forms, panels, selectors, services
 from tandem.meetings.access import (
     access_mentoring,
     access_person_for_behalf,
@@ -102,6 +102,8 @@ def mentorship_detail(request: AuthenticatedRequest, mentorship_id: int) -> Http
         },
         "closure": closure,
         "exit_surveys": selectors.exit_surveys_of(mentorship) if closure else {},
+        # What the floors above add (employers: workplace activities).
+        "panels": panels.panels_for(mentorship, found),
     }
     if is_staff:
         context |= {

@@ -84,11 +84,38 @@ class Mentorship(models.Model):
     started_on = models.DateField(_("started on"), null=True, blank=True)
     expected_end_on = models.DateField(_("expected end"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # "Needs attention" (tandem/meetings/selectors.py), kept as dates so that the staff home
+    # counts with an index instead of reading every active mentorship's meetings: given what is
+    # logged, the first day without a meeting for two weeks or behind on hours (null: not within
+    # the term), and the last day a low check-in still counts. Both only move when a meeting,
+    # check-in, agreement or extension is written, never with time. `attention_stale` marks a
+    # row whose inputs changed since (every new row, an agreement, an extension): the count
+    # works those out from the meetings until the "attention" sweep stores their dates again.
+    attention_from = models.DateField(null=True, blank=True, editable=False)
+    low_satisfaction_until = models.DateField(null=True, blank=True, editable=False)
+    attention_stale = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("mentorship")
         verbose_name_plural = _("mentorships")
         ordering = ["-confirmed_at"]
+        indexes = [
+            models.Index(
+                fields=["program", "attention_from"],
+                condition=Q(status="active", attention_stale=False),
+                name="mentorship_attention_from",
+            ),
+            models.Index(
+                fields=["program", "low_satisfaction_until"],
+                condition=Q(status="active", attention_stale=False),
+                name="mentorship_low_satisfaction",
+            ),
+            models.Index(
+                fields=["program"],
+                condition=Q(status="active", attention_stale=True),
+                name="mentorship_attention_stale",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["mentor", "mentor_slot"],

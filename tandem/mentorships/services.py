@@ -306,7 +306,8 @@ def agreement_save(*, actor: User, mentorship: Mentorship, **fields: Any) -> Agr
     for name, value in fields.items():
         setattr(agreement, name, value)
     agreement.save()
-    if changed:
+    if changed:  # its dates and hours decide when the pair falls behind (meetings.selectors)
+        Mentorship.objects.filter(pk=mentorship.pk).update(attention_stale=True)
         _record(AGREEMENT_SAVED, actor, mentorship)
         agreement.acknowledgements.all().delete()
 
@@ -363,7 +364,10 @@ def agreement_acknowledge(
         mentorship.status = MentorshipStatus.ACTIVE
         mentorship.started_on = agreement.starts_on
         mentorship.expected_end_on = agreement.expected_end_on
-        mentorship.save(update_fields=["status", "started_on", "expected_end_on"])
+        mentorship.attention_stale = True  # the term starts: its "needs attention" dates too
+        mentorship.save(
+            update_fields=["status", "started_on", "expected_end_on", "attention_stale"]
+        )
         _record(STARTED, actor, mentorship)
     return mentorship
 

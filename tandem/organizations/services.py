@@ -3,15 +3,13 @@
 Writes are atomic and take `actor=`; each records a named audit event with its actor (the field
 diffs go to django-auditlog), so that every set-up change is in the history."""
 
-from typing import Any
-
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit
+from tandem.organizations import caseload
 from tandem.organizations.models import (
     Membership,
     Organization,
@@ -167,42 +165,25 @@ def membership_change(
     return membership
 
 
-def caseload_of(*, user: User, organization: Organization) -> dict[str, Any]:
-    """What a caseworker or facilitator hands over when leaving: their open referrals (made for
-    this organization) and the programs of this organization on whose team they are named."""
-    from tandem.referrals.models import ACTIVE_STATUSES, Referral, ReferralStatus
-
-    referrals = Referral.objects.filter(
-        referred_by=user,
-        status__in=[*ACTIVE_STATUSES, ReferralStatus.RETURNED],
-    ).filter(Q(referring_organization=organization) | Q(participant__organization=organization))
-    programs = user.programs_staffed.filter(organization=organization)
-    return {"referrals": referrals, "programs": programs}
-
-
 @transaction.atomic
 def caseload_hand_over(
     *, actor: User, organization: Organization, leaver: User, colleague: User
 ) -> dict[str, int]:
-    """In one step: the leaver's open referrals and program teams go to a colleague of the same
-    organization. The leaver's memberships here are not touched (revoke them apart)."""
+    """In one step: the leaver's caseload (open referrals, program teams: caseload.py) goes to a
+    colleague of the same organization. The leaver's memberships here are not touched (revoke them apart)."""
     if leaver.pk == colleague.pk:
         raise SetupError(_("Choose another person."))
     if not Membership.objects.filter(
         user=colleague, organization=organization, is_active=True
     ).exists():
         raise SetupError(_("The colleague must be an active member of the organization."))
-    caseload = caseload_of(user=leaver, organization=organization)
-    moved = {"referrals": 0, "programs": 0}
-    for referral in caseload["referrals"].select_for_update(of=("self",)):
-        referral.referred_by = colleague
-        # Saved one by one so that the audit history names each referral and the actor.
-        referral.save(update_fields=["referred_by"])
-        moved["referrals"] += 1
-    for program in caseload["programs"]:
-        program.staff.remove(leaver)
-        program.staff.add(colleague)
-        moved["programs"] += 1
+    moved: dict[str, int] = {}
+    # Each part registered by the areas above (caseload.py): open referrals, program teams.
+    for part in caseload.parts():
+        moved[part.name] = 0
+        for item in part.held(leaver, organization).select_for_update(of=("self",)):
+            part.hand_over(item, leaver, colleague)
+            moved[part.name] += 1
     audit.record(
         CASELOAD_HANDED_OVER,
         actor=actor,

@@ -10,6 +10,7 @@ from tandem.core.access import Audience, rule
 from tandem.organizations import access as org_access
 from tandem.organizations import selectors, services
 from tandem.organizations.access import access_organization
+from tandem.organizations.caseload import caseload_of
 from tandem.organizations.forms import (
     HandOverForm,
     LocationForm,
@@ -243,7 +244,7 @@ def member_edit(request: AuthenticatedRequest, org_slug: str, membership_id: int
             return redirect(
                 "organizations:member", org_slug=organization.slug, membership_id=membership.pk
             )
-    caseload = services.caseload_of(user=membership.user, organization=organization)
+    held = caseload_of(user=membership.user, organization=organization)
     return render(
         request,
         "organizations/setup/member.html",
@@ -252,8 +253,8 @@ def member_edit(request: AuthenticatedRequest, org_slug: str, membership_id: int
             "membership": membership,
             "form": form,
             "hand_over": hand_over,
-            "referral_count": caseload["referrals"].count(),
-            "programs": list(caseload["programs"]),
+            "referral_count": held["referrals"].count(),
+            "programs": list(held["programs"]),
         },
     )
 

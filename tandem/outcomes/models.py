@@ -314,6 +314,15 @@ class FollowUp(models.Model):
                 fields=["mentorship", "participant", "months"], name="follow_up_once"
             )
         ]
+        indexes = [
+            # The staff home's "follow-ups due": the oldest open ones first, read from the
+            # index (without it, 44 ms of joining and sorting 20k due rows at 50k people).
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(answered_at__isnull=True, cancelled_at__isnull=True),
+                name="follow_up_open_by_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} · {self.months}"

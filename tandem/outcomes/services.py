@@ -204,7 +204,8 @@ def mentorship_extend(
     # The agreement and the mentorship carry the expected end that every page reads; the
     # extension row keeps the history of what was agreed.
     mentorship.expected_end_on = new_end_on
-    mentorship.save(update_fields=["expected_end_on"])
+    mentorship.attention_stale = True  # a longer term changes the pace it is measured against
+    mentorship.save(update_fields=["expected_end_on", "attention_stale"])
     agreement = getattr(mentorship, "agreement", None)
     if agreement is not None:
         agreement.expected_end_on = new_end_on

@@ -38,6 +38,30 @@ def grants_participants(grant: ParticipantGrant) -> ParticipantGrant:
     return grant
 
 
+# An accommodation grant answers "may this person read these accommodation needs for my
+# reason?" (programs: the staff of a program that accepted the person, when they agreed).
+AccommodationGrant = Callable[[User, Participant], bool]
+_ACCOMMODATION_GRANTS: list[AccommodationGrant] = []
+
+
+def grants_accommodations(grant: AccommodationGrant) -> AccommodationGrant:
+    """Registers an accommodation grant of an area above this one (as `grants_participants`)."""
+    if grant not in _ACCOMMODATION_GRANTS:
+        _ACCOMMODATION_GRANTS.append(grant)
+    return grant
+
+
+def can_see_accommodations(user: User, participant: Participant) -> bool:
+    """The person and their agency's staff; others only through a grant (the staff of a
+    program that accepted the person, with the person's agreement). Not the caseworker of
+    another agency, nor funders or mentors."""
+    if participant.user_id == user.pk or holds_role_in(
+        user, participant.organization, client_record_roles()
+    ):
+        return True
+    return any(grant(user, participant) for grant in _ACCOMMODATION_GRANTS)
+
+
 def participants_visible_to(user: User) -> QuerySet[Participant]:
     """Client records this person may open."""
     if user.is_platform_admin:

@@ -17,11 +17,13 @@ from tandem.participants.access import (
     access_merge_pair,
     access_participant,
     access_resume,
+    can_see_accommodations,
     participants_changeable_by,
     participants_visible_to,
 )
 from tandem.participants.csvformat import csv_lines, problem_text
 from tandem.participants.models import ImportStatus, ParticipantRole
+from tandem.participants.record import record_sections
 
 # Fifty rows a page: the rows' rendering was half of the list's server time at 100 (issue 18).
 PER_PAGE = 50
@@ -52,10 +54,6 @@ def organization_participants(request: AuthenticatedRequest, org_slug: str) -> H
 
 @rule(Audience.SCOPED, objects=["participant_id"])
 def detail(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
-    # The client file shows what other areas hold about the person, each through its policy.
-    from tandem.programs.access import can_see_accommodations, enrolments_visible_to
-    from tandem.referrals.access import referrals_visible_to
-
     found = access_participant(request.user, participant_id)
     participant = found.participant
     sees_accommodations = can_see_accommodations(request.user, participant)
@@ -72,15 +70,9 @@ def detail(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
             "can_see_accommodations": sees_accommodations,
             "resumes": participant.resumes.all(),
             "resume_form": forms.ResumeForm() if found.can_change else None,
-            "referrals": referrals_visible_to(request.user)
-            .filter(participant=participant)
-            .select_related("program"),
-            "enrolments": selectors.enrolments_with_state(
-                participant=participant,
-                enrolments=enrolments_visible_to(request.user, participant).select_related(
-                    "program"
-                ),
-            ),
+            # What other areas hold about the person (referrals, programs), each through its
+            # own policy: the sections they registered (record.py).
+            "record_sections": record_sections(request.user, found),
             # The record's history goes to the staff who hold the record, not to every reader
             # (a referring caseworker elsewhere, the program's staff, the person).
             "history": audit.history_rows(participant) if found.can_change else None,

@@ -20,13 +20,16 @@ from tandem.accounts.models import User
 from tandem.core.access import Action, accepts, one_or_404
 from tandem.organizations.access import (
     client_record_roles,
-    holds_role_in,
     organizations_of,
     program_manager_roles,
     referrer_roles,
 )
 from tandem.organizations.models import Organization, Partnership, PartnershipKind, Role
-from tandem.participants.access import can_manage_participants, participants_visible_to
+from tandem.participants.access import (
+    can_manage_participants,
+    grants_accommodations,
+    participants_visible_to,
+)
 from tandem.participants.models import Participant
 from tandem.programs.models import (
     Enrolment,
@@ -194,13 +197,10 @@ def enrolments_visible_to(user: User, participant: Participant) -> QuerySet[Enro
     return enrolments.filter(program__in=programs_managed_by(user))
 
 
-def can_see_accommodations(user: User, participant: Participant) -> bool:
-    """The person, their agency's staff, and, with the person's agreement, the staff of a
-    program that accepted them. Not the caseworker of another agency, nor funders or mentors."""
-    if participant.user_id == user.pk or holds_role_in(
-        user, participant.organization, client_record_roles()
-    ):
-        return True
+@grants_accommodations
+def accommodations_shared_with_program_staff(user: User, participant: Participant) -> bool:
+    """The staff of a program that accepted the person read the accommodation needs the
+    person agreed to share with programs (participants.access.can_see_accommodations)."""
     shared = getattr(getattr(participant, "accommodation", None), "share_with_programs", False)
     return shared and participant.enrolments.filter(program__in=programs_managed_by(user)).exists()
 

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
 from tandem.accounts.models import User
+from tandem.participants.access import ParticipantAccess
 from tandem.programs.access import programs_visible_to
 from tandem.programs.models import CriteriaVersion, Enrolment, OrientationSession, Program
 
@@ -71,3 +74,16 @@ def program_team_invitations(*, program):
     return program.invitations.filter(
         kind="program_team", accepted_at__isnull=True, withdrawn_at__isnull=True
     ).order_by("email")
+
+
+def enrolments_record_section(user: User, found: ParticipantAccess) -> dict[str, Any] | None:
+    """The client file's "Programs" section (participants/record.py): the enrolments this
+    reader may see, each with where the person stands (in a mentorship, ended, ready)."""
+    from tandem.participants.selectors import enrolments_with_state
+    from tandem.programs.access import enrolments_visible_to
+
+    enrolments = enrolments_with_state(
+        participant=found.participant,
+        enrolments=enrolments_visible_to(user, found.participant).select_related("program"),
+    )
+    return {"enrolments": enrolments} if enrolments else None

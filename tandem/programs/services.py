@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -396,3 +397,16 @@ def program_team_remove(*, actor: User, program: Program, user_id: int) -> None:
             about=[removed],
             data={"email": removed.email},
         )
+
+
+def teams_held(user: User, organization: Organization) -> QuerySet[Program]:
+    """The caseload part a facilitator hands over when leaving (organizations/caseload.py): the
+    programs of this organization on whose team they are named."""
+    return Program.objects.filter(staff=user, organization=organization)
+
+
+def team_hand_over(program: Program, leaver: User, colleague: User) -> None:
+    """A leaver's place on one program team goes to a colleague (run inside
+    `organizations.services.caseload_hand_over`, which records the event)."""
+    program.staff.remove(leaver)
+    program.staff.add(colleague)

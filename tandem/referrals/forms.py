@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -252,7 +253,7 @@ class MentorApplicationForm(ApplicationForm):
 
     role = "mentor"
 
-    def __init__(self, *args, program: Program, **kwargs):
+    def __init__(self, *args, program: Program, partner_slug: str = "", **kwargs):
         super().__init__(*args, program=program, **kwargs)
         for name in self.mentee_only:
             del self.fields[name]
@@ -260,8 +261,10 @@ class MentorApplicationForm(ApplicationForm):
         partners = Partnership.objects.filter(organization=program.organization).values(
             "partner_id"
         )
-        model_choice_field(self, "recruited_by").queryset = Organization.objects.filter(
-            pk__in=partners,
+        # The partners of the program's organization, and the organization itself when an
+        # employer or an association runs the program (an employer-hosted program).
+        recruiters = Organization.objects.filter(
+            Q(pk__in=partners) | Q(pk=program.organization_id),
             is_active=True,
             kind__in=[
                 OrganizationType.EMPLOYER,
@@ -269,5 +272,10 @@ class MentorApplicationForm(ApplicationForm):
                 OrganizationType.IMMIGRANT_NETWORK,
             ],
         )
+        model_choice_field(self, "recruited_by").queryset = recruiters
         label_choices(self, "recruited_by", lambda org: org.name)
+        # A partner's invitation links here with ?partner=<its short name> (tandem/employers).
+        chosen = recruiters.filter(slug=partner_slug).first() if partner_slug else None
+        if chosen is not None and not self.is_bound:
+            self.initial["recruited_by"] = chosen.pk
         self.fields["consent"] = self.fields.pop("consent")

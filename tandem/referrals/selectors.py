@@ -1,17 +1,20 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from tandem.accounts.models import User
 from tandem.organizations.access import organizations_of, referrer_roles
+from tandem.organizations.models import Organization
+from tandem.participants.access import ParticipantAccess
 from tandem.participants.models import Participant
 from tandem.programs import eligibility
 from tandem.programs.access import programs_managed_by, programs_open_to_referrals_from
 from tandem.programs.models import Criterion, Enrolment, Program
 from tandem.programs.services import criteria_current
 from tandem.referrals.access import referrals_visible_to
-from tandem.referrals.models import Referral, ReferralDecision, ReferralStatus
+from tandem.referrals.models import ACTIVE_STATUSES, Referral, ReferralDecision, ReferralStatus
 
 
 def enrolments_admitted(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
@@ -115,19 +118,26 @@ def referrals_to_decide(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def referrals_returned_to(*, user: User) -> Sequence[Referral]:
+def referrals_returned_to(*, user: User) -> QuerySet[Referral]:
     """Referrals this person's agency made that a program sent back and that nobody has
-    resubmitted or withdrawn since, each with its latest decision (`return_decision`), whose
-    reasons the caseworker must read."""
+    resubmitted or withdrawn since, newest first. `with_return_decisions` adds the reasons the
+    caseworker must read to the ones shown."""
     from tandem.organizations.models import Role
     from tandem.referrals.models import ReferralStatus
 
     agencies = organizations_of(user, roles=[Role.CASEWORKER, Role.ORG_ADMIN])
-    referrals = list(
+    return (
         Referral.objects.filter(status=ReferralStatus.RETURNED)
         .filter(Q(referred_by=user) | Q(referring_organization__in=agencies))
-        .select_related("participant", "program")
-        .prefetch_related(
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def with_return_decisions(referrals: QuerySet[Referral]) -> Sequence[Referral]:
+    """The referrals, each with its latest decision (`return_decision`) and its unmet criteria;
+    slice before: an agency of the 50k network has hundreds returned (the home shows five)."""
+    rows = list(
+        referrals.select_related("participant", "program").prefetch_related(
             Prefetch(
                 "decisions",
                 ReferralDecision.objects.order_by("-decided_at", "-pk").prefetch_related(
@@ -136,10 +146,27 @@ def referrals_returned_to(*, user: User) -> Sequence[Referral]:
                 to_attr="decisions_newest_first",
             )
         )
-        .order_by("-submitted_at", "-pk")
     )
-    for referral in referrals:
+    for referral in rows:
         referral.return_decision = (
             referral.decisions_newest_first[0] if referral.decisions_newest_first else None
         )
-    return referrals
+    return rows
+
+
+def referrals_held(user: User, organization: Organization) -> QuerySet[Referral]:
+    """The caseload part a caseworker hands over when leaving (organizations/caseload.py): the
+    referrals they made for this organization, or about its clients, that are still open or
+    came back to be completed."""
+    return Referral.objects.filter(
+        referred_by=user, status__in=[*ACTIVE_STATUSES, ReferralStatus.RETURNED]
+    ).filter(Q(referring_organization=organization) | Q(participant__organization=organization))
+
+
+def referrals_record_section(user: User, found: ParticipantAccess) -> dict[str, Any] | None:
+    """The client file's "Referrals" section (participants/record.py): the person's referrals
+    this reader may see."""
+    referrals = list(
+        referrals_visible_to(user).filter(participant=found.participant).select_related("program")
+    )
+    return {"referrals": referrals} if referrals else None

@@ -441,3 +441,11 @@ def applications_purge_unverified(
         verified_at__isnull=True, created_at__lt=cutoff
     ).delete()
     return deleted
+
+
+def referral_hand_over(referral: Referral, leaver: User, colleague: User) -> None:
+    """One referral of a leaver's caseload goes to a colleague (run inside
+    `organizations.services.caseload_hand_over`, which locks the row and records the event).
+    Saved one by one so that the referral's history names it and the actor."""
+    referral.referred_by = colleague
+    referral.save(update_fields=["referred_by"])

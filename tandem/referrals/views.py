@@ -223,13 +223,20 @@ def _apply(request: HttpRequest, program_slug: str, kind: str) -> HttpResponse:
     is_mentor = kind == ApplicationKind.MENTOR
     side = "mentor" if is_mentor else "mentee"
     criteria = list(criteria_current(program=program, side=side).criteria.all())
-    form_class = forms.MentorApplicationForm if is_mentor else forms.ApplicationForm
-    form: forms.ApplicationForm | None = form_class(
-        request.POST or None,
-        program=program,
-        criteria=criteria,
-        initial={"preferred_language": request.LANGUAGE_CODE[:2]},
-    )
+    initial = {"preferred_language": request.LANGUAGE_CODE[:2]}
+    form: forms.ApplicationForm | None
+    if is_mentor:
+        form = forms.MentorApplicationForm(
+            request.POST or None,
+            program=program,
+            criteria=criteria,
+            initial=initial,
+            partner_slug=request.GET.get("partner", "")[:60],
+        )
+    else:
+        form = forms.ApplicationForm(
+            request.POST or None, program=program, criteria=criteria, initial=initial
+        )
     if not program.is_open_for_intake():
         form = None
     elif form is not None and request.method == "POST" and form.is_valid():

@@ -943,27 +943,6 @@ def referred_by_network(*, network, threshold: int):
 # --- Figures on the home page (tandem/home/selectors.py) ------------------------------------------
 
 
-def network_headline(
-    organization: Organization, *, threshold: int, today: dt.date | None = None
-) -> dict[str, Any]:
-    """The network's four figures of the current fiscal year: mentees referred, matches made,
-    mentorships completed, mentorships under way. A count between 1 and threshold - 1 comes
-    back as None (shown as "fewer than N"), as in the funder's report."""
-    period = fiscal_year(today or timezone.localdate())
-    scope = Scope(network_programs(organization), period)
-    rows = program_summary(scope)
-    figures = {
-        key: sum(row[key] for row in rows)
-        for key in ("referral_count", "matches", "completed", "ongoing")
-    }
-    return {
-        "period": period,
-        "figures": {
-            key: (None if 0 < value < threshold else value) for key, value in figures.items()
-        },
-    }
-
-
 def recruited_mentor_figures(organization: Organization) -> dict[str, int]:
     """What the mentors an employer or a network recruited are doing, as counts only (a
     partner never sees a person's record): recruited, ready to match, mentoring now, and

@@ -283,6 +283,39 @@ def funder_figures(organization, year: int, *, language: str | None = None) -> F
     return Figures(tables_from_json(snapshot.tables), snapshot.built_at, False, snapshot)
 
 
+@dataclass
+class PublishedHeadline:
+    """The figures at the top of a network's latest published fiscal year (a funder's home)."""
+
+    year: int
+    period: Period
+    headlines: list[tables.Headline]
+    published_at: dt.datetime | None
+
+
+def funder_headline(organization, *, language: str | None = None) -> PublishedHeadline | None:
+    """The headline figures of the network's latest *published* fiscal year, in the reader's
+    language, read from the published tables (so they are the report's own totals); None when
+    no year is published yet. Two queries.
+
+    Never the current year counted live: a home that changed from one day to the next would
+    let a funder subtract two visits and learn about the one person who came in between, the
+    hole that publishing closed years closes for the report."""
+    years = published_years(organization)
+    if not years:
+        return None
+    figures = funder_figures(organization, years[0], language=language)
+    if figures is None:  # published in the other language only: not from funder_publish
+        return None
+    by_key = {table.key: table for table in figures.tables}
+    return PublishedHeadline(
+        year=years[0],
+        period=fiscal_year(dt.date(years[0], 4, 1)),
+        headlines=tables.headlines(by_key),
+        published_at=figures.as_of,
+    )
+
+
 # --- The hourly sweep (tandem/core/sweeps.py) ------------------------------------------------
 
 KEPT_DAYS = 30  # a staff snapshot not counted again for this long (nobody opens it) is dropped

@@ -19,7 +19,7 @@ PASSWORD = "a-long-browser-password"
 def connector_cast(transactional_db, settings):
     from tandem.connectors.tests.factories import connector_program, make_connector, make_newcomer
     from tandem.core.tests.cast import make_member, make_organization, make_participant, make_user
-    from tandem.organizations.models import Role
+    from tandem.organizations.models import OrganizationType, Partnership, PartnershipKind, Role
 
     settings.TANDEM_MFA_REQUIRED = False
     # Mail is rendered and sent at once, so the test can read the invitation link.
@@ -43,6 +43,9 @@ def connector_cast(transactional_db, settings):
         user=make_user("amina@lead.org", language="fr", password=PASSWORD),
     )
     enrolment = make_newcomer(program, newcomer)
+    fund = make_organization("fund", OrganizationType.FUNDER)
+    Partnership.objects.create(organization=lead, partner=fund, kind=PartnershipKind.FUNDING)
+    make_member(fund, Role.FUNDER, "funder@fund.org", password=PASSWORD, language="fr")
     return {"staff": staff, "program": program, "anna": anna, "luc": luc, "enrolment": enrolment}
 
 
@@ -152,3 +155,8 @@ def test_a_first_meeting_three_introductions_a_new_connector_a_follow_up_and_the
     visit(page, f"{base}/en/connectors/newcomer/{cast['enrolment'].pk}/", "en chain, staff")
     text = visit(page, f"{base}/en/connectors/program/{program}/figures/", "en figures")
     assert "Introductions made" in text
+
+    # A funder, in French: the programs they fund, and the way to the report's section.
+    sign_in_as(page, base, "funder@fund.org", "fr")
+    text = visit(page, f"{base}/fr/connectors/funders/", "fr funder")
+    assert "Connexion lead" in text and "rapport aux bailleurs de fonds" in text

@@ -43,21 +43,14 @@ def test_a_group_from_suggestions_to_feedback_and_a_peer_mentor_from_an_alumnus(
     from tandem.outcomes.models import EmploymentOutcome
     from tandem.participants.models import Participant
     from tandem.programs.models import Program
-    from tandem.programs.services import program_create
 
     staff = User.objects.get(email="staff@tandem.demo")
     lead = staff.memberships.first().organization
     pool = Program.objects.filter(organization=lead, kind="open_access").first()
     waiting = make_participant(lead, given_name="Wafa", family_name="Haddad", languages="en;ar")
     enrol(pool, waiting, days_waiting=60)
-    groups = program_create(
-        actor=staff,
-        organization=lead,
-        slug="group-mentoring",
-        kind="group",
-        name_en="Group mentoring",
-        name_fr="Mentorat de groupe",
-    )
+    # The demo's group program (tandem/demo/circles.py), where staff now form a second group.
+    groups = Program.objects.get(organization=lead, slug="group-mentoring")
     mentee = Participant.objects.get(user__email="mentee@tandem.demo")
     base = live_server.url
 
@@ -91,7 +84,8 @@ def test_a_group_from_suggestions_to_feedback_and_a_peer_mentor_from_an_alumnus(
     mail.outbox.clear()
     page.get_by_role("link", name="Schedule a session").click()
     assert_accessible(page, "new session form")
-    starts = (timezone.localtime() + timedelta(days=3)).replace(hour=18, minute=0)
+    # Not at the hour of the demo's groups (18:00 and 12:00), which the mentee belongs to.
+    starts = (timezone.localtime() + timedelta(days=2)).replace(hour=10, minute=0)
     page.get_by_label("Date and time").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Topic (English)").fill("Résumés for the Canadian market")
     page.get_by_label("Topic (French)").fill("Le CV pour le marché canadien")
@@ -104,10 +98,9 @@ def test_a_group_from_suggestions_to_feedback_and_a_peer_mentor_from_an_alumnus(
     # The session took place: attendance.
     session = circle.sessions.get()
     event = session.event
-    event.starts_at, event.ends_at = (
-        event.starts_at - timedelta(days=4),
-        event.ends_at - timedelta(days=4),
-    )
+    # Two hours ago: after she joined, so the home page asks her for feedback.
+    back = event.starts_at - (timezone.now() - timedelta(hours=2))
+    event.starts_at, event.ends_at = event.starts_at - back, event.ends_at - back
     event.save(update_fields=["starts_at", "ends_at"])
     page.get_by_role("link", name="Session 1").click()
     assert_accessible(page, "session attendance")
@@ -120,7 +113,8 @@ def test_a_group_from_suggestions_to_feedback_and_a_peer_mentor_from_an_alumnus(
     page.context.clear_cookies()
     sign_in(page, base, "mentee@tandem.demo", language="fr")
     visit(page, f"{base}/fr/", "mentee home")
-    page.get_by_role("link", name="Donner mon avis").first.click()
+    # She also has a session of the demo's group to answer for: this one is the new group's.
+    page.locator(f"main a[href='/fr/groups/sessions/{session.pk}/feedback/']").click()
     assert_accessible(page, "feedback form")
     page.get_by_label("Très utile").check()
     page.get_by_label("Quels thèmes aimeriez-vous aborder la prochaine fois?").fill("Les entrevues")
@@ -129,14 +123,7 @@ def test_a_group_from_suggestions_to_feedback_and_a_peer_mentor_from_an_alumnus(
     assert "Un membre qui garde son nom privé" in text and "Wafa" not in text
 
     # Peer mentoring, staff in French: an alumnus employed in their field is invited.
-    peers = program_create(
-        actor=staff,
-        organization=lead,
-        slug="peer-mentoring",
-        kind="peer",
-        name_en="Peer mentoring",
-        name_fr="Mentorat par les pairs",
-    )
+    peers = Program.objects.get(organization=lead, slug="peer-mentoring")  # the demo's
     alumnus = make_participant(
         lead, given_name="Olu", family_name="Adeyemi", preferred_language="fr"
     )
@@ -149,7 +136,7 @@ def test_a_group_from_suggestions_to_feedback_and_a_peer_mentor_from_an_alumnus(
     page.get_by_label(re.compile("Olu Adeyemi")).check()
     mail.outbox.clear()
     submit(page, "peer mentors after the invitation")
-    assert PeerMentor.objects.get().participant == alumnus
+    assert PeerMentor.objects.filter(participant=alumnus, program=peers).exists()
     assert mail.outbox[0].to == [alumnus.email]
     assert "expérience" in mail.outbox[0].subject
     page.get_by_role("link", name="Olu Adeyemi").click()

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.circles import services
-from tandem.circles.models import Circle, CircleSession, PeerMentor, PeerStatus
+from tandem.circles.models import Circle, CircleSession, PeerConversation, PeerMentor, PeerStatus
 from tandem.core.tests.cast import Side, occupation
 from tandem.matching.tests.factories import enrol, person, program_for
 from tandem.outcomes.models import EmploymentOutcome
@@ -83,6 +83,13 @@ def outsider_circle_records(side: Side) -> dict[str, Any]:
     peer = PeerMentor.objects.create(
         program=peer_program, participant=alumnus(side), status=PeerStatus.INVITED
     )
-    records = {"circle": circle, "member": member, "session": session, "peer": peer}
+    conversation = PeerConversation.objects.create(peer=peer, mentee=side.mentee, conversations=1)
+    records = {
+        "circle": circle,
+        "member": member,
+        "session": session,
+        "peer": peer,
+        "conversation": conversation,
+    }
     side._circles = records  # type: ignore[attr-defined]
     return records

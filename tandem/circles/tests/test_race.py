@@ -16,6 +16,7 @@ from django.test import Client
 from tandem.circles.models import CircleMember
 from tandem.circles.tests.factories import make_circle, waiting_mentee
 from tandem.core.tests.cast import make_member
+from tandem.core.tests.races import dropped_constraint
 from tandem.matching.tests.factories import program_for
 from tandem.organizations.models import Role
 
@@ -90,17 +91,8 @@ def test_concurrent_additions_never_overfill_a_group(home, settings):
 @pytest.fixture
 def without_the_seat_index():
     """Drops the unique index on (circle, side, seat) for one test, and puts it back."""
-    constraint = next(
-        c for c in CircleMember._meta.constraints if c.name == "circle_one_active_member_per_seat"
-    )
-    with connection.schema_editor() as editor:
-        editor.remove_constraint(CircleMember, constraint)
-    try:
+    with dropped_constraint(CircleMember, "circle_one_active_member_per_seat"):
         yield
-    finally:
-        CircleMember.objects.all().delete()  # the overfilled rows would break the index
-        with connection.schema_editor() as editor:
-            editor.add_constraint(CircleMember, constraint)
 
 
 def test_negative_control_without_its_guards_the_real_service_overfills_the_group(

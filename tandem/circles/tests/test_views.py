@@ -193,3 +193,71 @@ def test_staff_find_and_add_someone_the_suggestions_left_out(staff: Client, home
     assert f'value="{physician.pk}"' in page
     staff.post(f"/en/groups/{circle.pk}/members/", {"role": "mentee", "people": [physician.pk]})
     assert CircleMember.objects.filter(circle=circle, participant=physician).exists()
+
+
+def test_staff_move_and_cancel_a_session_end_the_group_and_read_the_feedback(
+    staff: Client, home, pool
+):
+    circle = make_circle(home)
+    mentee = waiting_mentee(home, pool, given_name="Amina")
+    services.circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
+    held = move_to_past(session_at(circle, home, days=1), days=3)
+    services.session_feedback_submit(
+        actor=home.staff, session=held, participant=mentee, usefulness="very", topics="Networking"
+    )
+    coming = session_at(circle, home, days=4)
+    page = staff.get(f"/en/groups/sessions/{held.pk}/").content.decode()
+    assert "1 answer." in page and "Networking" in page
+    assert "Change the date, time or topic" not in page  # it took place
+    assert "Networking" in staff.get(f"/en/groups/{circle.pk}/").content.decode()
+
+    edit = f"/en/groups/sessions/{coming.pk}/edit/"
+    assert staff.get(edit).status_code == 200
+    past = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    page = staff.post(edit, {"starts_at": past, "duration_minutes": "60"}).content.decode()
+    assert "A session is scheduled in the future: this date has passed." in page
+    later = timezone.localtime(coming.event.starts_at + timedelta(days=1))
+    response = staff.post(
+        edit, {"starts_at": later.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "60"}
+    )
+    assert response.status_code == 302
+    coming.event.refresh_from_db()
+    assert coming.event.starts_at == later.replace(second=0, microsecond=0)
+
+    response = staff.post(f"/en/groups/sessions/{coming.pk}/cancel/", follow=True)
+    assert "The session was cancelled" in response.content.decode()
+    coming.event.refresh_from_db()
+    assert coming.event.cancelled_at is not None
+
+    response = staff.post(f"/en/groups/{circle.pk}/end/", {}, follow=True)
+    assert "Tick the box to confirm" in response.content.decode()
+    response = staff.post(f"/en/groups/{circle.pk}/end/", {"confirm": "yes"}, follow=True)
+    page = response.content.decode()
+    assert "This group ended on" in page and "Schedule a session" not in page
+    # Members cannot do any of it.
+    member = Client()
+    member.force_login(home.mentee_user)
+    for url in (edit, f"/en/groups/sessions/{held.pk}/cancel/", f"/en/groups/{circle.pk}/end/"):
+        assert member.post(url, {"confirm": "yes"}).status_code == 404
+
+
+def test_staff_record_the_conversations_held_with_a_peer_mentor(staff: Client, home, pool):
+    program = group_program(home, kind="peer")
+    peer = services.peer_invite(actor=home.staff, program=program, participant=alumnus(home))
+    peer = services.peer_answer(actor=home.staff, peer=peer, accept=True)
+    peer = services.peer_brief(actor=home.staff, peer=peer)
+    seeker = waiting_mentee(home, pool, given_name="Bruno")
+    conversation = services.peer_conversation_propose(
+        actor=home.staff, peer=peer, mentee=seeker, conversations=1
+    )
+    url = f"/en/groups/peers/conversations/{conversation.pk}/"
+    page = staff.post(url, {"held": "2"}, follow=True).content.decode()
+    assert "1 conversation was planned: record at most that many." in page
+    assert (
+        "Choose how many conversations were held."
+        in staff.post(url, {"held": "x"}, follow=True).content.decode()
+    )
+    page = staff.post(url, {"held": "1"}, follow=True).content.decode()
+    assert "What took place was recorded." in page
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.held) == ("held", 1)

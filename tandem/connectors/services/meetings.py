@@ -40,6 +40,11 @@ from tandem.connectors.services.common import (
     _normalise,
     _tell,
 )
+from tandem.connectors.services.figures import (
+    chain_recount,
+    connector_introductions_add,
+    connector_results_move,
+)
 from tandem.connectors.services.joining import _check_connector_program, connector_invite
 from tandem.core import audit
 from tandem.participants.models import Participant
@@ -114,22 +119,31 @@ def meeting_request(
 
 def _check_room(connector: Connector) -> None:
     """A first meeting takes one of the meetings the connector offers this month. The
-    connector's row is locked, so two newcomers (or two staff) asking at once cannot both take
-    the last one. A follow-up of an introduction is not counted against it: the connector who
-    named this contact asked for that meeting."""
-    Connector.objects.select_for_update().filter(pk=connector.pk).first()
-    month = timezone.localdate().replace(day=1)
-    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
-    taken = (
-        ConnectorMeeting.objects.filter(connector=connector, created_at__gte=start)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .count()
-    )
-    if taken >= connector.meetings_per_month:
+    connector's row is locked before the month is counted, so two newcomers (or two staff)
+    asking at once cannot both take the last one: the second waits for the first to commit,
+    then counts its meeting (tests/test_race.py, with its negative control). A follow-up of an
+    introduction is not counted against it: the connector who named this contact asked for
+    that meeting."""
+    _lock_connector(connector)
+    if _taken_this_month(connector) >= connector.meetings_per_month:
         raise ConnectorError(
             _("%(name)s has no room left for a meeting this month: choose another connector.")
             % {"name": connector.participant.full_name}
         )
+
+
+def _lock_connector(connector: Connector) -> None:
+    Connector.objects.select_for_update().filter(pk=connector.pk).first()
+
+
+def _taken_this_month(connector: Connector) -> int:
+    month = timezone.localdate().replace(day=1)
+    start = timezone.make_aware(datetime.combine(month, datetime.min.time()))
+    return (
+        ConnectorMeeting.objects.filter(connector=connector, created_at__gte=start)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .count()
+    )
 
 
 def _locked(meeting: ConnectorMeeting) -> ConnectorMeeting:
@@ -234,6 +248,7 @@ def meeting_record_held(
     meeting.status = MeetingStatus.HELD
     meeting.held_on = held_on
     meeting.save(update_fields=["status", "held_on"])
+    chain_recount(program=meeting.program, newcomer=meeting.newcomer)
     audit.record(HELD, actor=actor, target=meeting, about=[meeting.newcomer])
     return meeting
 
@@ -366,6 +381,8 @@ def introductions_record(
         created.append(introduction)
     meeting.introductions_made = existing + len(created)
     meeting.save(update_fields=["introductions_made"])
+    connector_introductions_add(connector=meeting.connector, count=len(created))
+    chain_recount(program=meeting.program, newcomer=meeting.newcomer)
     audit.record(
         INTRODUCED,
         actor=actor,
@@ -421,9 +438,12 @@ def result_record(
         raise ConnectorError(_("Give the date."))
     if on is not None and (on > timezone.localdate() or (meeting.held_on and on < meeting.held_on)):
         raise ConnectorError(_("The date is between the meeting and today."))
+    before = meeting.result
     meeting.result = result
     meeting.result_on = on if result else None
     meeting.save(update_fields=["result", "result_on"])
+    connector_results_move(meeting=meeting, before=before, after=result)
+    chain_recount(program=meeting.program, newcomer=meeting.newcomer)
     audit.record(
         RESULT, actor=actor, target=meeting, about=[meeting.newcomer], data={"result": result}
     )

@@ -416,38 +416,82 @@ def test_reminders_go_through_the_worker_once_a_week(run_worker, settings):
 # --- Figures -------------------------------------------------------------------------------
 
 
-def test_program_figures_and_funder_figures_with_small_cells_suppressed(home, program, cast):
-    from tandem.connectors.selectors import funder_figures, program_figures
+def _stored(program) -> tuple[list, list]:
+    from tandem.connectors.models import NewcomerChain
 
-    first = held_meeting(program, home.mentee, cast["anna"])
+    fields = [f.name for f in NewcomerChain._meta.fields if f.name != "id"]
+    chains = sorted(NewcomerChain.objects.filter(program=program).values_list(*fields))
+    counters = sorted(
+        Connector.objects.filter(program=program).values_list(
+            "pk", "introductions_count", "jobs_led", "interviews_led"
+        )
+    )
+    return chains, counters
+
+
+def test_program_figures_read_stored_chains_that_the_services_keep_equal_to_a_recount(
+    home, program, cast
+):
+    from tandem.connectors.selectors import program_figures
+    from tandem.connectors.services.figures import figures_rebuild
+
+    staff = home.staff
+    first = services.meeting_request(
+        actor=staff, program=program, newcomer=home.mentee, connector=cast["anna"]
+    )
+    met_on = timezone.localdate() - timedelta(days=3)
+    services.meeting_record_held(actor=staff, meeting=first, held_on=met_on)
     services.introductions_record(
         actor=cast["anna"].participant.user,
         meeting=first,
         contacts=contacts("luc@example.org", "m@example.org", "n@example.org"),
     )
     intro = Introduction.objects.get(contact=cast["luc"])
-    held_meeting(
-        program,
-        home.mentee,
-        cast["luc"],
+    follow = services.meeting_request(
+        actor=staff,
+        program=program,
+        newcomer=home.mentee,
+        connector=cast["luc"],
         introduction=intro,
-        depth=2,
-        result="job",
-        result_on=timezone.localdate(),
     )
+    services.meeting_record_held(actor=staff, meeting=follow, held_on=met_on)
+    # A result changed twice: the stored figures follow, with no drift.
+    for result in ("job", "interview", "job"):
+        services.result_record(actor=staff, meeting=follow, result=result, on=met_on)
+    services.result_record(actor=staff, meeting=first, result="interview", on=met_on)
+    stored = _stored(program)
+    figures_rebuild(program_id=program.pk)
+    assert _stored(program) == stored  # what the services kept is what a recount gives
     figures = program_figures(program)
     assert (figures.newcomers, figures.meetings_held, figures.introductions) == (1, 2, 3)
     assert (figures.followed_up, figures.depth_max, figures.jobs) == (1, 2, 1)
-    assert figures.days_to_job_median == 2
-    assert [(t.name, t.jobs) for t in figures.top_connectors] == [
-        (cast["anna"].participant.full_name, 1)
+    assert (figures.meetings_at_target, figures.interviews) == (1, 1)
+    assert figures.days_to_job_median == 0
+    assert [(t.name, t.introductions, t.jobs, t.interviews) for t in figures.top_connectors] == [
+        (cast["anna"].participant.full_name, 3, 1, 0)
     ]
-    shown = {f.label: f.value for f in funder_figures([program], threshold=5)}
-    assert shown["Newcomers in the program"] is None  # 1 person: x
-    assert shown["Share of newcomers met who found a job"] is None
-    assert {f.label: f.value for f in funder_figures([program], threshold=1)}[
-        "Introductions made"
-    ] == 3
+    services.result_record(actor=staff, meeting=follow, result="", on=None)
+    assert program_figures(program).jobs == 0 and program_figures(program).top_connectors == []
+
+
+def test_funders_are_sent_to_the_connector_section_of_their_published_report(
+    client: Client, home, program, no_mfa
+):
+    """No live count for funders (read day after day, it would give each day's meetings away):
+    the page names the programs and links to the report's section (tandem/reports/tests/
+    test_connector_section.py attacks it)."""
+    from tandem.core.tests.cast import make_member, make_organization
+    from tandem.organizations.models import OrganizationType, Partnership, Role
+
+    fund = make_organization("fund-connect", OrganizationType.FUNDER)
+    Partnership.objects.create(organization=home.organization, partner=fund, kind="funding")
+    client.force_login(make_member(fund, Role.FUNDER, "funder.connect@example.org"))
+    page = client.get(reverse("connectors:funder")).content.decode()
+    report = reverse("reports:funder", args=[home.organization.slug])
+    assert program.name_en in page and f"{report}?section=connectors" in page
+    client.force_login(home.staff)
+    page = client.get(reverse("connectors:funder")).content.decode()
+    assert "You fund no connector program." in page and report not in page
 
 
 def test_the_home_page_tells_each_role_what_the_connector_program_asks(

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.core.tests.cast import Side, make_member, make_organization, make_user
@@ -18,6 +20,7 @@ from tandem.organizations.models import Partnership, PartnershipKind, Role
 from tandem.outcomes.models import EmploymentOutcome, FollowUp
 from tandem.outcomes.tests.factories import make_mentorship
 from tandem.referrals.services import referral_decide, referral_submit
+from tandem.reports.models import ReportSnapshot
 
 pytestmark = pytest.mark.usefixtures("no_mfa")
 
@@ -167,6 +170,44 @@ def test_a_caseworker_sees_where_each_client_stands_and_the_returned_referral_wi
     assert "Away" not in html
 
 
+def test_a_caseworker_with_many_returned_referrals_reads_the_newest_five_and_a_link_to_all(
+    client, work
+):
+    mine, _theirs = work
+    program = program_for(mine.side)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            home_page(client, mine.side.caseworker)
+        return len(captured)
+
+    home_page(client, mine.side.caseworker)
+    with_one = queries()
+    for n in range(6):
+        referral = referral_submit(
+            actor=mine.side.caseworker,
+            participant=person(mine.side, "mentee", given_name=f"Late{n}"),
+            program=program,
+            note="Ready",
+            answers={},
+            has_consent=True,
+        )
+        referral_decide(
+            actor=mine.side.staff,
+            referral=referral,
+            outcome="returned",
+            unmet_criteria=[],
+            note=f"Reason {n}",
+        )
+    assert queries() == with_one  # as many with seven returned as with one (or 700)
+    html = home_page(client, mine.side.caseworker)
+    assert count_of(html, "referrals returned to your agency") == 7
+    returned = re.search(r'id="home-returned".*?id="home-clients"', html).group(0)
+    assert returned.count('class="card returned"') == 5
+    assert "Late5" in returned and "Late1" in returned and "Late0" not in returned  # newest
+    assert "See all 7 returned referrals" in html and "?status=returned" in html
+
+
 def test_the_mentee_is_told_a_mentor_awaits_her_answer_and_the_date_in_french(client, work):
     mine, _theirs = work
     html = home_page(client, mine.side.mentee_user)
@@ -208,14 +249,80 @@ def test_an_employer_sees_its_mentors_figures_and_things_to_do_not_a_dead_end(cl
     assert "What you can do" in html
 
 
-def test_a_funder_sees_the_networks_figures_with_small_counts_hidden(client, work, settings):
+def funder_section(html: str) -> str:
+    found = re.search(
+        r'<section class="home-section" aria-labelledby="home-funder">.*?</section>', html
+    )
+    assert found is not None, html
+    return found.group(0)
+
+
+def publish_last_fiscal_year(organization) -> int:
+    from tandem.reports.snapshots import closed_fiscal_years, funder_publish
+
+    year = closed_fiscal_years()[0]
+    assert funder_publish(actor=None, organization=organization, year=year)
+    return year
+
+
+def test_a_funder_sees_the_latest_published_fiscal_year_with_small_counts_hidden(
+    client, work, settings
+):
+    from tandem.referrals.models import Referral
+
     mine, _theirs = work
     settings.TANDEM_SMALL_CELL_THRESHOLD = 3
-    html = home_page(client, mine.funder_user)
-    assert re.search(r"Mentees referred</dt><dd>\d+<", html)  # 3 referrals, not hidden
-    assert re.search(r"Mentorships completed</dt><dd><abbr class=\"suppressed\"", html)
-    assert mine.side.organization.name_en in html
-    assert "Away" not in html and "other-agency" not in html
+    year = publish_last_fiscal_year(mine.side.organization)
+    # The three referrals were made after the year was published: not in its figures.
+    section = funder_section(home_page(client, mine.funder_user))
+    assert f"fiscal year {year}–{year + 1}" in section
+    assert re.search(r"Referrals received</dt><dd>0<", section)
+    # The same referrals in a year that has ended, published: counted, small figures hidden.
+    Referral.objects.filter(program__organization=mine.side.organization).update(
+        submitted_at=timezone.now().replace(year=year, month=6, day=15)
+    )
+    ReportSnapshot.objects.all().delete()
+    publish_last_fiscal_year(mine.side.organization)
+    section = funder_section(home_page(client, mine.funder_user))
+    assert re.search(r"Referrals received</dt><dd>3<", section)
+    assert mine.side.organization.name_en in section
+    assert "Away" not in section and "other-agency" not in section
+    french = funder_section(home_page(client, mine.funder_user, "fr"))
+    assert f"exercice {year}–{year + 1}" in french and "Références reçues</dt><dd>3<" in french
+    settings.TANDEM_SMALL_CELL_THRESHOLD = 5  # published again with the usual threshold
+    ReportSnapshot.objects.all().delete()
+    publish_last_fiscal_year(mine.side.organization)
+    section = funder_section(home_page(client, mine.funder_user))
+    assert re.search(r'Referrals received</dt><dd><abbr title="[^"]*" class="suppressed">', section)
+
+
+def test_a_funder_cannot_learn_about_one_person_by_comparing_the_home_before_and_after(
+    client, work, settings
+):
+    """The hole the published reports closed: the home counted the year under way live, so
+    two visits a referral apart differed by that one person (3 then 4 referrals)."""
+    mine, _theirs = work
+    settings.TANDEM_SMALL_CELL_THRESHOLD = 3
+    publish_last_fiscal_year(mine.side.organization)
+    before = funder_section(home_page(client, mine.funder_user))
+    referral_submit(
+        actor=mine.side.caseworker,
+        participant=person(mine.side, "mentee", given_name="HomeNewcomer"),
+        program=program_for(mine.side),
+        note="Ready",
+        answers={},
+        has_consent=True,
+    )
+    assert funder_section(home_page(client, mine.funder_user)) == before
+
+
+def test_a_funder_is_told_plainly_when_no_fiscal_year_is_published_yet(client, work):
+    mine, _theirs = work
+    section = funder_section(home_page(client, mine.funder_user))
+    assert "No fiscal year has been published yet" in section
+    assert "<dl" not in section  # no figure at all, not the year under way
+    french = funder_section(home_page(client, mine.funder_user, "fr"))
+    assert "Aucun exercice n’a encore été publié" in french
 
 
 def test_a_person_with_two_roles_sees_both_sections(client, work):

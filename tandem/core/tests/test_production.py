@@ -120,6 +120,27 @@ def test_the_compose_file_runs_commands_that_exist():
         assert service in str(services["web"]["depends_on"])
 
 
+def test_gunicorn_keeps_the_loaded_app_out_of_full_garbage_collections():
+    import gc
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    assert config["preload_app"]
+    try:
+        config["when_ready"](None)  # the master, after the preload, before forking
+        assert gc.get_freeze_count() > 10_000
+        gc.unfreeze()
+        worker = SimpleNamespace(nr=config["WARM_REQUESTS"] - 1)
+        config["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() == 0  # not yet: the worker's caches are still filling
+        worker.nr += 2  # two threads passed the mark together
+        config["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() > 10_000 and worker.tandem_frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_the_systemd_units_run_the_same_commands():
     units = {p.name: p.read_text() for p in (ROOT / "deploy" / "systemd").glob("*.service")}
     assert "gunicorn -c config/gunicorn.conf.py config.wsgi" in units["tandem-web.service"]

@@ -53,3 +53,63 @@ def test_the_sweeps_say_what_they_did_in_one_line():
     for part in ("applications erased: 0", "proposals: none", "reminders sent: 0"):
         assert part in line
     assert "follow-ups sent: 0" in line
+
+
+def start_worker(*options: str) -> None:
+    """The real worker (manage.py tandem_worker) as `make run`, the Procfile and deploy/ start
+    it, except that it stops after one task. A task is queued first (a missing snapshot to
+    count again: it does nothing), so that the worker stops even when no sweep was queued."""
+    from django.core.management import call_command
+
+    from tandem.reports.tasks import refresh_snapshot
+
+    refresh_snapshot.enqueue(0)
+    call_command(
+        "tandem_worker",
+        "--queue-name",
+        "*",
+        "--interval",
+        "0",
+        "--no-startup-delay",
+        "--no-reload",
+        "--max-tasks",
+        "1",
+        *options,
+        verbosity=0,
+    )
+
+
+def sweep_results(status: str):
+    return DBTaskResult.objects.filter(task_path=sweeps.sweep_task.module_path, status=status)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_runs_the_first_sweep_at_once_and_queues_the_next():
+    from django.utils import timezone
+
+    assert not sweep_results("READY").exists()  # a new installation: nothing queued the sweeps
+    start_worker()
+    # The sweep, due now, goes before the task queued earlier without a date.
+    (done,) = sweep_results("SUCCESSFUL")
+    assert set(done.return_value) == {sweep.name for sweep in sweeps.registered()}
+    (waiting,) = sweep_results("READY")
+    assert waiting.run_after > timezone.now() + sweeps.SWEEP_INTERVAL * 0.9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_starting_workers_again_queues_no_second_sweep():
+    for _start in range(3):
+        start_worker()
+    assert sweep_results("SUCCESSFUL").count() == 1
+    assert sweep_results("READY").count() == 1
+    assert sweeps.sweeps_ensure_scheduled(start=True) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_worker_and_a_reports_only_worker_leave_the_sweeps_alone(run_worker):
+    from tandem.reports.tasks import build_report
+
+    run_worker()  # --batch: empties the queue (tests, drills) and stops
+    build_report.enqueue(0)  # on the "reports" queue: the reports-only worker takes it, then stops
+    start_worker("--queue-name", "reports")
+    assert not DBTaskResult.objects.filter(task_path=sweeps.sweep_task.module_path).exists()

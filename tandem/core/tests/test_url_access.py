@@ -221,7 +221,15 @@ def test_a_planted_leak_is_caught_by_the_outsider_check(
 # 200, so that a route answering 404 to everyone (a policy too strict, a broken page) fails.
 
 # Who may be an insider, tried in this order; the first 200 is enough.
-INSIDER_ROLES = ["staff", "caseworker", "admin", "funder_of_home", "mentee_user", "mentor_user"]
+INSIDER_ROLES = [
+    "staff",
+    "caseworker",
+    "admin",
+    "funder_of_home",
+    "mentee_user",
+    "mentor_user",
+    "employer_user",  # an employer partner's member (tandem/employers)
+]
 # Routes that answer their insider with a redirect by design, and where it goes.
 REDIRECTS: dict[tuple[str, str | None], str] = {
     ("meetings", "document"): "https://docs.example.org/",  # a shared link opens the link
@@ -267,6 +275,9 @@ def inside(home, settings, tmp_path):
     resume = outsider_records(home)["resume"]
     resume.file.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     report_run(home)
+    from tandem.core.tests.url_arguments import employer_records
+
+    employer_records(home)  # an employer partner of home, with its member `employer_user`
     mentor = records["mentorship"].mentor
     mentor.user = make_user("mentor.home@example.org")
     mentor.save(update_fields=["user"])

@@ -55,12 +55,24 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "circle_member_id": lambda side: circle_records(side)["member"].pk,
     "circle_session_id": lambda side: circle_records(side)["session"].pk,
     "peer_mentor_id": lambda side: circle_records(side)["peer"].pk,
+    "peer_conversation_id": lambda side: circle_records(side)["conversation"].pk,
     # Connector program (tandem/connectors).
     "connector_program_id": lambda side: connector_records(side)["program"].pk,
     "newcomer_id": lambda side: connector_records(side)["newcomer"].pk,
     "connector_meeting_id": lambda side: connector_records(side)["meeting"].pk,
     "introduction_id": lambda side: connector_records(side)["introduction"].pk,
     "what": lambda side: "held",
+    # Employer and association partners (tandem/employers).
+    "partner_slug": lambda side: employer_records(side)["partner"].slug,
+    "workplace_activity_id": lambda side: employer_records(side)["activity"].pk,
+    # Short mentorship opportunities and hubs (tandem/opportunities).
+    "posting_id": lambda side: opportunity_records(side)["opportunity"].pk,
+    "opportunity_id": lambda side: opportunity_records(side)["opportunity"].pk,
+    "application_id": lambda side: opportunity_records(side)["application"].pk,
+    "saved_search_id": lambda side: opportunity_records(side)["search"].pk,
+    "employer_id": lambda side: opportunity_records(side)["employer"].pk,
+    "hub_id": lambda side: opportunity_records(side)["hub"].pk,
+    "network_slug": lambda side: opportunity_records(side)["national"].slug,
     # Privacy (tandem/privacy): purposes are the network's, run by platform admins.
     "purpose_code": lambda side: "follow_ups",
     "request_id": lambda side: privacy_request(side).pk,
@@ -123,6 +135,22 @@ def connector_records(side: Side) -> dict[str, Any]:
     """A connector program of the outsider with a connector, a newcomer, a held meeting and an
     introduction (tandem/connectors)."""
     from tandem.connectors.tests.factories import outsider_records as make
+
+    return make(side)
+
+
+def employer_records(side: Side) -> dict[str, Any]:
+    """An employer partner of the outsider, its recruited mentor's pair and a workplace
+    activity (tandem/employers)."""
+    from tandem.employers.tests.factories import outsider_records as make
+
+    return make(side)
+
+
+def opportunity_records(side: Side) -> dict[str, Any]:
+    """A hub of the outsider's network posting an employer's opportunity, with the outsider's
+    mentee referred to it (tandem/opportunities)."""
+    from tandem.opportunities.tests.factories import outsider_records as make
 
     return make(side)
 

@@ -250,6 +250,8 @@ class Matcher:
             ceilings: np.ndarray,
             prices: np.ndarray,
             count: int,
+            price_drop: np.ndarray | None,
+            slack: np.ndarray | None,
         ) -> tuple[np.ndarray, np.ndarray]:
             found = stream_top_candidates(
                 context,
@@ -258,6 +260,8 @@ class Matcher:
                 prices=prices,
                 thresholds=thresholds,
                 ceilings=ceilings,
+                price_drop=price_drop,
+                slack=slack,
             )
             scores = np.where(found.mentors >= 0, found.scores + prices[found.mentors], 0)
             return found.mentors, scores.astype(np.int64)
@@ -359,7 +363,7 @@ class Matcher:
             lang=lang,
         )
         if self._state is not None:
-            matcher._state = self._state.moved(self, matcher)
+            matcher._state = self._state.moved(self, matcher, gone)
         return matcher
 
     def _km(self, i: int, j: int) -> float | None:
@@ -739,17 +743,27 @@ class _WarmState:
         mentor_of[matched[rank >= capacity[mentors]]] = -1
         return Start(mentor_of, self.gain.copy(), self.price.copy())
 
-    def moved(self, old: Matcher, new: Matcher) -> _WarmState:
+    def moved(self, old: Matcher, new: Matcher, gone: set[str]) -> _WarmState:
         """This state in ``new``'s indices (``new`` is ``old.changed(...)``), the invariant
         restored: arcs of removed people and of new exclusions dropped; pairs no longer
         excluded scored and added; each added mentor's pairs with every listed mentee scored,
-        and added as arcs where they beat the mentee's bound."""
+        and added as arcs where they beat the mentee's bound. A person removed and added
+        back in the same change (a profile that changed) is a newcomer: nothing of theirs
+        is carried over."""
         before, after = old.context, new.context
         mentee_to = np.array(
-            [new.pool.mentee_index.get(p.external_id, -1) for p in old.pool.mentees], np.int64
+            [
+                -1 if p.external_id in gone else new.pool.mentee_index.get(p.external_id, -1)
+                for p in old.pool.mentees
+            ],
+            np.int64,
         )
         mentor_pool_to = np.array(
-            [new.pool.mentor_index.get(p.external_id, -1) for p in old.pool.mentors], np.int64
+            [
+                -1 if p.external_id in gone else new.pool.mentor_index.get(p.external_id, -1)
+                for p in old.pool.mentors
+            ],
+            np.int64,
         )
         # old blocking position -> new blocking position (-1 removed)
         position_to = np.full(before.n_mentors, -1, np.int64)

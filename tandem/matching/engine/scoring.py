@@ -478,7 +478,9 @@ QUANTUM = 2.0**11
 
 
 def quantise(vectors: np.ndarray) -> np.ndarray:
-    return np.trunc(np.asarray(vectors, np.float32) * np.float32(QUANTUM)).astype(np.float32)
+    # One new array, truncated in place: at 100k mentees a temporary per step was 0.2 GB each.
+    result = np.multiply(vectors, np.float32(QUANTUM), dtype=np.float32)
+    return np.trunc(result, out=result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -647,6 +649,8 @@ def stream_top_candidates(
     prices: np.ndarray | None = None,
     thresholds: np.ndarray | None = None,
     ceilings: np.ndarray | None = None,
+    price_drop: np.ndarray | None = None,
+    slack: np.ndarray | None = None,
 ) -> TopCandidates:
     """The ``k`` best allowed mentors of each mentee in ``mentee_rows`` (default: everyone),
     row ``r`` of the result for mentee ``mentee_rows[r]``.
@@ -658,6 +662,9 @@ def stream_top_candidates(
     pairs scoring at most that much are wanted (the others are already in the graph).
     A mentee then needs only the mentors priced below its ceiling less its threshold, and
     each run of mentors is walked in price order up to the largest such limit of a chunk.
+    With ``price_drop`` (per mentor) and ``slack`` (per requested mentee), a mentee needs
+    only the mentors whose price dropped by more than its slack (what an earlier scan proved
+    covers the others, see ``solver._ScanRecords``).
 
     Never holds more than one block of scores per worker. With several workers, each thread
     keeps its own lists (a mentee appears in several groups of blocks) and the lists are
@@ -681,11 +688,19 @@ def stream_top_candidates(
         units = [
             (rows[np.argsort(-limit[slot[rows]], kind="stable")], runs) for rows, runs in units
         ]
-        in_price_order = {
-            run: run[0] + np.argsort(mentor_prices[run[0] : run[1]], kind="stable")
-            for _, runs in units
-            for run in runs
-        }
+        wanted_mentors = np.ones(context.n_mentors, bool)
+        row_slack = np.full(len(mentee_rows), -np.inf)
+        if price_drop is not None and slack is not None:
+            row_slack = np.asarray(slack, np.float64)
+            wanted_mentors = np.asarray(price_drop) > row_slack.min(initial=np.inf)
+        in_price_order = {}
+        for _, runs in units:
+            for lo, hi in runs:
+                if (lo, hi) not in in_price_order:
+                    members = lo + np.nonzero(wanted_mentors[lo:hi])[0]
+                    in_price_order[(lo, hi)] = members[
+                        np.argsort(mentor_prices[members], kind="stable")
+                    ]
         sorted_prices = {run: mentor_prices[order] for run, order in in_price_order.items()}
     else:
         mentor_prices = np.zeros(0, np.float64)
@@ -724,8 +739,12 @@ def stream_top_candidates(
             return
         order = in_price_order[(lo, hi)]
         wanted = int(np.searchsorted(sorted_prices[(lo, hi)], limit[chunk_slots].max(), "left"))
-        for start in range(0, wanted, col_chunk):
-            yield order[start : min(wanted, start + col_chunk)]
+        order = order[:wanted]
+        least_slack = row_slack[chunk_slots].min()
+        if price_drop is not None and least_slack > -np.inf:
+            order = order[price_drop[order] > least_slack]
+        for start in range(0, len(order), col_chunk):
+            yield order[start : start + col_chunk]
 
     def run(share: list) -> tuple[np.ndarray, np.ndarray, int, int, int]:
         top_scores = np.full((len(mentee_rows), k), -np.inf)

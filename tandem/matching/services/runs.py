@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, override
 from tandem.accounts.models import User
 from tandem.core import audit
 from tandem.core.bulk import insert_rows
-from tandem.matching import pool
+from tandem.matching import kept_matchers, pool
 from tandem.matching.engine.model import EngineError
 from tandem.matching.models import (
     Proposal,
@@ -156,9 +156,16 @@ def _run(run: ProposalRun, progress) -> None:
     weights = pool.weight_profile(settings_for(program), run.weights)
     desk = pool.build_pool(program, weights=weights)
     progress("loading", 1, 2)
-    matcher = pool.make_matcher(desk, progress=progress)
+    # A re-run after a small change starts from the previous run's solve (kept_matchers).
+    kept = kept_matchers.desk_matcher(
+        desk, previous_run=kept_matchers.previous_run(run), progress=progress
+    )
+    matcher = kept.matcher
     timings["loading"] = time.perf_counter() - clock
     solution = matcher.solve(lang=run.language, progress=progress, explain=False)
+    kept_matchers.desk_keep(run, matcher)
+    if kept.is_warm:
+        timings["warm_people_changed"] = kept.added + kept.removed
     for name, seconds in solution.stats.timings.items():
         if name in ("scoring", "solving"):
             timings[name] = seconds

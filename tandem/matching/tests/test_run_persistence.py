@@ -9,6 +9,7 @@ from tandem.matching.services.base import settings_for
 from tandem.matching.services.explanations import explain, explanation_fields
 from tandem.matching.services.runs import run_execute, run_start
 from tandem.matching.tests.factories import enrol, person, pool_of, program_for
+from tandem.programs.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,28 @@ def test_a_finished_run_is_not_run_again(home, program):
     Proposal.objects.filter(run=run).delete()
     assert run_execute(run_id=run.pk).status == RunStatus.DONE
     assert not Proposal.objects.filter(run=run).exists()
+
+
+def test_a_rerun_after_a_small_change_starts_from_the_last_solve_and_stays_optimal(home, program):
+    made = pool_of(home, program, mentees=6, mentors=5)
+    first = run_execute(run_id=run_start(actor=home.staff, program=program).pk)
+    assert first.status == RunStatus.DONE and "warm_people_changed" not in first.timings
+    # One mentee becomes ready, one mentor is no longer ready: the worker's kept matcher
+    # is changed by these two people and its solve starts from the first run's.
+    enrol(program, person(home, "mentee", goals="Become a data analyst in Ottawa"))
+    Enrolment.objects.filter(program=program, participant=made["mentors"][0]).update(ready_at=None)
+    second = run_execute(run_id=run_start(actor=home.staff, program=program).pk)
+    assert second.status == RunStatus.DONE
+    assert second.timings["warm_people_changed"] == 2
+    # The optimum of a solve of the same desk from scratch.
+    weights = pool.weight_profile(settings_for(program))
+    cold = pool.make_matcher(pool.build_pool(program, weights=weights)).solve(explain=False)
+    assert second.matched_count == cold.matched_count == 4
+    assert second.mean_score == pytest.approx(cold.total_score / cold.matched_count, abs=1e-9)
+    drafts = Proposal.objects.filter(run=second)
+    assert drafts.count() == 4
+    assert made["mentors"][0].pk not in {d.mentor_id for d in drafts}
+    # Other weights: the kept matcher does not fit, the run starts from scratch.
+    values = {**settings_for(program).weights(), "goals": 0.5}
+    third = run_execute(run_id=run_start(actor=home.staff, program=program, weights=values).pk)
+    assert third.status == RunStatus.DONE and "warm_people_changed" not in third.timings

@@ -11,11 +11,12 @@ what hold.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from tandem.core.tests.cast import make_member
+from tandem.core.tests.races import dropped_constraint, race
 from tandem.matching.models import ProposalStatus
 from tandem.matching.tests.factories import person, program_for, proposal
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
@@ -47,27 +48,6 @@ def _setup(home):
     return program, mentor, proposals, staff
 
 
-def _race(work, count):
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # reported by the test, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
 def test_concurrent_confirmations_never_overbook_a_mentor(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     program, mentor, proposals, staff = _setup(home)
@@ -80,7 +60,7 @@ def test_concurrent_confirmations_never_overbook_a_mentor(home, settings):
         )
         return response.status_code, response.content.decode()
 
-    results = _race(confirm, CONTENDERS)
+    results = race(confirm, CONTENDERS)
     assert all(isinstance(r, tuple) for r in results), results
     assert {status for status, _body in results} == {200}, "a loser must never get a 500"
     active = Mentorship.objects.filter(mentor=mentor, status__in=ACTIVE_STATUSES)
@@ -93,17 +73,8 @@ def test_concurrent_confirmations_never_overbook_a_mentor(home, settings):
 @pytest.fixture
 def without_the_slot_index():
     """Drops the unique index on (mentor, slot) for one test, and puts it back."""
-    constraint = next(
-        c for c in Mentorship._meta.constraints if c.name == "mentorship_one_active_per_mentor_slot"
-    )
-    with connection.schema_editor() as editor:
-        editor.remove_constraint(Mentorship, constraint)
-    try:
+    with dropped_constraint(Mentorship, "mentorship_one_active_per_mentor_slot"):
         yield
-    finally:
-        Mentorship.objects.all().delete()  # the overbooked rows would break the index
-        with connection.schema_editor() as editor:
-            editor.add_constraint(Mentorship, constraint)
 
 
 def test_negative_control_without_its_guards_the_real_service_overbooks_the_mentor(
@@ -131,7 +102,7 @@ def test_negative_control_without_its_guards_the_real_service_overbooks_the_ment
     def confirm(index):
         return services.mentorship_confirm(actor=staff[index], proposal=proposals[index])
 
-    results = _race(confirm, CONTENDERS)
+    results = race(confirm, CONTENDERS)
     assert all(isinstance(r, Mentorship) for r in results), results
     active = Mentorship.objects.filter(mentor=mentor, status__in=ACTIVE_STATUSES)
     assert active.count() == CONTENDERS > CAPACITY

@@ -42,9 +42,11 @@ from tandem.reports.tables import (  # noqa: E402, F401  isort: skip
     completion,
     outcomes,
     events,
+    connectors,
     recruitment,
     waiting,
     suitability,
+    opportunities,
 )
 
 __all__ = [

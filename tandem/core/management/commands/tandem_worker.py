@@ -2,8 +2,9 @@
 
 Takes every option of `db_worker`. Differences: a heartbeat and leases (a killed worker's task is
 run again), transient database errors (a SQLite write lock, a PostgreSQL restart) wait and retry
-instead of ending the process, and verbosity 1 prints only warnings and errors (2 adds a line per
-task, 3 debug).
+instead of ending the process, verbosity 1 prints only warnings and errors (2 adds a line per
+task, 3 debug), and a worker that stays up (not --batch) starts the periodic sweeps: the first
+sweep runs as the worker starts unless one is already waiting (core/sweeps.py).
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django_tasks_db.compat import TASKS_LOGGER, TaskContext, task_finished, task_started
 from django_tasks_db.management.commands import db_worker
 
+from tandem.core import sweeps
 from tandem.core import worker as resilience
 from tandem.core.models import WorkerHeartbeat
 
@@ -31,6 +33,7 @@ class ResilientWorker(db_worker.Worker):
         super().__init__(**kwargs)
         self.started_at = timezone.now()
         self.last_beat = 0.0
+        self.sweeps_started = False
 
     def beat(self) -> None:
         resilience.beat(
@@ -84,6 +87,16 @@ class ResilientWorker(db_worker.Worker):
         if time.monotonic() - self.last_beat > 1:
             self.beat()
 
+    def start_sweeps(self) -> None:
+        """A worker that stays up starts the periodic sweeps: the first runs at once unless one
+        is already waiting or running (sweeps.sweeps_ensure_scheduled, idempotent). A --batch
+        worker only empties the queue (tests, drills, one-off runs) and leaves the sweeps to
+        the workers that stay up."""
+        if self.batch or self.sweeps_started or not sweeps.serves_sweeps(self.queue_names):
+            return
+        sweeps.sweeps_ensure_scheduled(start=True)
+        self.sweeps_started = True
+
     def _patiently(self, record) -> None:
         """Retries a write through transient database errors for up to RECORD_PATIENCE."""
         deadline = time.monotonic() + RECORD_PATIENCE_SECONDS
@@ -107,6 +120,7 @@ class ResilientWorker(db_worker.Worker):
                 try:
                     self.beat()
                     resilience.requeue_lost_tasks()
+                    self.start_sweeps()
                     if heart is not None and not heart.is_alive():
                         heart.start()
                     super().run()

@@ -1,0 +1,161 @@
+"""The opportunities board in the browser (issue 22), keyboard only (no mouse: focus, type, Space,
+arrow keys and Enter), in English and in French, axe-core and the CSP check on every page: an
+employer posts a virtual job-shadowing day, a job developer finds it with filters and refers a
+job-seeker who shares one accommodation, the employer accepts, both give feedback."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a-long-browser-password"
+
+
+@pytest.fixture
+def opportunity_cast(transactional_db, settings):
+    from tandem.core.tests.cast import (
+        make_member,
+        make_organization,
+        make_participant,
+        occupation,
+    )
+    from tandem.opportunities.tests.factories import make_employer, postal_area
+    from tandem.organizations.models import Role
+
+    settings.TANDEM_MFA_REQUIRED = False
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    occupation("11100")
+    postal_area()
+    employer = make_employer("maple-bank")
+    make_member(employer, Role.EMPLOYER_PARTNER, "hr@maple.example.org", password=PASSWORD)
+    agency = make_organization("access-emploi")
+    make_member(
+        agency, Role.CASEWORKER, "conseil@access.example.org", password=PASSWORD, language="fr"
+    )
+    seeker = make_participant(
+        agency, given_name="Élise", family_name="Tremblay", postal_code="K0A 1A0"
+    )
+    return {"employer": employer, "seeker": seeker}
+
+
+def sign_in_as(page, base: str, email: str, language: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/{language}/accounts/login/")
+    type_into(page, page.locator("input[name=login]"), email)
+    type_into(page, page.locator("input[name=password]"), PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def type_into(page, field, text: str) -> None:
+    field.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def tick(page, field) -> None:
+    field.focus()
+    page.keyboard.press("Space")
+
+
+def send(page, form: str, label: str) -> str:
+    page.locator(f"main {form} button[type=submit]").first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_accessible(page, label)
+    return page.locator("main").inner_text()
+
+
+def visit(page, url: str, label: str) -> str:
+    response = page.goto(url)
+    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
+    assert_accessible(page, label)
+    return page.locator("main").inner_text()
+
+
+def follow(page, name: str, label: str) -> str:
+    page.get_by_role("link", name=name).first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_accessible(page, label)
+    return page.locator("main").inner_text()
+
+
+def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast):
+    from tandem.opportunities.models import Application, Opportunity
+
+    base = live_server.url
+    day = (timezone.localdate() + timedelta(days=14)).isoformat()
+
+    # The employer, in English, posts a virtual job-shadowing day; the occupation is found by
+    # the combobox (arrow key, Enter).
+    sign_in_as(page, base, "hr@maple.example.org", "en")
+    visit(page, f"{base}/en/opportunities/new/", "en new opportunity")
+    page.locator("select[name=kind]").select_option("job_shadowing")
+    type_into(page, page.locator("input[name=title_en]"), "A day with our accountants")
+    type_into(page, page.locator("input[name=title_fr]"), "Une journée avec nos comptables")
+    type_into(page, page.locator("input[name=occupation_query]"), "1110")
+    page.locator("#id_occupation_query-listbox [role=option]").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.locator("select[name=mode]").select_option("virtual")
+    page.locator("select[name=province]").select_option("ON")
+    page.locator("input[name=starts_on]").fill(day)
+    page.locator("input[name=ends_on]").fill(day)
+    page.locator("select[name=language]").select_option("both")
+    tick(page, page.locator("input[name=accommodations][value=captions]"))
+    tick(page, page.locator("input[name=accommodations][value=flexible_hours]"))
+    type_into(page, page.locator("textarea[name=learning_en]"), "How a month-end close works")
+    text = send(page, "form", "en opportunity posted")
+    assert "The opportunity is on the board." in text
+    posted = Opportunity.objects.get()
+    assert posted.occupation_id == "11100" and posted.mode == "virtual"
+
+    # The job developer, in French, finds it with five filters and refers the job-seeker, who
+    # shares one accommodation.
+    sign_in_as(page, base, "conseil@access.example.org", "fr")
+    visit(page, f"{base}/fr/opportunities/", "fr board")
+    page.locator("select[name=province]").select_option("ON")
+    page.locator("select[name=mode]").select_option("virtual")
+    page.locator("select[name=kind]").select_option("job_shadowing")
+    page.locator("select[name=language]").select_option("fr")
+    tick(page, page.locator("input[name=accommodations][value=captions]"))
+    text = send(page, "form[role=search]", "fr board filtered")
+    assert "A day with our accountants" not in text  # French title in French
+    follow(page, "Une journée avec nos comptables", "fr opportunity")
+    follow(page, "Poser sa candidature, ou référer une personne", "fr apply")
+    tick(page, page.locator("input[name=shares_accommodations]"))
+    tick(page, page.locator("input[name=accommodations_needed][value=captions]"))
+    type_into(page, page.locator("textarea[name=message]"), "Élise aimerait voir une clôture.")
+    text = send(page, "form", "fr application sent")
+    assert "La candidature a été envoyée" in text
+    application = Application.objects.get()
+    assert application.accommodations_needed == ";captions;"
+
+    # The employer reads the one shared accommodation and accepts.
+    sign_in_as(page, base, "hr@maple.example.org", "en")
+    text = visit(page, f"{base}/en/opportunities/manage/{posted.pk}/", "en manage")
+    assert "Élise Tremblay" in text
+    text = follow(page, "Élise Tremblay", "en application")
+    assert "Captions for virtual meetings" in text
+    tick(page, page.locator("input[name=decision][value=accept]"))
+    text = send(page, "form[action$='/decide/']", "en accepted")
+    assert "Accepted: the job-seeker is told by e-mail." in text
+    page.locator("input[name=happened_on]").fill(timezone.localdate().isoformat())
+    tick(page, page.locator("input[name=further_opportunity]"))
+    send(page, "form[action$='/happened/']", "en took place")
+    type_into(page, page.locator("textarea[name=learned]"), "Captions made the calls easy")
+    tick(page, page.locator("input[name=would_host_again]"))
+    assert "Thank you" in send(page, "form[action$='/feedback/']", "en employer feedback")
+
+    # The job developer gives the job-seeker's feedback, in French.
+    sign_in_as(page, base, "conseil@access.example.org", "fr")
+    visit(page, f"{base}/fr/opportunities/applications/{application.pk}/", "fr application")
+    type_into(page, page.locator("textarea[name=learned]"), "Comment se fait une clôture")
+    tick(page, page.locator("input[name=accessible][value=yes]"))
+    text = send(page, "form[action$='/feedback/']", "fr job-seeker feedback")
+    assert "Merci" in text and "Captions made the calls easy" in text
+    assert application.feedback.count() == 2
