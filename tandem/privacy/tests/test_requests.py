@@ -74,7 +74,9 @@ def test_her_access_request_holds_every_record_about_her_and_nothing_about_anyon
         assert other.family_name not in text
     # The PDF holds the same, in her language (French).
     pdf = client.get(reverse("privacy:request_pdf", args=[made.pk])).getvalue()
-    content = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    content = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
     assert "Vos renseignements personnels" in content
     assert "Large print" in content and "Résumé review" in content
     for other in others:
