@@ -12,7 +12,7 @@ from datetime import timedelta
 REQUEST_LIMIT_SECONDS = 5.0
 
 
-def full_history_person():  # type: ignore[no-untyped-def]
+def full_history_person():
     from django.utils import timezone
 
     from tandem.core.tests.cast import make_member, make_organization, make_participant, make_user
