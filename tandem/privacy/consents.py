@@ -98,7 +98,9 @@ def on_change(purpose_code: str, participant: Any, given: bool, actor: Any, chan
     form, the sharing form, the follow-up consent form)."""
     if _RECORDING.get():
         return
-    purpose = Purpose.objects.filter(code=purpose_code).first()
+    from tandem.privacy.selectors import purpose_get
+
+    purpose = purpose_get(purpose_code)
     if purpose is not None:
         append(purpose=purpose, participant=participant, given=given, actor=actor, channel=channel)
 
@@ -136,7 +138,9 @@ class Choice:
 
 
 def choices_of(participant: Participant) -> list[Choice]:
-    purposes = list(Purpose.objects.all())
+    from tandem.privacy.selectors import purposes as all_purposes
+
+    purposes = list(all_purposes())
     history: dict[int, Consent] = {}
     for row in Consent.objects.filter(participant=participant).order_by("at", "pk"):
         history[row.purpose_id] = row
