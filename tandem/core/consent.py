@@ -9,7 +9,11 @@ choice lives* is the app that acts on it, so there is one source of truth per pu
 | `FOLLOW_UPS` | `outcomes.ContactConsent` | outcomes |
 | `PROFILE_SHARING` | `matching.ProfileSharing.fields` (nothing shared = refused) | matching |
 | `ACCOMMODATIONS` | `participants.Accommodation.share_with_programs` | participants |
-| `FUNDER_REPORTS`, `PEER_MENTORING` | the privacy app's consent history (latest choice) | privacy |
+| `PEER_MENTORING` | the privacy app's consent history (latest choice) | privacy |
+
+Not yet a purpose: "be counted in the figures sent to funders". Funders read published
+snapshots built by `reports.tables.build_tables` from rows counted per program; leaving one
+person out needs every section's query to exclude them, which is not done (issue 24).
 
 Each app registers a `Store` in its `AppConfig.ready()`; a service that changes a choice calls
 `changed(...)`, and the privacy app (an observer) appends it to the person's consent history
@@ -25,10 +29,9 @@ from typing import Any
 FOLLOW_UPS = "follow_ups"  # be contacted for follow-ups and reminders
 PROFILE_SHARING = "profile_sharing"  # share my profile with a proposed mentor or mentee
 ACCOMMODATIONS = "accommodations"  # share my accommodation needs with programs (employers)
-FUNDER_REPORTS = "funder_reports"  # be counted in the figures published to funders
 PEER_MENTORING = "peer_mentoring"  # be invited as a peer mentor after finding work
 
-PURPOSES = (FOLLOW_UPS, PROFILE_SHARING, ACCOMMODATIONS, FUNDER_REPORTS, PEER_MENTORING)
+PURPOSES = (FOLLOW_UPS, PROFILE_SHARING, ACCOMMODATIONS, PEER_MENTORING)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ class MatchingConfig(AppConfig):
             )
 
         def give(participant, given: bool, actor) -> None:
+            current = ProfileSharing.objects.filter(participant=participant).first()
+            if given and (current is None or current.fields):
+                return  # already shared: the person's own choice of fields stays
             sharing_update(
                 actor=actor,
                 participant=participant,

@@ -16,7 +16,7 @@ from tandem.core.access import Action, accepts, one_or_404
 from tandem.organizations.access import active_memberships, client_record_roles, organizations_of
 from tandem.organizations.models import Organization, Role
 from tandem.participants.models import Participant
-from tandem.privacy.models import PrivacyRequest
+from tandem.privacy.models import Incident, PrivacyRequest
 
 
 def offices_of(user: User) -> QuerySet[Organization]:
@@ -112,3 +112,9 @@ def access_privacy_request(
         is_self=found.participant.user_id == user.pk,
         is_officer=is_officer_of(user, found.organization),
     )
+
+
+def access_incident(user: User, incident_id: int) -> Incident:
+    """The incident register is the privacy officer's."""
+    incidents = Incident.objects.filter(organization__in=offices_of(user))
+    return one_or_404(incidents.select_related("organization"), incident_id)

@@ -17,13 +17,18 @@ class PrivacyConfig(AppConfig):
 
         merge_leaves("privacy.RecordView")
 
-        # Consent: the history of every change, and the two purposes kept here.
+        # Consent: the history of every change, and the purpose kept here.
         from tandem.core import consent
         from tandem.privacy import consents
 
         consent.observe_changes(consents.on_change)
-        for purpose in (consent.FUNDER_REPORTS, consent.PEER_MENTORING):
-            consent.register_store(purpose, consents.kept_here(purpose))
+        consent.register_store(consent.PEER_MENTORING, consents.kept_here(consent.PEER_MENTORING))
+
+        # Retention: records past their period and accepted deletions, anonymised hourly.
+        from tandem.core import sweeps
+        from tandem.privacy.retention import retention_sweep
+
+        sweeps.register("privacy_retention", retention_sweep, label="records anonymised")
 
         from django.contrib.auth.signals import user_logged_in
 

@@ -3,8 +3,8 @@ choices a person makes on their page or staff record for them.
 
 Where each purpose's current choice lives is core.consent's table; this module appends every
 change to the person's history (`Consent`) with the version of the notice they saw, whichever
-page made it (the observer below), and keeps the choice itself for the two purposes no other app
-holds (funder figures, peer-mentor invitations).
+page made it (the observer below), and keeps the choice itself for the purpose no other app holds
+(peer-mentor invitations).
 """
 
 from collections.abc import Collection, Iterator
@@ -98,7 +98,9 @@ def on_change(purpose_code: str, participant: Any, given: bool, actor: Any, chan
     form, the sharing form, the follow-up consent form)."""
     if _RECORDING.get():
         return
-    purpose = Purpose.objects.filter(code=purpose_code).first()
+    from tandem.privacy.selectors import purpose_get
+
+    purpose = purpose_get(purpose_code)
     if purpose is not None:
         append(purpose=purpose, participant=participant, given=given, actor=actor, channel=channel)
 
@@ -136,7 +138,9 @@ class Choice:
 
 
 def choices_of(participant: Participant) -> list[Choice]:
-    purposes = list(Purpose.objects.all())
+    from tandem.privacy.selectors import purposes as all_purposes
+
+    purposes = list(all_purposes())
     history: dict[int, Consent] = {}
     for row in Consent.objects.filter(participant=participant).order_by("at", "pk"):
         history[row.purpose_id] = row
@@ -183,15 +187,19 @@ def notice_change(*, actor: User, purpose: Purpose, fields: dict[str, str]) -> P
     return purpose
 
 
-def on_old_version(purpose: Purpose) -> list[tuple[Participant, Consent]]:
+def on_old_version(
+    purpose: Purpose, *, organization: Any = None
+) -> list[tuple[Participant, Consent]]:
     """People whose latest choice for the purpose was made under an older notice and who have
-    not answered since: what depended on the old version, for staff."""
+    not answered since: what depended on the old version, for staff (of one organization)."""
     latest = Consent.objects.filter(
         participant_id=OuterRef("participant_id"), purpose=purpose
     ).order_by("-at", "-pk")
+    found = Consent.objects.filter(purpose=purpose, version__lt=purpose.version, is_given=True)
+    if organization is not None:
+        found = found.filter(participant__organization=organization)
     rows = (
-        Consent.objects.filter(purpose=purpose, version__lt=purpose.version, is_given=True)
-        .filter(pk=Subquery(latest.values("pk")[:1]))
+        found.filter(pk=Subquery(latest.values("pk")[:1]))
         .select_related("participant", "participant__organization")
         .order_by("participant__family_name")
     )

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
 from tandem.core.forms import label_choices, model_choice_field
-from tandem.privacy.models import ConsentChannel, Purpose, RequestKind
+from tandem.privacy.models import (
+    ConsentChannel,
+    Incident,
+    Purpose,
+    RequestKind,
+    RetentionKind,
+)
 
 
 class OfficerForm(forms.Form):
@@ -73,3 +79,89 @@ class CorrectionForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer to the person"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+
+class RetentionForm(forms.Form):
+    record = forms.IntegerField(
+        label=RetentionKind.RECORD.label,
+        help_text=_("In months; empty: kept until deleted on request."),
+        min_value=1,
+        max_value=1200,
+        required=False,
+    )
+    resume = forms.IntegerField(
+        label=RetentionKind.RESUME.label,
+        help_text=_("In months; empty: kept until deleted on request."),
+        min_value=1,
+        max_value=1200,
+        required=False,
+    )
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the legal hold"), max_length=300, required=False)
+
+
+class DeletionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept: anonymise the record")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Answer to the person"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+def _when(label: Any, *, required: bool = False) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class IncidentForm(forms.ModelForm):
+    occurred_at = _when(_("When it happened"), required=True)
+    discovered_at = _when(_("When it was discovered"), required=True)
+    window_start = _when(_("Views from"))
+    window_end = _when(_("Views until"))
+    commission_notified_at = _when(_("Regulator notified on"))
+    people_notified_at = _when(_("People affected notified on"))
+
+    class Meta:
+        model = Incident
+        fields = [
+            "what",
+            "occurred_at",
+            "discovered_at",
+            "viewer",
+            "window_start",
+            "window_end",
+            "risk_of_serious_harm",
+            "risk_assessment",
+            "commission_notified_at",
+            "people_notified_at",
+            "notified_whom",
+        ]
+        help_texts = {
+            "viewer": _(
+                "When the incident is what an account viewed (a stolen password, a curious "
+                "colleague): the people whose records it viewed in the window are listed from "
+                "the view log."
+            )
+        }
+
+    def __init__(self, *args: Any, members: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = model_choice_field(self, "viewer")
+        field.queryset = members
+        field.required = False
+        label_choices(self, "viewer", lambda user: user.get_full_name() or user.email)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end < start:
+            self.add_error("window_end", _("The end of the window comes after its start."))
+        return data

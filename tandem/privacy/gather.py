@@ -46,6 +46,12 @@ class Section:
     label: str
     model: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # Rows of few columns (views, events) read best, and render fastest, as one table.
+    tabular: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.rows[0]) if self.rows else []
 
 
 @dataclass
@@ -78,7 +84,7 @@ def records_of_person(participant: Participant) -> list[Participant]:
     )
 
 
-def _foreign_keys_to(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
+def _foreign_keys_to(model: type[models.Model]) -> list[models.ForeignObject[Any, Any]]:
     return [
         relation.field
         for relation in model._meta.get_fields(include_hidden=True)
@@ -92,6 +98,13 @@ class _Renderer:
     def __init__(self, ids: set[int], user_id: int | None) -> None:
         self.ids = ids
         self.user_id = user_id
+        self.names: dict[int, str | None] = {}  # staff named once, not once per row
+
+    def staff_name(self, key: int) -> str | None:
+        if key not in self.names:
+            found = User.objects.filter(pk=key).first()
+            self.names[key] = (found.get_full_name() or found.email) if found else None
+        return self.names[key]
 
     def belongs_to_someone_else(self, row: models.Model) -> bool:
         for f in row._meta.concrete_fields:
@@ -122,8 +135,7 @@ class _Renderer:
             if target is User:
                 if key == self.user_id:
                     return _("you")
-                found = User.objects.filter(pk=key).first()
-                return (found.get_full_name() or found.email) if found else None
+                return self.staff_name(key)
             if target._meta.label_lower in NAMED_MODELS:
                 return str(getattr(row, f.name))
             return f"{target._meta.verbose_name} #{key}"
@@ -166,13 +178,16 @@ def gather(
     render = _Renderer(ids, participant.user_id)
 
     def add(label: str, rows: Iterable[models.Model]) -> list[models.Model]:
+        """Her rows among these; a row reached twice (a follow-up is hers and her pair's) is
+        written once."""
         kept = [r for r in rows if not render.belongs_to_someone_else(r)]
-        if kept:
-            model = kept[0]._meta
+        new = [r for r in kept if (r._meta.label_lower, int(r.pk)) not in holdings.keys]
+        if new:
+            model = new[0]._meta
             holdings.sections.append(
-                Section(str(label), model.label_lower, [render.row(r) for r in kept])
+                Section(str(label), model.label_lower, [render.row(r) for r in new])
             )
-            holdings.keys |= {(model.label_lower, int(r.pk)) for r in kept}
+            holdings.keys |= {(model.label_lower, int(r.pk)) for r in new}
         return kept
 
     relations = _foreign_keys_to(Participant)
@@ -213,7 +228,8 @@ def gather(
         Section(
             _("Who viewed your information"),
             "privacy.recordview",
-            [
+            tabular=True,
+            rows=[
                 {
                     _("When"): v.at.isoformat(),
                     _("Viewed by"): v.viewer_label,
@@ -232,6 +248,8 @@ def gather(
             events.append(
                 {_("When"): found.at.isoformat(), _("What"): found.what, _("By"): found.who}
             )
-    holdings.sections.append(Section(_("What was done to your file"), "core.auditevent", events))
+    holdings.sections.append(
+        Section(_("What was done to your file"), "core.auditevent", events, tabular=True)
+    )
     advance()
     return holdings

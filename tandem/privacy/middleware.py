@@ -3,6 +3,7 @@ their privacy page (once per session, until they answer) before anything else.""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -18,11 +19,14 @@ class ReaskMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The session is read last, and only when there is one: reading it would make every
+        # public answer vary by cookie.
         if (
             request.method == "GET"
             and "HX-Request" not in request.headers
-            and request.session.get(REASK_KEY)
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
             and not any(part in request.path for part in LEFT_OPEN)
+            and request.session.get(REASK_KEY)
         ):
             return HttpResponseRedirect(reverse("privacy:mine") + "#consents")
         return self.get_response(request)

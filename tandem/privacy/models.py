@@ -183,6 +183,7 @@ class RequestStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     BUILDING = "building", _("Being prepared")
     ANSWERED = "answered", _("Answered")
+    ACCEPTED = "accepted", _("Accepted: to be deleted")
     REFUSED = "refused", _("Refused")
     FAILED = "failed", _("Failed: to be prepared again")
 
@@ -259,3 +260,126 @@ class PrivacyRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and timezone.localdate() > self.due_on
+
+
+class RetentionKind(models.TextChoices):
+    RECORD = "record", _("A person's record, after their last activity")
+    RESUME = "resume", _("Résumés, after their upload")
+
+
+class RetentionPeriod(models.Model):
+    """How long an organization keeps one kind of record; past it, the sweep anonymises."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="retention_periods"
+    )
+    kind = models.CharField(_("kind of record"), max_length=20, choices=RetentionKind.choices)
+    months = models.PositiveSmallIntegerField(_("kept for (months)"))
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind"], name="retention_once"),
+            models.CheckConstraint(
+                condition=models.Q(months__gte=1, months__lte=1200), name="retention_months"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.kind} {self.months}"
+
+
+class LegalHold(models.Model):
+    """A record that must be kept whatever its retention (a dispute, an investigation)."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="legal_holds"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Anonymisation(models.Model):
+    """A person's record was anonymised: names, contact details and free text are gone; the
+    rows that reports count (referrals, mentorships, outcomes) stay, pointing to no one."""
+
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.CASCADE, related_name="anonymisation"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=20)  # "retention" or "deletion"
+    rows_cleared = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+
+    def __str__(self) -> str:
+        return f"#{self.participant_id} {self.reason}"
+
+
+class Incident(models.Model):
+    """A privacy incident (« incident de confidentialité », Law 25 s. 3.5; a breach of security
+    safeguards under PIPEDA): what happened, when, who was affected, the risk of serious harm,
+    and who was notified when. The people affected may be listed from the view log (what a
+    given account viewed in a window of time)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.TextField(_("what happened"), max_length=4000)
+    occurred_at = models.DateTimeField(_("when it happened"))
+    discovered_at = models.DateTimeField(_("when it was discovered"), default=timezone.now)
+    # To list the people affected from the view log: what this account viewed in the window.
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("account involved"),
+    )
+    window_start = models.DateTimeField(_("views from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("views until"), null=True, blank=True)
+    affected = models.ManyToManyField(
+        "participants.Participant", blank=True, related_name="+", verbose_name=_("people affected")
+    )
+    risk_of_serious_harm = models.BooleanField(_("risk of serious harm"), default=False)
+    risk_assessment = models.TextField(_("how the risk was assessed"), max_length=4000, blank=True)
+    commission_notified_at = models.DateTimeField(
+        _("regulator notified on"),
+        null=True,
+        blank=True,
+        help_text=_("Commission d'accès à l'information (Québec) or the Privacy Commissioner."),
+    )
+    people_notified_at = models.DateTimeField(
+        _("people affected notified on"), null=True, blank=True
+    )
+    notified_whom = models.TextField(_("who else was notified"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy incident")
+        verbose_name_plural = _("privacy incidents")
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.what[:80]

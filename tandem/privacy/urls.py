@@ -16,4 +16,8 @@ urlpatterns = [
     path("purposes/<slug:purpose_code>/", views.purpose, name="purpose"),
     path("organizations/<slug:org_slug>/", views.office, name="office"),
     path("organizations/<slug:org_slug>/officer/", views.officer, name="officer"),
+    path("organizations/<slug:org_slug>/retention/", views.retention_periods, name="retention"),
+    path("people/<int:participant_id>/hold/", views.hold, name="hold"),
+    path("organizations/<slug:org_slug>/incidents/new/", views.incident_new, name="incident_new"),
+    path("incidents/<int:incident_id>/", views.incident, name="incident"),
 ]

@@ -8,16 +8,26 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
+from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.participants.services import ParticipantError
-from tandem.privacy import consents, forms, requests, selectors, services
+from tandem.privacy import (
+    consents,
+    forms,
+    incidents,
+    requests,
+    retention,
+    selectors,
+    services,
+)
 from tandem.privacy.access import (
+    access_incident,
     access_person_privacy,
     access_privacy_office,
     access_privacy_request,
     offices_of,
 )
-from tandem.privacy.models import PrivacyRequest, RequestKind
+from tandem.privacy.models import Incident, PrivacyRequest, RequestKind
 
 
 def _consent_forms(participant: Participant, *, for_staff: bool) -> list[dict[str, Any]]:
@@ -75,6 +85,8 @@ def person(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
             "consents": _consent_forms(found.participant, for_staff=not found.is_self),
             "history": consents.history_of(found.participant),
             "requests": selectors.requests_of([found.participant]) if reads_log else [],
+            "holds": selectors.holds_of(found.participant) if found.is_officer else [],
+            "hold_form": forms.HoldForm(),
             "request_form": forms.RequestForm(),
         },
     )
@@ -107,7 +119,8 @@ def consent(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
         messages.error(request, str(problem))
         return back
     messages.success(request, _("The choice is saved and applies at once."))
-    request.session.pop(consents.REASK_KEY, None)
+    if found.is_self and not consents.needs_answer(request.user):
+        request.session.pop(consents.REASK_KEY, None)
     return back
 
 
@@ -151,6 +164,13 @@ def office(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
             "officer": selectors.officer_of(organization),
             "views": selectors.views_in_office(organization)[: selectors.LOG_PAGE],
             "requests": selectors.requests_in_office(organization),
+            "retention": selectors.retention_of(organization),
+            "incidents": selectors.incidents_of(organization),
+            "old_versions": [
+                (purpose, consents.on_old_version(purpose, organization=organization))
+                for purpose in selectors.purposes()
+                if purpose.version > 1
+            ],
         },
     )
 
@@ -210,10 +230,28 @@ def request_detail(request: AuthenticatedRequest, request_id: int) -> HttpRespon
     """A request's status, progress and answer; the officer records a correction here."""
     found = access_privacy_request(request.user, request_id)
     made = found.request
-    form = forms.CorrectionForm(request.POST or None)
+    form: forms.CorrectionForm | forms.DeletionForm = (
+        forms.DeletionForm(request.POST or None)
+        if made.kind == RequestKind.DELETION
+        else forms.CorrectionForm(request.POST or None)
+    )
     if request.method == "POST":
         found = access_privacy_request(request.user, request_id, action=Action.MANAGE)
-        if made.kind == RequestKind.CORRECTION and made.is_open and form.is_valid():
+        if isinstance(form, forms.DeletionForm) and made.is_open and form.is_valid():
+            retention.deletion_decide(
+                actor=request.user,
+                request=made,
+                accept=form.cleaned_data["decision"] == "accept",
+                answer=form.cleaned_data["answer"],
+            )
+            messages.success(request, _("The decision is recorded."))
+            return redirect("privacy:request", request_id=made.pk)
+        if (
+            isinstance(form, forms.CorrectionForm)
+            and made.kind == RequestKind.CORRECTION
+            and made.is_open
+            and form.is_valid()
+        ):
             data = form.cleaned_data
             requests.correction_record(
                 actor=request.user,
@@ -237,7 +275,7 @@ def _answer_file(made: PrivacyRequest, which: str) -> HttpResponseBase:
     response = FileResponse(
         file.open("rb"),
         as_attachment=True,
-        filename=file.name.rsplit("/", 1)[-1].split("-", 1)[-1],
+        filename=(file.name or "").rsplit("/", 1)[-1].split("-", 1)[-1],
         content_type="application/pdf" if which == "pdf" else "application/json",
     )
     response["Cache-Control"] = "private, no-store"
@@ -252,3 +290,76 @@ def request_pdf(request: AuthenticatedRequest, request_id: int) -> HttpResponseB
 @rule(Audience.SCOPED, objects=["request_id"])
 def request_json(request: AuthenticatedRequest, request_id: int) -> HttpResponseBase:
     return _answer_file(access_privacy_request(request.user, request_id).request, "json")
+
+
+# --- Retention and legal holds ---------------------------------------------------------------
+
+
+@rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
+def retention_periods(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
+    """The privacy officer sets how long each kind of record is kept."""
+    organization = access_privacy_office(request.user, org_slug)
+    current = selectors.retention_of(organization)
+    form = forms.RetentionForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        retention.retention_set(
+            actor=request.user, organization=organization, months=form.cleaned_data
+        )
+        messages.success(request, _("The retention periods are saved."))
+        return redirect("privacy:office", org_slug=organization.slug)
+    return render(request, "privacy/retention.html", {"organization": organization, "form": form})
+
+
+@rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])
+def hold(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
+    """The privacy officer places or releases a legal hold on a person's record."""
+    found = access_person_privacy(request.user, participant_id)
+    if not found.is_officer:
+        raise Http404
+    form = forms.HoldForm(request.POST)
+    if form.is_valid() and form.cleaned_data["reason"].strip():
+        retention.hold_place(
+            actor=request.user, participant=found.participant, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("The legal hold is placed: nothing of this record is anonymised.")
+        )
+    else:
+        retention.hold_release(actor=request.user, participant=found.participant)
+        messages.success(request, _("The legal hold is released."))
+    return redirect("privacy:person", participant_id=found.participant.pk)
+
+
+# --- Incident register -----------------------------------------------------------------------
+
+
+def _incident_page(
+    request: AuthenticatedRequest, organization: Organization, found: Incident | None
+) -> HttpResponse:
+    form = forms.IncidentForm(
+        request.POST or None,
+        instance=found,
+        members=selectors.officer_candidates(organization),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = incidents.incident_save(
+            actor=request.user, organization=organization, fields=form.cleaned_data, incident=found
+        )
+        messages.success(request, _("The incident is recorded in the register."))
+        return redirect("privacy:incident", incident_id=saved.pk)
+    return render(
+        request,
+        "privacy/incident.html",
+        {"organization": organization, "form": form, "incident": found},
+    )
+
+
+@rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
+def incident_new(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
+    return _incident_page(request, access_privacy_office(request.user, org_slug), None)
+
+
+@rule(Audience.SCOPED, objects=["incident_id"], methods=["GET", "POST"])
+def incident(request: AuthenticatedRequest, incident_id: int) -> HttpResponse:
+    found = access_incident(request.user, incident_id)
+    return _incident_page(request, found.organization, found)

@@ -76,6 +76,7 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     # Privacy (tandem/privacy): purposes are the network's, run by platform admins.
     "purpose_code": lambda side: "follow_ups",
     "request_id": lambda side: privacy_request(side).pk,
+    "incident_id": lambda side: privacy_incident(side).pk,
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
 }
@@ -164,4 +165,17 @@ def privacy_request(side: Side) -> Any:
 
         found = request_receive(actor=side.mentee_user, participant=side.mentee, kind="access")
         found = request_build(request_id=found.pk)  # its PDF and JSON are downloaded
+    return found
+
+
+def privacy_incident(side: Side) -> Any:
+    from tandem.privacy.models import Incident
+
+    found = Incident.objects.filter(organization=side.organization).first()
+    if found is None:
+        from django.utils import timezone
+
+        found = Incident.objects.create(
+            organization=side.organization, what="A laptop was lost", occurred_at=timezone.now()
+        )
     return found

@@ -62,25 +62,6 @@ PURPOSES = [
         "depends_fr": "Besoins d’adaptation montrés au personnel des programmes qui acceptent",
     },
     {
-        "code": "funder_reports",
-        "given_by_default": True,
-        "name_en": "Be counted in the figures sent to funders",
-        "name_fr": "Figurer dans les données transmises aux bailleurs de fonds",
-        "notice_en": (
-            "Funders receive totals only (how many people, how many found work), never your "
-            "name or record, and small numbers are hidden. If you say no, you are left out of "
-            "the figures of periods not yet published."
-        ),
-        "notice_fr": (
-            "Les bailleurs de fonds reçoivent seulement des totaux (combien de personnes, "
-            "combien ont trouvé un emploi), jamais votre nom ni votre dossier, et les petits "
-            "nombres sont masqués. Si vous refusez, vous n’êtes pas compté dans les données des "
-            "périodes pas encore publiées."
-        ),
-        "depends_en": "Funder figures of periods not yet published",
-        "depends_fr": "Données des bailleurs de fonds des périodes pas encore publiées",
-    },
-    {
         "code": "peer_mentoring",
         "given_by_default": True,
         "name_en": "Be invited to become a peer mentor",

@@ -12,9 +12,9 @@ from tandem.matching.models import ProfileSharing
 from tandem.matching.services.publishing import shared_profile
 from tandem.outcomes import services as outcomes
 from tandem.outcomes.models import ContactConsent, EmploymentOutcome
+from tandem.participants.access import can_see_accommodations
 from tandem.participants.services import accommodation_save
 from tandem.privacy.models import Consent, ConsentChannel, Purpose
-from tandem.programs.access import can_see_accommodations
 
 pytestmark = pytest.mark.django_db
 

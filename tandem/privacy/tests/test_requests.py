@@ -11,54 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tandem.core.tests.cast import make_organization, make_participant
 from tandem.meetings.models import MeetingLog
-from tandem.outcomes import services as outcomes
 from tandem.outcomes.models import Closure, FollowUp
 from tandem.participants.models import Accommodation, Participant
-from tandem.participants.services import accommodation_save
 from tandem.privacy.models import Consent, PrivacyRequest, RecordView, RequestStatus
 from tandem.privacy.requests import request_build
 from tandem.programs.models import Enrolment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def her(lifecycle, home, clock, settings, tmp_path, client: Client, no_mfa):
-    """Amina with a history in two organizations: her agency's record with accommodations and
-    a view of it, the lead's mentorship with a meeting and a closure, consent choices."""
-    settings.MEDIA_ROOT = tmp_path
-    mentee = lifecycle.mentorship.mentee
-    accommodation_save(
-        actor=home.caseworker, participant=mentee, needs="Large print", has_consent=True, share=True
-    )
-    second = make_participant(
-        make_organization("college"),
-        user=lifecycle.mentee_user,
-        given_name="Amina",
-        family_name="Diallo",
-        email="amina@example.org",
-    )
-    MeetingLog.objects.create(
-        mentorship=lifecycle.mentorship,
-        met_on=clock.now().date(),
-        minutes=60,
-        mode="virtual",
-        topics="Résumé review",
-        logged_by=lifecycle.mentor_user,
-    )
-    outcomes.mentorship_close(
-        actor=lifecycle.staff,
-        mentorship=lifecycle.mentorship,
-        kind="end_of_term",
-        ended_on=clock.now().date(),
-    )
-    outcomes.consent_set(actor=lifecycle.mentee_user, participant=mentee, may_contact=False)
-    client.force_login(home.caseworker)
-    client.get(reverse("participants:detail", args=[mentee.pk]))
-    client.logout()
-    return {"mentee": mentee, "second": second}
 
 
 def answer_of(client: Client, lifecycle, mentee) -> PrivacyRequest:
@@ -114,7 +74,9 @@ def test_her_access_request_holds_every_record_about_her_and_nothing_about_anyon
         assert other.family_name not in text
     # The PDF holds the same, in her language (French).
     pdf = client.get(reverse("privacy:request_pdf", args=[made.pk])).getvalue()
-    content = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    content = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
     assert "Vos renseignements personnels" in content
     assert "Large print" in content and "Résumé review" in content
     for other in others:

@@ -1,0 +1,115 @@
+"""Retention and deletion: anonymising keeps every report's totals, legal holds stop it, the
+sweep runs past retention and on an accepted deletion request."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.core import sweeps
+from tandem.core.models import AuditEvent
+from tandem.mentorships.models import Mentorship
+from tandem.participants.models import Accommodation, Participant
+from tandem.privacy.models import Anonymisation, PrivacyRequest, RequestStatus, RetentionPeriod
+from tandem.privacy.retention import participant_anonymise, retention_sweep
+from tandem.programs.models import Program
+from tandem.reports import selectors as reports
+
+pytestmark = pytest.mark.django_db
+
+
+def totals() -> str:
+    """Every section of a report over all programs and years, as one comparable text."""
+    scope = reports.Scope(
+        programs=Program.objects.all(),
+        period=reports.Period(date(2020, 1, 1), date(2030, 12, 31)),
+    )
+    sections = {
+        "programs": reports.program_summary(scope),
+        "matches": reports.matches_in_period(scope),
+        "by_agency": reports.referrals_by_agency(scope),
+        "returns": reports.return_reasons(scope),
+        "completion": reports.completion_by_program(scope),
+        "events": reports.events_attended(scope),
+        "recruitment": reports.mentor_recruitment(scope),
+        "suitability": reports.suitability(scope),
+    }
+    return json.dumps(sections, sort_keys=True, default=str)
+
+
+def test_anonymising_her_leaves_every_report_total_unchanged_and_keeps_nothing_of_her(
+    lifecycle, home, her
+):
+    mentee = her["mentee"]
+    before = totals()
+    participant_anonymise(actor=home.admin, participant=mentee, reason="deletion")
+    assert totals() == before
+    mentee.refresh_from_db()
+    assert "Amina" not in mentee.full_name and mentee.email.endswith("@invalid.example")
+    assert mentee.user_id is None
+    assert not Accommodation.objects.filter(participant=mentee).exists()
+    assert Mentorship.objects.filter(mentee=mentee).exists()  # counted, pointing to no one
+    # The trail of this record and of the rows about her (her record at the college, a
+    # record of its own, and her account stay: each organization answers for its record).
+    kinds = ContentType.objects.get_for_models(Participant, Mentorship, Accommodation)
+    about_her = LogEntry.objects.filter(content_type__in=kinds.values()).exclude(
+        content_type=kinds[Participant], object_pk=str(her["second"].pk)
+    )
+    trail = json.dumps(
+        [*about_her.values("changes", "object_repr"), *AuditEvent.objects.values("data")],
+        default=str,
+    )
+    assert "Diallo" not in trail and "amina@example.org" not in trail
+    assert "Résumé review" not in json.dumps(list(Mentorship.objects.values()), default=str)
+
+
+def test_the_sweep_anonymises_past_retention_and_a_legal_hold_stops_it(
+    client: Client, lifecycle, home, her
+):
+    assert "privacy_retention" in {sweep.name for sweep in sweeps.registered()}
+    client.force_login(home.admin)  # the organization's admins act as privacy officer
+    response = client.post(
+        reverse("privacy:retention", args=[home.organization.slug]), {"record": "12"}
+    )
+    assert response.status_code == 302
+    assert RetentionPeriod.objects.get(organization=home.organization).months == 12
+    other = home.mentee
+    held = her["mentee"]
+    client.post(reverse("privacy:hold", args=[held.pk]), {"reason": "Complaint under review"})
+    long_ago = timezone.now() - timedelta(days=800)
+    Participant.objects.filter(pk__in=[other.pk, held.pk]).update(updated_at=long_ago)
+    Mentorship.objects.update(confirmed_at=long_ago, ended_on=long_ago.date())
+    done = retention_sweep(now=timezone.now())
+    assert Anonymisation.objects.filter(participant=other).exists()
+    assert not Anonymisation.objects.filter(participant=held).exists()
+    assert done["held"] == 1
+    # Released, the next sweep anonymises it; a second run does nothing more.
+    client.post(reverse("privacy:hold", args=[held.pk]), {"reason": ""})
+    retention_sweep(now=timezone.now())
+    assert Anonymisation.objects.filter(participant=held).exists()
+    assert retention_sweep(now=timezone.now())["records"] == 0
+
+
+def test_an_accepted_deletion_request_is_anonymised_by_the_sweep(
+    client: Client, lifecycle, home, her
+):
+    mentee = her["mentee"]
+    client.force_login(lifecycle.mentee_user)
+    client.post(reverse("privacy:request_new", args=[mentee.pk]), {"kind": "deletion"})
+    made = PrivacyRequest.objects.get(kind="deletion")
+    client.force_login(home.admin)
+    client.post(
+        reverse("privacy:request", args=[made.pk]),
+        {"decision": "accept", "answer": "Your record will be anonymised."},
+    )
+    made.refresh_from_db()
+    assert made.status == RequestStatus.ACCEPTED
+    sweeps.sweeps_run_now()
+    made.refresh_from_db()
+    assert made.status == RequestStatus.ANSWERED
+    assert Anonymisation.objects.get(participant=mentee).reason == "deletion"

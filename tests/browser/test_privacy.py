@@ -1,0 +1,115 @@
+"""Privacy in the browser, in French and in English, axe-core and the CSP on every page: a mentee
+withdraws her consent to follow-ups on her own page and receives none after; her access request
+is built by the real worker and gives a PDF and a JSON file about her and no one else."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a-long-browser-password"
+
+
+@pytest.fixture
+def privacy_cast(transactional_db, settings, tmp_path):
+    from tandem.core.tests.cast import make_member, make_organization, make_participant, make_user
+    from tandem.organizations.models import Role
+    from tandem.outcomes.tests.factories import make_mentorship
+    from tandem.programs.models import Enrolment
+    from tandem.programs.tests.factories import make_program
+
+    settings.TANDEM_MFA_REQUIRED = False
+    settings.MEDIA_ROOT = tmp_path
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    lead = make_organization("lead", kind="lead_agency")
+    staff = make_member(lead, Role.PROGRAM_STAFF, "staff@lead.org", password=PASSWORD)
+    program = make_program(lead, staff, slug="cmp")
+    program.staff.add(staff)
+    amina = make_participant(
+        lead,
+        given_name="Amina",
+        family_name="Diallo",
+        email="amina@lead.org",
+        preferred_language="fr",
+        user=make_user("amina@lead.org", language="fr", password=PASSWORD),
+    )
+    daniel = make_participant(
+        lead, role="mentor", given_name="Daniel", family_name="Wong", email="daniel@lead.org"
+    )
+    Enrolment.objects.create(program=program, participant=amina, side="mentee")
+    Enrolment.objects.create(program=program, participant=daniel, side="mentor")
+    mentorship = make_mentorship(program, mentee=amina, mentor=daniel)
+    return {"staff": staff, "amina": amina, "daniel": daniel, "mentorship": mentorship}
+
+
+def sign_in_as(page, base: str, email: str, language: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/{language}/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def test_a_mentee_withdraws_follow_ups_then_gets_her_information_as_a_pdf_and_a_json(
+    page, live_server, privacy_cast, run_worker
+):
+    from tandem.outcomes.models import ContactConsent
+    from tandem.outcomes.services import followups_send_due, mentorship_close
+    from tandem.privacy.models import PrivacyRequest
+
+    base, cast = live_server.url, privacy_cast
+    amina = cast["amina"]
+
+    # In French, on her own page, she withdraws her consent to follow-ups.
+    sign_in_as(page, base, "amina@lead.org", "fr")
+    page.goto(f"{base}/fr/privacy/")
+    assert_accessible(page, "fr my personal information")
+    form = page.locator("main form:has(input[name=purpose][value=follow_ups])")
+    form.locator("input[name='follow_ups-given'][value=no]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page, "fr consent withdrawn")
+    assert "Le choix est enregistré" in page.content()
+    assert ContactConsent.objects.get(participant=amina).is_withdrawn
+
+    # Her mentorship ends (the closing mail is the program's own); a year later no follow-up
+    # survey has gone to her.
+    mentorship_close(
+        actor=cast["staff"],
+        mentorship=cast["mentorship"],
+        kind="end_of_term",
+        ended_on=timezone.localdate(),
+    )
+    mail.outbox = []
+    followups_send_due(now=timezone.now() + timedelta(days=400))
+    run_worker()
+    to_her = [m for m in mail.outbox if "amina@lead.org" in m.to]
+    assert [m for m in to_her if "/outcomes/follow-up/" in m.body] == []
+
+    # In English, she asks for everything Tandem holds about her.
+    page.goto(f"{base}/en/privacy/")
+    assert_accessible(page, "en my personal information")
+    request_form = page.locator("main form[action$='/requests/']")
+    request_form.locator("select[name=kind]").select_option("access")
+    request_form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page, "en request received")
+    made = PrivacyRequest.objects.get(participant=amina)
+    assert made.due_on == timezone.localdate(made.received_at) + timedelta(days=30)
+    run_worker()  # the real worker builds the answer
+    page.reload()
+    assert_accessible(page, "en request answered")
+    assert "Download the PDF" in page.locator("main").inner_text()
+    pdf = page.request.get(f"{base}/en/privacy/requests/{made.pk}/answer.pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF-")
+    answer = page.request.get(f"{base}/en/privacy/requests/{made.pk}/answer.json")
+    data = json.loads(answer.body())
+    text = json.dumps(data, ensure_ascii=False)
+    assert data["person"] == "Amina Diallo" and "amina@lead.org" in text
+    assert "Wong" not in text and "daniel@lead.org" not in text
