@@ -21,7 +21,9 @@ class Command(BaseCommand):
             raise CommandError(f"No organization with slug {organization!r}.")
         count = -1
         with out.open("w", encoding="utf-8", newline="") as handle:
-            for line in csv_lines(participants_for_export(organization=found)):
+            for line in csv_lines(
+                participants_for_export(organization=found).iterator(chunk_size=2000)
+            ):
                 handle.write(line)
                 count += 1
         self.stdout.write(f"{count} participants written to {out}.")
