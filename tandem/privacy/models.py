@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual
 
 
@@ -112,8 +113,8 @@ class Purpose(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
-    notice_en = models.TextField(_("notice (English)"), max_length=4000)
-    notice_fr = models.TextField(_("notice (French)"), max_length=4000)
+    notice_en = bounded_text(_("notice (English)"), max_length=4000)
+    notice_fr = bounded_text(_("notice (French)"), max_length=4000)
     # What stops at once when the person says no (shown to staff with the old versions).
     depends_en = models.CharField(_("what depends on it (English)"), max_length=300)
     depends_fr = models.CharField(_("what depends on it (French)"), max_length=300)
@@ -217,7 +218,7 @@ class PrivacyRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
     )
-    details = models.TextField(_("what the person asks"), max_length=4000, blank=True)
+    details = bounded_text(_("what the person asks"), max_length=4000, blank=True)
     language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -228,14 +229,14 @@ class PrivacyRequest(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answer = bounded_text(_("answer"), max_length=4000, blank=True)
     # A correction: field -> [before, after], as the officer recorded it.
     changes = models.JSONField(default=dict, blank=True)
     done_steps = models.PositiveIntegerField(default=0)
     total_steps = models.PositiveIntegerField(default=0)
     pdf = models.FileField(upload_to=request_file_path, max_length=200, blank=True)
     json = models.FileField(upload_to=request_file_path, max_length=200, blank=True)
-    error = models.TextField(blank=True)
+    error = bounded_text(blank=True)
 
     class Meta:
         verbose_name = _("privacy request")
@@ -342,7 +343,7 @@ class Incident(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
-    what = models.TextField(_("what happened"), max_length=4000)
+    what = bounded_text(_("what happened"), max_length=4000)
     occurred_at = models.DateTimeField(_("when it happened"))
     discovered_at = models.DateTimeField(_("when it was discovered"), default=timezone.now)
     # To list the people affected from the view log: what this account viewed in the window.
@@ -360,7 +361,7 @@ class Incident(models.Model):
         "participants.Participant", blank=True, related_name="+", verbose_name=_("people affected")
     )
     risk_of_serious_harm = models.BooleanField(_("risk of serious harm"), default=False)
-    risk_assessment = models.TextField(_("how the risk was assessed"), max_length=4000, blank=True)
+    risk_assessment = bounded_text(_("how the risk was assessed"), max_length=4000, blank=True)
     commission_notified_at = models.DateTimeField(
         _("regulator notified on"),
         null=True,
@@ -370,7 +371,7 @@ class Incident(models.Model):
     people_notified_at = models.DateTimeField(
         _("people affected notified on"), null=True, blank=True
     )
-    notified_whom = models.TextField(_("who else was notified"), max_length=2000, blank=True)
+    notified_whom = bounded_text(_("who else was notified"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -30,7 +30,12 @@ def work_off_the_queue() -> None:
 def desk_url(page, base: str, language: str) -> str:
     page.goto(f"{base}/{language}/matching/")
     assert_accessible(page, f"{language} matching home (staff)")
-    return page.locator("a[href*='/matching/programs/']").first.get_attribute("href")
+    # The demo's one-to-one Career Mentoring Program (the demo also runs group, connector and
+    # employer-hosted programs, each with its own desk).
+    from tandem.programs.models import Program
+
+    program = Program.objects.get(slug="career-mentoring")
+    return page.locator(f"a[href*='/matching/programs/{program.pk}/']").first.get_attribute("href")
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

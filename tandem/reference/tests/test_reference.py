@@ -68,7 +68,9 @@ def test_the_demo_network_loads_with_real_occupations(reference):
     from tandem.organizations.models import Organization
     from tandem.participants.models import Participant
 
-    assert Organization.objects.count() == 9
+    # The nine of the network, the two provincial hubs (opportunities) and an association
+    # partner (employers).
+    assert Organization.objects.count() == 12
     assert Participant.objects.filter(role="mentee").count() >= 24
     assert Participant.objects.filter(role="mentor").count() >= 20
     assert {login.email for login in logins} >= {

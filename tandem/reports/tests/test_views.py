@@ -82,7 +82,9 @@ def test_the_dashboard_runs_the_same_number_of_queries_whatever_the_data(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 40
+    # A budget, not a measure: each format's section (connectors, circles, opportunities,
+    # employers) reads its own figures in a query or two.
+    assert counts[0] <= 45
 
 
 def test_staff_of_another_organization_and_funders_get_404_on_the_dashboards(
