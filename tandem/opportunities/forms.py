@@ -17,7 +17,7 @@ from tandem.participants.forms import SuggestInput
 from tandem.participants.models import MeetingMode, Participant
 from tandem.reference.models import Industry, Occupation, PostalArea
 from tandem.reference.places import PROVINCES
-from tandem.reference.selectors import industry_search, occupation_search
+from tandem.reference.selectors import code_candidates
 
 from .models import (
     LONGEST_DAYS,
@@ -184,15 +184,7 @@ class OpportunityForm(forms.ModelForm):
     def _candidates(self, name: str) -> list[Any]:
         query = (self.data.get(f"{name}_query") or "").strip()
         chosen = (self.data.get(name) or "").strip()[:10]
-        found: list[Any] = []
-        if query and name == "occupation":
-            found = [o for o, _title in occupation_search(query=query, limit=12)]
-        elif query:
-            found = industry_search(query=query, limit=12)
-        model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
-        if chosen and chosen not in {f.pk for f in found}:
-            found += list(model.objects.filter(pk=chosen))
-        return found
+        return code_candidates(name, query=query, codes=((chosen, {}),))
 
     def _picked(self, name: str) -> Any:
         chosen = self.cleaned_data.get(name)

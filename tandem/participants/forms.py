@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -205,25 +203,14 @@ class ParticipantForm(forms.ModelForm):
                 self.fields[name].widget = forms.HiddenInput()
 
     def _candidates(self, name: str, current: str | None) -> list:
-        """What the typed words match (EN or FR), plus the record's current value."""
-        from tandem.reference.selectors import industry_search, occupation_search
+        """What the typed words match (EN or FR), plus the record's current value and the one
+        chosen among the live suggestions (an occupation must be a unit group)."""
+        from tandem.reference.selectors import code_candidates
 
         query = (self.data.get(self.add_prefix(f"{name}_query")) or "").strip()
-        found: list[Any] = []
-        if query:
-            if name == "occupation":
-                found = [o for o, _title in occupation_search(query=query, limit=12)]
-            else:
-                found = industry_search(query=query, limit=12)
-        model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
-        # The record's current value, and the one chosen among the live suggestions (tandem.js
-        # sends it with the title it matched, which the search above may rank past its limit).
         chosen = (self.data.get(self.add_prefix(name)) or "").strip()[:10]
         unit_groups = {"level": 5} if name == "occupation" else {}
-        for code, lookup in ((current, {}), (chosen, unit_groups)):
-            if code and code not in {f.pk for f in found}:
-                found += list(model.objects.filter(pk=code, **lookup))
-        return found
+        return code_candidates(name, query=query, codes=((current, {}), (chosen, unit_groups)))
 
     def _pick(self, name: str, *, required: bool):
         chosen = self.cleaned_data.get(name)

@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from tandem.reference.models import Industry, Occupation, OccupationTitle, search_key
@@ -44,3 +47,22 @@ def industry_search(*, query: str, limit: int = 20) -> list[Industry]:
     for word in query.split():
         found = found.filter(Q(title_en__icontains=word) | Q(title_fr__icontains=word))
     return list(found.order_by("-level", "code")[:limit])
+
+
+def code_candidates(
+    name: str, *, query: str, codes: Iterable[tuple[str | None, dict[str, Any]]] = ()
+) -> list[Any]:
+    """What a form's typed words match among occupations or industries (`name`), in English or
+    French, 12 at most, plus the given codes not among them: a record's current value, the one
+    chosen among the live suggestions (which the search may rank past its limit). Each code
+    comes with the lookup it must also pass (e.g. `{"level": 5}`: unit groups only)."""
+    found: list[Any] = []
+    if query and name == "occupation":
+        found = [occupation for occupation, _title in occupation_search(query=query, limit=12)]
+    elif query:
+        found = industry_search(query=query, limit=12)
+    model: type[Occupation] | type[Industry] = Occupation if name == "occupation" else Industry
+    for code, lookup in codes:
+        if code and code not in {f.pk for f in found}:
+            found += list(model.objects.filter(pk=code, **lookup))
+    return found
