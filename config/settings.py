@@ -372,6 +372,13 @@ LOGGING = {
 
 # Uploads: résumés (PDF or DOCX, checked by content) and participants CSV files.
 TANDEM_RESUME_MAX_BYTES = env_int("TANDEM_RESUME_MAX_BYTES", 5 * 1024 * 1024)
+# Communities of practice (tandem/community): an attachment's size, and how many posts (threads
+# and replies) and private messages one person may write per minute and per hour ("N/m,N/h").
+TANDEM_COMMUNITY_ATTACHMENT_MAX_BYTES = env_int(
+    "TANDEM_COMMUNITY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024
+)
+TANDEM_COMMUNITY_POST_LIMIT = env_str("TANDEM_COMMUNITY_POST_LIMIT", "5/m,40/h")
+TANDEM_COMMUNITY_MESSAGE_LIMIT = env_str("TANDEM_COMMUNITY_MESSAGE_LIMIT", "10/m,100/h")
 TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # The whole request body: the largest upload and a margin for the form around it.
 TANDEM_REQUEST_MAX_BYTES = env_int(
