@@ -79,6 +79,14 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "incident_id": lambda side: privacy_incident(side).pk,
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
+    # Communities of practice (tandem/community): a community the side's organization hosts.
+    "community_slug": lambda side: community_records(side)["community"].slug,
+    "space_slug": lambda side: community_records(side)["space"].slug,
+    "thread_id": lambda side: community_records(side)["thread"].pk,
+    "post_id": lambda side: community_records(side)["post"].pk,
+    "attachment_id": lambda side: community_records(side)["attachment"].pk,
+    "conversation_id": lambda side: community_records(side)["conversation"].pk,
+    "community_membership_id": lambda side: community_records(side)["membership"].pk,
 }
 
 
@@ -179,3 +187,12 @@ def privacy_incident(side: Side) -> Any:
             organization=side.organization, what="A laptop was lost", occurred_at=timezone.now()
         )
     return found
+
+
+def community_records(side: Side) -> dict[str, Any]:
+    """A community hosted by the side's organization (its admin moderates, its staff is a
+    member) with a targeted space, a thread with a reply carrying a file, and a private
+    conversation (tandem/community)."""
+    from tandem.community.tests.factories import side_community
+
+    return side_community(side)
