@@ -34,6 +34,8 @@ from tandem.organizations.models import Organization
 
 THREADS_PER_PAGE = 30
 RESULTS = 30
+# How many of the most recent matches a search ranks (see post_search).
+CANDIDATES = 300
 
 
 def communities_for(user: User) -> dict[str, Any]:
@@ -121,18 +123,28 @@ def similar_threads(
 
 
 def post_search(user: User, community: Community, query: str, *, language: str = "") -> list[Post]:
-    """Posts of the community the person may read that match `query`, best first (PostgreSQL
-    full-text in English and French; a simple match on SQLite)."""
+    """Posts of the community the person may read that match `query` (PostgreSQL full-text in
+    English and French; a simple match on SQLite): the best RESULTS among the CANDIDATES most
+    recent matches.
+
+    Ranking every match of a common word ("mentor" is in most posts) reads every matching
+    post's document: seconds at 200,000 posts. The most recent matches are found by walking the
+    posts' date index (or, for a rare word, the search index), and only those are ranked; a
+    forum's reader wants recent answers first anyway."""
     posts = Post.objects.filter(thread__in=access.threads_of(user, community), is_hidden=False)
     if language in ("en", "fr"):
         posts = posts.filter(language=language)
-    ranked = fulltext.search(posts, query)[:RESULTS]
-    ids = [p.pk for p in ranked]
+    recent = fulltext.search(posts, query).order_by("-created_at", "-pk")
+    ids = list(recent.values_list("pk", flat=True)[:CANDIDATES])
+    ranked = fulltext.search(Post.objects.filter(pk__in=ids), query)[:RESULTS]
+    order = [p.pk for p in ranked]
     found = {
         p.pk: p
-        for p in Post.objects.filter(pk__in=ids).select_related("thread", "thread__space", "author")
+        for p in Post.objects.filter(pk__in=order).select_related(
+            "thread", "thread__space", "author"
+        )
     }
-    return [found[pk] for pk in ids if pk in found]
+    return [found[pk] for pk in order if pk in found]
 
 
 def members_of(community: Community) -> list[Membership]:
