@@ -374,10 +374,12 @@ LOGGING = {
 # Uploads: résumés (PDF or DOCX, checked by content) and participants CSV files.
 TANDEM_RESUME_MAX_BYTES = env_int("TANDEM_RESUME_MAX_BYTES", 5 * 1024 * 1024)
 TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# A file of the community's repertoire (a toolkit's PDF, a workshop's slides).
+TANDEM_LIBRARY_MAX_BYTES = env_int("TANDEM_LIBRARY_MAX_BYTES", 10 * 1024 * 1024)
 # The whole request body: the largest upload and a margin for the form around it.
 TANDEM_REQUEST_MAX_BYTES = env_int(
     "TANDEM_REQUEST_MAX_BYTES",
-    max(TANDEM_IMPORT_MAX_BYTES, TANDEM_RESUME_MAX_BYTES) + 1024 * 1024,
+    max(TANDEM_IMPORT_MAX_BYTES, TANDEM_RESUME_MAX_BYTES, TANDEM_LIBRARY_MAX_BYTES) + 1024 * 1024,
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields, its files apart
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
