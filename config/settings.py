@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tandem.reports",
     "tandem.employers",  # employer and association partners (issue 21)
     "tandem.community",  # communities of practice: spaces and conversations (issue 23)
+    "tandem.library",  # the community's repertoire, directory and gatherings (issue 23)
     "tandem.privacy",  # consent per purpose, who viewed what, access requests (issue 24)
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import model_choice_field
+from tandem.core.forms import label_choices, model_choice_field
 from tandem.library.models import (
     Audience,
     Gathering,
@@ -52,7 +52,10 @@ class SearchForm(forms.Form):
 
 class TagsMixin(forms.Form):
     topics = forms.MultipleChoiceField(
-        label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Topics"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     audiences = forms.MultipleChoiceField(
         label=_("For whom"),
@@ -266,9 +269,8 @@ class GatheringForm(forms.ModelForm):
 
     def __init__(self, *args: Any, roster: QuerySet[Spokesperson], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = model_choice_field(self, "speakers")
-        field.queryset = roster
-        field.label_from_instance = lambda s: f"{s.user} ({s.organization})"  # type: ignore[method-assign]
+        model_choice_field(self, "speakers").queryset = roster
+        label_choices(self, "speakers", lambda s: f"{s.user} ({s.organization})")
         if self.instance.pk:
             self.initial["speakers"] = list(self.instance.speakers.values_list("pk", flat=True))
 
@@ -295,9 +297,8 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, registrations: QuerySet[Registration], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = model_choice_field(self, "present")
-        field.queryset = registrations
-        field.label_from_instance = lambda r: f"{r.user} ({r.organization})"  # type: ignore[method-assign]
+        model_choice_field(self, "present").queryset = registrations
+        label_choices(self, "present", lambda r: f"{r.user} ({r.organization})")
         self.initial["present"] = [r.pk for r in registrations if r.attended]
 
 
@@ -336,5 +337,3 @@ class SpokespersonForm(forms.ModelForm):
             "expertise_en": forms.Textarea(attrs={"rows": 2}),
             "expertise_fr": forms.Textarea(attrs={"rows": 2, **FRENCH}),
         }
-
-

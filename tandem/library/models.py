@@ -20,6 +20,8 @@ Everything here is members-only: it is read through `library/access.py`, on the 
 access functions, so a person removed from a community loses it at once.
 """
 
+from typing import Any
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -76,7 +78,7 @@ class TagKind(models.TextChoices):
     PROVINCE = "province", _("Province")
 
 
-TAG_CHOICES: dict[str, list[tuple[str, str]]] = {
+TAG_CHOICES: dict[str, list[tuple[str, Any]]] = {
     TagKind.TOPIC: list(Topic.choices),
     TagKind.AUDIENCE: list(Audience.choices),
     TagKind.PROVINCE: list(PROVINCES),
@@ -276,7 +278,9 @@ class ResourceFile(models.Model):
         verbose_name = _("file")
         verbose_name_plural = _("files")
         constraints = [
-            models.UniqueConstraint(fields=["version", "language"], name="library_file_per_language")
+            models.UniqueConstraint(
+                fields=["version", "language"], name="library_file_per_language"
+            )
         ]
 
     def __str__(self) -> str:
@@ -332,9 +336,7 @@ class ReviewInvitation(models.Model):
         verbose_name = _("review invitation")
         verbose_name_plural = _("review invitations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "organization"], name="library_invited_once"
-            ),
+            models.UniqueConstraint(fields=["round", "organization"], name="library_invited_once"),
         ]
 
     def __str__(self) -> str:
@@ -344,9 +346,7 @@ class ReviewInvitation(models.Model):
 class ReviewComment(models.Model):
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="comments")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"
     )
@@ -562,8 +562,6 @@ class Gathering(models.Model):
 
     title = bilingual("title")
     description = bilingual("description")
-    # Set by selectors.gatherings_of: places taken.
-    taken: int
 
     class Meta:
         verbose_name = _("gathering")

@@ -46,9 +46,7 @@ def resources_search(
 ) -> QuerySet[Resource]:
     """Published resources of the community this person reads, matching the filters; ranked by
     relevance when there is a text, newest first otherwise. The caller slices (a page)."""
-    found = resources_visible_to(user).filter(
-        community=community, published_version__isnull=False
-    )
+    found = resources_visible_to(user).filter(community=community, published_version__isnull=False)
     if filters.kind:
         found = found.filter(kind=filters.kind)
     for kind in ("topic", "audience", "province"):
@@ -96,9 +94,7 @@ def reviews_waiting_for(user: User, community: Community) -> QuerySet[ReviewRoun
 
 
 def versions_of(resource: Resource, *, with_draft: bool) -> QuerySet[ResourceVersion]:
-    versions = resource.versions.prefetch_related(
-        Prefetch("credits", queryset=_credits()), "files"
-    )
+    versions = resource.versions.prefetch_related(Prefetch("credits", queryset=_credits()), "files")
     return versions if with_draft else versions.filter(published_at__isnull=False)
 
 
@@ -108,9 +104,7 @@ def _credits() -> QuerySet:
     return Credit.objects.select_related("user", "organization")
 
 
-def sections_with_comments(
-    version: ResourceVersion, review: ReviewRound | None
-) -> list[Section]:
+def sections_with_comments(version: ResourceVersion, review: ReviewRound | None) -> list[Section]:
     """The version's sections, each with `.review_comments` (those of `review`)."""
     comments = (
         ReviewComment.objects.filter(round=review).select_related("author", "organization")
@@ -176,9 +170,11 @@ def gatherings_of(community: Community, *, past: bool) -> QuerySet[Gathering]:
 
 
 def registrations_of(gathering: Gathering) -> QuerySet[Registration]:
-    return gathering.registrations.filter(registered_at__isnull=False).select_related(
-        "user", "organization"
-    ).order_by("user__last_name", "user__first_name")
+    return (
+        gathering.registrations.filter(registered_at__isnull=False)
+        .select_related("user", "organization")
+        .order_by("user__last_name", "user__first_name")
+    )
 
 
 def roster_of(community: Community) -> QuerySet[Spokesperson]:

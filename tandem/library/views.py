@@ -88,7 +88,9 @@ def resources(request: AuthenticatedRequest, community_slug: str) -> HttpRespons
             audience=data["audience"],
             province=data["province"],
         )
-    found = list(selectors.resources_search(request.user, community, filters)[: selectors.PAGE_SIZE])
+    found = list(
+        selectors.resources_search(request.user, community, filters)[: selectors.PAGE_SIZE]
+    )
     return render(
         request,
         "library/resources.html",
@@ -119,8 +121,11 @@ def resource_create(request: AuthenticatedRequest, community_slug: str) -> HttpR
         about = " ".join([data["title_en"], data["title_fr"], data["description_en"]])
         similar = selectors.resources_similar(request.user, community, about)
         if similar and not data.get("checked_similar"):
-            form.data = form.data.copy()
-            form.data["checked_similar"] = "True"
+            # Shown once: the same form posted again starts the resource.
+            again = request.POST.copy()
+            again["checked_similar"] = "True"
+            form = forms.ResourceForm(again)
+            form.is_valid()
         else:
             try:
                 resource = resource_services.resource_create(
@@ -305,8 +310,17 @@ def publish(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
 def round_open(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     found = access_resource(request.user, resource_id, action=Action.MANAGE)
     resource = found.resource
-    if found.open_round is not None:
-        return redirect("library:review", round_id=found.open_round.pk)
+    if found.open_round is not None:  # one round at a time: the page leads to it
+        return render(
+            request,
+            "library/round_form.html",
+            {
+                "community": resource.community,
+                "resource": resource,
+                "open_round": found.open_round,
+                "section": "resources",
+            },
+        )
     hubs = selectors.hubs_to_invite(resource)
     form = forms.RoundForm(request.POST or None, hubs=hubs)
     if request.method == "POST" and form.is_valid():
@@ -325,7 +339,12 @@ def round_open(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     return render(
         request,
         "library/round_form.html",
-        {"community": resource.community, "resource": resource, "form": form, "section": "resources"},
+        {
+            "community": resource.community,
+            "resource": resource,
+            "form": form,
+            "section": "resources",
+        },
     )
 
 

@@ -13,8 +13,8 @@ from tandem.accounts.models import User
 from tandem.community.models import Community, Membership
 from tandem.core import audit
 from tandem.library.models import (
-    GatheringKind,
     Gathering,
+    GatheringKind,
     Registration,
     Resource,
     Spokesperson,
@@ -124,7 +124,9 @@ def _full() -> LibraryError:
     return LibraryError(_("This gathering is full: every place is taken."))
 
 
-def gathering_register(*, actor: User, gathering: Gathering, membership: Membership) -> Registration:
+def gathering_register(
+    *, actor: User, gathering: Gathering, membership: Membership
+) -> Registration:
     """Registers the person (through the hub of their community membership).
 
     With limited places each registration takes the lowest free numbered place. The gathering's

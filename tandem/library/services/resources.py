@@ -264,7 +264,7 @@ def file_attach(*, actor: User, resource: Resource, language: str, upload: File)
         raise LibraryError(
             _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
         )
-    kind = sniff_document(upload)  # type: ignore[arg-type]  # an uploaded file reads bytes
+    kind = sniff_document(upload)
     if kind is None:
         raise LibraryError(
             _("Attach a PDF or an Office document (Word, PowerPoint or Excel), or share a link.")

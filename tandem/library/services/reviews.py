@@ -152,7 +152,5 @@ def comment_add(
     )
     comment.full_clean()
     comment.save()
-    audit.record(
-        COMMENTED, actor=actor, target=review.resource, data={"section": section.position}
-    )
+    audit.record(COMMENTED, actor=actor, target=review.resource, data={"section": section.position})
     return comment
