@@ -15,3 +15,10 @@ class EmployersConfig(AppConfig):
 
         mentorship_panels.register("workplace", panels.workplace_panel)
         register(figures.SECTION)
+
+        # A lead agency's staff member an employer accepted runs its hosted program (scoped to
+        # that program, while the help lasts): programs' one definition of who runs a program.
+        from tandem.employers.access import programs_helped_by
+        from tandem.programs.access import register_helpers
+
+        register_helpers(programs_helped_by)

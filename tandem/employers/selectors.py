@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.employers.models import (
+    OPEN_HELP,
     CareerTrack,
+    LeadHelp,
     PartnerInvitation,
     TrackPlacement,
     WorkplaceActivity,
@@ -290,3 +292,28 @@ def partners_list(partners: QuerySet[Organization]) -> list[Organization]:
 
 def tracks_queryset(program: Program) -> QuerySet[CareerTrack]:
     return CareerTrack.objects.filter(program=program)
+
+
+# --- A lead agency's help --------------------------------------------------------------------
+
+
+def hosted_with_help(programs: QuerySet[Program], user: Any) -> list[tuple[Program, Any]]:
+    """Each program with the person's open offer or help on it (two queries)."""
+    listed = list(programs.select_related("organization").order_by("name_en")[:200])
+    mine = {
+        h.program_id: h
+        for h in LeadHelp.objects.filter(
+            helper=user, status__in=OPEN_HELP, program__in=[p.pk for p in listed]
+        )
+    }
+    return [(program, mine.get(program.pk)) for program in listed]
+
+
+def help_of_program(program: Program) -> list[LeadHelp]:
+    """Open offers and help first, then the last ones that ended."""
+    rows = list(
+        LeadHelp.objects.filter(program=program)
+        .select_related("lead", "helper", "answered_by", "ended_by")
+        .order_by("-offered_at", "-pk")[:100]
+    )
+    return sorted(rows, key=lambda h: h.status not in OPEN_HELP)
