@@ -22,3 +22,18 @@ class EmployersConfig(AppConfig):
         from tandem.programs.access import register_helpers
 
         register_helpers(programs_helped_by)
+
+        # Consent to share with the mentor's employer: a purpose of its own (Law 25), kept here
+        # (EmployerSharing) and read by every page where a partner sees a mentee.
+        from tandem.core import consent
+        from tandem.employers import services, sharing
+
+        consent.declare(
+            sharing.NOTICE,
+            store=consent.Store(
+                refused=services.sharing_refused,
+                give=lambda participant, given, actor: services.sharing_set(
+                    actor=actor, participant=participant, given=given
+                ),
+            ),
+        )

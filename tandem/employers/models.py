@@ -345,6 +345,37 @@ class LeadHelp(models.Model):
         return f"{self.lead} → {self.program} ({self.helper})"
 
 
+class EmployerSharing(models.Model):
+    """A mentee's consent to share with their mentor's employer (the consent purpose
+    `employer_sharing`, declared in EmployersConfig.ready() and given or withdrawn on the
+    person's privacy page): their given name and occupation on the partner's page, beside the
+    workplace activities they take part in and a hire by that partner. No row, or `is_given`
+    false, is a no: an employer sees nothing of a mentee until the mentee agrees."""
+
+    participant = models.OneToOneField(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="employer_sharing",
+        verbose_name=_("mentee"),
+    )
+    is_given = models.BooleanField(_("shares with their mentor's employer"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sharing with the mentor's employer")
+        verbose_name_plural = _("sharing with the mentor's employer")
+
+    def __str__(self) -> str:
+        return str(self.participant)
+
+
 auditlog.register(PartnerInvitation)
 auditlog.register(WorkplaceTerms)
 auditlog.register(WorkplaceActivity)
@@ -352,3 +383,4 @@ auditlog.register(PartnerHire)
 auditlog.register(CareerTrack)
 auditlog.register(TrackPlacement)
 auditlog.register(LeadHelp)
+auditlog.register(EmployerSharing)

@@ -2,9 +2,11 @@
 mail goes in the recipient's language once the transaction commits (`core.mail`)."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit
+from tandem.core import audit, consent
 from tandem.core.mail import render_message, send_to_person
 from tandem.employers.models import (
     OPEN_HELP,
     OPEN_STATUSES,
     ActivityStatus,
     CareerTrack,
+    EmployerSharing,
     HelpStatus,
     LeadHelp,
     PartnerHire,
@@ -32,6 +35,7 @@ from tandem.employers.models import (
     WorkplaceActivity,
     WorkplaceTerms,
 )
+from tandem.employers.sharing import EMPLOYER_SHARING
 from tandem.mentorships.models import Mentorship
 from tandem.organizations.models import Organization
 from tandem.outcomes.models import EmploymentOutcome
@@ -53,6 +57,10 @@ ACTIVITY_CHANGED = audit.event(
 HIRE_RECORDED = audit.event("employers.hire_recorded", gettext_lazy("Hire by a partner recorded"))
 TRACKS_CHANGED = audit.event("employers.tracks_changed", gettext_lazy("Career tracks changed"))
 TRACK_PLACED = audit.event("employers.track_placed", gettext_lazy("Placed on a career track"))
+SHARING_CHANGED = audit.event(
+    "employers.sharing_changed",
+    gettext_lazy("Sharing with the mentor's employer given or withdrawn"),
+)
 HELP_OFFERED = audit.event(
     "employers.help_offered", gettext_lazy("Lead agency offered help on an employer's program")
 )
@@ -377,6 +385,37 @@ def activity_answer(
         data={"status": activity.status},
     )
     return activity
+
+
+# --- What a mentee shares with their mentor's employer ---------------------------------------
+
+
+@transaction.atomic
+def sharing_set(*, actor: Any, participant: Participant, given: bool) -> EmployerSharing:
+    """Gives or withdraws the consent; the partner's next page reads it (nothing is copied to
+    the employer, so a withdrawal takes effect at once). core.consent's store writes through
+    here, and the privacy app appends the change to the person's consent history."""
+    sharing, _created = EmployerSharing.objects.select_for_update().get_or_create(
+        participant=participant
+    )
+    sharing.is_given = given
+    sharing.updated_by = actor if isinstance(actor, User) else None
+    sharing.save(update_fields=["is_given", "updated_by", "updated_at"])
+    audit.record(
+        SHARING_CHANGED, actor=actor, target=sharing, about=[participant], data={"given": given}
+    )
+    consent.changed(purpose=EMPLOYER_SHARING, participant=participant, given=given, actor=actor)
+    return sharing
+
+
+def sharing_refused(ids: Collection[int]) -> set[int]:
+    """core.consent's store: who among these has not agreed (no answer is a no)."""
+    agreed = set(
+        EmployerSharing.objects.filter(participant_id__in=list(ids), is_given=True).values_list(
+            "participant_id", flat=True
+        )
+    )
+    return set(ids) - agreed
 
 
 # --- Hires and tracks -----------------------------------------------------------------------

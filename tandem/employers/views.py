@@ -51,6 +51,8 @@ def partner_home(request: AuthenticatedRequest, partner_slug: str) -> HttpRespon
                 for p in programs
             ],
             "shortage": selectors.shortage_tables(partner, threshold=threshold),
+            "activities": selectors.partner_activities(partner),
+            "hires": selectors.partner_hires(partner),
             "threshold": threshold,
         },
     )
