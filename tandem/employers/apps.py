@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -28,12 +30,9 @@ class EmployersConfig(AppConfig):
         from tandem.core import consent
         from tandem.employers import services, sharing
 
+        def give(participant: Any, given: bool, actor: Any) -> None:
+            services.sharing_set(actor=actor, participant=participant, given=given)
+
         consent.declare(
-            sharing.NOTICE,
-            store=consent.Store(
-                refused=services.sharing_refused,
-                give=lambda participant, given, actor: services.sharing_set(
-                    actor=actor, participant=participant, given=given
-                ),
-            ),
+            sharing.NOTICE, store=consent.Store(refused=services.sharing_refused, give=give)
         )
