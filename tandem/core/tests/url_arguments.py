@@ -65,6 +65,7 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     # Employer and association partners (tandem/employers).
     "partner_slug": lambda side: employer_records(side)["partner"].slug,
     "workplace_activity_id": lambda side: employer_records(side)["activity"].pk,
+    "hosted_program_id": lambda side: employer_records(side)["hosted"].pk,
     # Short mentorship opportunities and hubs (tandem/opportunities).
     "posting_id": lambda side: opportunity_records(side)["opportunity"].pk,
     "opportunity_id": lambda side: opportunity_records(side)["opportunity"].pk,
