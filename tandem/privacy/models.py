@@ -24,9 +24,6 @@ class ViewKind(models.TextChoices):
     ENROLMENT = "enrolment", _("Program file")
     EXPORT = "export", pgettext_lazy("a file of records", "Export")
     ACCESS_REQUEST = "access_request", _("Access request file")
-    # An application to a short opportunity (tandem/opportunities): its page shows the
-    # accommodation needs the person shared with that employer.
-    APPLICATION = "application", _("Application to an opportunity")
 
 
 class RecordView(models.Model):

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from tandem.core.access import Disclosure
 from tandem.meetings.models import SharedDocument
-from tandem.opportunities.models import Application
 from tandem.organizations.models import Membership, Organization
 from tandem.participants.models import Participant, Resume
 from tandem.privacy.models import PrivacyRequest, RecordView, ViewKind
@@ -40,8 +39,6 @@ def subjects(record: Model, how: Disclosure) -> Iterator[Subject]:
         yield record.participant, ViewKind.ENROLMENT
     elif isinstance(record, PrivacyRequest):
         yield record.participant, ViewKind.ACCESS_REQUEST
-    elif isinstance(record, Application):
-        yield record.participant, ViewKind.APPLICATION
     elif isinstance(record, SharedDocument):
         pair = record.mentorship
         yield pair.mentee, ViewKind.DOCUMENT
