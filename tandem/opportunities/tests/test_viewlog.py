@@ -48,4 +48,4 @@ def test_the_employer_opening_an_application_page_is_logged_and_the_person_is_no
     assert client.get(page).status_code == 200
     viewers = list(RecordView.objects.order_by("pk").values_list("viewer_id", flat=True))
     assert viewers == [hr.pk, home.caseworker.pk]
-    assert RecordView.objects.first().get_kind_display() == "Application to an opportunity"
+    assert row.get_kind_display() == "Application to an opportunity"
