@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tandem.opportunities",  # short mentorship opportunities and provincial hubs (issue 22)
     "tandem.reports",
     "tandem.employers",  # employer and association partners (issue 21)
+    "tandem.community",  # communities of practice: spaces and conversations (issue 23)
     "tandem.privacy",  # consent per purpose, who viewed what, access requests (issue 24)
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search fields and GIN indexes (core/fulltext.py); inert on SQLite.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
