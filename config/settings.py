@@ -255,7 +255,10 @@ TASKS = {
         "QUEUES": ["default", "reports"],
     }
 }
-TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 5)
+# Ten attempts 30 s apart and doubling span about four hours and a quarter (30 s ... 2 h 8 min):
+# a mail server down for an hour loses nothing (benchmarks/drills.py --scale hour). Five
+# attempts spanned 7.5 minutes, so an hour's outage turned every reminder into a failed task.
+TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 10)
 TANDEM_TASK_RETRY_BASE_SECONDS = env_int("TANDEM_TASK_RETRY_BASE_SECONDS", 30)
 # Every worker writes a heartbeat (tandem/core/worker.py). A RUNNING task whose worker has not
 # been seen for the lease is put back in the queue (its worker was killed); a task that loses its
