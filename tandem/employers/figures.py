@@ -67,13 +67,25 @@ def _names(ids: set[int]) -> dict[int, str]:
 # --- Recruitment against the shortage list --------------------------------------------------
 
 
-def _shortage_by_source(scope: Scope) -> Counter[int | None]:
+def _shortage_codes(reading: Reading) -> set[str]:
+    from tandem.employers.selectors import shortage_codes
+
+    return reading.once(
+        "employer_shortage_codes",
+        lambda: shortage_codes(Program.objects.filter(pk__in=reading.scope.program_ids)),
+    )
+
+
+def _shortage_by_source(reading: Reading) -> Counter[int | None]:
+    return reading.once("employer_shortage_by_source", lambda: _count_shortage(reading))
+
+
+def _count_shortage(reading: Reading) -> Counter[int | None]:
     """Mentors accepted in the period (enrolments, as "Mentor recruitment by source" counts
     them) in an occupation where ready mentees outnumber the free places of ready mentors
     today, by the organization that recruited them."""
-    from tandem.employers.selectors import shortage_codes
-
-    short = shortage_codes(Program.objects.filter(pk__in=scope.program_ids))
+    scope = reading.scope
+    short = _shortage_codes(reading)
     if not short:
         return Counter()
     rows = (
@@ -96,12 +108,12 @@ def shortage_table(reading: Reading) -> Table | None:
     sources = _sources(reading)
     if not sources:
         return None
-    short = _shortage_by_source(scope)
+    short = _shortage_by_source(reading)
     counts = []
     for source in sources:
         in_short = short.get(source["participant__recruited_by_id"], 0)
         counts.append([in_short, source["mentors"] - in_short])
-    recruitment = recruitment_table(scope, threshold)
+    recruitment = recruitment_table(scope, threshold, data=sources)
     labels = [str(row.label) for row in recruitment.body]
     published: list[list[int | None]]
     hidden: set[tuple[int, int]] = set()
@@ -347,7 +359,8 @@ def engagement_tables(
 
 
 def overview_table(
-    scope: Scope,
+    sources: list[dict[str, Any]],
+    short: Counter[int | None],
     names: dict[int, str],
     mentoring: dict[int, list[int]],
     activities: dict[int, list[int]],
@@ -355,31 +368,16 @@ def overview_table(
 ) -> Table | None:
     """Staff only: the columns overlap (a mentor counts in several), so it cannot be protected as
     one grid of people and funders read the grids above instead."""
-    period = scope.period
     figures: dict[int, list[int]] = {}
 
     def add(partner_id: int | None, column: int, value: int = 1) -> None:
         if partner_id is not None:
             figures.setdefault(partner_id, [0] * 6)[column] += value
 
-    recruited = list(
-        Enrolment.objects.filter(
-            period.instants("accepted_at"),
-            program_id__in=scope.program_ids,
-            side=Side.MENTOR,
-            participant__recruited_by__isnull=False,
-        )
-        .values_list("participant_id", "participant__recruited_by_id", "participant__occupation_id")
-        .distinct()
-    )
-    from tandem.employers.selectors import shortage_codes
-
-    programs = Program.objects.filter(pk__in=scope.program_ids)
-    short = shortage_codes(programs) if recruited else set()
-    for _mentor, partner_id, occupation in recruited:
-        add(partner_id, 0)
-        if occupation in short:
-            add(partner_id, 5)
+    for source in sources:
+        add(source["participant__recruited_by_id"], 0, source["mentors"])
+    for partner_id, n in short.items():
+        add(partner_id, 5, n)
     for partner_id, values in mentoring.items():
         add(partner_id, 1, sum(values))
         add(partner_id, 2, values[0] + values[2])
@@ -389,7 +387,6 @@ def overview_table(
         add(partner_id, 4, n)
     if not figures:
         return None
-    names.update(_names(set(figures) - set(names)))
     rows = [
         Row(names.get(pk, ""), [protected_count(v, None) for v in values])
         for pk, values in sorted(figures.items(), key=lambda item: names.get(item[0], ""))
@@ -438,7 +435,9 @@ def employer_tables(reading: Reading) -> list[Table]:
         *engagement_tables(threshold, names, mentoring, activities, hires),
     ]
     if reading.staff and threshold is None:
-        overview = overview_table(scope, names, mentoring, activities, hires)
+        overview = overview_table(
+            sources, _shortage_by_source(reading), names, mentoring, activities, hires
+        )
         if overview is not None:
             tables.insert(0, overview)
     if tables:
