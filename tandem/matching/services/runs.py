@@ -196,6 +196,8 @@ def _run(run: ProposalRun, progress) -> None:
             for proposal, pair in zip(solution.proposals, pairs, strict=True)
             if pair not in kept_drafts
         ]
+        if kept.is_warm:
+            timings["drafts_kept"] = len(kept_drafts)
         explained = chosen_explanation_fields(matcher, chosen, progress)
         rows = [
             {
