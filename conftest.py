@@ -8,7 +8,7 @@ os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
 
-pytest_plugins = ["tandem.core.tests.cast"]
+pytest_plugins = ["tandem.core.tests.cast", "tandem.demo.tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)
