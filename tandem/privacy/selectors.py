@@ -90,28 +90,13 @@ def officer_candidates(organization: Organization) -> QuerySet[User]:
     return User.objects.filter(pk__in=members.values("user_id")).order_by("email")
 
 
-def ensure_purposes() -> None:
-    """The purposes of migration 0004, recreated if a table was emptied since (a database
-    flushed between tests, a restore): never overwrites a row that exists."""
-    from importlib import import_module
-
-    seeded = import_module("tandem.privacy.migrations.0004_purposes").PURPOSES
-    have = set(Purpose.objects.values_list("code", flat=True))
-    for position, fields in enumerate(seeded):
-        if fields["code"] not in have:
-            Purpose.objects.get_or_create(
-                code=fields["code"], defaults={**fields, "position": position}
-            )
-
-
 def purposes() -> QuerySet[Purpose]:
-    ensure_purposes()
+    """The declared purposes' rows (core.consent.declare; created by privacy.purposes_sync)."""
     return Purpose.objects.all()
 
 
 def purpose_get(code: str) -> Purpose | None:
     """Purposes are the network's, not a tenant's: any signed-in person reads their notice."""
-    ensure_purposes()
     return Purpose.objects.filter(code=code).first()
 
 
