@@ -15,3 +15,9 @@ class EmployersConfig(AppConfig):
 
         mentorship_panels.register("workplace", panels.workplace_panel)
         register(figures.SECTION)
+
+        # A partner that also posts short opportunities: its two pages link to each other.
+        from tandem.employers.links import partner_page_link
+        from tandem.opportunities import links
+
+        links.register(partner_page_link)
