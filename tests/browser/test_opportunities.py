@@ -189,6 +189,14 @@ def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast
     tick(page, page.locator("input[name=would_host_again]"))
     assert "Thank you" in send(page, "form[action$='/feedback/']", "en employer feedback")
 
+    # The employer changes the opportunity: one more place (not a material change).
+    follow(page, "Back to the opportunity", "en manage again")
+    follow(page, "Change this opportunity", "en change")
+    type_into(page, page.locator("input[name=places]"), "2")
+    assert "Saved." in send(page, "form", "en changed")
+    posted.refresh_from_db()
+    assert posted.places == 2
+
     # The job developer gives the job-seeker's feedback, in French.
     sign_in_as(page, base, "conseil@access.example.org", "fr")
     visit(page, f"{base}/fr/opportunities/applications/{application.pk}/", "fr application")
