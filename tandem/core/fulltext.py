@@ -72,6 +72,10 @@ class Weighted:
     def configs(self) -> list[str]:
         return [CONFIGS[self.language]] if self.language else list(CONFIGS.values())
 
+    def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+        """Written into migrations, as the document's expression is."""
+        return "tandem.core.fulltext.Weighted", (self.field, self.weight, self.language), {}
+
 
 @deconstructible(path="tandem.core.fulltext.SearchDocument")
 class SearchDocument(Expression):
