@@ -22,6 +22,7 @@ PERSON_ARGUMENTS = {
     "enrolment_id",
     "document_id",
     "request_id",
+    "application_id",  # an application to an opportunity shows shared accommodations
 }
 # Staff first: a person opening their own record writes nothing (tested below).
 VIEWERS = ["staff", "caseworker", "admin", "mentor_user", "mentee_user"]
