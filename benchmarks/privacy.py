@@ -226,11 +226,25 @@ def main() -> None:
     if args.prepare:
         print(f"prepared in {workdir}: {ids}")
         return
-    result: dict = {"database": os.environ.get("TANDEM_DB", "sqlite")}
+    import datetime as dt
+
+    from django.db import connection
+
+    started, load_at_start = dt.datetime.now(dt.UTC), os.getloadavg()
+    database = os.environ.get("TANDEM_DB", "sqlite")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW fsync")
+            database += f" (fsync {cursor.fetchone()[0]})"
+    result: dict = {"database": database}
     result |= page_overhead(args.requests, ids)
     if not args.skip_request:
         result |= request_build(person_id=ids["person"], user_id=ids["user"], builds=args.builds)
+    ended = dt.datetime.now(dt.UTC)
     result |= {
+        "measured": f"{started:%Y-%m-%d %H:%M}-{ended:%H:%M} UTC, --requests {args.requests} "
+        f"--builds {args.builds}",
+        "load_average_at_start": [round(x, 2) for x in load_at_start],
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "cpu_count": os.cpu_count(),
