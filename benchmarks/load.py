@@ -315,6 +315,7 @@ def main() -> None:
     parser.add_argument("--web-threads", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the built database")
     parser.add_argument("--results", default=str(RESULTS), help="where the JSON goes")
+    parser.add_argument("--note", default="", help="how the database was prepared, kept with it")
     parser.add_argument(
         "--build-only", action="store_true", help="build the database (before a quiet window)"
     )
@@ -503,6 +504,7 @@ def main() -> None:
             if view != "health"
         },
         "backlog_drained": drained,
+        "preparation_note": args.note,
         "workers_stopped_after_sigterm_seconds": stop_seconds,
         "errors": sum(len(e) for e in errors.values()),
         "error_samples": {name: sorted(set(e))[:5] for name, e in errors.items()},
