@@ -204,6 +204,8 @@ def library_records(side: Side) -> dict[str, Any]:
     from tandem.library.tests.factories import outsider_records as make
 
     return make(side)
+
+
 def community_records(side: Side) -> dict[str, Any]:
     """A community hosted by the side's organization (its admin moderates, its staff is a
     member) with a targeted space, a thread with a reply carrying a file, and a private
