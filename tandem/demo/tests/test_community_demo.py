@@ -1,10 +1,8 @@
 """The community part of the demo: a national community with hubs, threads in both languages,
 an answered question, a hidden advertisement and a private conversation."""
 
-from tandem.demo.tests.test_story import demo  # noqa: F401  the demo network, loaded once here
 
-
-def test_the_demo_shows_a_national_community_of_practice(demo, client):  # noqa: F811
+def test_the_demo_shows_a_national_community_of_practice(demo_network, client):
     from django.urls import reverse
 
     from tandem.accounts.models import User
