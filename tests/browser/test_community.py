@@ -72,6 +72,7 @@ def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
     slug = world.community.slug
     # Samuel, a leader of a member organization, finds the community from the navigation.
     sign_in_as(page, base, "samuel@web.example", "en")
+    page.locator("header .nav-more summary").click()  # "Community" is under "More"
     click(page, page.get_by_role("link", name="Community", exact=True), "communities (EN)")
     text = click(page, page.get_by_role("link", name="National community of practice"), "join")
     assert "Be kind. Share what works." in text
