@@ -247,7 +247,7 @@ def demo_load_library() -> None:
             actor=membership.user, gathering=exchange, membership=membership
         )
     # It took place two weeks ago (moved there once people had registered).
-    gatherings.gathering_update(
+    exchange = gatherings.gathering_update(
         actor=owner,
         gathering=exchange,
         speakers=[speaker] if speaker else [],

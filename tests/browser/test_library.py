@@ -83,7 +83,10 @@ def test_a_toolkit_goes_through_one_review_round(page, live_server, library_cast
     page.get_by_label("Votre commentaire sur la section 2").fill(
         "Ajoutez une ligne sur les tests de compétences."
     )
-    text = click(page, page.get_by_role("button", name="Ajouter le commentaire"), "commenté (FR)")
+    section = page.locator("#section-2")
+    text = click(
+        page, section.get_by_role("button", name="Ajouter le commentaire"), "commenté (FR)"
+    )
     assert "tests de compétences" in text and "Élise Tremblay" in text
     # The owner publishes version 2; the reviewer is credited on it.
     sign_in_as(page, base, "owner@web.example", "en")
