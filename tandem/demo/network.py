@@ -18,6 +18,7 @@ from tandem.demo.community import demo_load_community
 from tandem.demo.connectors import demo_load_connectors
 from tandem.demo.employers import demo_load_employers
 from tandem.demo.history import cohort, demo_load_history
+from tandem.demo.library import demo_load_library
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
 from tandem.demo.opportunities import demo_load_opportunities
@@ -526,6 +527,7 @@ def demo_load() -> list[DemoLogin]:
     demo_load_employers()
     demo_load_opportunities()
     demo_load_community()
+    demo_load_library()
     demo_load_privacy()
     # Last, once every area's demo data is in: the network's staff publish the fiscal year that
     # has ended to its funder (as the worker's sweep would after March 31), so that the funder's

@@ -177,3 +177,23 @@ def test_members_join_the_roster_of_spokespersons_and_moderators_keep_it(client,
     client.force_login(lib.owner)
     client.post(f"/en/library/spokespersons/{entry.pk}/remove/")
     assert not Spokesperson.objects.exists()
+
+
+def test_limiting_the_places_later_gives_places_to_those_registered_or_is_refused(lib):
+    from tandem.library.services import LibraryError
+    from tandem.library.services import gatherings as services
+    from tandem.library.tests.factories import make_gathering
+
+    open_to_all = make_gathering(lib.owner, lib.community)  # no limit
+    second = make_member(lib.host, Role.NETWORK_LEADER, "second@example.org")
+    second_membership = add_member(lib.community, second, lib.host)
+    services.gathering_register(
+        actor=lib.reviewer, gathering=open_to_all, membership=lib.membership
+    )
+    services.gathering_register(actor=second, gathering=open_to_all, membership=second_membership)
+    assert set(open_to_all.registrations.values_list("place", flat=True)) == {None}
+    with pytest.raises(LibraryError, match="2 people are registered"):
+        services.gathering_update(actor=lib.owner, gathering=open_to_all, capacity=1)
+    services.gathering_update(actor=lib.owner, gathering=open_to_all, capacity=3)
+    held = open_to_all.registrations.order_by("place").values_list("user", "place")
+    assert list(held) == [(lib.reviewer.pk, 1), (second.pk, 2)]
