@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tandem.accounts.models import User
-from tandem.community.models import Community, Membership, MembershipStatus, Space
+from tandem.community.models import (
+    Attachment,
+    Community,
+    Conversation,
+    Membership,
+    MembershipStatus,
+    Post,
+    Report,
+    Space,
+    Thread,
+)
 from tandem.core.access import Action, accepts, one_or_404
 from tandem.organizations.access import organizations_of
 from tandem.organizations.models import Organization, Role
@@ -58,9 +68,9 @@ def communities_of(user: User) -> QuerySet[Community]:
     )
 
 
-def community_members(community: Community) -> QuerySet[Membership]:
-    """The community's members who hold access now (the same three conditions, for everyone):
-    who may be mentioned, messaged, notified."""
+def members_with_access() -> QuerySet[Membership]:
+    """Every membership that grants access now, in every community (the same three conditions
+    as `active_community_memberships`, for everyone at once): digests and notices."""
     from tandem.organizations.models import Membership as OrganizationMembership
 
     in_organization = Exists(
@@ -74,10 +84,25 @@ def community_members(community: Community) -> QuerySet[Membership]:
     return Membership.objects.filter(
         _still_in_member_organization(),
         in_organization,
-        community=community,
         status=MembershipStatus.ACTIVE,
         community__is_active=True,
+        user__is_active=True,
     )
+
+
+def community_members(community: Community) -> QuerySet[Membership]:
+    """The community's members who hold access now: who may be mentioned, messaged,
+    notified."""
+    return members_with_access().filter(community=community)
+
+
+def readers_of(space: Space) -> QuerySet[Membership]:
+    """The members who may read a space: all members for an open space; its own members and
+    the moderators for a targeted one."""
+    members = community_members(space.community)
+    if space.is_open:
+        return members
+    return members.filter(Q(is_moderator=True) | Q(spaces=space)).distinct()
 
 
 def communities_open_to(user: User) -> QuerySet[Community]:
@@ -189,3 +214,115 @@ def access_community_membership(
         community_membership_id,
     )
     return found, row
+
+
+# --- Threads, posts, attachments, reports, conversations -------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreadAccess:
+    thread: Thread
+    community: Community
+    membership: Membership
+    can_moderate: bool
+    is_author: bool
+
+
+def threads_of(user: User, community: Community) -> QuerySet[Thread]:
+    """Threads of the spaces this member takes part in; hidden ones for moderators only."""
+    threads = Thread.objects.filter(space__in=spaces_of(user, community))
+    membership = active_community_memberships(user).filter(community=community).first()
+    if membership is None or not membership.is_moderator:
+        threads = threads.filter(is_hidden=False)
+    return threads
+
+
+@accepts(Action.VIEW, Action.MANAGE)
+def access_thread(
+    user: User, community_slug: str, thread_id: int, *, action: Action = Action.VIEW
+) -> ThreadAccess:
+    """A thread: `view` (read, reply, react, report) by the readers of its space, `manage`
+    (hide, lock, move) by moderators."""
+    found = access_community(user, community_slug, action=action)
+    thread = one_or_404(
+        threads_of(user, found.community).select_related("space", "author", "answer"), thread_id
+    )
+    return ThreadAccess(
+        thread=thread,
+        community=found.community,
+        membership=found.membership,
+        can_moderate=found.can_moderate,
+        is_author=thread.author_id == user.pk,
+    )
+
+
+@dataclass(frozen=True)
+class PostAccess:
+    post: Post
+    thread: ThreadAccess
+
+
+@accepts(Action.VIEW, Action.MANAGE)
+def access_post(
+    user: User, community_slug: str, post_id: int, *, action: Action = Action.VIEW
+) -> PostAccess:
+    """A post, through its thread: readers react and report; moderators hide."""
+    found = access_community(user, community_slug, action=action)
+    posts = Post.objects.filter(thread__in=threads_of(user, found.community))
+    if not found.can_moderate:
+        posts = posts.filter(is_hidden=False)
+    post = one_or_404(posts.select_related("thread", "author"), post_id)
+    thread = access_thread(user, community_slug, post.thread_id, action=action)
+    return PostAccess(post=post, thread=thread)
+
+
+def conversations_of(user: User, community: Community) -> QuerySet[Conversation]:
+    """The private conversations this member takes part in (nobody else reads them, not even
+    moderators)."""
+    if not active_community_memberships(user).filter(community=community).exists():
+        return Conversation.objects.none()
+    return Conversation.objects.filter(community=community, members__user=user)
+
+
+@dataclass(frozen=True)
+class ConversationAccess:
+    conversation: Conversation
+    community: Community
+    membership: Membership
+
+
+def access_conversation(
+    user: User, community_slug: str, conversation_id: int
+) -> ConversationAccess:
+    found = access_community(user, community_slug)
+    conversation = one_or_404(conversations_of(user, found.community), conversation_id)
+    return ConversationAccess(
+        conversation=conversation, community=found.community, membership=found.membership
+    )
+
+
+def access_attachment(user: User, community_slug: str, attachment_id: int) -> Attachment:
+    """An attached file: the readers of its post (hidden posts: moderators) or the members of
+    its conversation."""
+    found = access_community(user, community_slug)
+    posts = Post.objects.filter(thread__in=threads_of(user, found.community))
+    if not found.can_moderate:
+        posts = posts.filter(is_hidden=False)
+    attachments = Attachment.objects.filter(
+        Q(post__in=posts) | Q(message__conversation__in=conversations_of(user, found.community))
+    )
+    return one_or_404(attachments, attachment_id)
+
+
+def access_report(
+    user: User, community_slug: str, report_id: int
+) -> tuple[CommunityAccess, Report]:
+    """A member's report of a post: the community's moderators."""
+    found = access_community(user, community_slug, action=Action.MANAGE)
+    report = one_or_404(
+        Report.objects.filter(post__thread__space__community=found.community).select_related(
+            "post", "post__thread"
+        ),
+        report_id,
+    )
+    return found, report

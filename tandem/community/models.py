@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import fulltext
 from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual, refuse_control_characters
 from tandem.reference.places import PROVINCES
@@ -129,6 +130,12 @@ class Membership(models.Model):
         verbose_name=_("admitted, declined or removed by"),
     )
     joined_at = models.DateTimeField(_("joined on"), null=True, blank=True)
+    # How others mention this member in a post (`@handle`), unique in the community; set when
+    # they join.
+    handle = models.SlugField(_("handle"), max_length=60, blank=True)
+    # The last digests sent (tandem/community/digests.py): the next one covers what came after.
+    daily_digest_at = models.DateTimeField(null=True, blank=True)
+    weekly_digest_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(_("ended on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -144,6 +151,11 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(terms_version__isnull=False),
                 name="community_member_agreed_to_terms",
+            ),
+            models.UniqueConstraint(
+                fields=["community", "handle"],
+                condition=~Q(handle=""),
+                name="community_handle_unique",
             ),
         ]
 
@@ -206,3 +218,333 @@ class Space(models.Model):
     @property
     def is_open(self) -> bool:
         return self.kind == SpaceKind.OPEN
+
+
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+
+
+class ThreadKind(models.TextChoices):
+    DISCUSSION = "discussion", _("Discussion")
+    QUESTION = "question", _("Question")
+
+
+class Thread(models.Model):
+    """A conversation in a space; its first post is the opening message (every post, the first
+    included, is a `Post`, so search and moderation treat them alike)."""
+
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="threads", verbose_name=_("space")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="community_threads",
+        verbose_name=_("started by"),
+    )
+    title = models.CharField(_("title"), max_length=200, validators=[refuse_control_characters])
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ThreadKind.choices, default=ThreadKind.DISCUSSION
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="en")
+    # The reply that answered a question (set by its author or a moderator).
+    answer = models.ForeignKey(
+        "Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answer"),
+    )
+    is_locked = models.BooleanField(_("locked"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every reply: a space lists its threads by it (indexed with the space).
+    last_post_at = models.DateTimeField(_("last post"))
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    # Titles, in both languages' configurations (a title's language is the thread's, but a
+    # reader searches in either): "similar existing threads" (tandem/core/fulltext.py).
+    search_document = fulltext.document(fulltext.Weighted("title", "A"))
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        ordering = ["-last_post_at"]
+        indexes = [
+            models.Index(fields=["space", "-last_post_at"], name="thread_space_recent"),
+            fulltext.SearchIndex(fields=["search_document"], name="thread_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == ThreadKind.QUESTION
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer_id is not None
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="community_posts",
+        verbose_name=_("author"),
+    )
+    # HTML cleaned by nh3 when written (tandem/community/text.py), and cleaned again when shown.
+    body = bounded_text(_("message"), max_length=40000)
+    # The same text without markup: search, digests and the text part of mail.
+    text = bounded_text(_("text"), max_length=20000)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="en")
+    is_first = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # The post's text in English and French configurations: members search in either language.
+    search_document = fulltext.document(fulltext.Weighted("text", "C"))
+    # Set by selectors.thread_posts: the reader's own reactions.
+    my_reactions: set[str]
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["thread", "created_at"], name="post_thread_time"),
+            models.Index(fields=["author", "created_at"], name="post_author_time"),
+            fulltext.SearchIndex(fields=["search_document"], name="post_search"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.thread} #{self.pk}"
+
+
+class ReactionKind(models.TextChoices):
+    THANKS = "thanks", _("Thanks")
+    HELPFUL = "helpful", _("Helpful")
+    AGREE = "agree", _("I agree")
+
+
+class Reaction(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("reaction"), max_length=10, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.post_id}"
+
+
+class Mention(models.Model):
+    """A member named in a post (`@handle`); unread until they open the thread."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_mentions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="mention_once_per_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} #{self.post_id}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    import uuid
+
+    # Never the uploaded name (kept apart, sent back only as the download name), and outside
+    # any public URL: files are served by an access-checked view.
+    return f"community/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            # Attached to a post or to a private message, exactly one.
+            models.CheckConstraint(
+                condition=Q(post__isnull=True) ^ Q(message__isnull=True),
+                name="attachment_post_or_message",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    HIDDEN = "hidden", _("Post hidden")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Report(models.Model):
+    """A member's report of a post to the community's moderators."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = bounded_text(_("what is wrong"), max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=Q(status="open"),
+                name="report_open_once_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report #{self.pk}"
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NONE = "none", _("None")
+
+
+# What a member who chose nothing receives from a space.
+DEFAULT_FREQUENCY = Frequency.WEEKLY
+
+
+class SpacePreference(models.Model):
+    """How a member hears of new posts in one space (mentions and private messages are sent at
+    once unless the space is set to "none")."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="preferences")
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="preferences")
+    frequency = models.CharField(_("e-mail"), max_length=12, choices=Frequency.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "space"], name="preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}/{self.space_id}: {self.frequency}"
+
+
+class Conversation(models.Model):
+    """A private conversation between members of one community (one-to-one or a small group),
+    in the members-only area: only its participants read it, moderators included."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="conversations")
+    subject = models.CharField(_("subject"), max_length=200, validators=[refuse_control_characters])
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("private conversation")
+        verbose_name_plural = _("private conversations")
+        ordering = ["-last_message_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ConversationMember(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_conversations"
+    )
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant in a conversation")
+        verbose_name_plural = _("participants in a conversation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="conversation_participant_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.conversation_id}"
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = bounded_text(_("message"), max_length=40000)
+    text = bounded_text(_("text"), max_length=20000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("private message")
+        verbose_name_plural = _("private messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["author", "created_at"], name="message_author_time")]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk}"
