@@ -17,7 +17,7 @@ columns add up and `suppression.suppress` protects them, complementary cells inc
 Partners active in the period (organizations, not people) are a note. Staff also read the
 one-line-per-partner overview (columns overlap there, so it is never published to funders).
 People who said no to being counted in funder reports (core.consent `funder_reports`) are left
-out of every count a funder reads (`Scope.counted`, when the scope carries them).
+out of every count a funder reads (`Scope.counted`).
 tests/test_figures.py is the attacker.
 """
 
@@ -42,12 +42,6 @@ from tandem.reports.selectors import Scope
 from tandem.reports.tables import Cell, Chart, Reading, Row, Section, Table, protected_count
 from tandem.reports.tables.base import cross_table, known, percent
 from tandem.reports.tables.recruitment import recruitment_table
-
-
-def counted(scope: Scope, *people: str) -> Q:
-    """Rows none of whose people are left out of the reading (the funder report's refusals)."""
-    leave_out: Callable[..., Q] | None = getattr(scope, "counted", None)
-    return leave_out(*people) if leave_out is not None else Q()
 
 
 def _under_way(scope: Scope) -> Q:
@@ -91,7 +85,7 @@ def _count_shortage(reading: Reading) -> Counter[int | None]:
     rows = (
         Enrolment.objects.filter(
             scope.period.instants("accepted_at"),
-            counted(scope, "participant"),
+            scope.counted("participant"),
             program_id__in=scope.program_ids,
             side=Side.MENTOR,
             participant__occupation_id__in=sorted(short),
@@ -208,7 +202,7 @@ def _mentoring(scope: Scope) -> dict[int, list[int]]:
     ).exclude(status=MentorshipStatus.CANCELLED)
     rows = (
         Participant.objects.filter(
-            Exists(under_way), counted(scope, "pk"), role=Side.MENTOR, recruited_by__isnull=False
+            Exists(under_way), scope.counted("pk"), role=Side.MENTOR, recruited_by__isnull=False
         )
         .annotate(
             returning=Exists(earlier),
@@ -232,7 +226,7 @@ def _activities(scope: Scope) -> dict[int, list[int]]:
     rows = (
         WorkplaceActivity.objects.filter(
             scope.period.days("held_on"),
-            counted(scope, "mentorship__mentee", "mentorship__mentor"),
+            scope.counted("mentorship__mentee", "mentorship__mentor"),
             mentorship__program_id__in=scope.program_ids,
             host__isnull=False,
             status="held",
@@ -253,7 +247,7 @@ def _hires(scope: Scope) -> dict[int, int]:
     hired = (
         PartnerHire.objects.filter(
             scope.period.days("outcome__recorded_at__date"),
-            counted(scope, "outcome__participant"),
+            scope.counted("outcome__participant"),
             outcome__participant__enrolments__program_id__in=scope.program_ids,
         )
         .values_list("employer_id", "outcome__participant_id")
