@@ -26,6 +26,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,30 +242,64 @@ def wait_for(condition, timeout: float, step: float = 0.5) -> bool:
 # Drills -----------------------------------------------------------------------------------------
 
 
-def mail_outage(setup: Setup, *, max_attempts: int = 8, outage: float = 20) -> dict:
-    """The mail server refuses connections, then recovers: every mail delivered, none twice."""
+def mail_outage(
+    setup: Setup, *, max_attempts: int = 8, outage: float = 20, retry_base: int = 1
+) -> dict:
+    """The mail server refuses connections, then recovers: every mail delivered, none twice.
+
+    `--scale hour` runs it as the issue says: an outage of 3,600 s of real time and the production
+    retry policy (TANDEM_TASK_RETRY_BASE_SECONDS 30, doubling); the default is the scaled-down
+    20 s outage with a 1 s base (the same schedule shape, 30 x faster)."""
     setup.reset()
     box = Mailbox()
     subjects = enqueue_mail(100, f"Reminder a{max_attempts}")
-    extra = {"TANDEM_TASK_MAX_ATTEMPTS": str(max_attempts)}
+    extra = {
+        "TANDEM_TASK_MAX_ATTEMPTS": str(max_attempts),
+        "TANDEM_TASK_RETRY_BASE_SECONDS": str(retry_base),
+    }
     setup.worker(**extra)
     setup.worker(**extra)
     from django_tasks_db.models import DBTaskResult
 
     from tandem.core.models import WorkerHeartbeat
+    from tandem.core.tasks import deliver_mail, retry_delay
 
     # The outage counts from when both workers run (starting one takes a while on a busy box).
     wait_for(lambda: WorkerHeartbeat.objects.count() >= 2, 300)
     started = time.monotonic()
-    time.sleep(outage)  # nothing listens on the port: every attempt is refused
+
+    # Nothing listens on the port: every attempt is refused. When no task is left waiting (every
+    # one failed for good: the negative control), the rest of the outage cannot change anything.
+    def mail_waiting() -> bool:
+        return DBTaskResult.objects.filter(
+            task_path=deliver_mail.module_path, status__in=["READY", "RUNNING"]
+        ).exists()
+
+    wait_for(
+        lambda: time.monotonic() - started > 3 and not mail_waiting(),
+        outage,
+        step=min(5.0, outage / 10),
+    )
+    outage_seen = time.monotonic() - started
     refused = statuses()
+    mails = DBTaskResult.objects.filter(task_path=deliver_mail.module_path)
     refused["attempts_refused"] = (
-        DBTaskResult.objects.count() - len(subjects) + refused.get("FAILED", 0)
+        mails.count() - len(subjects) + mails.filter(status="FAILED").count()
     )
     server = SMTPServer(setup.smtp_port, box)
+    recovered_at = time.monotonic()
+    # The longest a queued retry can wait after the recovery: one backoff step at this attempt.
+    from django.test import override_settings
+
+    with override_settings(TANDEM_TASK_RETRY_BASE_SECONDS=retry_base):
+        longest = retry_delay(max_attempts - 1).total_seconds()
     try:
-        delivered_all = wait_for(lambda: all(box.subjects[s] for s in subjects), 200)
-        wait_for(lambda: not statuses().get("READY") and not statuses().get("RUNNING"), 60)
+        delivered_all = wait_for(
+            lambda: all(box.subjects[s] for s in subjects),
+            longest + 120,
+            step=min(5.0, max(0.5, longest / 100)),
+        )
+        wait_for(lambda: not mail_waiting(), 60)
         time.sleep(2)
     finally:
         server.stop()
@@ -273,13 +308,18 @@ def mail_outage(setup: Setup, *, max_attempts: int = 8, outage: float = 20) -> d
     missing = [s for s in subjects if not box.subjects[s]]
     return {
         "mails": len(subjects),
-        "outage_seconds": outage,
+        "outage_seconds": round(outage_seen, 1),
+        "outage_planned_seconds": outage,
+        "retry_base_seconds": retry_base,
         "max_attempts": max_attempts,
         "tasks_during_outage": dict(refused),
         "delivered_once": sum(1 for s in subjects if box.subjects[s] == 1),
         "delivered_twice_or_more": len(twice),
         "missing": len(missing),
         "seconds_to_deliver_all": round(time.monotonic() - started, 1) if delivered_all else None,
+        "seconds_from_recovery_to_all_delivered": round(time.monotonic() - recovered_at, 1)
+        if delivered_all
+        else None,
         "final_tasks": dict(statuses()),
         "ok": not twice and not missing,
     }
@@ -321,18 +361,32 @@ def kill_worker(setup: Setup, *, lease: bool = True) -> dict:
     }
 
 
-def two_workers(setup: Setup, *, tasks: int = 2000) -> dict:
-    """Two workers (separate processes, as on two hosts) on one queue: no task runs twice."""
+def two_workers(setup: Setup, *, tasks: int = 2000, spread: float = 0) -> dict:
+    """Two workers (separate processes, as on two hosts) on one queue: no task runs twice.
+
+    With `spread` (seconds), the tasks are enqueued at a steady pace over that time while both
+    workers run (`--scale hour`: an hour of tasks arriving as they would during a working day);
+    without it they are all queued first and drained as fast as the workers go."""
     from django_tasks_db.models import DBTaskResult
 
     setup.reset()
     box = Mailbox()
     server = SMTPServer(setup.smtp_port, box)
-    subjects = enqueue_mail(tasks, "Batch")
     started = time.monotonic()
     try:
         setup.worker()
         setup.worker()
+        if spread:
+            subjects: list[str] = []
+            batches = max(1, int(spread))  # one small batch a second
+            for n in range(batches):
+                size = tasks * (n + 1) // batches - len(subjects)
+                subjects += enqueue_mail(size, f"Batch {n:05d}")
+                pause = started + (n + 1) * spread / batches - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+        else:
+            subjects = enqueue_mail(tasks, "Batch")
         wait_for(lambda: statuses().get("SUCCESSFUL", 0) >= tasks, 1800, step=2)
         elapsed = time.monotonic() - started
         time.sleep(1)
@@ -347,6 +401,7 @@ def two_workers(setup: Setup, *, tasks: int = 2000) -> dict:
     missing = sum(1 for s in subjects if not box.subjects[s])
     return {
         "tasks": tasks,
+        "enqueued_over_seconds": spread,
         "seconds": round(elapsed, 1),
         "tasks_per_worker": sorted(per_worker.values()),
         "claims_per_task": dict(claims),
@@ -848,7 +903,11 @@ def _backup_before_the_snapshot(setup: Setup) -> dict:
     return backup_under_writes(setup, script=folder / "backup.sh")
 
 
-DRILLS = {
+# The production default of TANDEM_TASK_MAX_ATTEMPTS (config/settings.py): with a 30 s base
+# doubling, the retries of a mail span about four hours, so an hour's outage loses nothing.
+HOUR_ATTEMPTS = 10
+
+DRILLS: dict[str, Callable[[Setup], dict]] = {
     "mail-outage": mail_outage,
     "kill-worker": kill_worker,
     "two-workers": two_workers,
@@ -856,7 +915,7 @@ DRILLS = {
     "backup-under-writes": backup_under_writes,
     **{name: (lambda setup, name=name: kill_mid_task(setup, name)) for name in KILLS},
 }
-NEGATIVE = {
+NEGATIVE: dict[str, Callable[[Setup], dict]] = {
     # The backup script before the shared snapshot: its manifest misses the rows written
     # between the dump and the counts, and the restore drill says FAIL.
     "backup-under-writes": _backup_before_the_snapshot,
@@ -874,21 +933,47 @@ def main() -> None:
     parser.add_argument("drills", nargs="*", default=["all"])
     parser.add_argument("--port", type=int, default=54413)
     parser.add_argument("--negative", action="store_true")
+    parser.add_argument(
+        "--scale",
+        choices=["drill", "hour"],
+        default="drill",
+        help="hour: mail-outage and two-workers at the issue's scale (an hour of real time each)",
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--control-only", action="store_true", help="run only the negative controls"
+    )
     args = parser.parse_args()
     names = list(DRILLS) if args.drills == ["all"] else args.drills
+    if args.scale == "hour":
+        # The issue's scale, with the production retry policy (30 s doubling) and the production
+        # default number of attempts; the control keeps the attempts of the earlier default.
+        DRILLS["mail-outage"] = lambda setup: mail_outage(
+            setup, max_attempts=HOUR_ATTEMPTS, outage=3600, retry_base=30
+        )
+        NEGATIVE["mail-outage"] = lambda setup: mail_outage(
+            setup, max_attempts=5, outage=3600, retry_base=30
+        )
+        DRILLS["two-workers"] = lambda setup: two_workers(setup, tasks=7200, spread=3600)
     setup = Setup(args.port)
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if args.scale == "hour":
+        # Production heartbeat and lease too (the drill's 1 s / 6 s make a re-claim likelier).
+        setup.env["TANDEM_WORKER_HEARTBEAT_SECONDS"] = "5"
+        setup.env["TANDEM_TASK_LEASE_SECONDS"] = "60"
+    results_file = args.results
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
     try:
         setup.start()
         for name in names:
-            started = time.monotonic()
-            outcome = DRILLS[name](setup)
-            outcome["drill_seconds"] = round(time.monotonic() - started, 1)
-            outcome["load_average"] = os.getloadavg()
-            outcome["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-            results[name] = outcome
-            print(name, json.dumps(outcome), flush=True)
-            if args.negative and name in NEGATIVE:
+            if not args.control_only:
+                started = time.monotonic()
+                outcome = DRILLS[name](setup)
+                outcome["drill_seconds"] = round(time.monotonic() - started, 1)
+                outcome["load_average"] = os.getloadavg()
+                outcome["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+                results[name] = outcome
+                print(name, json.dumps(outcome), flush=True)
+            if (args.negative or args.control_only) and name in NEGATIVE:
                 control = NEGATIVE[name](setup)
                 control["load_average"] = os.getloadavg()
                 control["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -897,8 +982,8 @@ def main() -> None:
                 print(f"{name} negative control", json.dumps(control), flush=True)
     finally:
         setup.close()
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        results_file.parent.mkdir(exist_ok=True)
+        results_file.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

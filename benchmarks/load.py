@@ -7,8 +7,15 @@
    fills it with the 50k network of benchmarks/reports.py (35k mentees, 15k mentors, 20k
    mentorships), plus 100 staff accounts: 60 program staff at the lead agency, 4 caseworkers in
    each of the 10 referring agencies, and the funder.
-2. Starts the production set-up: the release steps, gunicorn with config/gunicorn.conf.py
-   (TANDEM_DEBUG off, JSON logs), a `tandem_worker` for every queue and one for "reports".
+2. Drains the backlog: the release steps, then the sweeps run and the queue is emptied by a
+   worker (`tandem_worker --batch`), as on a platform that has been running. Built in one go, ten
+   years of history leave ~20k follow-ups due at once, which a live platform sends day by day;
+   the first sweep mailing them all is a start-up burst of minutes, not the pages' cost (the
+   build already drains it, before a quiet window; the run drains what fell due since and says
+   how much, in "backlog_drained").
+   Then it starts the production set-up: gunicorn with config/gunicorn.conf.py (TANDEM_DEBUG off,
+   JSON logs), a `tandem_worker` for every queue and one for "reports"; the hourly sweep still
+   runs while people browse if one falls due.
 3. Signs the 101 people in for real (the sign-in form, CSRF, argon2), then each one walks a mix
    of the pages their role uses, with a 5-15 s pause between pages, for `--seconds`.
 4. Checks every response is the real page (200, not redirected, the page's own <title>, no
@@ -148,6 +155,57 @@ def build(args, env: dict[str, str]) -> None:
     (PG_DIR / "built").write_text(json.dumps({"program_ids": made["program_ids"]}))
 
 
+def queue_counts(env: dict[str, str]) -> dict[str, int]:
+    """Tasks by status (psql: this process does not set Django up)."""
+    out = subprocess.run(  # noqa: S603
+        ["psql", "-X", "-At", "-c", "select status, count(*) from django_tasks_database_dbtaskresult"
+         " where status in ('READY', 'RUNNING') and run_after <= now() group by status"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return {s: int(n) for s, n in (line.split("|") for line in out.splitlines() if line)}
+
+
+def drain(env: dict[str, str]) -> dict:
+    """The release steps, then the sweep as a worker starting runs it (queued now unless one
+    started within the hour) and a batch worker empties the queue (the sweep, then its mail, to
+    files). A sweep run here counts as the hour's: the workers started for the measure do not
+    run another at once, as on a platform that has been up (the next falls in an hour)."""
+    started = time.monotonic()
+    # Less the reference data (the network has its own occupations).
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "release", "--skip-reference", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "shell", "-c",
+         "from tandem.core import sweeps; sweeps.sweeps_ensure_scheduled(start=True)"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    due = queue_counts(env)
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "tandem_worker", "--queue-name", "*", "--batch", "--no-reload",
+         "--no-startup-delay", "-v", "1"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    drained = {
+        "tasks_due_at_start": sum(due.values()),
+        "tasks_run": tasks_finished_since(env, started),
+        "seconds": round(time.monotonic() - started, 1),
+        "left_due": sum(queue_counts(env).values()),
+    }
+    print("backlog drained:", json.dumps(drained), flush=True)
+    return drained
+
+
+def tasks_finished_since(env: dict[str, str], started: float) -> int:
+    seconds = int(time.monotonic() - started) + 1
+    sql = "select count(*) from django_tasks_database_dbtaskresult where finished_at > now() - "
+    out = subprocess.run(  # noqa: S603
+        ["psql", "-X", "-At", "-c", sql + f"interval '{seconds} seconds'"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return int(out.strip() or 0)
+
+
 def pages_for_everyone(env: dict[str, str]) -> dict:
     """Ids the page mix needs (read with psql: this process need not set Django up again)."""
 
@@ -257,6 +315,7 @@ def main() -> None:
     parser.add_argument("--web-threads", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the built database")
     parser.add_argument("--results", default=str(RESULTS), help="where the JSON goes")
+    parser.add_argument("--note", default="", help="how the database was prepared, kept with it")
     parser.add_argument(
         "--build-only", action="store_true", help="build the database (before a quiet window)"
     )
@@ -271,18 +330,17 @@ def main() -> None:
         )
         (PG_DIR / "secret_key").write_text("load-test-secret-key-" + "z" * 40)
         build(args, env)
+        drain({**env, "TANDEM_DEBUG": "1"})  # the build's backlog, before any quiet window
         if args.build_only:
             return
     elif subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(args.port)]).returncode:
         raise SystemExit(f"--reuse: no PostgreSQL on port {args.port}; run without --reuse")
+    # The release step (it also stores the mentorships' "needs attention" dates the staff home
+    # counts) and what fell due since the build: measured, not part of the figures.
+    drained = drain(env)
     load_before = os.getloadavg()
     started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     ids = pages_for_everyone(env)
-    # The release step, less the reference data (the network has its own occupations); it also
-    # stores the mentorships' "needs attention" dates the staff home counts.
-    subprocess.run(  # noqa: S603
-        [PYTHON, "manage.py", "release", "--skip-reference", "-v0"], cwd=ROOT, env=env, check=True
-    )
     web = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,
@@ -379,12 +437,19 @@ def main() -> None:
             time.sleep(5)
         signed_in = sum(1 for t in threads if t.signed_in)
     finally:
+        stopping = time.monotonic()
         web.send_signal(signal.SIGTERM)
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
         web.wait(60)
+        stop_seconds = []
         for worker in workers:
-            worker.wait(60)
+            try:
+                worker.wait(max(1.0, 60 - (time.monotonic() - stopping)))
+            except subprocess.TimeoutExpired:
+                worker.kill()  # recorded below: a worker must stop within seconds of SIGTERM
+                worker.wait()
+            stop_seconds.append(round(time.monotonic() - stopping, 1))
 
     def pct(values: list[float], q: float) -> float:
         ordered = sorted(values)
@@ -438,6 +503,9 @@ def main() -> None:
             for view, v in sorted(server.items())
             if view != "health"
         },
+        "backlog_drained": drained,
+        "preparation_note": args.note,
+        "workers_stopped_after_sigterm_seconds": stop_seconds,
         "errors": sum(len(e) for e in errors.values()),
         "error_samples": {name: sorted(set(e))[:5] for name, e in errors.items()},
         "load_average_during": {

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "tandem.opportunities",  # short mentorship opportunities and provincial hubs (issue 22)
     "tandem.reports",
     "tandem.employers",  # employer and association partners (issue 21)
+    "tandem.community",  # communities of practice: spaces and conversations (issue 23)
+    "tandem.library",  # the community's repertoire, directory and gatherings (issue 23)
     "tandem.privacy",  # consent per purpose, who viewed what, access requests (issue 24)
     "tandem.demo",  # the top floor: the demo network and `seed_demo`
     "tandem.core.admin_apps.TandemAdminConfig",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search fields and GIN indexes (core/fulltext.py); inert on SQLite.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -251,7 +255,10 @@ TASKS = {
         "QUEUES": ["default", "reports"],
     }
 }
-TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 5)
+# Ten attempts 30 s apart and doubling span about four hours and a quarter (30 s ... 2 h 8 min):
+# a mail server down for an hour loses nothing (benchmarks/drills.py --scale hour). Five
+# attempts spanned 7.5 minutes, so an hour's outage turned every reminder into a failed task.
+TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 10)
 TANDEM_TASK_RETRY_BASE_SECONDS = env_int("TANDEM_TASK_RETRY_BASE_SECONDS", 30)
 # Every worker writes a heartbeat (tandem/core/worker.py). A RUNNING task whose worker has not
 # been seen for the lease is put back in the queue (its worker was killed); a task that loses its
@@ -371,11 +378,20 @@ LOGGING = {
 
 # Uploads: résumés (PDF or DOCX, checked by content) and participants CSV files.
 TANDEM_RESUME_MAX_BYTES = env_int("TANDEM_RESUME_MAX_BYTES", 5 * 1024 * 1024)
+# Communities of practice (tandem/community): an attachment's size, and how many posts (threads
+# and replies) and private messages one person may write per minute and per hour ("N/m,N/h").
+TANDEM_COMMUNITY_ATTACHMENT_MAX_BYTES = env_int(
+    "TANDEM_COMMUNITY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024
+)
+TANDEM_COMMUNITY_POST_LIMIT = env_str("TANDEM_COMMUNITY_POST_LIMIT", "5/m,40/h")
+TANDEM_COMMUNITY_MESSAGE_LIMIT = env_str("TANDEM_COMMUNITY_MESSAGE_LIMIT", "10/m,100/h")
 TANDEM_IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# A file of the community's repertoire (a toolkit's PDF, a workshop's slides).
+TANDEM_LIBRARY_MAX_BYTES = env_int("TANDEM_LIBRARY_MAX_BYTES", 10 * 1024 * 1024)
 # The whole request body: the largest upload and a margin for the form around it.
 TANDEM_REQUEST_MAX_BYTES = env_int(
     "TANDEM_REQUEST_MAX_BYTES",
-    max(TANDEM_IMPORT_MAX_BYTES, TANDEM_RESUME_MAX_BYTES) + 1024 * 1024,
+    max(TANDEM_IMPORT_MAX_BYTES, TANDEM_RESUME_MAX_BYTES, TANDEM_LIBRARY_MAX_BYTES) + 1024 * 1024,
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields, its files apart
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file

@@ -18,7 +18,7 @@ from tandem.connectors.models import (
     ReminderKind,
 )
 from tandem.connectors.services import REMINDED, _tell
-from tandem.core import audit
+from tandem.core import audit, sweeps
 from tandem.participants.models import Participant
 from tandem.programs.models import Enrolment, Side
 
@@ -51,7 +51,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         .filter(named__lt=INTRODUCTIONS_TARGET)
         .select_related("connector__participant", "newcomer")
     )
-    for meeting in quiet.iterator(chunk_size=500):
+    for meeting in sweeps.each(quiet.iterator(chunk_size=500)):
         person = meeting.connector.participant
         with transaction.atomic():
             if not _once(ReminderKind.NAME_CONTACTS, meeting.pk, period):
@@ -71,7 +71,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         .values("newcomer", "meeting__program")
         .annotate(n=Count("pk"))
     )
-    for row in waiting:
+    for row in sweeps.each(waiting):
         newcomer = Participant.objects.get(pk=row["newcomer"])
         enrolment = Enrolment.objects.filter(
             program=row["meeting__program"], participant=newcomer, side=Side.MENTEE

@@ -237,8 +237,9 @@ class Disclosure(StrEnum):
     EXPORT = "export"  # a file of many records left Tandem (CSV, spreadsheet)
 
 
-# (the request, the records, how): a list of fetched records, or the query an export writes.
-type DisclosureObserver = Callable[[HttpRequest, Sequence[Model] | QuerySet[Any], Disclosure], None]
+# (the request, the records, how): a list of fetched records (rows, or documents made from
+# them: a certificate), or the query an export writes.
+type DisclosureObserver = Callable[[HttpRequest, Sequence[Any] | QuerySet[Any], Disclosure], None]
 
 _OBSERVERS: list[DisclosureObserver] = []
 # The request a guarded view is answering (set by `@rule`'s wrapper around the view).
@@ -255,7 +256,7 @@ def current_request() -> HttpRequest | None:
     return _REQUEST.get()
 
 
-def disclosed(records: Sequence[Model] | QuerySet[Any], *, how: Disclosure) -> None:
+def disclosed(records: Sequence[Any] | QuerySet[Any], *, how: Disclosure) -> None:
     """Tells the observers that the current request showed or exported these records (an
     export passes its query, read again by the observer without loading every row). Outside
     a guarded view (a task, a command, a test calling an access function) nobody is looking.
@@ -265,3 +266,50 @@ def disclosed(records: Sequence[Model] | QuerySet[Any], *, how: Disclosure) -> N
         return
     for observer in _OBSERVERS:
         observer(request, records, how)
+
+
+# --- Whom a record is about ------------------------------------------------------------------
+# The view log needs to know which people a fetched record names. Each app says it of its own
+# records (and of the documents it makes from them, a certificate) from its `AppConfig.ready()`:
+#
+#     access.register_subject(Application, kind="application",
+#                             label=gettext_lazy("Application"),
+#                             people=lambda application: [application.participant])
+#
+# A record of a registered class that a guarded view fetches with `one_or_404`, or that a view
+# passes to `disclosed([...], how=Disclosure.VIEW)`, is then logged once per person and kind.
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # stored in the log (at most 20 characters)
+    label: Any  # what the log shows for it, translated (a gettext_lazy string)
+    people: Callable[[Any], Iterable[Any]]  # the participants the record is about
+
+
+_SUBJECTS: dict[type, Subject] = {}
+
+
+def register_subject(
+    cls: type, *, kind: str, label: Any, people: Callable[[Any], Iterable[Any]]
+) -> None:
+    if len(kind) > 20:
+        raise ValueError(f"a view-log kind has at most 20 characters: {kind!r}")
+    _SUBJECTS[cls] = Subject(kind, label, people)
+
+
+def subject_of(record: object) -> Subject | None:
+    """What the record's class (or the nearest class it inherits from) registered."""
+    for cls in type(record).__mro__:
+        found = _SUBJECTS.get(cls)
+        if found is not None:
+            return found
+    return None
+
+
+def subject_kinds() -> list[tuple[str, Any]]:
+    """(kind, label) of every registered kind, once each: the choices of the log's column."""
+    kinds: dict[str, Any] = {}
+    for subject in _SUBJECTS.values():
+        kinds.setdefault(subject.kind, subject.label)
+    return list(kinds.items())

@@ -12,10 +12,19 @@ A sweep is `function(*, now: datetime) -> int | Mapping[str, int]` (what it did,
 the command's output). It must be idempotent: the sweep and per-item scheduled tasks may both
 reach the same item, and whichever comes second must do nothing. Sweeps run in the order they
 were registered (the order of INSTALLED_APPS); one that fails is logged and the others still run.
+
+A sweep can have a long way to go (a platform back after days down, thousands of follow-ups
+due at once). It must not hold a stopping worker: every loop of a sweep over its items goes
+through `sweeps.each(items)`, which stops yielding once the worker was asked to stop (SIGTERM,
+`request_stop`). What was done is committed item by item; the sweep returns what it did, the
+remaining sweeps are skipped, and the next sweep is queued to run at once, so that another worker
+(or this one, restarted) carries on where it stopped. Each item's own guard (a conditional update,
+a row lock) keeps it from being done twice.
 """
 
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +39,32 @@ SWEEP_INTERVAL = timedelta(hours=1)
 _SCHEDULE_LOCK = 7_346_120_001
 
 type SweepResult = int | Mapping[str, int]
+
+# Set by the worker's SIGTERM/SIGINT handler (manage.py tandem_worker), read between items.
+_STOP = threading.Event()
+
+
+def request_stop() -> None:
+    """The worker was asked to stop: sweeps finish the item in hand and return."""
+    _STOP.set()
+
+
+def stop_cleared() -> None:
+    """A worker (re)starting in this process runs sweeps to the end again."""
+    _STOP.clear()
+
+
+def stop_requested() -> bool:
+    return _STOP.is_set()
+
+
+def each[T](items: Iterable[T]) -> Iterator[T]:
+    """The items of a sweep's loop, until the worker is asked to stop (see the module's text)."""
+    for item in items:
+        if _STOP.is_set():
+            logger.warning("sweep stopped early: the worker is shutting down")
+            return
+        yield item
 
 
 @dataclass(frozen=True)
@@ -71,6 +106,8 @@ def sweeps_run_now(*, now: datetime | None = None) -> dict[str, SweepResult]:
     results: dict[str, SweepResult] = {}
     failed = []
     for sweep in registered():
+        if _STOP.is_set():
+            break  # the rest waits for the next run, queued at once (sweep_task)
         try:
             results[sweep.name] = sweep.run(now=now)
         except Exception:
@@ -106,6 +143,15 @@ def can_defer() -> bool:
     return bool(default_task_backend.supports_defer)
 
 
+def _schedule_lock() -> None:
+    """Serialises the check-then-enqueue of the next sweep (inside the caller's transaction):
+    SQLite's immediate transactions already do; PostgreSQL takes an advisory lock."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
+
+
 def sweeps_ensure_scheduled(*, start: bool = False) -> bool:
     """Enqueues the next sweep, an interval from now, unless one is already waiting. True when
     it enqueued one (or, at a start, brought one forward).
@@ -126,10 +172,7 @@ def sweeps_ensure_scheduled(*, start: bool = False) -> bool:
     now = timezone.now()
     sweeps = DBTaskResult.objects.filter(task_path=sweep_task.module_path)
     with transaction.atomic():
-        connection = transaction.get_connection()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCHEDULE_LOCK])
+        _schedule_lock()
         waiting = sweeps.filter(status="READY")
         if start and not sweeps.filter(started_at__gte=now - SWEEP_INTERVAL).exists():
             if waiting.exists():
@@ -140,6 +183,19 @@ def sweeps_ensure_scheduled(*, start: bool = False) -> bool:
             return False
         sweep_task.using(run_after=now + SWEEP_INTERVAL).enqueue()
     return True
+
+
+def sweeps_resume_soon() -> None:
+    """A sweep cut short by a stopping worker: the next one runs at once (another worker takes
+    it now; otherwise the next worker to start), not an interval later."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    with transaction.atomic():
+        _schedule_lock()
+        waiting = DBTaskResult.objects.filter(task_path=sweep_task.module_path, status="READY")
+        if not waiting.update(run_after=now):
+            sweep_task.using(run_after=now).enqueue()
 
 
 def serves_sweeps(queue_names: list[str]) -> bool:
@@ -153,4 +209,8 @@ def sweep_task() -> dict[str, SweepResult]:
     try:
         return sweeps_run_now()
     finally:
-        sweeps_ensure_scheduled()  # the next run is queued even when a sweep failed
+        # The next run is queued even when a sweep failed; at once when this one was cut short.
+        if _STOP.is_set() and can_defer():
+            sweeps_resume_soon()
+        else:
+            sweeps_ensure_scheduled()

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +17,28 @@ class EmployersConfig(AppConfig):
 
         mentorship_panels.register("workplace", panels.workplace_panel)
         register(figures.SECTION)
+
+        # A lead agency's staff member an employer accepted runs its hosted program (scoped to
+        # that program, while the help lasts): programs' one definition of who runs a program.
+        from tandem.employers.access import programs_helped_by
+        from tandem.programs.access import register_helpers
+
+        register_helpers(programs_helped_by)
+
+        # Consent to share with the mentor's employer: a purpose of its own (Law 25), kept here
+        # (EmployerSharing) and read by every page where a partner sees a mentee.
+        from tandem.core import consent
+        from tandem.employers import services, sharing
+
+        def give(participant: Any, given: bool, actor: Any) -> None:
+            services.sharing_set(actor=actor, participant=participant, given=given)
+
+        consent.declare(
+            sharing.NOTICE, store=consent.Store(refused=services.sharing_refused, give=give)
+        )
+
+        # A partner that also posts short opportunities: its two pages link to each other.
+        from tandem.employers.links import partner_page_link
+        from tandem.opportunities import links
+
+        links.register(partner_page_link)

@@ -151,3 +151,27 @@ class PlacementForm(forms.Form):
         )
         model_choice_field(self, "track").queryset = tracks
         label_choices(self, "track", lambda t: t.get_stage_display())
+
+
+class OfferForm(forms.Form):
+    """A lead agency's offer of help on an employer-hosted program."""
+
+    lead = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organization.objects.none())
+    note = forms.CharField(
+        label=_("What you offer (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "For example: screening referrals, running the matching desk, monthly check-ins."
+        ),
+    )
+
+    def __init__(self, *args: Any, leads: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = model_choice_field(self, "lead")
+        field.queryset = Organization.objects.filter(pk__in=[lead.pk for lead in leads])
+        if len(leads) == 1:
+            field.initial = leads[0].pk
+            field.widget = forms.HiddenInput()
+        label_choices(self, "lead", lambda o: o.name)

@@ -269,9 +269,118 @@ class TrackPlacement(models.Model):
         return f"{self.enrolment} · {self.track}"
 
 
+class HelpStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered, waiting for the employer's answer")
+    ACTIVE = "active", _("Helping")
+    DECLINED = "declined", _("Declined by the employer")
+    WITHDRAWN = "withdrawn", _("Offer withdrawn")
+    ENDED = "ended", _("Ended")
+
+
+OPEN_HELP = [HelpStatus.OFFERED, HelpStatus.ACTIVE]
+
+
+class LeadHelp(models.Model):
+    """A lead agency's staff member helps run an employer-hosted program of its network.
+
+    The lead offers, the employer's coordinator accepts or declines: the employer stays in
+    control of its program. While the help is active the helper runs that one program (desk,
+    referrals, pairs: `programs.access.programs_managed_by` reads it through its helpers'
+    registry) as long as they hold a role at the lead agency and the employer is still in its
+    network. Ending it (the coordinator, or the helper stepping away) takes effect at the next
+    request: nothing is copied, the row is the grant."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="lead_help",
+        verbose_name=_("program"),
+    )
+    lead = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="help_given",
+        verbose_name=_("lead agency"),
+    )
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("helper"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=HelpStatus.choices)
+    note = bounded_text(_("what the lead agency offers"), blank=True, max_length=1000)
+    offered_at = models.DateTimeField(_("offered at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lead agency help")
+        verbose_name_plural = _("lead agency help")
+        ordering = ["-offered_at", "-pk"]
+        constraints = [
+            # One open offer or help per person and program: a second click offers nothing new.
+            models.UniqueConstraint(
+                fields=["program", "helper"],
+                condition=Q(status__in=["offered", "active"]),
+                name="lead_help_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} → {self.program} ({self.helper})"
+
+
+class EmployerSharing(models.Model):
+    """A mentee's consent to share with their mentor's employer (the consent purpose
+    `employer_sharing`, declared in EmployersConfig.ready() and given or withdrawn on the
+    person's privacy page): their given name and occupation on the partner's page, beside the
+    workplace activities they take part in and a hire by that partner. No row, or `is_given`
+    false, is a no: an employer sees nothing of a mentee until the mentee agrees."""
+
+    participant = models.OneToOneField(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="employer_sharing",
+        verbose_name=_("mentee"),
+    )
+    is_given = models.BooleanField(_("shares with their mentor's employer"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sharing with the mentor's employer")
+        verbose_name_plural = _("sharing with the mentor's employer")
+
+    def __str__(self) -> str:
+        return str(self.participant)
+
+
 auditlog.register(PartnerInvitation)
 auditlog.register(WorkplaceTerms)
 auditlog.register(WorkplaceActivity)
 auditlog.register(PartnerHire)
 auditlog.register(CareerTrack)
 auditlog.register(TrackPlacement)
+auditlog.register(LeadHelp)
+auditlog.register(EmployerSharing)

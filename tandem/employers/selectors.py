@@ -17,11 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.employers.models import (
+    OPEN_HELP,
     CareerTrack,
+    LeadHelp,
+    PartnerHire,
     PartnerInvitation,
     TrackPlacement,
     WorkplaceActivity,
 )
+from tandem.employers.sharing import shared_labels
 from tandem.matching.models import PENDING_STATUSES, Proposal
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
 from tandem.organizations.models import Organization, Partnership, PartnershipKind
@@ -114,6 +118,7 @@ class MentorRow:
     mentor: Participant
     status: str
     status_label: str
+    mentee: str = ""  # the current mentee, as they chose to be shown to the employer
 
 
 def partner_mentors(partner: Organization) -> tuple[list[MentorRow], dict[str, int]]:
@@ -130,7 +135,45 @@ def partner_mentors(partner: Organization) -> tuple[list[MentorRow], dict[str, i
         counts[status] += 1
         if len(rows) < SHOWN:
             rows.append(MentorRow(mentor, status, labels[status]))
+    pairs = list(
+        Mentorship.objects.filter(
+            mentor_id__in=[r.mentor.pk for r in rows], status__in=ACTIVE_STATUSES
+        ).select_related("mentee__occupation")
+    )
+    shown = shared_labels(pair.mentee for pair in pairs)
+    current = {pair.mentor_id: shown[pair.mentee_id] for pair in pairs}
+    for row in rows:
+        row.mentee = current.get(row.mentor.pk, "")
     return rows, counts
+
+
+@dataclass
+class SharedRow:
+    record: Any  # a WorkplaceActivity or a PartnerHire
+    mentee: str
+
+
+def partner_activities(partner: Organization) -> list[SharedRow]:
+    """The workplace activities the partner hosts, latest first, with each mentee as they chose
+    to be shown to their mentor's employer."""
+    activities = list(
+        WorkplaceActivity.objects.filter(host=partner)
+        .select_related("mentorship__mentor", "mentorship__mentee__occupation")
+        .order_by("-planned_on", "-pk")[:100]
+    )
+    shown = shared_labels(a.mentorship.mentee for a in activities)
+    return [SharedRow(a, shown[a.mentorship.mentee_id]) for a in activities]
+
+
+def partner_hires(partner: Organization) -> list[SharedRow]:
+    """Mentees the partner hired (recorded by program staff), as each chose to be shown."""
+    hires = list(
+        PartnerHire.objects.filter(employer=partner)
+        .select_related("outcome__participant__occupation")
+        .order_by("-recorded_at", "-pk")[:100]
+    )
+    shown = shared_labels(h.outcome.participant for h in hires)
+    return [SharedRow(h, shown[h.outcome.participant_id]) for h in hires]
 
 
 def partner_invitations(partner: Organization) -> QuerySet[PartnerInvitation]:
@@ -290,3 +333,28 @@ def partners_list(partners: QuerySet[Organization]) -> list[Organization]:
 
 def tracks_queryset(program: Program) -> QuerySet[CareerTrack]:
     return CareerTrack.objects.filter(program=program)
+
+
+# --- A lead agency's help --------------------------------------------------------------------
+
+
+def hosted_with_help(programs: QuerySet[Program], user: Any) -> list[tuple[Program, Any]]:
+    """Each program with the person's open offer or help on it (two queries)."""
+    listed = list(programs.select_related("organization").order_by("name_en")[:200])
+    mine = {
+        h.program_id: h
+        for h in LeadHelp.objects.filter(
+            helper=user, status__in=OPEN_HELP, program__in=[p.pk for p in listed]
+        )
+    }
+    return [(program, mine.get(program.pk)) for program in listed]
+
+
+def help_of_program(program: Program) -> list[LeadHelp]:
+    """Open offers and help first, then the last ones that ended."""
+    rows = list(
+        LeadHelp.objects.filter(program=program)
+        .select_related("lead", "helper", "answered_by", "ended_by")
+        .order_by("-offered_at", "-pk")[:100]
+    )
+    return sorted(rows, key=lambda h: h.status not in OPEN_HELP)

@@ -2,9 +2,11 @@
 mail goes in the recipient's language once the transaction commits (`core.mail`)."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,18 +19,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit
-from tandem.core.mail import render_message
+from tandem.core import audit, consent
+from tandem.core.mail import render_message, send_to_person
 from tandem.employers.models import (
+    OPEN_HELP,
     OPEN_STATUSES,
     ActivityStatus,
     CareerTrack,
+    EmployerSharing,
+    HelpStatus,
+    LeadHelp,
     PartnerHire,
     PartnerInvitation,
     TrackPlacement,
     WorkplaceActivity,
     WorkplaceTerms,
 )
+from tandem.employers.sharing import EMPLOYER_SHARING
 from tandem.mentorships.models import Mentorship
 from tandem.organizations.models import Organization
 from tandem.outcomes.models import EmploymentOutcome
@@ -50,6 +57,19 @@ ACTIVITY_CHANGED = audit.event(
 HIRE_RECORDED = audit.event("employers.hire_recorded", gettext_lazy("Hire by a partner recorded"))
 TRACKS_CHANGED = audit.event("employers.tracks_changed", gettext_lazy("Career tracks changed"))
 TRACK_PLACED = audit.event("employers.track_placed", gettext_lazy("Placed on a career track"))
+SHARING_CHANGED = audit.event(
+    "employers.sharing_changed",
+    gettext_lazy("Sharing with the mentor's employer given or withdrawn"),
+)
+HELP_OFFERED = audit.event(
+    "employers.help_offered", gettext_lazy("Lead agency offered help on an employer's program")
+)
+HELP_ANSWERED = audit.event(
+    "employers.help_answered", gettext_lazy("Employer accepted or declined a lead agency's help")
+)
+HELP_ENDED = audit.event(
+    "employers.help_ended", gettext_lazy("Lead agency's help withdrawn or ended")
+)
 
 # One paste at a time: a partner's whole department or a chapter's member list, not a mailing.
 MAX_ADDRESSES = 500
@@ -367,6 +387,37 @@ def activity_answer(
     return activity
 
 
+# --- What a mentee shares with their mentor's employer ---------------------------------------
+
+
+@transaction.atomic
+def sharing_set(*, actor: Any, participant: Participant, given: bool) -> EmployerSharing:
+    """Gives or withdraws the consent; the partner's next page reads it (nothing is copied to
+    the employer, so a withdrawal takes effect at once). core.consent's store writes through
+    here, and the privacy app appends the change to the person's consent history."""
+    sharing, _created = EmployerSharing.objects.select_for_update().get_or_create(
+        participant=participant
+    )
+    sharing.is_given = given
+    sharing.updated_by = actor if isinstance(actor, User) else None
+    sharing.save(update_fields=["is_given", "updated_by", "updated_at"])
+    audit.record(
+        SHARING_CHANGED, actor=actor, target=sharing, about=[participant], data={"given": given}
+    )
+    consent.changed(purpose=EMPLOYER_SHARING, participant=participant, given=given, actor=actor)
+    return sharing
+
+
+def sharing_refused(ids: Collection[int]) -> set[int]:
+    """core.consent's store: who among these has not agreed (no answer is a no)."""
+    agreed = set(
+        EmployerSharing.objects.filter(participant_id__in=list(ids), is_given=True).values_list(
+            "participant_id", flat=True
+        )
+    )
+    return set(ids) - agreed
+
+
 # --- Hires and tracks -----------------------------------------------------------------------
 
 
@@ -415,3 +466,109 @@ def track_place(*, actor: User, enrolment: Enrolment, track: CareerTrack | None)
         about=[enrolment.participant],
         data={"track": track.stage if track else None},
     )
+
+
+# --- A lead agency helps on an employer-hosted program --------------------------------------
+
+
+@transaction.atomic
+def help_offer(*, actor: User, program: Program, lead: Organization, note: str = "") -> LeadHelp:
+    """A lead agency's staff member offers to help run an employer-hosted program of its
+    network; the program's own staff hear of it (in their language) and decide."""
+    from tandem.programs.access import program_staff
+
+    # The program's row: two clicks at once make one offer (the unique index would refuse the
+    # second with an error page).
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    if LeadHelp.objects.filter(program=program, helper=actor, status__in=OPEN_HELP).exists():
+        raise EmployersError(_("You have already offered to help on this program."))
+    offer = LeadHelp.objects.create(
+        program=program,
+        lead=lead,
+        helper=actor,
+        status=HelpStatus.OFFERED,
+        note=note,
+        offered_at=timezone.now(),
+    )
+    audit.record(HELP_OFFERED, actor=actor, target=offer, about=[program, lead])
+    for person in program_staff(program):
+        if person.pk == actor.pk:
+            continue
+        send_to_person(
+            email=person.email,
+            language=person.preferred_language,
+            template="employers/mail/help",
+            context={
+                "help": offer,
+                "program": program,
+                "lead": lead,
+                "helper": actor.get_full_name() or actor.email,
+                "url": _page("employers:help", person.preferred_language, program.pk),
+            },
+        )
+    return offer
+
+
+@transaction.atomic
+def help_answer(*, actor: User, offer: LeadHelp, accept: bool) -> LeadHelp:
+    """The employer's coordinator accepts an offer (the helper runs the program from their next
+    page) or declines it; the helper hears of it in their language."""
+    offer = LeadHelp.objects.select_for_update().select_related("program", "lead").get(pk=offer.pk)
+    if offer.status != HelpStatus.OFFERED:
+        raise EmployersError(_("This offer has already been answered or withdrawn."))
+    offer.status = HelpStatus.ACTIVE if accept else HelpStatus.DECLINED
+    offer.answered_at, offer.answered_by = timezone.now(), actor
+    offer.save(update_fields=["status", "answered_at", "answered_by"])
+    audit.record(
+        HELP_ANSWERED,
+        actor=actor,
+        target=offer,
+        about=[offer.program, offer.helper],
+        data={"status": offer.status},
+    )
+    _tell_helper(offer)
+    return offer
+
+
+@transaction.atomic
+def help_end(*, actor: User, offer: LeadHelp) -> LeadHelp:
+    """Ends an offer or a help: the employer's coordinator, or the helper stepping away (an
+    offer not yet answered is withdrawn). Immediate: the helper's next page is a 404."""
+    offer = LeadHelp.objects.select_for_update().select_related("program", "lead").get(pk=offer.pk)
+    if offer.status not in OPEN_HELP:
+        raise EmployersError(_("This help has already ended."))
+    was_active = offer.status == HelpStatus.ACTIVE
+    offer.status = HelpStatus.ENDED if was_active else HelpStatus.WITHDRAWN
+    offer.ended_at, offer.ended_by = timezone.now(), actor
+    offer.save(update_fields=["status", "ended_at", "ended_by"])
+    audit.record(
+        HELP_ENDED,
+        actor=actor,
+        target=offer,
+        about=[offer.program, offer.helper],
+        data={"status": offer.status},
+    )
+    if actor.pk != offer.helper_id:
+        _tell_helper(offer)
+    return offer
+
+
+def _tell_helper(offer: LeadHelp) -> None:
+    helper = offer.helper
+    send_to_person(
+        email=helper.email,
+        language=helper.preferred_language,
+        template="employers/mail/help_answer",
+        context={
+            "help": offer,
+            "program": offer.program,
+            "is_active": offer.status == HelpStatus.ACTIVE,
+            "url": _page("employers:offer", helper.preferred_language, offer.program_id),
+        },
+    )
+
+
+def _page(name: str, language: str, hosted_program_id: int) -> str:
+    with translation.override(language):
+        path = reverse(name, kwargs={"hosted_program_id": hosted_program_id})
+    return settings.SITE_URL.rstrip("/") + path

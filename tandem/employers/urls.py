@@ -17,4 +17,7 @@ urlpatterns = [
     path("mentorship/<int:mentorship_id>/terms/", views.terms_for_mentor, name="terms"),
     path("activity/<int:workplace_activity_id>/", views.activity, name="activity"),
     path("program/<int:program_id>/tracks/", views.tracks, name="tracks"),
+    path("hosted/", views.hosted_programs, name="hosted"),
+    path("hosted/<int:hosted_program_id>/", views.offer, name="offer"),
+    path("hosted/<int:hosted_program_id>/help/", views.help_desk, name="help"),
 ]

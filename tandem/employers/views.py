@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.core.i18n import current_language
-from tandem.employers import access, forms, selectors, services
+from tandem.employers import access, forms, links, selectors, services
 from tandem.employers.models import ActivityStatus
 from tandem.reports.services import small_cell_threshold
 
@@ -51,7 +51,10 @@ def partner_home(request: AuthenticatedRequest, partner_slug: str) -> HttpRespon
                 for p in programs
             ],
             "shortage": selectors.shortage_tables(partner, threshold=threshold),
+            "activities": selectors.partner_activities(partner),
+            "hires": selectors.partner_hires(partner),
             "threshold": threshold,
+            "opportunities_page": links.opportunities_page_link(request.user, partner),
         },
     )
 
@@ -316,4 +319,86 @@ def tracks(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
     }
     return render(
         request, "employers/tracks.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+# --- A lead agency helps on an employer-hosted program ---------------------------------------
+
+
+@rule(Audience.SIGNED_IN)
+def hosted_programs(request: AuthenticatedRequest) -> HttpResponse:
+    """The lead side: the employer-hosted programs of the person's network, with their help."""
+    programs = selectors.hosted_with_help(
+        access.hosted_programs_for_lead(request.user), request.user
+    )
+    return render(request, "employers/hosted.html", {"programs": programs})
+
+
+@rule(Audience.SCOPED, objects=["hosted_program_id"], methods=["GET", "POST"])
+def offer(request: AuthenticatedRequest, hosted_program_id: int) -> HttpResponse:
+    """The lead side of one program: offer help, withdraw the offer, or step away."""
+    action = Action.MANAGE if request.method == "POST" else Action.VIEW
+    found = access.access_offer(request.user, hosted_program_id, action=action)
+    form = forms.OfferForm(request.POST if "offer" in request.POST else None, leads=found.leads)
+    status = 200
+    if request.method == "POST":
+        try:
+            if "offer" in request.POST:
+                if form.is_valid():
+                    services.help_offer(
+                        actor=request.user,
+                        program=found.program,
+                        lead=form.cleaned_data["lead"],
+                        note=form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("Your offer is sent to the employer."))
+                    return redirect("employers:offer", hosted_program_id=found.program.pk)
+            elif "end" in request.POST and found.current is not None:
+                services.help_end(actor=request.user, offer=found.current)
+                messages.success(request, _("Done: you no longer help on this program."))
+                return redirect("employers:hosted")
+        except services.EmployersError as error:
+            form.add_error(None, str(error))
+        status = 400
+    return render(
+        request,
+        "employers/offer.html",
+        {"program": found.program, "current": found.current, "form": form},
+        status=status,
+    )
+
+
+@rule(Audience.SCOPED, objects=["hosted_program_id"], methods=["GET", "POST"])
+def help_desk(request: AuthenticatedRequest, hosted_program_id: int) -> HttpResponse:
+    """The employer side: offers of help from the lead agency, accepted, declined or ended by
+    the program's own staff."""
+    action = Action.MANAGE if request.method == "POST" else Action.VIEW
+    found = access.access_hosted_program(request.user, hosted_program_id, action=action)
+    program = found.program
+    error = ""
+    if request.method == "POST" and request.POST.get("help", "").isdigit():
+        offer = access.help_of(program, int(request.POST["help"]))
+        what = request.POST.get("what")
+        try:
+            if what in ("accept", "decline"):
+                services.help_answer(actor=request.user, offer=offer, accept=what == "accept")
+            elif what == "end":
+                services.help_end(actor=request.user, offer=offer)
+            else:
+                raise services.EmployersError(_("Choose what to do with this offer."))
+        except services.EmployersError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("employers:help", hosted_program_id=program.pk)
+    return render(
+        request,
+        "employers/help.html",
+        {
+            "program": program,
+            "offers": selectors.help_of_program(program),
+            "error": error,
+            "can_decide": found.can_decide,
+        },
+        status=400 if request.method == "POST" else 200,
     )

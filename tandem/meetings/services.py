@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit
+from tandem.core import audit, sweeps
 from tandem.core.mail import send_to_person
 from tandem.meetings import selectors
 from tandem.meetings.models import (
@@ -197,7 +197,7 @@ def attention_sweep(*, now: datetime | None = None) -> int:
             )
             done = _attention_store(ids, skip_locked=True) if ids else 0
         stored += done
-        if not done:
+        if not done or sweeps.stop_requested():
             return stored
 
 
@@ -278,7 +278,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         )
         .annotate(last_met_on=Max("meeting_logs__met_on"))
     )
-    for mentorship in active:
+    for mentorship in sweeps.each(active):
         since = mentorship.last_met_on or start_of(mentorship)
         if (today - since).days >= LOG_AFTER_DAYS:
             for person in (mentorship.mentor, mentorship.mentee):
@@ -323,7 +323,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         .select_related("program", "mentor", "mentee", "agreement")
         .prefetch_related("agreement__acknowledgements")
     )
-    for pair in unacknowledged:
+    for pair in sweeps.each(unacknowledged):
         done = {a.participant_id for a in pair.agreement.acknowledgements.all()}
         for person in (pair.mentor, pair.mentee):
             if person.pk not in done and _may_contact(person):

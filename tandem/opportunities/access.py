@@ -55,12 +55,25 @@ def hubs_of(user: User) -> QuerySet[Organization]:
 
 
 def posting_sites_of(user: User) -> QuerySet[Organization]:
-    """Hubs and affiliated job sites that post on employers' behalf: staff of a provincial hub or
-    of an organization belonging to one."""
-    mine = organizations_of(user, roles=hub_roles() - {Role.CASEWORKER})
+    """Hubs and affiliated job sites that post on employers' behalf: the people of a provincial
+    hub or of an organization belonging to one, caseworkers included (the job developers who know
+    the region's employers and post for them), and who then run what their site posted."""
+    mine = organizations_of(user, roles=hub_roles())
     return mine.filter(
         Q(kind=OrganizationType.PROVINCIAL_HUB) | Q(parent__kind=OrganizationType.PROVINCIAL_HUB)
     )
+
+
+def site_province(site: Organization) -> str:
+    """The province a hub or job site posts for: its own, else its hub's (a job site recorded
+    without one belongs to its hub's province); "" for a site of no province (the whole
+    country)."""
+    if site.province:
+        return site.province
+    parent = site.parent
+    if parent is not None and parent.kind == OrganizationType.PROVINCIAL_HUB:
+        return parent.province
+    return ""
 
 
 def opportunities_managed_by(user: User) -> QuerySet[Opportunity]:
@@ -219,6 +232,12 @@ def access_employer(user: User, employer_id: int) -> Organization:
     return one_or_404(employers_visible_to(user), employer_id)
 
 
+def can_open_employer_page(user: User, organization: Organization) -> bool:
+    """For a link from another page of this organization (the employers app's partner page):
+    only when it is an employer whose opportunities page this person opens."""
+    return employers_visible_to(user).filter(pk=organization.pk).exists()
+
+
 def access_hub(user: User, hub_id: int) -> Organization:
     hubs = Organization.objects.filter(kind=OrganizationType.PROVINCIAL_HUB, is_active=True)
     if not user.is_platform_admin:
@@ -266,30 +285,34 @@ def people_who_may_apply(user: User) -> QuerySet[Participant]:
 
 
 def employers_postable_by(user: User) -> QuerySet[Organization]:
-    """Employers this person may post for: their own, and, for the staff of a hub or of one of
-    its job sites, the employers of the site's province (any employer when it has none)."""
+    """Employers this person may post for: their own, and, for the people of a hub or of one of
+    its job sites, the employers of the site's province (`site_province`; any employer for a
+    site of no province)."""
     employers = Organization.objects.filter(kind=OrganizationType.EMPLOYER, is_active=True)
     if user.is_platform_admin:
         return employers
-    sites = posting_sites_of(user)
-    provinces = [p for p in sites.values_list("province", flat=True)]
-    by_site = Q(pk__in=[]) if not sites.exists() else Q(province__in=provinces)
-    if "" in provinces:
-        by_site = Q()
+    provinces = {site_province(site) for site in posting_sites_of(user).select_related("parent")}
+    by_site = Q() if "" in provinces else Q(province__in=provinces)
+    if not provinces:
+        by_site = Q(pk__in=[])
     return employers.filter(Q(pk__in=employers_of(user).values("pk")) | by_site).order_by("name_en")
 
 
 def posting_site_for(user: User, employer: Organization) -> Organization | None:
     """None when the person posts as one of the employer's people; else the hub or job site
-    they post through (recorded on the opportunity: its staff run it)."""
+    they post through, one whose province is the employer's when they have several (recorded
+    on the opportunity: its people run it)."""
     if employers_of(user).filter(pk=employer.pk).exists():
         return None
-    sites = posting_sites_of(user)
-    return (
-        sites.filter(province=employer.province).first()
-        or sites.filter(province="").first()
-        or sites.first()
+    sites = sorted(
+        posting_sites_of(user).select_related("parent"),
+        key=lambda site: (
+            site_province(site) != employer.province,
+            site_province(site) != "",
+            site.pk,
+        ),
     )
+    return sites[0] if sites else None
 
 
 def saved_searches_of(user: User) -> QuerySet[SavedSearch]:

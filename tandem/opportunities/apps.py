@@ -14,3 +14,16 @@ class OpportunitiesConfig(AppConfig):
             "opportunities_expire", opportunities_close_expired, label="opportunities closed"
         )
         sweeps.register("opportunity_digests", digests_send_due, label="opportunity digests sent")
+
+        # An application's page names the job-seeker and may show the accommodation needs they
+        # shared with the employer: whoever opens it (other than the person) goes in the log of
+        # who viewed the person's record (tandem/privacy, through core.access's registry).
+        from tandem.core.access import register_subject
+        from tandem.opportunities.models import Application
+
+        register_subject(
+            Application,
+            kind="application",
+            label=_("Application to an opportunity"),
+            people=lambda application: [application.participant],
+        )

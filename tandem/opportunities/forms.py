@@ -15,6 +15,7 @@ from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.organizations.models import Organization
 from tandem.participants.forms import SuggestInput
 from tandem.participants.models import MeetingMode, Participant
+from tandem.reference.forms import code_pick
 from tandem.reference.models import Industry, Occupation, PostalArea
 from tandem.reference.places import PROVINCES
 from tandem.reference.selectors import code_candidates
@@ -26,6 +27,7 @@ from .models import (
     AccommodationKind,
     Opportunity,
     OpportunityKind,
+    split_codes,
 )
 
 CANADIAN_POSTAL = re.compile(r"^([A-Z][0-9][A-Z])\s*([0-9][A-Z][0-9])?$")
@@ -156,11 +158,29 @@ class OpportunityForm(forms.ModelForm):
             "learning_fr": forms.Textarea(attrs={"rows": 3, "lang": "fr"}),
         }
 
-    def __init__(self, *args: Any, employers: QuerySet[Organization], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, employers: QuerySet[Organization] | None = None, **kwargs: Any
+    ) -> None:
+        """A new posting chooses among `employers`; a change (`instance=`) keeps its employer
+        and opens with the opportunity's occupation, industry, place and accommodations."""
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "employer").queryset = employers
-        if employers.count() == 1:
-            self.initial.setdefault("employer", employers.first())
+        current = self.instance if self.instance.pk else None
+        if current is not None:
+            del self.fields["employer"]
+            self.initial.update(
+                occupation_query=current.occupation.title,
+                occupation=current.occupation_id,
+                industry_query=current.industry.title if current.industry else "",
+                industry=current.industry_id,
+                postal_code=current.postal_area.fsa if current.postal_area else "",
+                province=current.province,
+                accommodations=split_codes(current.accommodations),
+            )
+        else:
+            assert employers is not None, "a new posting needs the employers one may post for"
+            model_choice_field(self, "employer").queryset = employers
+            if employers.count() == 1:
+                self.initial.setdefault("employer", employers.first())
         places = self.fields["places"]
         assert isinstance(places, forms.IntegerField)
         places.min_value, places.max_value = 1, MOST_PLACES
@@ -170,8 +190,8 @@ class OpportunityForm(forms.ModelForm):
             + ["industry_query", "industry", "mode", "postal_code", "province"]
         )
         self.candidates = {
-            "occupation": self._candidates("occupation"),
-            "industry": self._candidates("industry"),
+            name: self._candidates(name, getattr(current, f"{name}_id", None))
+            for name in ("occupation", "industry")
         }
         for name, model in (("occupation", Occupation), ("industry", Industry)):
             model_choice_field(self, name).queryset = model.objects.filter(
@@ -181,27 +201,15 @@ class OpportunityForm(forms.ModelForm):
             if not self.candidates[name]:
                 self.fields[name].widget = forms.HiddenInput()
 
-    def _candidates(self, name: str) -> list[Any]:
+    def _candidates(self, name: str, current: str | None) -> list[Any]:
         query = (self.data.get(f"{name}_query") or "").strip()
         chosen = (self.data.get(name) or "").strip()[:10]
-        return code_candidates(name, query=query, codes=((chosen, {}),))
-
-    def _picked(self, name: str) -> Any:
-        chosen = self.cleaned_data.get(name)
-        if chosen is not None:
-            return chosen
-        query = (self.cleaned_data.get(f"{name}_query") or "").strip()
-        candidates = self.candidates[name]
-        if query and len(candidates) == 1:
-            return candidates[0]
-        if query and not candidates:
-            self.add_error(f"{name}_query", _("Nothing matches these words: try other words."))
-        elif query:
-            self.add_error(name, _("Several match: choose the one that fits."))
-        return None
+        return code_candidates(name, query=query, codes=((current, {}), (chosen, {})))
 
     def clean_starts_on(self) -> Any:
         starts = self.cleaned_data["starts_on"]
+        if self.instance.pk and starts == self.instance.starts_on:
+            return starts  # under way: a change keeps its first day (services.check_changed_dates)
         if starts < timezone.localdate():
             raise forms.ValidationError(_("This date has passed: choose today or a later day."))
         return starts
@@ -209,11 +217,13 @@ class OpportunityForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        data["occupation"] = self._picked("occupation")
-        data["industry"] = self._picked("industry")
-        if data["occupation"] is None and not self.has_error("occupation_query"):
-            if not self.has_error("occupation"):
-                self.add_error("occupation_query", _("Type the occupation of the opportunity."))
+        data["occupation"] = code_pick(
+            self,
+            "occupation",
+            self.candidates["occupation"],
+            missing=_("Type the occupation of the opportunity."),
+        )
+        data["industry"] = code_pick(self, "industry", self.candidates["industry"])
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends:
             if ends < starts:

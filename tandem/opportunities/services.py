@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tandem.accounts.models import User
 from tandem.core import audit
@@ -33,9 +35,11 @@ from .models import (
     OpportunityStatus,
     SavedSearch,
     join_codes,
+    labels_of,
 )
 
 POSTED = audit.event("opportunity.posted", gettext_lazy("Opportunity posted"))
+CHANGED = audit.event("opportunity.changed", gettext_lazy("Opportunity changed"))
 CLOSED = audit.event("opportunity.closed", gettext_lazy("Opportunity closed"))
 EXPIRED = audit.event(
     "opportunity.expired", gettext_lazy("Opportunity closed when its dates passed")
@@ -91,9 +95,12 @@ def link(name: str, language: str, **kwargs: Any) -> str:
 
 
 def check_dates(starts_on: dt.date, ends_on: dt.date) -> None:
-    today = timezone.localdate()
-    if starts_on < today:
+    if starts_on < timezone.localdate():
         raise OpportunityError(_("The first day has passed: choose today or a later day."))
+    check_span(starts_on, ends_on)
+
+
+def check_span(starts_on: dt.date, ends_on: dt.date) -> None:
     if ends_on < starts_on:
         raise OpportunityError(_("The last day comes before the first day."))
     if (ends_on - starts_on).days > LONGEST_DAYS:
@@ -126,6 +133,168 @@ def opportunity_post(
     opportunity.save()
     audit.record(POSTED, actor=actor, target=opportunity, about=[employer])
     return opportunity
+
+
+# What a job-seeker relies on when they apply: a change to one of these is told by e-mail to
+# everyone waiting for an answer or accepted (titles, descriptions, occupation and places are
+# not: they correct or widen the offer without changing what the person agreed to).
+MATERIAL = ("kind", "mode", "province", "postal_area", "starts_on", "ends_on", "language")
+LIVE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class OpportunityChange:
+    opportunity: Opportunity
+    changed: list[str]  # field names
+    material: list[str]  # those told to the applicants ("accommodations" included)
+    told: int  # mails queued
+
+
+def check_changed_dates(before: Opportunity, starts_on: dt.date, ends_on: dt.date) -> None:
+    """An edit keeps dates that have passed as they are (an opportunity under way can still
+    have its description corrected), but any date it moves must be today or later."""
+    today = timezone.localdate()
+    if starts_on != before.starts_on and min(starts_on, before.starts_on) < today:
+        raise OpportunityError(
+            _("The first day has passed: it cannot move, and a new one must be today or later.")
+        )
+    if ends_on != before.ends_on and ends_on < today:
+        raise OpportunityError(_("The last day must be today or later."))
+    check_span(starts_on, ends_on)
+
+
+@transaction.atomic
+def opportunity_change(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    accommodations: Iterable[str] = (),
+    **fields: Any,
+) -> OpportunityChange:
+    """The employer, or a hub that runs the opportunity, changes it while it is open. The
+    employer and the site that posted it stay. Under the row lock that acceptances take:
+    places never drop below the people accepted (their numbered places are packed into the
+    new range), and the people waiting or accepted are told of a material change, each in
+    their own language, with their job developer when one referred them."""
+    unknown = set(fields) - set(OPPORTUNITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if locked.status != OpportunityStatus.OPEN:
+        raise OpportunityError(_("A closed opportunity cannot be changed: post a new one instead."))
+    before = Opportunity.objects.get(pk=locked.pk)
+    check_changed_dates(before, fields["starts_on"], fields["ends_on"])
+    taken = sorted(places_taken(locked.pk))
+    if fields["places"] < len(taken):
+        raise OpportunityError(
+            ngettext(
+                "%(count)d person is already accepted: offer at least %(count)d place.",
+                "%(count)d people are already accepted: offer at least %(count)d places.",
+                len(taken),
+            )
+            % {"count": len(taken)}
+        )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.accommodations = join_codes(accommodations)
+    locked.full_clean(exclude=["created_by"])  # kept as it was (empty on imported rows)
+    compared = [*OPPORTUNITY_FIELDS, "accommodations"]
+    changed = [
+        name
+        for name in compared
+        if locked.serializable_value(name) != before.serializable_value(name)
+    ]
+    if not changed:
+        return OpportunityChange(opportunity=locked, changed=[], material=[], told=0)
+    locked.save(update_fields=changed)
+    if locked.places < before.places:
+        _pack_places(locked, taken)
+    material = [name for name in changed if name in (*MATERIAL, "accommodations")]
+    told = _tell_applicants(before, locked, material) if material else 0
+    audit.record(
+        CHANGED,
+        actor=actor,
+        target=locked,
+        about=[locked.employer],
+        data={"changed": changed, "told": told},
+    )
+    return OpportunityChange(opportunity=locked, changed=changed, material=material, told=told)
+
+
+def _pack_places(opportunity: Opportunity, taken: list[int]) -> None:
+    """Fewer places: an accepted application numbered above the new count moves to a free
+    number within it (there are enough, checked above), so that `free_places` counts right.
+    Called under the opportunity's row lock, which every acceptance takes first."""
+    free = [place for place in range(1, opportunity.places + 1) if place not in taken]
+    for place in (p for p in taken if p > opportunity.places):
+        Application.objects.filter(opportunity=opportunity, place=place).update(place=free.pop(0))
+
+
+def label(name: str) -> Any:
+    field = Opportunity._meta.get_field(name)
+    assert isinstance(field, Field), name
+    return field.verbose_name
+
+
+def _changes_for_mail(
+    before: Opportunity, after: Opportunity, material: list[str]
+) -> list[tuple[str, str, str]]:
+    """(what, before, after) rows in the current language (the recipient's)."""
+    from tandem.core.dates import day
+
+    def shown(record: Opportunity, name: str) -> str:
+        if name in ("starts_on", "ends_on"):
+            return day(getattr(record, name))
+        if name == "accommodations":
+            return "; ".join(labels_of(record.accommodations)) or "—"
+        if name == "postal_area":
+            area = record.postal_area
+            return f"{area.place_name} ({area.fsa})" if area is not None else "—"
+        return str(getattr(record, f"get_{name}_display")())
+
+    return [
+        (
+            str(label(name)).capitalize(),
+            shown(before, name),
+            shown(after, name),
+        )
+        for name in material
+    ]
+
+
+def _tell_applicants(before: Opportunity, after: Opportunity, material: list[str]) -> int:
+    """Each person waiting or accepted, and the job developer who referred them, hears what
+    changed in their own language; nobody's accommodation needs are in the mail."""
+    told = 0
+    live = after.applications.filter(status__in=LIVE).select_related("participant", "referred_by")
+    for application in live:
+        person = application.participant
+        recipients: list[tuple[str, str, bool]] = []
+        if person.email:
+            recipients.append((person.email, person.preferred_language or "en", True))
+        developer = application.referred_by
+        if developer is not None and developer.is_active and developer.email:
+            recipients.append((developer.email, developer.preferred_language or "en", False))
+        for email, language, is_person in recipients:
+            with translation.override(language):
+                changes = _changes_for_mail(before, after, material)
+            send_to_person(
+                email=email,
+                language=language,
+                template="opportunities/mail/changed",
+                context={
+                    "person": person,
+                    "is_person": is_person,
+                    "application": application,
+                    "opportunity": after,
+                    "changes": changes,
+                    "url": link(
+                        "opportunities:application", language, application_id=application.pk
+                    ),
+                },
+            )
+            told += 1
+    return told
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from tandem.core import audit
+from tandem.core import audit, sweeps
 from tandem.core.mail import send_to_person
 
 from .forms import BoardFilterForm
@@ -25,9 +25,11 @@ def opportunities_close_expired(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     closed = 0
-    for opportunity in Opportunity.objects.filter(
-        status=OpportunityStatus.OPEN, ends_on__lt=today
-    ).iterator(chunk_size=500):
+    for opportunity in sweeps.each(
+        Opportunity.objects.filter(status=OpportunityStatus.OPEN, ends_on__lt=today).iterator(
+            chunk_size=500
+        )
+    ):
         with transaction.atomic():
             updated = Opportunity.objects.filter(
                 pk=opportunity.pk, status=OpportunityStatus.OPEN
@@ -53,7 +55,7 @@ def digests_send_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     searches = SavedSearch.objects.filter(checked_until__lt=now, user__is_active=True)
-    for search in searches.select_related("user").iterator(chunk_size=200):
+    for search in sweeps.each(searches.select_related("user").iterator(chunk_size=200)):
         with transaction.atomic():
             locked = SavedSearch.objects.select_for_update().filter(pk=search.pk).first()
             if locked is None or locked.checked_until >= now:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:posting_id>/", views.posting, name="posting"),
     path("<int:posting_id>/apply/", views.apply, name="apply"),
     path("manage/<int:opportunity_id>/", views.manage, name="manage"),
+    path("manage/<int:opportunity_id>/change/", views.edit, name="edit"),
     path("manage/<int:opportunity_id>/close/", views.close, name="close"),
     path("applications/<int:application_id>/", views.application, name="application"),
     path("applications/<int:application_id>/decide/", views.decide, name="decide"),

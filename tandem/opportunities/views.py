@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 
-from . import access, forms, selectors, services
+from . import access, forms, links, selectors, services
 from .models import ApplicationStatus
 from .selectors import NATIONAL_COLUMNS
 
@@ -107,6 +108,52 @@ def manage(request: AuthenticatedRequest, opportunity_id: int) -> HttpResponse:
             "applications": selectors.applications_of_opportunity(opportunity),
             "taken": services.places_taken(opportunity.pk),
         },
+    )
+
+
+@rule(Audience.SCOPED, objects=["opportunity_id"], methods=["GET", "POST"])
+def edit(request: AuthenticatedRequest, opportunity_id: int) -> HttpResponse:
+    """Those who run an open opportunity change it (services.opportunity_change says what may
+    change once people applied, and who is told)."""
+    opportunity = access.access_opportunity(
+        request.user, opportunity_id, action=Action.MANAGE
+    ).opportunity
+    if not opportunity.is_open:
+        messages.error(
+            request, _("A closed opportunity cannot be changed: post a new one instead.")
+        )
+        return redirect("opportunities:manage", opportunity_id=opportunity.pk)
+    form = forms.OpportunityForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.opportunity_change(
+                actor=request.user,
+                opportunity=opportunity,
+                accommodations=form.cleaned_data["accommodations"],
+                **form.service_fields(),
+            )
+        except services.OpportunityError as error:
+            form.add_error(None, str(error))
+        else:
+            if not change.changed:
+                messages.info(request, _("Nothing was changed."))
+            elif change.told:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Saved. %(count)d person was told of the change by e-mail.",
+                        "Saved. %(count)d people were told of the change by e-mail.",
+                        change.told,
+                    )
+                    % {"count": change.told},
+                )
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("opportunities:manage", opportunity_id=opportunity.pk)
+    return render(
+        request,
+        "opportunities/form.html",
+        {"form": form, "can_post": True, "opportunity": opportunity},
     )
 
 
@@ -299,7 +346,11 @@ def employer(request: AuthenticatedRequest, employer_id: int) -> HttpResponse:
     return render(
         request,
         "opportunities/employer.html",
-        {"employer": organization, "page": selectors.employer_page(organization)},
+        {
+            "employer": organization,
+            "page": selectors.employer_page(organization),
+            "links": links.employer_links(request.user, organization),
+        },
     )
 
 
@@ -323,7 +374,7 @@ def national(request: AuthenticatedRequest, network_slug: str) -> HttpResponse:
             "team": team,
             "rows": selectors.national_view(team),
             "columns": NATIONAL_COLUMNS,
-            "employers_engaged": selectors.employers_engaged(team),
+            "engagement": selectors.employers_engaged(team),
             "hubs": access.hubs_of_team(team),
         },
     )

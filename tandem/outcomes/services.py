@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit
+from tandem.core import audit, sweeps
 from tandem.core import consent as consent_registry
 from tandem.core.mail import send_to_person
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
@@ -388,7 +388,8 @@ def followups_send_due(*, now: datetime | None = None) -> int:
     due = FollowUp.objects.filter(
         sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
     ).values_list("pk", flat=True)
-    return sum(followup_send(follow_up_id=pk, now=now) for pk in list(due))
+    # sweeps.each: a stopping worker ends here; each one sent is committed, the rest wait.
+    return sum(followup_send(follow_up_id=pk, now=now) for pk in sweeps.each(list(due)))
 
 
 class LinkProblem(Exception):

@@ -12,6 +12,7 @@ class PrivacyConfig(AppConfig):
 
         # Every record a guarded view fetches by id passes here (core.access.one_or_404).
         observe_disclosures(viewlog.note_disclosure)
+        viewlog.register_subjects()
         # A merge of two records of one person never rewrites the log (append-only).
         from tandem.participants.duplicates import merge_leaves
 
@@ -19,10 +20,15 @@ class PrivacyConfig(AppConfig):
 
         # Consent: the history of every change, and the purpose kept here.
         from tandem.core import consent
-        from tandem.privacy import consents
+        from tandem.privacy import consents, purposes
 
         consent.observe_changes(consents.on_change)
-        consent.register_store(consent.PEER_MENTORING, consents.kept_here(consent.PEER_MENTORING))
+        purposes.declare()
+        # Each declared purpose gets its row (notice, version 1) after every migrate, also of a
+        # test database and after a flush (Django sends post_migrate then): no read writes.
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(purposes.purposes_sync, sender=self, dispatch_uid="privacy_purposes")
 
         # Retention: records past their period and accepted deletions, anonymised hourly.
         from tandem.core import sweeps

@@ -61,7 +61,19 @@ def kept_here(purpose_code: str) -> consent.Store:
     def give(participant: Participant, given: bool, actor: Any) -> None:
         consent.changed(purpose=purpose_code, participant=participant, given=given, actor=actor)
 
-    return consent.Store(refused=refused, give=give)
+    def refused_all() -> set[int]:
+        """The people whose latest answer is no (a purpose agreed until the person says no:
+        everyone else agrees). One query over the answers, however many people there are."""
+        latest = Consent.objects.filter(
+            participant_id=OuterRef("participant_id"), purpose__code=purpose_code
+        ).order_by("-at", "-pk")
+        return set(
+            Consent.objects.filter(purpose__code=purpose_code, is_given=False)
+            .filter(pk=Subquery(latest.values("pk")[:1]))
+            .values_list("participant_id", flat=True)
+        )
+
+    return consent.Store(refused=refused, give=give, refused_all=refused_all)
 
 
 def _channel(participant: Participant, actor: Any, channel: str) -> str:

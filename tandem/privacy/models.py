@@ -26,6 +26,14 @@ class ViewKind(models.TextChoices):
     ACCESS_REQUEST = "access_request", _("Access request file")
 
 
+def view_kinds() -> list[tuple[str, object]]:
+    """The log's kinds: every kind of record an app registered (core.access.register_subject),
+    and exports. A callable, so that an app adding a kind needs no migration here."""
+    from tandem.core.access import subject_kinds
+
+    return [*subject_kinds(), (ViewKind.EXPORT.value, ViewKind.EXPORT.label)]
+
+
 class RecordView(models.Model):
     """One view of a person's record by someone other than the person: append-only.
 
@@ -59,7 +67,7 @@ class RecordView(models.Model):
         related_name="+",
         verbose_name=_("from the organization"),
     )
-    kind = models.CharField(_("what"), max_length=20, choices=ViewKind.choices)
+    kind = models.CharField(_("what"), max_length=20, choices=view_kinds)
     page = models.CharField(_("page"), max_length=100)
     path = models.CharField(_("address"), max_length=300)
     method = models.CharField(max_length=8, default="GET")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit
+from tandem.core import audit, sweeps
 from tandem.matching.models import ProfileSharing
 from tandem.organizations.models import Organization
 from tandem.participants.models import Accommodation, Participant, Resume
@@ -174,9 +174,11 @@ def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """The scheduled job: accepted deletions, records past retention, old résumés."""
     now = now or timezone.now()
     done = {"deletions": 0, "records": 0, "resumes": 0, "held": 0}
-    for request in PrivacyRequest.objects.filter(
-        kind=RequestKind.DELETION, status=RequestStatus.ACCEPTED
-    ).select_related("participant"):
+    for request in sweeps.each(
+        PrivacyRequest.objects.filter(
+            kind=RequestKind.DELETION, status=RequestStatus.ACCEPTED
+        ).select_related("participant")
+    ):
         try:
             participant_anonymise(
                 actor=audit.SWEEPS, participant=request.participant, reason="deletion"
@@ -191,9 +193,11 @@ def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:
     for period in RetentionPeriod.objects.select_related("organization"):
         cutoff = now - timedelta(days=30 * period.months)
         if period.kind == RetentionKind.RESUME:
-            for resume in Resume.objects.filter(
-                participant__organization=period.organization, uploaded_at__lt=cutoff
-            ).exclude(participant__in=_held()):
+            for resume in sweeps.each(
+                Resume.objects.filter(
+                    participant__organization=period.organization, uploaded_at__lt=cutoff
+                ).exclude(participant__in=_held())
+            ):
                 resume.file.delete(save=False)
                 resume.delete()
                 done["resumes"] += 1
@@ -210,7 +214,7 @@ def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:
             )
             .exclude(anonymisation__isnull=False)
         )
-        for participant in stale:
+        for participant in sweeps.each(stale):
             try:
                 participant_anonymise(
                     actor=audit.SWEEPS, participant=participant, reason="retention"

@@ -10,11 +10,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tandem.core.access import Disclosure
+from tandem.core.access import Disclosure, register_subject, subject_of
 from tandem.meetings.models import SharedDocument
 from tandem.organizations.models import Membership, Organization
 from tandem.participants.models import Participant, Resume
@@ -26,23 +26,51 @@ from tandem.referrals.models import Referral
 type Subject = tuple[Participant, str]
 
 
-def subjects(record: Model, how: Disclosure) -> Iterator[Subject]:
-    """The people a fetched record is about. Records about no one person (a program, an
-    organization, a report of counts) answer nothing."""
-    if isinstance(record, Participant):
-        yield record, ViewKind.EXPORT if how is Disclosure.EXPORT else ViewKind.RECORD
-    elif isinstance(record, Resume):
-        yield record.participant, ViewKind.RESUME
-    elif isinstance(record, Referral):
-        yield record.participant, ViewKind.REFERRAL
-    elif isinstance(record, Enrolment):
-        yield record.participant, ViewKind.ENROLMENT
-    elif isinstance(record, PrivacyRequest):
-        yield record.participant, ViewKind.ACCESS_REQUEST
-    elif isinstance(record, SharedDocument):
-        pair = record.mentorship
-        yield pair.mentee, ViewKind.DOCUMENT
-        yield pair.mentor, ViewKind.DOCUMENT
+def register_subjects() -> None:
+    """The records the privacy app logs for the floors below it, which it knew first (an app
+    added since registers its own: core.access.register_subject in its ready())."""
+    register_subject(Participant, kind=ViewKind.RECORD, label=ViewKind.RECORD.label, people=_self)
+    register_subject(Resume, kind=ViewKind.RESUME, label=ViewKind.RESUME.label, people=_owner)
+    register_subject(Referral, kind=ViewKind.REFERRAL, label=ViewKind.REFERRAL.label, people=_owner)
+    register_subject(
+        Enrolment, kind=ViewKind.ENROLMENT, label=ViewKind.ENROLMENT.label, people=_owner
+    )
+    register_subject(
+        PrivacyRequest,
+        kind=ViewKind.ACCESS_REQUEST,
+        label=ViewKind.ACCESS_REQUEST.label,
+        people=_owner,
+    )
+    register_subject(
+        SharedDocument, kind=ViewKind.DOCUMENT, label=ViewKind.DOCUMENT.label, people=_pair
+    )
+
+
+def _self(person: Participant) -> list[Participant]:
+    return [person]
+
+
+def _owner(record: Any) -> list[Participant]:
+    return [record.participant]
+
+
+def _pair(document: SharedDocument) -> list[Participant]:
+    return [document.mentorship.mentee, document.mentorship.mentor]
+
+
+def subjects(record: Any, how: Disclosure) -> Iterator[Subject]:
+    """The people a fetched record is about (core.access's registry). Records about no one
+    person (a program, an organization, a report of counts) answer nothing."""
+    found = subject_of(record)
+    if found is None:
+        return
+    kind = (
+        ViewKind.EXPORT
+        if how is Disclosure.EXPORT and isinstance(record, Participant)
+        else found.kind
+    )
+    for person in found.people(record):
+        yield person, kind
 
 
 def _viewer_organizations(request: HttpRequest) -> list[int]:
@@ -70,7 +98,7 @@ def viewer_organization(request: HttpRequest, holder_id: int) -> int | None:
 
 
 def note_disclosure(
-    request: HttpRequest, records: Sequence[Model] | QuerySet[Any], how: Disclosure
+    request: HttpRequest, records: Sequence[Any] | QuerySet[Any], how: Disclosure
 ) -> None:
     user: Any = request.user
     if not user.is_authenticated:

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
+from tandem.core.storage import name_part
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.participants.services import ParticipantError
@@ -49,17 +52,21 @@ def _consent_forms(participant: Participant, *, for_staff: bool) -> list[dict[st
 
 @rule(Audience.SIGNED_IN)
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    """A person's own privacy page: who viewed their records, their consents, their requests."""
+    """A person's own privacy page: who viewed their records, their consents, their requests;
+    and, for people who work in an organization, its privacy office (whom to tell, where
+    consent and requests are recorded; the office's own pages for its officer)."""
     records = list(selectors.records_of(request.user))
+    offices = offices_of(request.user)
     return render(
         request,
         "privacy/mine.html",
         {
+            "desks": selectors.desks_of(request.user, offices),
             "records": [
                 {"participant": p, "consents": _consent_forms(p, for_staff=False)} for p in records
             ],
             "views": selectors.views_of(records)[: selectors.LOG_PAGE],
-            "offices": offices_of(request.user),
+            "offices": offices,
             "requests": selectors.requests_of(records),
             "request_form": forms.RequestForm(),
         },
@@ -268,6 +275,16 @@ def request_detail(request: AuthenticatedRequest, request_id: int) -> HttpRespon
     )
 
 
+def _answer_name(made: PrivacyRequest, which: str) -> str:
+    """« renseignements-personnels-diallo-2026-12-06.pdf »: in the answer's language (the
+    person's), never the storage's name (its random prefix, a suffix added on a clash)."""
+    with translation.override(made.language):
+        stem = pgettext("file name", "personal-information")
+    family = name_part(made.participant.family_name, fallback=str(made.participant_id))
+    day = timezone.localtime(made.answered_at or made.received_at).date().isoformat()
+    return f"{stem}-{family}-{day}.{which}"
+
+
 def _answer_file(made: PrivacyRequest, which: str) -> HttpResponseBase:
     file = made.pdf if which == "pdf" else made.json
     if not file:
@@ -275,7 +292,7 @@ def _answer_file(made: PrivacyRequest, which: str) -> HttpResponseBase:
     response = FileResponse(
         file.open("rb"),
         as_attachment=True,
-        filename=(file.name or "").rsplit("/", 1)[-1].split("-", 1)[-1],
+        filename=_answer_name(made, which),
         content_type="application/pdf" if which == "pdf" else "application/json",
     )
     response["Cache-Control"] = "private, no-store"

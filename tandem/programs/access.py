@@ -11,6 +11,7 @@ Those who *hear* about a program's work (new referrals, answers, overdue pairs) 
 staff, else the organization's program staff: `program_staff(program)`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,19 +40,33 @@ from tandem.programs.models import (
     Program,
 )
 
+# Programs a person helps run, registered by the floors above (employers: a lead agency's staff
+# member an employer accepted to help on its hosted program, while the help lasts). Each source
+# answers a query of program ids for the person; every grant it gives must go through an active
+# membership, like the rest of this module.
+_HELPERS: list[Callable[[User], QuerySet[Any]]] = []
+
+
+def register_helpers(source: Callable[[User], QuerySet[Any]]) -> None:
+    if source not in _HELPERS:
+        _HELPERS.append(source)
+
 
 def programs_managed_by(user: User) -> QuerySet[Program]:
     """Programs this person runs (see the module's docstring)."""
     if user.is_platform_admin:
         return Program.objects.all()
     named = Program.staff.through.objects.filter(user=user).values("program_id")
-    return Program.objects.filter(
+    runs = (
         Q(organization__in=organizations_of(user, roles=program_manager_roles()))
         | Q(pk__in=named, organization__in=organizations_of(user))
         # A program team (TRIEC's model): a partner organization's coach named on one program
         # runs it while a member of that partner, without being staff of the lead agency.
         | Q(pk__in=named, organization__in=_partners_of(organizations_of(user)))
     )
+    for source in _HELPERS:
+        runs |= Q(pk__in=source(user))
+    return Program.objects.filter(runs)
 
 
 def _partners_of(

@@ -109,6 +109,9 @@ RULES = [
             "from escaped labels and numbers",
             ("tandem/reports/templates/reports/_table.html", "{{ chart|safe }}"): "same chart",
             ("tandem/reports/templates/reports/pdf.html", "{{ s.chart|safe }}"): "same chart",
+            ("tandem/community/templatetags/community.py", "return mark_safe(text.clean("): (
+                "a member's post, cleaned by nh3 (allowed tags only) as it is shown"
+            ),
         },
     ),
 ]

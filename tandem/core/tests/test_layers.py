@@ -41,6 +41,13 @@ FLOORS = [
     # section, and a hire by a partner is read from outcomes); the mentorship page shows their
     # workplace activities through meetings' panel registry.
     "employers",
+    # Communities of practice (issue 23): spaces, threads, private conversations among the
+    # members of member organizations; above employers, below privacy (whose floor reads every
+    # area's records).
+    "community",
+    # The community's shared repertoire, directory of networks and gatherings (issue 23): on
+    # the community's access functions, so just above it; below privacy.
+    "library",
     # Privacy operations: above every area whose records it logs, gathers, anonymises; the
     # floors below learn of it through registries (core.access disclosures, core.consent).
     "privacy",

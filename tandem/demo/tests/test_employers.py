@@ -1,9 +1,7 @@
 """The employers part of the demo: each partner's pages have something to show."""
 
-from tandem.demo.tests.test_story import demo  # noqa: F401  the demo network, loaded once here
 
-
-def test_the_demo_shows_partners_workplace_activities_a_hosted_program_and_tracks(demo):  # noqa: F811
+def test_the_demo_shows_partners_workplace_activities_a_hosted_program_and_tracks(demo_network):
     from tandem.employers.models import CareerTrack, PartnerInvitation, WorkplaceActivity
     from tandem.employers.selectors import partner_mentors
     from tandem.organizations.models import Organization

@@ -58,6 +58,18 @@ def outsider_records(side: Side) -> dict[str, Any]:
         planned_on=timezone.localdate() + timedelta(days=7),
         host=partner,
     )
-    records = {"partner": partner, "activity": activity}
+    # The employer's own program, run by its member (named on it): the lead agency's staff of
+    # `side` may offer help on it; the member answers.
+    from tandem.programs.models import ProgramType
+    from tandem.programs.tests.factories import make_program
+
+    hosted = make_program(
+        partner,
+        side.employer_user,  # type: ignore[attr-defined]
+        slug=f"hosted-{partner.slug}",
+        kind=ProgramType.EMPLOYER_HOSTED,
+        m2m={"staff": [side.employer_user]},  # type: ignore[attr-defined]
+    )
+    records = {"partner": partner, "activity": activity, "hosted": hosted}
     side._employer_records = records  # type: ignore[attr-defined]
     return records

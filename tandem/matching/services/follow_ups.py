@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tandem.core import audit, dates
+from tandem.core import audit, dates, sweeps
 from tandem.matching import notify
 from tandem.matching.models import (
     Proposal,
@@ -107,7 +107,7 @@ def proposals_sweep(*, now=None) -> dict[str, int]:
     """Reminders and expiries for every proposal waiting for answers (a daily safety net)."""
     counts: dict[str, int] = {}
     ids = Proposal.objects.filter(status=ProposalStatus.PUBLISHED).values_list("pk", flat=True)
-    for pk in list(ids):
+    for pk in sweeps.each(list(ids)):
         outcome = proposal_follow_up(proposal_id=pk, now=now)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts

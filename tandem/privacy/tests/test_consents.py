@@ -15,6 +15,7 @@ from tandem.outcomes.models import ContactConsent, EmploymentOutcome
 from tandem.participants.access import can_see_accommodations
 from tandem.participants.services import accommodation_save
 from tandem.privacy.models import Consent, ConsentChannel, Purpose
+from tandem.privacy.purposes import purposes_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,46 @@ def choose(client: Client, person, code: str, *, given: bool, channel: str = "")
 
 def test_the_purposes_are_data_with_a_notice_in_each_language_and_a_version():
     purposes = {p.code: p for p in Purpose.objects.all()}
-    assert set(purposes) == set(consent.PURPOSES)
+    declared = {notice.code for notice in consent.declared()}
+    assert consent.FOLLOW_UPS in declared
+    assert set(purposes) == declared
     for purpose in purposes.values():
         assert purpose.notice_en and purpose.notice_fr and purpose.version == 1
+        # where the choice lives is registered for every purpose offered (no silent yes)
+        assert consent.store(purpose.code) is not None
+
+
+def test_a_purpose_an_app_declares_gets_its_row_after_migrate_and_keeps_staffs_notice():
+    notice = consent.Notice(
+        code="test_purpose",
+        name_en="Test",
+        name_fr="Essai",
+        notice_en="Notice",
+        notice_fr="Avis",
+        depends_en="Nothing",
+        depends_fr="Rien",
+        position=99,
+    )
+    consent.declare(notice, store=None)
+    try:
+        assert purposes_sync() == 1
+        purpose = Purpose.objects.get(code="test_purpose")
+        assert (purpose.name_fr, purpose.version, purpose.position) == ("Essai", 1, 99)
+        Purpose.objects.filter(pk=purpose.pk).update(notice_en="Staff's notice", version=2)
+        assert purposes_sync() == 0  # a row that exists is never overwritten
+        purpose.refresh_from_db()
+        assert (purpose.notice_en, purpose.version) == ("Staff's notice", 2)
+    finally:
+        consent._NOTICES.pop("test_purpose")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_its_purposes_back_without_any_read_writing_them():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    # post_migrate (sent by flush) created them again; the selectors only read
+    assert {p.code for p in Purpose.objects.all()} == {n.code for n in consent.declared()}
 
 
 def test_withdrawing_follow_ups_on_her_page_stops_every_follow_up_mail(
@@ -98,7 +136,7 @@ def test_withdrawing_accommodation_sharing_hides_the_needs_from_the_program_at_o
 
 
 def test_withdrawing_peer_mentoring_stops_the_invitation(client: Client, lifecycle, clock):
-    from tandem.circles.services import is_alumnus_in_field
+    from tandem.circles.services.peers import is_alumnus_in_field
 
     mentee = lifecycle.mentorship.mentee
     EmploymentOutcome.objects.create(

@@ -5,11 +5,17 @@ run again), transient database errors (a SQLite write lock, a PostgreSQL restart
 instead of ending the process, verbosity 1 prints only warnings and errors (2 adds a line per
 task, 3 debug), and a worker that stays up (not --batch) starts the periodic sweeps: the first
 sweep runs as the worker starts unless one started within the hour (core/sweeps.py).
+
+Stopping: the first SIGTERM (or Ctrl+C) lets the task in hand finish, as django-tasks-db does, and
+also tells a running sweep to stop after the item in hand (sweeps.request_stop): a sweep with
+thousands of mails due no longer keeps a stopping worker for minutes (systemd and compose would
+kill it mid-item). The rest of the sweep is queued to run at once. A second signal ends the task.
 """
 
 import logging
 import time
 from functools import partial
+from types import FrameType
 
 from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
@@ -34,6 +40,11 @@ class ResilientWorker(db_worker.Worker):
         self.started_at = timezone.now()
         self.last_beat = 0.0
         self.sweeps_started = False
+        sweeps.stop_cleared()  # a worker started again in the same process (tests) sweeps fully
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        sweeps.request_stop()  # a long sweep returns after the item in hand (core/sweeps.py)
+        super().shutdown(signum, frame)
 
     def beat(self) -> None:
         resilience.beat(
@@ -143,6 +154,7 @@ class ResilientWorker(db_worker.Worker):
                 else:
                     failures = 0
         finally:
+            sweeps.stop_cleared()
             if heart is not None:
                 heart.stopped.set()
             try:
