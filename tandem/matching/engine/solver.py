@@ -393,6 +393,7 @@ class _ScanRecords:
         self.at = np.full(n_mentees, -1, np.int64)  # which prices R_i is about
         self.prices: list[np.ndarray] = []
         self.kind, self.full, self.partly = "", 0, 0  # the last scan's, for the trace
+        self.asked_unmatched = False  # see _matching_more
 
     def scan(
         self,
@@ -479,12 +480,34 @@ class _ScanRecords:
         cheap = (prices < half).astype(np.int64)
         if not len(short) or not cheap.any():
             return None
-        self.partly = len(short)
-        found, scores = self.price_scan(
-            short, threshold[short], bound[short], prices, self.count, cheap, np.zeros(len(short))
-        )
-        rows, columns = np.nonzero(found >= 0)
-        if not len(rows):
+        # The first such round asks only the unmatched mentees, against the mentors priced 0
+        # (those with room among them): a pair with a mentor that has room is an augmenting
+        # path by itself. At 40k x 40k, capacity 1, the first scan of every short mentee
+        # against every cheap mentor walked 178 M pairs for 611 unmatched mentees (the next
+        # one 0.9 M): after a round of those pairs, few are left and the scan is cheap.
+        asks = [(short, cheap)]
+        if not self.asked_unmatched:
+            self.asked_unmatched = True
+            unmatched = short[threshold[short] == -self.big]
+            asks.insert(0, (unmatched, (prices == 0).astype(np.int64)))
+        for rows_asked, mentors in asks:
+            if not len(rows_asked) or not mentors.any():
+                continue
+            self.partly = len(rows_asked)
+            found, scores = self.price_scan(
+                rows_asked,
+                threshold[rows_asked],
+                bound[rows_asked],
+                prices,
+                self.count,
+                mentors,
+                np.zeros(len(rows_asked)),
+            )
+            rows, columns = np.nonzero(found >= 0)
+            if len(rows):
+                short = rows_asked
+                break
+        else:
             return None
         # Above the exact thresholds: every pair breaks the certificate, none is an arc.
         return short[rows], found[rows, columns], scores[rows, columns]
