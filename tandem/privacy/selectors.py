@@ -50,9 +50,13 @@ def desks_of(user: User, offices: QuerySet[Organization]) -> list[PrivacyDesk]:
         ).select_related("officer")
     }
     admins: dict[int, list[User]] = {}
-    for membership in Membership.objects.filter(
-        organization__in=organizations, role=Role.ORG_ADMIN, is_active=True
-    ).select_related("user").order_by("user__email"):
+    for membership in (
+        Membership.objects.filter(
+            organization__in=organizations, role=Role.ORG_ADMIN, is_active=True
+        )
+        .select_related("user")
+        .order_by("user__email")
+    ):
         admins.setdefault(membership.organization_id, []).append(membership.user)
     return [
         PrivacyDesk(
