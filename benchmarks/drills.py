@@ -262,25 +262,27 @@ def mail_outage(
     from django_tasks_db.models import DBTaskResult
 
     from tandem.core.models import WorkerHeartbeat
-    from tandem.core.tasks import retry_delay
+    from tandem.core.tasks import deliver_mail, retry_delay
 
     # The outage counts from when both workers run (starting one takes a while on a busy box).
     wait_for(lambda: WorkerHeartbeat.objects.count() >= 2, 300)
     started = time.monotonic()
+
     # Nothing listens on the port: every attempt is refused. When no task is left waiting (every
     # one failed for good: the negative control), the rest of the outage cannot change anything.
+    def mail_waiting() -> bool:
+        return DBTaskResult.objects.filter(
+            task_path=deliver_mail.module_path, status__in=["READY", "RUNNING"]
+        ).exists()
+
     wait_for(
-        lambda: (
-            time.monotonic() - started > 3
-            and not statuses().get("READY")
-            and not statuses().get("RUNNING")
-        ),
+        lambda: time.monotonic() - started > 3 and not mail_waiting(),
         outage,
         step=min(5.0, outage / 10),
     )
     outage_seen = time.monotonic() - started
     refused = statuses()
-    mails = DBTaskResult.objects.filter(task_path="tandem.core.tasks.deliver_mail")
+    mails = DBTaskResult.objects.filter(task_path=deliver_mail.module_path)
     refused["attempts_refused"] = (
         mails.count() - len(subjects) + mails.filter(status="FAILED").count()
     )
@@ -297,7 +299,7 @@ def mail_outage(
             longest + 120,
             step=min(5.0, max(0.5, longest / 100)),
         )
-        wait_for(lambda: not statuses().get("READY") and not statuses().get("RUNNING"), 60)
+        wait_for(lambda: not mail_waiting(), 60)
         time.sleep(2)
     finally:
         server.stop()

@@ -124,32 +124,41 @@ def full_history_person():
     return amina, user
 
 
-def request_build() -> dict:
+def request_build(*, person_id: int, user_id: int, builds: int = 3) -> dict:
+    """Builds the person's answer `builds` times (a new request each time, as the worker
+    would); the median is the figure."""
     import io
+    import json
+    import statistics
 
     from pypdf import PdfReader
 
+    from tandem.accounts.models import User
+    from tandem.participants.models import Participant
     from tandem.privacy.requests import request_build as build
     from tandem.privacy.requests import request_receive
 
-    amina, user = full_history_person()
-    made = request_receive(actor=user, participant=amina, kind="correction")  # no task queued
-    made.kind = "access"
-    made.save(update_fields=["kind"])
-    started = time.perf_counter()
-    answered = build(request_id=made.pk)
-    seconds = time.perf_counter() - started
+    amina = Participant.objects.get(pk=person_id)
+    user = User.objects.get(pk=user_id)
+    times = []
+    for _ in range(builds):
+        made = request_receive(actor=user, participant=amina, kind="correction")  # no task
+        made.kind = "access"
+        made.save(update_fields=["kind"])
+        started = time.perf_counter()
+        answered = build(request_id=made.pk)
+        times.append(time.perf_counter() - started)
     with answered.json.open("rb") as file:
-        import json
-
         data = json.load(file)
     with answered.pdf.open("rb") as file:
         pages = len(PdfReader(io.BytesIO(file.read())).pages)
+    seconds = statistics.median(times)
     return {
         "request_status": answered.status,
         "request_sections": len(data["sections"]),
         "request_rows": sum(len(s["rows"]) for s in data["sections"]),
         "request_pdf_pages": pages,
+        "request_builds": [round(t, 2) for t in times],
         "request_build_seconds": round(seconds, 2),
         "request_limit_seconds": REQUEST_LIMIT_SECONDS,
         "request_within_limit": answered.status == "answered" and seconds <= REQUEST_LIMIT_SECONDS,

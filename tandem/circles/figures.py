@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,6 +67,7 @@ def figures_for(
     limit: int | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    left_out: Collection[int] = (),
 ) -> CircleFigures:
     """The figures over a period (a report's: sessions held in it, people who joined a group
     before its end and had not left before its start, peer mentors who accepted in it), or
@@ -76,13 +78,27 @@ def figures_for(
     held = CircleSession.objects.filter(
         circle__program__in=programs, event__starts_at__lte=end, event__cancelled_at__isnull=True
     )
-    members = CircleMember.objects.filter(circle__program__in=programs, joined_at__lt=end)
+    # People left out (a funder report: they said no to being counted) count nowhere; the
+    # groups and sessions, which count no one, stay.
+    out = sorted(left_out)
+    members = CircleMember.objects.filter(circle__program__in=programs, joined_at__lt=end).exclude(
+        participant_id__in=out
+    )
     peers = PeerMentor.objects.filter(
         program__in=programs, status=PeerStatus.ACCEPTED, answered_at__lt=end
+    ).exclude(participant_id__in=out)
+    talks = (
+        PeerConversation.objects.filter(
+            peer__program__in=programs, held__gte=1, recorded_at__lt=end
+        )
+        .exclude(mentee_id__in=out)
+        .exclude(peer__participant_id__in=out)
     )
-    talks = PeerConversation.objects.filter(
-        peer__program__in=programs, held__gte=1, recorded_at__lt=end
-    )
+
+    def kept(condition: Q) -> Q:
+        """A participation's condition, without the people left out (on the joined row)."""
+        return condition & ~Q(event__participations__participant_id__in=out) if out else condition
+
     if start is not None:
         held = held.filter(event__starts_at__gte=start)
         members = members.exclude(left_at__lt=start)
@@ -90,13 +106,13 @@ def figures_for(
         talks = talks.filter(recorded_at__gte=start)
     groups_run = held.values("circle_id").distinct().count()
     attendance = held.aggregate(
-        came=Count("event__participations", filter=Q(event__participations__attended=True)),
+        came=Count("event__participations", filter=kept(Q(event__participations__attended=True))),
         recorded=Count(
-            "event__participations", filter=Q(event__participations__attended__isnull=False)
+            "event__participations", filter=kept(Q(event__participations__attended__isnull=False))
         ),
         people=Count(
             "event__participations__participant",
-            filter=Q(event__participations__attended__isnull=False),
+            filter=kept(Q(event__participations__attended__isnull=False)),
             distinct=True,
         ),
     )

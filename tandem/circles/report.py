@@ -30,7 +30,11 @@ def circle_tables(reading: Reading) -> list[Table]:
     period = reading.scope.period
     # Staff read people as they are: a limit of 1 withholds nothing.
     figures = figures_for(
-        programs, limit=reading.threshold or 1, start=period.start, end=period.end
+        programs,
+        limit=reading.threshold or 1,
+        start=period.start,
+        end=period.end,
+        left_out=reading.scope.left_out,
     )
     rows = [
         Row(

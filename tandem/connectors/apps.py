@@ -11,3 +11,14 @@ class ConnectorsConfig(AppConfig):
         from tandem.core import sweeps
 
         sweeps.register("connector_reminders", reminders_send_due, label="connector reminders")
+
+        # A connector meeting (its page, its calendar file) is about the newcomer: the view log.
+        from tandem.connectors.models import ConnectorMeeting
+        from tandem.core.access import register_subject
+
+        register_subject(
+            ConnectorMeeting,
+            kind="connector_meeting",
+            label=_("Connector meeting"),
+            people=lambda meeting: [meeting.newcomer],
+        )

@@ -2,6 +2,7 @@
 funder's (counts only, small cells suppressed). The chain of one newcomer is in `chain.py`."""
 
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
@@ -393,10 +394,11 @@ class ProgramActivity:
 
 
 def report_activity(
-    program_ids: list[int], *, starts_on: date, ends_on: date
+    program_ids: list[int], *, starts_on: date, ends_on: date, left_out: Collection[int] = ()
 ) -> list[ProgramActivity]:
     """The connector programs among `program_ids`, with their counts over the period (both
-    ends included): people from the stored chains, meetings and introductions by date."""
+    ends included): people from the stored chains, meetings and introductions by date. The
+    newcomers `left_out` (a funder report: they said no to being counted) count nowhere."""
     from tandem.programs.models import ProgramType
 
     programs = Program.objects.filter(pk__in=program_ids, kind=ProgramType.CONNECTOR).order_by(
@@ -409,6 +411,7 @@ def report_activity(
         NewcomerChain.objects.filter(
             program__in=list(found), first_met_on__range=(starts_on, ends_on)
         )
+        .exclude(newcomer_id__in=list(left_out))
         .values("program")
         .annotate(
             job=Count("pk", filter=Q(first_job_on__isnull=False)),
@@ -427,6 +430,7 @@ def report_activity(
             status=MeetingStatus.HELD,
             held_on__range=(starts_on, ends_on),
         )
+        .exclude(newcomer_id__in=list(left_out))
         .values("program")
         .annotate(held=Count("pk"), follow_ups=Count("pk", filter=Q(introduction__isnull=False)))
         .order_by()
@@ -440,6 +444,7 @@ def report_activity(
         Introduction.objects.filter(
             meeting__program__in=list(found), created_at__range=(start, end)
         )
+        .exclude(newcomer_id__in=list(left_out))
         .values("meeting__program")
         .annotate(n=Count("pk"))
         .order_by()

@@ -7,4 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from tandem.core import checks, metrics  # noqa: F401 - registers checks and signal handlers
+        from tandem.core.appendonly import sqlite_functions
+
+        # Append-only tables' SQLite triggers ask a function each connection must have.
+        connection_created.connect(sqlite_functions, dispatch_uid="tandem_sqlite_functions")

@@ -10,11 +10,19 @@ class MentorshipsConfig(AppConfig):
         # The floor below (matching) reaches mentorships only through what is registered here.
         from django.urls import reverse
 
+        # The introduction's calendar file names both people: its downloads go to the view log.
+        from tandem.core.access import register_subject
         from tandem.matching import commitments, handoff
         from tandem.mentorships.access import mentorships_of_person
-        from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
+        from tandem.mentorships.models import ACTIVE_STATUSES, IntroductionMeeting, Mentorship
         from tandem.mentorships.services import MentorshipError, mentorship_confirm
 
+        register_subject(
+            IntroductionMeeting,
+            kind="calendar",
+            label=_("Calendar invitation"),
+            people=lambda meeting: [meeting.mentorship.mentee, meeting.mentorship.mentor],
+        )
         commitments.register(lambda: Mentorship.objects.filter(status__in=ACTIVE_STATUSES))
         handoff.register(
             handoff.Handoff(

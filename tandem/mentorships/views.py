@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
-from tandem.core.access import Audience, rule
+from tandem.core.access import Audience, Disclosure, disclosed, rule
 from tandem.matching.access import access_program_desk
 from tandem.matching.sharing import pair_names
 from tandem.mentorships import calendar, forms, services
@@ -151,6 +151,7 @@ def meeting_ics(request: AuthenticatedRequest, mentorship_id: int) -> HttpRespon
     meeting = _meeting(mentorship)
     if meeting is None:
         raise Http404
+    disclosed([meeting], how=Disclosure.VIEW)  # it names both people: the view log
     language = (getattr(request, "LANGUAGE_CODE", None) or "en")[:2]
     response = HttpResponse(
         calendar.invitation(meeting, language=language), content_type="text/calendar; charset=utf-8"

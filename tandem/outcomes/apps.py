@@ -32,3 +32,14 @@ class OutcomesConfig(AppConfig):
             consent_set(actor=actor, participant=participant, may_contact=given)
 
         consent.register_store(consent.FOLLOW_UPS, consent.Store(refused=refused, give=give))
+
+        # A certificate names its person: its downloads go to the view log.
+        from tandem.core.access import register_subject
+        from tandem.outcomes.certificates import Certificate
+
+        register_subject(
+            Certificate,
+            kind="certificate",
+            label=_("Certificate"),
+            people=lambda document: [document.person],
+        )

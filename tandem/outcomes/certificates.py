@@ -4,9 +4,13 @@ A certificate of completion for the mentee and one of thanks for the mentor (see
 recommendation 7), each in the person's language, naming the program and the lead agency.
 """
 
+from dataclasses import dataclass
+
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import pgettext
 
+from tandem.core.storage import name_part
 from tandem.mentorships.models import Mentorship
 from tandem.organizations.models import Organization, OrganizationType, Partnership
 
@@ -55,3 +59,25 @@ def certificate_pdf(*, mentorship: Mentorship, side: str, language: str | None =
         mentorship=mentorship, side=side, language=language or person.preferred_language
     )
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A certificate handed out as a file: it names one person, so a download by anyone else is
+    a view of their record (core.access.register_subject in OutcomesConfig.ready)."""
+
+    mentorship: Mentorship
+    side: str
+
+    @property
+    def person(self):
+        return self.mentorship.mentee if self.side == "mentee" else self.mentorship.mentor
+
+    def file_name(self, language: str) -> str:
+        """« attestation-de-participation-diallo.pdf », in the certificate's language."""
+        with translation.override(language):
+            if self.side == "mentee":
+                stem = pgettext("file name", "certificate-of-completion")
+            else:
+                stem = pgettext("file name", "certificate-of-thanks")
+        return f"{stem}-{name_part(self.person.family_name, fallback=str(self.person.pk))}.pdf"

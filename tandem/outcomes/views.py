@@ -6,7 +6,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
-from tandem.core.access import Action, Audience, rule
+from tandem.core.access import Action, Audience, Disclosure, disclosed, rule
 from tandem.events.selectors import events_attended_count
 from tandem.meetings.access import access_mentoring
 from tandem.outcomes import certificates, forms, selectors, services
@@ -108,13 +108,14 @@ def certificate(request: AuthenticatedRequest, mentorship_id: int, side: str) ->
     closure = getattr(mentorship, "closure", None)
     if closure is None or (side == "mentee" and not closure.earns_certificate):
         raise Http404
+    document = certificates.Certificate(mentorship, side)
+    disclosed([document], how=Disclosure.VIEW)  # the view log, for anyone but the person
     pdf = certificates.certificate_pdf(mentorship=mentorship, side=side)
     response = HttpResponse(pdf, content_type="application/pdf")
-    # A name recorded before control characters were refused must not break the header.
-    family = "".join(c for c in person.family_name if c.isprintable())
-    name = f"certificate-{side}-{family}".lower().replace(" ", "-")
-    # Django quotes the name and encodes what is not Latin-1 (RFC 6266 filename*).
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.pdf")
+    # Named in the certificate's language (the person's), the name made a slug (no control
+    # character or quote can reach the header).
+    name = document.file_name(person.preferred_language)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
     return response
 

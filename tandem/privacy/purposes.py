@@ -89,10 +89,6 @@ FIRST = [
         depends_fr="Invitations à devenir mentor auprès de ses pairs",
         position=3,
     ),
-    # Declared once the funder reports honour it (the next commit).
-]
-
-FUNDER = [
     Notice(
         code=consent.FUNDER_REPORTS,
         given_by_default=True,

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
+from tandem.core.storage import name_part
 from tandem.organizations.models import Organization
 from tandem.participants.models import Participant
 from tandem.participants.services import ParticipantError
@@ -272,6 +275,16 @@ def request_detail(request: AuthenticatedRequest, request_id: int) -> HttpRespon
     )
 
 
+def _answer_name(made: PrivacyRequest, which: str) -> str:
+    """« renseignements-personnels-diallo-2026-12-06.pdf »: in the answer's language (the
+    person's), never the storage's name (its random prefix, a suffix added on a clash)."""
+    with translation.override(made.language):
+        stem = pgettext("file name", "personal-information")
+    family = name_part(made.participant.family_name, fallback=str(made.participant_id))
+    day = timezone.localtime(made.answered_at or made.received_at).date().isoformat()
+    return f"{stem}-{family}-{day}.{which}"
+
+
 def _answer_file(made: PrivacyRequest, which: str) -> HttpResponseBase:
     file = made.pdf if which == "pdf" else made.json
     if not file:
@@ -279,7 +292,7 @@ def _answer_file(made: PrivacyRequest, which: str) -> HttpResponseBase:
     response = FileResponse(
         file.open("rb"),
         as_attachment=True,
-        filename=(file.name or "").rsplit("/", 1)[-1].split("-", 1)[-1],
+        filename=_answer_name(made, which),
         content_type="application/pdf" if which == "pdf" else "application/json",
     )
     response["Cache-Control"] = "private, no-store"

@@ -41,9 +41,11 @@ STATUSES = tuple(EmploymentStatus.values)
 
 
 def _cohort(scope: Scope):
+    # A pair is left out when either person is (scope.left_out), and with it every answer
+    # and outcome recorded for it below: the rates keep one denominator.
     return Mentorship.objects.filter(
         scope.period.days("ended_on"), program_id__in=scope.program_ids, status__in=ENDED
-    )
+    ).filter(scope.counted("mentee_id", "mentor_id"))
 
 
 def _cohort_outcomes(scope: Scope, *, at_exit: bool):
@@ -76,6 +78,7 @@ def _cohort_outcomes(scope: Scope, *, at_exit: bool):
             mentorship__status__in=ENDED,
             follow_up__isnull=at_exit,
         )
+        .filter(scope.counted("mentorship__mentee_id", "mentorship__mentor_id"))
         .annotate(**columns)
         .values("mentorship_id", "participant_id", "status", "recorded_at", "employed_on", *columns)
         .order_by()
@@ -280,6 +283,7 @@ def satisfaction(scope: Scope) -> dict[str, Any]:
         ExitSurvey.objects.filter(
             scope.period.instants("submitted_at"), mentorship__program_id__in=scope.program_ids
         )
+        .filter(scope.counted("mentorship__mentee_id", "mentorship__mentor_id"))
         .values("participant__role")
         .annotate(
             **{f"s{score}": Count("pk", filter=Q(satisfaction=score)) for score in range(1, 6)},
@@ -289,7 +293,11 @@ def satisfaction(scope: Scope) -> dict[str, Any]:
         )
         .order_by("participant__role")
     )
-    check_ins = CheckIn.objects.filter(
-        scope.period.days("held_on"), mentorship__program_id__in=scope.program_ids
-    ).aggregate(count=Count("pk"), mean=Avg("satisfaction"))
+    check_ins = (
+        CheckIn.objects.filter(
+            scope.period.days("held_on"), mentorship__program_id__in=scope.program_ids
+        )
+        .filter(scope.counted("mentorship__mentee_id", "mentorship__mentor_id"))
+        .aggregate(count=Count("pk"), mean=Avg("satisfaction"))
+    )
     return {"surveys": rows, "check_ins": check_ins}

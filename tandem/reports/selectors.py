@@ -96,6 +96,19 @@ def fiscal_year(on: dt.date) -> Period:
 class Scope:
     programs: QuerySet[Program]
     period: Period
+    # People not to count at all (a funder report: those who said no to being counted,
+    # core.consent.FUNDER_REPORTS). Every query of a section a funder reads honours it.
+    left_out: frozenset[int] = frozenset()
+
+    def counted(self, *people: str) -> Q:
+        """Rows none of whose people (fields naming a participant) are left out."""
+        if not self.left_out:
+            return Q()
+        ids = sorted(self.left_out)
+        found = Q()
+        for field in people:
+            found &= ~Q(**{f"{field}__in": ids})
+        return found
 
     @cached_property
     def program_ids(self) -> list[int]:
@@ -207,8 +220,10 @@ def report_connection():
 
 
 def _mentee_referrals(scope: Scope) -> QuerySet[Referral]:
-    return Referral.objects.filter(program_id__in=scope.program_ids).exclude(
-        source=ReferralSource.MENTOR_APPLICATION
+    return (
+        Referral.objects.filter(program_id__in=scope.program_ids)
+        .filter(scope.counted("participant_id"))
+        .exclude(source=ReferralSource.MENTOR_APPLICATION)
     )
 
 
@@ -280,6 +295,7 @@ def return_reasons(scope: Scope) -> dict[str, Any]:
             outcome=DecisionOutcome.RETURNED,
             referral__program_id__in=scope.program_ids,
         )
+        .filter(scope.counted("referral__participant_id"))
         .exclude(referral__source=ReferralSource.MENTOR_APPLICATION)
         .values(
             decision=F("pk"),
@@ -348,10 +364,15 @@ FIRST_MEETING_EDGES = (7, 14, 30)
 
 
 def _matches(scope: Scope) -> QuerySet[Mentorship]:
-    """Mentorships confirmed in the period that went ahead (not stopped at the introduction)."""
-    return Mentorship.objects.filter(
-        scope.period.instants("confirmed_at"), program_id__in=scope.program_ids
-    ).exclude(status=MentorshipStatus.CANCELLED)
+    """Mentorships confirmed in the period that went ahead (not stopped at the introduction).
+    A pair is a fact about both people: it is left out when either is."""
+    return (
+        Mentorship.objects.filter(
+            scope.period.instants("confirmed_at"), program_id__in=scope.program_ids
+        )
+        .filter(scope.counted("mentee_id", "mentor_id"))
+        .exclude(status=MentorshipStatus.CANCELLED)
+    )
 
 
 def _summary(column: str, edges: tuple[int, ...]) -> list[str]:
@@ -494,6 +515,7 @@ def completion_by_program(scope: Scope) -> list[dict[str, Any]]:
     in the period (for the network's programs table). One query."""
     return _rows(
         Mentorship.objects.filter(program_id__in=scope.program_ids)
+        .filter(scope.counted("mentee_id", "mentor_id"))
         .values("program_id", "program__name_en", "program__name_fr")
         .annotate(
             matches=Count(
@@ -540,6 +562,8 @@ def events_attended(scope: Scope) -> dict[str, Any]:
     mentors. One query (EVENTS_SQL): each event with each of its participations, the people
     who came as columns, counted by kind and over all kinds."""
     came = Q(participations__attended=True)
+    if scope.left_out:  # their attendance is not counted (the event still is)
+        came &= ~Q(participations__participant_id__in=sorted(scope.left_out))
 
     def who(side: str) -> Case:
         return Case(
@@ -598,6 +622,7 @@ def mentor_recruitment(scope: Scope) -> list[dict[str, Any]]:
         Enrolment.objects.filter(
             scope.period.instants("accepted_at"), program_id__in=scope.program_ids, side=Side.MENTOR
         )
+        .filter(scope.counted("participant_id"))
         .annotate(
             theirs=FilteredRelation(
                 theirs,
@@ -643,7 +668,7 @@ def suitability(scope: Scope) -> dict[str, Any]:
         program_id__in=scope.program_ids,
         status__in=[MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY],
         proposal__score__isnull=False,
-    )
+    ).filter(scope.counted("mentee_id", "mentor_id"))
     columns: dict[str, Any] = {
         "is_completed": Case(
             When(status=MentorshipStatus.COMPLETED, then=Value(1)),
@@ -768,6 +793,7 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
         Enrolment.objects.filter(
             program_id__in=scope.program_ids, side=Side.MENTEE, ready_at__isnull=False
         )
+        .filter(scope.counted("participant_id"))
         .exclude(Exists(matched))
         .exclude(Exists(proposed))
         .values(occupation=F("participant__occupation_id"))
@@ -787,6 +813,7 @@ def waiting_occupations(scope: Scope, *, now: dt.datetime | None = None) -> list
                 program_id__in=scope.program_ids, side=Side.MENTOR, ready_at__isnull=False
             ).values("participant_id")
         )
+        .filter(scope.counted("pk"))
         .values("id", "occupation_id", "capacity")
         .order_by()
     )

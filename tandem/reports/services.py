@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.core import audit, dates
+from tandem.core import audit, consent, dates
 from tandem.organizations.models import Organization
 from tandem.programs.models import Program
 from tandem.reports import exports, selectors, tables
@@ -112,10 +112,14 @@ def funder_spec(
     if program is not None:
         programs = programs.filter(pk=program.pk)
     name = organization.name if program is None else f"{organization.name} · {program.name}"
+    # The people who said no to being counted for funders, as of now: a fiscal year published
+    # after their answer leaves them out of every section; one published before stays as it
+    # was (snapshots.py: published years never change). docs/privacy.md, "Funder reports".
+    left_out = frozenset(consent.refused_by_anyone(consent.FUNDER_REPORTS))
     return ReportSpec(
         ReportKind.FUNDER,
         name,
-        Scope(programs, period),
+        Scope(programs, period, left_out=left_out),
         threshold=small_cell_threshold(),
         staff=False,
         network=True,

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "family, expected",
     [
-        ("Dia\r\nllo", 'filename="certificate-mentee-diallo.pdf"'),
-        ('O"Brien', r'filename="certificate-mentee-o\"brien.pdf"'),
-        ("Nguyễn", "filename*=utf-8''certificate-mentee-nguy%E1%BB%85n.pdf"),
+        # Named in the certificate's language (the mentee's: French), as a slug.
+        ("Dia\r\nllo", 'filename="attestation-de-participation-diallo.pdf"'),
+        ('O"Brien', 'filename="attestation-de-participation-obrien.pdf"'),
+        ("Nguyễn", 'filename="attestation-de-participation-nguyen.pdf"'),
     ],
 )
 def test_the_certificate_downloads_whatever_the_name(

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from pypdf import PdfReader
 
 from tandem.meetings.models import MeetingLog
@@ -72,8 +73,16 @@ def test_her_access_request_holds_every_record_about_her_and_nothing_about_anyon
     for other in others:
         assert other.email not in text
         assert other.family_name not in text
-    # The PDF holds the same, in her language (French).
-    pdf = client.get(reverse("privacy:request_pdf", args=[made.pk])).getvalue()
+    # The PDF holds the same, in her language (French), and both files are named for her in
+    # it, without the storage's prefix or suffix.
+    day = timezone.localdate(made.answered_at).isoformat()
+    response = client.get(reverse("privacy:request_pdf", args=[made.pk]))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="renseignements-personnels-{slugify(mentee.family_name)}-{day}.pdf"'
+    )
+    json_name = client.get(reverse("privacy:request_json", args=[made.pk]))["Content-Disposition"]
+    assert json_name.endswith(f'-{day}.json"') and "renseignements-personnels-" in json_name
+    pdf = response.getvalue()
     content = " ".join(
         " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
     )

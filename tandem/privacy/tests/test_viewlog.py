@@ -2,6 +2,7 @@
 change the log."""
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -158,10 +159,48 @@ def test_no_code_path_and_not_the_database_changes_a_row(home):
     )
     with pytest.raises(DatabaseError), transaction.atomic():
         RecordView.objects.filter(pk=row.pk).update(viewer_label="someone else")
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError), transaction.atomic():
-            RecordView.objects.filter(pk=row.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic():  # SQLite and PostgreSQL alike
+        RecordView.objects.filter(pk=row.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM privacy_recordview")  # not the ORM either
     assert RecordView.objects.get(pk=row.pk).viewer_label == "x"
+    # Only emptying the whole database (`flush`, how tests reset it; TRUNCATE on PostgreSQL)
+    # passes, on both.
+    call_command("flush", interactive=False, verbosity=0)
+    assert not RecordView.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_sqlite_guard_is_in_the_migrated_schema_and_refuses_a_foreign_connection(
+    tmp_path,
+):
+    """A connection that is not Tandem's (no tandem_flushing function) cannot delete either."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own triggers")
+    import sqlite3
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            ["privacy_recordview"],
+        )
+        names = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type IN ('table', 'trigger') "
+            "AND tbl_name = 'privacy_recordview'"
+        )
+        schema = [sql for (sql,) in cursor.fetchall() if sql]
+    assert names == {"privacy_recordview_no_update", "privacy_recordview_no_delete"}
+    other = sqlite3.connect(tmp_path / "copy.sqlite3")
+    for statement in schema:
+        other.execute(statement)
+    other.execute(
+        "INSERT INTO privacy_recordview (participant_id, viewer_label, kind, page, path, "
+        "method, at) VALUES (1, 'x', 'record', 'p', '/', 'GET', '2026-01-01')"
+    )
+    with pytest.raises(sqlite3.OperationalError, match="tandem_flushing"):
+        other.execute("DELETE FROM privacy_recordview")
+    other.close()
 
 
 @pytest.mark.django_db
@@ -188,3 +227,39 @@ def test_an_export_and_a_download_are_logged_for_each_person(
     resume.file.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     client.get(reverse("participants:resume_download", args=[resume.pk]))
     assert RecordView.objects.filter(kind=ViewKind.RESUME, participant=other).count() == 1
+
+
+@pytest.mark.django_db
+def test_certificates_and_calendar_files_naming_a_person_are_logged(
+    client: Client, clock, lifecycle, no_mfa
+):
+    from tandem.outcomes import services as outcomes
+
+    pair = lifecycle.mentorship
+    outcomes.mentorship_close(
+        actor=lifecycle.staff, mentorship=pair, kind="mutual_agreement", ended_on=clock.now().date()
+    )
+    mentee_certificate = reverse("outcomes:certificate_mentee", args=[pair.pk])
+    client.force_login(lifecycle.mentee_user)  # her own certificate: not a view by another
+    assert client.get(mentee_certificate).status_code == 200
+    assert not RecordView.objects.filter(kind="certificate").exists()
+    client.force_login(lifecycle.staff)
+    assert client.get(mentee_certificate).status_code == 200
+    (row,) = RecordView.objects.filter(kind="certificate")
+    assert (row.participant_id, row.viewer_id) == (pair.mentee_id, lifecycle.staff.pk)
+    assert row.get_kind_display() == "Certificate"
+
+    # The introduction's calendar file names both people.
+    from tandem.mentorships.models import IntroductionMeeting
+
+    IntroductionMeeting.objects.get_or_create(
+        mentorship=pair,
+        defaults={"starts_at": clock.now(), "mode": "virtual", "scheduled_by": lifecycle.staff},
+    )
+    client.force_login(lifecycle.mentor_user)
+    response = client.get(reverse("mentorships:meeting_ics", args=[pair.pk]))
+    assert response.status_code == 200
+    logged = RecordView.objects.filter(kind="calendar")
+    assert list(logged.values_list("participant_id", "viewer_id")) == [
+        (pair.mentee_id, lifecycle.mentor_user.pk)  # not the mentor's own
+    ]

@@ -100,7 +100,10 @@ def activity_table(data: list[ProgramActivity], threshold: int | None) -> Table:
 def connector_tables(reading: Reading) -> list[Table]:
     period = reading.scope.period
     data = report_activity(
-        reading.scope.program_ids, starts_on=period.starts_on, ends_on=period.ends_on
+        reading.scope.program_ids,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        left_out=reading.scope.left_out,
     )
     if not data:
         return []
