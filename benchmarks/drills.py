@@ -5,8 +5,11 @@
 
 Each drill starts what it needs (PostgreSQL through scripts/pg.sh, `manage.py tandem_worker`
 processes, gunicorn, a small SMTP server in this process), breaks something for real, and checks
-the outcome. Times are scaled down (an outage of 20 s rather than an hour; the retry base is 1 s
-instead of 30 s), the mechanisms are the production ones. `--negative` also runs each drill's
+the outcome. Times are scaled down by default (an outage of 20 s rather than an hour; the retry
+base is 1 s instead of 30 s: the same schedule, 30 times faster), the mechanisms are the
+production ones. `--scale hour` runs mail-outage and two-workers as the issue states them: an
+hour of real time each, with the production retry policy, heartbeat and lease (light on the CPU;
+`--control-only` runs just the negative controls, `--results` writes elsewhere). `--negative` also runs each drill's
 negative control (the same fault with the protection turned off must show the failure).
 Results go to benchmarks/results/drills.json. Too slow for `make test`: run by hand.
 """
