@@ -8,7 +8,7 @@ os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop
 
-pytest_plugins = ["tandem.core.tests.cast"]
+pytest_plugins = ["tandem.core.tests.cast", "tandem.demo.tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -27,12 +27,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Not `django_db_blocker`: pytest-django's own autouse fixtures (`_django_setup_unittest`,
+# `_live_server_helper`) request it for every test, so with it in this set no test was ever
+# marked, and the PostgreSQL pass ran the engine's property tests and the translation checks a
+# second time. A fixture that unblocks the database itself asks for `django_db_setup`.
 DATABASE_FIXTURES = {
     "db",
     "transactional_db",
     "django_db_setup",
     "live_server",
-    "django_db_blocker",
 }
 
 
@@ -42,5 +45,6 @@ def pytest_collection_modifyitems(config, items):
         uses_database = DATABASE_FIXTURES & set(
             getattr(item, "fixturenames", ())
         ) or item.get_closest_marker("django_db")
-        if not uses_database:
+        # A browser test runs in the PostgreSQL pass only, even one that needs no database.
+        if not uses_database and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.no_database)

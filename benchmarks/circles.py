@@ -70,7 +70,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from tandem.accounts.models import User
-    from tandem.circles import selectors, services
+    from tandem.circles import selectors
+    from tandem.circles.services.groups import circle_create
     from tandem.matching.models import Proposal, ProposalStatus
     from tandem.organizations.models import Membership, Organization, Role
     from tandem.participants.models import Participant
@@ -162,7 +163,7 @@ def main() -> None:
         ],
         batch_size=2000,
     )
-    circle = services.circle_create(
+    circle = circle_create(
         actor=staff,
         program=groups,
         name_en="Engineers",

@@ -263,6 +263,7 @@ def run_size(population: str, n: int, oracle_max: int, result_path: str) -> None
         "arcs_in_graph": solution.stats.arcs_in_graph,
         "pricing_rounds": solution.stats.rounds,
         "priced_mentees": solution.stats.enlarged_mentees,
+        "rounds_trace": list(solution.stats.rounds_trace),
         "mentees_matched": solution.matched_count,
         "total_score": solution.total_score,
     }

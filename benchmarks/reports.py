@@ -144,6 +144,11 @@ def network() -> dict:
         )
         for i in range(4)
     ]
+    for program in programs:
+        # Each program names its coordinator, as agencies do: the monthly check-in reminders go
+        # to the program's named staff, else to every program staff member of the agency (the
+        # load test's 60 would each get one per active mentorship).
+        program.staff.add(staff)
     return {
         "lead": lead,
         "agencies": agencies,
@@ -405,13 +410,22 @@ def outcomes(mentorships: list, rng: random.Random, *, now: dt.datetime, batch: 
             )
         )
         for months in (3, 6, 12):
+            # Due on its day after the end; one whose day has passed was sent that day, as a
+            # live platform's hourly sweep does (all due "now" made the first sweep mail ~20k
+            # at once: a start-up burst no running platform has, benchmarks/load.py).
+            ended = dt.datetime.combine(mentorship.ended_on, dt.time(10), tzinfo=now.tzinfo)
+            due_at = ended + dt.timedelta(days=round(30.44 * months))
+            past = due_at <= now
             follow_ups.append(
                 FollowUp(
                     mentorship=mentorship,
                     participant_id=mentorship.mentee_id,
                     months=months,
-                    due_at=now,
-                    answered_at=now if rng.random() < 0.5 else None,
+                    due_at=due_at,
+                    sent_at=due_at if past else None,
+                    answered_at=min(due_at + dt.timedelta(days=3), now)
+                    if past and rng.random() < 0.5
+                    else None,
                 )
             )
     follow_ups = FollowUp.objects.bulk_create(follow_ups, batch_size=batch)

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("outcomes/", include("tandem.outcomes.urls")),
     path("privacy/", include("tandem.privacy.urls")),
     path("library/", include("tandem.library.urls")),
+    path("community/", include("tandem.community.urls")),
     path("jsi18n/", rule(Audience.PUBLIC)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

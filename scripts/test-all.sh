@@ -7,8 +7,10 @@ export TANDEM_DEBUG=1
 # Compiled modules kept outside the tree, whatever PYTHONDONTWRITEBYTECODE says (see Makefile).
 unset PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX=${PYTHONPYCACHEPREFIX:-$PWD/var/pycache}
-# One pytest worker per core (pytest-xdist); each gets its own test database.
-WORKERS=(-n "${TANDEM_TEST_WORKERS:-$(nproc)}")
+# One pytest worker per core (pytest-xdist); each gets its own test database. `loadgroup`: tests
+# marked with one `xdist_group` run on one worker, which plays their shared set-up once
+# (docs/testing.md); the others are dealt out as they come.
+WORKERS=(-n "${TANDEM_TEST_WORKERS:-$(nproc)}" --dist loadgroup)
 status=0
 if [ "${1:-all}" != postgres ]; then
   echo "== SQLite =="

@@ -120,3 +120,19 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// The navigation's "More" menu is a <details>: it opens and closes without this file. Here,
+// Escape closes it (focus back on "More"), as do a click or a focus elsewhere on the page.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".nav-more details").forEach((menu) => {
+    const close = () => { menu.open = false; };
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && menu.open) {
+        close();
+        menu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", (event) => { if (!menu.contains(event.target)) close(); });
+    document.addEventListener("focusin", (event) => { if (!menu.contains(event.target)) close(); });
+  });
+});

@@ -13,7 +13,7 @@ from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.programs.access import access_program
 
-from . import figures, forms, selectors, services
+from . import figures, forms, selectors
 from .access import (
     access_circle,
     access_circle_member,
@@ -22,6 +22,7 @@ from .access import (
     access_peer_mentor,
 )
 from .models import CircleKind, MemberRole, PeerStatus
+from .services import base, groups, members, peers, sessions
 
 
 @rule(Audience.SCOPED, objects=["program_id"])
@@ -36,7 +37,7 @@ def program_circles(request: AuthenticatedRequest, program_id: int) -> HttpRespo
             "circles": selectors.circles_of_program(program, user=request.user),
             "figures": counted,
             "figure_cells": figures.figure_cells(counted),
-            "can_create": program.kind in services.KIND_OF_PROGRAM,
+            "can_create": program.kind in groups.KIND_OF_PROGRAM,
         },
     )
 
@@ -47,10 +48,10 @@ def circle_create(request: AuthenticatedRequest, program_id: int) -> HttpRespons
     form = forms.CircleForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
-            circle = services.circle_create(
+            circle = groups.circle_create(
                 actor=request.user, program=program, **form.service_fields()
             )
-        except services.CircleError as error:
+        except base.CircleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The group was created. Now choose its members."))
@@ -103,14 +104,14 @@ def circle_add_members(request: AuthenticatedRequest, circle_id: int) -> HttpRes
     added = 0
     for person in form.cleaned_data["people"]:
         try:
-            services.circle_member_add(
+            members.circle_member_add(
                 actor=request.user,
                 circle=circle,
                 participant=person,
                 role=form.cleaned_data["role"],
             )
             added += 1
-        except services.CircleError as error:
+        except base.CircleError as error:
             messages.error(request, str(error))
     if added:
         messages.success(
@@ -128,7 +129,7 @@ def circle_add_members(request: AuthenticatedRequest, circle_id: int) -> HttpRes
 @rule(Audience.SCOPED, objects=["circle_member_id"], methods=["POST"])
 def circle_remove_member(request: AuthenticatedRequest, circle_member_id: int) -> HttpResponse:
     member = access_circle_member(request.user, circle_member_id, action=Action.MANAGE)
-    services.circle_member_remove(actor=request.user, member=member)
+    members.circle_member_remove(actor=request.user, member=member)
     messages.success(
         request,
         _("%(person)s left the group; their place in the one-to-one pool is unchanged.")
@@ -143,10 +144,10 @@ def circle_session_new(request: AuthenticatedRequest, circle_id: int) -> HttpRes
     form = forms.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added = services.circle_sessions_add(
+            added = sessions.circle_sessions_add(
                 actor=request.user, circle=circle, **form.cleaned_data
             )
-        except services.CircleError as error:
+        except base.CircleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -170,7 +171,7 @@ def circle_end(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that the group ends."))
     else:
-        services.circle_end(actor=request.user, circle=circle)
+        groups.circle_end(actor=request.user, circle=circle)
         messages.success(
             request,
             _(
@@ -186,7 +187,7 @@ def circle_note(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     circle = access_circle(request.user, circle_id, action=Action.MANAGE).circle
     form = forms.NoteForm(request.POST)
     if form.is_valid():
-        services.circle_note_add(actor=request.user, circle=circle, text=form.cleaned_data["text"])
+        groups.circle_note_add(actor=request.user, circle=circle, text=form.cleaned_data["text"])
         messages.success(request, _("The note was saved."))
     else:
         messages.error(request, _("Write the note (2,000 characters at most)."))
@@ -200,7 +201,7 @@ def circle_consent(request: AuthenticatedRequest, circle_id: int) -> HttpRespons
         raise Http404
     form = forms.ConsentForm(request.POST)
     form.is_valid()
-    services.circle_name_consent(
+    members.circle_name_consent(
         actor=request.user,
         member=found.member,
         shows_name=form.cleaned_data.get("shows_name", False),
@@ -225,10 +226,10 @@ def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> Htt
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.circle_attendance_record(
+            sessions.circle_attendance_record(
                 actor=request.user, session=session, present=form.cleaned_data["present"]
             )
-        except services.CircleError as error:
+        except base.CircleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Attendance was saved."))
@@ -263,8 +264,8 @@ def circle_session_edit(request: AuthenticatedRequest, circle_session_id: int) -
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.circle_session_update(actor=request.user, session=session, **form.cleaned_data)
-        except services.CircleError as error:
+            sessions.circle_session_update(actor=request.user, session=session, **form.cleaned_data)
+        except base.CircleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -283,8 +284,8 @@ def circle_session_edit(request: AuthenticatedRequest, circle_session_id: int) -
 def circle_session_cancel(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
     session = access_circle_session(request.user, circle_session_id, action=Action.MANAGE).session
     try:
-        services.circle_session_cancel(actor=request.user, session=session)
-    except services.CircleError as error:
+        sessions.circle_session_cancel(actor=request.user, session=session)
+    except base.CircleError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -302,13 +303,13 @@ def circle_feedback(request: AuthenticatedRequest, circle_session_id: int) -> Ht
     form = forms.FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_feedback_submit(
+            sessions.session_feedback_submit(
                 actor=request.user,
                 session=found.session,
                 participant=found.member.participant,
                 **form.cleaned_data,
             )
-        except services.CircleError as error:
+        except base.CircleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Thank you: your answer helps plan the next sessions."))
@@ -336,9 +337,9 @@ def peer_list(request: AuthenticatedRequest, program_id: int) -> HttpResponse:
         invited = 0
         for person in chosen:
             try:
-                services.peer_invite(actor=request.user, program=program, participant=person)
+                peers.peer_invite(actor=request.user, program=program, participant=person)
                 invited += 1
-            except services.CircleError as error:
+            except base.CircleError as error:
                 messages.error(request, str(error))
         if invited:
             messages.success(
@@ -378,30 +379,30 @@ def peer_detail(request: AuthenticatedRequest, peer_mentor_id: int) -> HttpRespo
         try:
             if action in ("accept", "decline") and (found.is_self or found.can_manage):
                 if peer.status != PeerStatus.INVITED and not found.can_manage:
-                    raise services.CircleError(_("You already answered this invitation."))
-                services.peer_answer(actor=request.user, peer=peer, accept=action == "accept")
+                    raise base.CircleError(_("You already answered this invitation."))
+                peers.peer_answer(actor=request.user, peer=peer, accept=action == "accept")
                 messages.success(
                     request,
                     _("Your answer was saved.") if found.is_self else _("The answer was recorded."),
                 )
             elif action == "brief" and found.can_manage:
-                services.peer_brief(actor=request.user, peer=peer)
+                peers.peer_brief(actor=request.user, peer=peer)
                 messages.success(
                     request, _("The briefing was recorded: the peer mentor can now join sessions.")
                 )
             elif action == "propose" and conversation_form is not None:
                 if conversation_form.is_valid():
-                    services.peer_conversation_propose(
+                    peers.peer_conversation_propose(
                         actor=request.user, peer=peer, **conversation_form.cleaned_data
                     )
                     messages.success(request, _("The conversation was proposed to both people."))
                 else:
-                    raise services.CircleError(
+                    raise base.CircleError(
                         _("Choose the job-seeker and the number of conversations.")
                     )
             else:
                 raise Http404
-        except services.CircleError as error:
+        except base.CircleError as error:
             messages.error(request, str(error))
         return redirect("circles:peer", peer_mentor_id=peer.pk)
     return render(
@@ -430,10 +431,10 @@ def peer_conversation_record(
         messages.error(request, _("Choose how many conversations were held."))
     else:
         try:
-            services.peer_conversation_record(
+            peers.peer_conversation_record(
                 actor=request.user, conversation=conversation, held=form.cleaned_data["held"]
             )
-        except services.CircleError as error:
+        except base.CircleError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("What took place was recorded."))

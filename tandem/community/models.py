@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import fulltext
 from tandem.core.fields import bounded_text
 from tandem.core.i18n import bilingual, refuse_control_characters
 from tandem.reference.places import PROVINCES
@@ -261,6 +262,9 @@ class Thread(models.Model):
     # Moves with every reply: a space lists its threads by it (indexed with the space).
     last_post_at = models.DateTimeField(_("last post"))
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    # Titles, in both languages' configurations (a title's language is the thread's, but a
+    # reader searches in either): "similar existing threads" (tandem/core/fulltext.py).
+    search_document = fulltext.document(fulltext.Weighted("title", "A"))
 
     class Meta:
         verbose_name = _("thread")
@@ -268,6 +272,7 @@ class Thread(models.Model):
         ordering = ["-last_post_at"]
         indexes = [
             models.Index(fields=["space", "-last_post_at"], name="thread_space_recent"),
+            fulltext.SearchIndex(fields=["search_document"], name="thread_search"),
         ]
 
     def __str__(self) -> str:
@@ -312,6 +317,10 @@ class Post(models.Model):
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # The post's text in English and French configurations: members search in either language.
+    search_document = fulltext.document(fulltext.Weighted("text", "C"))
+    # Set by selectors.thread_posts: the reader's own reactions.
+    my_reactions: set[str]
 
     class Meta:
         verbose_name = _("post")
@@ -320,6 +329,7 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["thread", "created_at"], name="post_thread_time"),
             models.Index(fields=["author", "created_at"], name="post_author_time"),
+            fulltext.SearchIndex(fields=["search_document"], name="post_search"),
         ]
 
     def __str__(self) -> str:

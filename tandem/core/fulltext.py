@@ -27,6 +27,7 @@ Use:
 
     fulltext.search(Resource.objects.filter(...), "inclusive hiring")  # ranked, `.rank` set
     fulltext.similar(Resource.objects.all(), draft_title)  # any word counts: "already exists?"
+    fulltext.search_page(Resource.objects.all(), "hiring", limit=25)  # large tables: see there
 
 A field whose language is None (a post whose language the writer may not have set) is indexed in
 both configurations. This module is on the ground floor: it imports no app.
@@ -247,6 +248,44 @@ def search(
     return ranked.order_by("-rank", "-pk")
 
 
+def search_page(
+    queryset: models.QuerySet[Any],
+    text: str,
+    *,
+    limit: int,
+    vector: str = "search_document",
+    head: str = "search_head",
+) -> list[Any]:
+    """The first `limit` matches of `text` for a results page, on large tables.
+
+    Ranking every match reads every matching document, and a common word ("mentoring" in a
+    mentoring network) matches most rows: 7,600 documents of 6 KB read for one page of 25. So on
+    PostgreSQL the page is built from a small second document, `head` (the title and the
+    summary: its weights A and B): first the rows whose head matches, ranked; then, if the page
+    is not full, rows that match only in their body, newest first (an index scan that stops
+    after `limit` rows). Each row has `.rank` (0 for body-only matches). On SQLite: `search`."""
+    if connections[queryset.db].vendor != "postgresql":
+        return list(search(queryset, text, vector=vector)[:limit])
+    _fields_of(queryset, head)
+    query = _postgres_query(text, any_word=False)
+    if query is None:
+        return []
+    first = list(
+        queryset.filter(**{head: query})
+        .annotate(rank=SearchRank(F(head), query))
+        .order_by("-rank", "-pk")[:limit]
+    )
+    if len(first) < limit:
+        rest = (
+            queryset.filter(**{vector: query})
+            .exclude(**{head: query})
+            .annotate(rank=Value(0.0, output_field=models.FloatField()))
+            .order_by("-pk")[: limit - len(first)]
+        )
+        first.extend(rest)
+    return first
+
+
 def similar(
     queryset: models.QuerySet[Any], text: str, *, vector: str = "search_document", limit: int = 5
 ) -> list[Any]:
@@ -261,6 +300,7 @@ __all__ = [
     "Weighted",
     "document",
     "search",
+    "search_page",
     "similar",
     "words_of",
 ]

@@ -4,7 +4,7 @@ group run by the engineers' network (ONITE) with its own coordinator, the PINs p
 a peer mentoring program with alumni invited, one briefed peer mentor and a short conversation
 held with a job-seeker.
 
-Everything goes through tandem/circles/services.py, as staff would do it. The services refuse a
+Everything goes through tandem/circles/services/, as staff would do it. The services refuse a
 session in the past, so the group's first weeks are scheduled as weeks to come and then moved
 back three weeks with the members' joining day: the only writes made outside a service.
 Runs after matching.py and history.py (it reads the pool they leave and the alumni's outcomes).
@@ -35,8 +35,15 @@ FEEDBACK = [
 
 def demo_load_circles() -> None:
     from tandem.accounts.models import User
-    from tandem.circles import selectors, services
+    from tandem.circles import selectors
     from tandem.circles.models import CircleMember, CircleSession
+    from tandem.circles.services.groups import circle_create, circle_note_add
+    from tandem.circles.services.members import circle_member_add
+    from tandem.circles.services.sessions import (
+        circle_attendance_record,
+        circle_sessions_add,
+        session_feedback_submit,
+    )
     from tandem.events.models import Event
     from tandem.organizations.models import Organization
     from tandem.participants.models import Participant
@@ -66,7 +73,7 @@ def demo_load_circles() -> None:
         ),
         m2m={"staff": [staff], "locations": list(lead.locations.all())},
     )
-    circle = services.circle_create(
+    circle = circle_create(
         actor=staff,
         program=group_program,
         name_en="Software and data careers",
@@ -89,16 +96,16 @@ def demo_load_circles() -> None:
         if s.participant != daniel
     ][:1]
     for person in mentees:
-        services.circle_member_add(actor=staff, circle=circle, participant=person, role="mentee")
+        circle_member_add(actor=staff, circle=circle, participant=person, role="mentee")
     for person in mentors:
-        services.circle_member_add(actor=staff, circle=circle, participant=person, role="mentor")
+        circle_member_add(actor=staff, circle=circle, participant=person, role="mentor")
     CircleMember.objects.filter(circle=circle).update(shows_name=True)
     CircleMember.objects.filter(circle=circle, participant__in=mentees[-2:]).update(
         shows_name=False
     )
 
     # Six weekly sessions, the first three of them already held.
-    sessions = services.circle_sessions_add(
+    sessions = circle_sessions_add(
         actor=staff,
         circle=circle,
         starts_at=demo_at(1, 18),
@@ -122,21 +129,21 @@ def demo_load_circles() -> None:
         # Two people miss each week but the first; Amina comes every week.
         absent = {people[(week * 3) % len(people)], people[(week * 3 + 1) % len(people)]} - {amina}
         came = [p for p in people if p not in absent or week == 0]
-        services.circle_attendance_record(actor=staff, session=session, present=came)
+        circle_attendance_record(actor=staff, session=session, present=came)
         for index, person in enumerate(p for p in came if p.role == "mentee"):
             usefulness, topics_en, topics_fr = FEEDBACK[(week + index) % len(FEEDBACK)]
             if person == amina and week == WEEKS_AGO - 1:
                 continue  # Amina still has the last session's two questions to answer
             if index % 3 == 2:
                 continue  # not everyone answers
-            services.session_feedback_submit(
+            session_feedback_submit(
                 actor=person.user or staff,
                 session=session,
                 participant=person,
                 usefulness=usefulness,
                 topics=topics_fr if person.preferred_language == "fr" else topics_en,
             )
-    services.circle_note_add(
+    circle_note_add(
         actor=staff,
         circle=circle,
         text=(
@@ -147,7 +154,7 @@ def demo_load_circles() -> None:
 
     # The PINs pilot: a group run by the engineers' network with its own trained coordinator.
     leader = User.objects.get(email="leader@tandem.demo")
-    engineers = services.circle_create(
+    engineers = circle_create(
         actor=staff,
         program=group_program,
         name_en="Engineers' circle (ONITE)",
@@ -162,14 +169,12 @@ def demo_load_circles() -> None:
         coordinator=leader,
     )
     for person in _mentees_for(engineers, 4, widen=True):
-        services.circle_member_add(
-            actor=leader, circle=engineers, participant=person, role="mentee"
-        )
+        circle_member_add(actor=leader, circle=engineers, participant=person, role="mentee")
     for suggestion in selectors.suggested_mentors(engineers, limit=1):
-        services.circle_member_add(
+        circle_member_add(
             actor=leader, circle=engineers, participant=suggestion.participant, role="mentor"
         )
-    services.circle_sessions_add(
+    circle_sessions_add(
         actor=leader,
         circle=engineers,
         starts_at=demo_at(3, 12),
@@ -212,7 +217,14 @@ def _mentees_for(circle, count: int, *, first: list | None = None, widen: bool =
 
 
 def _peer_mentoring(staff, lead) -> None:
-    from tandem.circles import selectors, services
+    from tandem.circles import selectors
+    from tandem.circles.services.peers import (
+        peer_answer,
+        peer_brief,
+        peer_conversation_propose,
+        peer_conversation_record,
+        peer_invite,
+    )
     from tandem.programs import services as programs
 
     peer_program = programs.program_create(
@@ -235,18 +247,15 @@ def _peer_mentoring(staff, lead) -> None:
     )
     alumni = list(selectors.alumni_candidates(peer_program)[:3])
     peers = [
-        services.peer_invite(actor=staff, program=peer_program, participant=person)
-        for person in alumni
+        peer_invite(actor=staff, program=peer_program, participant=person) for person in alumni
     ]
     if not peers:
         return
-    briefed = services.peer_brief(
-        actor=staff, peer=services.peer_answer(actor=staff, peer=peers[0], accept=True)
-    )
+    briefed = peer_brief(actor=staff, peer=peer_answer(actor=staff, peer=peers[0], accept=True))
     waiting = list(selectors.waiting_people(lead.pk)[:2])
     for index, seeker in enumerate(waiting):
-        conversation = services.peer_conversation_propose(
+        conversation = peer_conversation_propose(
             actor=staff, peer=briefed, mentee=seeker, conversations=2 - index
         )
         if index == 0:
-            services.peer_conversation_record(actor=staff, conversation=conversation, held=2)
+            peer_conversation_record(actor=staff, conversation=conversation, held=2)

@@ -67,6 +67,16 @@ def demo_load_employers() -> None:
             tour = services.activity_answer(
                 actor=daniel.user, activity=tour, side="mentor", what="held", held_on=today
             )
+            # His mentee agreed that Northern Lights sees her given name and occupation (on her
+            # page, or in person with the facilitator, who recorded it).
+            from tandem.core import consent
+
+            mentee = mentorship.mentee
+            facilitator = User.objects.filter(email="staff@tandem.demo").first()
+            with consent.given_by("" if mentee.user else "in_person"):
+                services.sharing_set(
+                    actor=mentee.user or facilitator, participant=mentee, given=True
+                )
             # Held three days ago: the loader records it as if on that day.
             WorkplaceActivity.objects.filter(pk=tour.pk, status=ActivityStatus.HELD).update(
                 held_on=today - timedelta(days=3)
@@ -134,6 +144,19 @@ def demo_load_employers() -> None:
     # An association's members-only program with HRPA's four career stages.
     lead = Organization.objects.filter(slug="capital-welcome").first()
     staff = User.objects.filter(email="staff@tandem.demo").first()
+    # The lead agency's facilitator offers to help run Bytown Health's program: the coordinator
+    # finds the offer waiting on the program's "Lead agency help" page.
+    if bytown and coordinator and lead and staff:
+        from tandem.employers.access import hosted_programs_for_lead
+
+        offered = hosted_programs_for_lead(staff).filter(slug="bytown-health-mentoring").first()
+        if offered is not None:
+            services.help_offer(
+                actor=staff,
+                program=offered,
+                lead=lead,
+                note="Screening the agencies' referrals and the monthly check-ins.",
+            )
     if lead and staff:
         association = Organization.objects.create(
             slug="capital-hr-association",

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.demo.circles import demo_load_circles
+from tandem.demo.community import demo_load_community
 from tandem.demo.connectors import demo_load_connectors
 from tandem.demo.employers import demo_load_employers
 from tandem.demo.history import cohort, demo_load_history
+from tandem.demo.library import demo_load_library
 from tandem.demo.lifecycle import demo_load_lifecycle
 from tandem.demo.matching import demo_load_matching
 from tandem.demo.opportunities import demo_load_opportunities
@@ -524,6 +526,8 @@ def demo_load() -> list[DemoLogin]:
     demo_load_circles()
     demo_load_employers()
     demo_load_opportunities()
+    demo_load_community()
+    demo_load_library()
     demo_load_privacy()
     # Last, once every area's demo data is in: the network's staff publish the fiscal year that
     # has ended to its funder (as the worker's sweep would after March 31), so that the funder's

@@ -36,3 +36,9 @@ class EmployersConfig(AppConfig):
         consent.declare(
             sharing.NOTICE, store=consent.Store(refused=services.sharing_refused, give=give)
         )
+
+        # A partner that also posts short opportunities: its two pages link to each other.
+        from tandem.employers.links import partner_page_link
+        from tandem.opportunities import links
+
+        links.register(partner_page_link)

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 from tandem.core.i18n import current_language
-from tandem.employers import access, forms, selectors, services
+from tandem.employers import access, forms, links, selectors, services
 from tandem.employers.models import ActivityStatus
 from tandem.reports.services import small_cell_threshold
 
@@ -54,6 +54,7 @@ def partner_home(request: AuthenticatedRequest, partner_slug: str) -> HttpRespon
             "activities": selectors.partner_activities(partner),
             "hires": selectors.partner_hires(partner),
             "threshold": threshold,
+            "opportunities_page": links.opportunities_page_link(request.user, partner),
         },
     )
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from tandem.accounts.models import User
 from tandem.circles.selectors import circles_run_by, own_circles, peer_invitations_to_answer
+from tandem.community.selectors import unread_for as community_unread
 from tandem.connectors.selectors import home_work as connector_work
 from tandem.matching.selectors import desk_work, proposals_awaiting_answer
 from tandem.meetings.selectors import attention_count, own_mentorships
@@ -169,6 +170,17 @@ def connector_section(user: User) -> Section | None:
     return None if work.is_empty else Section("connectors", {"work": work})
 
 
+def community_section(user: User, memberships: list) -> Section | None:
+    """Communities of practice: unread mentions and private messages (only for people with an
+    organization: members of a community always have one)."""
+    if not memberships:
+        return None
+    unread = community_unread(user)
+    return (
+        None if unread.is_empty else Section("community", {"unread": unread}, "community/home.html")
+    )
+
+
 def dashboard_for(*, user: User) -> dict[str, Any]:
     memberships = list(
         active_memberships(user)
@@ -183,6 +195,7 @@ def dashboard_for(*, user: User) -> dict[str, Any]:
             participant_section(user),
             groups_section(user),
             connector_section(user),
+            community_section(user, memberships),
         )
         if section is not None
     ]

@@ -147,6 +147,14 @@ class Resource(models.Model):
         Weighted("text_en", "C", "en"),
         Weighted("text_fr", "C", "fr"),
     )
+    # The title and description alone: what a results page ranks and "similar" compares
+    # (fulltext.search_page: ranking every full document a common word matches is too slow).
+    search_head = fulltext.document(
+        Weighted("title_en", "A", "en"),
+        Weighted("title_fr", "A", "fr"),
+        Weighted("description_en", "B", "en"),
+        Weighted("description_fr", "B", "fr"),
+    )
 
     title = bilingual("title")
     description = bilingual("description")
@@ -160,6 +168,7 @@ class Resource(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             fulltext.SearchIndex(fields=["search_document"], name="library_resource_search"),
+            fulltext.SearchIndex(fields=["search_head"], name="library_resource_head"),
             models.Index(fields=["community", "-updated_at"], name="library_resource_recent"),
         ]
 

@@ -42,28 +42,37 @@ def _tagged(kind: str, value: str) -> Exists:
 
 
 def resources_search(
-    user: User, community: Community, filters: ResourceFilters
-) -> QuerySet[Resource]:
-    """Published resources of the community this person reads, matching the filters; ranked by
-    relevance when there is a text, newest first otherwise. The caller slices (a page)."""
-    found = resources_visible_to(user).filter(community=community, published_version__isnull=False)
+    user: User, community: Community, filters: ResourceFilters, *, limit: int = PAGE_SIZE
+) -> list[Resource]:
+    """The first `limit` published resources of the community matching the filters: ranked by
+    relevance when there is a text (fulltext.search_page), newest first otherwise."""
+    # Published resources are read by every member, and the view reached `community` through
+    # access_library: no need for the per-person visibility of drafts (a cheaper plan).
+    found = Resource.objects.filter(community=community, published_version__isnull=False)
     if filters.kind:
         found = found.filter(kind=filters.kind)
     for kind in ("topic", "audience", "province"):
         value = getattr(filters, kind)
         if value:
             found = found.filter(_tagged(kind, value))
-    found = found.select_related("organization", "published_version").prefetch_related("tags")
+    # A list shows titles and summaries: the texts and search documents stay in the database.
+    found = (
+        found.select_related("organization", "published_version")
+        .prefetch_related("tags")
+        .defer("text_en", "text_fr", "search_document", "search_head")
+    )
     if filters.text.strip():
-        return fulltext.search(found, filters.text)
-    return found.order_by("-updated_at", "-pk")
+        return fulltext.search_page(found, filters.text, limit=limit)
+    return list(found.order_by("-updated_at", "-pk")[:limit])
 
 
 def resources_similar(user: User, community: Community, text: str) -> list[Resource]:
     """Published resources most like a draft's title and description: "this may already
     exist" (any word counts; common words do not)."""
-    found = resources_visible_to(user).filter(community=community, published_version__isnull=False)
-    return fulltext.similar(found.select_related("organization"), text, limit=SUGGESTIONS)
+    found = Resource.objects.filter(community=community, published_version__isnull=False)
+    return fulltext.similar(
+        found.select_related("organization"), text, vector="search_head", limit=SUGGESTIONS
+    )
 
 
 def drafts_of(user: User, community: Community) -> QuerySet[Resource]:

@@ -88,9 +88,7 @@ def resources(request: AuthenticatedRequest, community_slug: str) -> HttpRespons
             audience=data["audience"],
             province=data["province"],
         )
-    found = list(
-        selectors.resources_search(request.user, community, filters)[: selectors.PAGE_SIZE]
-    )
+    found = selectors.resources_search(request.user, community, filters)
     return render(
         request,
         "library/resources.html",

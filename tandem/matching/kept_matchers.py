@@ -52,6 +52,11 @@ class DeskMatcher:
     is_warm: bool  # changed from the previous run's matcher: its solve starts from that one
     added: int = 0
     removed: int = 0
+    # When warm: the run that left the matcher, and the engine ids of the people added or
+    # removed since (an edited person is both). A draft of that run whose pair is chosen again
+    # and whose two people are not among them reads exactly as it would if written again.
+    previous_run_id: int | None = None
+    changed_ids: frozenset[str] = frozenset()
 
 
 # A run by its id and creation time: ids come back in a database rolled back or restored.
@@ -82,7 +87,14 @@ def desk_matcher(desk: pool.DeskPool, *, previous_run: RunKey | None, progress=N
             except EngineError:  # pragma: no cover - the desk pool is consistent
                 logger.exception("the kept matcher of program %s could not change", program_id)
             else:
-                return DeskMatcher(matcher, True, len(added), len(removed))
+                return DeskMatcher(
+                    matcher,
+                    True,
+                    len(added),
+                    len(removed),
+                    previous_run_id=kept.run[0],
+                    changed_ids=frozenset([*(p.external_id for p in added), *removed]),
+                )
     return DeskMatcher(pool.make_matcher(desk, progress=progress), False)
 
 

@@ -232,6 +232,12 @@ def access_employer(user: User, employer_id: int) -> Organization:
     return one_or_404(employers_visible_to(user), employer_id)
 
 
+def can_open_employer_page(user: User, organization: Organization) -> bool:
+    """For a link from another page of this organization (the employers app's partner page):
+    only when it is an employer whose opportunities page this person opens."""
+    return employers_visible_to(user).filter(pk=organization.pk).exists()
+
+
 def access_hub(user: User, hub_id: int) -> Organization:
     hubs = Organization.objects.filter(kind=OrganizationType.PROVINCIAL_HUB, is_active=True)
     if not user.is_platform_admin:

@@ -15,6 +15,7 @@ from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.organizations.models import Organization
 from tandem.participants.forms import SuggestInput
 from tandem.participants.models import MeetingMode, Participant
+from tandem.reference.forms import code_pick
 from tandem.reference.models import Industry, Occupation, PostalArea
 from tandem.reference.places import PROVINCES
 from tandem.reference.selectors import code_candidates
@@ -205,20 +206,6 @@ class OpportunityForm(forms.ModelForm):
         chosen = (self.data.get(name) or "").strip()[:10]
         return code_candidates(name, query=query, codes=((current, {}), (chosen, {})))
 
-    def _picked(self, name: str) -> Any:
-        chosen = self.cleaned_data.get(name)
-        if chosen is not None:
-            return chosen
-        query = (self.cleaned_data.get(f"{name}_query") or "").strip()
-        candidates = self.candidates[name]
-        if query and len(candidates) == 1:
-            return candidates[0]
-        if query and not candidates:
-            self.add_error(f"{name}_query", _("Nothing matches these words: try other words."))
-        elif query:
-            self.add_error(name, _("Several match: choose the one that fits."))
-        return None
-
     def clean_starts_on(self) -> Any:
         starts = self.cleaned_data["starts_on"]
         if self.instance.pk and starts == self.instance.starts_on:
@@ -230,11 +217,13 @@ class OpportunityForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        data["occupation"] = self._picked("occupation")
-        data["industry"] = self._picked("industry")
-        if data["occupation"] is None and not self.has_error("occupation_query"):
-            if not self.has_error("occupation"):
-                self.add_error("occupation_query", _("Type the occupation of the opportunity."))
+        data["occupation"] = code_pick(
+            self,
+            "occupation",
+            self.candidates["occupation"],
+            missing=_("Type the occupation of the opportunity."),
+        )
+        data["industry"] = code_pick(self, "industry", self.candidates["industry"])
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends:
             if ends < starts:

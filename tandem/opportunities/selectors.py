@@ -291,13 +291,38 @@ def national_view(team: Organization, *, threshold: int | None = None) -> list[P
     return rows
 
 
-def employers_engaged(team: Organization) -> int:
-    """Employers with at least one opportunity in the provinces of the team's hubs (one count:
-    an employer posting in two provinces is one employer)."""
+@dataclass
+class Engagement:
+    posted: int  # employers engaged: at least one opportunity, posted by them or for them
+    hosted: int | None  # of those, employers who hosted at least one job-seeker (suppressed)
+
+
+def employers_engaged(team: Organization, *, threshold: int | None = None) -> Engagement:
+    """Employers engaged in the provinces of the team's hubs, each counted once (an employer
+    posting in two provinces is one employer), whatever became of their opportunities.
+
+    CASE "worked with more than 6,000 employers" and "facilitated hundreds of mentorship
+    matches" (seed 000): engagement is far wider than hosting, so an employer counts from its
+    first opportunity, posted by itself or by a hub on its behalf, even if nobody applied or it
+    was closed. Hosting and feedback add nobody (both belong to an application to one of the
+    employer's opportunities); they are the depth of that engagement, shown as the second
+    figure. Employers are on the public board, so their count is not suppressed; hosting
+    describes people hosted and is."""
+    threshold = settings.TANDEM_SMALL_CELL_THRESHOLD if threshold is None else threshold
     provinces = Organization.objects.filter(
         parent=team, kind=OrganizationType.PROVINCIAL_HUB, is_active=True
     ).values("province")
-    return Opportunity.objects.filter(province__in=provinces).values("employer").distinct().count()
+    opportunities = Opportunity.objects.filter(province__in=provinces)
+    hosted = (
+        Application.objects.filter(opportunity__in=opportunities, status=ApplicationStatus.HAPPENED)
+        .values("opportunity__employer")
+        .distinct()
+        .count()
+    )
+    return Engagement(
+        posted=opportunities.values("employer").distinct().count(),
+        hosted=suppressed(hosted, threshold),
+    )
 
 
 def feedback_of(application: Application) -> list[Feedback]:

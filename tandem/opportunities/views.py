@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Action, Audience, rule
 
-from . import access, forms, selectors, services
+from . import access, forms, links, selectors, services
 from .models import ApplicationStatus
 from .selectors import NATIONAL_COLUMNS
 
@@ -346,7 +346,11 @@ def employer(request: AuthenticatedRequest, employer_id: int) -> HttpResponse:
     return render(
         request,
         "opportunities/employer.html",
-        {"employer": organization, "page": selectors.employer_page(organization)},
+        {
+            "employer": organization,
+            "page": selectors.employer_page(organization),
+            "links": links.employer_links(request.user, organization),
+        },
     )
 
 
@@ -370,7 +374,7 @@ def national(request: AuthenticatedRequest, network_slug: str) -> HttpResponse:
             "team": team,
             "rows": selectors.national_view(team),
             "columns": NATIONAL_COLUMNS,
-            "employers_engaged": selectors.employers_engaged(team),
+            "engagement": selectors.employers_engaged(team),
             "hubs": access.hubs_of_team(team),
         },
     )

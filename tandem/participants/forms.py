@@ -5,6 +5,7 @@ from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.participants.csvformat import DAYS, PARTS, POSTAL_CODE, SLOTS
 from tandem.participants.labels import DAY_LABELS, PART_LABELS, language_choices, slot_label
 from tandem.participants.models import Participant, normalise_phone
+from tandem.reference.forms import code_pick
 from tandem.reference.models import Industry, Occupation
 
 
@@ -212,31 +213,15 @@ class ParticipantForm(forms.ModelForm):
         unit_groups = {"level": 5} if name == "occupation" else {}
         return code_candidates(name, query=query, codes=((current, {}), (chosen, unit_groups)))
 
-    def _pick(self, name: str, *, required: bool):
-        chosen = self.cleaned_data.get(name)
-        query = (self.cleaned_data.get(f"{name}_query") or "").strip()
-        candidates = getattr(self, f"{name}_candidates")
-        if chosen is not None:
-            return chosen
-        if not query:
-            if required:
-                self.add_error(f"{name}_query", _("Type the person's job title."))
-            return None
-        if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
-            self.add_error(
-                f"{name}_query",
-                _("Nothing matches these words. Try another title or fewer words."),
-            )
-        else:
-            self.add_error(name, _("Several match: choose the one that fits."))
-        return None
-
     def clean(self):
         data = super().clean()
-        data["occupation"] = self._pick("occupation", required=True)
-        data["industry"] = self._pick("industry", required=False)
+        data["occupation"] = code_pick(
+            self,
+            "occupation",
+            self.occupation_candidates,
+            missing=_("Type the person's job title."),
+        )
+        data["industry"] = code_pick(self, "industry", self.industry_candidates)
         return data
 
     def record_fields(self, names=None) -> dict:

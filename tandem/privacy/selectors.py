@@ -1,9 +1,12 @@
 """Privacy reads: the view log for a person or an office, the people of an account."""
 
+from dataclasses import dataclass
+
 from django.db.models import F, QuerySet
 
 from tandem.accounts.models import User
-from tandem.organizations.models import Membership, Organization
+from tandem.organizations.access import active_memberships
+from tandem.organizations.models import Membership, Organization, Role
 from tandem.participants.models import Participant
 from tandem.privacy.models import (
     Incident,
@@ -21,6 +24,49 @@ LOG_PAGE = 200  # the newest views shown on a page
 def records_of(user: User) -> QuerySet[Participant]:
     """A person's own records, in every organization that holds one."""
     return Participant.objects.filter(user=user).select_related("organization")
+
+
+@dataclass(frozen=True)
+class PrivacyDesk:
+    """Where a member of an organization turns about privacy at work."""
+
+    organization: Organization
+    officer: User | None  # named by the organization's admins
+    acting: list[User]  # the admins, who act while no officer is named
+    runs_it: bool  # this person is its privacy officer: the office's pages are theirs
+
+
+def desks_of(user: User, offices: QuerySet[Organization]) -> list[PrivacyDesk]:
+    """The privacy office of each organization this person works in (`offices`: those they
+    run, from `access.offices_of`), so that staff know whom to tell and where consent and
+    requests are recorded, even with no record of their own."""
+    memberships = active_memberships(user).select_related("organization")
+    organizations = {m.organization_id: m.organization for m in memberships}
+    running = set(offices.filter(pk__in=organizations).values_list("pk", flat=True))
+    officers = {
+        s.organization_id: s.officer
+        for s in PrivacySettings.objects.filter(
+            organization__in=organizations, officer__isnull=False
+        ).select_related("officer")
+    }
+    admins: dict[int, list[User]] = {}
+    for membership in (
+        Membership.objects.filter(
+            organization__in=organizations, role=Role.ORG_ADMIN, is_active=True
+        )
+        .select_related("user")
+        .order_by("user__email")
+    ):
+        admins.setdefault(membership.organization_id, []).append(membership.user)
+    return [
+        PrivacyDesk(
+            organization=organization,
+            officer=officers.get(pk),
+            acting=[] if pk in officers else admins.get(pk, []),
+            runs_it=pk in running,
+        )
+        for pk, organization in sorted(organizations.items(), key=lambda o: o[1].name)
+    ]
 
 
 def views_of(participants: QuerySet[Participant] | list[Participant]) -> QuerySet[RecordView]:

@@ -52,17 +52,21 @@ def _consent_forms(participant: Participant, *, for_staff: bool) -> list[dict[st
 
 @rule(Audience.SIGNED_IN)
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    """A person's own privacy page: who viewed their records, their consents, their requests."""
+    """A person's own privacy page: who viewed their records, their consents, their requests;
+    and, for people who work in an organization, its privacy office (whom to tell, where
+    consent and requests are recorded; the office's own pages for its officer)."""
     records = list(selectors.records_of(request.user))
+    offices = offices_of(request.user)
     return render(
         request,
         "privacy/mine.html",
         {
+            "desks": selectors.desks_of(request.user, offices),
             "records": [
                 {"participant": p, "consents": _consent_forms(p, for_staff=False)} for p in records
             ],
             "views": selectors.views_of(records)[: selectors.LOG_PAGE],
-            "offices": offices_of(request.user),
+            "offices": offices,
             "requests": selectors.requests_of(records),
             "request_form": forms.RequestForm(),
         },

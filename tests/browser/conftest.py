@@ -6,6 +6,10 @@ axe-core is therefore not injected as a page script: it is an init script, which
 through DevTools before the page's own scripts and which the page's CSP does not govern. The same
 init script records every `securitypolicyviolation` event; the console is watched too, and any
 violation fails the test.
+
+A flow that needs people and records asks for `demo_network` (tandem/demo/tests/fixtures.py): the
+demo is loaded once per test process and put back from a copy before each test, so a flow costs
+its own pages, not a set-up. See docs/testing.md.
 """
 
 import re
@@ -16,9 +20,7 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import Error as PlaywrightError
 
-from tandem.core.tests.cast import occupation
-from tandem.demo.network import DEMO_PASSWORD, LOGINS, OCCUPATIONS, demo_load
-from tests.browser.snapshot import Snapshot, snapshot_restore, snapshot_take
+from tandem.demo.network import DEMO_PASSWORD
 
 AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
 # Runs in every document before its own scripts: keeps each CSP violation for the check below.
@@ -78,42 +80,6 @@ def assert_csp_respected(page, label: str) -> None:
     assert events == [] and refusals == [], (
         f"Content Security Policy violated on {label}: {events} {refusals}"
     )
-
-
-# One copy of the seeded demo per test process and per embedder (the desk's tests seed it with a
-# tiny embedder, the others with the real one, as each would alone): see snapshot.py.
-_demo_snapshots: dict[str, Snapshot] = {}
-
-
-def _demo_seed() -> None:
-    """The demo network, with just the NOC unit groups it uses (the full load takes seconds)."""
-    for code, _en, _fr in OCCUPATIONS:
-        occupation(code)
-    from tandem.reference.models import OccupationTitle, search_key
-
-    for code, title, language in [
-        ("21231", "Software engineer", "en"),
-        ("21231", "Ingénieure en logiciel", "fr"),
-        ("21300", "Ingénieur civil", "fr"),
-    ]:
-        OccupationTitle.objects.create(
-            occupation_id=code, language=language, title=title, search_text=search_key(title)
-        )
-    demo_load()
-
-
-@pytest.fixture
-def demo_network(transactional_db, settings):
-    """The demo network as `demo_load` leaves it: loaded by the first test of the process that
-    asks, then put back from a copy before each later one (the teardown empties the database)."""
-    settings.TANDEM_MFA_REQUIRED = False
-    key = getattr(settings, "TANDEM_MATCHING_EMBEDDER", "")
-    if key in _demo_snapshots:
-        snapshot_restore(_demo_snapshots[key])
-    else:
-        _demo_seed()
-        _demo_snapshots[key] = snapshot_take()
-    return {login.email: login for login in LOGINS}
 
 
 def assert_accessible(page, label: str) -> None:

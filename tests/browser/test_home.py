@@ -21,6 +21,22 @@ def count_on(page, words: str) -> int:
     return int(task.locator(".count").inner_text())
 
 
+def bar_rows(page) -> int:
+    """How many lines the header's bar takes: the brand, each entry of the navigation and the
+    language switch, grouped by where their middles sit."""
+    middles = page.evaluate(
+        """() => [document.querySelector('.site-header .brand'),
+                  ...document.querySelectorAll('.site-header .nav > li'),
+                  document.querySelector('.site-header .language-switch')]
+            .map((e) => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; })"""
+    )
+    rows: list[float] = []
+    for middle in sorted(middles):
+        if not rows or middle - rows[-1] > 8:
+            rows.append(middle)
+    return len(rows)
+
+
 def test_each_roles_home_shows_its_own_work_counted_in_both_languages(
     page, live_server, demo_network, tmp_path
 ):
@@ -73,6 +89,10 @@ def test_each_roles_home_shows_its_own_work_counted_in_both_languages(
             >= 1
         ),
         "leader": lambda language: page.locator(".headlines").count() >= 1,
+        # The roles with the most entries in the navigation: checked for the bar alone (below).
+        "admin": None,
+        "orgadmin": None,
+        "coordinator": None,
     }
     # The other agency's clients: never on the Rideau caseworker's home.
     outsiders = [
@@ -91,12 +111,37 @@ def test_each_roles_home_shows_its_own_work_counted_in_both_languages(
             assert_accessible(page, f"{login}'s home in {language}")
             page.set_viewport_size({"width": 1280, "height": 900})
             page.screenshot(path=str(shots / f"home-{login}-{language}.png"), full_page=True)
-            assert check(language), f"{login}'s home in {language}"
+            # Every entry, "More" and the language switch on one line at 1,280 pixels.
+            assert bar_rows(page) == 1, f"{login}'s navigation wraps in {language}"
+            assert check is None or check(language), f"{login}'s home in {language}"
             text = page.locator("main").inner_text()
             assert "You have no reports to read" not in text
             if login == "caseworker":
                 assert not [name for name in outsiders if name in text]
                 assert page.locator("nav a[href$='/matching/']").count() == 0
+
+    # "More" with the keyboard alone (the coordinator, in French): Enter opens it, Tab reaches
+    # its entries, Escape closes it; its "Privacy" leads staff with no record of their own to
+    # their organization's privacy office, and "More" then shows that the page is one of its own.
+    summary = page.locator(".nav-more summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    menu = page.locator(".nav-more details ul")
+    assert menu.is_visible()
+    assert_accessible(page, "the More menu, open")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.nav-more ul') !== null")
+    page.keyboard.press("Escape")
+    assert not menu.is_visible()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Confidentialité").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_accessible(page, "a coordinator's privacy page")
+    assert page.locator(".nav-more details.has-current").count() == 1
+    text = page.locator("main").inner_text()
+    assert "Bytown" in text and "Aucun organisme ne détient" not in text
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

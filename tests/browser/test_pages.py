@@ -5,7 +5,8 @@ axe-core (WCAG 2.1 A and AA) must report no violation on any of them.
 
 import pytest
 
-from tests.browser.conftest import LOGINS, assert_accessible, crawl, sign_in
+from tandem.demo.network import LOGINS
+from tests.browser.conftest import assert_accessible, crawl, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from tandem.circles import services
 from tandem.circles.models import Circle, CircleSession, PeerConversation, PeerMentor, PeerStatus
+from tandem.circles.services.groups import circle_create
+from tandem.circles.services.members import circle_member_add
+from tandem.circles.services.sessions import circle_session_add
 from tandem.core.tests.cast import Side, occupation
 from tandem.matching.tests.factories import enrol, person, program_for
 from tandem.outcomes.models import EmploymentOutcome
@@ -30,7 +32,7 @@ def make_circle(side: Side, program: Program | None = None, **fields: Any) -> Ci
         "mentee_capacity": 10,
         "mentor_capacity": 3,
     }
-    return services.circle_create(actor=side.staff, program=program, **{**defaults, **fields})
+    return circle_create(actor=side.staff, program=program, **{**defaults, **fields})
 
 
 def waiting_mentee(side: Side, pool: Program, *, days: int = 3, **fields: Any) -> Participant:
@@ -40,7 +42,7 @@ def waiting_mentee(side: Side, pool: Program, *, days: int = 3, **fields: Any) -
 
 
 def session_at(circle: Circle, side: Side, *, days: float = 2, minutes: int = 90) -> CircleSession:
-    return services.circle_session_add(
+    return circle_session_add(
         actor=side.staff,
         circle=circle,
         starts_at=timezone.now() + timedelta(days=days),
@@ -75,7 +77,7 @@ def outsider_circle_records(side: Side) -> dict[str, Any]:
     if cached is not None:
         return cached
     circle = make_circle(side)
-    member = services.circle_member_add(
+    member = circle_member_add(
         actor=side.staff, circle=circle, participant=side.mentee, role="mentee"
     )
     session = move_to_past(session_at(circle, side))

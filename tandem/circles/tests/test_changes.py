@@ -8,9 +8,26 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tandem.circles import selectors, services
+from tandem.circles import selectors
 from tandem.circles.figures import figures_for
 from tandem.circles.models import CircleSession, ConversationStatus
+from tandem.circles.services.base import CircleError
+from tandem.circles.services.groups import circle_end
+from tandem.circles.services.members import circle_member_add
+from tandem.circles.services.peers import (
+    peer_answer,
+    peer_brief,
+    peer_conversation_propose,
+    peer_conversation_record,
+    peer_invite,
+)
+from tandem.circles.services.sessions import (
+    circle_attendance_record,
+    circle_session_add,
+    circle_session_cancel,
+    circle_session_update,
+    session_feedback_submit,
+)
 from tandem.circles.tests.factories import (
     alumnus,
     group_program,
@@ -32,9 +49,7 @@ def group(home, pool):
     french = waiting_mentee(home, pool, preferred_language="fr")
     english = waiting_mentee(home, pool)
     for mentee in (french, english):
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=mentee, role="mentee"
-        )
+        circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     return circle, french, english, session_at(circle, home, days=3)
 
 
@@ -51,7 +66,7 @@ def test_a_moved_session_reaches_each_guest_in_their_language_as_the_same_calend
     later = session.event.starts_at + timedelta(days=1)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.circle_session_update(
+        circle_session_update(
             actor=home.staff,
             session=session,
             starts_at=later,
@@ -78,7 +93,7 @@ def test_a_cancelled_session_is_removed_from_calendars_and_no_longer_counts(
     circle, french, english, session = group
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.circle_session_cancel(actor=home.staff, session=session)
+        circle_session_cancel(actor=home.staff, session=session)
     assert len(mail.outbox) == 2  # the group's own words, not the events app's as well
     to_french = _mail_to(french)
     assert to_french.subject.startswith("Annulé\u00a0: Groupe logiciel")
@@ -87,19 +102,19 @@ def test_a_cancelled_session_is_removed_from_calendars_and_no_longer_counts(
     assert _mail_to(english).subject.startswith("Cancelled: Software group: session 1")
     # Its hour is free again for the members, and it is not "the next session".
     other = make_circle(home, name_en="Other")
-    services.circle_member_add(actor=home.staff, circle=other, participant=french, role="mentee")
-    services.circle_session_add(
+    circle_member_add(actor=home.staff, circle=other, participant=french, role="mentee")
+    circle_session_add(
         actor=home.staff,
         circle=other,
         starts_at=session.event.starts_at,
         duration_minutes=60,
     )
     assert selectors.next_session(circle) is None
-    with pytest.raises(services.CircleError, match="cancelled"):
-        services.circle_session_cancel(actor=home.staff, session=session)
+    with pytest.raises(CircleError, match="cancelled"):
+        circle_session_cancel(actor=home.staff, session=session)
     session = move_to_past(CircleSession.objects.get(pk=session.pk))
-    with pytest.raises(services.CircleError, match="cancelled"):
-        services.circle_attendance_record(actor=home.staff, session=session, present=[french])
+    with pytest.raises(CircleError, match="cancelled"):
+        circle_attendance_record(actor=home.staff, session=session, present=[french])
     figures = figures_for(Program.objects.filter(pk=circle.program_id), limit=1)
     assert figures.sessions_held == 0
 
@@ -108,18 +123,18 @@ def test_a_session_that_took_place_cannot_be_moved_or_cancelled_and_a_move_keeps
     home, pool, group
 ):
     circle, french, _english, session = group
-    with pytest.raises(services.CircleError, match="this date has passed"):
-        services.circle_session_update(
+    with pytest.raises(CircleError, match="this date has passed"):
+        circle_session_update(
             actor=home.staff,
             session=session,
             starts_at=timezone.now() - timedelta(hours=1),
             duration_minutes=60,
         )
     other = make_circle(home, name_en="Evening group")
-    services.circle_member_add(actor=home.staff, circle=other, participant=french, role="mentee")
+    circle_member_add(actor=home.staff, circle=other, participant=french, role="mentee")
     busy = session_at(other, home, days=6)
-    with pytest.raises(services.CircleError, match="Evening group, which meets at the same hour"):
-        services.circle_session_update(
+    with pytest.raises(CircleError, match="Evening group, which meets at the same hour"):
+        circle_session_update(
             actor=home.staff,
             session=session,
             starts_at=busy.event.starts_at,
@@ -127,15 +142,15 @@ def test_a_session_that_took_place_cannot_be_moved_or_cancelled_and_a_move_keeps
         )
     move_to_past(session)
     for change in (
-        lambda: services.circle_session_cancel(actor=home.staff, session=session),
-        lambda: services.circle_session_update(
+        lambda: circle_session_cancel(actor=home.staff, session=session),
+        lambda: circle_session_update(
             actor=home.staff,
             session=session,
             starts_at=timezone.now() + timedelta(days=2),
             duration_minutes=60,
         ),
     ):
-        with pytest.raises(services.CircleError, match="has started"):
+        with pytest.raises(CircleError, match="has started"):
             change()
 
 
@@ -144,11 +159,11 @@ def test_ending_a_group_cancels_its_sessions_to_come_and_tells_every_member(
 ):
     circle, french, english, session = group
     held = move_to_past(session_at(circle, home, days=1), days=2)
-    services.circle_attendance_record(actor=home.staff, session=held, present=[french])
+    circle_attendance_record(actor=home.staff, session=held, present=[french])
     waiting_since = Enrolment.objects.get(participant=french).ready_at
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.circle_end(actor=home.staff, circle=circle)
+        circle_end(actor=home.staff, circle=circle)
     circle.refresh_from_db()
     session.event.refresh_from_db()
     assert circle.ended_at is not None
@@ -161,11 +176,11 @@ def test_ending_a_group_cancels_its_sessions_to_come_and_tells_every_member(
     # still counts.
     assert Enrolment.objects.get(participant=french).ready_at == waiting_since
     assert Participation.objects.get(event=held.event, participant=french).attended
-    with pytest.raises(services.CircleError, match="has ended"):
-        services.circle_member_add(
+    with pytest.raises(CircleError, match="has ended"):
+        circle_member_add(
             actor=home.staff, circle=circle, participant=waiting_mentee(home, pool), role="mentee"
         )
-    with pytest.raises(services.CircleError, match="has ended"):
+    with pytest.raises(CircleError, match="has ended"):
         session_at(circle, home)
     figures = figures_for(Program.objects.filter(pk=circle.program_id), limit=1)
     assert (figures.groups_run, figures.sessions_held) == (1, 1)
@@ -173,22 +188,20 @@ def test_ending_a_group_cancels_its_sessions_to_come_and_tells_every_member(
 
 def test_conversations_held_with_a_peer_mentor_are_recorded_and_counted(home, pool):
     peers = group_program(home, kind="peer")
-    peer = services.peer_invite(actor=home.staff, program=peers, participant=alumnus(home))
-    services.peer_answer(actor=home.staff, peer=peer, accept=True)
+    peer = peer_invite(actor=home.staff, program=peers, participant=alumnus(home))
+    peer_answer(actor=home.staff, peer=peer, accept=True)
     peer.refresh_from_db()
-    services.peer_brief(actor=home.staff, peer=peer)
+    peer_brief(actor=home.staff, peer=peer)
     seekers = [waiting_mentee(home, pool) for _ in range(3)]
     conversations = [
-        services.peer_conversation_propose(
-            actor=home.staff, peer=peer, mentee=seeker, conversations=2
-        )
+        peer_conversation_propose(actor=home.staff, peer=peer, mentee=seeker, conversations=2)
         for seeker in seekers
     ]
-    with pytest.raises(services.CircleError, match="2 conversations were planned"):
-        services.peer_conversation_record(actor=home.staff, conversation=conversations[0], held=3)
-    services.peer_conversation_record(actor=home.staff, conversation=conversations[0], held=2)
-    services.peer_conversation_record(actor=home.staff, conversation=conversations[1], held=1)
-    services.peer_conversation_record(actor=home.staff, conversation=conversations[2], held=0)
+    with pytest.raises(CircleError, match="2 conversations were planned"):
+        peer_conversation_record(actor=home.staff, conversation=conversations[0], held=3)
+    peer_conversation_record(actor=home.staff, conversation=conversations[0], held=2)
+    peer_conversation_record(actor=home.staff, conversation=conversations[1], held=1)
+    peer_conversation_record(actor=home.staff, conversation=conversations[2], held=0)
     statuses = [c.status for c in peer.conversations.order_by("pk")]
     assert statuses == [ConversationStatus.HELD, ConversationStatus.HELD, "cancelled"]
     programs = Program.objects.filter(pk=peers.pk)
@@ -200,10 +213,10 @@ def test_conversations_held_with_a_peer_mentor_are_recorded_and_counted(home, po
 def test_the_feedback_summary_counts_answers_by_usefulness_and_lists_topics(home, pool, group):
     circle, french, english, session = group
     move_to_past(session)
-    services.session_feedback_submit(
+    session_feedback_submit(
         actor=home.staff, session=session, participant=french, usefulness="very", topics="CV"
     )
-    services.session_feedback_submit(
+    session_feedback_submit(
         actor=home.staff, session=session, participant=english, usefulness="not"
     )
     summary = selectors.circle_feedback_summary(circle)

@@ -10,13 +10,13 @@ is overfilled, so the guards are what hold.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from tandem.circles.models import CircleMember
 from tandem.circles.tests.factories import make_circle, waiting_mentee
 from tandem.core.tests.cast import make_member
-from tandem.core.tests.races import dropped_constraint
+from tandem.core.tests.races import dropped_constraint, race
 from tandem.matching.tests.factories import program_for
 from tandem.organizations.models import Role
 
@@ -43,27 +43,6 @@ def _setup(home):
     return circle, mentees, staff
 
 
-def _race(work, count):
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # reported by the test, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
 def test_concurrent_additions_never_overfill_a_group(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     circle, mentees, staff = _setup(home)
@@ -78,7 +57,7 @@ def test_concurrent_additions_never_overfill_a_group(home, settings):
         )
         return response.status_code, response.content.decode()
 
-    results = _race(add, CONTENDERS)
+    results = race(add, CONTENDERS)
     assert all(isinstance(r, tuple) for r in results), results
     assert {status for status, _body in results} == {200}, "a loser must never get a 500"
     active = CircleMember.objects.filter(circle=circle, left_at__isnull=True)
@@ -103,26 +82,26 @@ def test_negative_control_without_its_guards_the_real_service_overfills_the_grou
     all of them take seat 1 and the group holds more mentees than places."""
     from django.db.models.query import QuerySet
 
-    from tandem.circles import services
+    from tandem.circles.services import members
 
     monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
     circle, mentees, staff = _setup(home)
     counted = threading.Barrier(CONTENDERS)
-    real_free_seats = services._free_seats
+    real_free_seats = members._free_seats
 
     def free_seats_then_wait(circle_id, side, capacity):
         free = real_free_seats(circle_id, side, capacity)
         counted.wait(30)
         return free
 
-    monkeypatch.setattr(services, "_free_seats", free_seats_then_wait)
+    monkeypatch.setattr(members, "_free_seats", free_seats_then_wait)
 
     def add(index):
-        return services.circle_member_add(
+        return members.circle_member_add(
             actor=staff[index], circle=circle, participant=mentees[index], role="mentee"
         )
 
-    results = _race(add, CONTENDERS)
+    results = race(add, CONTENDERS)
     assert all(isinstance(r, CircleMember) for r in results), results
     active = CircleMember.objects.filter(circle=circle, left_at__isnull=True)
     assert active.count() == CONTENDERS > CAPACITY

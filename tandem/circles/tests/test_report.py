@@ -18,9 +18,10 @@ from django.test import Client
 from django.utils import timezone
 from scipy.optimize import linprog
 
-from tandem.circles import services
 from tandem.circles.figures import FIGURES
 from tandem.circles.report import circle_tables
+from tandem.circles.services.members import circle_member_add
+from tandem.circles.services.sessions import circle_attendance_record
 from tandem.circles.tests.factories import make_circle, move_to_past, session_at, waiting_mentee
 from tandem.core.tests.cast import Side
 from tandem.outcomes.models import EmploymentOutcome
@@ -54,15 +55,13 @@ def _group_network(statuses: list[str]):
     people = []
     for status in statuses:
         mentee = waiting_mentee(side, network.program)
-        services.circle_member_add(
-            actor=network.staff, circle=circle, participant=mentee, role="mentee"
-        )
+        circle_member_add(actor=network.staff, circle=circle, participant=mentee, role="mentee")
         EmploymentOutcome.objects.create(
             participant=mentee, source="staff", status=status, recorded_at=timezone.now()
         )
         people.append(mentee)
     session = move_to_past(session_at(circle, side))
-    services.circle_attendance_record(actor=network.staff, session=session, present=people)
+    circle_attendance_record(actor=network.staff, session=session, present=people)
     return network, program
 
 

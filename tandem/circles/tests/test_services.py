@@ -7,8 +7,23 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tandem.circles import selectors, services
+from tandem.circles import selectors
 from tandem.circles.models import CircleMember, PeerStatus
+from tandem.circles.services.base import CircleError, CircleFullError
+from tandem.circles.services.members import _free_seats, circle_member_add, circle_member_remove
+from tandem.circles.services.peers import (
+    peer_answer,
+    peer_brief,
+    peer_conversation_propose,
+    peer_invite,
+)
+from tandem.circles.services.sessions import (
+    circle_attendance_record,
+    circle_session_add,
+    circle_sessions_add,
+    session_feedback_submit,
+    weekly,
+)
 from tandem.circles.tests.factories import (
     alumnus,
     make_circle,
@@ -48,7 +63,7 @@ def test_a_mentee_in_a_group_keeps_her_place_and_waiting_time_in_the_one_to_one_
     mentee = waiting_mentee(home, pool, days=30)
     before = Enrolment.objects.get(program=pool, participant=mentee).ready_at
 
-    services.circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
+    circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
 
     assert Enrolment.objects.get(program=pool, participant=mentee).ready_at == before
     desk = build_pool(pool, weights=weight_profile(settings_for(pool)))
@@ -58,11 +73,11 @@ def test_a_mentee_in_a_group_keeps_her_place_and_waiting_time_in_the_one_to_one_
 
 def test_a_full_group_says_so_in_words(home, pool):
     circle = make_circle(home, mentee_capacity=1)
-    services.circle_member_add(
+    circle_member_add(
         actor=home.staff, circle=circle, participant=waiting_mentee(home, pool), role="mentee"
     )
-    with pytest.raises(services.CircleFullError, match="all 1 places for mentees are taken"):
-        services.circle_member_add(
+    with pytest.raises(CircleFullError, match="all 1 places for mentees are taken"):
+        circle_member_add(
             actor=home.staff, circle=circle, participant=waiting_mentee(home, pool), role="mentee"
         )
 
@@ -70,29 +85,27 @@ def test_a_full_group_says_so_in_words(home, pool):
 def test_a_mentor_who_is_also_a_mentee_cannot_be_both_in_one_group(home, pool):
     circle = make_circle(home)
     mentee = waiting_mentee(home, pool)
-    services.circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
+    circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     same_person = person(home, "mentor", email=mentee.email)
-    with pytest.raises(services.CircleError, match="is a mentee in this group"):
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=same_person, role="mentor"
-        )
+    with pytest.raises(CircleError, match="is a mentee in this group"):
+        circle_member_add(actor=home.staff, circle=circle, participant=same_person, role="mentor")
 
 
 def test_a_member_cannot_be_in_two_groups_at_the_same_hour(home, pool):
     first, second = make_circle(home), make_circle(home, name_en="Second")
     mentee = waiting_mentee(home, pool)
-    services.circle_member_add(actor=home.staff, circle=first, participant=mentee, role="mentee")
+    circle_member_add(actor=home.staff, circle=first, participant=mentee, role="mentee")
     session_at(first, home, days=3)
-    services.circle_member_add(actor=home.staff, circle=second, participant=mentee, role="mentee")
-    with pytest.raises(services.CircleError, match="meets at the same hour"):
+    circle_member_add(actor=home.staff, circle=second, participant=mentee, role="mentee")
+    with pytest.raises(CircleError, match="meets at the same hour"):
         session_at(second, home, days=3)
     session_at(second, home, days=4)  # another day is fine
 
 
 def test_a_session_in_the_past_is_refused(home):
     circle = make_circle(home)
-    with pytest.raises(services.CircleError, match="this date has passed"):
-        services.circle_session_add(
+    with pytest.raises(CircleError, match="this date has passed"):
+        circle_session_add(
             actor=home.staff,
             circle=circle,
             starts_at=timezone.now() - timedelta(hours=1),
@@ -107,9 +120,7 @@ def test_each_member_is_invited_in_their_language_with_a_calendar_file(
     french = waiting_mentee(home, pool, preferred_language="fr")
     english = waiting_mentee(home, pool)
     for mentee in (french, english):
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=mentee, role="mentee"
-        )
+        circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         session_at(circle, home)
@@ -125,21 +136,19 @@ def test_attendance_counts_as_events_attended_and_feedback_is_given_once(home, p
     circle = make_circle(home)
     came, missed = waiting_mentee(home, pool), waiting_mentee(home, pool)
     for mentee in (came, missed):
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=mentee, role="mentee"
-        )
+        circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     session = move_to_past(session_at(circle, home))
-    services.circle_attendance_record(actor=home.staff, session=session, present=[came])
+    circle_attendance_record(actor=home.staff, session=session, present=[came])
     assert events_attended_count(participant=came) == 1
     assert Participation.objects.get(event=session.event, participant=missed).attended is False
     member = CircleMember.objects.get(circle=circle, participant=came)
     assert selectors.feedback_due(member) == [session]
-    services.session_feedback_submit(
+    session_feedback_submit(
         actor=home.staff, session=session, participant=came, usefulness="very", topics="Networking"
     )
     assert selectors.feedback_due(member) == []
-    with pytest.raises(services.CircleError, match="already answered"):
-        services.session_feedback_submit(
+    with pytest.raises(CircleError, match="already answered"):
+        session_feedback_submit(
             actor=home.staff, session=session, participant=came, usefulness="not"
         )
 
@@ -147,14 +156,12 @@ def test_attendance_counts_as_events_attended_and_feedback_is_given_once(home, p
 def test_a_member_who_leaves_keeps_nothing_of_the_coming_sessions(home, pool):
     circle = make_circle(home)
     mentee = waiting_mentee(home, pool)
-    member = services.circle_member_add(
-        actor=home.staff, circle=circle, participant=mentee, role="mentee"
-    )
+    member = circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     session = session_at(circle, home)
-    services.circle_member_remove(actor=home.staff, member=member)
+    circle_member_remove(actor=home.staff, member=member)
     assert not Participation.objects.get(event=session.event, participant=mentee).is_registered
     # Her seat is free again.
-    assert services._free_seats(circle.pk, "mentee", 10)[0] == 1
+    assert _free_seats(circle.pk, "mentee", 10)[0] == 1
 
 
 def test_alumni_employed_in_field_who_consented_are_proposed_as_peer_mentors(
@@ -171,43 +178,37 @@ def test_alumni_employed_in_field_who_consented_are_proposed_as_peer_mentors(
 
     assert set(selectors.alumni_candidates(peers)) == {in_field, related}
     with django_capture_on_commit_callbacks(execute=True):
-        peer = services.peer_invite(actor=home.staff, program=peers, participant=in_field)
+        peer = peer_invite(actor=home.staff, program=peers, participant=in_field)
     assert mail.outbox[-1].to == [in_field.email]
     assert "expérience" in mail.outbox[-1].subject
-    with pytest.raises(services.CircleError):
-        services.peer_invite(actor=home.staff, program=peers, participant=withdrew)
+    with pytest.raises(CircleError):
+        peer_invite(actor=home.staff, program=peers, participant=withdrew)
 
     circle = make_circle(home, program=peers)
-    with pytest.raises(services.CircleError, match="not a peer mentor of this program yet"):
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=in_field, role="peer_mentor"
-        )
-    peer = services.peer_answer(actor=home.staff, peer=peer, accept=True)
-    peer = services.peer_brief(actor=home.staff, peer=peer)
+    with pytest.raises(CircleError, match="not a peer mentor of this program yet"):
+        circle_member_add(actor=home.staff, circle=circle, participant=in_field, role="peer_mentor")
+    peer = peer_answer(actor=home.staff, peer=peer, accept=True)
+    peer = peer_brief(actor=home.staff, peer=peer)
     assert peer.status == PeerStatus.ACCEPTED
     assert [s.participant for s in selectors.suggested_mentors(circle)] == [in_field]
-    services.circle_member_add(
-        actor=home.staff, circle=circle, participant=in_field, role="peer_mentor"
-    )
+    circle_member_add(actor=home.staff, circle=circle, participant=in_field, role="peer_mentor")
 
 
 def test_a_briefed_peer_mentor_is_proposed_for_one_or_two_conversations(home, pool):
     from tandem.circles.tests.factories import group_program
 
     peers = group_program(home, kind="peer")
-    peer = services.peer_invite(actor=home.staff, program=peers, participant=alumnus(home))
-    peer = services.peer_answer(actor=home.staff, peer=peer, accept=True)
-    peer = services.peer_brief(actor=home.staff, peer=peer)
+    peer = peer_invite(actor=home.staff, program=peers, participant=alumnus(home))
+    peer = peer_answer(actor=home.staff, peer=peer, accept=True)
+    peer = peer_brief(actor=home.staff, peer=peer)
     mentee = waiting_mentee(home, pool)
-    services.peer_conversation_propose(actor=home.staff, peer=peer, mentee=mentee, conversations=2)
-    with pytest.raises(services.CircleError, match="already proposed"):
-        services.peer_conversation_propose(
-            actor=home.staff, peer=peer, mentee=mentee, conversations=1
-        )
+    peer_conversation_propose(actor=home.staff, peer=peer, mentee=mentee, conversations=2)
+    with pytest.raises(CircleError, match="already proposed"):
+        peer_conversation_propose(actor=home.staff, peer=peer, mentee=mentee, conversations=1)
 
 
 def test_a_group_belongs_to_a_group_or_peer_program(home, pool):
-    with pytest.raises(services.CircleError, match="group mentoring or peer mentoring program"):
+    with pytest.raises(CircleError, match="group mentoring or peer mentoring program"):
         make_circle(home, program=pool)
 
 
@@ -219,11 +220,9 @@ def test_the_figures_count_a_reports_period_and_who_was_matched_after_joining(ho
     circle = make_circle(home)
     mentees = [waiting_mentee(home, pool) for _ in range(3)]
     for mentee in mentees:
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=mentee, role="mentee"
-        )
+        circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     session = move_to_past(session_at(circle, home), days=10)
-    services.circle_attendance_record(actor=home.staff, session=session, present=mentees[:2])
+    circle_attendance_record(actor=home.staff, session=session, present=mentees[:2])
     mentor = person(home, "mentor")
     matched = Mentorship.objects.create(
         program=pool,
@@ -257,7 +256,7 @@ def test_weekly_sessions_keep_their_local_hour_across_the_change_of_time(home, p
     with timezone.override(ottawa):
         # Daylight saving time ends on 1 November 2026.
         first = dt.datetime(2026, 10, 27, 18, 0, tzinfo=ottawa)
-        hours = [timezone.localtime(w).hour for w in services.weekly(first, 3)]
+        hours = [timezone.localtime(w).hour for w in weekly(first, 3)]
     assert hours == [18, 18, 18]
 
 
@@ -265,12 +264,10 @@ def test_a_series_of_weekly_sessions_is_all_or_none(home, pool):
     first, second = make_circle(home), make_circle(home, name_en="Second")
     mentee = waiting_mentee(home, pool)
     for circle in (first, second):
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=mentee, role="mentee"
-        )
+        circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     session_at(first, home, days=15)  # the third week of the series below
-    with pytest.raises(services.CircleError, match="meets at the same hour"):
-        services.circle_sessions_add(
+    with pytest.raises(CircleError, match="meets at the same hour"):
+        circle_sessions_add(
             actor=home.staff,
             circle=second,
             starts_at=timezone.now() + timedelta(days=1),
@@ -278,7 +275,7 @@ def test_a_series_of_weekly_sessions_is_all_or_none(home, pool):
             weeks=3,
         )
     assert not second.sessions.exists()
-    made = services.circle_sessions_add(
+    made = circle_sessions_add(
         actor=home.staff,
         circle=second,
         starts_at=timezone.now() + timedelta(days=1, hours=3),

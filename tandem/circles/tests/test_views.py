@@ -6,8 +6,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tandem.circles import services
 from tandem.circles.models import Circle, CircleMember, PeerMentor, SessionFeedback
+from tandem.circles.services.members import circle_member_add
+from tandem.circles.services.peers import (
+    peer_answer,
+    peer_brief,
+    peer_conversation_propose,
+    peer_invite,
+)
+from tandem.circles.services.sessions import session_feedback_submit
 from tandem.circles.tests.factories import (
     alumnus,
     group_program,
@@ -87,9 +94,7 @@ def test_a_member_sees_the_next_session_names_with_consent_and_answers_feedback(
     circle = make_circle(home)
     other = waiting_mentee(home, pool, given_name="Zora")
     for person in (home.mentee, other):
-        services.circle_member_add(
-            actor=home.staff, circle=circle, participant=person, role="mentee"
-        )
+        circle_member_add(actor=home.staff, circle=circle, participant=person, role="mentee")
     past = move_to_past(session_at(circle, home))
     session_at(circle, home, days=5)
     client.force_login(home.mentee_user)
@@ -153,7 +158,7 @@ def test_the_programs_figures_hide_small_counts(staff: Client, home, pool, setti
     settings.TANDEM_SMALL_CELL_THRESHOLD = 5
     circle = make_circle(home)
     for _ in range(2):
-        services.circle_member_add(
+        circle_member_add(
             actor=home.staff, circle=circle, participant=waiting_mentee(home, pool), role="mentee"
         )
     move_to_past(session_at(circle, home))
@@ -172,9 +177,7 @@ def test_the_home_page_shows_the_next_session_the_feedback_due_and_the_groups_ru
     client: Client, home, pool, no_mfa
 ):
     circle = make_circle(home)
-    services.circle_member_add(
-        actor=home.staff, circle=circle, participant=home.mentee, role="mentee"
-    )
+    circle_member_add(actor=home.staff, circle=circle, participant=home.mentee, role="mentee")
     past = move_to_past(session_at(circle, home))
     client.force_login(home.mentee_user)
     page = client.get("/en/").content.decode()
@@ -200,9 +203,9 @@ def test_staff_move_and_cancel_a_session_end_the_group_and_read_the_feedback(
 ):
     circle = make_circle(home)
     mentee = waiting_mentee(home, pool, given_name="Amina")
-    services.circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
+    circle_member_add(actor=home.staff, circle=circle, participant=mentee, role="mentee")
     held = move_to_past(session_at(circle, home, days=1), days=3)
-    services.session_feedback_submit(
+    session_feedback_submit(
         actor=home.staff, session=held, participant=mentee, usefulness="very", topics="Networking"
     )
     coming = session_at(circle, home, days=4)
@@ -243,11 +246,11 @@ def test_staff_move_and_cancel_a_session_end_the_group_and_read_the_feedback(
 
 def test_staff_record_the_conversations_held_with_a_peer_mentor(staff: Client, home, pool):
     program = group_program(home, kind="peer")
-    peer = services.peer_invite(actor=home.staff, program=program, participant=alumnus(home))
-    peer = services.peer_answer(actor=home.staff, peer=peer, accept=True)
-    peer = services.peer_brief(actor=home.staff, peer=peer)
+    peer = peer_invite(actor=home.staff, program=program, participant=alumnus(home))
+    peer = peer_answer(actor=home.staff, peer=peer, accept=True)
+    peer = peer_brief(actor=home.staff, peer=peer)
     seeker = waiting_mentee(home, pool, given_name="Bruno")
-    conversation = services.peer_conversation_propose(
+    conversation = peer_conversation_propose(
         actor=home.staff, peer=peer, mentee=seeker, conversations=1
     )
     url = f"/en/groups/peers/conversations/{conversation.pk}/"

@@ -51,6 +51,8 @@ SPACE_MEMBERS = audit.event(
 )
 
 MAX_NOTE = 1000
+# Paths of the community pages that a community's short name would hide.
+RESERVED_SLUGS = {"new"}
 
 
 def _unique_handle(community: Community, user: User) -> str:
@@ -92,7 +94,7 @@ def community_create(
     """A new community hosted by `host` (where the actor is an admin or a network leader: the
     view offers only those); the actor is its first moderator, and agrees to the terms they
     wrote. It starts with one open space."""
-    if Community.objects.filter(slug=slug).exists():
+    if slug in RESERVED_SLUGS or Community.objects.filter(slug=slug).exists():
         raise CommunityError(_("Another community already uses this short name."))
     community = Community.objects.create(
         slug=slug,

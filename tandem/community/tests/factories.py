@@ -1,11 +1,19 @@
 """A small community for tests: a host network, a member agency, an outside agency."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.community.models import Community, Membership, MembershipStatus, Space, SpaceKind
+from tandem.community.models import (
+    Community,
+    Membership,
+    MembershipStatus,
+    Space,
+    SpaceKind,
+    Thread,
+)
 from tandem.core.tests.cast import make_member, make_organization
 from tandem.organizations.models import Organization, OrganizationType, Role
 
@@ -27,6 +35,9 @@ class World:
 def add_member(
     community: Community, user: User, organization: Organization, **fields
 ) -> Membership:
+    from tandem.community.services.communities import _unique_handle
+
+    fields.setdefault("handle", _unique_handle(community, user))
     return Membership.objects.create(
         community=community,
         user=user,
@@ -82,3 +93,72 @@ def make_world(prefix: str = "cop") -> World:
         open_space=open_space,
         province_space=province_space,
     )
+
+
+def side_community(side: Any) -> dict[str, Any]:
+    """For the route walks: a community of `side.organization` (made once per organization),
+    built through the services: its admin creates it and is the moderator, its staff joins;
+    a province space (the walk opens it as the moderator), a question with a reply carrying a
+    PDF, a report, and a private conversation."""
+    from django.core.files.base import ContentFile
+
+    from tandem.community.models import Attachment, Report
+    from tandem.community.services import communities, conversations, threads
+
+    slug = f"cop-{side.organization.slug}"[:60]
+    found = Community.objects.filter(slug=slug).first()
+    if found is None:
+        found = communities.community_create(
+            actor=side.admin,
+            host=side.organization,
+            slug=slug,
+            name_en="Community",
+            name_fr="Communauté",
+            terms_en="Be kind.",
+            terms_fr="Soyez bienveillants.",
+        )
+        communities.member_request(
+            actor=side.staff, community=found, organization=side.organization, note="", agree=True
+        )
+        staff = found.memberships.get(user=side.staff)
+        communities.request_decide(actor=side.admin, membership=staff, admit=True)
+        space = communities.space_create(
+            actor=side.admin,
+            community=found,
+            slug="ontario",
+            name_en="Ontario",
+            name_fr="Ontario",
+            kind=SpaceKind.PROVINCE,
+            province="ON",
+        )
+        moderator = found.memberships.get(user=side.admin)
+        thread = threads.thread_start(
+            actor=side.staff,
+            membership=staff,
+            space=space,
+            title="How do you recruit mentors?",
+            body="Any advice?",
+            kind="question",
+        )
+        pdf = ContentFile(b"%PDF-1.4 test", name="guide.pdf")
+        threads.reply(
+            actor=side.admin, membership=moderator, thread=thread, body="See the guide.", upload=pdf
+        )
+        post = thread.posts.get(is_first=False)
+        threads.post_report(actor=side.staff, post=post, reason="Test report")
+        conversations.conversation_start(
+            actor=side.admin, community=found, recipients=[side.staff], subject="Hi", body="Hello"
+        )
+    space = found.spaces.get(slug="ontario")
+    thread = Thread.objects.get(space=space)
+    post = thread.posts.get(is_first=False)
+    return {
+        "community": found,
+        "space": space,
+        "thread": thread,
+        "post": post,
+        "attachment": Attachment.objects.get(post=post),
+        "conversation": found.conversations.get(),
+        "membership": found.memberships.get(user=side.staff),
+        "report": Report.objects.get(post=post),
+    }

@@ -16,6 +16,9 @@ class Note(models.Model):
     search_document = fulltext.document(
         Weighted("title_en", "A", "en"), Weighted("title_fr", "A", "fr"), Weighted("body", "C")
     )
+    search_head = fulltext.document(
+        Weighted("title_en", "A", "en"), Weighted("title_fr", "A", "fr")
+    )
 
     class Meta:
         app_label = "core"
@@ -82,6 +85,20 @@ def test_similar_counts_any_word_and_ignores_common_ones():
     found = fulltext.similar(Note.objects.all(), "A new toolkit for the board")
     assert set(titles(found)) == {"HR Inclusive Policy Toolkit", "Board governance"}
     assert fulltext.similar(Note.objects.all(), "the and for with") == []
+
+
+def test_a_results_page_puts_title_matches_first_then_body_only_matches():
+    Note.objects.create(title_en="Hiring newcomers", title_fr="Embaucher", body="")
+    try:
+        page = fulltext.search_page(Note.objects.all(), "hiring", limit=2)
+        assert titles(page)[0] == "Hiring newcomers"
+        assert len(page) == 2 and titles(page)[1] in {
+            "HR Inclusive Policy Toolkit",
+            "Mentoring guide",
+        }
+        assert fulltext.search_page(Note.objects.all(), "  ", limit=5) == []
+    finally:
+        Note.objects.filter(title_en="Hiring newcomers").delete()
 
 
 def test_a_long_query_is_cut_and_special_characters_are_harmless():

@@ -120,6 +120,28 @@ def test_the_compose_file_runs_commands_that_exist():
         assert service in str(services["web"]["depends_on"])
 
 
+def _compose_checked(text: str):
+    """The compose file read as Compose reads it (YAML merge keys resolved, `x-` blocks are
+    extensions), then validated against the Compose Specification (compose-spec). There is no
+    Docker or Podman on the development machines or CI: this is the check the file gets."""
+    from compose_spec import PyCompose
+
+    data = {k: v for k, v in yaml.safe_load(text).items() if not k.startswith("x-")}
+    return PyCompose.from_json(json.dumps(data)).to_spec()
+
+
+def test_the_compose_file_follows_the_compose_specification():
+    text = (ROOT / "deploy" / "compose.yaml").read_text()
+    spec = _compose_checked(text)
+    assert spec.services["web"].depends_on["release"].condition.value == (
+        "service_completed_successfully"
+    )
+    assert set(spec.services["worker"].secrets) == {"secret_key", "db_password"}
+    # Negative control: the same file with one misspelt value is refused.
+    with pytest.raises(ValueError, match="service_healty"):
+        _compose_checked(text.replace("service_healthy}", "service_healty}", 1))
+
+
 def test_gunicorn_keeps_the_loaded_app_out_of_full_garbage_collections():
     import gc
     import runpy

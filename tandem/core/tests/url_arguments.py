@@ -79,7 +79,7 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "request_id": lambda side: privacy_request(side).pk,
     "incident_id": lambda side: privacy_incident(side).pk,
     # The community's repertoire, directory and gatherings (tandem/library).
-    "community_slug": lambda side: library_records(side)["community"].slug,
+    # community_slug: the community's own line below (library_records builds on that community).
     "resource_id": lambda side: library_records(side)["resource"].pk,
     "round_id": lambda side: library_records(side)["round"].pk,
     "version_id": lambda side: library_records(side)["version"].pk,
@@ -88,6 +88,14 @@ OWNED_BY_OTHER_ORGANIZATION: dict[str, Callable[[Side], Any]] = {
     "spokesperson_id": lambda side: library_records(side)["spokesperson"].pk,
     # Reports (tandem/reports).
     "report_id": lambda side: report_run(side).pk,
+    # Communities of practice (tandem/community): a community the side's organization hosts.
+    "community_slug": lambda side: community_records(side)["community"].slug,
+    "space_slug": lambda side: community_records(side)["space"].slug,
+    "thread_id": lambda side: community_records(side)["thread"].pk,
+    "post_id": lambda side: community_records(side)["post"].pk,
+    "attachment_id": lambda side: community_records(side)["attachment"].pk,
+    "conversation_id": lambda side: community_records(side)["conversation"].pk,
+    "community_membership_id": lambda side: community_records(side)["membership"].pk,
 }
 
 
@@ -196,3 +204,12 @@ def library_records(side: Side) -> dict[str, Any]:
     from tandem.library.tests.factories import outsider_records as make
 
     return make(side)
+
+
+def community_records(side: Side) -> dict[str, Any]:
+    """A community hosted by the side's organization (its admin moderates, its staff is a
+    member) with a targeted space, a thread with a reply carrying a file, and a private
+    conversation (tandem/community)."""
+    from tandem.community.tests.factories import side_community
+
+    return side_community(side)

@@ -10,7 +10,6 @@ from tandem.connectors.models import Connector, ConnectorMeeting, JoinedVia, Mee
 from tandem.connectors.selectors import introductions_to_follow_up, program_figures
 from tandem.demo.connectors import CONNECTORS, NAMED
 from tandem.demo.network import LOGINS, MENTEE_NAMES, MENTOR_NAMES
-from tandem.demo.tests.test_story import demo  # noqa: F401  the demo, loaded once a test
 from tandem.programs.models import Program
 
 
@@ -21,7 +20,7 @@ def test_the_connectors_names_are_their_own():
         assert given not in taken and family not in taken
 
 
-def test_the_demo_connector_program_draws_chains(demo, client: Client, no_mfa):  # noqa: F811
+def test_the_demo_connector_program_draws_chains(demo_network, client: Client, no_mfa):
     program = Program.objects.get(slug="capital-connector")
     joined = set(Connector.objects.filter(program=program).values_list("joined_via", flat=True))
     assert joined == {JoinedVia.STAFF, JoinedVia.NAMED}

@@ -4,11 +4,9 @@ Amina's own page with her answered access request."""
 from django.test import Client
 from django.urls import reverse
 
-from tandem.demo.tests.test_story import demo  # noqa: F401  the demo network, loaded once here
-
 
 def test_the_demo_shows_an_officer_consents_an_answered_request_and_an_incident(
-    demo,  # noqa: F811
+    demo_network,
     settings,
 ):
     from tandem.accounts.models import User

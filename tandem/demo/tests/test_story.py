@@ -5,12 +5,10 @@ published, shows figures instead of "x"."""
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tandem.core.tests.cast import occupation
-from tandem.demo.network import LOGINS, MENTEE_NAMES, MENTOR_NAMES, OCCUPATIONS, demo_load
+from tandem.demo.network import LOGINS, MENTEE_NAMES, MENTOR_NAMES
 
 
 def test_no_given_name_and_no_family_name_is_used_twice():
@@ -20,15 +18,7 @@ def test_no_given_name_and_no_family_name_is_used_twice():
     assert [n for n, c in Counter(family).items() if c > 1] == []
 
 
-@pytest.fixture
-def demo(db, settings):
-    settings.TANDEM_MATCHING_EMBEDDER = "tandem.matching.tests.factories.HashEmbedder"
-    for code, _en, _fr in OCCUPATIONS:
-        occupation(code)
-    demo_load()
-
-
-def test_the_demo_spreads_its_history_from_the_start_of_the_last_closed_fiscal_year(demo):
+def test_the_demo_spreads_its_history_from_the_start_of_the_last_closed_fiscal_year(demo_network):
     from tandem.meetings.models import MeetingLog
     from tandem.mentorships.models import Mentorship, MentorshipStatus
     from tandem.outcomes.models import EmploymentOutcome, FollowUp
@@ -68,7 +58,7 @@ def test_the_demo_spreads_its_history_from_the_start_of_the_last_closed_fiscal_y
     assert len(names) == len(set(names)) >= 60
 
 
-def test_the_funders_published_report_of_the_closed_fiscal_year_shows_figures(demo):
+def test_the_funders_published_report_of_the_closed_fiscal_year_shows_figures(demo_network):
     """The report a funder reads: the last closed fiscal year, published (reports/snapshots.py),
     small cells suppressed."""
     from tandem.organizations.models import Organization
@@ -103,7 +93,7 @@ def test_the_funders_published_report_of_the_closed_fiscal_year_shows_figures(de
     assert {"Referrals received", "Matches made", "Mentors accepted"} <= shown_headlines
 
 
-def test_a_visitor_finds_a_running_group_and_a_peer_mentor_who_met_a_job_seeker(demo):
+def test_a_visitor_finds_a_running_group_and_a_peer_mentor_who_met_a_job_seeker(demo_network):
     """Group and peer mentoring (tandem/demo/circles.py): a group formed from the suggestions
     that has met for three weeks, with attendance and feedback, sessions to come, a group run by
     a partner's coordinator, and a briefed peer mentor who held a conversation."""

@@ -17,6 +17,7 @@ from tandem.library.models import (
     GatheringKind,
     Registration,
     Resource,
+    ResourceKind,
     Spokesperson,
 )
 from tandem.library.services.base import (
@@ -93,6 +94,23 @@ def gathering_update(
         )
     if capacity is not None and gathering.registrations.filter(place__gt=capacity).exists():
         raise LibraryError(_("Places above the new number are held: keep the places as they are."))
+    if capacity is not None:
+        # Places become limited: people registered while they were not take the free places in
+        # the order they registered, under this lock (or the change is refused).
+        unplaced = list(
+            gathering.registrations.filter(
+                place__isnull=True, registered_at__isnull=False, cancelled_at__isnull=True
+            ).order_by("registered_at", "pk")
+        )
+        free = free_places(gathering.pk, capacity)
+        if len(unplaced) > len(free):
+            raise LibraryError(
+                _("%(count)d people are registered: keep at least that many places.")
+                % {"count": taken + len(unplaced)}
+            )
+        for registration, place in zip(unplaced, free, strict=False):
+            registration.place = place
+            registration.save(update_fields=["place"])
     for name, value in data.items():
         setattr(gathering, name, value)
     gathering.full_clean(exclude=["community"])
@@ -207,6 +225,8 @@ def material_add(
         raise LibraryError(_("Materials are filed once the gathering has taken place."))
     upload = fields.pop("upload", None)
     language = fields.pop("language", "en")
+    if upload is None and (fields.get("link_en") or fields.get("link_fr")):
+        fields["kind"] = ResourceKind.LINK  # a recording or a page elsewhere: a link
     resource = resource_create(
         actor=actor,
         community=gathering.community,

@@ -108,7 +108,9 @@ class Matcher:
         embeddings: PoolEmbeddings | None = None,
         progress: Progress | None = None,
         lang: str = "en",
+        goal_basis: np.ndarray | None = None,
     ) -> None:
+        """``goal_basis`` is for ``changed``: the goal bound's basis of the matcher changed."""
         _ = gettext_for(lang)
         ids = [p.external_id for p in (*pool.mentees, *pool.mentors)]
         if len(set(ids)) != len(ids):
@@ -144,6 +146,7 @@ class Matcher:
             embeddings.mentors,
             self.embedder.baseline,
             exclusions=pairs,
+            goal_basis=goal_basis,
         )
         self.timings["compiling"] = time.perf_counter() - started
         self._state: _WarmState | None = None
@@ -244,6 +247,8 @@ class Matcher:
         if progress is not None:
             progress("solving", 0, 1)
 
+        walked = [0]
+
         def price_scan(
             rows: np.ndarray,
             thresholds: np.ndarray,
@@ -263,6 +268,7 @@ class Matcher:
                 price_drop=price_drop,
                 slack=slack,
             )
+            walked[0] += found.pairs_scored
             scores = np.where(found.mentors >= 0, found.scores + prices[found.mentors], 0)
             return found.mentors, scores.astype(np.int64)
 
@@ -276,6 +282,7 @@ class Matcher:
             price_scan,
             active=active,
             start=start,
+            scan_work=lambda: walked[0],
         )
         self._state = _WarmState.after(state, active_mask, bound, result)
         if progress is not None:
@@ -298,6 +305,7 @@ class Matcher:
             is_certified=True,
             timings=timings,
             is_warm=start is not None,
+            rounds_trace=result.trace,
         )
         return Solution(tuple(proposals), tuple(unmatched), total, stats)
 
@@ -361,6 +369,9 @@ class Matcher:
                 mentee_vectors.astype(np.float32), mentor_vectors.astype(np.float32), _count
             ),
             lang=lang,
+            # The pool's leading directions barely move when a few people change; fitting
+            # them again was most of the cost of changing a matcher.
+            goal_basis=None if context.goal_bounds is None else context.goal_bounds.basis,
         )
         if self._state is not None:
             matcher._state = self._state.moved(self, matcher, gone)

@@ -289,6 +289,7 @@ class SolveStats:
     is_certified: bool
     timings: dict[str, float] = field(default_factory=dict)
     is_warm: bool = False  # started from a previous solve's lists, assignment and prices
+    rounds_trace: tuple[dict, ...] = ()  # per pricing round (solver.Certified.trace)
 
 
 @dataclass(frozen=True)

@@ -164,10 +164,12 @@ def build_context(
     goal_baseline: float,
     *,
     exclusions: Iterable[tuple[int, int]] = (),
+    goal_basis: np.ndarray | None = None,
 ) -> Context:
     """Compile ``pool``; embeddings are row-aligned with ``pool.mentees`` / ``pool.mentors``.
 
-    ``exclusions`` are (mentee pool index, mentor pool index) pairs.
+    ``exclusions`` are (mentee pool index, mentor pool index) pairs. ``goal_basis``: the goal
+    bound's basis to use instead of fitting one (a pool changed a little keeps its own).
     """
     everyone = (*pool.mentees, *pool.mentors)
     language_bits = _language_bits(pool)
@@ -274,7 +276,7 @@ def build_context(
         excluded=excluded,
     )
     _prepare_weighted(context)
-    context.goal_bounds = GoalBounds.fit(mentees.embeddings, mentors.embeddings)
+    context.goal_bounds = GoalBounds.fit(mentees.embeddings, mentors.embeddings, basis=goal_basis)
     return context
 
 
@@ -293,26 +295,39 @@ class GoalBounds:
     mentor_low: np.ndarray  # (n_mentors, rank) float32
     mentee_residual: np.ndarray  # (n_mentees,) float32, rounded up
     mentor_residual: np.ndarray
+    basis: np.ndarray  # (rank, dimension) orthonormal rows
 
     RANK = 32
     SAMPLE = 8192
 
     @classmethod
     def fit(
-        cls, mentee_vectors: np.ndarray, mentor_vectors: np.ndarray, *, rank: int = RANK
+        cls,
+        mentee_vectors: np.ndarray,
+        mentor_vectors: np.ndarray,
+        *,
+        rank: int = RANK,
+        basis: np.ndarray | None = None,
     ) -> GoalBounds:
+        """The bound with the pool's leading directions, or with ``basis`` when given (any
+        orthonormal rows give a true bound)."""
         dimension = mentee_vectors.shape[1]
         rank = min(rank, dimension)
         everyone = (mentee_vectors, mentor_vectors)
         total = sum(len(v) for v in everyone)
-        if rank == 0 or total == 0:
+        if basis is not None:
+            pass
+        elif rank == 0 or total == 0:
             basis = np.zeros((0, dimension))
         else:
             step = max(1, total // cls.SAMPLE)
             sample = np.concatenate([v[::step] for v in everyone]).astype(np.float64)
             basis = _leading_directions(sample, rank)
-        sides = [cls._project(v, basis) for v in everyone]
-        return cls(sides[0][0], sides[1][0], sides[0][1], sides[1][1])
+        # One BLAS thread: on a busy machine BLAS's own threads made these products (10 ms of
+        # work at 5,000 x 5,000) take 1-2 s, spinning (profiled in a desk re-run).
+        with _single_threaded_blas():
+            sides = [cls._project(v, basis) for v in everyone]
+        return cls(sides[0][0], sides[1][0], sides[0][1], sides[1][1], basis)
 
     @staticmethod
     def _project(vectors: np.ndarray, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -684,9 +699,13 @@ def stream_top_candidates(
         limit = np.full(len(mentee_rows), np.inf)
         if thresholds is not None and ceilings is not None:
             limit = np.asarray(ceilings, np.float64) - np.asarray(thresholds, np.float64)
-        # Chunks of mentees with similar limits; each run of mentors in price order.
+        # Chunks of mentees with similar limits; each run of mentors in price order. A scan
+        # of price drops walks, for a whole chunk, the mentors whose price dropped by more
+        # than the chunk's least slack: there, chunks of similar slacks (at 40k x 40k,
+        # capacity 1, the last rounds walked ~1,300 mentors per mentee for a few pairs).
+        sort_key = -limit if price_drop is None or slack is None else np.asarray(slack, float)
         units = [
-            (rows[np.argsort(-limit[slot[rows]], kind="stable")], runs) for rows, runs in units
+            (rows[np.argsort(sort_key[slot[rows]], kind="stable")], runs) for rows, runs in units
         ]
         wanted_mentors = np.ones(context.n_mentors, bool)
         row_slack = np.full(len(mentee_rows), -np.inf)

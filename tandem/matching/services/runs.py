@@ -22,6 +22,7 @@ from tandem.matching.models import (
     ProposalRun,
     ProposalStatus,
     RunStatus,
+    Source,
 )
 from tandem.matching.services.base import DeskError, settings_for
 from tandem.matching.services.explanations import chosen_explanation_fields
@@ -189,30 +190,43 @@ def _run(run: ProposalRun, progress) -> None:
     clock = time.perf_counter()
     if not run.is_preview:
         total = len(pairs)
-        explained = chosen_explanation_fields(matcher, solution.proposals, progress)
+        kept_drafts = _unchanged_drafts(program, kept, pairs)
+        chosen = [
+            proposal
+            for proposal, pair in zip(solution.proposals, pairs, strict=True)
+            if pair not in kept_drafts
+        ]
+        if kept.is_warm:
+            timings["drafts_kept"] = len(kept_drafts)
+        explained = chosen_explanation_fields(matcher, chosen, progress)
         rows = [
             {
                 "program_id": program.pk,
                 "run_id": run.pk,
-                "mentee_id": mentee,
-                "mentor_id": mentor,
+                "mentee_id": pool.participant_id(proposal.mentee_id),
+                "mentor_id": pool.participant_id(proposal.mentor_id),
                 "created_by_id": run.started_by_id,
                 **fields,
             }
-            for (mentee, mentor), fields in zip(pairs, explained, strict=True)
+            for proposal, fields in zip(chosen, explained, strict=True)
         ]
         with transaction.atomic():
             # Drafts nobody kept make way for the new ones; kept drafts were left out of the pool.
             # A raw delete: drafts have no dependent rows, and the run itself records what it
             # replaced; going through the ORM collector would write one audit row per draft
             # (measured: 30 s for 5,000 drafts, benchmarks/desk.py).
-            replaced = Proposal.objects.filter(
-                program=program,
-                status=ProposalStatus.DRAFT,
-                is_pinned=False,
-                is_accepted=False,
-            )
-            replaced._raw_delete(replaced.db)
+            replaced = _open_drafts(program)
+            if kept_drafts:
+                # A warm re-run rewrites only the drafts that changed; the others now belong
+                # to this run (measured at 5,000 x 5,000: see docs/matching-engine.md).
+                keeping = set(kept_drafts.values())
+                doomed = [pk for pk in replaced.values_list("pk", flat=True) if pk not in keeping]
+                for start in range(0, len(doomed), 1000):
+                    gone = Proposal.objects.filter(pk__in=doomed[start : start + 1000])
+                    gone._raw_delete(gone.db)
+                replaced.update(run=run)
+            else:
+                replaced._raw_delete(replaced.db)
             insert_rows(Proposal, rows)  # COPY on PostgreSQL (tandem/core/bulk.py)
             progress("saving", total, total)
     timings["saving"] = time.perf_counter() - clock
@@ -222,4 +236,34 @@ def _run(run: ProposalRun, progress) -> None:
         finished_at=timezone.now(),
         timings={k: round(v, 3) for k, v in timings.items()},
         **figures,
+    )
+
+
+def _unchanged_drafts(
+    program, kept: kept_matchers.DeskMatcher, pairs: list[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """Drafts of a warm re-run's previous run that it may keep as they are, by pair (mentee,
+    mentor) -> draft id: the engine's, still open, chosen again, and neither person changed
+    (same weights too, or the matcher would not be warm), so every stored figure and sentence
+    is what writing it again would store."""
+    if not kept.is_warm or kept.previous_run_id is None:
+        return {}
+    changed = {pool.participant_id(engine_id) for engine_id in kept.changed_ids}
+    wanted = set(pairs)
+    drafts = (
+        _open_drafts(program)
+        .filter(run_id=kept.previous_run_id, source=Source.ENGINE)
+        .values_list("pk", "mentee_id", "mentor_id")
+    )
+    return {
+        (mentee, mentor): pk
+        for pk, mentee, mentor in drafts
+        if (mentee, mentor) in wanted and mentee not in changed and mentor not in changed
+    }
+
+
+def _open_drafts(program):
+    """Drafts a run replaces: neither pinned nor accepted by staff."""
+    return Proposal.objects.filter(
+        program=program, status=ProposalStatus.DRAFT, is_pinned=False, is_accepted=False
     )

@@ -79,14 +79,11 @@ def test_a_client_of_another_agency_never_referred_is_not_in_the_pool(home, else
     assert stranger.pk not in _pool_ids(program)
 
 
-def test_in_the_demo_every_person_of_the_pool_has_a_record_staff_can_open(client, no_mfa):
-    from tandem.core.tests.cast import occupation
-    from tandem.demo.network import OCCUPATIONS, demo_load
+def test_in_the_demo_every_person_of_the_pool_has_a_record_staff_can_open(
+    client, no_mfa, demo_network
+):
     from tandem.programs.models import Program
 
-    for code, _en, _fr in OCCUPATIONS:
-        occupation(code)
-    demo_load()
     program = Program.objects.get(slug="career-mentoring")
     returned = Referral.objects.filter(program=program, status=ReferralStatus.RETURNED)
     assert returned.exists()

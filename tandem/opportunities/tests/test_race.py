@@ -10,7 +10,7 @@ overfilled, so the guards are what hold.
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 from tandem.core.tests.cast import make_member, make_participant
@@ -109,3 +109,89 @@ def test_negative_control_without_its_guards_the_real_service_overfills(
         opportunity=opportunity, status=ApplicationStatus.ACCEPTED
     )
     assert accepted.count() == CONTENDERS > PLACES
+
+
+# --- A change of places racing acceptances ---------------------------------------------------
+
+
+def _fewer_places(opportunity, actor):
+    from tandem.opportunities import services
+
+    fields = {name: getattr(opportunity, name) for name in services.OPPORTUNITY_FIELDS}
+    fields["places"] = 1
+    return services.opportunity_change(
+        actor=actor, opportunity=opportunity, accommodations=(), **fields
+    )
+
+
+def _held(opportunity):
+    from tandem.opportunities.models import Opportunity
+
+    places = Opportunity.objects.get(pk=opportunity.pk).places
+    taken = list(
+        Application.objects.filter(opportunity=opportunity, place__isnull=False).values_list(
+            "place", flat=True
+        )
+    )
+    return places, taken
+
+
+def test_fewer_places_racing_acceptances_never_leave_more_people_than_places(home):
+    """Two acceptances and a change to one place, at once: whichever order the row lock gives
+    them, the people accepted fit the places and every place number is within them."""
+    from tandem.opportunities import services
+
+    opportunity, applications, people = _setup(home)
+    opportunity.places = 3
+    opportunity.save(update_fields=["places"])
+
+    def work(index):
+        if index == 2:
+            return _fewer_places(opportunity, people[2])
+        return services.application_accept(actor=people[index], application=applications[index])
+
+    results = race(work, 3)
+    assert all(
+        not isinstance(r, Exception) or isinstance(r, services.OpportunityError) for r in results
+    ), results
+    places, taken = _held(opportunity)
+    assert len(taken) <= places and all(1 <= place <= places for place in taken), (places, taken)
+
+
+def test_negative_control_a_change_that_counts_without_the_lock_overfills(home, monkeypatch):
+    """The real `opportunity_change` with the row lock made a no-op, and the acceptances made
+    to land between its count of the people accepted and its write (the worst interleaving,
+    made certain): it then leaves two people accepted on one place."""
+    from django.db.models.query import QuerySet
+
+    from tandem.opportunities import services
+
+    opportunity, applications, people = _setup(home)
+    opportunity.places = 3
+    opportunity.save(update_fields=["places"])
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    accepted = threading.Event()
+    real_places_taken = services.places_taken
+
+    def places_taken_then_wait(opportunity_id):
+        taken = real_places_taken(opportunity_id)
+        if threading.current_thread().name == "changer":
+            accepted.wait(30)
+        return taken
+
+    monkeypatch.setattr(services, "places_taken", places_taken_then_wait)
+
+    def change():
+        try:
+            _fewer_places(opportunity, people[2])
+        finally:
+            connections.close_all()
+
+    changer = threading.Thread(target=change, name="changer")
+    changer.start()
+    for index in (0, 1):
+        services.application_accept(actor=people[index], application=applications[index])
+    accepted.set()
+    changer.join(30)
+    places, taken = _held(opportunity)
+    assert (places, len(taken)) == (1, 2)  # overfilled: the lock is what holds

@@ -109,6 +109,24 @@ def test_the_national_view_counts_per_province_and_hides_small_cells(network, bo
     assert raw["QC"]["matches"] == 2  # the negative control: the same count, unsuppressed
 
 
+def test_employers_engaged_count_each_employer_once_from_its_first_opportunity(
+    network, board, home
+):
+    """Engaged: an opportunity, whatever became of it (closed, nobody applied), in any of the
+    team's provinces, one count per employer; hosting is the second, suppressed figure."""
+    from tandem.opportunities.selectors import employers_engaged
+
+    quebec = make_employer("employeur-qc", "QC")
+    make_opportunity(quebec, province="QC", status=OpportunityStatus.CLOSED)
+    make_opportunity(board["employer"], province="QC")  # a second province: still one employer
+    make_opportunity(make_employer("far-west", "BC"), province="BC")  # no hub there
+    make_employer("never-posted")  # an employer of the province that posted nothing
+    _matches(board["opportunity"], 1, home.organization)
+    engaged = employers_engaged(home.organization, threshold=1)
+    assert (engaged.posted, engaged.hosted) == (2, 1)
+    assert employers_engaged(home.organization, threshold=5).hosted is None  # 1: hidden
+
+
 def test_the_national_page_opens_for_the_team_only(client, network, home, elsewhere, no_mfa):
     client.force_login(home.staff)
     page = client.get(f"/en/opportunities/national/{home.organization.slug}/")

@@ -136,7 +136,7 @@ def test_withdrawing_accommodation_sharing_hides_the_needs_from_the_program_at_o
 
 
 def test_withdrawing_peer_mentoring_stops_the_invitation(client: Client, lifecycle, clock):
-    from tandem.circles.services import is_alumnus_in_field
+    from tandem.circles.services.peers import is_alumnus_in_field
 
     mentee = lifecycle.mentorship.mentee
     EmploymentOutcome.objects.create(

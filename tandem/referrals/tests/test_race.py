@@ -5,14 +5,14 @@ already decided. The negative control takes the lock away (a plain read) and bot
 land: the lock is what makes the difference.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import QuerySet
 
 from tandem.core.tests.cast import make_member
+from tandem.core.tests.races import race
 from tandem.organizations.models import Role
 from tandem.programs import eligibility
 from tandem.programs.tests.factories import make_program
@@ -47,30 +47,17 @@ def _race(home, outcomes):
         make_member(home.organization, Role.PROGRAM_STAFF, email=f"judge{i}@example.org")
         for i in range(len(outcomes))
     ]
-    barrier = threading.Barrier(len(outcomes))
-    results: list = [None] * len(outcomes)
 
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = services.referral_decide(
-                actor=staff[index],
-                referral=referral,
-                outcome=outcomes[index],
-                unmet_criteria=[],
-                note="Reason",
-            )
-        except Exception as error:  # reported by the test, not lost in the thread
-            results[index] = error
-        finally:
-            connections.close_all()
+    def decide(index):
+        return services.referral_decide(
+            actor=staff[index],
+            referral=referral,
+            outcome=outcomes[index],
+            unmet_criteria=[],
+            note="Reason",
+        )
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(outcomes))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return referral, results
+    return referral, race(decide, len(outcomes))
 
 
 def test_two_staff_deciding_at_once_record_one_decision(home, slow_evaluation):

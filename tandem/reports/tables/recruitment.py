@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -19,8 +21,12 @@ from tandem.reports.tables.base import (
 )
 
 
-def recruitment_table(scope: Scope, threshold: int | None) -> Table:
-    data = selectors.mentor_recruitment(scope)
+def recruitment_table(
+    scope: Scope, threshold: int | None, data: list[dict[str, Any]] | None = None
+) -> Table:
+    """`data`: the rows of `selectors.mentor_recruitment` when the caller read them already
+    (employers' shortage grid is tied to this table)."""
+    data = selectors.mentor_recruitment(scope) if data is None else data
     labels = [
         _name(r, "participant__recruited_by__") or _("Recruited directly by the program")
         for r in data

@@ -1,9 +1,10 @@
-"""A copy of the test database's rows, taken once and put back before each browser test.
+"""A copy of the test database's rows, taken once and put back before each test of the demo.
 
 Loading the demo network goes through every area's services (a few seconds, more on a busy
-machine); the browser tests need it fresh for each test, since they change it. Each test process
-therefore loads it once, keeps a copy of every table, and each test after the first gets the copy
-back in a fraction of a second, with the same primary keys:
+machine); the tests that use it (the browser flows, the demo's own tests) need it fresh for each
+test, since they change it. Each test process therefore loads it once, keeps a copy of every
+table, and each test after the first gets the copy back in a fraction of a second, with the same
+primary keys:
 
 - SQLite (the test database lives in memory): SQLite's own backup API copies the whole database,
   page by page, into a second in-memory database and back;

@@ -1,9 +1,9 @@
-"""The copy that the browser tests' demo network is put back from (snapshot.py): what was there
+"""The copy that the tests' demo network is put back from (snapshot.py): what was there
 comes back, what a test added goes, and new rows still get fresh keys."""
 
 from tandem.core.tests.cast import make_organization, make_user
+from tandem.demo.tests.snapshot import snapshot_restore, snapshot_take
 from tandem.organizations.models import Organization
-from tests.browser.snapshot import snapshot_restore, snapshot_take
 
 
 def test_a_restored_snapshot_is_the_database_as_it_was(transactional_db):

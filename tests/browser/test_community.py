@@ -1,0 +1,145 @@
+"""The community of practice in the browser, in English and in French, axe-core on every page,
+CSP on: a network leader asks to join (agreeing to the terms of reference) and is admitted by a
+moderator (in French), posts a question; another network's leader answers in French; the first
+reports a post and the moderator hides it; a private message goes both ways; the hourly sweep,
+run by the real worker, mails a weekly digest in French."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a-long-browser-password"
+
+
+@pytest.fixture
+def community_cast(transactional_db, settings):
+    from tandem.community.tests.factories import make_world
+    from tandem.core.tests.cast import make_member
+    from tandem.organizations.models import Role
+
+    settings.TANDEM_MFA_REQUIRED = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world = make_world("web")
+    for user, first, last in [
+        (world.moderator, "Marc", "Gagnon"),
+        (world.member, "Élise", "Tremblay"),  # another network's leader, reads in French
+    ]:
+        user.first_name, user.last_name = first, last
+        user.set_password(PASSWORD)
+        user.save()
+    world.moderator.preferred_language = "fr"
+    world.moderator.save(update_fields=["preferred_language"])
+    world.community.organizations.add(world.outside)
+    newcomer = make_member(
+        world.outside, Role.NETWORK_LEADER, "samuel@web.example", password=PASSWORD
+    )
+    newcomer.first_name, newcomer.last_name = "Samuel", "Okafor"
+    newcomer.save()
+    return world
+
+
+def sign_in_as(page, base: str, email: str, language: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/{language}/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def visit(page, url: str, label: str) -> str:
+    response = page.goto(url)
+    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
+    assert_accessible(page, label)
+    return page.locator("main").inner_text()
+
+
+def click(page, locator, label: str) -> str:
+    locator.first.click()
+    page.wait_for_load_state()
+    assert_accessible(page, label)
+    return page.locator("main").inner_text()
+
+
+def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
+    page, live_server, community_cast, run_worker
+):
+    base, world = live_server.url, community_cast
+    slug = world.community.slug
+    # Samuel, a leader of a member organization, finds the community from the navigation.
+    sign_in_as(page, base, "samuel@web.example", "en")
+    page.locator("header .nav-more summary").click()  # "Community" is under "More"
+    click(page, page.get_by_role("link", name="Community", exact=True), "communities (EN)")
+    text = click(page, page.get_by_role("link", name="National community of practice"), "join")
+    assert "Be kind. Share what works." in text
+    page.locator("select[name=organization]").select_option(index=1)
+    text = click(page, page.get_by_role("button", name="Ask to join"), "join refused")
+    assert "Agree to the terms of reference" in text  # the box was not ticked
+    page.get_by_label(re.compile("I agree to them")).check()
+    text = click(page, page.get_by_role("button", name="Ask to join"), "request sent")
+    assert "waiting for a moderator" in text
+    # The moderator, in French, admits him.
+    sign_in_as(page, base, world.moderator.email, "fr")
+    visit(page, f"{base}/fr/community/{slug}/members/", "membres (FR)")
+    click(page, page.get_by_role("button", name="Accepter Samuel Okafor"), "admis (FR)")
+    # Samuel asks a question.
+    sign_in_as(page, base, "samuel@web.example", "en")
+    visit(page, f"{base}/en/community/{slug}/", "community (EN)")
+    click(page, page.get_by_role("link", name="General"), "space (EN)")
+    click(page, page.get_by_role("link", name="Start a thread"), "new thread (EN)")
+    page.get_by_label("Title").fill("How do you recruit mentors in small towns?")
+    page.get_by_label("Question").check()
+    page.get_by_label("Message").fill("Our circles fill up in the city, not outside. Ideas?")
+    text = click(page, page.get_by_role("button", name="Post"), "thread (EN)")
+    assert "Our circles fill up" in text
+    thread_url = page.url
+    # Élise, another network's leader, answers in French.
+    sign_in_as(page, base, world.member.email, "fr")
+    visit(page, thread_url.replace("/en/", "/fr/"), "fil (FR)")
+    page.get_by_label("Votre réponse").fill("Nous passons par les associations de retraités.")
+    text = click(page, page.get_by_role("button", name="Publier la réponse"), "réponse (FR)")
+    assert "associations de retraités" in text
+    # Samuel reports the answer (say it looks like an advert); the moderator hides it.
+    sign_in_as(page, base, "samuel@web.example", "en")
+    visit(page, thread_url, "thread with answer (EN)")
+    click(page, page.get_by_role("link", name="Report this post"), "report (EN)")
+    page.get_by_label("What is wrong with this post?").fill("Looks like an advert")
+    click(page, page.get_by_role("button", name="Send the report"), "reported (EN)")
+    sign_in_as(page, base, world.moderator.email, "fr")
+    text = visit(page, f"{base}/fr/community/{slug}/reports/", "signalements (FR)")
+    assert "Looks like an advert" in text
+    page.get_by_label("Motif (montré à la personne qui a écrit le message)").fill("Hors sujet")
+    text = click(page, page.get_by_role("button", name="Masquer le message"), "masqué (FR)")
+    assert "Aucun signalement à examiner" in text
+    sign_in_as(page, base, "samuel@web.example", "en")
+    text = visit(page, thread_url, "thread, answer hidden (EN)")
+    assert "A moderator hid this post." in text and "retraités" not in text
+    # A private message, both ways.
+    visit(page, f"{base}/en/community/{slug}/members/", "members (EN)")
+    click(page, page.get_by_role("link", name="Write to Élise Tremblay"), "write (EN)")
+    page.get_by_label("Subject").fill("Rural recruitment")
+    page.get_by_label("Message").fill("Could we talk about your retirees idea?")
+    text = click(page, page.get_by_role("button", name="Send"), "conversation (EN)")
+    assert "retirees idea" in text
+    sign_in_as(page, base, world.member.email, "fr")
+    visit(page, f"{base}/fr/community/{slug}/messages/", "messages (FR)")
+    click(page, page.get_by_role("link", name="Rural recruitment"), "conversation (FR)")
+    page.get_by_label("Votre message").fill("Avec plaisir, mardi?")
+    text = click(page, page.get_by_role("button", name="Envoyer"), "réponse privée (FR)")
+    assert "Avec plaisir" in text
+    # The hourly sweep, run by the real worker, mails Élise's weekly digest in French.
+    from tandem.core.sweeps import sweep_task
+
+    mail.outbox.clear()
+    sweep_task.enqueue()
+    run_worker()
+    run_worker()
+    digests = [
+        m for m in mail.outbox if world.member.email in m.to and "Cette semaine" in m.subject
+    ]
+    assert len(digests) == 1, [m.subject for m in mail.outbox]
+    assert "How do you recruit mentors in small towns?" in digests[0].body
