@@ -1,6 +1,7 @@
 """Retention and deletion: anonymising keeps every report's totals, legal holds stop it, the
 sweep runs past retention and on an accepted deletion request."""
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -19,6 +20,7 @@ from tandem.privacy.models import Anonymisation, PrivacyRequest, RequestStatus, 
 from tandem.privacy.retention import participant_anonymise, retention_sweep
 from tandem.programs.models import Program
 from tandem.reports import selectors as reports
+from tandem.reports import tables
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,10 @@ def totals() -> str:
         "recruitment": reports.mentor_recruitment(scope),
         "suitability": reports.suitability(scope),
     }
+    # And the funder report as funders get it: every registered section (connectors, group and
+    # peer mentoring included), suppressed.
+    funder = tables.build_tables(scope, threshold=5, staff=False, network=True)
+    sections["funder"] = [dataclasses.asdict(table) for table in funder]
     return json.dumps(sections, sort_keys=True, default=str)
 
 
