@@ -6,13 +6,14 @@ import pytest
 from django.db import connection, models
 
 from tandem.core import fulltext
+from tandem.core.fields import bounded_text
 from tandem.core.fulltext import Weighted
 
 
 class Note(models.Model):
     title_en = models.CharField(max_length=200, blank=True)
     title_fr = models.CharField(max_length=200, blank=True)
-    body = models.TextField(blank=True)
+    body = bounded_text(blank=True)  # like every text field of Tandem (test_text_limits)
     search_document = fulltext.document(
         Weighted("title_en", "A", "en"), Weighted("title_fr", "A", "fr"), Weighted("body", "C")
     )

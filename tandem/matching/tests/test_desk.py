@@ -10,7 +10,7 @@ from django.utils import timezone
 from tandem.core.tests.cast import make_user
 from tandem.core.tests.html import duplicate_ids, form_with
 from tandem.matching import pool, selectors
-from tandem.matching.models import Exclusion, Proposal, ProposalStatus, RunStatus
+from tandem.matching.models import Exclusion, Proposal, ProposalRun, ProposalStatus, RunStatus
 from tandem.matching.services.base import settings_for
 from tandem.matching.services.drafts import (
     proposal_accept,
@@ -79,13 +79,16 @@ def test_re_running_keeps_accepted_and_pinned_drafts_and_respects_exclusions(hom
     assert Exclusion.objects.filter(mentee=excluded.mentee, mentor=excluded.mentor).exists()
 
 
-def test_re_running_replaces_the_drafts_nobody_kept(home, program):
+def test_re_running_moves_an_unchanged_draft_to_the_new_run(home, program):
+    """A re-run where nobody changed chooses the same pair again: its draft is kept (the desk's
+    warm re-run writes only what changed) and now belongs to the new run; no second row."""
     pool_of(home, program, mentees=1, mentors=1)
     run_now(program, home.staff)
     first = Proposal.objects.get(program=program)
     run_now(program, home.staff)
     second = Proposal.objects.get(program=program)
-    assert second.pk != first.pk
+    assert second.run_id != first.run_id
+    assert second.run_id == ProposalRun.objects.filter(program=program).latest("pk").pk
     assert (second.mentee_id, second.mentor_id, second.status) == (
         first.mentee_id,
         first.mentor_id,
