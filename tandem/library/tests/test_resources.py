@@ -203,9 +203,10 @@ def test_members_only_pages_tell_search_engines_not_to_index_them(client, lib):
 
 
 def _docx() -> bytes:
+    # A fixed timestamp: two archives built a second apart must be the same bytes.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)), "<w:document/>")
     return buffer.getvalue()
 
 
