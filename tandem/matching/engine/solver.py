@@ -194,6 +194,7 @@ def solve_priced(
     max_rounds: int = 1000,
     scan_work: Callable[[], int] | None = None,
     set_aside: int | None = None,
+    reserve: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Certified:
     """Solve on the given arcs and prove the answer optimal for every allowed pair.
 
@@ -215,6 +216,10 @@ def solve_priced(
     Contested mentors are priced, so a mentee who cannot have them looks at the mentors it
     could have at those prices, instead of every list growing towards every mentor.
 
+    ``reserve`` (mentees, mentors, integer scores) are allowed pairs known but not arcs
+    (``bound`` then covers only the pairs left out of both): they start set aside, and join
+    the arcs when prices bring them within the margin of their mentee's threshold.
+
     The first optimum on the arcs comes from OR-Tools (from scratch) unless a ``start`` is
     given; a later round repairs the previous round's optimum from its duals (``repair``)
     when it added pairs for few mentees, and solves from scratch otherwise.
@@ -232,9 +237,12 @@ def solve_priced(
     trace: list[dict] = []
     set_aside = SET_ASIDE if set_aside is None else set_aside
     n_mentors = len(capacity)
-    side_mentee = np.zeros(0, np.int64)  # pairs set aside (see below)
-    side_mentor = np.zeros(0, np.int64)
-    side_score = np.zeros(0, np.int64)
+    # Pairs set aside (see below), from the start the reserve: pairs known, not in the graph.
+    side_mentee, side_mentor, side_score = (
+        (np.asarray(a, np.int64) for a in reserve)
+        if reserve is not None
+        else (np.zeros(0, np.int64) for _ in range(3))
+    )
     for round_number in range(1, max_rounds + 1):
         step: dict = {"arcs": len(arc_mentee), "flow": "ortools" if start is None else "repair"}
         trace.append(step)

@@ -94,12 +94,14 @@ def test_every_proposed_pair_respects_the_rules_and_capacity_and_equals_the_orac
 
 
 @SETTINGS
-@given(contested_pools(), st.sampled_from([1, 2, 4, 16]))
-def test_scarce_contested_mentors_still_give_the_dense_optimum(pool, k):
+@given(contested_pools(), st.sampled_from([1, 2, 4, 16]), st.sampled_from([None, 0, 1, 3]))
+def test_scarce_contested_mentors_still_give_the_dense_optimum(pool, k, reserve):
     # Few mentor places that most mentees want: the top-k lists are far from enough, prices
     # are high, and pricing must find the pairs deep in the lists that the optimum uses.
+    # ``reserve``: the next pairs kept beside the graph (None: the default for scarce places,
+    # which at these sizes holds every pair; small ones leave pairs to the scans).
     matcher = matcher_for(pool)
-    solution = matcher.solve(k=k)
+    solution = matcher.solve(k=k, reserve=reserve)
     scores, (matched, total, _) = oracle(matcher)
     assert solution.matched_count == matched
     assert integer_total(matcher, scores, solution) == total
@@ -309,7 +311,7 @@ def test_the_goal_bound_is_never_below_the_exact_product(seed, rank):
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     quantised = quantise(vectors)
     bounds = GoalBounds.fit(quantised[:20], quantised[20:], rank=rank)
-    exact = quantised[:20] @ quantised[20:].T
+    exact = quantised[:20].astype(np.float32) @ quantised[20:].astype(np.float32).T  # int16
     bound = (
         bounds.mentee_low @ bounds.mentor_low.T
         + np.outer(bounds.mentee_residual, bounds.mentor_residual)
@@ -343,12 +345,13 @@ def dense_scan(integer: list[list[int | None]], calls: list[str]):
     return scan
 
 
-def solve_contested(seed: int, set_aside: int | None = None) -> list[str]:
+def solve_contested(seed: int, set_aside: int | None = None, reserve: int = 0) -> list[str]:
     """Many mentees after the same few mentors (a shared popularity plus noise), lists of one
     or two, one to three pairs a round: many rounds, so that mentees are scanned again only
     where prices dropped (partial scans), and rounds where the arcs cannot match every
     mentee. The solver alone, checked against linear_sum_assignment on the dense matrix;
-    returns the kinds of scan it asked for."""
+    returns the kinds of scan it asked for. ``reserve``: each mentee's next pairs are given
+    beside the graph, and the bound is the score after them."""
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(20, 41)), int(rng.integers(8, 41))
     popularity = rng.random(m)
@@ -365,6 +368,7 @@ def solve_contested(seed: int, set_aside: int | None = None) -> list[str]:
     ]
     k = 1 + seed % 2
     arc_mentee, arc_mentor, arc_score = [], [], []
+    kept: tuple[list[int], list[int], list[int]] = ([], [], [])
     bound = np.full(n, NO_BOUND, np.int64)
     for i in range(n):
         ranked = sorted((-s, j) for j, s in enumerate(integer[i]) if s is not None)
@@ -372,8 +376,12 @@ def solve_contested(seed: int, set_aside: int | None = None) -> list[str]:
             arc_mentee.append(i)
             arc_mentor.append(j)
             arc_score.append(-negative)
-        if len(ranked) > k:
-            bound[i] = -ranked[k][0]
+        for negative, j in ranked[k : k + reserve]:
+            kept[0].append(i)
+            kept[1].append(j)
+            kept[2].append(-negative)
+        if len(ranked) > k + reserve:
+            bound[i] = -ranked[k + reserve][0]
     calls: list[str] = []
     result = solve_priced(
         n,
@@ -386,6 +394,7 @@ def solve_contested(seed: int, set_aside: int | None = None) -> list[str]:
         per_round=1 + seed % 3,
         margin=[0, 2_000, 20_000][seed % 3],
         set_aside=set_aside,
+        reserve=tuple(np.array(values, np.int64) for values in kept) if reserve else None,
     )
     matched, total, _ = dense_oracle(scores, np.asarray(capacity, np.int64))
     assert (result.matched, result.total) == (matched, total)
@@ -416,6 +425,16 @@ def test_arcs_set_aside_from_the_flow_still_count_and_the_optimum_is_reached(see
     checked every round: set aside as soon as they are the least bit below (0 units), the
     answer is still the dense optimum and the prices a certificate on every pair."""
     solve_contested(seed, set_aside=0)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_reserve_beside_the_graph_still_reaches_the_dense_optimum(seed):
+    """Each mentee's next pairs (ranks k+1 .. k+3) are known but not arcs, and the bound of
+    the pairs left out is the score after them: the reserve joins the graph only where
+    prices bring it within the margin, and the answer is still the dense optimum with prices
+    that certify every pair."""
+    solve_contested(seed, reserve=3)
+    solve_contested(seed, set_aside=0, reserve=1)
 
 
 def test_the_contested_cases_do_set_arcs_aside():
