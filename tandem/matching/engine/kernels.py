@@ -247,7 +247,7 @@ def fold_block(
     prices contested mentors. A priced list wants only pairs scoring at most its ceiling
     (``ceilings[slot]``, integer units: the pairs it already has may score more), so mentors
     whose price leaves no gain above the bar even at the ceiling are skipped unscored.
-    ``top_keys[slots[r]]`` is row ``r``'s unsorted list and ``floor`` its smallest key;
+    ``top_keys[slots[r]]`` is row ``r``'s list (a min-heap) and ``floor`` its smallest key;
     ``shared`` holds, per list, the largest k-th key any thread has reached, or a threshold
     set by the caller: a pair whose key does not beat it is not wanted. Each pair is first
     keyed with an upper bound of its score; only pairs whose bound beats the bar get an
@@ -357,15 +357,24 @@ def fold_block(
                 key = picked_keys[q]
                 if key <= bar:
                     continue
-                worst = 0
-                for position in range(1, k):
-                    if top_keys[slot, position] < top_keys[slot, worst]:
-                        worst = position
-                top_keys[slot, worst] = key
-                top_mentors[slot, worst] = picked[q]
+                # Each list is a min-heap (its lowest key first; -inf while not full): the new
+                # pair replaces the lowest and sinks to its place, log k steps where finding
+                # the lowest again was k (the reserve asks for lists of 49).
+                position = 0
+                while True:
+                    child = 2 * position + 1
+                    if child >= k:
+                        break
+                    if child + 1 < k and top_keys[slot, child + 1] < top_keys[slot, child]:
+                        child += 1
+                    if top_keys[slot, child] >= key:
+                        break
+                    top_keys[slot, position] = top_keys[slot, child]
+                    top_mentors[slot, position] = top_mentors[slot, child]
+                    position = child
+                top_keys[slot, position] = key
+                top_mentors[slot, position] = picked[q]
                 lowest = top_keys[slot, 0]
-                for position in range(1, k):
-                    lowest = min(lowest, top_keys[slot, position])
                 bar = max(lowest, shared[slot])
             floor[slot] = lowest
             # A race here can only leave a smaller (still valid) value: each write is some

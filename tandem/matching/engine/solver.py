@@ -35,8 +35,10 @@ PARTIAL_SHARE = 0.25
 # Arcs whose reduced gain is this far below their mentee's threshold (integer units) leave the
 # graph the flow solvers see (see solve_priced).
 SET_ASIDE = 50_000
-REPAIR_MENTEES = 64  # a round repairs the previous optimum when at most this many (or 2 %)
-# of the mentees were given pairs, and solves from scratch otherwise (see solve_priced)
+# A round repairs the previous optimum when at most REPAIR_MENTEES (or one in REPAIR_SHARE)
+# of the mentees were given pairs, and solves from scratch otherwise (see solve_priced).
+REPAIR_MENTEES = 64
+REPAIR_SHARE = 50
 
 # (mentees, their thresholds, their ceilings, mentor prices, count, price drops, slacks) ->
 # (mentors, integer scores), one row per mentee: its best pairs by reduced gain above the
@@ -332,7 +334,7 @@ def solve_priced(
         # against 0.34 s in the last).
         # Pairs within the margin do not break the previous optimum's duals: only the
         # mentees given pairs that do need a path.
-        if len(np.unique(breaking)) > max(REPAIR_MENTEES, len(active) // 50):
+        if len(np.unique(breaking)) > max(REPAIR_MENTEES, len(active) // REPAIR_SHARE):
             start = None
         if scans.kind == "priced":
             # Arcs far below their mentee's threshold (by more than SET_ASIDE) are set aside:
