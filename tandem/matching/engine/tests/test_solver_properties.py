@@ -394,7 +394,7 @@ def solve_contested(seed: int, set_aside: int | None = None, reserve: int = 0) -
         per_round=1 + seed % 3,
         margin=[0, 2_000, 20_000][seed % 3],
         set_aside=set_aside,
-        reserve=tuple(np.array(values, np.int64) for values in kept) if reserve else None,
+        reserve=((np.array(kept[0]), np.array(kept[1]), np.array(kept[2])) if reserve else None),
     )
     matched, total, _ = dense_oracle(scores, np.asarray(capacity, np.int64))
     assert (result.matched, result.total) == (matched, total)
