@@ -790,6 +790,10 @@ def stream_top_candidates(
         top_mentors = np.full((len(mentee_rows), k), -1, np.int64)
         floor = np.full(len(mentee_rows), -np.inf)
         scored = allowed = exact = 0
+        # One buffer for every block's low-rank products: a fresh 2 MB array per block would
+        # be a mapping of its own (see api._return_freed_arrays_to_the_system), faulted in
+        # page by page each time.
+        buffer = np.empty(row_chunk * col_chunk, np.float32)
         for chunk, runs in share:
             chunk_slots = slot[chunk]
             chunk_low = bounds.mentee_low[chunk]
@@ -800,7 +804,8 @@ def stream_top_candidates(
                         if not priced
                         else bounds.mentor_low[cols]
                     )
-                    low_rank_dots = chunk_low @ mentor_low.T
+                    low_rank_dots = buffer[: len(chunk) * len(cols)].reshape(len(chunk), len(cols))
+                    np.matmul(chunk_low, mentor_low.T, out=low_rank_dots)
                     scored += low_rank_dots.size
                     seen, computed = kernels.fold_block(
                         low_rank_dots,
