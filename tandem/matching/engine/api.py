@@ -63,15 +63,20 @@ Pair = tuple[str, str]
 # Candidates kept per mentee before the certificate decides whether more are needed. Measured:
 # 16 certifies almost every mentee at once on realistic pools (see benchmarks/matching.py).
 DEFAULT_K = 16
-# When places are scarce (fewer than SCARCE_PLACES per mentee), most mentees end below their
-# (k+1)-th score, and the certificate then scans each for mentors priced below that score
-# less its threshold. The same pass then keeps each mentee's next RESERVE pairs beside the
-# graph (see solver.solve_priced): the bound of the pairs left out drops to the
-# (k+RESERVE+1)-th score, so far fewer mentors are worth a scan, and the reserve joins the
-# graph only where prices say it matters. Measured at 20k x 20k, capacity 1 (CPU s): scans
-# walked 50 M pairs instead of 194 M, flows 1.6 s instead of 2.6, solve and scoring 9.0 s
-# instead of 11.6. With plentiful places it costs the scoring 40 % more and saves nothing
-# (2 rounds either way).
+# When places are scarce but enough for every mentee (between 1 and SCARCE_PLACES per mentee),
+# the optimum pushes most mentees below their (k+1)-th score, and the certificate then scans
+# each for mentors priced below that score less its threshold. The same pass then keeps each
+# mentee's next RESERVE pairs beside the graph (see solver.solve_priced): the bound of the
+# pairs left out drops to the (k+RESERVE+1)-th score, so fewer mentors are worth a scan, and
+# the reserve joins the graph only where prices say it matters. Measured at 20k x 20k,
+# capacity 1 (CPU s): scans walked 50 M pairs instead of 194 M, flows 1.6 s instead of 2.6;
+# at 40k x 40k, 40.9 s in all instead of 47.9. It costs the top-k pass more exact goal products
+# (at 100k x 100k, capacity 1: scoring 50-53 s against 40-42 s for the same pass without it).
+# With plentiful places it saves nothing (two rounds either way). With fewer places than
+# mentees it did not pay either: at 100k x 50k the scoring took 31.5 s against 20.3 s, the
+# scans and flows no less (the optimum leaves the weakest fits out instead of pushing
+# everyone down their lists: 2k mentees broke the certificate after the first priced scan,
+# against 43k with capacity 1).
 RESERVE = 32
 SCARCE_PLACES = 1.25
 
@@ -272,7 +277,8 @@ class Matcher:
         # Mentees with a list from an earlier solve keep it: only the others are scanned.
         scan = active if state is None else active[~state.listed[active]]
         if reserve is None:
-            reserve = RESERVE if capacity.sum() < SCARCE_PLACES * len(active) else 0
+            places = int(capacity.sum())
+            reserve = RESERVE if len(active) <= places < SCARCE_PLACES * len(active) else 0
         top = stream_top_candidates(context, k + reserve + 1, mentee_rows=scan, progress=progress)
         arc_mentee, arc_mentor, arc_score, bound, reserved = _arcs_from_top(
             top, scan, context.n_mentees, k, reserve

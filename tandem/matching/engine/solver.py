@@ -35,10 +35,9 @@ PARTIAL_SHARE = 0.25
 # Arcs whose reduced gain is this far below their mentee's threshold (integer units) leave the
 # graph the flow solvers see (see solve_priced).
 SET_ASIDE = 50_000
-# A round repairs the previous optimum when at most REPAIR_MENTEES (or one in REPAIR_SHARE)
-# of the mentees were given pairs, and solves from scratch otherwise (see solve_priced).
-REPAIR_MENTEES = 64
-REPAIR_SHARE = 50
+# A round repairs the previous optimum when at most this many mentees were given pairs that
+# break the certificate, and solves from scratch otherwise (see solve_priced).
+REPAIR_MENTEES = 200
 
 # (mentees, their thresholds, their ceilings, mentor prices, count, price drops, slacks) ->
 # (mentors, integer scores), one row per mentee: its best pairs by reduced gain above the
@@ -331,10 +330,12 @@ def solve_priced(
         # Repairing moves one unit per mentee given pairs, each along a shortest path: faster
         # than OR-Tools's solve from scratch for a few hundred mentees, slower for thousands
         # (at 10k x 10k, capacity 1: 0.67 s against 0.42 s in the second round, 0.01 s
-        # against 0.34 s in the last).
+        # against 0.34 s in the last). Each path costs more in a larger graph: at 100k x 50k,
+        # repairing for 1,983 mentees took 7.6 s and for 600 4.7 s, against 1.7-4.0 s for
+        # OR-Tools, so the limit is a number of mentees (it was also 2 % of them before).
         # Pairs within the margin do not break the previous optimum's duals: only the
         # mentees given pairs that do need a path.
-        if len(np.unique(breaking)) > max(REPAIR_MENTEES, len(active) // REPAIR_SHARE):
+        if len(np.unique(breaking)) > REPAIR_MENTEES:
             start = None
         if scans.kind == "priced":
             # Arcs far below their mentee's threshold (by more than SET_ASIDE) are set aside:
