@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit, sweeps
+from tandem.core import audit, files, sweeps
 from tandem.core.mail import send_to_person
 from tandem.meetings import selectors
 from tandem.meetings.models import (
@@ -114,26 +114,20 @@ def document_share(
     upload: File | None = None,
     link: str = "",
 ) -> SharedDocument:
-    from tandem.participants.services import PDF, sniff_resume
-
     _check_open(mentorship)
     if bool(upload) == bool(link):
         raise MentoringError(_("Share either a file or a link."))
     document = SharedDocument(mentorship=mentorship, title=title, link=link, shared_by=actor)
     if upload is not None:
-        limit = settings.TANDEM_RESUME_MAX_BYTES
-        if upload.size > limit:
-            raise MentoringError(
-                _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
-            )
-        upload.seek(0)
-        kind = sniff_resume(upload.read(8), upload)
-        if kind is None:
-            raise MentoringError(_("Share a PDF or a Word (.docx) document, or a link."))
-        upload.seek(0)
-        stem = (upload.name or "document").rsplit("/", 1)[-1].rsplit(".", 1)[0][:150]
-        document.original_name = f"{stem or 'document'}{'.pdf' if kind == PDF else '.docx'}"
-        document.content_type, document.size = kind, upload.size
+        kind = files.check(
+            upload,
+            allowed=(files.PDF, files.DOCX),
+            limit=settings.TANDEM_RESUME_MAX_BYTES,
+            refusal=_("Share a PDF or a Word (.docx) document, or a link."),
+            error=MentoringError,
+        )
+        document.original_name = files.stored_name(upload, kind, default="document")
+        document.content_type, document.size = kind.content_type, upload.size
         document.file.save("upload", upload, save=False)
     document.save()
     _record(DOCUMENT_SHARED, actor, mentorship, document)
