@@ -24,7 +24,7 @@ from tandem.participants.access import (
 from tandem.participants.csvformat import csv_lines
 from tandem.participants.labels import problem_text
 from tandem.participants.models import ImportStatus, ParticipantRole
-from tandem.participants.record import record_sections
+from tandem.participants.record import LINKS, record_sections
 
 # Fifty rows a page: the rows' rendering was half of the list's server time at 100 (issue 18).
 PER_PAGE = 50
@@ -74,6 +74,7 @@ def detail(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
             # What other areas hold about the person (referrals, programs), each through its
             # own policy: the sections they registered (record.py).
             "record_sections": record_sections(request.user, found),
+            "record_links": LINKS.shown(participant.pk) if found.can_change else [],
             # The record's history goes to the staff who hold the record, not to every reader
             # (a referring caseworker elsewhere, the program's staff, the person).
             "history": audit.history_rows(participant) if found.can_change else None,

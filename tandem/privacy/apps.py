@@ -39,3 +39,9 @@ class PrivacyConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(consents.ask_again_at_sign_in, dispatch_uid="privacy_reask")
+
+        # The client record's button to the person's consents and personal information.
+        from tandem.core.links import Link
+        from tandem.participants.record import LINKS
+
+        LINKS.register(Link("privacy", _("Consents and personal information"), "privacy:person"))
