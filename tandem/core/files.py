@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.core.files import File
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 
@@ -87,3 +89,15 @@ def stored_name(upload: File, kind: Kind, *, default: str) -> str:
     most) with the extension of the kind found, so the name never claims another type."""
     stem = (upload.name or "").rsplit("/", 1)[-1].rsplit(".", 1)[0][:150].strip()
     return f"{stem or default}{kind.extension}"
+
+
+def download(file: FieldFile, *, name: str, content_type: str) -> FileResponse:
+    """A stored upload answered as a download: never shown inline (a document's scripts stay
+    inert), never kept by a shared cache, and with the type judged at upload, which the browser
+    must not second-guess (`nosniff`)."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
-from tandem.core import audit
+from tandem.core import audit, files
 from tandem.core.access import Action, Audience, Disclosure, disclosed, rule
 from tandem.participants import duplicates, forms, selectors, services
 from tandem.participants.access import (
@@ -202,14 +202,7 @@ def resume_upload(request: AuthenticatedRequest, participant_id: int) -> HttpRes
 @rule(Audience.SCOPED, objects=["resume_id"])
 def resume_download(request: AuthenticatedRequest, resume_id: int) -> HttpResponseBase:
     resume = access_resume(request.user, resume_id)
-    response = FileResponse(
-        resume.file.open("rb"),
-        as_attachment=True,
-        filename=resume.original_name,
-        content_type=resume.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return files.download(resume.file, name=resume.original_name, content_type=resume.content_type)
 
 
 @rule(Audience.SCOPED, objects=["resume_id"], methods=["POST"])

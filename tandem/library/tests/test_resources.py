@@ -196,6 +196,7 @@ def test_members_only_pages_tell_search_engines_not_to_index_them(client, lib):
     client.force_login(lib.reviewer)
     page = client.get(f"/en/library/resources/{lib.resource.pk}/")
     assert page["X-Robots-Tag"] == "noindex, nofollow"
+    assert page["Cache-Control"] == "private, no-store"
     assert '<meta name="robots" content="noindex, nofollow">' in page.content.decode()
     repertoire = f"/fr/library/c/{lib.community.slug}/"
     # The library's tabs on the community's own pages (community.tabs, filled by library).
