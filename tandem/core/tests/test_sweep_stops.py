@@ -24,9 +24,12 @@ from tandem.core import sweeps
 from tandem.core.tasks import deliver_mail
 from tandem.core.tests.cast import make_organization, make_participant
 from tandem.meetings.models import Reminder
+from tandem.organizations.models import OrganizationType, Partnership, PartnershipKind
 from tandem.outcomes.tests.factories import make_mentorship
 from tandem.outcomes.tests.fixtures import lifecycle  # noqa: F401
 from tandem.privacy.models import Anonymisation, RetentionKind, RetentionPeriod
+from tandem.reports import snapshots
+from tandem.reports.models import ReportKind, ReportSnapshot
 
 
 @dataclass
@@ -99,6 +102,27 @@ def records_past_retention(db):
 
 
 @pytest.fixture
+def networks_due_their_funder_years(db, monkeypatch):
+    """Two networks with a funder, last fiscal year not published yet (one year, not ten: each
+    is counted in both languages, and one is enough to see where the sweep stopped)."""
+    monkeypatch.setattr(snapshots, "YEARS_BACK", 1)
+    funder = make_organization("stops-funder", OrganizationType.FUNDER)
+    for slug in ("stops-east", "stops-west"):
+        Partnership.objects.create(
+            organization=make_organization(slug, OrganizationType.LEAD_AGENCY),
+            partner=funder,
+            kind=PartnershipKind.FUNDING,
+        )
+    published = ReportSnapshot.objects.filter(kind=ReportKind.FUNDER)
+    return Case(
+        "reports",
+        items=2,
+        done=published.values("scope_key").distinct().count,
+        mails=0,
+    )
+
+
+@pytest.fixture
 def case(request, db) -> Case:
     return request.getfixturevalue(request.param)
 
@@ -123,7 +147,12 @@ def stop_after_the_first_item(monkeypatch):
 
 @pytest.mark.parametrize(
     "case",
-    ["pairs_due_a_reminder", "members_due_a_digest", "records_past_retention"],
+    [
+        "pairs_due_a_reminder",
+        "members_due_a_digest",
+        "records_past_retention",
+        "networks_due_their_funder_years",
+    ],
     indirect=True,
 )
 def test_a_sweep_asked_to_stop_leaves_early_and_the_next_run_does_the_rest_once(
