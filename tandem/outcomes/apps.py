@@ -14,6 +14,10 @@ class OutcomesConfig(AppConfig):
         from tandem.outcomes.services import followups_send_due
 
         sweeps.register("follow_ups", followups_send_due, label="follow-ups sent")
+        # Closed pairings past their retention (the privacy app's sweep).
+        from tandem.outcomes import retention
+
+        retention.register()
 
         # Consent to follow-ups lives here (ContactConsent): the privacy pages read and write it
         # through core.consent.
