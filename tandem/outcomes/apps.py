@@ -41,6 +41,15 @@ class OutcomesConfig(AppConfig):
         from tandem.core.access import register_subject
         from tandem.outcomes.certificates import Certificate
 
+        # A follow-up answered on a person's behalf shows their answers so far.
+        from tandem.outcomes.models import FollowUp
+
+        register_subject(
+            FollowUp,
+            kind="follow_up",
+            label=_("Follow-up"),
+            people=lambda follow_up: [follow_up.participant],
+        )
         register_subject(
             Certificate,
             kind="certificate",
