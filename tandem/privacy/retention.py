@@ -1,12 +1,17 @@
-"""Retention and deletion: anonymising a person's record past its organization's retention
-period, or on an accepted deletion request, unless a legal hold stops it.
+"""Retention and deletion: anonymising what an organization keeps past its retention period,
+or a person's whole record on an accepted deletion request, unless a legal hold stops it.
 
-Anonymising keeps the rows that figures count (referrals, enrolments, mentorships, meetings,
-outcomes) with their dates, statuses, occupation, program and organization, so that every
-report, published or not, keeps its totals; what identifies the person goes: names, contact
-details, date of birth, immigration status, account, and every free-text field of her rows
-(notes, goals, topics), her accommodation needs, résumés and profile sharing, and the values of
-the audit history about her. The rows are found as the access request finds them
+The kinds of record are core.retention's registry: privacy declares a person's record and
+résumés (below), each area the kinds it holds (referrals, mentorships, applications, what
+former community members wrote). The sweep runs every kind for every organization with the
+organization's period or the kind's default, and remembers each row it did (`Retired`).
+
+Anonymising a person keeps the rows that figures count (referrals, enrolments, mentorships,
+meetings, outcomes) with their dates, statuses, occupation, program and organization, so that
+every report, published or not, keeps its totals; what identifies the person goes: names,
+contact details, date of birth, immigration status, account, and every free-text field of her
+rows (notes, goals, topics), her accommodation needs, résumés and profile sharing, and the
+values of the audit history about her. The rows are found as the access request finds them
 (privacy.gather), so an area added later is covered.
 """
 
