@@ -315,15 +315,17 @@ def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:
         ).select_related("participant")
     ):
         try:
-            participant_anonymise(
-                actor=audit.SWEEPS, participant=request.participant, reason="deletion"
-            )
+            # The record and its request together: a stop or a crash leaves neither half-done.
+            with transaction.atomic():
+                participant_anonymise(
+                    actor=audit.SWEEPS, participant=request.participant, reason="deletion"
+                )
+                PrivacyRequest.objects.filter(pk=request.pk).update(
+                    status=RequestStatus.ANSWERED, answered_at=now
+                )
         except HeldError:
             done["held"] += 1
             continue
-        PrivacyRequest.objects.filter(pk=request.pk).update(
-            status=RequestStatus.ANSWERED, answered_at=now
-        )
         done["deletions"] += 1
     set_here = {
         (organization_id, kind): months
