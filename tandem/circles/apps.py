@@ -13,6 +13,10 @@ class CirclesConfig(AppConfig):
         from .report import circle_tables
 
         register(Section("circles", 67, circle_tables))
+        # Groups that ended, past their retention (the privacy app's sweep).
+        from tandem.circles import retention
+
+        retention.register()
 
         # A peer mentor's page is about that person: the view log names them.
         from tandem.circles.models import PeerMentor

@@ -150,6 +150,12 @@ def _written_everywhere(home) -> dict:
     Membership.objects.filter(community=community, user=home.staff).update(
         status=MembershipStatus.LEFT, ended_at=timezone.now()
     )
+    from tandem.circles.models import Circle, CircleNote
+    from tandem.core.tests.url_arguments import circle_records
+
+    circle = circle_records(home)["circle"]
+    Circle.objects.filter(pk=circle.pk).update(ended_at=timezone.now())
+    CircleNote.objects.create(circle=circle, text=SECRET, author=home.staff)
     return {"closed": closed, "returned": returned, "application": application}
 
 
@@ -158,7 +164,7 @@ def _secrets_left() -> list[str]:
     from django.apps import apps
 
     found = []
-    for label in ("referrals", "meetings", "mentorships", "outcomes", "opportunities"):
+    for label in ("referrals", "meetings", "mentorships", "outcomes", "opportunities", "circles"):
         for model in apps.get_app_config(label).get_models():
             for row in model._base_manager.values():
                 if SECRET in json.dumps(row, default=str):
