@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core import audit, files
@@ -300,8 +301,9 @@ def export(request: AuthenticatedRequest, org_slug: str) -> HttpResponseBase:
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
+    stem = pgettext("file name", "participants")  # in the reader's language
     response["Content-Disposition"] = content_disposition_header(
-        True, f"participants-{organization.slug}-{stamp}.csv"
+        True, f"{stem}-{organization.slug}-{stamp}.csv"
     )
     response["Cache-Control"] = "private, no-store"
     return response
