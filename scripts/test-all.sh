@@ -25,8 +25,14 @@ PGROOT=$(mktemp -d -t tandem-pg.XXXXXX)
 PGPORT=${TANDEM_TEST_PGPORT:-54329}
 trap 'bash scripts/pg.sh stop "$PGROOT"' EXIT
 bash scripts/pg.sh start "$PGROOT" "$PGPORT"
+export TANDEM_DB=postgres PGHOST=127.0.0.1 PGPORT PGUSER=postgres
+# The schema is made once, here: each test process's database is then a copy of this one
+# (conftest.py, `django_db_modify_db_settings`) instead of running every migration itself.
+bash scripts/pg.sh createdb "$PGROOT" "$PGPORT" tandem_template
+PGDATABASE=tandem_template .venv/bin/python manage.py migrate --noinput -v0
+PGDATABASE=tandem_template .venv/bin/python manage.py createcachetable
 # Tests that touch no database, and the page-by-page accessibility sweep (the pages' markup does
 # not depend on the database), ran in the SQLite pass; the browser flows run here only.
-TANDEM_DB=postgres PGHOST=127.0.0.1 PGPORT=$PGPORT PGUSER=postgres PGDATABASE=tandem \
+TANDEM_TEST_TEMPLATE=tandem_template PGDATABASE=tandem \
   .venv/bin/pytest -q "${WORKERS[@]}" -m "not no_database and not accessibility_sweep" "${@:2}" || status=$?
 exit $status

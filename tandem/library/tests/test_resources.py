@@ -206,7 +206,9 @@ def _docx() -> bytes:
     # A fixed timestamp: two archives built a second apart must be the same bytes.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)), "<w:document/>")
+        archive.writestr(
+            zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)), "<w:document/>"
+        )
     return buffer.getvalue()
 
 
