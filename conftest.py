@@ -11,6 +11,57 @@ os.environ.setdefault(
 pytest_plugins = ["tandem.core.tests.cast", "tandem.demo.tests.fixtures"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """PostgreSQL: each test process's database is a copy of `TANDEM_TEST_TEMPLATE`, a database
+    scripts/test-all.sh migrated once before pytest started (CREATE DATABASE ... TEMPLATE, a
+    fraction of a second); Django's migrate then finds every migration applied. Each process
+    migrating from nothing cost about 27 s of CPU, and the two did it at once on two cores
+    beside the server's own work (docs/testing.md)."""
+    import os
+
+    from django.conf import settings
+
+    template = os.environ.get("TANDEM_TEST_TEMPLATE")
+    database = settings.DATABASES["default"]
+    if template and database["ENGINE"].endswith("postgresql"):
+        database.setdefault("TEST", {})["TEMPLATE"] = template
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrate leaves it, kept (snapshot.py) on PostgreSQL: the end of a
+    transactional test puts those rows back instead of Django's flush.
+
+    Django's flush empties all two hundred tables and then sends post_migrate, which makes
+    every content type, permission and consent purpose again through the ORM: about a second
+    per transactional test on an idle machine (measured: docs/testing.md). Putting the kept
+    rows back empties only the tables that hold rows and copies the few that migrate filled,
+    so the next test starts from the same state as with flush (a test module's own tables,
+    such as core/tests/test_fulltext.py's, are not emptied by either). SQLite keeps Django's
+    flush: there it costs little."""
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    from tandem.demo.tests.snapshot import snapshot_restore, snapshot_take
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            yield
+            return
+        fresh = snapshot_take()
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        if self._databases_names(include_mirrors=False) != ["default"]:
+            return flush(self)
+        snapshot_restore(fresh, reset_sequences=False)  # Django's flush keeps them too
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = flush
+
+
 @pytest.fixture(autouse=True)
 def _start_in_english():
     """A request to a French page leaves French active in the thread; each test starts afresh."""

@@ -9,10 +9,9 @@ import re
 import pytest
 from django.core import mail
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PASSWORD, click, sign_in, visit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-password"
 
 
 @pytest.fixture
@@ -42,36 +41,13 @@ def community_cast(transactional_db, settings):
     return world
 
 
-def sign_in_as(page, base: str, email: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-
-
-def visit(page, url: str, label: str) -> str:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
-
-
-def click(page, locator, label: str) -> str:
-    locator.first.click()
-    page.wait_for_load_state()
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
-
-
 def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
     page, live_server, community_cast, run_worker
 ):
     base, world = live_server.url, community_cast
     slug = world.community.slug
     # Samuel, a leader of a member organization, finds the community from the navigation.
-    sign_in_as(page, base, "samuel@web.example", "en")
+    sign_in(page, base, "samuel@web.example", "en")
     page.locator("header .nav-more summary").click()  # "Community" is under "More"
     click(page, page.get_by_role("link", name="Community", exact=True), "communities (EN)")
     text = click(page, page.get_by_role("link", name="National community of practice"), "join")
@@ -83,11 +59,11 @@ def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
     text = click(page, page.get_by_role("button", name="Ask to join"), "request sent")
     assert "waiting for a moderator" in text
     # The moderator, in French, admits him.
-    sign_in_as(page, base, world.moderator.email, "fr")
+    sign_in(page, base, world.moderator.email, "fr")
     visit(page, f"{base}/fr/community/{slug}/members/", "membres (FR)")
     click(page, page.get_by_role("button", name="Accepter Samuel Okafor"), "admis (FR)")
     # Samuel asks a question.
-    sign_in_as(page, base, "samuel@web.example", "en")
+    sign_in(page, base, "samuel@web.example", "en")
     visit(page, f"{base}/en/community/{slug}/", "community (EN)")
     click(page, page.get_by_role("link", name="General"), "space (EN)")
     click(page, page.get_by_role("link", name="Start a thread"), "new thread (EN)")
@@ -98,24 +74,24 @@ def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
     assert "Our circles fill up" in text
     thread_url = page.url
     # Élise, another network's leader, answers in French.
-    sign_in_as(page, base, world.member.email, "fr")
+    sign_in(page, base, world.member.email, "fr")
     visit(page, thread_url.replace("/en/", "/fr/"), "fil (FR)")
     page.get_by_label("Votre réponse").fill("Nous passons par les associations de retraités.")
     text = click(page, page.get_by_role("button", name="Publier la réponse"), "réponse (FR)")
     assert "associations de retraités" in text
     # Samuel reports the answer (say it looks like an advert); the moderator hides it.
-    sign_in_as(page, base, "samuel@web.example", "en")
+    sign_in(page, base, "samuel@web.example", "en")
     visit(page, thread_url, "thread with answer (EN)")
     click(page, page.get_by_role("link", name="Report this post"), "report (EN)")
     page.get_by_label("What is wrong with this post?").fill("Looks like an advert")
     click(page, page.get_by_role("button", name="Send the report"), "reported (EN)")
-    sign_in_as(page, base, world.moderator.email, "fr")
+    sign_in(page, base, world.moderator.email, "fr")
     text = visit(page, f"{base}/fr/community/{slug}/reports/", "signalements (FR)")
     assert "Looks like an advert" in text
     page.get_by_label("Motif (montré à la personne qui a écrit le message)").fill("Hors sujet")
     text = click(page, page.get_by_role("button", name="Masquer le message"), "masqué (FR)")
     assert "Aucun signalement à examiner" in text
-    sign_in_as(page, base, "samuel@web.example", "en")
+    sign_in(page, base, "samuel@web.example", "en")
     text = visit(page, thread_url, "thread, answer hidden (EN)")
     assert "A moderator hid this post." in text and "retraités" not in text
     # A private message, both ways.
@@ -125,7 +101,7 @@ def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
     page.get_by_label("Message").fill("Could we talk about your retirees idea?")
     text = click(page, page.get_by_role("button", name="Send"), "conversation (EN)")
     assert "retirees idea" in text
-    sign_in_as(page, base, world.member.email, "fr")
+    sign_in(page, base, world.member.email, "fr")
     visit(page, f"{base}/fr/community/{slug}/messages/", "messages (FR)")
     click(page, page.get_by_role("link", name="Rural recruitment"), "conversation (FR)")
     page.get_by_label("Votre message").fill("Avec plaisir, mardi?")

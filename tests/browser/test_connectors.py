@@ -9,10 +9,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PASSWORD, assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-password"
 
 
 @pytest.fixture
@@ -49,22 +48,6 @@ def connector_cast(transactional_db, settings):
     return {"staff": staff, "program": program, "anna": anna, "luc": luc, "enrolment": enrolment}
 
 
-def sign_in_as(page, base: str, email: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-
-
-def visit(page, url: str, label: str) -> str:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
-
-
 def submit(page, form_action: str, label: str) -> str:
     page.locator(f"main form[action$='{form_action}'] button[type=submit]").first.click()
     page.wait_for_load_state()
@@ -81,7 +64,7 @@ def test_a_first_meeting_three_introductions_a_new_connector_a_follow_up_and_the
     newcomer_page = f"{base}/fr/connectors/newcomer/{cast['enrolment'].pk}/"
 
     # The newcomer, in French, asks the suggested connector for a first meeting.
-    sign_in_as(page, base, "amina@lead.org", "fr")
+    sign_in(page, base, "amina@lead.org", "fr")
     text = visit(page, newcomer_page, "fr newcomer, no meeting yet")
     assert "Demander une rencontre à un connecteur" in text and "Anna Roy" in text
     page.get_by_label("Anna Roy").check()
@@ -91,7 +74,7 @@ def test_a_first_meeting_three_introductions_a_new_connector_a_follow_up_and_the
     meeting = ConnectorMeeting.objects.get()
 
     # The connector, in English, offers a time.
-    sign_in_as(page, base, "anna@lead.org", "en")
+    sign_in(page, base, "anna@lead.org", "en")
     meeting_url = f"{base}/en/connectors/meeting/{meeting.pk}/"
     visit(page, meeting_url, "en meeting, requested")
     when = timezone.localtime() + timedelta(days=3)
@@ -100,13 +83,13 @@ def test_a_first_meeting_three_introductions_a_new_connector_a_follow_up_and_the
     assert "sent to the newcomer" in submit(page, "/offer/", "en times offered")
 
     # The newcomer takes the time; both get a calendar invitation.
-    sign_in_as(page, base, "amina@lead.org", "fr")
+    sign_in(page, base, "amina@lead.org", "fr")
     visit(page, f"{base}/fr/connectors/meeting/{meeting.pk}/", "fr meeting, times offered")
     assert "rencontre est fixée" in submit(page, "/choose/", "fr meeting scheduled")
     assert sum(1 for m in mail.outbox if m.attachments) == 2
 
     # The connector records the meeting and three introductions, one to a person not yet in.
-    sign_in_as(page, base, "anna@lead.org", "en")
+    sign_in(page, base, "anna@lead.org", "en")
     page.goto(meeting_url)
     submit(page, "/held/", "en meeting held")
     contacts = [
@@ -137,7 +120,7 @@ def test_a_first_meeting_three_introductions_a_new_connector_a_follow_up_and_the
     assert "Welcome to the program" in page.locator("main").inner_text()
 
     # The newcomer follows up the introduction to Luc, then sees the chain drawn and listed.
-    sign_in_as(page, base, "amina@lead.org", "fr")
+    sign_in(page, base, "amina@lead.org", "fr")
     text = visit(page, newcomer_page, "fr newcomer with introductions")
     assert "Mises en relation auxquelles donner suite" in text
     page.locator("main form[action*='/introduction/'] button[type=submit]").first.click()
@@ -149,7 +132,7 @@ def test_a_first_meeting_three_introductions_a_new_connector_a_follow_up_and_the
     assert "La chaîne sous forme de liste" in text and "Rosa Díaz" in text
 
     # Staff, in English: the program, the chain and the figures.
-    sign_in_as(page, base, "staff@lead.org", "en")
+    sign_in(page, base, "staff@lead.org", "en")
     program = cast["program"].pk
     visit(page, f"{base}/en/connectors/program/{program}/", "en program")
     visit(page, f"{base}/en/connectors/newcomer/{cast['enrolment'].pk}/", "en chain, staff")
@@ -157,6 +140,6 @@ def test_a_first_meeting_three_introductions_a_new_connector_a_follow_up_and_the
     assert "Introductions made" in text
 
     # A funder, in French: the programs they fund, and the way to the report's section.
-    sign_in_as(page, base, "funder@fund.org", "fr")
+    sign_in(page, base, "funder@fund.org", "fr")
     text = visit(page, f"{base}/fr/connectors/funders/", "fr funder")
     assert "Connexion lead" in text and "rapport aux bailleurs de fonds" in text

@@ -19,19 +19,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, visit
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Une-longue-phrase-2026"
 LINK = re.compile(r"https?://[^/\s]+(/\w\w/[\w/-]+/)")
-
-
-def visit(page, url: str, label: str):
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    assert_accessible(page, label)
-    return response
 
 
 def both_languages(page, base: str, path: str, label: str) -> None:

@@ -12,10 +12,9 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PASSWORD, assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-password"
 
 
 @pytest.fixture
@@ -117,22 +116,6 @@ def employer_cast(transactional_db, settings):
     }
 
 
-def sign_in_as(page, base: str, email: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-
-
-def visit(page, url: str, label: str) -> str:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
-
-
 def submit(page, selector: str, label: str) -> str:
     page.locator(selector).first.click()
     page.wait_for_load_state()
@@ -156,7 +139,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     partner_page = f"{base}/en/employers/partner/northern/"
 
     # The employer, in English, invites two colleagues; one line is not an address.
-    sign_in_as(page, base, "grace@northern.org", "en")
+    sign_in(page, base, "grace@northern.org", "en")
     text = visit(page, partner_page, "en partner page")
     assert "Where mentors are needed" in text
     visit(page, f"{base}/en/employers/partner/northern/invite/", "en invite form")
@@ -206,14 +189,14 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     proposal_create_manual(actor=staff, program=program, mentee=cast["waiting"], mentor=luc)
     with override_settings(TASKS=cast["queued_tasks"]):  # a reminder waits for its day
         assert proposals_publish(actor=staff, program=program) == 1
-    sign_in_as(page, base, "grace@northern.org", "fr")
+    sign_in(page, base, "grace@northern.org", "fr")
     text = visit(page, f"{base}/fr/employers/partner/northern/", "fr partner page, matched")
     assert "Luc Gagnon" in text and "Jumelage proposé" in text
     assert cast["waiting"].family_name not in text
 
     # The mentee, in French, asks her mentor for a day of job shadowing.
     pair = cast["pair"]
-    sign_in_as(page, base, "amina@lead.org", "fr")
+    sign_in(page, base, "amina@lead.org", "fr")
     visit(page, f"{base}/fr/mentoring/{pair.pk}/", "fr mentorship page")
     submit(page, "main a[href$='/activity/']", "fr activity form")
     page.locator("select[name=kind]").select_option("job_shadowing")
@@ -225,7 +208,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     activity = WorkplaceActivity.objects.get()
 
     # The mentor, in English, agrees, then records the day once it is held.
-    sign_in_as(page, base, "daniel@northern.org", "en")
+    sign_in(page, base, "daniel@northern.org", "en")
     activity_page = f"{base}/en/employers/activity/{activity.pk}/"
     visit(page, activity_page, "en activity requested")
     submit(page, "main form:has(input[value=agree]) button", "en activity agreed")
@@ -237,7 +220,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
 
     # The agency's caseworker, in French, refers a client to Northern's own program.
     hosted, client = cast["hosted"], cast["client"]
-    sign_in_as(page, base, "caseworker@rideau.org", "fr")
+    sign_in(page, base, "caseworker@rideau.org", "fr")
     visit(page, f"{base}/fr/referrals/client/{client.pk}/refer/{hosted.pk}/", "fr referral form")
     page.locator("textarea[name=note]").fill("Infirmière formée à l’étranger, prête.")
     page.locator("input[name=has_consent]").check()
@@ -245,7 +228,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     referral = Referral.objects.get(program=hosted)
 
     # Northern's coordinator, in English, accepts it and matches Kwame with an employee.
-    sign_in_as(page, base, "coordinator@northern.org", "en")
+    sign_in(page, base, "coordinator@northern.org", "en")
     visit(page, f"{base}/en/referrals/{referral.pk}/", "en referral to decide")
     page.locator("input[name=outcome][value=accepted]").check()
     submit(page, "main form[action$='/decide/'] button[type=submit]", "en referral accepted")

@@ -10,16 +10,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.browser
-
-
-def visit(page, url: str, label: str) -> str:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
 
 
 def submit(page, label: str, button: str | None = None) -> None:

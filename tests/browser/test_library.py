@@ -5,10 +5,9 @@ version 2 and the reviewer is credited on it."""
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PASSWORD, click, sign_in, visit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-password"
 
 
 @pytest.fixture
@@ -40,33 +39,10 @@ def library_cast(transactional_db, settings, tmp_path):
     return toolkit
 
 
-def sign_in_as(page, base: str, email: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-
-
-def visit(page, url: str, label: str) -> str:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
-
-
-def click(page, locator, label: str) -> str:
-    locator.first.click()
-    page.wait_for_load_state()
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
-
-
 def test_a_toolkit_goes_through_one_review_round(page, live_server, library_cast):
     base, toolkit = live_server.url, library_cast
     # The owner invites the Quebec hub to review the draft.
-    sign_in_as(page, base, "owner@web.example", "en")
+    sign_in(page, base, "owner@web.example", "en")
     visit(page, f"{base}/en/library/c/web-cop/", "repertoire (EN)")
     click(page, page.get_by_role("link", name="HR Inclusive Policy Toolkit"), "toolkit (EN)")
     click(page, page.get_by_role("link", name="Invite hubs to review the draft"), "invite (EN)")
@@ -75,7 +51,7 @@ def test_a_toolkit_goes_through_one_review_round(page, live_server, library_cast
     text = click(page, page.get_by_role("button", name="Open the review round"), "round (EN)")
     assert "This review round is open." in text and "Quebec hub" in text
     # A reviewer of that hub, in French, comments on the second section.
-    sign_in_as(page, base, "reviewer@web.example", "fr")
+    sign_in(page, base, "reviewer@web.example", "fr")
     text = visit(page, f"{base}/fr/library/", "répertoire et rencontres (FR)")
     assert "Relectures en attente pour votre carrefour" in text
     link = page.get_by_role("link", name="Trousse de politiques RH inclusives")  # its French title
@@ -89,7 +65,7 @@ def test_a_toolkit_goes_through_one_review_round(page, live_server, library_cast
     )
     assert "tests de compétences" in text and "Élise Tremblay" in text
     # The owner publishes version 2; the reviewer is credited on it.
-    sign_in_as(page, base, "owner@web.example", "en")
+    sign_in(page, base, "owner@web.example", "en")
     visit(page, f"{base}/en/library/resources/{toolkit.pk}/", "toolkit with draft (EN)")
     text = click(page, page.get_by_role("link", name="Publish the draft"), "publish (EN)")
     assert "Élise Tremblay" in text  # who will be credited
@@ -98,6 +74,6 @@ def test_a_toolkit_goes_through_one_review_round(page, live_server, library_cast
     assert "Version 2 is published." in text
     assert "Élise Tremblay (Quebec hub)" in text
     # The reviewer sees the credit in French.
-    sign_in_as(page, base, "reviewer@web.example", "fr")
+    sign_in(page, base, "reviewer@web.example", "fr")
     text = visit(page, f"{base}/fr/library/resources/{toolkit.pk}/", "trousse v2 (FR)")
     assert "Élise Tremblay (Carrefour du Québec)" in text

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +28,6 @@ def _closed_mentorship():
     return Mentorship.objects.get(
         status=MentorshipStatus.COMPLETED, mentee__email="mentee@tandem.demo"
     )
-
-
-def visit(page, url: str, label: str) -> str:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
 
 
 def test_staff_pages_in_both_languages(page, live_server, demo_network):

@@ -14,10 +14,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PASSWORD, assert_accessible, visit
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-password"
 
 
 @pytest.fixture
@@ -102,13 +101,6 @@ def send(page, form: str, label: str) -> str:
     tab_to(page, page.locator(f"main {form} button[type=submit]").first)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert_accessible(page, label)
-    return page.locator("main").inner_text()
-
-
-def visit(page, url: str, label: str) -> str:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
     assert_accessible(page, label)
     return page.locator("main").inner_text()
 

@@ -9,10 +9,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PASSWORD, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-browser-password"
 
 
 @pytest.fixture
@@ -47,15 +46,6 @@ def privacy_cast(transactional_db, settings, tmp_path):
     return {"staff": staff, "amina": amina, "daniel": daniel, "mentorship": mentorship}
 
 
-def sign_in_as(page, base: str, email: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-
-
 def test_a_mentee_withdraws_follow_ups_then_gets_her_information_as_a_pdf_and_a_json(
     page, live_server, privacy_cast, run_worker
 ):
@@ -67,7 +57,7 @@ def test_a_mentee_withdraws_follow_ups_then_gets_her_information_as_a_pdf_and_a_
     amina = cast["amina"]
 
     # In French, on her own page, she withdraws her consent to follow-ups.
-    sign_in_as(page, base, "amina@lead.org", "fr")
+    sign_in(page, base, "amina@lead.org", "fr")
     page.goto(f"{base}/fr/privacy/")
     assert_accessible(page, "fr my personal information")
     form = page.locator("main form:has(input[name=purpose][value=follow_ups])")
