@@ -35,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import fresh_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("TANDEM_DEBUG", "1")
 os.environ["TANDEM_MFA_REQUIRED"] = "0"
@@ -74,23 +76,6 @@ COMMON = {
     "en": "and the to of for in with our we is a".split(),
     "fr": "et le la les de des pour dans avec nous est un une".split(),
 }
-
-
-def create_database() -> None:
-    import psycopg
-
-    database = os.environ.get("PGDATABASE", "tandem_community_bench")
-    admin = dict(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    os.environ["PGDATABASE"] = database
 
 
 def zipf_words(rng: random.Random, vocabulary: list[str], count: int) -> list[str]:
@@ -357,7 +342,7 @@ def main() -> None:
         sys.exit("Run on PostgreSQL: TANDEM_DB=postgres (see the docstring).")
     populated: dict = {}
     if phase in ("populate", "all"):
-        create_database()
+        fresh_database("tandem_community_bench")
         populated = populate()
         print(json.dumps(populated, indent=2))
         if phase == "populate":

@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import fresh_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("TANDEM_DEBUG", "1")
 os.environ["TANDEM_MFA_REQUIRED"] = "0"
@@ -44,23 +46,6 @@ LANGUAGES = ["en", "fr", "en;fr", "en;ar", "fr;ar", "en;es", "en;zh"]
 POSTAL = ["K1K", "K2P", "K1N", "J8Y", "K2G", "K1S"]
 # Ten meetings per chain: (parent index or None, introduction index of the parent).
 CHAIN = [None, 0, 0, 0, 1, 1, 1, 2, 2, 2]
-
-
-def create_database() -> None:
-    import psycopg
-
-    database = os.environ.get("PGDATABASE", "tandem_connectors")
-    admin = dict(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    os.environ["PGDATABASE"] = database
 
 
 def occupations() -> None:
@@ -309,7 +294,7 @@ def existing() -> dict:
 def main() -> None:
     measure_only = "--measure-only" in sys.argv
     if not measure_only:
-        create_database()
+        fresh_database("tandem_connectors")
     import django
 
     django.setup()

@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import fresh_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("TANDEM_DEBUG", "1")
 os.environ["TANDEM_MFA_REQUIRED"] = "0"
@@ -65,23 +67,6 @@ FRENCH = (
 TOPICS = ["inclusive_hiring", "hr_policy", "accessibility", "mentoring", "governance", "funding"]
 AUDIENCES = ["employers", "hub_staff", "network_leaders", "career_practitioners"]
 KINDS = ["document", "link", "toolkit"]
-
-
-def create_database() -> None:
-    import psycopg
-
-    database = os.environ.get("PGDATABASE", "tandem_library")
-    admin = dict(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    os.environ["PGDATABASE"] = database
 
 
 def vocabulary(rng: random.Random, domain: list[str], size: int = 4000) -> tuple[list, list]:
@@ -254,7 +239,7 @@ def measure(rng: random.Random) -> dict:
 def main() -> None:
     measure_only = "--measure-only" in sys.argv
     if not measure_only:
-        create_database()
+        fresh_database("tandem_library")
     import django
 
     django.setup()

@@ -31,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import fresh_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("TANDEM_DEBUG", "1")
 os.environ["TANDEM_MFA_REQUIRED"] = "0"
@@ -66,23 +68,6 @@ ACCOMMODATIONS = [
     "written_instructions",
     "service_animal",
 ]
-
-
-def create_database() -> None:
-    import psycopg
-
-    database = os.environ.get("PGDATABASE", "tandem_opps")
-    admin = dict(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    os.environ["PGDATABASE"] = database
 
 
 def reference() -> None:
@@ -261,7 +246,7 @@ def measure(rng: random.Random) -> dict:
 def main() -> None:
     measure_only = "--measure-only" in sys.argv
     if not measure_only:
-        create_database()
+        fresh_database("tandem_opps")
     import django
 
     django.setup()

@@ -16,3 +16,7 @@ class CommunityConfig(AppConfig):
             notify.digests_send,
             label="community digests sent",
         )
+        # What people who left wrote, past its retention (the privacy app's sweep).
+        from tandem.community import retention
+
+        retention.register()

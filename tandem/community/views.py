@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.community import access, forms, selectors
+from tandem.community.http import members_only
 from tandem.community.models import Frequency, MembershipStatus, ReactionKind, SpaceKind
 from tandem.community.services import CommunityError
 from tandem.community.services import communities as community_services
 from tandem.community.services import conversations as conversation_services
 from tandem.community.services import threads as thread_services
+from tandem.core import files
 from tandem.core.access import Action, Audience, rule
 from tandem.core.i18n import current_language
 
@@ -27,10 +29,7 @@ def page(
     request: AuthenticatedRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """A members-only page: never indexed, never kept by a shared cache."""
-    response = render(request, template, context, status=status)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return members_only(render(request, template, context, status=status))
 
 
 def _refused(form: Any, error: CommunityError | ValidationError) -> None:
@@ -634,16 +633,9 @@ def attachment(
     """A file attached to a post or a message, only through this access check: never a public
     media URL. Always a download (never shown inline), with its checked type."""
     found = access.access_attachment(request.user, community_slug, attachment_id)
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type,
+    return members_only(
+        files.download(found.file, name=found.original_name, content_type=found.content_type)
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Private conversations ----------------------------------------------------------------------

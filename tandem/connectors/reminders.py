@@ -71,11 +71,16 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
         .values("newcomer", "meeting__program")
         .annotate(n=Count("pk"))
     )
-    for row in sweeps.each(waiting):
-        newcomer = Participant.objects.get(pk=row["newcomer"])
-        enrolment = Enrolment.objects.filter(
-            program=row["meeting__program"], participant=newcomer, side=Side.MENTEE
-        ).first()
+    rows = list(waiting)
+    # Everyone's record and enrolment (one per program) in two queries, not two per newcomer.
+    newcomers = Participant.objects.in_bulk({row["newcomer"] for row in rows})
+    enrolments = {
+        (e.program_id, e.participant_id): e
+        for e in Enrolment.objects.filter(participant__in=list(newcomers), side=Side.MENTEE)
+    }
+    for row in sweeps.each(rows):
+        newcomer = newcomers[row["newcomer"]]
+        enrolment = enrolments.get((row["meeting__program"], newcomer.pk))
         if enrolment is None:
             continue
         with transaction.atomic():

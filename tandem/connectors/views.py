@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.connectors import access, forms, selectors, services
@@ -203,7 +204,9 @@ def meeting_calendar(request: AuthenticatedRequest, connector_meeting_id: int) -
     response = HttpResponse(
         meeting_ics(found.meeting, language=current_language()), content_type="text/calendar"
     )
-    response["Content-Disposition"] = 'attachment; filename="meeting.ics"'
+    # In the reader's language, as the invitation itself (a slug: plain ASCII in the header).
+    name = pgettext("file name", "connector-meeting")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
     return response
 
 

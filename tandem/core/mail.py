@@ -16,7 +16,15 @@ from django.utils.text import slugify
 
 
 def queue_rendered_mail(message: EmailMultiAlternatives) -> None:
-    """Hands an already rendered message to the worker once the current transaction commits."""
+    """Hands an already rendered message to the worker with the current transaction.
+
+    With the queue in this database (django-tasks-db, production) the mail's task row is written
+    in the caller's transaction: it commits with whatever marks the mail sent (a reminder's row,
+    a digest's date), so a worker stopped or killed between the two cannot leave a record marked
+    sent whose mail was never queued, and a rollback queues nothing. Another backend (tests'
+    immediate one) gets it once the transaction commits."""
+    from django_tasks_db.backend import DatabaseBackend
+
     from tandem.core.tasks import deliver_mail
 
     payload = {
@@ -33,7 +41,10 @@ def queue_rendered_mail(message: EmailMultiAlternatives) -> None:
             [name, str(content), mimetype] for name, content, mimetype in message.attachments
         ],
     }
-    transaction.on_commit(lambda: deliver_mail.enqueue(payload))
+    if isinstance(deliver_mail.get_backend(), DatabaseBackend):
+        deliver_mail.enqueue(payload)
+    else:
+        transaction.on_commit(lambda: deliver_mail.enqueue(payload))
 
 
 def render_text(template_name: str, context: dict[str, Any]) -> str:

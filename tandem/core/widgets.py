@@ -1,6 +1,7 @@
 """Widgets shared by the apps' forms."""
 
 from django import forms
+from django.urls import reverse
 
 
 class RadioSelect(forms.RadioSelect):
@@ -21,3 +22,35 @@ class RadioSelect(forms.RadioSelect):
             if options:
                 kept.append((group_name, options, index))
         return kept
+
+
+class SuggestInput(forms.TextInput):
+    """A search box that offers live suggestions as a person types (htmx, tandem.js): an ARIA
+    combobox over a listbox filled by the server, chosen with the arrow keys and Enter or by a
+    click. Without JavaScript it is a plain text box, searched when the form is sent."""
+
+    template_name = "core/widgets/suggest_input.html"
+
+    def __init__(self, *, url_name: str, target: str, listbox_label) -> None:
+        super().__init__(attrs={"autocomplete": "off"})
+        self.url_name, self.target, self.listbox_label = url_name, target, listbox_label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        box = widget["attrs"]["id"]
+        widget["attrs"].update(
+            {
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": f"{box}-listbox",
+                "data-suggest-for": self.target,
+                "hx-get": reverse(self.url_name),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{box}-listbox",
+                "hx-sync": "this:replace",
+            }
+        )
+        widget["listbox_label"] = self.listbox_label
+        return context

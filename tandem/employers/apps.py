@@ -17,6 +17,16 @@ class EmployersConfig(AppConfig):
 
         mentorship_panels.register("workplace", panels.workplace_panel)
         register(figures.SECTION)
+        # A workplace activity's page is part of the pair's mentorship: the view log names both.
+        from tandem.core.access import register_subject
+        from tandem.employers.models import WorkplaceActivity
+
+        register_subject(
+            WorkplaceActivity,
+            kind="mentorship",
+            label=_("Mentorship"),
+            people=lambda activity: [activity.mentorship.mentee, activity.mentorship.mentor],
+        )
 
         # A lead agency's staff member an employer accepted runs its hosted program (scoped to
         # that program, while the help lasts): programs' one definition of who runs a program.

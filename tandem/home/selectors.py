@@ -14,6 +14,7 @@ from tandem.accounts.models import User
 from tandem.circles.selectors import circles_run_by, own_circles, peer_invitations_to_answer
 from tandem.community.selectors import unread_for as community_unread
 from tandem.connectors.selectors import home_work as connector_work
+from tandem.employers.access import hosted_programs_for_lead
 from tandem.matching.selectors import desk_work, proposals_awaiting_answer
 from tandem.meetings.selectors import attention_count, own_mentorships
 from tandem.organizations.access import active_memberships, networks_funded_by, networks_led_by
@@ -74,6 +75,8 @@ def staff_section(user: User) -> Section | None:
             "follow_ups": list(follow_ups[:SHOWN]),
             "to_close_count": to_close.count(),
             "to_close": _first(to_close),
+            # The link to the network's employer-hosted programs, for those its page shows one.
+            "sees_hosted": hosted_programs_for_lead(user).exists(),
         },
     )
 

@@ -20,6 +20,7 @@ from tandem.library.models import (
     TagKind,
     Topic,
 )
+from tandem.library.services.gatherings import GATHERING_FIELDS
 from tandem.library.services.resources import SectionText
 from tandem.organizations.models import Organization
 from tandem.reference.places import PROVINCES
@@ -245,20 +246,7 @@ class GatheringForm(forms.ModelForm):
 
     class Meta:
         model = Gathering
-        fields = [
-            "kind",
-            "theme",
-            "title_en",
-            "title_fr",
-            "description_en",
-            "description_fr",
-            "starts_at",
-            "ends_at",
-            "mode",
-            "place",
-            "link",
-            "capacity",
-        ]
+        fields = list(GATHERING_FIELDS)  # what the services write, and nothing else
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -2,21 +2,21 @@
 versions, files), its directory of networks, its gatherings and its roster of spokespersons.
 
 Every page is members-only: it is reached through `library.access` (the community's policy),
-answers 404 to anyone else, and tells search engines not to index it (`X-Robots-Tag`, and the
-`robots` meta tag of `library/base.html`)."""
+answers 404 to anyone else, tells search engines not to index it and shared caches not to keep
+it (`community.http.members_only`, and the `robots` meta tag of `library/base.html`)."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
+from tandem.community.http import members_only_view
+from tandem.core import files
 from tandem.core.access import Action, Audience, rule
 from tandem.library import forms, selectors
 from tandem.library.access import (
@@ -37,18 +37,6 @@ from tandem.library.services import resources as resource_services
 from tandem.library.services import reviews as review_services
 
 
-def noindex[V: Callable[..., HttpResponseBase]](view: V) -> V:
-    """Members-only pages are never indexed, even if a link to one leaks."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(*args, **kwargs)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return wrapped  # type: ignore[return-value]
-
-
 def _refused(form: Any, error: LibraryError) -> None:
     form.add_error(None, str(error))
 
@@ -57,7 +45,7 @@ def _refused(form: Any, error: LibraryError) -> None:
 
 
 @rule(Audience.SIGNED_IN)
-@noindex
+@members_only_view
 def home(request: AuthenticatedRequest) -> HttpResponse:
     communities = list(selectors.library_communities(request.user))
     return render(
@@ -74,7 +62,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["community_slug"])
-@noindex
+@members_only_view
 def resources(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
     community = access_library(request.user, community_slug).community
     form = forms.SearchForm(request.GET or None)
@@ -106,7 +94,7 @@ def resources(request: AuthenticatedRequest, community_slug: str) -> HttpRespons
 
 
 @rule(Audience.SCOPED, objects=["community_slug"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def resource_create(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
     """Starting a resource first shows the similar ones already shared ("prevent duplication of
     efforts"); the person opens one of them, or starts theirs anyway."""
@@ -147,7 +135,7 @@ def resource_create(request: AuthenticatedRequest, community_slug: str) -> HttpR
 
 
 @rule(Audience.SCOPED, objects=["resource_id"])
-@noindex
+@members_only_view
 def resource_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     found = access_resource(request.user, resource_id)
     resource = found.resource
@@ -172,7 +160,7 @@ def resource_detail(request: AuthenticatedRequest, resource_id: int) -> HttpResp
 
 
 @rule(Audience.SCOPED, objects=["resource_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def resource_edit(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     resource = access_resource(request.user, resource_id, action=Action.MANAGE).resource
     form = forms.ResourceForm(request.POST or None, instance=resource)
@@ -194,7 +182,7 @@ def resource_edit(request: AuthenticatedRequest, resource_id: int) -> HttpRespon
 
 
 @rule(Audience.SCOPED, objects=["resource_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def draft_edit(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     """The draft's sections (both languages side by side) and its files."""
     resource = access_resource(request.user, resource_id, action=Action.MANAGE).resource
@@ -251,7 +239,7 @@ def draft_edit(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["resource_id"], methods=["POST"])
-@noindex
+@members_only_view
 def draft_start(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     resource = access_resource(request.user, resource_id, action=Action.MANAGE).resource
     try:
@@ -266,7 +254,7 @@ def draft_start(request: AuthenticatedRequest, resource_id: int) -> HttpResponse
 
 
 @rule(Audience.SCOPED, objects=["resource_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def publish(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     found = access_resource(request.user, resource_id, action=Action.MANAGE)
     resource = found.resource
@@ -304,7 +292,7 @@ def publish(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["resource_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def round_open(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
     found = access_resource(request.user, resource_id, action=Action.MANAGE)
     resource = found.resource
@@ -347,7 +335,7 @@ def round_open(request: AuthenticatedRequest, resource_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["round_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def review(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
     """The draft under review, section by section with the comments; reviewers comment, the
     owner invites more hubs or closes the round."""
@@ -408,7 +396,7 @@ def review(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["version_id"])
-@noindex
+@members_only_view
 def version_detail(request: AuthenticatedRequest, version_id: int) -> HttpResponse:
     found, version = access_version(request.user, version_id)
     return render(
@@ -427,25 +415,19 @@ def version_detail(request: AuthenticatedRequest, version_id: int) -> HttpRespon
 
 
 @rule(Audience.SCOPED, objects=["file_id"])
-@noindex
+@members_only_view
 def file_download(request: AuthenticatedRequest, file_id: int) -> HttpResponseBase:
     attached = access_resource_file(request.user, file_id)
-    response = FileResponse(
-        attached.file.open("rb"),
-        as_attachment=True,
-        filename=attached.original_name,
-        content_type=attached.content_type,
+    return files.download(
+        attached.file, name=attached.original_name, content_type=attached.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- The directory ----------------------------------------------------------------------------
 
 
 @rule(Audience.SCOPED, objects=["community_slug"])
-@noindex
+@members_only_view
 def directory(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
     found = access_library(request.user, community_slug)
     community = found.community
@@ -470,7 +452,7 @@ def directory(request: AuthenticatedRequest, community_slug: str) -> HttpRespons
 
 
 @rule(Audience.SCOPED, objects=["org_slug"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def profile_edit(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     organization = access_profile(request.user, org_slug)
     profile = selectors.profile_of(organization)
@@ -498,7 +480,7 @@ def profile_edit(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["community_slug"])
-@noindex
+@members_only_view
 def gatherings(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
     found = access_library(request.user, community_slug)
     return render(
@@ -515,7 +497,7 @@ def gatherings(request: AuthenticatedRequest, community_slug: str) -> HttpRespon
 
 
 @rule(Audience.SCOPED, objects=["community_slug"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def gathering_create(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
     found = access_library(request.user, community_slug)
     if not found.can_moderate:
@@ -547,7 +529,7 @@ def _only_moderators(request: AuthenticatedRequest, community: Any) -> HttpRespo
 
 
 @rule(Audience.SCOPED, objects=["gathering_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def gathering_detail(request: AuthenticatedRequest, gathering_id: int) -> HttpResponse:
     found = access_gathering(request.user, gathering_id)
     gathering = found.gathering
@@ -587,7 +569,7 @@ def gathering_detail(request: AuthenticatedRequest, gathering_id: int) -> HttpRe
 
 
 @rule(Audience.SCOPED, objects=["gathering_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def gathering_edit(request: AuthenticatedRequest, gathering_id: int) -> HttpResponse:
     gathering = access_gathering(request.user, gathering_id, action=Action.MANAGE).gathering
     form = forms.GatheringForm(
@@ -619,7 +601,7 @@ def gathering_edit(request: AuthenticatedRequest, gathering_id: int) -> HttpResp
 
 
 @rule(Audience.SCOPED, objects=["gathering_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def attendance(request: AuthenticatedRequest, gathering_id: int) -> HttpResponse:
     gathering = access_gathering(request.user, gathering_id, action=Action.MANAGE).gathering
     registrations = selectors.registrations_of(gathering)
@@ -651,7 +633,7 @@ def attendance(request: AuthenticatedRequest, gathering_id: int) -> HttpResponse
 
 
 @rule(Audience.SCOPED, objects=["gathering_id"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def materials(request: AuthenticatedRequest, gathering_id: int) -> HttpResponse:
     """Files a gathering's materials into the repertoire (its organizer and moderators)."""
     found = access_gathering(request.user, gathering_id, action=Action.MANAGE)
@@ -686,7 +668,7 @@ def materials(request: AuthenticatedRequest, gathering_id: int) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["community_slug"], methods=["GET", "POST"])
-@noindex
+@members_only_view
 def roster(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
     found = access_library(request.user, community_slug)
     community = found.community
@@ -717,7 +699,7 @@ def roster(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
 
 
 @rule(Audience.SCOPED, objects=["spokesperson_id"], methods=["POST"])
-@noindex
+@members_only_view
 def spokesperson_remove(request: AuthenticatedRequest, spokesperson_id: int) -> HttpResponse:
     found = access_spokesperson(request.user, spokesperson_id, action=Action.MANAGE)
     community = found.community

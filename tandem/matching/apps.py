@@ -13,6 +13,17 @@ class MatchingConfig(AppConfig):
 
         sweeps.register("proposals", proposals_sweep, label="proposals")
 
+        # A proposal's page shows both people's profiles: each view names both in the view log.
+        from tandem.core.access import register_subject
+        from tandem.matching.models import Proposal
+
+        register_subject(
+            Proposal,
+            kind="proposal",
+            label=_("Match proposal"),
+            people=lambda proposal: [proposal.mentee, proposal.mentor],
+        )
+
         # Consent to share a profile with a proposed mentor or mentee lives in ProfileSharing:
         # nothing chosen to show is a refusal. Read and written via core.consent.
         from tandem.core import consent

@@ -1,20 +1,21 @@
 """Writes during the mentorship: meetings, the next meeting, shared documents, staff check-ins
 and case meetings; and the reminders sweep."""
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit, sweeps
+from tandem.core import audit, files, sweeps
 from tandem.core.mail import send_to_person
 from tandem.meetings import selectors
 from tandem.meetings.models import (
@@ -28,8 +29,10 @@ from tandem.meetings.models import (
 )
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship, MentorshipStatus
 from tandem.participants.models import Participant
-from tandem.programs.access import program_staff
-from tandem.programs.models import ActionStep
+from tandem.programs.access import programs_named_staff
+from tandem.programs.models import ActionStep, Program
+
+logger = logging.getLogger(__name__)
 
 
 class MentoringError(Exception):
@@ -114,26 +117,20 @@ def document_share(
     upload: File | None = None,
     link: str = "",
 ) -> SharedDocument:
-    from tandem.participants.services import PDF, sniff_resume
-
     _check_open(mentorship)
     if bool(upload) == bool(link):
         raise MentoringError(_("Share either a file or a link."))
     document = SharedDocument(mentorship=mentorship, title=title, link=link, shared_by=actor)
     if upload is not None:
-        limit = settings.TANDEM_RESUME_MAX_BYTES
-        if upload.size > limit:
-            raise MentoringError(
-                _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
-            )
-        upload.seek(0)
-        kind = sniff_resume(upload.read(8), upload)
-        if kind is None:
-            raise MentoringError(_("Share a PDF or a Word (.docx) document, or a link."))
-        upload.seek(0)
-        stem = (upload.name or "document").rsplit("/", 1)[-1].rsplit(".", 1)[0][:150]
-        document.original_name = f"{stem or 'document'}{'.pdf' if kind == PDF else '.docx'}"
-        document.content_type, document.size = kind, upload.size
+        kind = files.check(
+            upload,
+            allowed=(files.PDF, files.DOCX),
+            limit=settings.TANDEM_RESUME_MAX_BYTES,
+            refusal=_("Share a PDF or a Word (.docx) document, or a link."),
+            error=MentoringError,
+        )
+        document.original_name = files.stored_name(upload, kind, default="document")
+        document.content_type, document.size = kind.content_type, upload.size
         document.file.save("upload", upload, save=False)
     document.save()
     _record(DOCUMENT_SHARED, actor, mentorship, document)
@@ -256,30 +253,93 @@ def _remind(
     return True
 
 
-@transaction.atomic
+REMINDER_BATCH = 200  # mentorships read at a time, with their check-ins
+# What a pair's reminders read: the program, both people and their consent, the agreement.
+_PAIR_RELATED = (
+    "program",
+    "mentor",
+    "mentee",
+    "agreement",
+    "mentor__contact_consent",
+    "mentee__contact_consent",
+)
+
+
+class RemindersFailed(Exception):
+    """Some pairs' reminders raised; the others' were sent and recorded (the message counts)."""
+
+
+class _Due(NamedTuple):
+    mentorship: Mentorship
+    last_met_on: date | None
+    last_check_ins: dict[int, date]  # by participant
+
+
+def _active_in_batches(ids: list[int]) -> Iterator[_Due]:
+    """The active mentorships of `ids` with each one's last check-in per person, a batch of
+    queries per REMINDER_BATCH pairs (not three per pair). Read lazily: a sweep that stops
+    reads no further batch."""
+    for start in range(0, len(ids), REMINDER_BATCH):
+        chunk = ids[start : start + REMINDER_BATCH]
+        pairs = (
+            Mentorship.objects.filter(pk__in=chunk, status=MentorshipStatus.ACTIVE)
+            .select_related(*_PAIR_RELATED)
+            .annotate(last_met_on=Max("meeting_logs__met_on"))
+            .order_by("pk")
+        )
+        last_check_ins: dict[int, dict[int, date]] = {}
+        for row in (
+            CheckIn.objects.filter(mentorship__in=chunk)
+            .values("mentorship", "participant")
+            .annotate(last=Max("held_on"))
+        ):
+            last_check_ins.setdefault(row["mentorship"], {})[row["participant"]] = row["last"]
+        for mentorship in pairs:
+            yield _Due(mentorship, mentorship.last_met_on, last_check_ins.get(mentorship.pk, {}))
+
+
+def _each_apart[T](
+    items: Iterable[T], remind: Callable[[T], int], failed: list[int], key: Callable[[T], int]
+) -> int:
+    """Runs `remind` on each item (`sweeps.each`: a stopping worker leaves after the one in
+    hand), each in a transaction of its own: what one pair sent is committed, mails included
+    (they leave on commit), whatever happens to the next. A pair whose reminders raise is
+    logged and skipped (its rows roll back, so the next sweep tries it again); the database
+    going away is no pair's fault and stops the sweep (the worker waits and runs it again)."""
+    sent = 0
+    for item in sweeps.each(items):
+        try:
+            with transaction.atomic():
+                sent += remind(item)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            logger.exception("reminders failed for mentorship %s", key(item))
+            failed.append(key(item))
+    return sent
+
+
 def reminders_send_due(*, now: datetime | None = None) -> int:
     """Log-your-meeting, check-in-due and agreement-not-acknowledged reminders. Safe to run any
-    number of times: each reminder is sent once per person and period."""
+    number of times, and to stop at any pair: each reminder is sent once per person and period
+    (a unique row written in the pair's transaction, the mail leaving when it commits).
+
+    A check-in reminder goes to the staff named on the pair's program. A program with nobody
+    named reminds nobody, and its page says so to those who run it: falling back on every
+    program staff member of the organization sent each of them every pair's reminder."""
     from tandem.meetings.selectors import CHECK_IN_DAYS, start_of
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    sent = 0
-    active = (
-        Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
-        .select_related(
-            "program",
-            "program__organization",
-            "mentor",
-            "mentee",
-            "agreement",
-            "mentor__contact_consent",
-            "mentee__contact_consent",
-        )
-        .annotate(last_met_on=Max("meeting_logs__met_on"))
-    )
-    for mentorship in sweeps.each(active):
-        since = mentorship.last_met_on or start_of(mentorship)
+    failed: list[int] = []
+    active = Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
+    ids = list(active.order_by("pk").values_list("pk", flat=True))
+    staff_of = programs_named_staff(Program.objects.filter(pk__in=active.values("program_id")))
+
+    def monthly(found: _Due) -> int:
+        mentorship, last_met_on, last_check_ins = found
+        sent = 0
+        since = last_met_on or start_of(mentorship)
         if (today - since).days >= LOG_AFTER_DAYS:
             for person in (mentorship.mentor, mentorship.mentee):
                 if _may_contact(person):
@@ -290,40 +350,27 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
                         language=person.preferred_language,
                         period=_week(today),
                         now=now,
-                        context={"person": person, "last_met_on": mentorship.last_met_on},
+                        context={"person": person, "last_met_on": last_met_on},
                     )
-        last_check_ins = {
-            row["participant"]: row["last"]
-            for row in CheckIn.objects.filter(mentorship=mentorship)
-            .values("participant")
-            .annotate(last=Max("held_on"))
-        }
         overdue = [
             person
             for person in (mentorship.mentor, mentorship.mentee)
             if (today - last_check_ins.get(person.pk, start_of(mentorship))).days >= CHECK_IN_DAYS
         ]
-        if overdue:
-            for staff in program_staff(mentorship.program):
-                sent += _remind(
-                    kind=ReminderKind.CHECK_IN_DUE,
-                    mentorship=mentorship,
-                    email=staff.email,
-                    language=staff.preferred_language,
-                    period=f"{today:%Y-%m}",
-                    now=now,
-                    context={"staff": staff, "people": overdue},
-                )
-    unacknowledged = (
-        Mentorship.objects.filter(
-            status__in=ACTIVE_STATUSES,
-            agreement__isnull=False,
-            agreement__created_at__lte=now - timedelta(days=ACKNOWLEDGE_AFTER_DAYS),
-        )
-        .select_related("program", "mentor", "mentee", "agreement")
-        .prefetch_related("agreement__acknowledgements")
-    )
-    for pair in sweeps.each(unacknowledged):
+        for staff in staff_of.get(mentorship.program_id, []) if overdue else []:
+            sent += _remind(
+                kind=ReminderKind.CHECK_IN_DUE,
+                mentorship=mentorship,
+                email=staff.email,
+                language=staff.preferred_language,
+                period=f"{today:%Y-%m}",
+                now=now,
+                context={"staff": staff, "people": overdue},
+            )
+        return sent
+
+    def agreement(pair: Mentorship) -> int:
+        sent = 0
         done = {a.participant_id for a in pair.agreement.acknowledgements.all()}
         for person in (pair.mentor, pair.mentee):
             if person.pk not in done and _may_contact(person):
@@ -336,4 +383,25 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
                     now=now,
                     context={"person": person},
                 )
+        return sent
+
+    sent = _each_apart(
+        _active_in_batches(ids), monthly, failed, key=lambda found: found.mentorship.pk
+    )
+    unacknowledged = (
+        Mentorship.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            agreement__isnull=False,
+            agreement__created_at__lte=now - timedelta(days=ACKNOWLEDGE_AFTER_DAYS),
+        )
+        .select_related(*_PAIR_RELATED)
+        .prefetch_related("agreement__acknowledgements")
+        .order_by("pk")
+    )
+    sent += _each_apart(
+        unacknowledged.iterator(chunk_size=500), agreement, failed, key=lambda pair: pair.pk
+    )
+    if failed:
+        # Visible as a failed sweep (its log line and the task's record); the rest were sent.
+        raise RemindersFailed(f"reminders failed for mentorships {failed}; {sent} sent")
     return sent

@@ -2,13 +2,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.http import AuthenticatedRequest
+from tandem.core import files
 from tandem.core.access import Action, Audience, rule
 from tandem.events.selectors import events_attended_count
 from tandem.matching.sharing import pair_names
@@ -175,14 +176,9 @@ def document_download(request: AuthenticatedRequest, document_id: int) -> HttpRe
     document = access_shared_document(request.user, document_id)
     if document.link:
         return HttpResponseRedirect(document.link)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return files.download(
+        document.file, name=document.original_name, content_type=document.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @rule(Audience.SCOPED, objects=["mentorship_id"], methods=["GET", "POST"])

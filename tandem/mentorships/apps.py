@@ -17,6 +17,14 @@ class MentorshipsConfig(AppConfig):
         from tandem.mentorships.models import ACTIVE_STATUSES, IntroductionMeeting, Mentorship
         from tandem.mentorships.services import MentorshipError, mentorship_confirm
 
+        # A mentorship's pages (the pair's page, meetings, agreement, closure, certificates) show
+        # both people's records to staff and to each other: each view names both in the log.
+        register_subject(
+            Mentorship,
+            kind="mentorship",
+            label=_("Mentorship"),
+            people=lambda mentorship: [mentorship.mentee, mentorship.mentor],
+        )
         register_subject(
             IntroductionMeeting,
             kind="calendar",

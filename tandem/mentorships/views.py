@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Audience, Disclosure, disclosed, rule
@@ -156,5 +157,7 @@ def meeting_ics(request: AuthenticatedRequest, mentorship_id: int) -> HttpRespon
     response = HttpResponse(
         calendar.invitation(meeting, language=language), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="introduction.ics"'
+    # In the reader's language, as the invitation itself (a slug: plain ASCII in the header).
+    name = pgettext("file name", "introduction-meeting")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
     return response

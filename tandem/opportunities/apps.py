@@ -14,6 +14,10 @@ class OpportunitiesConfig(AppConfig):
             "opportunities_expire", opportunities_close_expired, label="opportunities closed"
         )
         sweeps.register("opportunity_digests", digests_send_due, label="opportunity digests sent")
+        # Applications past their retention (the privacy app's sweep).
+        from tandem.opportunities import retention
+
+        retention.register()
 
         # An application's page names the job-seeker and may show the accommodation needs they
         # shared with the employer: whoever opens it (other than the person) goes in the log of

@@ -13,12 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import choice_field, label_choices, model_choice_field
 from tandem.organizations.models import Organization
-from tandem.participants.forms import SuggestInput
 from tandem.participants.models import MeetingMode, Participant
-from tandem.reference.forms import code_pick
-from tandem.reference.models import Industry, Occupation, PostalArea
+from tandem.reference.forms import code_choice, code_pick, offer_candidates, search_box
+from tandem.reference.models import PostalArea
 from tandem.reference.places import PROVINCES
-from tandem.reference.selectors import code_candidates
 
 from .models import (
     LONGEST_DAYS,
@@ -51,16 +49,11 @@ def accommodation_boxes(label: Any, help_text: Any = "") -> forms.MultipleChoice
 
 
 def occupation_box(required: bool) -> forms.CharField:
-    return forms.CharField(
+    return search_box(
+        "occupation",
         label=_("Occupation: type a job title") if required else _("Occupation (optional)"),
         help_text=_("In English or French, e.g. accountant, comptable, software developer."),
-        max_length=200,
         required=required,
-        widget=SuggestInput(
-            url_name="reference:occupation_suggestions",
-            target="occupation",
-            listbox_label=_("Suggested occupations"),
-        ),
     )
 
 
@@ -87,31 +80,13 @@ def postal_area_of(typed: str) -> PostalArea:
 class OpportunityForm(forms.ModelForm):
     employer = forms.ModelChoiceField(label=_("Employer"), queryset=Organization.objects.none())
     occupation_query = occupation_box(required=True)
-    occupation = forms.ModelChoiceField(
-        label=_("Choose the occupation"),
-        queryset=Occupation.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        required=False,
-    )
-    industry_query = forms.CharField(
+    occupation = code_choice("occupation")
+    industry_query = search_box(
+        "industry",
         label=_("Industry: type a sector (optional)"),
         help_text=_("E.g. banking, hospitals, software publishers."),
-        max_length=200,
-        required=False,
-        widget=SuggestInput(
-            url_name="reference:industry_suggestions",
-            target="industry",
-            listbox_label=_("Suggested industries"),
-        ),
     )
-    industry = forms.ModelChoiceField(
-        label=_("Choose the industry"),
-        queryset=Industry.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        required=False,
-    )
+    industry = code_choice("industry")
     postal_code = forms.CharField(
         label=_("Postal code of the workplace"),
         help_text=_("Needed in person; for a virtual opportunity, the employer's area (optional)."),
@@ -190,21 +165,9 @@ class OpportunityForm(forms.ModelForm):
             + ["industry_query", "industry", "mode", "postal_code", "province"]
         )
         self.candidates = {
-            name: self._candidates(name, getattr(current, f"{name}_id", None))
+            name: offer_candidates(self, name, current=getattr(current, f"{name}_id", None))
             for name in ("occupation", "industry")
         }
-        for name, model in (("occupation", Occupation), ("industry", Industry)):
-            model_choice_field(self, name).queryset = model.objects.filter(
-                pk__in=[c.pk for c in self.candidates[name]]
-            )
-            label_choices(self, name, lambda record: record.title)
-            if not self.candidates[name]:
-                self.fields[name].widget = forms.HiddenInput()
-
-    def _candidates(self, name: str, current: str | None) -> list[Any]:
-        query = (self.data.get(f"{name}_query") or "").strip()
-        chosen = (self.data.get(name) or "").strip()[:10]
-        return code_candidates(name, query=query, codes=((current, {}), (chosen, {})))
 
     def clean_starts_on(self) -> Any:
         starts = self.cleaned_data["starts_on"]

@@ -14,6 +14,10 @@ class OutcomesConfig(AppConfig):
         from tandem.outcomes.services import followups_send_due
 
         sweeps.register("follow_ups", followups_send_due, label="follow-ups sent")
+        # Closed pairings past their retention (the privacy app's sweep).
+        from tandem.outcomes import retention
+
+        retention.register()
 
         # Consent to follow-ups lives here (ContactConsent): the privacy pages read and write it
         # through core.consent.
@@ -37,6 +41,15 @@ class OutcomesConfig(AppConfig):
         from tandem.core.access import register_subject
         from tandem.outcomes.certificates import Certificate
 
+        # A follow-up answered on a person's behalf shows their answers so far.
+        from tandem.outcomes.models import FollowUp
+
+        register_subject(
+            FollowUp,
+            kind="follow_up",
+            label=_("Follow-up"),
+            people=lambda follow_up: [follow_up.participant],
+        )
         register_subject(
             Certificate,
             kind="certificate",

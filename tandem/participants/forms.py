@@ -1,12 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.forms import choice_field, label_choices, model_choice_field
+from tandem.core.forms import choice_field
 from tandem.participants.csvformat import DAYS, PARTS, POSTAL_CODE, SLOTS
 from tandem.participants.labels import DAY_LABELS, PART_LABELS, language_choices, slot_label
 from tandem.participants.models import Participant, normalise_phone
-from tandem.reference.forms import code_pick
-from tandem.reference.models import Industry, Occupation
+from tandem.reference.forms import code_choice, code_pick, offer_candidates, search_box
 
 
 class WeekGrid(forms.CheckboxSelectMultiple):
@@ -53,40 +52,6 @@ class SearchableChoices(forms.CheckboxSelectMultiple):
         )
 
 
-class SuggestInput(forms.TextInput):
-    """A search box that offers live suggestions as a person types (htmx, tandem.js): an ARIA
-    combobox over a listbox filled by the server, chosen with the arrow keys and Enter or by a
-    click. Without JavaScript it is a plain text box, searched when the form is sent."""
-
-    template_name = "participants/widgets/suggest_input.html"
-
-    def __init__(self, *, url_name: str, target: str, listbox_label) -> None:
-        super().__init__(attrs={"autocomplete": "off"})
-        self.url_name, self.target, self.listbox_label = url_name, target, listbox_label
-
-    def get_context(self, name, value, attrs):
-        from django.urls import reverse
-
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        box = widget["attrs"]["id"]
-        widget["attrs"].update(
-            {
-                "role": "combobox",
-                "aria-autocomplete": "list",
-                "aria-expanded": "false",
-                "aria-controls": f"{box}-listbox",
-                "data-suggest-for": self.target,
-                "hx-get": reverse(self.url_name),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": f"#{box}-listbox",
-                "hx-sync": "this:replace",
-            }
-        )
-        widget["listbox_label"] = self.listbox_label
-        return context
-
-
 class ParticipantForm(forms.ModelForm):
     """A client or mentor recorded once by their agency, with what eligibility is judged on.
 
@@ -115,42 +80,18 @@ class ParticipantForm(forms.ModelForm):
         "goals",
     ]
 
-    occupation_query = forms.CharField(
+    occupation_query = search_box(
+        "occupation",
         label=_("Occupation: type a job title"),
         help_text=_("In English or French, e.g. nurse, infirmière, software developer."),
-        max_length=200,
-        required=False,
-        widget=SuggestInput(
-            url_name="reference:occupation_suggestions",
-            target="occupation",
-            listbox_label=_("Suggested occupations"),
-        ),
     )
-    occupation = forms.ModelChoiceField(
-        label=_("Choose the occupation"),
-        queryset=Occupation.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        required=False,
-    )
-    industry_query = forms.CharField(
+    occupation = code_choice("occupation")
+    industry_query = search_box(
+        "industry",
         label=_("Industry: type a sector (optional)"),
         help_text=_("E.g. hospitals, software publishers, construction."),
-        max_length=200,
-        required=False,
-        widget=SuggestInput(
-            url_name="reference:industry_suggestions",
-            target="industry",
-            listbox_label=_("Suggested industries"),
-        ),
     )
-    industry = forms.ModelChoiceField(
-        label=_("Choose the industry"),
-        queryset=Industry.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        required=False,
-    )
+    industry = code_choice("industry")
     languages = forms.MultipleChoiceField(
         label=_("Working languages"),
         help_text=_("Tick every language the person can work in."),
@@ -188,30 +129,11 @@ class ParticipantForm(forms.ModelForm):
                 self.initial.setdefault("occupation_query", instance.occupation.title)
             if instance.industry_id:
                 self.initial.setdefault("industry_query", instance.industry.title)
-        self.occupation_candidates = self._candidates("occupation", instance.occupation_id)
-        self.industry_candidates = self._candidates("industry", instance.industry_id)
-        model_choice_field(self, "occupation").queryset = Occupation.objects.filter(
-            pk__in=[o.pk for o in self.occupation_candidates]
+        # An occupation is chosen at the NOC's unit-group level (the codes eligibility reads).
+        self.occupation_candidates = offer_candidates(
+            self, "occupation", current=instance.occupation_id, unit_groups_only=True
         )
-        label_choices(self, "occupation", lambda o: o.title)
-        model_choice_field(self, "industry").queryset = Industry.objects.filter(
-            pk__in=[i.pk for i in self.industry_candidates]
-        )
-        label_choices(self, "industry", lambda i: i.title)
-        # Nothing to choose from until words are typed: the choice stays out of sight.
-        for name in ("occupation", "industry"):
-            if not getattr(self, f"{name}_candidates"):
-                self.fields[name].widget = forms.HiddenInput()
-
-    def _candidates(self, name: str, current: str | None) -> list:
-        """What the typed words match (EN or FR), plus the record's current value and the one
-        chosen among the live suggestions (an occupation must be a unit group)."""
-        from tandem.reference.selectors import code_candidates
-
-        query = (self.data.get(self.add_prefix(f"{name}_query")) or "").strip()
-        chosen = (self.data.get(self.add_prefix(name)) or "").strip()[:10]
-        unit_groups = {"level": 5} if name == "occupation" else {}
-        return code_candidates(name, query=query, codes=((current, {}), (chosen, unit_groups)))
+        self.industry_candidates = offer_candidates(self, "industry", current=instance.industry_id)
 
     def clean(self):
         data = super().clean()

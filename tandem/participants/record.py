@@ -8,6 +8,10 @@ referrals; programs: the enrolments and where each stands). participants imports
 `context(user, found)` receives the reader and the `ParticipantAccess` the record was opened
 with, and returns the section's context, or None when the section has nothing to show this
 reader. The template is included with that context as `section`.
+
+`LINKS` holds the buttons to other areas' pages about the person, shown to the staff who may
+change the record (privacy: consents and personal information), each reversed with the
+participant's id.
 """
 
 from collections.abc import Callable
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tandem.accounts.models import User
+from tandem.core.links import Links
 from tandem.participants.access import ParticipantAccess
 
 SectionContext = Callable[[User, ParticipantAccess], dict[str, Any] | None]
@@ -35,6 +40,7 @@ class ShownSection:
 
 
 _SECTIONS: dict[str, RecordSection] = {}
+LINKS = Links()
 
 
 def register(name: str, *, order: int, template: str, context: SectionContext) -> None:

@@ -1,7 +1,6 @@
 """Writes for participant records: create and edit, accommodations, résumés, CSV import."""
 
 import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit, consent
+from tandem.core import audit, consent, files
 from tandem.organizations.models import Organization
 from tandem.participants import csvformat
 from tandem.participants.models import (
@@ -122,44 +121,23 @@ def accommodation_share(*, actor: User, participant: Participant, share: bool) -
 
 # --- Résumés ---------------------------------------------------------------------------------
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def sniff_resume(head: bytes, stream: IO[bytes]) -> str | None:
-    """The document type judged by content, never by name: PDF, or DOCX (a ZIP holding
-    word/document.xml). None for anything else."""
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            stream.seek(0)
-            with zipfile.ZipFile(stream) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return DOCX
-        except zipfile.BadZipFile:
-            return None
-    return None
+# What a résumé may be (judged by content: core/files.py).
+RESUME_KINDS = (files.PDF, files.DOCX)
 
 
 @transaction.atomic
 def resume_upload(*, actor: User, participant: Participant, upload: File) -> Resume:
-    limit = settings.TANDEM_RESUME_MAX_BYTES
-    if upload.size > limit:
-        raise ParticipantError(
-            _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
-        )
-    upload.seek(0)
-    kind = sniff_resume(upload.read(8), upload)
-    if kind is None:
-        raise ParticipantError(_("Upload a PDF or a Word (.docx) document."))
-    upload.seek(0)
-    extension = ".pdf" if kind == PDF else ".docx"
-    stem = (upload.name or "resume").rsplit("/", 1)[-1].rsplit(".", 1)[0][:150] or "resume"
+    kind = files.check(
+        upload,
+        allowed=RESUME_KINDS,
+        limit=settings.TANDEM_RESUME_MAX_BYTES,
+        refusal=_("Upload a PDF or a Word (.docx) document."),
+        error=ParticipantError,
+    )
     resume = Resume(
         participant=participant,
-        original_name=f"{stem}{extension}",
-        content_type=kind,
+        original_name=files.stored_name(upload, kind, default="resume"),
+        content_type=kind.content_type,
         size=upload.size,
         uploaded_by=actor,
     )
@@ -390,11 +368,7 @@ def import_job_create(
     The command line passes `queue=False` and runs the job itself."""
     from tandem.participants.tasks import run_import
 
-    if upload.size > settings.TANDEM_IMPORT_MAX_BYTES:
-        raise ParticipantError(
-            _("The file is larger than %(size)s MB.")
-            % {"size": settings.TANDEM_IMPORT_MAX_BYTES // (1024 * 1024)}
-        )
+    files.check_size(upload, limit=settings.TANDEM_IMPORT_MAX_BYTES, error=ParticipantError)
     job = ImportJob(
         organization=organization,
         created_by=actor,

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
-from tandem.core import audit
+from tandem.core import audit, files
 from tandem.core.access import Action, Audience, Disclosure, disclosed, rule
 from tandem.participants import duplicates, forms, selectors, services
 from tandem.participants.access import (
@@ -24,7 +25,7 @@ from tandem.participants.access import (
 from tandem.participants.csvformat import csv_lines
 from tandem.participants.labels import problem_text
 from tandem.participants.models import ImportStatus, ParticipantRole
-from tandem.participants.record import record_sections
+from tandem.participants.record import LINKS, record_sections
 
 # Fifty rows a page: the rows' rendering was half of the list's server time at 100 (issue 18).
 PER_PAGE = 50
@@ -74,6 +75,7 @@ def detail(request: AuthenticatedRequest, participant_id: int) -> HttpResponse:
             # What other areas hold about the person (referrals, programs), each through its
             # own policy: the sections they registered (record.py).
             "record_sections": record_sections(request.user, found),
+            "record_links": LINKS.shown(participant.pk) if found.can_change else [],
             # The record's history goes to the staff who hold the record, not to every reader
             # (a referring caseworker elsewhere, the program's staff, the person).
             "history": audit.history_rows(participant) if found.can_change else None,
@@ -201,14 +203,7 @@ def resume_upload(request: AuthenticatedRequest, participant_id: int) -> HttpRes
 @rule(Audience.SCOPED, objects=["resume_id"])
 def resume_download(request: AuthenticatedRequest, resume_id: int) -> HttpResponseBase:
     resume = access_resume(request.user, resume_id)
-    response = FileResponse(
-        resume.file.open("rb"),
-        as_attachment=True,
-        filename=resume.original_name,
-        content_type=resume.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return files.download(resume.file, name=resume.original_name, content_type=resume.content_type)
 
 
 @rule(Audience.SCOPED, objects=["resume_id"], methods=["POST"])
@@ -306,8 +301,9 @@ def export(request: AuthenticatedRequest, org_slug: str) -> HttpResponseBase:
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
+    stem = pgettext("file name", "participants")  # in the reader's language
     response["Content-Disposition"] = content_disposition_header(
-        True, f"participants-{organization.slug}-{stamp}.csv"
+        True, f"{stem}-{organization.slug}-{stamp}.csv"
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -32,10 +32,19 @@ class PrivacyConfig(AppConfig):
 
         # Retention: records past their period and accepted deletions, anonymised hourly.
         from tandem.core import sweeps
-        from tandem.privacy.retention import retention_sweep
+        from tandem.privacy.retention import register_kinds, retention_sweep
 
+        # Persons' records and résumés: the kinds privacy declares itself (core.retention);
+        # each area declares the others from its own ready().
+        register_kinds()
         sweeps.register("privacy_retention", retention_sweep, label="records anonymised")
 
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(consents.ask_again_at_sign_in, dispatch_uid="privacy_reask")
+
+        # The client record's button to the person's consents and personal information.
+        from tandem.core.links import Link
+        from tandem.participants.record import LINKS
+
+        LINKS.register(Link("privacy", _("Consents and personal information"), "privacy:person"))

@@ -3,15 +3,16 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tandem.accounts.models import User
+from tandem.core import retention
 from tandem.core.forms import label_choices, model_choice_field
 from tandem.privacy.models import (
     ConsentChannel,
     Incident,
     Purpose,
     RequestKind,
-    RetentionKind,
 )
 
 
@@ -82,20 +83,24 @@ class CorrectionForm(forms.Form):
 
 
 class RetentionForm(forms.Form):
-    record = forms.IntegerField(
-        label=RetentionKind.RECORD.label,
-        help_text=_("In months; empty: kept until deleted on request."),
-        min_value=1,
-        max_value=1200,
-        required=False,
-    )
-    resume = forms.IntegerField(
-        label=RetentionKind.RESUME.label,
-        help_text=_("In months; empty: kept until deleted on request."),
-        min_value=1,
-        max_value=1200,
-        required=False,
-    )
+    """One field a kind of record (core.retention's registry, so a kind an area adds appears
+    here with no change): empty, the kind's default applies."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in retention.kinds():
+            self.fields[kind.code] = forms.IntegerField(
+                label=kind.label,
+                help_text=ngettext(
+                    "Months %(starts)s; empty: the default, %(months)d month.",
+                    "Months %(starts)s; empty: the default, %(months)d months.",
+                    kind.default_months,
+                )
+                % {"starts": kind.starts, "months": kind.default_months},
+                min_value=kind.minimum_months,
+                max_value=1200,
+                required=False,
+            )
 
 
 class HoldForm(forms.Form):

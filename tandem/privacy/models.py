@@ -272,8 +272,18 @@ class PrivacyRequest(models.Model):
 
 
 class RetentionKind(models.TextChoices):
-    RECORD = "record", _("A person's record, after their last activity")
-    RESUME = "resume", _("Résumés, after their upload")
+    """The two kinds the privacy app declares itself (tandem/privacy/retention.py); every kind
+    is in core.retention's registry."""
+
+    RECORD = "record", _("A person's record")
+    RESUME = "resume", _("Résumés")
+
+
+def retention_kinds() -> list[tuple[str, object]]:
+    """Every kind an app registered (core.retention): a callable, so that no migration here."""
+    from tandem.core.retention import choices
+
+    return choices()
 
 
 class RetentionPeriod(models.Model):
@@ -282,7 +292,7 @@ class RetentionPeriod(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="retention_periods"
     )
-    kind = models.CharField(_("kind of record"), max_length=20, choices=RetentionKind.choices)
+    kind = models.CharField(_("kind of record"), max_length=20, choices=retention_kinds)
     months = models.PositiveSmallIntegerField(_("kept for (months)"))
 
     class Meta:
@@ -297,6 +307,31 @@ class RetentionPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.kind} {self.months}"
+
+
+class Retired(models.Model):
+    """What the retention sweep anonymised: one row per record of a kind whose rows stay
+    (`object_id`), so that the sweep does not do it again; for a kind whose rows go (a résumé),
+    the id of the row that went. De-identified: a kind, an organization, an id, a date.
+    The privacy office counts them per kind."""
+
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("record past its retention")
+        verbose_name_plural = _("records past their retention")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="retired_once"),
+        ]
+        indexes = [models.Index(fields=["organization", "kind"], name="retired_office")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id}"
 
 
 class LegalHold(models.Model):

@@ -1,16 +1,21 @@
-"""Retention and deletion: anonymising a person's record past its organization's retention
-period, or on an accepted deletion request, unless a legal hold stops it.
+"""Retention and deletion: anonymising what an organization keeps past its retention period,
+or a person's whole record on an accepted deletion request, unless a legal hold stops it.
 
-Anonymising keeps the rows that figures count (referrals, enrolments, mentorships, meetings,
-outcomes) with their dates, statuses, occupation, program and organization, so that every
-report, published or not, keeps its totals; what identifies the person goes: names, contact
-details, date of birth, immigration status, account, and every free-text field of her rows
-(notes, goals, topics), her accommodation needs, résumés and profile sharing, and the values of
-the audit history about her. The rows are found as the access request finds them
+The kinds of record are core.retention's registry: privacy declares a person's record and
+résumés (below), each area the kinds it holds (referrals, mentorships, applications, what
+former community members wrote). The sweep runs every kind for every organization with the
+organization's period or the kind's default, and remembers each row it did (`Retired`).
+
+Anonymising a person keeps the rows that figures count (referrals, enrolments, mentorships,
+meetings, outcomes) with their dates, statuses, occupation, program and organization, so that
+every report, published or not, keeps its totals; what identifies the person goes: names,
+contact details, date of birth, immigration status, account, and every free-text field of her
+rows (notes, goals, topics), her accommodation needs, résumés and profile sharing, and the
+values of the audit history about her. The rows are found as the access request finds them
 (privacy.gather), so an area added later is covered.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
@@ -19,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit, sweeps
+from tandem.core import audit, retention, sweeps
 from tandem.matching.models import ProfileSharing
 from tandem.organizations.models import Organization
 from tandem.participants.models import Accommodation, Participant, Resume
@@ -32,6 +37,7 @@ from tandem.privacy.models import (
     RequestStatus,
     RetentionKind,
     RetentionPeriod,
+    Retired,
 )
 
 ANONYMISED = audit.event("privacy.anonymised", gettext_lazy("Record anonymised"))
@@ -170,59 +176,174 @@ def _held() -> "models.QuerySet[LegalHold, int]":
     )
 
 
+# --- The two kinds privacy declares itself (the others: each area's retention.py) -----------
+
+
+def _records_due(organization_id: int, cutoff: datetime) -> "models.QuerySet[Participant]":
+    return (
+        last_activity(
+            Participant.objects.filter(organization_id=organization_id, updated_at__lt=cutoff)
+        )
+        .filter(
+            Q(last_referral__isnull=True) | Q(last_referral__lt=cutoff),
+            Q(last_mentorship__isnull=True) | Q(last_mentorship__lt=cutoff),
+            Q(last_mentoring__isnull=True) | Q(last_mentoring__lt=cutoff),
+            Q(last_ended__isnull=True) | Q(last_ended__lt=cutoff.date()),
+        )
+        .exclude(anonymisation__isnull=False)
+    )
+
+
+def _record_anonymise(participant: Participant) -> None:
+    participant_anonymise(actor=audit.SWEEPS, participant=participant, reason="retention")
+
+
+def _resumes_due(organization_id: int, cutoff: datetime) -> "models.QuerySet[Resume]":
+    return Resume.objects.filter(
+        participant__organization_id=organization_id, uploaded_at__lt=cutoff
+    )
+
+
+def _resume_delete(resume: Resume) -> None:
+    resume.file.delete(save=False)
+    resume.delete()
+
+
+def register_kinds() -> None:
+    retention.register(
+        retention.Kind(
+            code=RetentionKind.RECORD,
+            label=RetentionKind.RECORD.label,
+            starts=gettext_lazy(
+                "after the last activity (a change, a referral, a mentorship, its end)"
+            ),
+            removes=gettext_lazy(
+                "Names, contact details, date of birth, immigration status, the account, every "
+                "free-text field of the person's rows, accommodation needs, résumés, what the "
+                "person shared with a match, and the values of the audit history about them."
+            ),
+            keeps=gettext_lazy(
+                "The rows reports count (referrals, enrolments, mentorships, meetings, outcomes) "
+                "with their dates, statuses, occupation, program and organization, pointing to "
+                "no one: every report keeps its totals."
+            ),
+            default_months=84,
+            why=gettext_lazy(
+                "Seven years after the last activity: what many agencies and funders ask of "
+                "case files after closure; PIPEDA asks to keep them no longer than needed."
+            ),
+            due=_records_due,
+            anonymise=_record_anonymise,
+            people=("pk",),
+            position=0,
+        )
+    )
+    retention.register(
+        retention.Kind(
+            code=RetentionKind.RESUME,
+            label=RetentionKind.RESUME.label,
+            starts=gettext_lazy("after their upload"),
+            removes=gettext_lazy("The file and its row."),
+            keeps=gettext_lazy("No report counts résumés: nothing else changes."),
+            default_months=24,
+            why=gettext_lazy(
+                "Two years: a résumé is out of date by then, and is needed only while the "
+                "person looks for work."
+            ),
+            due=_resumes_due,
+            anonymise=_resume_delete,
+            people=("participant",),
+            position=10,
+        )
+    )
+
+
+# --- The sweep -------------------------------------------------------------------------------
+
+
+def periods_of(organization_id: int, set_here: dict[tuple[int, str], int]) -> dict[str, int]:
+    """Each kind's period in months for an organization: its own, else the kind's default;
+    never below the kind's legal minimum."""
+    return {
+        found.code: max(
+            set_here.get((organization_id, found.code), found.default_months),
+            found.minimum_months,
+        )
+        for found in retention.kinds()
+    }
+
+
+def _holds_stop(found: retention.Kind, rows: "models.QuerySet[Any]") -> "models.QuerySet[Any]":
+    """The rows among these about someone under a legal hold."""
+    held = Q()
+    for path in found.people:
+        held |= Q(**{f"{path}__in": _held()})
+    return rows.filter(held)
+
+
+def _kind_sweep(found: retention.Kind, organization_id: int, cutoff: datetime) -> tuple[int, int]:
+    """(anonymised, held) for one kind at one organization: each row in its own transaction,
+    a legal hold checked again inside it, the row remembered (privacy.Retired)."""
+    due = found.due(organization_id, cutoff).exclude(
+        pk__in=Retired.objects.filter(kind=found.code).values("object_id")
+    )
+    held = _holds_stop(found, due).count() if found.people and _held().exists() else 0
+    done = 0
+    for row in sweeps.each(due.order_by("pk").iterator(chunk_size=500)):
+        key = row.pk  # a kind may delete its row
+        with transaction.atomic():
+            one = type(row)._base_manager.filter(pk=key)
+            if found.people and _holds_stop(found, one).exists():
+                continue  # placed since the rows were read
+            try:
+                found.anonymise(row)
+            except HeldError:
+                continue
+            Retired.objects.create(kind=found.code, object_id=key, organization_id=organization_id)
+        done += 1
+    return done, held
+
+
 def retention_sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """The scheduled job: accepted deletions, records past retention, old résumés."""
+    """The scheduled job: accepted deletions, then every registered kind of record past the
+    period its organization set (or the kind's default), unless a legal hold stops it."""
     now = now or timezone.now()
-    done = {"deletions": 0, "records": 0, "resumes": 0, "held": 0}
+    done = {"deletions": 0, "held": 0} | {found.code: 0 for found in retention.kinds()}
     for request in sweeps.each(
         PrivacyRequest.objects.filter(
             kind=RequestKind.DELETION, status=RequestStatus.ACCEPTED
         ).select_related("participant")
     ):
         try:
-            participant_anonymise(
-                actor=audit.SWEEPS, participant=request.participant, reason="deletion"
-            )
+            # The record and its request together: a stop or a crash leaves neither half-done.
+            with transaction.atomic():
+                participant_anonymise(
+                    actor=audit.SWEEPS, participant=request.participant, reason="deletion"
+                )
+                PrivacyRequest.objects.filter(pk=request.pk).update(
+                    status=RequestStatus.ANSWERED, answered_at=now
+                )
         except HeldError:
             done["held"] += 1
             continue
-        PrivacyRequest.objects.filter(pk=request.pk).update(
-            status=RequestStatus.ANSWERED, answered_at=now
-        )
         done["deletions"] += 1
-    for period in RetentionPeriod.objects.select_related("organization"):
-        cutoff = now - timedelta(days=30 * period.months)
-        if period.kind == RetentionKind.RESUME:
-            for resume in sweeps.each(
-                Resume.objects.filter(
-                    participant__organization=period.organization, uploaded_at__lt=cutoff
-                ).exclude(participant__in=_held())
-            ):
-                resume.file.delete(save=False)
-                resume.delete()
-                done["resumes"] += 1
-            continue
-        stale = (
-            last_activity(
-                Participant.objects.filter(organization=period.organization, updated_at__lt=cutoff)
-            )
-            .filter(
-                Q(last_referral__isnull=True) | Q(last_referral__lt=cutoff),
-                Q(last_mentorship__isnull=True) | Q(last_mentorship__lt=cutoff),
-                Q(last_mentoring__isnull=True) | Q(last_mentoring__lt=cutoff),
-                Q(last_ended__isnull=True) | Q(last_ended__lt=cutoff.date()),
-            )
-            .exclude(anonymisation__isnull=False)
+    set_here = {
+        (organization_id, kind): months
+        for organization_id, kind, months in RetentionPeriod.objects.values_list(
+            "organization_id", "kind", "months"
         )
-        for participant in sweeps.each(stale):
-            try:
-                participant_anonymise(
-                    actor=audit.SWEEPS, participant=participant, reason="retention"
-                )
-            except HeldError:
-                done["held"] += 1
-                continue
-            done["records"] += 1
+    }
+    for organization_id in sweeps.each(
+        list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    ):
+        for code, months in periods_of(organization_id, set_here).items():
+            if sweeps.stop_requested():
+                return done
+            anonymised, held = _kind_sweep(
+                retention.kind(code), organization_id, retention.months_before(now, months)
+            )
+            done[code] += anonymised
+            done["held"] += held
     return done
 
 

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from tandem.accounts.models import User
+from tandem.core import retention
 from tandem.organizations.access import active_memberships
 from tandem.organizations.models import Membership, Organization, Role
 from tandem.participants.models import Participant
@@ -16,6 +17,7 @@ from tandem.privacy.models import (
     Purpose,
     RecordView,
     RetentionPeriod,
+    Retired,
 )
 
 LOG_PAGE = 200  # the newest views shown on a page
@@ -125,6 +127,37 @@ def retention_of(organization: Organization) -> dict[str, int]:
     return dict(
         RetentionPeriod.objects.filter(organization=organization).values_list("kind", "months")
     )
+
+
+@dataclass(frozen=True)
+class KeptFor:
+    """One kind of record at one organization: its period, and how many went past it."""
+
+    kind: retention.Kind
+    months: int
+    is_default: bool
+    anonymised: int
+
+
+def retention_table(organization: Organization) -> list[KeptFor]:
+    """Every registered kind (core.retention) with the organization's period or the default,
+    and the count of records the sweep anonymised (privacy.Retired)."""
+    set_here = retention_of(organization)
+    done = dict(
+        Retired.objects.filter(organization=organization)
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .values_list("kind", "count")
+    )
+    return [
+        KeptFor(
+            kind=kind,
+            months=max(set_here.get(kind.code, kind.default_months), kind.minimum_months),
+            is_default=kind.code not in set_here,
+            anonymised=done.get(kind.code, 0),
+        )
+        for kind in retention.kinds()
+    ]
 
 
 def holds_of(participant: Participant) -> QuerySet[LegalHold]:

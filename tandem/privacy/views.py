@@ -171,7 +171,7 @@ def office(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
             "officer": selectors.officer_of(organization),
             "views": selectors.views_in_office(organization)[: selectors.LOG_PAGE],
             "requests": selectors.requests_in_office(organization),
-            "retention": selectors.retention_of(organization),
+            "retention": selectors.retention_table(organization),
             "incidents": selectors.incidents_of(organization),
             "old_versions": [
                 (purpose, consents.on_old_version(purpose, organization=organization))
@@ -324,7 +324,15 @@ def retention_periods(request: AuthenticatedRequest, org_slug: str) -> HttpRespo
         )
         messages.success(request, _("The retention periods are saved."))
         return redirect("privacy:office", org_slug=organization.slug)
-    return render(request, "privacy/retention.html", {"organization": organization, "form": form})
+    return render(
+        request,
+        "privacy/retention.html",
+        {
+            "organization": organization,
+            "form": form,
+            "kinds": selectors.retention_table(organization),
+        },
+    )
 
 
 @rule(Audience.SCOPED, objects=["participant_id"], methods=["POST"])

@@ -7,11 +7,13 @@ Program staff of a program are, in one place for the whole of Tandem:
   organization or in one of its partner organizations (a program team: a partner's coach runs
   one program without being staff of the lead agency). A leaver stays named on old programs but
   runs none of them.
-Those who *hear* about a program's work (new referrals, answers, overdue pairs) are the named
-staff, else the organization's program staff: `program_staff(program)`.
+Those who *hear* about a program's work (new referrals, answers) are the named staff, else the
+organization's program staff: `program_staff(program)`. The monthly check-in reminders, one per
+pair, go to the named staff only (`programs_named_staff`): with nobody named, the program's page
+says so rather than every program staff member of the organization getting every pair's reminder.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,13 @@ from tandem.organizations.access import (
     program_manager_roles,
     referrer_roles,
 )
-from tandem.organizations.models import Organization, Partnership, PartnershipKind, Role
+from tandem.organizations.models import (
+    Membership,
+    Organization,
+    Partnership,
+    PartnershipKind,
+    Role,
+)
 from tandem.participants.access import (
     can_manage_participants,
     grants_accommodations,
@@ -76,28 +84,57 @@ def _partners_of(
     return Partnership.objects.filter(partner__in=organizations).values("organization_id")
 
 
+def programs_named_staff(programs: Iterable[Program]) -> dict[int, list[User]]:
+    """The people named on each program (`Program.staff`) who are active and still hold an
+    active membership in its organization or in one of its partners, by id; [] for a program
+    with nobody (left) named. Four queries however many programs: a sweep asks for all at once.
+    """
+    organization_of = {program.pk: program.organization_id for program in programs}
+    named = sorted(
+        Program.staff.through.objects.filter(
+            program_id__in=list(organization_of), user__is_active=True
+        ).values_list("user_id", "program_id")
+    )
+    users = {user_id for user_id, _program_id in named}
+    member_of: dict[int, set[int]] = {}
+    for user_id, organization_id in Membership.objects.filter(
+        user_id__in=users, is_active=True, organization__is_active=True
+    ).values_list("user_id", "organization_id"):
+        member_of.setdefault(user_id, set()).add(organization_id)
+    partners: dict[int, set[int]] = {}
+    for organization_id, partner_id in Partnership.objects.filter(
+        organization_id__in=set(organization_of.values())
+    ).values_list("organization_id", "partner_id"):
+        partners.setdefault(organization_id, set()).add(partner_id)
+    people = User.objects.in_bulk(users)
+    found: dict[int, list[User]] = {pk: [] for pk in organization_of}
+    for user_id, program_id in named:
+        organization_id = organization_of[program_id]
+        if member_of.get(user_id, set()) & (
+            {organization_id} | partners.get(organization_id, set())
+        ):
+            found[program_id].append(people[user_id])
+    return found
+
+
 def program_staff(program: Program) -> list[User]:
     """Who hears about a program's work: the named staff who are still members of its
-    organization, else the organization's program staff."""
-    members = User.objects.filter(
-        is_active=True,
-        memberships__organization=program.organization_id,
-        memberships__organization__is_active=True,
-        memberships__is_active=True,
-    )
-    team = User.objects.filter(
-        is_active=True,
-        programs_staffed=program,
-        memberships__is_active=True,
-        memberships__organization__is_active=True,
-        memberships__organization__in=Partnership.objects.filter(
-            organization=program.organization_id
-        ).values("partner_id"),
-    )
-    named = list((members.filter(programs_staffed=program) | team).distinct().order_by("pk"))
+    organization (or of a partner), else the organization's program staff. Not the monthly
+    check-in reminders: those go to named staff only (meetings.services.reminders_send_due)."""
+    named = programs_named_staff([program])[program.pk]
     if named:
         return named
-    return list(members.filter(memberships__role=Role.PROGRAM_STAFF).distinct().order_by("pk"))
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organization=program.organization_id,
+            memberships__organization__is_active=True,
+            memberships__is_active=True,
+            memberships__role=Role.PROGRAM_STAFF,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def can_manage_program(user: User, program: Program) -> bool:

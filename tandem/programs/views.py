@@ -14,6 +14,7 @@ from tandem.programs.access import (
     access_session,
     intake_meetings_readable,
     programs_managed_by,
+    programs_named_staff,
 )
 from tandem.programs.models import Side
 
@@ -79,6 +80,8 @@ def program_detail(request: AuthenticatedRequest, program_id: int) -> HttpRespon
             "sessions": selectors.session_list(program=program),
             "period_form": forms.IntakePeriodForm(),
             "session_form": forms.SessionForm(program=program),
+            # Nobody named (or every named person left): the check-in reminders go to nobody.
+            "no_named_staff": not programs_named_staff([program])[program.pk],
         }
     return render(request, "programs/detail.html", context)
 

@@ -28,3 +28,7 @@ class ReferralsConfig(AppConfig):
         sweeps.register(
             "unverified_applications", applications_purge_unverified, label="applications erased"
         )
+        # Returned and withdrawn referrals past their retention (the privacy app's sweep).
+        from tandem.referrals import retention
+
+        retention.register()

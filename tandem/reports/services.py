@@ -12,9 +12,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit, consent, dates
+from tandem.core.storage import name_part
 from tandem.organizations.models import Organization
 from tandem.programs.models import Program
 from tandem.reports import exports, selectors, tables
@@ -167,13 +169,39 @@ def report_tables(
     return result
 
 
+# What a report's file is called, in the language it is read in (a slug: no accent or space
+# is lost between browsers): « tandem-bailleur-de-fonds-2025-04-01_2026-03-31.pdf ».
+FILE_STEMS = {
+    ReportKind.PROGRAM: pgettext_lazy("file name", "program"),
+    ReportKind.NETWORK: pgettext_lazy("file name", "network"),
+    ReportKind.FUNDER: pgettext_lazy("file name", "funder"),
+}
+
+
+def report_file_stem(kind: str, period: Period, *, table: str = "") -> str:
+    """A report's file name without its extension, in the active language; `table` names one
+    table of it (its title, already translated)."""
+    parts = ["tandem", name_part(str(FILE_STEMS[ReportKind(kind)]), fallback=kind)]
+    if table:
+        # « d’origine » reads « d-origine », not « dorigine ».
+        parts.append(name_part(table.replace("’", "-").replace("'", "-"), fallback="table"))
+    stamp = f"{period.starts_on.isoformat()}_{period.ends_on.isoformat()}"
+    return f"{'-'.join(parts)}-{stamp}"
+
+
+def run_file_name(run: ReportRun) -> str:
+    """A built run's download, named in the language it was asked for (the requester's),
+    whatever the storage called the file (an older run, a suffix added on a clash)."""
+    with translation.override(run.language):
+        return f"{report_file_stem(run.kind, Period(run.starts_on, run.ends_on))}.{run.format}"
+
+
 def report_file(
     spec: ReportSpec, fmt: str, progress: Callable[[int, int], None] | None = None
 ) -> tuple[bytes, str, str]:
-    """(content, file name, content type) of a whole report."""
+    """(content, file name, content type) of a whole report, named in the active language."""
     built = report_tables(spec, progress)
-    stamp = f"{spec.scope.period.starts_on.isoformat()}_{spec.scope.period.ends_on.isoformat()}"
-    base = f"tandem-{spec.kind}-{stamp}"
+    base = report_file_stem(spec.kind, spec.scope.period)
     if fmt == ReportFormat.PDF:
         from tandem.reports.pdf import render_pdf
 

@@ -32,7 +32,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from tandem.core import audit
+from tandem.core import audit, sweeps
 from tandem.core.models import AuditEvent
 from tandem.reports import selectors, tables
 from tandem.reports.models import ReportKind, ReportSnapshot
@@ -328,9 +328,11 @@ def snapshots_sweep(*, now: dt.datetime) -> dict[str, int]:
     from tandem.organizations.models import Organization, Partnership, PartnershipKind
 
     funded = Partnership.objects.filter(kind=PartnershipKind.FUNDING).values("organization_id")
+    networks = Organization.objects.filter(is_active=True, pk__in=funded).order_by("pk")
+    # sweeps.each: a stopping worker leaves after the network in hand (each year is published
+    # in its own transaction; years_due skips those already published at the next run).
     published = sum(
-        publish_due(organization=organization)
-        for organization in Organization.objects.filter(is_active=True, pk__in=funded)
+        publish_due(organization=organization) for organization in sweeps.each(networks)
     )
     dropped, _kinds = (
         ReportSnapshot.objects.exclude(kind=ReportKind.FUNDER)

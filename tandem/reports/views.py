@@ -268,8 +268,10 @@ def _file(
     else:
         content = exports.to_xlsx(built, about)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    period = spec.scope.period
-    name = f"tandem-{spec.kind}-{key or 'report'}-{period.starts_on}_{period.ends_on}.{fmt}"
+    stem = services.report_file_stem(
+        spec.kind, spec.scope.period, table=built[0].title if key else ""
+    )
+    name = f"{stem}.{fmt}"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return _no_store(response)
@@ -438,7 +440,7 @@ def _download(run) -> HttpResponseBase:
     if not run.file:
         raise Http404
     response = FileResponse(
-        run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1]
+        run.file.open("rb"), as_attachment=True, filename=services.run_file_name(run)
     )
     return _no_store(response)
 

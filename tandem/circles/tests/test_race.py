@@ -7,29 +7,19 @@ on the group's seats dropped, and `select_for_update` on the group's row made a 
 is overfilled, so the guards are what hold.
 """
 
-import threading
-
 import pytest
-from django.db import connection
-from django.test import Client
 
 from tandem.circles.models import CircleMember
 from tandem.circles.tests.factories import make_circle, waiting_mentee
+from tandem.core.tests import races
 from tandem.core.tests.cast import make_member
-from tandem.core.tests.races import dropped_constraint, race
 from tandem.matching.tests.factories import program_for
 from tandem.organizations.models import Role
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = races.MARKS
 
 CAPACITY = 2
 CONTENDERS = 6
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level races need PostgreSQL")
 
 
 def _setup(home):
@@ -46,31 +36,24 @@ def _setup(home):
 def test_concurrent_additions_never_overfill_a_group(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     circle, mentees, staff = _setup(home)
-
-    def add(index):
-        client = Client()
-        client.force_login(staff[index])
-        response = client.post(
+    pages = races.pages_at_once(
+        [races.signed_in(person) for person in staff],
+        lambda client, index: client.post(
             f"/en/groups/{circle.pk}/members/",
             {"role": "mentee", "people": [mentees[index].pk]},
             follow=True,
-        )
-        return response.status_code, response.content.decode()
-
-    results = race(add, CONTENDERS)
-    assert all(isinstance(r, tuple) for r in results), results
-    assert {status for status, _body in results} == {200}, "a loser must never get a 500"
+        ),
+    )
     active = CircleMember.objects.filter(circle=circle, left_at__isnull=True)
     assert active.count() == CAPACITY
     assert sorted(active.values_list("seat", flat=True)) == [1, 2]
-    losers = [body for _status, body in results if "This group is full" in body]
-    assert len(losers) == CONTENDERS - CAPACITY
+    assert sum("This group is full" in page for page in pages) == CONTENDERS - CAPACITY
 
 
 @pytest.fixture
 def without_the_seat_index():
     """Drops the unique index on (circle, side, seat) for one test, and puts it back."""
-    with dropped_constraint(CircleMember, "circle_one_active_member_per_seat"):
+    with races.dropped_constraint(CircleMember, "circle_one_active_member_per_seat"):
         yield
 
 
@@ -80,28 +63,18 @@ def test_negative_control_without_its_guards_the_real_service_overfills_the_grou
     """The real `circle_member_add`, with every contender made to count the free seats before
     anyone inserts (the worst interleaving, made certain): without the index and the row lock
     all of them take seat 1 and the group holds more mentees than places."""
-    from django.db.models.query import QuerySet
-
     from tandem.circles.services import members
 
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    races.without_row_locks(monkeypatch)
     circle, mentees, staff = _setup(home)
-    counted = threading.Barrier(CONTENDERS)
-    real_free_seats = members._free_seats
-
-    def free_seats_then_wait(circle_id, side, capacity):
-        free = real_free_seats(circle_id, side, capacity)
-        counted.wait(30)
-        return free
-
-    monkeypatch.setattr(members, "_free_seats", free_seats_then_wait)
+    races.each_counts_first(monkeypatch, members, "_free_seats", CONTENDERS)
 
     def add(index):
         return members.circle_member_add(
             actor=staff[index], circle=circle, participant=mentees[index], role="mentee"
         )
 
-    results = race(add, CONTENDERS)
+    results = races.race(add, CONTENDERS)
     assert all(isinstance(r, CircleMember) for r in results), results
     active = CircleMember.objects.filter(circle=circle, left_at__isnull=True)
     assert active.count() == CONTENDERS > CAPACITY

@@ -30,6 +30,7 @@ from tandem.community.models import (
     Space,
     SpacePreference,
 )
+from tandem.core import sweeps
 from tandem.core.mail import send_to_person
 
 # A digest waits for its whole period, less this margin: the hourly sweep runs a little later
@@ -283,8 +284,8 @@ def digest_for(membership: Membership, frequency: str, *, since: datetime, now: 
 
 def digests_send(*, now: datetime) -> dict[str, int]:
     """The sweep: each member's daily and weekly digests that are due. Idempotent: a digest
-    sent moves the member's mark to `now`, under a row lock, so two workers never send one
-    twice."""
+    sent moves the member's mark to `now`, under a row lock and in the transaction that queues
+    its mail, so two workers never send one twice and a stop between members loses none."""
     sent = {"daily": 0, "weekly": 0}
     for frequency, field in (
         (Frequency.DAILY, "daily_digest_at"),
@@ -294,7 +295,9 @@ def digests_send(*, now: datetime) -> dict[str, int]:
         due = members_with_access().filter(
             Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": now - period + DIGEST_MARGIN})
         )
-        for pk in due.values_list("pk", flat=True).iterator():
+        # sweeps.each: a stopping worker leaves after the member in hand; each digest sent is
+        # committed with its mark, the rest go at the next run.
+        for pk in sweeps.each(list(due.order_by("pk").values_list("pk", flat=True))):
             with transaction.atomic():
                 membership = (
                     Membership.objects.select_for_update(of=("self",))

@@ -6,32 +6,21 @@ has one meeting left this month.
 The negative control runs the real `meeting_request` with its guard taken away (the lock of the
 connector's row, `meetings._lock_connector`, made a no-op) and the worst interleaving made
 certain (every contender counts the month before anyone inserts): the connector is overbooked,
-so the lock is what holds. The guard is a row lock, not a constraint, so `races.race` is
-shared with the other race tests and `dropped_constraint` is not needed.
+so the lock is what holds. The guard is a row lock, not a constraint, so `dropped_constraint`
+is not needed.
 """
 
-import threading
-
-import pytest
-from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from tandem.connectors.models import ConnectorMeeting
 from tandem.connectors.tests.factories import connector_program, make_connector, make_newcomer
+from tandem.core.tests import races
 from tandem.core.tests.cast import make_member, make_participant, occupation
-from tandem.core.tests.races import race
 from tandem.organizations.models import Role
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = races.MARKS
 
 CONTENDERS = 4
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level races need PostgreSQL")
 
 
 def _setup(home):
@@ -53,26 +42,19 @@ def _setup(home):
 def test_two_staff_cannot_both_take_a_connector_s_last_meeting_of_the_month(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     _program, connector, newcomers, staff = _setup(home)
-    clients = []
-    for index in range(CONTENDERS):
-        client = Client()
-        client.force_login(staff[index])
-        url = reverse("connectors:newcomer", args=[newcomers[index].pk])
+    urls = [reverse("connectors:newcomer", args=[newcomer.pk]) for newcomer in newcomers]
+    clients = [races.signed_in(person) for person in staff]
+    for client, url in zip(clients, urls, strict=True):
         page = client.get(url).content.decode()  # the connector is among the suggestions
         assert f'value="{connector.pk}"' in page
-        clients.append((client, url))
-
-    def arrange(index):
-        client, url = clients[index]
-        response = client.post(url, {"connector": str(connector.pk), "message": ""}, follow=True)
-        return response.status_code, response.content.decode()
-
-    results = race(arrange, CONTENDERS)
-    assert all(isinstance(r, tuple) for r in results), results
-    assert {status for status, _body in results} == {200}, "a loser must never get a 500"
+    pages = races.pages_at_once(
+        clients,
+        lambda client, index: client.post(
+            urls[index], {"connector": str(connector.pk), "message": ""}, follow=True
+        ),
+    )
     assert ConnectorMeeting.objects.filter(connector=connector).count() == 1
-    losers = [body for _status, body in results if "has no room left" in body]
-    assert len(losers) == CONTENDERS - 1
+    assert sum("has no room left" in page for page in pages) == CONTENDERS - 1
 
 
 def test_negative_control_without_the_lock_the_real_service_overbooks_the_connector(
@@ -82,15 +64,7 @@ def test_negative_control_without_the_lock_the_real_service_overbooks_the_connec
 
     program, connector, newcomers, staff = _setup(home)
     monkeypatch.setattr(meetings, "_lock_connector", lambda connector: None)
-    counted = threading.Barrier(CONTENDERS)
-    real_taken = meetings._taken_this_month
-
-    def taken_then_wait(connector):
-        taken = real_taken(connector)
-        counted.wait(30)
-        return taken
-
-    monkeypatch.setattr(meetings, "_taken_this_month", taken_then_wait)
+    races.each_counts_first(monkeypatch, meetings, "_taken_this_month", CONTENDERS)
 
     def arrange(index):
         return meetings.meeting_request(
@@ -100,7 +74,7 @@ def test_negative_control_without_the_lock_the_real_service_overbooks_the_connec
             connector=connector,
         )
 
-    results = race(arrange, CONTENDERS)
+    results = races.race(arrange, CONTENDERS)
     assert all(isinstance(r, ConnectorMeeting) for r in results), results
     taken = ConnectorMeeting.objects.filter(connector=connector).count()
     assert taken == CONTENDERS > connector.meetings_per_month

@@ -7,9 +7,13 @@ its `AppConfig.ready()` (`core/sweeps.py`, `accounts/hooks.py`, `matching/commit
 `matching/handoff.py`, `participants/access.py`'s grants, `participants/record.py`'s client-file
 sections, `organizations/caseload.py`'s caseload parts). Tests and migrations are left out:
 the shared cast (`core/tests/cast.py`) builds people of every app.
+
+Templates too: an app's templates neither include nor extend a template of a higher floor's app
+(links to its pages go through a `core/links.py` registry, e.g. the community's tabs).
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -156,3 +160,37 @@ def test_every_allowance_is_still_needed() -> None:
         if upper not in tandem_imports((TANDEM / module).read_text(encoding="utf-8"))
     ]
     assert stale == [], f"remove these from ALLOWED_UPWARD: {stale}"
+
+
+# `{% include "library/x.html" %}`, `{% extends 'privacy/base.html' %}`: the app the template
+# belongs to (templates are named after their app's folder). A variable's template (a registry's
+# section) is not read, which is the point of a registry.
+TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["']([\w-]+)/""")
+
+
+def upward_templates(app: str, source: str) -> set[str]:
+    return set(TEMPLATE_REFERENCE.findall(source)) & set(FLOORS[FLOORS.index(app) + 1 :])
+
+
+def test_no_template_includes_or_extends_a_higher_floors_template() -> None:
+    found = {
+        str(path.relative_to(TANDEM)): upper
+        for path in sorted(TANDEM.glob("*/templates/**/*"))
+        if path.is_file()
+        and path.relative_to(TANDEM).parts[0] in FLOORS
+        and (
+            upper := upward_templates(
+                path.relative_to(TANDEM).parts[0], path.read_text(encoding="utf-8")
+            )
+        )
+    }
+    assert found == {}, (
+        "offer a registry on the lower floor (core/links.py, participants/record.py)"
+    )
+
+
+def test_an_upward_template_is_caught() -> None:
+    """Negative control: both tags, both quotes, spaces inside the tag."""
+    planted = '{% extends "base.html" %}{%include \'library/_x.html\' %}{% extends "privacy/y" %}'
+    assert upward_templates("community", planted) == {"library", "privacy"}
+    assert upward_templates("privacy", planted) == set()

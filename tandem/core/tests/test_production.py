@@ -116,6 +116,11 @@ def test_the_compose_file_runs_commands_that_exist():
     assert {"tandem_worker", "release"} <= set(get_commands())
     for path in ("deploy/Caddyfile", "Containerfile", "config/gunicorn.conf.py"):
         assert (ROOT / path).is_file(), path
+    # The backup service runs the repository's script, mounted where its command looks.
+    backup = services["backup"]
+    mounted = dict(volume.split(":")[:2] for volume in backup["volumes"])
+    script = backup["working_dir"] + "/" + backup["command"][0]
+    assert mounted["../scripts"] + "/backup.sh" == script and (ROOT / "scripts/backup.sh").is_file()
     for service in ("db", "release"):
         assert service in str(services["web"]["depends_on"])
 

@@ -40,6 +40,17 @@ def hosted(home, no_mfa):
     return home
 
 
+def test_the_staff_home_links_to_hosted_programs_only_for_those_who_see_one(
+    client: Client, hosted, elsewhere
+):
+    link = 'href="/en/employers/hosted/"'
+    for side in (hosted, elsewhere):
+        make_program(side.organization, side.staff)  # program staff: the home's staff section
+        client.force_login(side.staff)
+        page = client.get("/en/").content.decode()
+        assert 'id="home-staff"' in page and (link in page) is (side is hosted)
+
+
 def _offer(client: Client, side) -> LeadHelp:
     client.force_login(side.staff)
     response = client.post(

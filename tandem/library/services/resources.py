@@ -1,9 +1,8 @@
 """Resources: start one (with its first draft), edit it and its tags, keep the draft's sections,
 attach a file per language, publish the draft as the next version, start the next draft."""
 
-import zipfile
 from collections.abc import Iterable, Mapping
-from typing import IO, Any, TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.files import File
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.community.models import Community
-from tandem.core import audit
+from tandem.core import audit, files
 from tandem.library.models import (
     MOST_SECTIONS,
     TAG_CHOICES,
@@ -50,23 +49,9 @@ RESOURCE_FIELDS = (
     "link_fr",
 )
 
-# Kinds of file a resource may carry, judged by content, never by name (a renamed script is not
-# a PDF): the magic number of a PDF, or the part that makes a ZIP an Office document.
-PDF = "application/pdf"
-OFFICE_PARTS = {
-    "word/document.xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docx",
-    ),
-    "ppt/presentation.xml": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ".pptx",
-    ),
-    "xl/workbook.xml": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".xlsx",
-    ),
-}
+# Kinds of file a resource may carry, judged by content (core/files.py): a renamed script is not
+# a PDF.
+DOCUMENT_KINDS = (files.PDF, *files.OFFICE)
 
 
 class SectionText(TypedDict):
@@ -74,26 +59,6 @@ class SectionText(TypedDict):
     heading_fr: str
     body_en: str
     body_fr: str
-
-
-def sniff_document(stream: IO[bytes]) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF or an Office document (.docx, .pptx, .xlsx); None for
-    anything else."""
-    stream.seek(0)
-    head = stream.read(8)
-    if head.startswith(b"%PDF-"):
-        return PDF, ".pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            stream.seek(0)
-            with zipfile.ZipFile(stream) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        for part, kind in OFFICE_PARTS.items():
-            if part in names:
-                return kind
-    return None
 
 
 def _clean_tags(tags: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
@@ -259,25 +224,21 @@ def file_attach(*, actor: User, resource: Resource, language: str, upload: File)
         raise LibraryError(_("Start a new draft first: published versions do not change."))
     if language not in dict(settings.LANGUAGES):
         raise LibraryError(_("Choose English or French."))
-    limit = settings.TANDEM_LIBRARY_MAX_BYTES
-    if upload.size is None or upload.size > limit:
-        raise LibraryError(
-            _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
-        )
-    kind = sniff_document(upload)
-    if kind is None:
-        raise LibraryError(
-            _("Attach a PDF or an Office document (Word, PowerPoint or Excel), or share a link.")
-        )
-    content_type, extension = kind
-    upload.seek(0)
-    stem = (upload.name or "document").rsplit("/", 1)[-1].rsplit(".", 1)[0][:150] or "document"
+    kind = files.check(
+        upload,
+        allowed=DOCUMENT_KINDS,
+        limit=settings.TANDEM_LIBRARY_MAX_BYTES,
+        refusal=_(
+            "Attach a PDF or an Office document (Word, PowerPoint or Excel), or share a link."
+        ),
+        error=LibraryError,
+    )
     draft.files.filter(language=language).delete()  # the stored file stays for older versions
     attached = ResourceFile(
         version=draft,
         language=language,
-        original_name=f"{stem}{extension}",
-        content_type=content_type,
+        original_name=files.stored_name(upload, kind, default="document"),
+        content_type=kind.content_type,
         size=upload.size,
         uploaded_by=actor,
     )

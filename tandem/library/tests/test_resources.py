@@ -196,7 +196,14 @@ def test_members_only_pages_tell_search_engines_not_to_index_them(client, lib):
     client.force_login(lib.reviewer)
     page = client.get(f"/en/library/resources/{lib.resource.pk}/")
     assert page["X-Robots-Tag"] == "noindex, nofollow"
+    assert page["Cache-Control"] == "private, no-store"
     assert '<meta name="robots" content="noindex, nofollow">' in page.content.decode()
+    repertoire = f"/fr/library/c/{lib.community.slug}/"
+    # The library's tabs on the community's own pages (community.tabs, filled by library).
+    community = client.get(f"/fr/community/{lib.community.slug}/").content.decode()
+    assert f'<a href="{repertoire}">Répertoire</a>' in community
+    resources = client.get(repertoire).content.decode()
+    assert f'<a href="{repertoire}" aria-current="page">Répertoire</a>' in resources
     client.logout()
     anonymous = client.get(f"/en/library/resources/{lib.resource.pk}/")
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]

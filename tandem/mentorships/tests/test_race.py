@@ -8,30 +8,20 @@ mentor's row through `select_related`, made a no-op): the mentor is overbooked, 
 what hold.
 """
 
-import threading
-
 import pytest
-from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
+from tandem.core.tests import races
 from tandem.core.tests.cast import make_member
-from tandem.core.tests.races import dropped_constraint, race
 from tandem.matching.models import ProposalStatus
 from tandem.matching.tests.factories import person, program_for, proposal
 from tandem.mentorships.models import ACTIVE_STATUSES, Mentorship
 from tandem.organizations.models import Role
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = races.MARKS
 
 CAPACITY = 2
 CONTENDERS = 6
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level races need PostgreSQL")
 
 
 def _setup(home):
@@ -51,29 +41,23 @@ def _setup(home):
 def test_concurrent_confirmations_never_overbook_a_mentor(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     program, mentor, proposals, staff = _setup(home)
-
-    def confirm(index):
-        client = Client()
-        client.force_login(staff[index])
-        response = client.post(
+    pages = races.pages_at_once(
+        [races.signed_in(person) for person in staff],
+        lambda client, index: client.post(
             reverse("matching:proposal_confirm", args=[proposals[index].pk]), follow=True
-        )
-        return response.status_code, response.content.decode()
-
-    results = race(confirm, CONTENDERS)
-    assert all(isinstance(r, tuple) for r in results), results
-    assert {status for status, _body in results} == {200}, "a loser must never get a 500"
+        ),
+    )
     active = Mentorship.objects.filter(mentor=mentor, status__in=ACTIVE_STATUSES)
     assert active.count() == CAPACITY
     assert sorted(active.values_list("mentor_slot", flat=True)) == [1, 2]
-    losers = [body for _status, body in results if "This mentor has no room left" in body]
-    assert len(losers) == CONTENDERS - CAPACITY
+    losers = sum("This mentor has no room left" in page for page in pages)
+    assert losers == CONTENDERS - CAPACITY
 
 
 @pytest.fixture
 def without_the_slot_index():
     """Drops the unique index on (mentor, slot) for one test, and puts it back."""
-    with dropped_constraint(Mentorship, "mentorship_one_active_per_mentor_slot"):
+    with races.dropped_constraint(Mentorship, "mentorship_one_active_per_mentor_slot"):
         yield
 
 
@@ -83,26 +67,16 @@ def test_negative_control_without_its_guards_the_real_service_overbooks_the_ment
     """The real `mentorship_confirm`, with every contender made to look for a free slot before
     anyone inserts (the worst interleaving, made certain): without the index and the row locks
     all of them take slot 1 and the mentor ends up with more mentees than places."""
-    from django.db.models.query import QuerySet
-
     from tandem.mentorships import services
 
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    races.without_row_locks(monkeypatch)
     program, mentor, proposals, staff = _setup(home)
-    counted = threading.Barrier(CONTENDERS)
-    real_free_slots = services._free_slots
-
-    def free_slots_then_wait(mentor_id, capacity):
-        free = real_free_slots(mentor_id, capacity)
-        counted.wait(30)
-        return free
-
-    monkeypatch.setattr(services, "_free_slots", free_slots_then_wait)
+    races.each_counts_first(monkeypatch, services, "_free_slots", CONTENDERS)
 
     def confirm(index):
         return services.mentorship_confirm(actor=staff[index], proposal=proposals[index])
 
-    results = race(confirm, CONTENDERS)
+    results = races.race(confirm, CONTENDERS)
     assert all(isinstance(r, Mentorship) for r in results), results
     active = Mentorship.objects.filter(mentor=mentor, status__in=ACTIVE_STATUSES)
     assert active.count() == CONTENDERS > CAPACITY

@@ -10,25 +10,18 @@ overfilled, so the guards are what hold.
 import threading
 
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.db import connections
 
+from tandem.core.tests import races
 from tandem.core.tests.cast import make_member, make_participant
-from tandem.core.tests.races import dropped_constraint, race
 from tandem.opportunities.models import Application, ApplicationStatus
 from tandem.opportunities.tests.factories import make_application, make_employer, make_opportunity
 from tandem.organizations.models import Role
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = races.MARKS
 
 PLACES = 2
 CONTENDERS = 6
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level races need PostgreSQL")
 
 
 def _setup(home):
@@ -48,33 +41,26 @@ def _setup(home):
 def test_concurrent_acceptances_never_overfill_an_opportunity(home, settings):
     settings.TANDEM_MFA_REQUIRED = False
     opportunity, applications, people = _setup(home)
-
-    def accept(index):
-        client = Client()
-        client.force_login(people[index])
-        response = client.post(
+    pages = races.pages_at_once(
+        [races.signed_in(person) for person in people],
+        lambda client, index: client.post(
             f"/en/opportunities/applications/{applications[index].pk}/decide/",
             {"decision": "accept"},
             follow=True,
-        )
-        return response.status_code, response.content.decode()
-
-    results = race(accept, CONTENDERS)
-    assert all(isinstance(r, tuple) for r in results), results
-    assert {status for status, _body in results} == {200}, "a loser must never get a 500"
+        ),
+    )
     accepted = Application.objects.filter(
         opportunity=opportunity, status=ApplicationStatus.ACCEPTED
     )
     assert accepted.count() == PLACES
     assert sorted(accepted.values_list("place", flat=True)) == [1, 2]
-    losers = [body for _status, body in results if "This opportunity is full" in body]
-    assert len(losers) == CONTENDERS - PLACES
+    assert sum("This opportunity is full" in page for page in pages) == CONTENDERS - PLACES
 
 
 @pytest.fixture
 def without_the_place_index():
     """The unique index on (opportunity, place) dropped for one test, then put back."""
-    with dropped_constraint(Application, "opportunity_one_application_per_place"):
+    with races.dropped_constraint(Application, "opportunity_one_application_per_place"):
         yield
 
 
@@ -84,26 +70,16 @@ def test_negative_control_without_its_guards_the_real_service_overfills(
     """The real `application_accept`, with every contender made to count the free places
     before anyone writes (the worst interleaving, made certain): without the index and the row
     lock all of them take place 1 and the opportunity holds more people than places."""
-    from django.db.models.query import QuerySet
-
     from tandem.opportunities import services
 
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    races.without_row_locks(monkeypatch)
     opportunity, applications, people = _setup(home)
-    counted = threading.Barrier(CONTENDERS)
-    real_free_places = services.free_places
-
-    def free_places_then_wait(opportunity_id, places):
-        free = real_free_places(opportunity_id, places)
-        counted.wait(30)
-        return free
-
-    monkeypatch.setattr(services, "free_places", free_places_then_wait)
+    races.each_counts_first(monkeypatch, services, "free_places", CONTENDERS)
 
     def accept(index):
         return services.application_accept(actor=people[index], application=applications[index])
 
-    results = race(accept, CONTENDERS)
+    results = races.race(accept, CONTENDERS)
     assert all(isinstance(r, Application) for r in results), results
     accepted = Application.objects.filter(
         opportunity=opportunity, status=ApplicationStatus.ACCEPTED
@@ -150,7 +126,7 @@ def test_fewer_places_racing_acceptances_never_leave_more_people_than_places(hom
             return _fewer_places(opportunity, people[2])
         return services.application_accept(actor=people[index], application=applications[index])
 
-    results = race(work, 3)
+    results = races.race(work, 3)
     assert all(
         not isinstance(r, Exception) or isinstance(r, services.OpportunityError) for r in results
     ), results
@@ -162,14 +138,12 @@ def test_negative_control_a_change_that_counts_without_the_lock_overfills(home, 
     """The real `opportunity_change` with the row lock made a no-op, and the acceptances made
     to land between its count of the people accepted and its write (the worst interleaving,
     made certain): it then leaves two people accepted on one place."""
-    from django.db.models.query import QuerySet
-
     from tandem.opportunities import services
 
     opportunity, applications, people = _setup(home)
     opportunity.places = 3
     opportunity.save(update_fields=["places"])
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    races.without_row_locks(monkeypatch)
     accepted = threading.Event()
     real_places_taken = services.places_taken
 

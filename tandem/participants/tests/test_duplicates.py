@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core import audit
@@ -142,11 +143,14 @@ def test_the_record_page_points_its_holders_to_the_other_record(home, elsewhere,
     assert "Probably the same person" in page
     assert f"/participants/{first.pk}/merge/{second.pk}/" in page
     assert "+16135550123" in page
+    # The privacy floor's button (registered in participants.record.LINKS, unknown here).
+    assert f'href="{reverse("privacy:person", args=[first.pk])}"' in page
     # The person reads their own record without the comparison or the phone number.
     first.user = make_user("amina.self@example.org")
     first.save(update_fields=["user"])
     own = signed_in(first.user).get(f"/en/participants/{first.pk}/").content.decode()
     assert "Probably the same person" not in own and "+16135550123" not in own
+    assert "Consents and personal information" not in own
 
 
 def test_a_finished_import_points_to_the_people_already_on_file(home, no_mfa, reference):

@@ -135,6 +135,8 @@ def test_a_pdf_and_a_docx_are_accepted_by_content_and_served_only_to_those_allow
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
     assert response.getvalue() == PDF
     for outsider in (elsewhere.caseworker, elsewhere.staff, home.funder):
         client.force_login(outsider)

@@ -98,7 +98,7 @@ def test_the_sweep_anonymises_past_retention_and_a_legal_hold_stops_it(
     client.post(reverse("privacy:hold", args=[held.pk]), {"reason": ""})
     retention_sweep(now=timezone.now())
     assert Anonymisation.objects.filter(participant=held).exists()
-    assert retention_sweep(now=timezone.now())["records"] == 0
+    assert retention_sweep(now=timezone.now())["record"] == 0
 
 
 def test_an_accepted_deletion_request_is_anonymised_by_the_sweep(
@@ -119,3 +119,99 @@ def test_an_accepted_deletion_request_is_anonymised_by_the_sweep(
     made.refresh_from_db()
     assert made.status == RequestStatus.ANSWERED
     assert Anonymisation.objects.get(participant=mentee).reason == "deletion"
+
+
+SECRET = "Secret-7f3"  # written in every free-text field the kinds remove
+
+
+def _written_everywhere(home) -> dict:
+    """The insider network (`inside`) with a secret in what each kind removes, and the
+    community member who wrote it gone."""
+    from tandem.community.models import Membership, MembershipStatus, Message
+    from tandem.core.tests.url_arguments import community_records, opportunity_records
+    from tandem.meetings.models import MeetingLog
+    from tandem.opportunities.models import Application
+    from tandem.referrals.models import Referral, ReferralDecision
+
+    closed = home.closed_mentorship
+    MeetingLog.objects.create(
+        mentorship=closed, met_on=timezone.localdate(), minutes=60, mode="virtual", topics=SECRET
+    )
+    returned = Referral.objects.get(status="returned")
+    Referral.objects.filter(pk=returned.pk).update(note=SECRET, answers={"why": SECRET})
+    ReferralDecision.objects.filter(referral=returned).update(note=SECRET)
+    application = opportunity_records(home)["application"]
+    Application.objects.filter(pk=application.pk).update(accommodation_note=SECRET)
+    community = community_records(home)["community"]
+    conversation = community.conversations.get()
+    Message.objects.create(
+        conversation=conversation, author=home.staff, body=f"<p>{SECRET}</p>", text=SECRET
+    )
+    Membership.objects.filter(community=community, user=home.staff).update(
+        status=MembershipStatus.LEFT, ended_at=timezone.now()
+    )
+    from tandem.circles.models import Circle, CircleNote
+    from tandem.core.tests.url_arguments import circle_records
+
+    circle = circle_records(home)["circle"]
+    Circle.objects.filter(pk=circle.pk).update(ended_at=timezone.now())
+    CircleNote.objects.create(circle=circle, text=SECRET, author=home.staff)
+    return {"closed": closed, "returned": returned, "application": application}
+
+
+def _secrets_left() -> list[str]:
+    """Every row of the kinds' tables that still holds the secret."""
+    from django.apps import apps
+
+    found = []
+    for label in ("referrals", "meetings", "mentorships", "outcomes", "opportunities", "circles"):
+        for model in apps.get_app_config(label).get_models():
+            for row in model._base_manager.values():
+                if SECRET in json.dumps(row, default=str):
+                    found.append(f"{model._meta.label} #{row['id']}")
+    from tandem.community.models import Message
+
+    found += [f"message #{pk}" for pk in Message.objects.filter(text=SECRET).values_list("pk")]
+    return found
+
+
+def test_every_kind_past_its_period_is_anonymised_unless_held_and_no_funder_figure_changes(
+    client: Client, inside, no_mfa
+):
+    """Each registered kind (core.retention) with a record past its period: a hold on the
+    closed pair's mentee keeps that pair's notes; released, everything goes; the published
+    funder year and every report built afresh are the same before and after."""
+    from tandem.community.models import Post
+    from tandem.core import retention
+    from tandem.organizations.models import Organization
+    from tandem.reports.models import ReportSnapshot
+
+    home = inside
+    made = _written_everywhere(home)
+    # People's whole records are the existing test's: here each kind on its own.
+    for organization in Organization.objects.all():
+        RetentionPeriod.objects.create(organization=organization, kind="record", months=1200)
+    published = list(ReportSnapshot.objects.values("scope_key", "tables"))
+    assert published  # `inside` published the last fiscal year to its funder
+    before = totals()
+    client.force_login(home.admin)
+    held = made["closed"].mentee
+    client.post(reverse("privacy:hold", args=[held.pk]), {"reason": "Complaint under review"})
+
+    later = timezone.now() + timedelta(days=365 * 10)  # every default period has run out
+    done = retention_sweep(now=later)
+    assert done["held"] >= 1
+    assert _secrets_left() == [f"meetings.MeetingLog #{made['closed'].meeting_logs.get().pk}"]
+    client.post(reverse("privacy:hold", args=[held.pk]), {"reason": ""})
+    again = retention_sweep(now=later)
+    assert _secrets_left() == []
+    # Every kind did its work at least once, and a third sweep has nothing left to do.
+    assert {k.code for k in retention.kinds() if done[k.code] + again[k.code] == 0} == {"record"}
+    assert not any(retention_sweep(now=later).values())
+
+    assert totals() == before
+    assert list(ReportSnapshot.objects.values("scope_key", "tables")) == published
+    # What stays: the rows counted, pointing to the same people; a former member's post.
+    assert Mentorship.objects.filter(pk=made["closed"].pk, mentee=held).exists()
+    assert not Post.objects.filter(author=home.staff).exists()
+    assert Post.objects.filter(author__isnull=True).exists()

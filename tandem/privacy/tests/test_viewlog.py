@@ -23,6 +23,19 @@ PERSON_ARGUMENTS = {
     "document_id",
     "request_id",
     "application_id",  # an application to an opportunity shows shared accommodations
+    # A pair's pages (meetings, agreement, closure), a proposal (both profiles), a follow-up
+    # answered on a person's behalf, group and peer mentoring, connector meetings and
+    # introductions, workplace activities of a pair.
+    "mentorship_id",
+    "proposal_id",
+    "follow_up_id",
+    "circle_member_id",
+    "peer_mentor_id",
+    "peer_conversation_id",
+    "newcomer_id",
+    "connector_meeting_id",
+    "introduction_id",
+    "workplace_activity_id",
 }
 # Staff first: a person opening their own record writes nothing (tested below).
 VIEWERS = ["staff", "caseworker", "admin", "mentor_user", "mentee_user"]
@@ -259,7 +272,29 @@ def test_certificates_and_calendar_files_naming_a_person_are_logged(
     client.force_login(lifecycle.mentor_user)
     response = client.get(reverse("mentorships:meeting_ics", args=[pair.pk]))
     assert response.status_code == 200
+    assert 'filename="introduction-meeting.ics"' in response["Content-Disposition"]
+    french = client.get(reverse("mentorships:meeting_ics", args=[pair.pk]).replace("/en/", "/fr/"))
+    assert 'filename="rencontre-de-presentation.ics"' in french["Content-Disposition"]
     logged = RecordView.objects.filter(kind="calendar")
-    assert list(logged.values_list("participant_id", "viewer_id")) == [
-        (pair.mentee_id, lifecycle.mentor_user.pk)  # not the mentor's own
-    ]
+    assert set(logged.values_list("participant_id", "viewer_id")) == {
+        (pair.mentee_id, lifecycle.mentor_user.pk)  # not the mentor's own (two downloads)
+    }
+
+
+@pytest.mark.django_db
+def test_a_mentorship_page_names_both_people_and_a_side_never_logs_itself(
+    client: Client, lifecycle, no_mfa
+):
+    pair = lifecycle.mentorship
+    client.force_login(lifecycle.staff)
+    assert client.get(reverse("meetings:detail", args=[pair.pk])).status_code == 200
+    rows = RecordView.objects.filter(kind="mentorship", viewer=lifecycle.staff)
+    assert sorted(rows.values_list("participant_id", flat=True)) == sorted(
+        [pair.mentee_id, pair.mentor_id]
+    )
+    assert {row.page for row in rows} == {"meetings:detail"}
+    client.force_login(lifecycle.mentor_user)
+    client.get(reverse("meetings:detail", args=[pair.pk]))
+    mine = RecordView.objects.filter(viewer=lifecycle.mentor_user)
+    assert list(mine.values_list("participant_id", "kind")) == [(pair.mentee_id, "mentorship")]
+    assert str(mine.get().get_kind_display()) == "Mentorship"

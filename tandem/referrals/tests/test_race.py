@@ -8,24 +8,16 @@ land: the lock is what makes the difference.
 import time
 
 import pytest
-from django.db import connection
-from django.db.models import QuerySet
 
+from tandem.core.tests import races
 from tandem.core.tests.cast import make_member
-from tandem.core.tests.races import race
 from tandem.organizations.models import Role
 from tandem.programs import eligibility
 from tandem.programs.tests.factories import make_program
 from tandem.referrals import services
 from tandem.referrals.models import Referral, ReferralDecision
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level races need PostgreSQL")
+pytestmark = races.MARKS
 
 
 @pytest.fixture
@@ -57,7 +49,7 @@ def _race(home, outcomes):
             note="Reason",
         )
 
-    return referral, race(decide, len(outcomes))
+    return referral, races.race(decide, len(outcomes))
 
 
 def test_two_staff_deciding_at_once_record_one_decision(home, slow_evaluation):
@@ -69,7 +61,7 @@ def test_two_staff_deciding_at_once_record_one_decision(home, slow_evaluation):
 def test_negative_control_without_the_row_lock_both_decisions_land(
     home, slow_evaluation, monkeypatch
 ):
-    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, **kwargs: self)
+    races.without_row_locks(monkeypatch)
     referral, results = _race(home, ["accepted", "returned"])
     assert not any(isinstance(r, Exception) for r in results), results
     assert ReferralDecision.objects.filter(referral=referral).count() == 2

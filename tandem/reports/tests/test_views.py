@@ -171,6 +171,7 @@ def test_exports_neutralise_formulas_and_open_in_a_spreadsheet(client: Client, n
     response = client.get(url + ".csv?table=referrals")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="tandem-program-referrals-' in response["Content-Disposition"]
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert ["'" + agency.name_en] == [r[0] for r in rows if "HYPERLINK" in (r[0] if r else "")]
@@ -213,6 +214,8 @@ def test_the_funder_pdf_is_tagged_and_in_the_language_asked_for(
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    # Named in the language asked for, not the storage's English name.
+    assert 'filename="tandem-bailleur-de-fonds-' in response["Content-Disposition"]
     content = response.getvalue()
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -252,6 +255,8 @@ def test_a_large_report_is_built_in_the_background_with_progress(
     assert b"hx-trigger" not in progress.content and b"Download the report" in progress.content
     download = client.get(f"/en/reports/runs/{run.pk}/download/")
     assert download.status_code == 200
+    period = f"{form.initial['starts_on'].isoformat()}_{form.initial['ends_on'].isoformat()}"
+    assert f'filename="tandem-network-{period}.xlsx"' in download["Content-Disposition"]
     # Nobody else, not even a colleague, follows or downloads someone's report file.
     client.force_login(network.admin)
     assert client.get(f"/en/reports/runs/{run.pk}/download/").status_code == 404
