@@ -15,14 +15,30 @@ from contextvars import ContextVar
 from typing import Any
 
 FUNCTION = "tandem_flushing"
+# Asked by a table whose old rows a retention sweep may delete (the view log): only inside
+# `expiring()`, and only rows older than the table's legal minimum (in the trigger itself).
+EXPIRING = "tandem_expiring"
 
 _FLUSHING: ContextVar[bool] = ContextVar("tandem_flushing", default=False)
+_EXPIRING: ContextVar[bool] = ContextVar("tandem_expiring", default=False)
 
 
 def sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """`connection_created` receiver: the function the triggers ask."""
+    """`connection_created` receiver: the functions the triggers ask."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(FUNCTION, 0, lambda: int(_FLUSHING.get()))
+        connection.connection.create_function(EXPIRING, 0, lambda: int(_EXPIRING.get()))
+
+
+@contextmanager
+def expiring() -> Iterator[None]:
+    """A retention sweep deleting rows past their period (SQLite; PostgreSQL's trigger reads
+    a setting of the transaction)."""
+    token = _EXPIRING.set(True)
+    try:
+        yield
+    finally:
+        _EXPIRING.reset(token)
 
 
 @contextmanager
@@ -34,10 +50,15 @@ def flushing() -> Iterator[None]:
         _FLUSHING.reset(token)
 
 
-def sqlite_delete_trigger(table: str) -> str:
-    """The SQLite trigger that refuses DELETE on `table` outside a flush."""
+def sqlite_delete_trigger(table: str, *, expires_after_months: int | None = None) -> str:
+    """The SQLite trigger that refuses DELETE on `table` outside a flush; with
+    `expires_after_months`, a retention sweep (`expiring()`) may delete the rows whose `at` is
+    older than that, never a newer one."""
+    allowed = f"{FUNCTION}()"
+    if expires_after_months:
+        allowed += f" OR ({EXPIRING}() AND OLD.at < datetime('now', '-{int(expires_after_months)} months'))"
     return (
         f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-        f"WHEN NOT {FUNCTION}() "
+        f"WHEN NOT ({allowed}) "
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END;"
     )

@@ -40,9 +40,12 @@ class Kind:
     default_months: int  # the period until the organization sets its own
     why: Any  # why that default (shown beside it)
     # (organization id, cutoff) -> the organization's rows whose period ended before the cutoff
-    due: Callable[[int, datetime], "models.QuerySet[Any]"]
+    due: Callable[[int, datetime], "models.QuerySet[Any]"] | None = None
     # one row, inside the sweep's transaction for that row (idempotent)
-    anonymise: Callable[[Any], None]
+    anonymise: Callable[[Any], None] | None = None
+    # or, for a kind whose rows simply go in bulk (the view log): (organization id, cutoff) ->
+    # how many it deleted, in batches through `sweeps.each`; it keeps legal holds itself
+    purge: Callable[[int, datetime], int] | None = None
     # lookups from a row to the people it is about: a legal hold on one of them stops it
     people: tuple[str, ...] = ()
     minimum_months: int = 1  # a legal minimum below which no organization may go
@@ -56,6 +59,8 @@ def register(kind: Kind) -> None:
     """Adds a kind (from the app's `ready()`); the same code twice is an error."""
     if len(kind.code) > 20:
         raise ValueError(f"a retention kind has at most 20 characters: {kind.code!r}")
+    if (kind.purge is None) == (kind.due is None or kind.anonymise is None):
+        raise ValueError(f"retention kind {kind.code!r}: give due and anonymise, or purge")
     found = _KINDS.get(kind.code)
     if found is not None and found != kind:
         raise ValueError(f"retention kind {kind.code!r} is already registered")

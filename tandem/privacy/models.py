@@ -38,7 +38,9 @@ class RecordView(models.Model):
     """One view of a person's record by someone other than the person: append-only.
 
     No code path changes or deletes a row; on PostgreSQL a trigger refuses UPDATE and DELETE
-    (migration 0002), on SQLite it refuses UPDATE. The keys carry no database constraint and
+    (migration 0002), on SQLite triggers refuse them too (0002, 0010). The one exception is the
+    retention sweep deleting rows older than two years inside its own transaction, a floor the
+    triggers themselves hold (0012). The keys carry no database constraint and
     nothing cascades: the log outlives a deleted account or a merged record, and the viewer is
     also kept as text (`viewer_label`), as it read then.
     """

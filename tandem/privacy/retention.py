@@ -15,16 +15,19 @@ values of the audit history about her. The rows are found as the access request 
 (privacy.gather), so an area added later is covered.
 """
 
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit, retention, sweeps
+from tandem.core import appendonly, audit, retention, sweeps
 from tandem.matching.models import ProfileSharing
 from tandem.organizations.models import Organization
 from tandem.participants.models import Accommodation, Participant, Resume
@@ -33,6 +36,7 @@ from tandem.privacy.models import (
     Anonymisation,
     LegalHold,
     PrivacyRequest,
+    RecordView,
     RequestKind,
     RequestStatus,
     RetentionKind,
@@ -256,6 +260,71 @@ def register_kinds() -> None:
             position=10,
         )
     )
+    _register_views_kind()
+
+
+# The view log's own entries. No law we know sets their period; a person's access request and
+# an incident's investigation look back over them, and civil claims must be brought within two
+# years in Ontario (Limitations Act, 2002) and three in Québec (Civil Code, art. 2925): three
+# years by default, never less than two, which the database itself enforces (migration 0012:
+# the append-only trigger lets the sweep delete, inside its transaction, only older rows).
+VIEWS_MINIMUM_MONTHS = 24
+
+
+@contextmanager
+def _expiring_views() -> Iterator[None]:
+    """One transaction in which the append-only log lets old rows go (PostgreSQL: a setting of
+    this transaction the trigger reads; SQLite: a function the trigger asks)."""
+    with transaction.atomic(), appendonly.expiring():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL tandem.expiring_views = 'on'")
+        yield
+
+
+def _views_purge(organization_id: int, cutoff: datetime) -> int:
+    """Entries about the organization's people older than the cutoff (and than the minimum,
+    whatever clock the sweep was given), in batches; those about someone under a legal hold
+    stay. Nothing counts views: nothing to keep."""
+    floor = retention.months_before(timezone.now(), VIEWS_MINIMUM_MONTHS)
+    old = RecordView.objects.filter(
+        participant__organization_id=organization_id, at__lt=min(cutoff, floor)
+    ).exclude(participant_id__in=_held())
+    deleted = 0
+    for _batch in sweeps.each(itertools.count()):
+        batch = list(old.order_by("pk").values_list("pk", flat=True)[:2000])
+        if not batch:
+            break
+        with _expiring_views():
+            RecordView.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)
+    return deleted
+
+
+def _register_views_kind() -> None:
+    retention.register(
+        retention.Kind(
+            code="views",
+            label=gettext_lazy("Entries of the log of who viewed a record"),
+            starts=gettext_lazy("after the view"),
+            removes=gettext_lazy(
+                "The entry: who viewed whose record, from which organization, when and on which "
+                "page."
+            ),
+            keeps=gettext_lazy(
+                "No report counts views; the entries about a person under a legal hold stay."
+            ),
+            default_months=36,
+            minimum_months=VIEWS_MINIMUM_MONTHS,
+            why=gettext_lazy(
+                "Three years: an access request or an incident investigation looks back over "
+                "them, and civil claims must be brought within two years in Ontario and three in "
+                "Québec. Never less than two years: the database refuses it."
+            ),
+            purge=_views_purge,
+            position=60,
+        )
+    )
 
 
 # --- The sweep -------------------------------------------------------------------------------
@@ -283,7 +352,11 @@ def _holds_stop(found: retention.Kind, rows: "models.QuerySet[Any]") -> "models.
 
 def _kind_sweep(found: retention.Kind, organization_id: int, cutoff: datetime) -> tuple[int, int]:
     """(anonymised, held) for one kind at one organization: each row in its own transaction,
-    a legal hold checked again inside it, the row remembered (privacy.Retired)."""
+    a legal hold checked again inside it, the row remembered (privacy.Retired); or the kind's
+    own bulk purge."""
+    if found.purge is not None:
+        return found.purge(organization_id, cutoff), 0
+    assert found.due is not None and found.anonymise is not None  # retention.register checks
     due = found.due(organization_id, cutoff).exclude(
         pk__in=Retired.objects.filter(kind=found.code).values("object_id")
     )

@@ -206,7 +206,10 @@ def test_every_kind_past_its_period_is_anonymised_unless_held_and_no_funder_figu
     again = retention_sweep(now=later)
     assert _secrets_left() == []
     # Every kind did its work at least once, and a third sweep has nothing left to do.
-    assert {k.code for k in retention.kinds() if done[k.code] + again[k.code] == 0} == {"record"}
+    # (the view log's entries: the database keeps two years whatever clock the sweep is given;
+    # test_viewlog.py ages them itself)
+    idle = {k.code for k in retention.kinds() if done[k.code] + again[k.code] == 0}
+    assert idle == {"record", "views"}
     assert not any(retention_sweep(now=later).values())
 
     assert totals() == before

@@ -298,3 +298,49 @@ def test_a_mentorship_page_names_both_people_and_a_side_never_logs_itself(
     mine = RecordView.objects.filter(viewer=lifecycle.mentor_user)
     assert list(mine.values_list("participant_id", "kind")) == [(pair.mentee_id, "mentorship")]
     assert str(mine.get().get_kind_display()) == "Mentorship"
+
+
+@pytest.mark.django_db
+def test_the_sweep_deletes_entries_past_their_period_never_younger_than_two_years(
+    client: Client, home, no_mfa
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.core.tests.cast import make_participant
+    from tandem.privacy.models import RetentionPeriod
+    from tandem.privacy.retention import _expiring_views, hold_place, retention_sweep
+
+    now = timezone.now()
+    held = make_participant(home.organization)
+    hold_place(actor=home.admin, participant=held, reason="Dispute")
+
+    def viewed(person: Participant, days: int) -> int:
+        return RecordView.objects.create(
+            participant=person,
+            viewer=home.staff,
+            viewer_label="x",
+            kind="record",
+            page="p",
+            at=now - timedelta(days=days),
+        ).pk
+
+    old, middle, recent = (viewed(home.mentee, days) for days in (5 * 365, 900, 200))
+    kept_by_hold = viewed(held, 5 * 365)
+    assert retention_sweep(now=now)["views"] == 1  # the default: three years
+    assert set(RecordView.objects.values_list("pk", flat=True)) == {middle, recent, kept_by_hold}
+    assert old not in set(RecordView.objects.values_list("pk", flat=True))
+
+    # The office keeps them two years, not less: the page refuses one year.
+    client.force_login(home.admin)
+    page = reverse("privacy:retention", args=[home.organization.slug])
+    assert client.post(page, {"views": "12"}).status_code == 200
+    assert client.post(page, {"views": "24"}).status_code == 302
+    assert RetentionPeriod.objects.get(kind="views").months == 24
+    retention_sweep(now=now)
+    assert set(RecordView.objects.values_list("pk", flat=True)) == {recent, kept_by_hold}
+    # The floor is the database's own: even the sweep's transaction cannot delete a newer entry.
+    with pytest.raises(DatabaseError), _expiring_views():
+        RecordView.objects.filter(pk=recent).delete()
+    assert RecordView.objects.filter(pk=recent).exists()
