@@ -99,3 +99,19 @@ def pytest_collection_modifyitems(config, items):
         # A browser test runs in the PostgreSQL pass only, even one that needs no database.
         if not uses_database and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.no_database)
+    # Long tests first. pytest-xdist hands out tests in collection order, and the browser flows
+    # (tests/browser) and the route walks come last alphabetically: one process was still in a
+    # 54 s flow while the other had run out of work. Started first, they run beside the short
+    # tests, and the end of each pass is made of short tests. A stable sort: the order is the
+    # same in every process, as xdist requires.
+    items.sort(key=_longest_first)
+
+
+def _longest_first(item) -> int:
+    """0: a browser flow marked slow (day one, about a minute); 1: the other browser flows and
+    the accessibility sweep; 2: the slow tests that need no browser; 3: the rest."""
+    names = {mark.name for mark in item.iter_markers()}
+    browser = bool(names & {"browser", "accessibility_sweep"})
+    if browser:
+        return 0 if "slow" in names else 1
+    return 2 if "slow" in names else 3

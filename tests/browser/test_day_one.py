@@ -307,6 +307,7 @@ def by_phone(page, base: str, person, label: str, action: str) -> None:
     assert page.locator(".message-success").count() == 1
 
 
+@pytest.mark.slow
 def test_a_network_starts_from_an_empty_database_and_reaches_an_active_mentorship(
     page, live_server, empty_platform, run_worker
 ):

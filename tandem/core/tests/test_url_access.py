@@ -120,6 +120,7 @@ SCOPED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_anonymous_requests_go_to_sign_in(client: Client, elsewhere):
     assert NOT_PUBLIC
@@ -138,6 +139,7 @@ OUTSIDER_ROLES = ["staff", "caseworker", "admin", "funder", "mentee_user"]
 ADMIN_OUTSIDER_ROLES = ["staff", "mentee_user"]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_members_of_another_organization_get_404(client: Client, home, elsewhere, no_mfa):
     assert SCOPED
@@ -379,6 +381,7 @@ SCOPED_PAGES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_scoped_page_opens_for_someone_who_should_see_it(client: Client, inside, no_mfa):
     """One walk over every scoped page (the records are built once, to keep the suite quick)."""

@@ -62,6 +62,7 @@ def live(lifecycle) -> int:
     return len(selectors.attention_list(user=lifecycle.staff))
 
 
+@pytest.mark.slow
 def test_the_stored_count_agrees_with_the_list_on_every_day_of_the_term(
     clock, pairs, django_assert_max_num_queries
 ):

@@ -74,6 +74,7 @@ def silent_pages(routes, client: Client, side) -> list[str]:
     return silent
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_route_showing_a_persons_record_writes_a_row_to_the_log(
     client: Client, inside, no_mfa

@@ -63,6 +63,7 @@ def test_the_search_page_answers_in_french_and_as_an_htmx_fragment(client, refer
     assert "<html" not in fragment.content.decode() and "11100" in fragment.content.decode()
 
 
+@pytest.mark.slow
 def test_the_demo_network_loads_with_real_occupations(reference):
     logins = demo_load()
     from tandem.organizations.models import Organization

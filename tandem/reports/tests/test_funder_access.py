@@ -39,6 +39,7 @@ PERSON_LEVEL = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_funder_gets_404_on_every_person_level_url_of_the_network_they_fund(
     client: Client, elsewhere, funder_of_elsewhere, no_mfa
