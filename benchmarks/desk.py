@@ -35,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import fresh_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("TANDEM_DEBUG", "1")
 RESULTS = ROOT / "benchmarks" / "results" / "desk.json"
@@ -84,19 +86,9 @@ GOALS_FR = [
 
 
 def create_database() -> None:
-    import psycopg
-
-    admin = dict(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    # Always the desk's own database, whatever PGDATABASE says (database_exists reads it too).
     os.environ["PGDATABASE"] = DATABASE
+    fresh_database(DATABASE)
 
 
 def database_exists() -> bool:

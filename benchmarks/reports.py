@@ -37,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.postgres import fresh_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("TANDEM_DEBUG", "1")
 os.environ["TANDEM_MFA_REQUIRED"] = "0"
@@ -76,20 +78,7 @@ UNIT_GROUPS = [
 
 
 def create_database() -> None:
-    import psycopg
-
-    database = os.environ.get("PGDATABASE", "tandem_bench")
-    admin = dict(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**admin) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    os.environ["PGDATABASE"] = database
+    fresh_database("tandem_bench")
 
 
 def occupations() -> None:
