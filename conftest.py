@@ -13,19 +13,53 @@ pytest_plugins = ["tandem.core.tests.cast", "tandem.demo.tests.fixtures"]
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings):
-    """PostgreSQL: each test process's database is a copy of `TANDEM_TEST_TEMPLATE`, a database
-    scripts/test-all.sh migrated once before pytest started (CREATE DATABASE ... TEMPLATE, a
-    fraction of a second); Django's migrate then finds every migration applied. Each process
-    migrating from nothing cost about 27 s of CPU, and the two did it at once on two cores
-    beside the server's own work (docs/testing.md)."""
-    import os
+    """Each test process's database starts as a copy of one migrated by scripts/test-all.sh
+    before pytest started, instead of each process running every migration (about 30 s of CPU
+    each: Django renders the models again after each operation; docs/testing.md). Django's
+    migrate then finds every migration applied and only sends post_migrate.
 
+    - PostgreSQL: `TANDEM_TEST_TEMPLATE` names a database; the test database is made with
+      CREATE DATABASE ... TEMPLATE (a fraction of a second).
+    - SQLite: `TANDEM_TEST_SQLITE_TEMPLATE` names a database file; the in-memory test database
+      is filled from it through SQLite's backup API (`_sqlite_from_template`), as Django's own
+      parallel runner fills its workers' in-memory databases."""
     from django.conf import settings
 
-    template = os.environ.get("TANDEM_TEST_TEMPLATE")
     database = settings.DATABASES["default"]
+    template = os.environ.get("TANDEM_TEST_TEMPLATE")
     if template and database["ENGINE"].endswith("postgresql"):
         database.setdefault("TEST", {})["TEMPLATE"] = template
+    sqlite_template = os.environ.get("TANDEM_TEST_SQLITE_TEMPLATE")
+    if sqlite_template and database["ENGINE"].endswith("sqlite3"):
+        _sqlite_from_template(sqlite_template)
+
+
+def _sqlite_from_template(path: str) -> None:
+    """Fills the in-memory test database from the file `path` as soon as it is created, before
+    Django's create_test_db runs migrate on it (the only step between the two is a close, which
+    Django ignores for an in-memory database: closing would destroy it)."""
+    import sqlite3
+
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"TANDEM_TEST_SQLITE_TEMPLATE: no database at {path}")
+    create = DatabaseCreation._create_test_db
+
+    def _create_test_db(self, verbosity, autoclobber, keepdb=False):
+        name = create(self, verbosity, autoclobber, keepdb)
+        if self.is_in_memory_db(name):
+            self.connection.close()
+            self.connection.settings_dict["NAME"] = name
+            self.connection.ensure_connection()
+            template = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                template.backup(self.connection.connection)
+            finally:
+                template.close()
+        return name
+
+    DatabaseCreation._create_test_db = _create_test_db
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +138,16 @@ def pytest_collection_modifyitems(config, items):
     # 54 s flow while the other had run out of work. Started first, they run beside the short
     # tests, and the end of each pass is made of short tests. A stable sort: the order is the
     # same in every process, as xdist requires.
-    items.sort(key=_longest_first)
+    #
+    # Whole modules move, each as early as its longest test: a module's tests stay together,
+    # so a module-scoped fixture is made once. Moving single tests split modules in two (the
+    # reference tests loaded the full classifications twice per process: their demo test is
+    # slow, the others are not).
+    rank: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        rank[module] = min(rank.get(module, 3), _longest_first(item))
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
 
 
 def _longest_first(item) -> int:

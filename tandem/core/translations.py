@@ -9,16 +9,15 @@ Extraction runs Django's `makemessages` (GNU xgettext) on a temporary copy of ea
 run in place, makemessages would send every app's strings to the root catalogue.
 """
 
-import os
+import contextlib
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.core.management import call_command
 
 LANGUAGE = "fr"
 _SKIPPED_DIRS = {"engine", "migrations", "tests", "__pycache__", "locale", "static"}
@@ -79,34 +78,20 @@ def extract(catalogue: Catalogue) -> polib.POFile:
                     ignore=shutil.ignore_patterns(*_SKIPPED_DIRS - {"tests"}, "tests", "*.pyc"),
                 )
         (root / "locale").mkdir()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "PYTHONPATH": str(settings.BASE_DIR),
-        }
-        env.setdefault("TANDEM_DEBUG", "1")
-        # Fixed arguments, no user input: the interpreter running Django's own makemessages.
-        subprocess.run(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "django",
+        # Django's makemessages in this process, run from the copy (it finds the files to
+        # read, and the catalogue to write, from the working directory). It used to run in a
+        # fresh interpreter, which set Django up again each time: about 2 s of CPU per
+        # catalogue, twenty-one catalogues per test run, for a second or so of xgettext.
+        with contextlib.chdir(root):
+            call_command(
                 "makemessages",
-                "-l",
-                LANGUAGE,
-                "-d",
-                "django",
-                "-e",
-                "html,txt,py",
-                "--no-obsolete",
-                "--add-location=file",
-                "-v",
-                "0",
-            ],
-            cwd=root,
-            env=env,
-            check=True,
-        )
+                locale=[LANGUAGE],
+                domain="django",
+                extensions=["html", "txt", "py"],
+                no_obsolete=True,
+                add_location="file",
+                verbosity=0,
+            )
         generated = root / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po"
         return polib.pofile(str(generated)) if generated.exists() else polib.POFile()
 
