@@ -133,12 +133,14 @@ def participant_anonymise(*, actor: Any, participant: Participant, reason: str) 
         if blanked:
             type(row)._base_manager.filter(pk=row.pk).update(**{name: "" for name in blanked})
             cleared += 1
-    for resume in Resume.objects.filter(participant=found):
+    resumes = list(Resume.objects.filter(participant=found))
+    needs = list(Accommodation.objects.filter(participant=found))
+    for resume in resumes:
         resume.file.delete(save=False)
-    Resume.objects.filter(participant=found).delete()
-    Accommodation.objects.filter(participant=found).delete()
+    audit.scrub_records([found, *rows, *resumes, *needs])
+    retention.forget(Resume.objects.filter(participant=found))
+    retention.forget(Accommodation.objects.filter(participant=found))
     ProfileSharing.objects.filter(participant=found).update(fields=[])
-    audit.scrub_records([found, *rows])
     Participant.objects.filter(pk=found.pk).update(
         user=None,
         given_name="—",
@@ -209,8 +211,9 @@ def _resumes_due(organization_id: int, cutoff: datetime) -> "models.QuerySet[Res
 
 
 def _resume_delete(resume: Resume) -> None:
+    audit.scrub_records([resume])
     resume.file.delete(save=False)
-    resume.delete()
+    retention.forget(Resume.objects.filter(pk=resume.pk))  # the trail would name the file
 
 
 def register_kinds() -> None:
