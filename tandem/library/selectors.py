@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.community.access import communities_of
 from tandem.community.models import Community
+from tandem.community.search import Found
 from tandem.core import fulltext
 from tandem.library.access import resources_visible_to
 from tandem.library.models import (
@@ -64,6 +66,20 @@ def resources_search(
     if filters.text.strip():
         return fulltext.search_page(found, filters.text, limit=limit)
     return list(found.order_by("-updated_at", "-pk")[:limit])
+
+
+def resources_found(user: User, community: Community, text: str, limit: int) -> list[Found]:
+    """The community search's rows for the repertoire (community/search.py): the best
+    published resources for `text`, searched in their titles, descriptions and text."""
+    return [
+        Found(
+            title=str(resource.title),
+            url=reverse("library:resource", args=[resource.pk]),
+            excerpt=str(resource.description),
+            kind=resource.get_kind_display(),
+        )
+        for resource in resources_search(user, community, ResourceFilters(text=text), limit=limit)
+    ]
 
 
 def resources_similar(user: User, community: Community, text: str) -> list[Resource]:
