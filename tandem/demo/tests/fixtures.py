@@ -9,9 +9,18 @@ encoder is tested by the engine's tests, and the demo on the real occupations an
 fraction of one: a test that needs the demo asks for this fixture, never calls `demo_load()`.
 """
 
+import fcntl
+import os
+
 import pytest
 
-from tandem.demo.tests.snapshot import Snapshot, snapshot_restore, snapshot_take
+from tandem.demo.tests.snapshot import (
+    Snapshot,
+    snapshot_read,
+    snapshot_restore,
+    snapshot_take,
+    snapshot_write,
+)
 
 TEST_EMBEDDER = "tandem.matching.tests.factories.HashEmbedder"
 _demo_snapshot: list[Snapshot] = []  # one per test process
@@ -49,6 +58,29 @@ def demo_network(transactional_db, settings):
     if _demo_snapshot:
         snapshot_restore(_demo_snapshot[0])
     else:
-        _demo_seed()
-        _demo_snapshot.append(snapshot_take())
+        _demo_snapshot.append(_demo_first())
     return {login.email: login for login in LOGINS}
+
+
+def _demo_first() -> Snapshot:
+    """The demo for this process's first test. With `TANDEM_TEST_DEMO` (scripts/test-all.sh
+    sets it to a file for each pass) the demo is loaded once for the whole pass: the first
+    process to need it loads it and keeps a copy in that file (test-all.sh has one made before
+    the pass starts: tandem/demo/tests/prepare.py), every other process puts that copy back.
+    Each process loading it itself cost about 14 s of CPU, four times per run."""
+    from django.db import connection
+
+    kept = os.environ.get("TANDEM_TEST_DEMO")
+    if not kept:
+        _demo_seed()
+        return snapshot_take()
+    with open(f"{kept}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process loads, the others wait for its copy
+        if os.path.exists(kept):
+            snapshot = snapshot_read(kept, connection.vendor)
+            snapshot_restore(snapshot)
+            return snapshot
+        _demo_seed()
+        snapshot = snapshot_take()
+        snapshot_write(snapshot, kept)
+        return snapshot

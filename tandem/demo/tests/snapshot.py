@@ -13,6 +13,8 @@ primary keys:
   of the tables does not matter).
 """
 
+import os
+import pickle
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -47,6 +49,39 @@ def snapshot_take() -> Snapshot:
             with raw.copy(f"COPY {name} TO STDOUT") as copy:
                 snapshot.tables[table] = b"".join(bytes(block) for block in copy)
     return snapshot
+
+
+def snapshot_write(snapshot: Snapshot, path: str) -> None:
+    """Keeps the snapshot in a file, for the other test processes of the pass (fixtures.py):
+    SQLite's own database file, or PostgreSQL's COPY data. Written beside and renamed, so a
+    reader never finds half a file."""
+    partial = f"{path}.partial"
+    if snapshot.vendor == "sqlite":
+        assert snapshot.sqlite is not None
+        target = sqlite3.connect(partial)
+        try:
+            snapshot.sqlite.backup(target)
+        finally:
+            target.close()
+    else:
+        with open(partial, "wb") as out:
+            pickle.dump(snapshot.tables, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+
+
+def snapshot_read(path: str, vendor: str) -> Snapshot:
+    """The snapshot `snapshot_write` kept."""
+    if vendor == "sqlite":
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+        return Snapshot("sqlite", sqlite=copy)
+    with open(path, "rb") as kept:
+        # The suite's own file, written by snapshot_write in this run's temporary folder.
+        return Snapshot(vendor, tables=pickle.load(kept))  # noqa: S301
 
 
 def _non_empty(cursor, tables: list[str]) -> list[str]:
