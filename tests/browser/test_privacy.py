@@ -112,6 +112,34 @@ def test_a_mentee_withdraws_follow_ups_then_gets_her_information_as_a_pdf_and_a_
     text = json.dumps(data, ensure_ascii=False)
     assert data["person"] == "Amina Diallo" and "amina@lead.org" in text
     assert "Wong" not in text and "daniel@lead.org" not in text
+    # Every record about her, checked against the database; none of Daniel's own.
+    from tandem.outcomes.models import Closure
+    from tandem.privacy.models import Consent
+    from tandem.programs.models import Enrolment
+
+    found = {
+        (section["model"], row["ID"])
+        for section in data["sections"]
+        for row in section["rows"]
+        if "ID" in row
+    }
+    hers = {
+        ("participants.participant", amina.pk),
+        ("mentorships.mentorship", cast["mentorship"].pk),
+    }
+    for model, rows in (
+        ("programs.enrolment", Enrolment.objects.filter(participant=amina)),
+        ("privacy.consent", Consent.objects.filter(participant=amina)),
+        ("outcomes.closure", Closure.objects.filter(mentorship=cast["mentorship"])),
+    ):
+        assert rows.exists(), model
+        hers |= {(model, pk) for pk in rows.values_list("pk", flat=True)}
+    assert hers - found == set()
+    his = {("participants.participant", cast["daniel"].pk)} | {
+        ("programs.enrolment", pk)
+        for pk in Enrolment.objects.filter(participant=cast["daniel"]).values_list("pk", flat=True)
+    }
+    assert his & found == set()
 
 
 def test_the_office_sets_retention_and_her_deletion_leaves_every_funder_total_unchanged(
