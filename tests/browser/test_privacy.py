@@ -170,6 +170,12 @@ def test_the_office_sets_retention_and_her_deletion_leaves_every_funder_total_un
     text = click(page, page.locator("main form button[type=submit]"), "fr retention saved")
     assert "Les durées de conservation sont enregistrées" in text
     assert RetentionPeriod.objects.get(kind="record").months == 60
+    # The rest of the office: a person's page (who viewed it, the legal hold) and the incident
+    # register's form, in each language.
+    text = visit(page, f"{base}/fr/privacy/people/{cast['amina'].pk}/", "fr person's privacy")
+    assert "Amina Diallo" in text
+    visit(page, f"{base}/fr{office}incidents/new/", "fr new incident")
+    visit(page, f"{base}/en{office}incidents/new/", "en new incident")
 
     # In French, she asks that her record be deleted.
     sign_in(page, base, "amina@lead.org", "fr")
