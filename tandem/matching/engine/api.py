@@ -805,22 +805,15 @@ def _with_pairs_for_mentors_left_over(
     first_place = np.concatenate([[0], np.cumsum(places)])
     if not len(active) or not first_place[-1]:
         return reserved
-    # One column per place: a pair with a mentor of capacity c is c edges (int32 indices:
-    # at 100k x 100k the known pairs are 4.8 M).
+    # One column per place: a pair with a mentor of capacity c is c edges.
     copies = places[mentor]
-    if (copies == 1).all():
-        row, column = mentee.astype(np.int32), first_place[mentor].astype(np.int32)
-    else:
-        row = np.repeat(mentee, copies).astype(np.int32)
-        column = (
-            np.repeat(first_place[mentor], copies)
-            + np.arange(copies.sum())
-            - np.repeat(np.cumsum(copies) - copies, copies)
-        ).astype(np.int32)
-    graph = csr_matrix(
-        (np.ones(len(column), np.int8), (row, column)), shape=(n, int(first_place[-1]))
+    column = np.repeat(first_place[mentor], copies) + (
+        np.arange(copies.sum()) - np.repeat(np.cumsum(copies) - copies, copies)
     )
-    del row, column
+    graph = csr_matrix(
+        (np.ones(len(column), np.int8), (np.repeat(mentee, copies), column)),
+        shape=(n, int(first_place[-1])),
+    )
     matched_column = maximum_bipartite_matching(graph, perm_type="column")
     place_mentor = np.repeat(np.arange(m), places)
     room = places - np.bincount(place_mentor[matched_column[matched_column >= 0]], minlength=m)
