@@ -283,12 +283,6 @@ class Matcher:
         arc_mentee, arc_mentor, arc_score, bound, reserved = _arcs_from_top(
             top, scan, context.n_mentees, k, reserve
         )
-        if state is None and reserve:
-            started_matchable = time.perf_counter()
-            reserved = _with_pairs_for_mentors_left_over(
-                context, capacity, active, bound, (arc_mentee, arc_mentor, arc_score), reserved
-            )
-            timings["pairs_for_mentors_left_over"] = time.perf_counter() - started_matchable
         start = None
         if state is not None:
             kept = active_mask[state.arc_mentee]
@@ -763,80 +757,6 @@ def _arcs_from_top(
         score[arc],
         bound,
         (mentee[~arc], mentor[~arc], score[~arc]),
-    )
-
-
-# Pairs per mentee with the mentors a maximum matching of the known pairs leaves with room
-# (see _with_pairs_for_mentors_left_over).
-LEFT_OVER_PER_MENTEE = 2
-
-Triple = tuple[np.ndarray, np.ndarray, np.ndarray]
-
-
-def _with_pairs_for_mentors_left_over(
-    context: Context,
-    capacity: np.ndarray,
-    active: np.ndarray,
-    bound: np.ndarray,
-    arcs: Triple,
-    reserved: Triple,
-) -> Triple:
-    """The reserve, with each mentee's best pairs with the mentors that a maximum matching
-    (by number alone) of the arcs and the reserve leaves with room.
-
-    Scarce places: each mentee's top k + reserve leave some mentors in no list, and the
-    first optimum on the arcs cannot match every mentee (at 100k x 100k, capacity 1, 97,274
-    matched); the rounds that then only match more each cost a min-cost flow from scratch,
-    and the second one (at 100k: a flow of 6.4 s and a scan of 674 M pairs, 6.1 s) looks for
-    augmenting paths through every contested mentor. A matching by number on the known pairs
-    is cheap (Hopcroft-Karp, ``scipy``) and names the mentors left over; a pair of any mentee
-    with one of them is an augmenting path of length three waiting to be used, so every
-    mentee is scanned against those few mentors. The pairs join the reserve (known, set
-    aside until prices bring them in, see ``solver.solve_priced``), which never changes the
-    optimum: they are allowed pairs with their exact scores, and the bound still covers
-    every pair outside the arcs and the reserve."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import maximum_bipartite_matching
-
-    n, m = context.n_mentees, context.n_mentors
-    mentee = np.concatenate([arcs[0], reserved[0]])
-    mentor = np.concatenate([arcs[1], reserved[1]])
-    places = np.maximum(capacity, 0)
-    first_place = np.concatenate([[0], np.cumsum(places)])
-    if not len(active) or not first_place[-1]:
-        return reserved
-    # One column per place: a pair with a mentor of capacity c is c edges.
-    copies = places[mentor]
-    column = np.repeat(first_place[mentor], copies) + (
-        np.arange(copies.sum()) - np.repeat(np.cumsum(copies) - copies, copies)
-    )
-    graph = csr_matrix(
-        (np.ones(len(column), np.int8), (np.repeat(mentee, copies), column)),
-        shape=(n, int(first_place[-1])),
-    )
-    matched_column = maximum_bipartite_matching(graph, perm_type="column")
-    place_mentor = np.repeat(np.arange(m), places)
-    room = places - np.bincount(place_mentor[matched_column[matched_column >= 0]], minlength=m)
-    unmatched = np.count_nonzero(matched_column[active] < 0)
-    if not unmatched or not (room > 0).any():
-        return reserved
-    found = stream_top_candidates(
-        context,
-        LEFT_OVER_PER_MENTEE,
-        mentee_rows=active,
-        prices=np.zeros(m, np.int64),
-        thresholds=np.full(len(active), -1),
-        ceilings=np.where(bound[active] == NO_BOUND, -SCALE, bound[active]),
-        price_drop=(room > 0).astype(np.int64),
-        slack=np.zeros(len(active)),
-    )
-    r, c = np.nonzero(found.mentors >= 0)
-    new_mentee, new_mentor = active[r], found.mentors[r, c]
-    fresh = ~np.isin(new_mentee * m + new_mentor, mentee * m + mentor)
-    return (
-        np.concatenate([reserved[0], new_mentee[fresh]]),
-        np.concatenate([reserved[1], new_mentor[fresh]]),
-        np.concatenate([reserved[2], found.scores[r, c][fresh].astype(np.int64)]),
     )
 
 

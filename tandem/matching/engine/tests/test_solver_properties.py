@@ -5,11 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.matching.engine import api
 from tandem.matching.engine.api import Matcher
 from tandem.matching.engine.explain import MIN_NAMED_VALUE
 from tandem.matching.engine.kernels import ROUNDING_MARGIN
-from tandem.matching.engine.model import EngineError, Participant, Pool
+from tandem.matching.engine.model import EngineError, Pool
 from tandem.matching.engine.reference import fsas
 from tandem.matching.engine.scoring import (
     GoalBounds,
@@ -264,6 +263,8 @@ def test_priced_candidates_are_the_true_top_k_by_reduced_gain(pool, k, data):
 
 
 def test_a_pin_that_breaks_a_rule_is_refused():
+    from tandem.matching.engine.model import Participant
+
     mentee = Participant("a", "mentee", "fr", frozenset({"fr"}), "21231")
     mentor = Participant("b", "mentor", "en", frozenset({"en"}), "21231")
     matcher = matcher_for(Pool((mentee,), (mentor,)))
@@ -446,127 +447,3 @@ def test_later_rounds_scan_again_only_the_mentors_whose_price_dropped():
     # Not a vacuous pass: the cases above do take the partial path.
     kinds = [kind for seed in range(6) for kind in solve_contested(seed)]
     assert "partial" in kinds and "full" in kinds
-
-
-def maximum_matching_size(mentee, mentor, capacity) -> int:
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import maximum_bipartite_matching
-
-    columns = np.concatenate([[0], np.cumsum(capacity)])
-    places = [np.arange(columns[j], columns[j + 1]) for j in mentor]
-    rows = np.repeat(mentee, [len(p) for p in places]).astype(np.int64)
-    if not len(rows):
-        return 0
-    graph = csr_matrix(
-        (np.ones(len(rows)), (rows, np.concatenate(places))),
-        shape=(int(mentee.max()) + 1, int(columns[-1])),
-    )
-    return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
-
-
-@SETTINGS
-@given(contested_pools(), st.sampled_from([1, 2]), st.sampled_from([1, 3]))
-def test_pairs_for_the_mentors_left_over_are_true_pairs_and_match_more(pool, k, reserve):
-    # Scarce places: each mentee's best pairs with the mentors that a maximum matching of the
-    # top k and the reserve leaves with room join the reserve. They are allowed pairs with
-    # their exact scores, new, and the known pairs then match at least as many mentees (the
-    # whole solve against the dense oracle is the contested test above).
-    matcher = matcher_for(pool)
-    context = matcher.context
-    scores = full_scores(context)
-    n = context.n_mentees
-    top = stream_top_candidates(context, k + reserve + 1)
-    active = np.arange(n)
-    arc_mentee, arc_mentor, arc_score, bound, reserved = api._arcs_from_top(
-        top, active, n, k, reserve
-    )
-    capacity = context.mentors.capacity
-    after = api._with_pairs_for_mentors_left_over(
-        context, capacity, active, bound, (arc_mentee, arc_mentor, arc_score), reserved
-    )
-    old = len(reserved[0])
-    assert all(np.array_equal(a[:old], b) for a, b in zip(after, reserved, strict=True))
-    mentee, mentor, score = (a[old:] for a in after)
-    assert np.array_equal(score, to_int(scores[mentee, mentor]))  # allowed: -inf is not
-    keys = mentee * context.n_mentors + mentor
-    known = np.concatenate([arc_mentee, reserved[0]]) * context.n_mentors + np.concatenate(
-        [arc_mentor, reserved[1]]
-    )
-    assert len(np.unique(keys)) == len(keys) and not np.isin(keys, known).any()
-    before = maximum_matching_size(
-        np.concatenate([arc_mentee, reserved[0]]),
-        np.concatenate([arc_mentor, reserved[1]]),
-        capacity,
-    )
-    assert (
-        maximum_matching_size(
-            np.concatenate([arc_mentee, after[0]]), np.concatenate([arc_mentor, after[1]]), capacity
-        )
-        >= before
-    )
-
-
-def test_the_mentors_left_over_get_pairs_and_the_first_rounds_match_everyone():
-    # Not a vacuous pass: a pool where the top 1 and a reserve of 1 leave a mentor in no
-    # list gets pairs for it, and the solve matches everyone (the dense optimum) all the same.
-    mentees = tuple(
-        person(f"e{i}", "mentee", "21231", goals="software developer") for i in range(4)
-    )
-    mentors = tuple(
-        person(f"t{j}", "mentor", "21231" if j < 3 else "11100", goals="software developer")
-        for j in range(4)
-    )
-    matcher = matcher_for(Pool(mentees, mentors))
-    context = matcher.context
-    top = stream_top_candidates(context, 3)
-    arcs_and_bound = api._arcs_from_top(top, np.arange(4), 4, 1, 1)
-    listed = set(np.concatenate([arcs_and_bound[1], arcs_and_bound[4][1]]).tolist())
-    accountant = int(context.mentor_position[3])
-    assert accountant not in listed
-    after = api._with_pairs_for_mentors_left_over(
-        context,
-        context.mentors.capacity,
-        np.arange(4),
-        arcs_and_bound[3],
-        arcs_and_bound[:3],
-        arcs_and_bound[4],
-    )
-    assert accountant in after[1].tolist()
-    solution = matcher.solve(k=1, reserve=1, explain=False)
-    scores, (matched, total, _) = oracle(matcher)
-    assert matched == 4 == solution.matched_count
-    assert integer_total(matcher, scores, solution) == total
-
-
-def test_a_reserve_that_loses_its_pairs_for_the_mentors_left_over_is_caught(monkeypatch):
-    # The deliberately broken variant: the reserve comes back without the pairs it held
-    # (only the new ones). They are then neither arcs nor below the bound, so the
-    # certificate cannot see them, and the comparison with the dense optimum finds a pool
-    # where the answer is worse.
-    from hypothesis import find
-
-    def losing(context, capacity, active, bound, arcs, reserved):
-        after = api.__dict__["_with_pairs_for_mentors_left_over_real"](
-            context, capacity, active, bound, arcs, reserved
-        )
-        return tuple(a[len(reserved[0]) :] for a in after)
-
-    monkeypatch.setitem(
-        api.__dict__,
-        "_with_pairs_for_mentors_left_over_real",
-        api._with_pairs_for_mentors_left_over,
-    )
-    monkeypatch.setattr(api, "_with_pairs_for_mentors_left_over", losing)
-
-    def worse(pool):
-        matcher = matcher_for(pool)
-        solution = matcher.solve(k=1, reserve=3, explain=False)
-        scores, (matched, total, _) = oracle(matcher)
-        found = (solution.matched_count, integer_total(matcher, scores, solution))
-        return found != (matched, total)
-
-    find(contested_pools(), worse, settings=settings(max_examples=300, database=None))
-
-
-def person(external_id, role, noc, **fields):
-    return Participant(external_id, role, "en", frozenset({"en"}), noc, **fields)
