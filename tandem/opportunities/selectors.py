@@ -292,6 +292,68 @@ def national_view(team: Organization, *, threshold: int | None = None) -> list[P
 
 
 @dataclass
+class AreaRow:
+    fsa: str
+    place: str
+    province: str  # the opportunities' province (the national table's row)
+    province_label: str
+    count: int | None  # None: suppressed
+
+
+def rural_uptake_by_area(
+    team: Organization, rows: list[ProvinceRow], *, threshold: int | None = None
+) -> list[AreaRow]:
+    """Virtual opportunities taken up by rural and remote job-seekers, by their postal area
+    (the forward sortation area of the postal code on their record) and the province of the
+    opportunity, for the provinces of the team's hubs: the breakdown of the national table's
+    "Virtual, taken up by rural and remote job-seekers" column.
+
+    Suppressed as one grid (areas x provinces) tied to that column (`suppress`'s
+    `linked_column_totals`): each province's figure is known from the national table, or known
+    to be hidden, so a small area cannot be worked out from it and the others; a province
+    whose figure is published has two areas hidden or none. One grouped query."""
+    from tandem.reference.models import PostalArea
+    from tandem.reports.suppression import suppress
+
+    threshold = settings.TANDEM_SMALL_CELL_THRESHOLD if threshold is None else threshold
+    provinces = [row.province for row in rows]
+    if not provinces:
+        return []
+    counts: dict[tuple[str, str], int] = {}
+    taken = (
+        Application.objects.filter(
+            RURAL,
+            status__in=MATCHED,
+            opportunity__mode__in=["virtual", "either"],
+            opportunity__province__in=provinces,
+        )
+        .values_list("participant__postal_code", "opportunity__province")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for postal_code, province, n in taken:
+        key = (postal_code[:3].upper(), province)
+        counts[key] = counts.get(key, 0) + n
+    areas = sorted({fsa for fsa, _province in counts})
+    if not areas:
+        return []
+    column = NATIONAL_COLUMNS.index("rural_virtual")
+    hidden_columns = frozenset(j for j, row in enumerate(rows) if row.cells[column] is None)
+    table = suppress(
+        [[counts.get((fsa, province), 0) for province in provinces] for fsa in areas],
+        threshold=threshold,
+        linked_column_totals=(hidden_columns, bool(hidden_columns)),
+    )
+    places = dict(PostalArea.objects.filter(fsa__in=areas).values_list("fsa", "place_name"))
+    return [
+        AreaRow(fsa, places.get(fsa, ""), row.province, row.label, table.cell(i, j))
+        for i, fsa in enumerate(areas)
+        for j, row in enumerate(rows)
+        if counts.get((fsa, row.province))
+    ]
+
+
+@dataclass
 class Engagement:
     posted: int  # employers engaged: at least one opportunity, posted by them or for them
     hosted: int | None  # of those, employers who hosted at least one job-seeker (suppressed)

@@ -383,12 +383,14 @@ def hub(request: AuthenticatedRequest, hub_id: int) -> HttpResponse:
 @rule(Audience.SCOPED, objects=["network_slug"])
 def national(request: AuthenticatedRequest, network_slug: str) -> HttpResponse:
     team = access.access_national(request.user, network_slug)
+    rows = selectors.national_view(team)
     return render(
         request,
         "opportunities/national.html",
         {
             "team": team,
-            "rows": selectors.national_view(team),
+            "rows": rows,
+            "areas": selectors.rural_uptake_by_area(team, rows),
             "columns": NATIONAL_COLUMNS,
             "engagement": selectors.employers_engaged(team),
             "hubs": access.hubs_of_team(team),

@@ -154,3 +154,39 @@ def test_closing_an_opportunity_takes_it_off_the_board(client, board, no_mfa):
     client.post(f"/en/opportunities/manage/{board['opportunity'].pk}/close/")
     assert Opportunity.objects.get().status == OpportunityStatus.CLOSED
     assert Application.objects.count() == 0
+
+
+def test_rural_uptake_by_postal_area_is_suppressed_with_the_province_figures(network, board, home):
+    """Ontario's 6 rural take-ups are published in the national table; by area they are 5 in
+    K0A and 1 in K0B. Hiding only K0B's 1 would let anyone take 6 - 5: K0A is hidden too."""
+    from tandem.opportunities.selectors import rural_uptake_by_area
+
+    ontario = board["opportunity"]
+    ontario.places = 10
+    ontario.save()
+    _matches(ontario, 5, home.organization, rural=True)
+    person = make_participant(home.organization, postal_code="K0B 1A0")
+    make_application(ontario, person, status=ApplicationStatus.ACCEPTED, place=7)
+    _matches(ontario, 3, home.organization)  # in town: counted in neither
+    rows = national_view(home.organization, threshold=5)
+    column = NATIONAL_COLUMNS.index("rural_virtual")
+    assert [r.cells[column] for r in rows if r.province == "ON"] == [6]
+    areas = {(a.fsa, a.province): a.count for a in rural_uptake_by_area(home.organization, rows)}
+    assert areas == {("K0A", "ON"): None, ("K0B", "ON"): None}
+    # The reader's equations: K0A + K0B = Ontario's 6, published in the national table. With
+    # both hidden, K0B can be anything from 1 to 5; hiding K0B alone (the negative control,
+    # primary suppression only) gives it away.
+    from tandem.reports.suppression import equations, exposed
+
+    grid, lines = [[5], [1], [6]], equations(2, 1, False, True)
+    assert exposed({(0, 0), (1, 0)}, lines, grid, 5) == set()
+    assert exposed({(1, 0)}, lines, grid, 5) == {(1, 0)}
+    unsuppressed = rural_uptake_by_area(home.organization, rows, threshold=1)
+    assert sorted((a.fsa, a.count) for a in unsuppressed) == [("K0A", 5), ("K0B", 1)]
+
+
+def test_the_national_page_shows_the_rural_uptake_by_area(client, network, board, home, no_mfa):
+    _matches(board["opportunity"], 1, home.organization, rural=True)
+    client.force_login(home.staff)
+    page = client.get(f"/en/opportunities/national/{home.organization.slug}/").content.decode()
+    assert "by postal area" in page and '<th scope="row">K0A</th>' in page
