@@ -304,53 +304,85 @@ def rural_uptake_by_area(
     team: Organization, rows: list[ProvinceRow], *, threshold: int | None = None
 ) -> list[AreaRow]:
     """Virtual opportunities taken up by rural and remote job-seekers, by their postal area
-    (the forward sortation area of the postal code on their record) and the province of the
-    opportunity, for the provinces of the team's hubs: the breakdown of the national table's
-    "Virtual, taken up by rural and remote job-seekers" column.
-
-    Suppressed as one grid (areas x provinces) tied to that column (`suppress`'s
-    `linked_column_totals`): each province's figure is known from the national table, or known
-    to be hidden, so a small area cannot be worked out from it and the others; a province
-    whose figure is published has two areas hidden or none. One grouped query."""
+    (the forward sortation area of the postal code on their record) within the province of
+    the opportunity, for the provinces of the team's hubs: the breakdown of the national
+    table's "Virtual, taken up by rural and remote job-seekers" column, so each province's
+    areas add up to a figure the reader may know (`protect_breakdown`). One grouped query."""
     from tandem.reference.models import PostalArea
-    from tandem.reports.suppression import suppress
 
     threshold = settings.TANDEM_SMALL_CELL_THRESHOLD if threshold is None else threshold
-    provinces = [row.province for row in rows]
-    if not provinces:
-        return []
-    counts: dict[tuple[str, str], int] = {}
+    provinces = {row.province: row for row in rows}
+    counts: dict[str, dict[str, int]] = {}
     taken = (
         Application.objects.filter(
             RURAL,
             status__in=MATCHED,
             opportunity__mode__in=["virtual", "either"],
-            opportunity__province__in=provinces,
+            opportunity__province__in=list(provinces),
         )
         .values_list("participant__postal_code", "opportunity__province")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for postal_code, province, n in taken:
-        key = (postal_code[:3].upper(), province)
-        counts[key] = counts.get(key, 0) + n
-    areas = sorted({fsa for fsa, _province in counts})
-    if not areas:
-        return []
+        areas = counts.setdefault(province, {})
+        fsa = postal_code[:3].upper()
+        areas[fsa] = areas.get(fsa, 0) + n
     column = NATIONAL_COLUMNS.index("rural_virtual")
-    hidden_columns = frozenset(j for j, row in enumerate(rows) if row.cells[column] is None)
-    table = suppress(
-        [[counts.get((fsa, province), 0) for province in provinces] for fsa in areas],
-        threshold=threshold,
-        linked_column_totals=(hidden_columns, bool(hidden_columns)),
+    found: list[AreaRow] = []
+    places = dict(
+        PostalArea.objects.filter(
+            fsa__in=[fsa for areas in counts.values() for fsa in areas]
+        ).values_list("fsa", "place_name")
     )
-    places = dict(PostalArea.objects.filter(fsa__in=areas).values_list("fsa", "place_name"))
-    return [
-        AreaRow(fsa, places.get(fsa, ""), row.province, row.label, table.cell(i, j))
-        for i, fsa in enumerate(areas)
-        for j, row in enumerate(rows)
-        if counts.get((fsa, row.province))
-    ]
+    for province, areas in sorted(counts.items()):
+        row = provinces[province]
+        ordered = sorted(areas)
+        hidden = protect_breakdown(
+            [areas[fsa] for fsa in ordered],
+            total_is_known=row.cells[column] is not None,
+            threshold=threshold,
+        )
+        if hidden is None:
+            continue  # no way to show this province's areas safely: none are listed
+        found += [
+            AreaRow(
+                fsa,
+                places.get(fsa, ""),
+                province,
+                row.label,
+                None if i in hidden else areas[fsa],
+            )
+            for i, fsa in enumerate(ordered)
+        ]
+    return found
+
+
+def protect_breakdown(
+    counts: list[int], *, total_is_known: bool, threshold: int
+) -> set[int] | None:
+    """Which of a breakdown's counts (all above zero) to hide, when their sum is published
+    elsewhere (`total_is_known`) or hidden there; None when no choice is safe.
+
+    Counts from 1 to threshold - 1 are hidden. A reader who knows the total knows the sum of
+    the hidden counts, S, and that each is at least 1: with k hidden, each lies between 1 and
+    S - (k - 1). One hidden count is therefore exposed, and so are k counts that add up to k
+    (each is 1). While that holds, the smallest count still shown is hidden too; if none is
+    left, nothing can protect them. A hidden total gives no equation: hiding the small counts
+    is enough (the rules of reports/suppression.py for one line of a table)."""
+    hidden = {i for i, n in enumerate(counts) if 0 < n < threshold}
+    if not total_is_known or not hidden:
+        return hidden
+
+    def exposed() -> bool:
+        return len(hidden) == 1 or sum(counts[i] for i in hidden) == len(hidden)
+
+    while exposed():
+        shown = sorted((n, i) for i, n in enumerate(counts) if i not in hidden)
+        if not shown:
+            return None
+        hidden.add(shown[0][1])
+    return hidden
 
 
 @dataclass

@@ -173,16 +173,38 @@ def test_rural_uptake_by_postal_area_is_suppressed_with_the_province_figures(net
     assert [r.cells[column] for r in rows if r.province == "ON"] == [6]
     areas = {(a.fsa, a.province): a.count for a in rural_uptake_by_area(home.organization, rows)}
     assert areas == {("K0A", "ON"): None, ("K0B", "ON"): None}
-    # The reader's equations: K0A + K0B = Ontario's 6, published in the national table. With
-    # both hidden, K0B can be anything from 1 to 5; hiding K0B alone (the negative control,
-    # primary suppression only) gives it away.
-    from tandem.reports.suppression import equations, exposed
-
-    grid, lines = [[5], [1], [6]], equations(2, 1, False, True)
-    assert exposed({(0, 0), (1, 0)}, lines, grid, 5) == set()
-    assert exposed({(1, 0)}, lines, grid, 5) == {(1, 0)}
     unsuppressed = rural_uptake_by_area(home.organization, rows, threshold=1)
     assert sorted((a.fsa, a.count) for a in unsuppressed) == [("K0A", 5), ("K0B", 1)]
+
+
+@pytest.mark.parametrize(
+    ("counts", "total_is_known"),
+    [([5, 1], True), ([1, 1, 6], True), ([2, 2, 9, 7], True), ([3], False), ([1, 8], True)],
+)
+def test_no_small_area_can_be_worked_out_from_its_province_s_figure(counts, total_is_known):
+    """The attacker is reports/suppression.py's: the published counts, the province's figure
+    when the national table publishes it, and every hidden count at least 1. As the negative
+    control, hiding only the small counts exposes a cell whenever the breakdown protects more."""
+    from tandem.opportunities.selectors import protect_breakdown
+    from tandem.reports.suppression import equations, exposed
+
+    grid = [[n] for n in counts] + [[sum(counts)]]
+    lines = equations(len(counts), 1, False, total_is_known)
+    hidden = protect_breakdown(counts, total_is_known=total_is_known, threshold=5)
+    assert hidden is not None
+    assert not any(0 < counts[i] < 5 for i in range(len(counts)) if i not in hidden)
+    assert exposed({(i, 0) for i in hidden}, lines, grid, 5) == set()
+    small = {(i, 0) for i, n in enumerate(counts) if n < 5}
+    if len(hidden) > len(small):
+        assert exposed(small, lines, grid, 5)
+
+
+def test_a_breakdown_that_nothing_protects_is_not_shown():
+    """Five areas of one person each under a published 5: every x would be a 1."""
+    from tandem.opportunities.selectors import protect_breakdown
+
+    assert protect_breakdown([1, 1, 1, 1, 1], total_is_known=True, threshold=5) is None
+    assert protect_breakdown([1, 1, 1, 1, 1], total_is_known=False, threshold=5) == set(range(5))
 
 
 def test_the_national_page_shows_the_rural_uptake_by_area(client, network, board, home, no_mfa):
