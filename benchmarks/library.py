@@ -29,6 +29,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -99,16 +100,13 @@ def text(rng: random.Random, language: tuple[list, list]) -> str:
 
 
 def populate(rng: random.Random) -> dict:
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from tandem.accounts.models import User
     from tandem.community.models import Community, Membership
-    from tandem.core.bulk import insert_rows
-    from tandem.library.models import Resource, ResourceTag, ResourceVersion
     from tandem.organizations.models import Membership as OrganizationMembership
     from tandem.organizations.models import Organization
 
-    english, french = vocabulary(rng, ENGLISH), vocabulary(rng, FRENCH)
     with transaction.atomic():
         organizations = [
             Organization.objects.create(
@@ -142,48 +140,64 @@ def populate(rng: random.Random) -> dict:
                 status="active",
                 terms_version=1,
             )
-        insert_rows(
-            Resource,
-            (
+        made = add_resources(rng, community, owner, organizations, RESOURCES)
+    return {**made, "organizations": ORGANIZATIONS}
+
+
+def add_resources(
+    rng: random.Random, community: Any, owner: Any, organizations: list, count: int
+) -> dict:
+    """`count` published resources of `community` (titles, descriptions and texts in English
+    and French, tags, a published version), written with COPY; also used by
+    benchmarks/community.py, whose community search reads posts and resources together."""
+    from django.db import connection
+
+    from tandem.core.bulk import insert_rows
+    from tandem.library.models import Resource, ResourceTag, ResourceVersion
+
+    english, french = vocabulary(rng, ENGLISH), vocabulary(rng, FRENCH)
+    insert_rows(
+        Resource,
+        (
+            {
+                "community_id": community.pk,
+                "kind": rng.choice(KINDS),
+                "title_en": words(rng, english, rng.randint(3, 7)).capitalize(),
+                "title_fr": words(rng, french, rng.randint(3, 7)).capitalize(),
+                "description_en": words(rng, english, rng.randint(15, 40)),
+                "description_fr": words(rng, french, rng.randint(15, 40)),
+                "text_en": text(rng, english),
+                "text_fr": text(rng, french),
+                "owner_id": owner.pk,
+                "organization_id": rng.choice(organizations).pk,
+            }
+            for _ in range(count)
+        ),
+    )
+    ids = list(Resource.objects.filter(community=community).values_list("pk", flat=True))
+    insert_rows(
+        ResourceVersion,
+        ({"resource_id": pk, "number": 1, "published_at": "2026-01-01T00:00Z"} for pk in ids),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE library_resource r SET published_version_id = v.id "
+            "FROM library_resourceversion v WHERE v.resource_id = r.id"
+        )
+    tags = []
+    for pk in ids:
+        tags.append({"resource_id": pk, "kind": "topic", "value": rng.choice(TOPICS)})
+        tags.append({"resource_id": pk, "kind": "audience", "value": rng.choice(AUDIENCES)})
+        if rng.random() < 0.5:
+            tags.append(
                 {
-                    "community_id": community.pk,
-                    "kind": rng.choice(KINDS),
-                    "title_en": words(rng, english, rng.randint(3, 7)).capitalize(),
-                    "title_fr": words(rng, french, rng.randint(3, 7)).capitalize(),
-                    "description_en": words(rng, english, rng.randint(15, 40)),
-                    "description_fr": words(rng, french, rng.randint(15, 40)),
-                    "text_en": text(rng, english),
-                    "text_fr": text(rng, french),
-                    "owner_id": owner.pk,
-                    "organization_id": rng.choice(organizations).pk,
+                    "resource_id": pk,
+                    "kind": "province",
+                    "value": rng.choice(["ON", "QC", "BC", "AB"]),
                 }
-                for _ in range(RESOURCES)
-            ),
-        )
-        ids = list(Resource.objects.values_list("pk", flat=True))
-        insert_rows(
-            ResourceVersion,
-            ({"resource_id": pk, "number": 1, "published_at": "2026-01-01T00:00Z"} for pk in ids),
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE library_resource r SET published_version_id = v.id "
-                "FROM library_resourceversion v WHERE v.resource_id = r.id"
             )
-        tags = []
-        for pk in ids:
-            tags.append({"resource_id": pk, "kind": "topic", "value": rng.choice(TOPICS)})
-            tags.append({"resource_id": pk, "kind": "audience", "value": rng.choice(AUDIENCES)})
-            if rng.random() < 0.5:
-                tags.append(
-                    {
-                        "resource_id": pk,
-                        "kind": "province",
-                        "value": rng.choice(["ON", "QC", "BC", "AB"]),
-                    }
-                )
-        insert_rows(ResourceTag, tags)
-    return {"resources": len(ids), "tags": len(tags), "organizations": ORGANIZATIONS}
+    insert_rows(ResourceTag, tags)
+    return {"resources": len(ids), "tags": len(tags)}
 
 
 def searches(rng: random.Random, count: int) -> list[dict]:

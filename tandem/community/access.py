@@ -262,6 +262,7 @@ def access_thread(
 class PostAccess:
     post: Post
     thread: ThreadAccess
+    is_author: bool  # who may change it (community.services.threads.post_edit)
 
 
 @accepts(Action.VIEW, Action.MANAGE)
@@ -275,7 +276,7 @@ def access_post(
         posts = posts.filter(is_hidden=False)
     post = one_or_404(posts.select_related("thread", "author"), post_id)
     thread = access_thread(user, community_slug, post.thread_id, action=action)
-    return PostAccess(post=post, thread=thread)
+    return PostAccess(post=post, thread=thread, is_author=post.author_id == user.pk)
 
 
 def conversations_of(user: User, community: Community) -> QuerySet[Conversation]:

@@ -174,6 +174,16 @@ class SpaceMembersForm(forms.Form):
         label_choices(self, "members", lambda m: f"{m.user} ({m.organization.name})")
 
 
+def body_field(label: Any, rows: int) -> forms.CharField:
+    """What a member writes (a thread, a reply, a change): the same limit and help everywhere."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=MAX_BODY,
+        help_text=BODY_HELP,
+    )
+
+
 class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
     kind = forms.ChoiceField(
@@ -183,12 +193,7 @@ class ThreadForm(forms.Form):
         initial=ThreadKind.DISCUSSION,
     )
     language = forms.ChoiceField(label=_("Written in"), choices=LANGUAGES)
-    body = forms.CharField(
-        label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_BODY,
-        help_text=BODY_HELP,
-    )
+    body = body_field(_("Message"), 8)
     attachment = forms.FileField(
         label=_("Attach a file (optional)"),
         required=False,
@@ -199,18 +204,17 @@ class ThreadForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Your reply"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=MAX_BODY,
-        help_text=BODY_HELP,
-    )
+    body = body_field(_("Your reply"), 5)
     language = forms.ChoiceField(label=_("Written in"), choices=LANGUAGES)
     attachment = forms.FileField(
         label=_("Attach a file (optional)"),
         required=False,
         help_text=_("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to 10 MB."),
     )
+
+
+class EditPostForm(forms.Form):
+    body = body_field(_("Your post"), 6)
 
 
 class ReportForm(forms.Form):

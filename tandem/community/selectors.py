@@ -34,6 +34,8 @@ from tandem.organizations.models import Organization
 
 THREADS_PER_PAGE = 30
 RESULTS = 30
+# At most this many of them found by their thread's title (see post_search).
+TITLE_RESULTS = 15
 # How many of the most recent matches a search ranks (see post_search).
 CANDIDATES = 300
 
@@ -123,26 +125,44 @@ def similar_threads(
 
 
 def post_search(user: User, community: Community, query: str, *, language: str = "") -> list[Post]:
-    """Posts of the community the person may read that match `query` (PostgreSQL full-text in
-    English and French; a simple match on SQLite): the best RESULTS among the CANDIDATES most
-    recent matches.
+    """Posts of the community the person may read that match `query` in their thread's title or
+    in their text (PostgreSQL full-text in English and French; a simple match on SQLite), at
+    most RESULTS, title matches first.
 
-    Ranking every match of a common word ("mentor" is in most posts) reads every matching
-    post's document: seconds at 200,000 posts. The most recent matches are found by walking the
-    posts' date index (or, for a rare word, the search index), and only those are ranked; a
-    forum's reader wants recent answers first anyway."""
+    - Titles: the threads whose title matches, ranked among *all* the threads the person reads
+      (a title is a few words: ranking every match is cheap), each shown by its opening post;
+      at most TITLE_RESULTS of them, so that the text matches always keep half the page.
+    - Text: ranking every post a common word matches ("mentor" is in most posts) reads every
+      matching post's document: seconds at 200,000 posts. So the CANDIDATES most recent
+      matches are found by walking the posts' date index (or, for a rare word, the search
+      index) and only those are ranked. An old post is still found by its thread's title; an
+      old reply whose thread's title does not match is found only among the recent ones
+      (docs/community.md, "Search")."""
     # The spaces as a list of ids (a handful): as a subquery, PostgreSQL guessed a few hundred
     # threads where there were 20,000 and read every thread's posts one by one.
     spaces = list(access.spaces_of(user, community).values_list("pk", flat=True))
+    threads = Thread.objects.filter(space_id__in=spaces, is_hidden=False)
     posts = Post.objects.filter(
         thread__space_id__in=spaces, thread__is_hidden=False, is_hidden=False
     )
     if language in ("en", "fr"):
+        threads = threads.filter(language=language)
         posts = posts.filter(language=language)
+    titled = list(fulltext.search(threads, query).values_list("pk", flat=True)[:TITLE_RESULTS])
+    openers = dict(
+        Post.objects.filter(thread_id__in=titled, is_first=True, is_hidden=False).values_list(
+            "thread_id", "pk"
+        )
+    )
+    order = [openers[pk] for pk in titled if pk in openers]
     recent = fulltext.search(posts, query).order_by("-created_at", "-pk")
     ids = list(recent.values_list("pk", flat=True)[:CANDIDATES])
-    ranked = fulltext.search(Post.objects.filter(pk__in=ids), query)[:RESULTS]
-    order = [p.pk for p in ranked]
+    ranked = fulltext.search(Post.objects.filter(pk__in=ids), query).values_list("pk", flat=True)
+    for pk in ranked[:RESULTS]:
+        if len(order) >= RESULTS:
+            break
+        if pk not in order:
+            order.append(pk)
     found = {
         p.pk: p
         for p in Post.objects.filter(pk__in=order).select_related(

@@ -37,6 +37,7 @@ urlpatterns = [
         name="thread_moderate",
     ),
     path("<slug:community_slug>/posts/<int:post_id>/react/", views.react, name="react"),
+    path("<slug:community_slug>/posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path("<slug:community_slug>/posts/<int:post_id>/answer/", views.answer, name="answer"),
     path("<slug:community_slug>/posts/<int:post_id>/report/", views.report, name="report"),
     path("<slug:community_slug>/posts/<int:post_id>/hide/", views.hide, name="hide"),

@@ -16,6 +16,7 @@ from tandem.accounts.http import AuthenticatedRequest
 from tandem.community import access, forms, selectors
 from tandem.community.http import members_only
 from tandem.community.models import Frequency, MembershipStatus, ReactionKind, SpaceKind
+from tandem.community.search import SOURCES
 from tandem.community.services import CommunityError
 from tandem.community.services import communities as community_services
 from tandem.community.services import conversations as conversation_services
@@ -542,6 +543,42 @@ def answer(request: AuthenticatedRequest, community_slug: str, post_id: int) -> 
 
 
 @rule(Audience.SCOPED, objects=["community_slug", "post_id"], methods=["GET", "POST"])
+def post_edit(request: AuthenticatedRequest, community_slug: str, post_id: int) -> HttpResponse:
+    """Its author changes a post (everyone else: 404)."""
+    found = access.access_post(request.user, community_slug, post_id)
+    if not found.is_author:
+        raise Http404
+    form = forms.EditPostForm(
+        request.POST or None, initial={"body": thread_services.editable_text(found.post)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread_services.post_edit(
+                actor=request.user,
+                membership=found.thread.membership,
+                post=found.post,
+                body=form.cleaned_data["body"],
+            )
+        except CommunityError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Your post is changed."))
+            return _to_post(community_slug, found.post.thread_id, found.post.pk)
+    return page(
+        request,
+        "community/post_edit.html",
+        {
+            "community": found.thread.community,
+            "thread": found.thread.thread,
+            "post": found.post,
+            "form": form,
+            "refusal": thread_services.edit_refusal(found.post),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@rule(Audience.SCOPED, objects=["community_slug", "post_id"], methods=["GET", "POST"])
 def report(request: AuthenticatedRequest, community_slug: str, post_id: int) -> HttpResponse:
     found = access.access_post(request.user, community_slug, post_id)
     form = forms.ReportForm(request.POST or None)
@@ -614,15 +651,25 @@ def search(request: AuthenticatedRequest, community_slug: str) -> HttpResponse:
     found = access.access_community(request.user, community_slug)
     query = request.GET.get("q", "")[:200]
     language = request.GET.get("language", "")
+    searched = bool(query.strip())
     results = (
         selectors.post_search(request.user, found.community, query, language=language)
-        if query.strip()
+        if searched
         else []
     )
+    # The repertoire's resources (and whatever else the floors above registered), read through
+    # their own policies: one search box for the whole community.
+    others = SOURCES.search(request.user, found.community, query) if searched else []
     return page(
         request,
         "community/search.html",
-        {"community": found.community, "query": query, "language": language, "results": results},
+        {
+            "community": found.community,
+            "query": query,
+            "language": language,
+            "results": results,
+            "others": others,
+        },
     )
 
 

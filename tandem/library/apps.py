@@ -18,3 +18,8 @@ class LibraryConfig(AppConfig):
             Link("gatherings", _("Gatherings"), "library:gatherings"),
             Link("roster", _("Spokespersons"), "library:roster"),
         )
+        # The repertoire in the community's one search box (community/search.py).
+        from tandem.community.search import SOURCES, Source
+        from tandem.library.selectors import resources_found
+
+        SOURCES.register(Source("resources", _("Repertoire"), resources_found, "library:resources"))

@@ -175,6 +175,43 @@ def reply(
     return post
 
 
+def editable_text(post: Post) -> str:
+    """What the author finds in the box to change a post: the text they typed (a post written
+    as plain text was stored as paragraphs), or its cleaned HTML if they wrote some."""
+    return post.text if texts.to_html(post.text) == post.body else post.body
+
+
+def edit_refusal(post: Post) -> str | None:
+    """Why this post cannot be changed now, or None. A reported post stays as it was reported
+    until a moderator has looked at it: the report and the text go together."""
+    if post.is_hidden or post.thread.is_hidden:
+        return _("A moderator hid this post: it cannot be changed.")
+    if post.thread.is_locked:
+        return _("This thread is locked: its posts stay as they are.")
+    if post.reports.filter(status=ReportStatus.OPEN).exists():
+        return _("This post was reported: it stays as it is until a moderator has looked at it.")
+    return None
+
+
+@transaction.atomic
+def post_edit(*, actor: User, membership: Membership, post: Post, body: str) -> Post:
+    """Its author changes a post (the view lets only the author in). The post says it was
+    changed, and when; members newly mentioned see it on their home page (a change is not
+    mailed again)."""
+    _check_terms(membership)
+    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    if post.author_id != actor.pk:
+        raise CommunityError(_("Only its author changes a post."))
+    refusal = edit_refusal(post)
+    if refusal is not None:
+        raise CommunityError(refusal)
+    post.body, post.text = _body(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "text", "edited_at"])
+    _mention(post, post.text)
+    return post
+
+
 @transaction.atomic
 def reaction_toggle(*, actor: User, post: Post, kind: str) -> bool:
     """Adds the person's reaction, or takes it back; True when it is now there."""

@@ -350,6 +350,37 @@ def test_search_finds_posts_in_spaces_the_member_reads(client):
     assert "another toolkit here" in html and "toolkit inside" not in html
 
 
+def test_search_finds_a_thread_by_its_title_however_old_and_recent_posts_by_their_text(
+    client, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.community import selectors
+
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)  # the window of recent text matches
+    world = make_world()
+    client.force_login(world.member)
+    start_thread(client, world, title="Rural recruitment of mentors", body="An old question.")
+    old = Post.objects.get()
+    Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=900))
+    for n in range(3):
+        start_thread(
+            client, world, title=f"Note {n}", body=f"rural idea number {n}", seen_similar="True"
+        )
+    found = client.get(url("search", community_slug=world.community.slug) + "?q=rural")
+    html = found.content.decode()
+    assert found.status_code == 200
+    assert "Rural recruitment of mentors" in html  # by its title, 900 days old
+    assert "rural idea number 2" in html and "rural idea number 1" in html
+    assert "rural idea number 0" not in html  # text matches: the 2 most recent only
+    assert html.index("Rural recruitment of mentors") < html.index("rural idea number 2")
+    # The language filter applies to titles too (the thread is in English).
+    french = client.get(url("search", community_slug=world.community.slug) + "?q=rural&language=fr")
+    assert "Rural recruitment of mentors" not in french.content.decode()
+
+
 def test_private_conversations_are_read_only_by_their_members(client):
     world = make_world()
     third = make_member(world.host, Role.PROGRAM_STAFF, "third@example.org")
@@ -378,3 +409,189 @@ def test_preferences_are_saved_per_space(client):
     membership = world.community.memberships.get(user=world.member)
     assert membership.preferences.get().frequency == "daily"
     assert mail.outbox == []
+
+
+def test_every_moderation_action_is_audited_with_its_moderator(client):
+    """Each moderator's action through its page leaves its named audit event, with the
+    moderator as actor (one step per action; a step that records nothing fails)."""
+    world = make_world()
+    slug = world.community.slug
+    client.force_login(world.member)
+    start_thread(client, world, body="Buy my course!")
+    thread = Thread.objects.get()
+    first = thread.posts.get()
+    client.post(
+        url("thread", community_slug=slug, thread_id=thread.pk),
+        {"body": "Spam reply", "language": "en"},
+    )
+    reply = thread.posts.get(is_first=False)
+    client.post(url("report", community_slug=slug, post_id=reply.pk), {"reason": "Spam"})
+    client.post(url("report", community_slug=slug, post_id=first.pk), {"reason": "Advert"})
+    report = Report.objects.get(post=first)
+    client.force_login(world.colleague)
+    client.post(
+        url("join", community_slug=slug),
+        {"organization": world.agency.pk, "agree": "on", "note": "Hello"},
+    )
+    asked = Membership.objects.get(user=world.colleague)
+    client.force_login(world.moderator)
+    member = world.community.memberships.get(user=world.member)
+    moderate = url("thread_moderate", community_slug=slug, thread_id=thread.pk)
+    steps = [
+        (url("hide", community_slug=slug, post_id=reply.pk), {"reason": "Spam"}, "post_hidden"),
+        (url("hide", community_slug=slug, post_id=reply.pk), {"action": "show"}, "post_shown"),
+        (url("reports", community_slug=slug), {"report": report.pk}, "report_dismissed"),
+        (moderate, {"action": "lock"}, "thread_locked"),
+        (moderate, {"action": "hide"}, "thread_hidden"),
+        (moderate, {"action": "move", "space": "ontario"}, "thread_moved"),
+        (
+            url("member_action", community_slug=slug, community_membership_id=asked.pk),
+            {"action": "admit"},
+            "request_decided",
+        ),
+        (
+            url("member_action", community_slug=slug, community_membership_id=member.pk),
+            {"action": "moderator"},
+            "moderator_changed",
+        ),
+        (
+            url("member_action", community_slug=slug, community_membership_id=member.pk),
+            {"action": "remove", "reason": "Left the sector"},
+            "member_removed",
+        ),
+        (
+            url("members", community_slug=slug),
+            {"email": world.member.email, "note": "Come back"},
+            "member_invited",
+        ),
+    ]
+    for target, data, event in steps:
+        before = AuditEvent.objects.filter(name=f"community.{event}").count()
+        response = client.post(target, data)
+        assert response.status_code == 302, (event, response.status_code)
+        latest = AuditEvent.objects.filter(name=f"community.{event}").order_by("-pk").first()
+        assert AuditEvent.objects.filter(name=f"community.{event}").count() == before + 1, event
+        assert latest is not None and latest.actor == world.moderator, event
+    assert AuditEvent.objects.get(name="community.member_removed").data == {
+        "reason": "Left the sector"
+    }
+
+
+def test_private_messages_are_cleaned_and_their_files_checked(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    client.force_login(world.member)
+    moderator = world.community.memberships.get(user=world.moderator)
+    client.post(
+        url("conversations", community_slug=world.community.slug),
+        {
+            "recipients": [moderator.pk],
+            "subject": "Hello",
+            "body": '<script>alert(1)</script><a href="javascript:x()">x</a> <em>hi</em>',
+        },
+    )
+    conversation = world.community.conversations.get()
+    page = url("conversation", community_slug=world.community.slug, conversation_id=conversation.pk)
+    html = client.get(page).content.decode()
+    assert "alert(" not in html and "javascript:" not in html and "<em>hi</em>" in html
+    renamed = SimpleUploadedFile("minutes.pdf", b"MZ\x90\x00 an executable", "application/pdf")
+    refused = client.post(page, {"body": "The minutes", "attachment": renamed})
+    assert refused.status_code == 400 and b"Attach a PDF" in refused.content
+    assert conversation.messages.count() == 1  # the refused message is not half-written
+    assert "The minutes" in refused.content.decode()  # and its text is still in the box
+
+
+def test_a_moderator_invites_a_colleague_by_email_who_joins_in_french(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world = make_world()
+    world.colleague.preferred_language = "fr"
+    world.colleague.save(update_fields=["preferred_language"])
+    client.force_login(world.moderator)
+    members = url("members", community_slug=world.community.slug)
+    # Nobody with the address, or someone outside the member organizations: the same answer.
+    for email in ("nobody@example.org", world.outsider.email):
+        refused = client.post(members, {"email": email})
+        assert refused.status_code == 400
+        assert "Nobody with this address works at a member organization" in (
+            refused.content.decode()
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = client.post(
+            members, {"email": world.colleague.email.upper(), "note": "Bienvenue"}
+        )
+    assert invited.status_code == 302
+    sent = [m for m in mail.outbox if world.colleague.email in m.to]
+    assert [m.subject for m in sent] == [
+        "Invitation à vous joindre à Communauté de pratique nationale"
+    ]
+    assert f"/fr/community/{world.community.slug}/join/" in sent[0].body
+    client.force_login(world.colleague)
+    join = f"/fr/community/{world.community.slug}/join/"
+    page = client.get(join).content.decode()
+    assert "Soyez bienveillants. Partagez ce qui fonctionne." in page  # the terms, in French
+    assert client.post(join, {"agree": ""}).status_code == 400  # not without agreeing
+    assert client.post(join, {"agree": "on"}).status_code == 302
+    assert client.get(f"/fr/community/{world.community.slug}/").status_code == 200
+    assert world.community.memberships.get(user=world.colleague).terms_version == 1
+
+
+def test_an_author_changes_their_post_until_it_is_reported_and_nobody_else_can(client):
+    world = make_world()
+    slug = world.community.slug
+    client.force_login(world.member)
+    start_thread(client, world, body="First try at my question")
+    post = Post.objects.get()
+    edit = url("post_edit", community_slug=slug, post_id=post.pk)
+    page = client.get(edit)
+    assert page.status_code == 200
+    assert "\nFirst try at my question</textarea>" in page.content.decode()  # as typed
+    handle = world.community.memberships.get(user=world.moderator).handle
+    changed = client.post(edit, {"body": f"<script>x()</script>Better, @{handle}?"})
+    assert changed.status_code == 302
+    post.refresh_from_db()
+    assert post.text == f"Better, @{handle}?" and "script" not in post.body
+    assert post.edited_at is not None
+    assert Mention.objects.filter(post=post, user=world.moderator).exists()
+    thread_page = client.get(url("thread", community_slug=slug, thread_id=post.thread_id))
+    assert "changed on" in thread_page.content.decode()
+    # Nobody else changes it, a moderator neither.
+    client.force_login(world.moderator)
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"body": "Mine now"}).status_code == 404
+    # Once reported, it stays as it was reported until a moderator has looked at it.
+    client.post(url("report", community_slug=slug, post_id=post.pk), {"reason": "Rude"})
+    client.force_login(world.member)
+    refused = client.post(edit, {"body": "Nothing to see"})
+    assert refused.status_code == 400
+    assert "stays as it is until a moderator has looked at it" in refused.content.decode()
+    post.refresh_from_db()
+    assert post.text == f"Better, @{handle}?"
+
+
+def test_the_author_of_a_hidden_post_reads_the_reason_and_other_members_do_not(client):
+    world = make_world()
+    client.force_login(world.moderator)
+    start_thread(client, world, body="Welcome, all.")
+    thread = Thread.objects.get()
+    client.force_login(world.member)
+    thread_url = url("thread", community_slug=world.community.slug, thread_id=thread.pk)
+    client.post(thread_url, {"body": "Visit my shop", "language": "en"})
+    reply = thread.posts.get(is_first=False)
+    client.force_login(world.moderator)
+    client.post(
+        url("hide", community_slug=world.community.slug, post_id=reply.pk),
+        {"reason": "No advertising here", "action": "hide"},
+    )
+    client.force_login(world.member)
+    mine = client.get(thread_url).content.decode()
+    assert "The reason given to you: No advertising here" in mine and "Visit my shop" not in mine
+    third = make_member(world.agency, Role.PROGRAM_STAFF, "third@example.org")
+    from tandem.community.tests.factories import add_member
+
+    add_member(world.community, third, world.agency)
+    client.force_login(third)
+    theirs = client.get(thread_url).content.decode()
+    assert "A moderator hid this post." in theirs and "No advertising here" not in theirs

@@ -243,3 +243,42 @@ def test_files_are_checked_by_content_and_size_and_served_only_to_readers(client
     outsider = make_member(make_organization("lib-out"), Role.NETWORK_LEADER, "out@example.org")
     client.force_login(outsider)
     assert client.get(f"/en/library/files/{attached.pk}/").status_code == 404
+
+
+def test_the_community_search_finds_conversations_and_resources_together(client, lib):
+    from tandem.community.services import threads
+
+    threads.thread_start(
+        actor=lib.reviewer,
+        membership=lib.membership,
+        space=_space(lib),
+        title="Who adapted the inclusive policy?",
+        body="We are looking at it for our hub.",
+    )
+    draft_only = make_resource(
+        lib.owner, lib.community, lib.host, title="Inclusive policy, unpublished", publish=False
+    )
+    client.force_login(lib.reviewer)
+    search = f"/en/community/{lib.community.slug}/search/"
+    html = client.get(search, {"q": "inclusive policy"}).content.decode()
+    # A thread (by its title) and a published toolkit (by its title), on one page.
+    assert "Who adapted the inclusive policy?" in html
+    assert f'href="/en/library/resources/{lib.resource.pk}/"' in html
+    assert "HR Inclusive Policy Toolkit" in html
+    assert draft_only.title_en not in html  # a draft is not the reviewer's to read
+    assert f'href="/en/library/c/{lib.community.slug}/?q=inclusive+policy"' in html
+    # By the text of its sections, in French, with its French title.
+    french = client.get(f"/fr/community/{lib.community.slug}/search/", {"q": "recruter"})
+    assert "Trousse de politiques RH inclusives" in french.content.decode()
+    # Outsiders of the community get nothing, not even the page.
+    outsider = make_member(make_organization("lib-far"), Role.NETWORK_LEADER, "far@example.org")
+    client.force_login(outsider)
+    assert client.get(search, {"q": "inclusive"}).status_code == 404
+
+
+def _space(lib):
+    from tandem.community.models import Space
+
+    return Space.objects.create(
+        community=lib.community, slug="general", name_en="General", name_fr="Général"
+    )
