@@ -1,8 +1,8 @@
-"""Retention of connector meetings and introductions (core.retention; the privacy app's sweep
-runs it). Two kinds, because they are not the same information: a meeting's text is the
-newcomer's and the connector's own words, part of the program's case file; an introduction
-names a third person (a contact's name, e-mail address and why they were chosen) who may never
-have joined, and so is kept for a shorter time.
+"""Retention of connector meetings, introductions and invitations (core.retention; the privacy
+app's sweep runs it). Three kinds, because they are not the same information: a meeting's text
+is the newcomer's and the connector's own words, part of the program's case file; an
+introduction and an invitation name a third person (a contact's name, e-mail address and why
+they were chosen) who may never have joined, and so are kept for a shorter time.
 
 The rows stay, with their statuses, dates, depths and results, and so do the stored chain
 figures (`NewcomerChain`, each connector's counts): every figure of the program and of the
@@ -12,7 +12,6 @@ that list exists so that a person who said no is not asked again."""
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.connectors.models import (
@@ -60,10 +59,7 @@ def introductions_due(organization_id: int, cutoff: datetime) -> QuerySet[Introd
 
 
 def introduction_anonymise(introduction: Introduction) -> None:
-    invitations = ConnectorInvitation.objects.filter(introductions=introduction).filter(
-        ~Q(status=InvitationStatus.PENDING) | Q(expires_at__lt=timezone.now())
-    )
-    audit.scrub_records([introduction, *invitations])
+    audit.scrub_records([introduction])
     # One newcomer is introduced to one address once (a unique constraint): each row gets an
     # address of its own that reaches no one.
     Introduction.objects.filter(pk=introduction.pk).update(
@@ -71,14 +67,25 @@ def introduction_anonymise(introduction: Introduction) -> None:
         contact_email=f"introduction-{introduction.pk}@invalid.example",
         reason="",
     )
-    for invitation in invitations:
-        ConnectorInvitation.objects.filter(pk=invitation.pk).update(
-            email=f"invitation-{invitation.pk}@invalid.example",
-            given_name="—",
-            family_name="",
-            reason="",
-            passed_on_by="",
-        )
+
+
+def invitations_due(organization_id: int, cutoff: datetime) -> QuerySet[ConnectorInvitation]:
+    """Invitations (from staff, or sent to a contact a connector named) answered before the
+    cutoff, or never answered and expired before it."""
+    return ConnectorInvitation.objects.filter(program__organization_id=organization_id).filter(
+        Q(answered_at__lt=cutoff) | Q(status=InvitationStatus.PENDING, expires_at__lt=cutoff)
+    )
+
+
+def invitation_anonymise(invitation: ConnectorInvitation) -> None:
+    audit.scrub_records([invitation])
+    ConnectorInvitation.objects.filter(pk=invitation.pk).update(
+        email=f"invitation-{invitation.pk}@invalid.example",
+        given_name="—",
+        family_name="",
+        reason="",
+        passed_on_by="",
+    )
 
 
 def register() -> None:
@@ -109,10 +116,7 @@ def register() -> None:
             code="introduction",
             label=_("Introductions a connector made"),
             starts=_("after the introduction, once its follow-up meeting is over"),
-            removes=_(
-                "The contact's name, e-mail address and why they were chosen, and the same in "
-                "the invitation sent to them once it was answered or expired."
-            ),
+            removes=_("The contact's name, e-mail address and why they were chosen."),
             keeps=_(
                 "Each introduction, who made it, to which newcomer and when, and the connector "
                 "the contact became: introduction counts and chains do not change. Addresses "
@@ -127,5 +131,30 @@ def register() -> None:
             anonymise=introduction_anonymise,
             people=("newcomer", "made_by__participant", "contact__participant"),
             position=38,
+        )
+    )
+    retention.register(
+        retention.Kind(
+            code="connector_invitation",
+            label=_("Invitations to become a connector"),
+            starts=_("after the answer, or after the invitation expired unanswered"),
+            removes=_(
+                "The invited person's name, e-mail address and why they were invited, and the "
+                "name of the person who passed the invitation on."
+            ),
+            keeps=_(
+                "Each invitation with its status and dates, and the connector it made: the "
+                "program's figures do not change. Addresses that declined stay on the list of "
+                "people not to ask again."
+            ),
+            default_months=24,
+            why=_(
+                "Two years: an invitation is answered within weeks, and two years let the "
+                "program's figures be checked."
+            ),
+            due=invitations_due,
+            anonymise=invitation_anonymise,
+            people=("connector__participant",),
+            position=39,
         )
     )

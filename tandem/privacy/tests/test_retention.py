@@ -198,6 +198,7 @@ def _written_everywhere(home) -> dict:
         token_hash="f" * 64,
         status="declined",
         expires_at=timezone.now(),
+        answered_at=timezone.now(),
     )
     Introduction.objects.filter(pk=chain["introduction"].pk).update(
         reason=SECRET, invitation=answered
