@@ -12,6 +12,12 @@ class ConnectorsConfig(AppConfig):
 
         sweeps.register("connector_reminders", reminders_send_due, label="connector reminders")
 
+        # Meetings' text and introductions' contacts past their period (the privacy app's
+        # sweep).
+        from tandem.connectors import retention
+
+        retention.register()
+
         # A connector meeting (its page, its calendar file) is about the newcomer: the view log.
         from tandem.connectors.models import ConnectorMeeting
         from tandem.core.access import register_subject

@@ -7,10 +7,14 @@ from datetime import timedelta
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.connectors.models import MEETING_MINUTES, ConnectorMeeting, MeetingMode
 from tandem.core import dates
 from tandem.core.calendar import meeting_request
+
+# The file's name, downloaded or attached, in the reader's language (a slug: plain ASCII).
+FILE_NAME = pgettext_lazy("file name", "connector-meeting")
 
 
 def facts(meeting: ConnectorMeeting, *, language: str) -> list[tuple[str, str]]:

@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.connectors import access, forms, selectors, services
+from tandem.connectors.calendar import FILE_NAME
 from tandem.connectors.calendar import invitation as meeting_ics
 from tandem.connectors.chain import chain_counts, chain_graph, chain_of
 from tandem.connectors.models import MeetingStatus
@@ -205,8 +205,7 @@ def meeting_calendar(request: AuthenticatedRequest, connector_meeting_id: int) -
         meeting_ics(found.meeting, language=current_language()), content_type="text/calendar"
     )
     # In the reader's language, as the invitation itself (a slug: plain ASCII in the header).
-    name = pgettext("file name", "connector-meeting")
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{FILE_NAME}.ics"'
     return response
 
 

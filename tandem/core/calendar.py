@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar, Event, vCalAddress, vText
 
 
@@ -63,3 +63,12 @@ def meeting_request(
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
+
+
+def attachment(name: Any, text: str, *, language: str) -> tuple[str, str, str]:
+    """A calendar file attached to a mail, `(filename, text, mimetype)`, named in the
+    recipient's language as the downloads are (« rencontre-de-presentation.ics »). `name` is the
+    sending app's own `pgettext_lazy("file name", ...)` slug: plain ASCII, so that every mail
+    program shows it as written."""
+    with translation.override(language):
+        return (f"{name}.ics", text, "text/calendar")

@@ -47,6 +47,11 @@ class EmployersConfig(AppConfig):
             sharing.NOTICE, store=consent.Store(refused=services.sharing_refused, give=give)
         )
 
+        # Workplace activities' text past its period (the privacy app's sweep).
+        from tandem.employers import retention
+
+        retention.register()
+
         # A partner that also posts short opportunities: its two pages link to each other.
         from tandem.employers.links import partner_page_link
         from tandem.opportunities import links

@@ -1,11 +1,15 @@
 """An event as an iCalendar file, in the reader's language, attached to invitations."""
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from tandem.core.i18n import localized
 from tandem.events.models import Event
+
+# The file's name attached to a mail, in the reader's language (a slug: plain ASCII).
+FILE_NAME = pgettext_lazy("file name", "event")
 
 
 def event_ics(event: Event, *, language: str, cancelled: bool = False, sequence: int = 0) -> str:

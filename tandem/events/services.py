@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit
+from tandem.core.calendar import attachment
 from tandem.core.mail import send_to_person
 from tandem.events.models import Event, Participation
 from tandem.participants.models import Participant
@@ -84,7 +85,7 @@ def event_cancel(*, actor: User, event: Event, mail: bool = True) -> Event:
 
 
 def _mail(participation: Participation, template: str) -> None:
-    from tandem.events.calendar import event_ics
+    from tandem.events.calendar import FILE_NAME, event_ics
 
     person = participation.participant
     ics = event_ics(
@@ -93,7 +94,7 @@ def _mail(participation: Participation, template: str) -> None:
         cancelled=template.endswith("cancelled"),
     )
     send_to_person(
-        attachments=[("event.ics", ics, "text/calendar")],
+        attachments=[attachment(FILE_NAME, ics, language=person.preferred_language)],
         email=person.email,
         language=person.preferred_language,
         template=template,

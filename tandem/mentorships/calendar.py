@@ -6,10 +6,14 @@ from datetime import timedelta
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core import dates
 from tandem.core.calendar import meeting_request
 from tandem.mentorships.models import IntroductionMeeting, MeetingMode
+
+# The file's name, downloaded or attached, in the reader's language (a slug: plain ASCII).
+FILE_NAME = pgettext_lazy("file name", "introduction-meeting")
 
 
 def when_text(meeting: IntroductionMeeting) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit
+from tandem.core.calendar import attachment
 from tandem.matching import notify
 from tandem.matching.models import Proposal, ProposalStatus
 from tandem.mentorships import calendar
@@ -233,7 +234,7 @@ def _send_invitations(meeting: IntroductionMeeting, *, organizer: User) -> None:
             language=language,
             name=name,
             write=write,
-            attachments=[("invitation.ics", invitation, "text/calendar")],
+            attachments=[attachment(calendar.FILE_NAME, invitation, language=language)],
         )
 
 

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from tandem.accounts.http import AuthenticatedRequest
 from tandem.core.access import Audience, Disclosure, disclosed, rule
@@ -158,6 +157,5 @@ def meeting_ics(request: AuthenticatedRequest, mentorship_id: int) -> HttpRespon
         calendar.invitation(meeting, language=language), content_type="text/calendar; charset=utf-8"
     )
     # In the reader's language, as the invitation itself (a slug: plain ASCII in the header).
-    name = pgettext("file name", "introduction-meeting")
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{calendar.FILE_NAME}.ics"'
     return response

@@ -16,7 +16,7 @@ values of the audit history about her. The rows are found as the access request 
 """
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -133,12 +133,14 @@ def participant_anonymise(*, actor: Any, participant: Participant, reason: str) 
         if blanked:
             type(row)._base_manager.filter(pk=row.pk).update(**{name: "" for name in blanked})
             cleared += 1
-    for resume in Resume.objects.filter(participant=found):
+    resumes = list(Resume.objects.filter(participant=found))
+    needs = list(Accommodation.objects.filter(participant=found))
+    for resume in resumes:
         resume.file.delete(save=False)
-    Resume.objects.filter(participant=found).delete()
-    Accommodation.objects.filter(participant=found).delete()
+    audit.scrub_records([found, *rows, *resumes, *needs])
+    retention.forget(Resume.objects.filter(participant=found))
+    retention.forget(Accommodation.objects.filter(participant=found))
     ProfileSharing.objects.filter(participant=found).update(fields=[])
-    audit.scrub_records([found, *rows])
     Participant.objects.filter(pk=found.pk).update(
         user=None,
         given_name="—",
@@ -209,8 +211,9 @@ def _resumes_due(organization_id: int, cutoff: datetime) -> "models.QuerySet[Res
 
 
 def _resume_delete(resume: Resume) -> None:
+    audit.scrub_records([resume])
     resume.file.delete(save=False)
-    resume.delete()
+    retention.forget(Resume.objects.filter(pk=resume.pk))  # the trail would name the file
 
 
 def register_kinds() -> None:
@@ -296,8 +299,11 @@ def _views_purge(organization_id: int, cutoff: datetime) -> int:
         if not batch:
             break
         with _expiring_views():
-            RecordView.objects.filter(pk__in=batch).delete()
-        deleted += len(batch)
+            rows = RecordView.objects.filter(pk__in=batch)
+            # Their people locked, their holds read again (a hold placed since the batch was
+            # read keeps its entries; the next batch's query leaves them out).
+            _lock_people(set(rows.values_list("participant_id", flat=True)))
+            deleted += rows.exclude(participant_id__in=_held()).delete()[0]
     return deleted
 
 
@@ -350,10 +356,23 @@ def _holds_stop(found: retention.Kind, rows: "models.QuerySet[Any]") -> "models.
     return rows.filter(held)
 
 
+def _lock_people(ids: "Iterable[int | None]") -> None:
+    """Locks these people's rows until the transaction ends (in id order, so that two sweeps
+    never wait on each other in a circle). `hold_place` locks the same row before it writes:
+    a hold placed at the very moment a row of theirs is anonymised either committed first, and
+    the check that follows the lock sees it, or waits until that row is done."""
+    list(
+        Participant.objects.select_for_update()
+        .filter(pk__in=[pk for pk in ids if pk is not None])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _kind_sweep(found: retention.Kind, organization_id: int, cutoff: datetime) -> tuple[int, int]:
     """(anonymised, held) for one kind at one organization: each row in its own transaction,
-    a legal hold checked again inside it, the row remembered (privacy.Retired); or the kind's
-    own bulk purge."""
+    the people it is about locked and their legal holds checked inside it, the row remembered
+    (privacy.Retired); or the kind's own bulk purge."""
     if found.purge is not None:
         return found.purge(organization_id, cutoff), 0
     assert found.due is not None and found.anonymise is not None  # retention.register checks
@@ -366,8 +385,14 @@ def _kind_sweep(found: retention.Kind, organization_id: int, cutoff: datetime) -
         key = row.pk  # a kind may delete its row
         with transaction.atomic():
             one = type(row)._base_manager.filter(pk=key)
-            if found.people and _holds_stop(found, one).exists():
-                continue  # placed since the rows were read
+            if found.people:
+                _lock_people(
+                    itertools.chain.from_iterable(
+                        one.values_list(path, flat=True) for path in found.people
+                    )
+                )
+                if _holds_stop(found, one).exists():
+                    continue  # placed since the rows were read
             try:
                 found.anonymise(row)
             except HeldError:
@@ -441,6 +466,9 @@ def retention_set(
 
 @transaction.atomic
 def hold_place(*, actor: User, participant: Participant, reason: str) -> LegalHold:
+    # The person's row first: a sweep anonymising a row about them holds the same lock (see
+    # `_lock_people`), so the hold comes wholly before or wholly after that row.
+    _lock_people([participant.pk])
     hold = LegalHold.objects.create(participant=participant, reason=reason[:300], placed_by=actor)
     audit.record(HOLD_PLACED, actor=actor, target=participant, data={"reason": hold.reason})
     return hold

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tandem.accounts.models import User
 from tandem.circles.models import (
@@ -22,6 +22,7 @@ from tandem.circles.models import (
 )
 from tandem.circles.services.base import CircleError, active_people, clash, clash_error
 from tandem.core import audit, dates
+from tandem.core.calendar import attachment
 from tandem.events import services as events
 from tandem.events.calendar import event_ics
 from tandem.events.models import EventKind
@@ -33,6 +34,8 @@ SESSION_MOVED = audit.event("circle.session_changed", gettext_lazy("Group sessio
 SESSION_CANCELLED = audit.event("circle.session_cancelled", gettext_lazy("Group session cancelled"))
 ATTENDANCE = audit.event("circle.attendance", gettext_lazy("Group session attendance recorded"))
 FEEDBACK = audit.event("circle.feedback", gettext_lazy("Group session feedback given"))
+# The invitation's calendar file, named in each member's language (a slug: plain ASCII).
+FILE_NAME = pgettext_lazy("file name", "group-session")
 
 
 def _invite(actor: User, session: CircleSession, people: Iterable[Participant]) -> int:
@@ -79,10 +82,10 @@ def _send_invitation(session: CircleSession, person: Participant) -> None:
         name=person.given_name,
         write=write,
         attachments=[
-            (
-                "invitation.ics",
+            attachment(
+                FILE_NAME,
                 event_ics(event, language=person.preferred_language, sequence=session.revision),
-                "text/calendar",
+                language=person.preferred_language,
             )
         ],
     )
@@ -258,15 +261,15 @@ def _tell_guests(
             name=person.given_name,
             write=write,
             attachments=[
-                (
-                    "invitation.ics",
+                attachment(
+                    FILE_NAME,
                     event_ics(
                         event,
                         language=person.preferred_language,
                         cancelled=cancelled,
                         sequence=session.revision,
                     ),
-                    "text/calendar",
+                    language=person.preferred_language,
                 )
             ],
         )

@@ -128,7 +128,8 @@ def test_each_member_is_invited_in_their_language_with_a_calendar_file(
     assert by_person[french.email].subject.startswith("Invitation\u00a0: Groupe logiciel")
     assert by_person[english.email].subject.startswith("Invitation: Software group: session 1")
     name, ics, mimetype = by_person[french.email].attachments[0]
-    assert (name, mimetype) == ("invitation.ics", "text/calendar")
+    assert (name, mimetype) == ("seance-de-groupe.ics", "text/calendar")  # in her language
+    assert by_person[english.email].attachments[0][0] == "group-session.ics"
     assert "SUMMARY:Groupe logiciel\u00a0: séance 1" in ics
 
 

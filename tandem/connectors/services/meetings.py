@@ -47,6 +47,7 @@ from tandem.connectors.services.figures import (
 )
 from tandem.connectors.services.joining import _check_connector_program, connector_invite
 from tandem.core import audit
+from tandem.core.calendar import attachment
 from tandem.participants.models import Participant
 from tandem.programs.access import program_staff
 from tandem.programs.models import Enrolment, Program, Side
@@ -216,7 +217,11 @@ def meeting_choose_time(
             page="connectors:meeting",
             connector_meeting_id=meeting.pk,
             attachments=[
-                ("meeting.ics", calendar.invitation(meeting, language=language), "text/calendar")
+                attachment(
+                    calendar.FILE_NAME,
+                    calendar.invitation(meeting, language=language),
+                    language=language,
+                )
             ],
         )
     return meeting

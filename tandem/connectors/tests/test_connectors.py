@@ -201,9 +201,12 @@ def test_a_newcomer_asks_a_suggested_connector_who_offers_times_and_both_get_a_c
     assert meeting.status == MeetingStatus.SCHEDULED
     assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "14:30"
     to_luc, to_newcomer = mail_to("luc@example.org")[0], mail_to(home.mentee.email)[0]
-    for message, summary in ((to_luc, "Rencontre"), (to_newcomer, "Connector meeting")):
-        [(name, ics, kind)] = message.attachments
-        assert kind == "text/calendar" and f"SUMMARY:{summary}" in ics
+    for message, summary, file_name in (
+        (to_luc, "Rencontre", "rencontre-de-connexion.ics"),
+        (to_newcomer, "Connector meeting", "connector-meeting.ics"),
+    ):
+        [(name, ics, kind)] = message.attachments  # named in the recipient's language
+        assert (name, kind) == (file_name, "text/calendar") and f"SUMMARY:{summary}" in ics
     calendar = client.get(reverse("connectors:meeting_calendar", args=[meeting.pk]))
     assert calendar["Content-Type"] == "text/calendar" and b"BEGIN:VEVENT" in calendar.content
 

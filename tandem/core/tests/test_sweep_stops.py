@@ -20,6 +20,13 @@ from django_tasks_db.models import DBTaskResult
 from tandem.community.models import Membership as CommunityMembership
 from tandem.community.services import threads
 from tandem.community.tests.factories import make_world
+from tandem.connectors.models import ConnectorReminder
+from tandem.connectors.tests.factories import (
+    connector_program,
+    held_meeting,
+    make_connector,
+    make_newcomer,
+)
 from tandem.core import sweeps
 from tandem.core.tasks import deliver_mail
 from tandem.core.tests.cast import make_organization, make_participant
@@ -123,6 +130,24 @@ def networks_due_their_funder_years(db, monkeypatch):
 
 
 @pytest.fixture
+def connectors_due_a_reminder(db):
+    """Three connectors, each with a meeting held ten days ago and nobody named since: each is
+    reminded once to name their contacts."""
+    program = connector_program(make_organization("stops-connect"))
+    for n in range(3):
+        newcomer = make_participant(program.organization)
+        make_newcomer(program, newcomer)
+        held_meeting(
+            program,
+            newcomer,
+            make_connector(program, email=f"connector{n}@stops.example.org"),
+            starts_at=timezone.now() - timedelta(days=10),
+            held_on=timezone.localdate() - timedelta(days=10),
+        )
+    return Case("connector_reminders", items=3, done=ConnectorReminder.objects.count, mails=3)
+
+
+@pytest.fixture
 def case(request, db) -> Case:
     return request.getfixturevalue(request.param)
 
@@ -152,6 +177,7 @@ def stop_after_the_first_item(monkeypatch):
         "members_due_a_digest",
         "records_past_retention",
         "networks_due_their_funder_years",
+        "connectors_due_a_reminder",
     ],
     indirect=True,
 )

@@ -84,7 +84,9 @@ def test_invitations_go_out_in_each_persons_language_and_only_once(
     assert subjects[home.mentee.email] == "You are invited: Networking evening"
     french_mail = next(m for m in mail.outbox if m.to == [french.email])
     (name, ics, mimetype) = french_mail.attachments[0]
-    assert (name, mimetype) == ("event.ics", "text/calendar")
+    assert (name, mimetype) == ("evenement.ics", "text/calendar")  # in her language
+    english_mail = next(m for m in mail.outbox if m.to == [home.mentee.email])
+    assert english_mail.attachments[0][0] == "event.ics"
     assert "SUMMARY:Soirée de réseautage" in ics
     with django_capture_on_commit_callbacks(execute=True):
         services.event_invite(actor=home.staff, event=event, participants=[french])

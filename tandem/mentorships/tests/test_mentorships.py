@@ -129,7 +129,9 @@ def test_the_introduction_meeting_sends_an_ics_invitation_in_each_language(
     invitations = {p["to"][0]: p for p in payloads if p.get("attachments")}
     assert set(invitations) == {mentee.email, mentor.email, home.staff.email}
     french = invitations[mentee.email]["attachments"][0]
-    assert french[0] == "invitation.ics" and french[2] == "text/calendar"
+    # Named in each recipient's language, as the download is.
+    assert french[0] == "rencontre-de-presentation.ics" and french[2] == "text/calendar"
+    assert invitations[mentor.email]["attachments"][0][0] == "introduction-meeting.ics"
     event = Calendar.from_ical(french[1]).walk("VEVENT")[0]
     assert str(event["summary"]).startswith("Rencontre de présentation")
     assert str(event["uid"]) == f"{meeting.uid}@tandem"

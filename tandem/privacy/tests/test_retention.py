@@ -16,7 +16,13 @@ from tandem.core import sweeps
 from tandem.core.models import AuditEvent
 from tandem.mentorships.models import Mentorship
 from tandem.participants.models import Accommodation, Participant
-from tandem.privacy.models import Anonymisation, PrivacyRequest, RequestStatus, RetentionPeriod
+from tandem.privacy.models import (
+    Anonymisation,
+    PrivacyRequest,
+    RequestStatus,
+    RetentionPeriod,
+    Retired,
+)
 from tandem.privacy.retention import participant_anonymise, retention_sweep
 from tandem.programs.models import Program
 from tandem.reports import selectors as reports
@@ -153,10 +159,68 @@ def _written_everywhere(home) -> dict:
     from tandem.circles.models import Circle, CircleNote
     from tandem.core.tests.url_arguments import circle_records
 
-    circle = circle_records(home)["circle"]
+    groups = circle_records(home)
+    circle = groups["circle"]
     Circle.objects.filter(pk=circle.pk).update(ended_at=timezone.now())
     CircleNote.objects.create(circle=circle, text=SECRET, author=home.staff)
-    return {"closed": closed, "returned": returned, "application": application}
+    # Peer conversations hold no text: one held (counted, kept), one that never took place.
+    from tandem.circles.models import PeerConversation
+
+    talked = groups["conversation"]
+    PeerConversation.objects.filter(pk=talked.pk).update(
+        status="held", held=1, recorded_at=timezone.now()
+    )
+    never = PeerConversation.objects.create(peer=talked.peer, mentee=talked.mentee)
+    # Event attendance at the group's past session: a guest who came, one who never answered.
+    from tandem.events.models import Participation
+
+    session = groups["session"]
+    came = Participation.objects.create(
+        event=session.event, participant=closed.mentor, attended=True
+    )
+    invited = Participation.objects.create(
+        event=session.event, participant=returned.participant, invited_at=timezone.now()
+    )
+    # Connector meetings and introductions, and a workplace activity of the closed pair.
+    from tandem.connectors.models import ConnectorMeeting, Introduction
+    from tandem.core.tests.url_arguments import connector_records
+    from tandem.employers.models import WorkplaceActivity
+
+    chain = connector_records(home)
+    ConnectorMeeting.objects.filter(pk=chain["meeting"].pk).update(connector_feedback=SECRET)
+    from tandem.connectors.models import ConnectorInvitation
+
+    answered = ConnectorInvitation.objects.create(
+        program=chain["program"],
+        email="contact@example.org",
+        given_name="Contact",
+        reason=SECRET,
+        token_hash="f" * 64,
+        status="declined",
+        expires_at=timezone.now(),
+    )
+    Introduction.objects.filter(pk=chain["introduction"].pk).update(
+        reason=SECRET, invitation=answered
+    )
+    activity = WorkplaceActivity.objects.create(
+        mentorship=closed,
+        kind="job_shadowing",
+        status="held",
+        planned_on=timezone.localdate(),
+        held_on=timezone.localdate(),
+        host_detail="Room 4",
+        note=SECRET,
+    )
+    return {
+        "closed": closed,
+        "returned": returned,
+        "application": application,
+        "talked": talked,
+        "never": never,
+        "came": came,
+        "invited": invited,
+        "activity": activity,
+    }
 
 
 def _secrets_left() -> list[str]:
@@ -164,7 +228,16 @@ def _secrets_left() -> list[str]:
     from django.apps import apps
 
     found = []
-    for label in ("referrals", "meetings", "mentorships", "outcomes", "opportunities", "circles"):
+    for label in (
+        "referrals",
+        "meetings",
+        "mentorships",
+        "outcomes",
+        "opportunities",
+        "circles",
+        "connectors",
+        "employers",
+    ):
         for model in apps.get_app_config(label).get_models():
             for row in model._base_manager.values():
                 if SECRET in json.dumps(row, default=str):
@@ -201,10 +274,33 @@ def test_every_kind_past_its_period_is_anonymised_unless_held_and_no_funder_figu
     later = timezone.now() + timedelta(days=365 * 10)  # every default period has run out
     done = retention_sweep(now=later)
     assert done["held"] >= 1
-    assert _secrets_left() == [f"meetings.MeetingLog #{made['closed'].meeting_logs.get().pk}"]
+    assert sorted(_secrets_left()) == [
+        f"employers.WorkplaceActivity #{made['activity'].pk}",
+        f"meetings.MeetingLog #{made['closed'].meeting_logs.get().pk}",
+    ]
     client.post(reverse("privacy:hold", args=[held.pk]), {"reason": ""})
     again = retention_sweep(now=later)
     assert _secrets_left() == []
+    # Every row a kind retired lost its copy in the audit history (names in its description,
+    # the values recorded), whether the row stays or went.
+    for found in retention.kinds():
+        if found.due is None:
+            continue
+        model = found.due(home.organization.pk, later).model
+        retired = Retired.objects.filter(kind=found.code).values_list("object_id", flat=True)
+        kept = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_pk__in=[str(pk) for pk in retired],
+        )
+        assert not kept.exclude(object_repr="").exists(), found.code
+    # What nothing counts went; what is counted stayed, pointing to the same people.
+    from tandem.circles.models import PeerConversation
+    from tandem.events.models import Participation
+
+    assert not PeerConversation.objects.filter(pk=made["never"].pk).exists()
+    assert PeerConversation.objects.filter(pk=made["talked"].pk, held=1).exists()
+    assert not Participation.objects.filter(pk=made["invited"].pk).exists()
+    assert Participation.objects.filter(pk=made["came"].pk, attended=True).exists()
     # Every kind did its work at least once, and a third sweep has nothing left to do.
     # (the view log's entries: the database keeps two years whatever clock the sweep is given;
     # test_viewlog.py ages them itself)
