@@ -18,10 +18,23 @@ class CirclesConfig(AppConfig):
 
         retention.register()
 
-        # A peer mentor's page is about that person: the view log names them.
-        from tandem.circles.models import PeerMentor
+        # The view log: a peer mentor's page is about that person; a group's page names its
+        # members, a session's page its guests and their feedback.
+        from tandem.circles.models import CircleMember, PeerMentor, SessionFeedback
         from tandem.core.access import register_subject
 
+        register_subject(
+            CircleMember,
+            kind="group",
+            label=_("Mentoring group"),
+            people=lambda member: [member.participant],
+        )
+        register_subject(
+            SessionFeedback,
+            kind="event",
+            label=_("Event or group session"),
+            people=lambda answer: [answer.participant],
+        )
         register_subject(
             PeerMentor,
             kind="peer_mentor",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.accounts.http import AuthenticatedRequest
-from tandem.core.access import Action, Audience, rule
+from tandem.core.access import Action, Audience, Disclosure, disclosed, rule
 from tandem.programs.access import access_program
 
 from . import figures, forms, selectors
@@ -63,11 +63,17 @@ def circle_create(request: AuthenticatedRequest, program_id: int) -> HttpRespons
 def circle_detail(request: AuthenticatedRequest, circle_id: int) -> HttpResponse:
     found = access_circle(request.user, circle_id, action=Action.VIEW)
     circle = found.circle
+    shown = selectors.circle_members(circle)
+    # The view log: staff see every member; a member sees the names of those who agreed.
+    disclosed(
+        shown if found.can_manage else [m for m in shown if m.shows_name],
+        how=Disclosure.VIEW,
+    )
     context: dict[str, Any] = {
         "circle": circle,
         "member": found.member,
         "can_manage": found.can_manage,
-        "members": selectors.circle_members(circle),
+        "members": shown,
         "next_session": selectors.next_session(circle),
     }
     if found.can_manage:
@@ -235,6 +241,11 @@ def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> Htt
             messages.success(request, _("Attendance was saved."))
             return redirect("circles:detail", circle_id=session.circle_id)
     feedback = selectors.session_feedback(session)
+    # The view log: the guests (attendance) and each answer, with its author's name.
+    disclosed(
+        [*session.event.participations.select_related("participant"), *feedback],
+        how=Disclosure.VIEW,
+    )
     return render(
         request,
         "circles/session.html",

@@ -256,13 +256,20 @@ def unread_for(user: User) -> Unread:
     """Unread mentions and conversations with unread messages, in the communities the person
     still belongs to (for the home page)."""
     communities = access.communities_of(user)
+    # Only in spaces they still read: a thread moved to a targeted space, or a member taken
+    # out of one, no longer shows its title here (a person belongs to a few communities).
+    readable = [
+        pk
+        for community in communities
+        for pk in access.spaces_of(user, community).values_list("pk", flat=True)
+    ]
     mentions = list(
         Mention.objects.filter(
             user=user,
             seen_at__isnull=True,
             post__is_hidden=False,
             post__thread__is_hidden=False,
-            post__thread__space__community__in=communities,
+            post__thread__space_id__in=readable,
         )
         .select_related("post__thread__space__community", "post__author")
         .order_by("-created_at")[:10]

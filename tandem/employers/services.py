@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import audit, consent
+from tandem.core import audit, consent, sweeps
 from tandem.core.mail import render_message, send_to_person
 from tandem.employers.models import (
     OPEN_HELP,
@@ -228,9 +228,15 @@ def _mail_later(ids: list[int]) -> None:
 def invitations_send(*, invitation_ids: list[int]) -> int:
     """The worker: writes and mails each invitation not yet mailed, in its language; returns how
     many were mailed. Each is marked in the transaction that hands it to the mail backend, so a
-    retried task never mails one twice and a failure leaves it for the retry."""
+    retried task never mails one twice and a failure leaves it for the retry.
+
+    A chunk is up to MAIL_CHUNK mails through SMTP: a worker told to stop (a deploy's SIGTERM)
+    leaves after the invitation in hand (`sweeps.each`) instead of holding the stop, and the
+    rest go back to the queue as a task of their own (no sweep would find them again)."""
     mailed = 0
-    for pk in invitation_ids:
+    done = 0
+    for pk in sweeps.each(invitation_ids):
+        done += 1
         with transaction.atomic():
             invitation = (
                 PartnerInvitation.objects.select_for_update(of=("self",))
@@ -260,6 +266,13 @@ def invitations_send(*, invitation_ids: list[int]) -> int:
             invitation.mailed_at = timezone.now()
             invitation.save(update_fields=["mailed_at"])
             mailed += 1
+    rest = list(invitation_ids[done:])
+    if rest:
+        # Stopped early: whichever worker takes the task mails the rest (each once: the
+        # `mailed_at` guard above).
+        from tandem.employers.tasks import partner_invitations_send
+
+        partner_invitations_send.enqueue(rest)
     return mailed
 
 

@@ -11,3 +11,14 @@ class EventsConfig(AppConfig):
         from tandem.events import retention
 
         retention.register()
+
+        # A guest list names each guest and whether they came: the view log, one row each.
+        from tandem.core.access import register_subject
+        from tandem.events.models import Participation
+
+        register_subject(
+            Participation,
+            kind="event",
+            label=_("Event or group session"),
+            people=lambda participation: [participation.participant],
+        )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.accounts.http import AuthenticatedRequest
-from tandem.core.access import Action, Audience, rule
+from tandem.core.access import Action, Audience, Disclosure, disclosed, rule
 from tandem.events import forms, selectors, services
 from tandem.events.access import access_event
 from tandem.participants.models import Participant
@@ -56,6 +56,7 @@ def event_detail(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     context = {"event": event, "can_manage": found.can_manage}
     if found.can_manage:
         participations = list(selectors.event_participations(event=event))
+        disclosed(participations, how=Disclosure.VIEW)  # the guest list: each guest is logged
         context |= {
             "participations": participations,
             "invite_form": forms.InviteForm(

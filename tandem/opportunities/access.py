@@ -91,10 +91,12 @@ def open_opportunities() -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(status=OpportunityStatus.OPEN)
 
 
-def public_opportunity(posting_id: int) -> Opportunity:
-    """An open opportunity of the board, for anyone."""
+def posted_opportunity(posting_id: int) -> Opportunity:
+    """Any opportunity ever on the board, open or closed, for anyone: a link kept from the
+    board or a digest must say that the opportunity closed rather than answer "not found"
+    (its page then shows its title, employer and why it closed, nothing more)."""
     return one_or_404(
-        open_opportunities().select_related(
+        Opportunity.objects.select_related(
             "employer", "occupation", "industry", "postal_area", "posted_by"
         ),
         posting_id,

@@ -19,6 +19,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -199,6 +200,11 @@ class Opportunity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == OpportunityStatus.OPEN
+
+    @property
+    def takes_applications(self) -> bool:
+        """Open and not past its last day (the expiry sweep closes it within the hour)."""
+        return self.is_open and self.ends_on >= timezone.localdate()
 
     @property
     def accommodation_labels(self) -> list[str]:

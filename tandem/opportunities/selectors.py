@@ -292,6 +292,100 @@ def national_view(team: Organization, *, threshold: int | None = None) -> list[P
 
 
 @dataclass
+class AreaRow:
+    fsa: str
+    place: str
+    province: str  # the opportunities' province (the national table's row)
+    province_label: str
+    count: int | None  # None: suppressed
+
+
+def rural_uptake_by_area(
+    team: Organization, rows: list[ProvinceRow], *, threshold: int | None = None
+) -> list[AreaRow]:
+    """Virtual opportunities taken up by rural and remote job-seekers, by their postal area
+    (the forward sortation area of the postal code on their record) within the province of
+    the opportunity, for the provinces of the team's hubs: the breakdown of the national
+    table's "Virtual, taken up by rural and remote job-seekers" column, so each province's
+    areas add up to a figure the reader may know (`protect_breakdown`). One grouped query."""
+    from tandem.reference.models import PostalArea
+
+    threshold = settings.TANDEM_SMALL_CELL_THRESHOLD if threshold is None else threshold
+    provinces = {row.province: row for row in rows}
+    counts: dict[str, dict[str, int]] = {}
+    taken = (
+        Application.objects.filter(
+            RURAL,
+            status__in=MATCHED,
+            opportunity__mode__in=["virtual", "either"],
+            opportunity__province__in=list(provinces),
+        )
+        .values_list("participant__postal_code", "opportunity__province")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for postal_code, province, n in taken:
+        areas = counts.setdefault(province, {})
+        fsa = postal_code[:3].upper()
+        areas[fsa] = areas.get(fsa, 0) + n
+    column = NATIONAL_COLUMNS.index("rural_virtual")
+    found: list[AreaRow] = []
+    places = dict(
+        PostalArea.objects.filter(
+            fsa__in=[fsa for areas in counts.values() for fsa in areas]
+        ).values_list("fsa", "place_name")
+    )
+    for province, areas in sorted(counts.items()):
+        row = provinces[province]
+        ordered = sorted(areas)
+        hidden = protect_breakdown(
+            [areas[fsa] for fsa in ordered],
+            total_is_known=row.cells[column] is not None,
+            threshold=threshold,
+        )
+        if hidden is None:
+            continue  # no way to show this province's areas safely: none are listed
+        found += [
+            AreaRow(
+                fsa,
+                places.get(fsa, ""),
+                province,
+                row.label,
+                None if i in hidden else areas[fsa],
+            )
+            for i, fsa in enumerate(ordered)
+        ]
+    return found
+
+
+def protect_breakdown(
+    counts: list[int], *, total_is_known: bool, threshold: int
+) -> set[int] | None:
+    """Which of a breakdown's counts (all above zero) to hide, when their sum is published
+    elsewhere (`total_is_known`) or hidden there; None when no choice is safe.
+
+    Counts from 1 to threshold - 1 are hidden. A reader who knows the total knows the sum of
+    the hidden counts, S, and that each is at least 1: with k hidden, each lies between 1 and
+    S - (k - 1). One hidden count is therefore exposed, and so are k counts that add up to k
+    (each is 1). While that holds, the smallest count still shown is hidden too; if none is
+    left, nothing can protect them. A hidden total gives no equation: hiding the small counts
+    is enough (the rules of reports/suppression.py for one line of a table)."""
+    hidden = {i for i, n in enumerate(counts) if 0 < n < threshold}
+    if not total_is_known or not hidden:
+        return hidden
+
+    def exposed() -> bool:
+        return len(hidden) == 1 or sum(counts[i] for i in hidden) == len(hidden)
+
+    while exposed():
+        shown = sorted((n, i) for i, n in enumerate(counts) if i not in hidden)
+        if not shown:
+            return None
+        hidden.add(shown[0][1])
+    return hidden
+
+
+@dataclass
 class Engagement:
     posted: int  # employers engaged: at least one opportunity, posted by them or for them
     hosted: int | None  # of those, employers who hosted at least one job-seeker (suppressed)

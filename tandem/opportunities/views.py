@@ -44,10 +44,19 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _closed(request: HttpRequest, opportunity: Any) -> HttpResponse:
+    """A closed opportunity's page (410): a link kept from the board, a digest or an e-mail
+    says why it takes no more applications instead of "page not found"."""
+    return render(request, "opportunities/closed.html", {"opportunity": opportunity}, status=410)
+
+
 @rule(Audience.PUBLIC)
 def posting(request: HttpRequest, posting_id: int) -> HttpResponse:
-    opportunity = access.public_opportunity(posting_id)
-    return render(request, "opportunities/posting.html", {"opportunity": opportunity})
+    opportunity = access.posted_opportunity(posting_id)
+    if not opportunity.takes_applications:
+        return _closed(request, opportunity)
+    left = len(services.free_places(opportunity.pk, opportunity.places))
+    return render(request, "opportunities/posting.html", {"opportunity": opportunity, "left": left})
 
 
 @rule(Audience.SIGNED_IN)
@@ -175,7 +184,9 @@ def close(request: AuthenticatedRequest, opportunity_id: int) -> HttpResponse:
 def apply(request: AuthenticatedRequest, posting_id: int) -> HttpResponse:
     """A job-seeker applies, or their job developer refers them, sharing only what the person
     agreed to share with this employer."""
-    opportunity = access.public_opportunity(posting_id)
+    opportunity = access.posted_opportunity(posting_id)
+    if not opportunity.takes_applications:
+        return _closed(request, opportunity)
     people = access.people_who_may_apply(request.user)
     form = forms.ApplyForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +209,12 @@ def apply(request: AuthenticatedRequest, posting_id: int) -> HttpResponse:
     return render(
         request,
         "opportunities/apply.html",
-        {"opportunity": opportunity, "form": form, "has_people": people.exists()},
+        {
+            "opportunity": opportunity,
+            "form": form,
+            "has_people": people.exists(),
+            "is_full": not services.free_places(opportunity.pk, opportunity.places),
+        },
     )
 
 
@@ -367,12 +383,14 @@ def hub(request: AuthenticatedRequest, hub_id: int) -> HttpResponse:
 @rule(Audience.SCOPED, objects=["network_slug"])
 def national(request: AuthenticatedRequest, network_slug: str) -> HttpResponse:
     team = access.access_national(request.user, network_slug)
+    rows = selectors.national_view(team)
     return render(
         request,
         "opportunities/national.html",
         {
             "team": team,
-            "rows": selectors.national_view(team),
+            "rows": rows,
+            "areas": selectors.rural_uptake_by_area(team, rows),
             "columns": NATIONAL_COLUMNS,
             "engagement": selectors.employers_engaged(team),
             "hubs": access.hubs_of_team(team),

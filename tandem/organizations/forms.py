@@ -7,11 +7,11 @@ from tandem.core.forms import model_choice_field
 from tandem.organizations.models import (
     Membership,
     Organization,
-    OrganizationType,
     PartnershipKind,
     Role,
     ServiceLocation,
 )
+from tandem.organizations.services import HUB_PARENT_KINDS
 from tandem.reference.places import PROVINCES
 
 RESERVED_SLUGS = {"setup"}
@@ -45,14 +45,17 @@ class OrganizationForm(forms.ModelForm):
         ]
         help_texts = {
             "slug": _("Letters, digits and hyphens; it appears in addresses (e.g. ottawa-hub)."),
-            "parent": _("The professional immigrant network or hub this organization belongs to."),
+            "parent": _(
+                "The professional immigrant network or hub this organization belongs to; for a "
+                "provincial hub, its national organization."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = Organization.objects.filter(
-            kind__in=[OrganizationType.IMMIGRANT_NETWORK, OrganizationType.PROVINCIAL_HUB]
-        )
+        # A hub may also belong to a national association or lead agency (services.
+        # _check_parent says which parent each kind of organization may have).
+        parents = Organization.objects.filter(kind__in=HUB_PARENT_KINDS)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         model_choice_field(self, "parent").queryset = parents

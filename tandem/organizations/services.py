@@ -20,6 +20,14 @@ from tandem.organizations.models import (
 )
 
 NETWORK_KINDS = (OrganizationType.IMMIGRANT_NETWORK, OrganizationType.PROVINCIAL_HUB)
+# A provincial hub belongs to the national organization whose national view reads every hub
+# (seed 000: CASE, a national association, and its provincial hubs; opportunities/access.py):
+# a network, an association or a lead agency; never an employer or a funder.
+HUB_PARENT_KINDS = (
+    *NETWORK_KINDS,
+    OrganizationType.ASSOCIATION,
+    OrganizationType.LEAD_AGENCY,
+)
 
 
 ORGANIZATION_CREATED = audit.event("organization.created", gettext_lazy("Organization created"))
@@ -42,7 +50,15 @@ def _check_parent(organization: Organization) -> None:
     parent = organization.parent
     if parent is None:
         return
-    if parent.kind not in NETWORK_KINDS:
+    if organization.kind == OrganizationType.PROVINCIAL_HUB:
+        if parent.kind not in HUB_PARENT_KINDS:
+            raise SetupError(
+                _(
+                    "A hub belongs to its national organization: a network, an association or "
+                    "a lead agency."
+                )
+            )
+    elif parent.kind not in NETWORK_KINDS:
         raise SetupError(_("The parent must be a professional immigrant network or a hub."))
     seen = {organization.pk}
     while parent is not None:

@@ -109,20 +109,39 @@ def note_disclosure(
     seen: set[tuple[int, str]] = request.__dict__.setdefault("_privacy_seen", set())
     match = request.resolver_match
     page = (match.view_name if match is not None else "")[:100]
+    new: list[Subject] = []
     for record in records:
         for person, kind in subjects(record, how):
             if person.user_id == user.pk or (person.pk, kind) in seen:
                 continue
             seen.add((person.pk, kind))
-            append_view(
+            new.append((person, kind))
+    path, method = request.path[:300], (request.method or "GET")[:8]
+    if len(new) == 1:  # a record's page: one statement (see append_view)
+        person, kind = new[0]
+        append_view(
+            participant_id=person.pk,
+            holder_id=person.organization_id,
+            viewer=user,
+            kind=kind,
+            page=page,
+            path=path,
+            method=method,
+        )
+    elif new:  # a page naming several people (a group, a guest list): one INSERT for all
+        RecordView.objects.bulk_create(
+            RecordView(
                 participant_id=person.pk,
-                holder_id=person.organization_id,
-                viewer=user,
+                viewer_id=user.pk,
+                viewer_label=user.email[:254],
+                organization_id=viewer_organization(request, person.organization_id),
                 kind=kind,
                 page=page,
-                path=request.path[:300],
-                method=(request.method or "GET")[:8],
+                path=path,
+                method=method,
             )
+            for person, kind in new
+        )
 
 
 def append_view(

@@ -1,11 +1,17 @@
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import choice_field, label_choices, model_choice_field
-from tandem.organizations.models import Organization, OrganizationType, ServiceLocation
+from tandem.organizations.models import (
+    Organization,
+    OrganizationType,
+    PartnershipKind,
+    ServiceLocation,
+)
 from tandem.participants.models import ImmigrationStatus
 from tandem.programs.models import (
     INTAKE_NOTES_MAX_LENGTH,
@@ -86,9 +92,25 @@ class ProgramForm(forms.ModelForm):
             memberships__is_active=True,
         ).distinct()
         partners = Partnership.objects.filter(organization=organization).values("partner_id")
-        model_choice_field(self, "referring_partners").queryset = Organization.objects.filter(
-            pk__in=partners, is_active=True
-        ).exclude(kind=OrganizationType.FUNDER)
+        # An employer or association partner's own program (employer-hosted, internal) takes
+        # its mentees from the network's agencies (seed 003, recommendation 11): the partners
+        # of the lead agencies it works with, as well as its own.
+        networks = (
+            Partnership.objects.filter(partner=organization)
+            .exclude(kind=PartnershipKind.FUNDING)
+            .values("organization_id")
+        )
+        network_agencies = Partnership.objects.filter(organization__in=networks).values(
+            "partner_id"
+        )
+        model_choice_field(self, "referring_partners").queryset = (
+            Organization.objects.filter(
+                Q(pk__in=partners) | Q(pk__in=networks) | Q(pk__in=network_agencies),
+                is_active=True,
+            )
+            .exclude(kind=OrganizationType.FUNDER)
+            .exclude(pk=organization.pk)
+        )
         parents = Program.objects.filter(organization=organization)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)

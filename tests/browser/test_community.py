@@ -1,6 +1,7 @@
 """The community of practice in the browser, in English and in French, axe-core on every page,
 CSP on: a network leader asks to join (agreeing to the terms of reference) and is admitted by a
-moderator (in French), posts a question; another network's leader answers in French; the first
+moderator (in French), posts a question and changes it; another network's leader answers in
+French and finds the thread again through the community's search; the first
 reports a post and the moderator hides it; a private message goes both ways; the hourly sweep,
 run by the real worker, mails a weekly digest in French."""
 
@@ -73,12 +74,20 @@ def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
     text = click(page, page.get_by_role("button", name="Post"), "thread (EN)")
     assert "Our circles fill up" in text
     thread_url = page.url
+    # He changes his question; the post then says so.
+    click(page, page.get_by_role("link", name="Change your post"), "change the post (EN)")
+    page.get_by_label("Your post").fill("Our circles fill up in the city, not in small towns.")
+    text = click(page, page.get_by_role("button", name="Save the change"), "changed (EN)")
+    assert "not in small towns" in text and "changed on" in text
     # Élise, another network's leader, answers in French.
     sign_in(page, base, world.member.email, "fr")
     visit(page, thread_url.replace("/en/", "/fr/"), "fil (FR)")
     page.get_by_label("Votre réponse").fill("Nous passons par les associations de retraités.")
     text = click(page, page.get_by_role("button", name="Publier la réponse"), "réponse (FR)")
     assert "associations de retraités" in text
+    # She finds the thread again by a word of its title, from the community's search.
+    text = visit(page, f"{base}/fr/community/{slug}/search/?q=towns", "recherche (FR)")
+    assert "How do you recruit mentors in small towns?" in text
     # Samuel reports the answer (say it looks like an advert); the moderator hides it.
     sign_in(page, base, "samuel@web.example", "en")
     visit(page, thread_url, "thread with answer (EN)")

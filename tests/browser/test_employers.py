@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests.browser.conftest import PASSWORD, assert_accessible, sign_in, visit
+from tests.browser.test_opportunities import and_in
 
 pytestmark = pytest.mark.browser
 
@@ -143,6 +144,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     text = visit(page, partner_page, "en partner page")
     assert "Where mentors are needed" in text
     visit(page, f"{base}/en/employers/partner/northern/invite/", "en invite form")
+    and_in(page, "fr", "invite form")
     page.locator("select[name=program]").select_option(str(cast["program"].pk))
     page.locator("textarea[name=addresses]").fill(
         "luc@example.org, fr\nsam@example.org\nnot-an-address"
@@ -158,6 +160,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     assert link is not None, to_luc.body
     page.context.clear_cookies()
     visit(page, base + link.group(0)[link.group(0).index("/fr/") :], "fr mentor application")
+    and_in(page, "en", "mentor application")
     select = page.locator("select[name=recruited_by]")
     assert select.input_value() == str(cast["northern"].pk)
     page.locator("input[name=given_name]").fill("Luc")
@@ -199,6 +202,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     sign_in(page, base, "amina@lead.org", "fr")
     visit(page, f"{base}/fr/mentoring/{pair.pk}/", "fr mentorship page")
     submit(page, "main a[href$='/activity/']", "fr activity form")
+    and_in(page, "en", "activity form")
     page.locator("select[name=kind]").select_option("job_shadowing")
     day = timezone.localdate() + timedelta(days=5)
     page.locator("input[name=planned_on]").fill(day.isoformat())
@@ -211,6 +215,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     sign_in(page, base, "daniel@northern.org", "en")
     activity_page = f"{base}/en/employers/activity/{activity.pk}/"
     visit(page, activity_page, "en activity requested")
+    and_in(page, "fr", "activity requested")
     submit(page, "main form:has(input[value=agree]) button", "en activity agreed")
     page.locator("input[name=held_on]").fill(timezone.localdate().isoformat())
     text = submit(page, "main form:has(input[value=held]) button", "en activity held")
@@ -222,6 +227,7 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     hosted, client = cast["hosted"], cast["client"]
     sign_in(page, base, "caseworker@rideau.org", "fr")
     visit(page, f"{base}/fr/referrals/client/{client.pk}/refer/{hosted.pk}/", "fr referral form")
+    and_in(page, "en", "referral form")
     page.locator("textarea[name=note]").fill("Infirmière formée à l’étranger, prête.")
     page.locator("input[name=has_consent]").check()
     submit(page, "main form button[type=submit]", "fr referral sent")
@@ -230,12 +236,14 @@ def test_an_employer_recruits_a_colleague_a_day_of_job_shadowing_and_a_hosted_pr
     # Northern's coordinator, in English, accepts it and matches Kwame with an employee.
     sign_in(page, base, "coordinator@northern.org", "en")
     visit(page, f"{base}/en/referrals/{referral.pk}/", "en referral to decide")
+    and_in(page, "fr", "referral to decide")
     page.locator("input[name=outcome][value=accepted]").check()
     submit(page, "main form[action$='/decide/'] button[type=submit]", "en referral accepted")
     enrolment_create(actor=referral.program.staff.get(), program=hosted, participant=client)
     employee = cast["employee"]
     candidates = f"{base}/en/matching/programs/{hosted.pk}/mentees/{client.pk}/"
     text = visit(page, f"{candidates}?mentor={employee.pk}", "en candidates, employee explained")
+    and_in(page, "fr", "candidates, employee explained")
     text = submit(page, "main form[method=post] button[type=submit]", "en match made")
     proposal = Proposal.objects.get(program=hosted)
     assert (proposal.mentee, proposal.mentor) == (client, employee)

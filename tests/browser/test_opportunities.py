@@ -9,6 +9,7 @@ date field's segments, boxes and radio buttons are ticked with Space, forms are 
 followed with Enter. Only the values are read back, to check that the keys did what they should.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,6 +98,15 @@ def tick(page, field) -> None:
     assert field.is_checked()
 
 
+def and_in(page, language: str, label: str) -> None:
+    """The page in hand read again in the other language, axe and the CSP included, then back
+    where the flow was: every page of the flow is checked in English and in French, while the
+    flow itself stays keyboard only (this is a second visit to the same address, no click)."""
+    here = page.url
+    visit(page, re.sub(r"/(en|fr)/", f"/{language}/", here, count=1), f"{label} ({language})")
+    page.goto(here)
+
+
 def send(page, form: str, label: str) -> str:
     tab_to(page, page.locator(f"main {form} button[type=submit]").first)
     with page.expect_navigation():
@@ -123,6 +133,7 @@ def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast
     # the combobox (arrow key, Enter).
     sign_in_as(page, base, "hr@maple.example.org", "en")
     visit(page, f"{base}/en/opportunities/new/", "en new opportunity")
+    and_in(page, "fr", "new opportunity")
     choose(page, page.locator("select[name=kind]"), "job_shadowing")
     type_into(page, page.locator("input[name=title_en]"), "A day with our accountants")
     type_into(page, page.locator("input[name=title_fr]"), "Une journée avec nos comptables")
@@ -142,6 +153,7 @@ def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast
     assert "The opportunity is on the board." in text
     posted = Opportunity.objects.get()
     assert posted.occupation_id == "11100" and posted.mode == "virtual"
+    and_in(page, "fr", "opportunity posted")
 
     # The job developer, in French, finds it with five filters and refers the job-seeker, who
     # shares one accommodation.
@@ -155,8 +167,11 @@ def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast
     tick(page, page.locator("input[name=accommodations][value=captions]"))
     text = send(page, "form[role=search]", "fr board filtered")
     assert "A day with our accountants" not in text  # French title in French
+    and_in(page, "en", "board filtered")
     follow(page, "Une journée avec nos comptables", "fr opportunity")
+    and_in(page, "en", "opportunity")
     follow(page, "Poser sa candidature, ou référer une personne", "fr apply")
+    and_in(page, "en", "apply")
     type_into(page, page.locator("textarea[name=message]"), "Élise aimerait voir une clôture.")
     tick(page, page.locator("input[name=shares_accommodations]"))
     tick(page, page.locator("input[name=accommodations_needed][value=captions]"))
@@ -164,6 +179,7 @@ def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast
     assert "La candidature a été envoyée" in text
     application = Application.objects.get()
     assert application.accommodations_needed == ";captions;"
+    and_in(page, "en", "application, job developer")
 
     # The employer reads the one shared accommodation and accepts.
     sign_in_as(page, base, "hr@maple.example.org", "en")
@@ -171,6 +187,7 @@ def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast
     assert "Élise Tremblay" in text
     text = follow(page, "Élise Tremblay", "en application")
     assert "Captions for virtual meetings" in text
+    and_in(page, "fr", "application, employer")
     tick(page, page.locator("input[name=decision][value=accept]"))
     text = send(page, "form[action$='/decide/']", "en accepted")
     assert "Accepted: the job-seeker is told by e-mail." in text
@@ -184,6 +201,7 @@ def test_post_find_refer_accept_and_feedback(page, live_server, opportunity_cast
     # The employer changes the opportunity: one more place (not a material change).
     follow(page, "Back to the opportunity", "en manage again")
     follow(page, "Change this opportunity", "en change")
+    and_in(page, "fr", "change")
     type_into(page, page.locator("input[name=places]"), "2")
     assert "Saved." in send(page, "form", "en changed")
     posted.refresh_from_db()

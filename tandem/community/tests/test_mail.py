@@ -108,3 +108,36 @@ def test_digests_are_sent_once_per_period_in_each_persons_language(
     weekly = mail_to(world.member.email)
     assert len(weekly) == 1 and "Cette semaine" in weekly[0].subject
     assert "Try the toolkit" in weekly[0].body
+
+
+@pytest.mark.django_db
+def test_a_removed_member_is_mailed_nothing_more_while_the_others_are(
+    settings, django_capture_on_commit_callbacks
+):
+    from tandem.community.services import communities
+    from tandem.community.tests.factories import add_member
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world = make_world("gone")
+    member = world.community.memberships.get(user=world.member)
+    moderator = world.community.memberships.get(user=world.moderator)
+    colleague = add_member(world.community, world.colleague, world.agency)
+    for membership in (member, colleague):
+        SpacePreference.objects.create(
+            membership=membership, space=world.open_space, frequency=Frequency.IMMEDIATELY
+        )
+    communities.member_remove(actor=world.moderator, membership=member)
+    with django_capture_on_commit_callbacks(execute=True):
+        threads.thread_start(
+            actor=world.moderator,
+            membership=moderator,
+            space=world.open_space,
+            title="For members only",
+            body=f"Read this, @{member.handle} and @{colleague.handle}",
+        )
+    assert mail_to(world.colleague.email)  # the control: a member is told at once
+    assert mail_to(world.member.email) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.digests_send(now=timezone.now() + timedelta(days=8))
+    assert mail_to(world.member.email) == []

@@ -315,6 +315,20 @@ def test_a_question_is_answered_and_a_mention_reaches_home(client):
     assert thread.answer == reply
     client.get(thread_url)  # reading the thread marks the mention seen
     assert not Mention.objects.filter(seen_at__isnull=True).exists()
+    # Once the thread is moved to a space the member does not read, home no longer names it.
+    client.force_login(world.moderator)
+    client.post(
+        url("thread_moderate", community_slug=world.community.slug, thread_id=thread.pk),
+        {"action": "move", "space": "ontario"},
+    )
+    Mention.objects.update(seen_at=None)
+    client.force_login(world.member)
+    assert b"mentioned you" not in client.get(reverse("core:home")).content
+    client.force_login(world.moderator)
+    client.post(
+        url("thread_moderate", community_slug=world.community.slug, thread_id=thread.pk),
+        {"action": "move", "space": "general"},
+    )
     # Language filter: the French reply only.
     client.force_login(world.moderator)
     french = client.get(thread_url + "?language=en")

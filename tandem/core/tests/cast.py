@@ -126,20 +126,22 @@ def no_mfa(settings):
     settings.TANDEM_MFA_REQUIRED = False
 
 
+def worker_until_idle() -> None:
+    """Runs the real worker (django-tasks-db's, core/worker.py) until nothing is due."""
+    from django.core.management import call_command
+
+    call_command(
+        "tandem_worker",
+        "--queue-name",
+        "*",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        verbosity=0,
+    )
+
+
 @pytest.fixture
 def run_worker(transactional_db):
     """Runs the real worker (django-tasks-db's, core/worker.py) until the queue is empty."""
-    from django.core.management import call_command
-
-    def run() -> None:
-        call_command(
-            "tandem_worker",
-            "--queue-name",
-            "*",
-            "--batch",
-            "--no-startup-delay",
-            "--no-reload",
-            verbosity=0,
-        )
-
-    return run
+    return worker_until_idle

@@ -29,7 +29,7 @@ from tandem.connectors.tests.factories import (
 )
 from tandem.core import sweeps
 from tandem.core.tasks import deliver_mail
-from tandem.core.tests.cast import make_organization, make_participant
+from tandem.core.tests.cast import make_member, make_organization, make_participant
 from tandem.meetings.models import Reminder
 from tandem.organizations.models import OrganizationType, Partnership, PartnershipKind
 from tandem.outcomes.tests.factories import make_mentorship
@@ -199,3 +199,47 @@ def test_a_sweep_asked_to_stop_leaves_early_and_the_next_run_does_the_rest_once(
     assert set(first_mail) <= set(mail) and len(mail) == case.mails
     sweep.run(now=now + timedelta(minutes=10))
     assert queued_mail() == mail and case.done() == case.items  # and then nothing more
+
+
+def test_a_partner_s_invitations_asked_to_stop_leave_the_rest_queued_and_mail_each_once(
+    db, mailoutbox, stop_after_the_first_item
+):
+    """Not a sweep, but a loop of up to 100 mails through SMTP in one task (employers/services
+    `invitations_send`): asked to stop after the first, it leaves, and the rest wait in a task
+    of their own that the next worker runs, mailing nobody twice."""
+    from tandem.employers import services as employers
+    from tandem.employers.models import PartnerInvitation
+    from tandem.employers.tasks import partner_invitations_send
+    from tandem.employers.tests.factories import make_partner
+    from tandem.organizations.models import Role
+    from tandem.programs.tests.factories import make_program
+
+    home = make_organization("stops-lead")
+    staff = make_member(home, Role.PROGRAM_STAFF)
+    partner = make_partner(type("Side", (), {"organization": home}), "stops-employer")
+    employers.mentors_invite(
+        actor=make_member(partner, Role.EMPLOYER_PARTNER),
+        partner=partner,
+        program=make_program(home, staff, slug="stops-cmp"),
+        text="ana@example.org\nluc@example.org, fr\nbo@example.org",
+        language="en",
+    )
+    ids = list(PartnerInvitation.objects.order_by("pk").values_list("pk", flat=True))
+    queued = DBTaskResult.objects.filter(task_path=partner_invitations_send.module_path)
+    queued.delete()  # the request's own task: this test runs its function as the worker would
+
+    assert partner_invitations_send.call(ids) == 1  # it left after the first mail
+    assert [m.to for m in mailoutbox] == [["ana@example.org"]]
+    (rest,) = queued
+    assert rest.args_kwargs["args"][0] == ids[1:]
+
+    stop_after_the_first_item["on"] = False
+    sweeps.stop_cleared()  # the next worker
+    assert partner_invitations_send.call(*rest.args_kwargs["args"]) == 2
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "ana@example.org",
+        "bo@example.org",
+        "luc@example.org",
+    ]
+    assert partner_invitations_send.call(ids) == 0  # and then nothing more
+    assert len(mailoutbox) == 3 and queued.count() == 1

@@ -153,7 +153,11 @@ def test_closed_and_expired_opportunities_leave_the_board(client, board):
     board["opportunity"].status = OpportunityStatus.CLOSED
     board["opportunity"].save()
     assert board["opportunity"].title_en not in _search(client)
-    assert client.get(f"/en/opportunities/{board['opportunity'].pk}/").status_code == 404
+    # A link kept from the board or a digest says why, in the reader's language.
+    response = client.get(f"/fr/opportunities/{board['opportunity'].pk}/")
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "Cette occasion est fermée" in page and "Apply" not in page
 
 
 def _refer(client, opportunity, participant, **changes):
@@ -223,10 +227,28 @@ def test_a_full_or_closed_opportunity_takes_no_application(client, board, home, 
         places_when_accepted=1,
     )
     client.force_login(home.caseworker)
-    assert "This opportunity is full" in _refer(client, opportunity, home.mentee).content.decode()
+    full = "This opportunity is full: every place offered is taken."
+    assert full in client.get(f"/en/opportunities/{opportunity.pk}/").content.decode()
+    assert full in client.get(f"/en/opportunities/{opportunity.pk}/apply/").content.decode()
+    assert full in _refer(client, opportunity, home.mentee).content.decode()
     opportunity.status = OpportunityStatus.CLOSED
+    opportunity.closed_because = "by_employer"
     opportunity.save()
-    assert client.get(f"/en/opportunities/{opportunity.pk}/apply/").status_code == 404
+    response = _refer(client, opportunity, home.mentee)
+    assert response.status_code == 410
+    assert "it takes no more applications. The employer closed it." in " ".join(
+        response.content.decode().split()
+    )
+    # Past its last day, before the hourly sweep closes it: the same message.
+    Opportunity.objects.filter(pk=opportunity.pk).update(
+        status=OpportunityStatus.OPEN,
+        closed_because="",
+        starts_on=timezone.localdate() - timedelta(days=3),
+        ends_on=timezone.localdate() - timedelta(days=1),
+    )
+    response = client.get(f"/en/opportunities/{opportunity.pk}/apply/")
+    assert response.status_code == 410 and "Its dates have passed." in response.content.decode()
+    assert Application.objects.filter(participant=home.mentee).count() == 0
 
 
 def make_member_participant(side):

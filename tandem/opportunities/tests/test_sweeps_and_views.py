@@ -154,3 +154,61 @@ def test_closing_an_opportunity_takes_it_off_the_board(client, board, no_mfa):
     client.post(f"/en/opportunities/manage/{board['opportunity'].pk}/close/")
     assert Opportunity.objects.get().status == OpportunityStatus.CLOSED
     assert Application.objects.count() == 0
+
+
+def test_rural_uptake_by_postal_area_is_suppressed_with_the_province_figures(network, board, home):
+    """Ontario's 6 rural take-ups are published in the national table; by area they are 5 in
+    K0A and 1 in K0B. Hiding only K0B's 1 would let anyone take 6 - 5: K0A is hidden too."""
+    from tandem.opportunities.selectors import rural_uptake_by_area
+
+    ontario = board["opportunity"]
+    ontario.places = 10
+    ontario.save()
+    _matches(ontario, 5, home.organization, rural=True)
+    person = make_participant(home.organization, postal_code="K0B 1A0")
+    make_application(ontario, person, status=ApplicationStatus.ACCEPTED, place=7)
+    _matches(ontario, 3, home.organization)  # in town: counted in neither
+    rows = national_view(home.organization, threshold=5)
+    column = NATIONAL_COLUMNS.index("rural_virtual")
+    assert [r.cells[column] for r in rows if r.province == "ON"] == [6]
+    areas = {(a.fsa, a.province): a.count for a in rural_uptake_by_area(home.organization, rows)}
+    assert areas == {("K0A", "ON"): None, ("K0B", "ON"): None}
+    unsuppressed = rural_uptake_by_area(home.organization, rows, threshold=1)
+    assert sorted((a.fsa, a.count) for a in unsuppressed) == [("K0A", 5), ("K0B", 1)]
+
+
+@pytest.mark.parametrize(
+    ("counts", "total_is_known"),
+    [([5, 1], True), ([1, 1, 6], True), ([2, 2, 9, 7], True), ([3], False), ([1, 8], True)],
+)
+def test_no_small_area_can_be_worked_out_from_its_province_s_figure(counts, total_is_known):
+    """The attacker is reports/suppression.py's: the published counts, the province's figure
+    when the national table publishes it, and every hidden count at least 1. As the negative
+    control, hiding only the small counts exposes a cell whenever the breakdown protects more."""
+    from tandem.opportunities.selectors import protect_breakdown
+    from tandem.reports.suppression import equations, exposed
+
+    grid = [[n] for n in counts] + [[sum(counts)]]
+    lines = equations(len(counts), 1, False, total_is_known)
+    hidden = protect_breakdown(counts, total_is_known=total_is_known, threshold=5)
+    assert hidden is not None
+    assert not any(0 < counts[i] < 5 for i in range(len(counts)) if i not in hidden)
+    assert exposed({(i, 0) for i in hidden}, lines, grid, 5) == set()
+    small = {(i, 0) for i, n in enumerate(counts) if n < 5}
+    if len(hidden) > len(small):
+        assert exposed(small, lines, grid, 5)
+
+
+def test_a_breakdown_that_nothing_protects_is_not_shown():
+    """Five areas of one person each under a published 5: every x would be a 1."""
+    from tandem.opportunities.selectors import protect_breakdown
+
+    assert protect_breakdown([1, 1, 1, 1, 1], total_is_known=True, threshold=5) is None
+    assert protect_breakdown([1, 1, 1, 1, 1], total_is_known=False, threshold=5) == set(range(5))
+
+
+def test_the_national_page_shows_the_rural_uptake_by_area(client, network, board, home, no_mfa):
+    _matches(board["opportunity"], 1, home.organization, rural=True)
+    client.force_login(home.staff)
+    page = client.get(f"/en/opportunities/national/{home.organization.slug}/").content.decode()
+    assert "by postal area" in page and '<th scope="row">K0A</th>' in page

@@ -36,6 +36,18 @@ PERSON_ARGUMENTS = {
     "connector_meeting_id",
     "introduction_id",
     "workplace_activity_id",
+    # Pages that list several people: a group's members, a session's or an event's guests.
+    "circle_id",
+    "circle_session_id",
+    "event_id",
+}
+# Among those, forms that name nobody: a new session, a session's or an event's date, place and
+# topic, and a member's own feedback form (the person's own: nobody else's record).
+NAMING_NOBODY = {
+    ("circles", "session_new"),
+    ("circles", "session_edit"),
+    ("circles", "feedback"),
+    ("events", "edit"),
 }
 # Staff first: a person opening their own record writes nothing (tested below).
 VIEWERS = ["staff", "caseworker", "admin", "mentor_user", "mentee_user"]
@@ -47,6 +59,7 @@ PERSON_PAGES = [
     and r.rule.audience is Audience.SCOPED
     and "GET" in r.rule.methods
     and PERSON_ARGUMENTS & set(r.kwargs)
+    and (r.namespace, r.name) not in NAMING_NOBODY
 ]
 
 
@@ -82,6 +95,15 @@ def test_every_route_showing_a_persons_record_writes_a_row_to_the_log(
     """One walk over every page that names a person's record: whoever opens it (other than
     the person), a row names them, the page and the person."""
     assert len(PERSON_PAGES) > 15  # the walk reads the real URL configuration
+    # The walk's event has a guest, so that its page names someone.
+    from django.utils import timezone
+
+    from tandem.core.tests.url_arguments import mine
+    from tandem.events.models import Participation
+
+    Participation.objects.get_or_create(
+        event=mine(inside)["event"], participant=inside.mentee, invited_at=timezone.now()
+    )
     silent = silent_pages(PERSON_PAGES, client, inside)
     assert silent == [], "pages that showed a person's record and wrote nothing:\n" + "\n".join(
         silent
@@ -345,3 +367,56 @@ def test_the_sweep_deletes_entries_past_their_period_never_younger_than_two_year
     with pytest.raises(DatabaseError), _expiring_views():
         RecordView.objects.filter(pk=recent).delete()
     assert RecordView.objects.filter(pk=recent).exists()
+
+
+@pytest.mark.django_db
+def test_a_group_page_logs_the_members_it_names_and_a_guest_list_each_guest(
+    client: Client, home, no_mfa
+):
+    from tandem.circles.models import CircleMember
+    from tandem.core.tests.cast import make_participant
+    from tandem.core.tests.url_arguments import circle_records
+
+    records = circle_records(home)  # home's mentee is a member; a past session invited her
+    circle = records["circle"]
+
+    def member(seat: int, shows_name: bool) -> Participant:
+        person = make_participant(home.organization)
+        CircleMember.objects.create(
+            circle=circle,
+            participant=person,
+            role="mentee",
+            side="mentee",
+            seat=seat,
+            capacity=circle.mentee_capacity,
+            shows_name=shows_name,
+        )
+        return person
+
+    private, named = member(2, False), member(3, True)
+    client.force_login(home.staff)
+    client.get(reverse("circles:detail", args=[circle.pk]))
+    rows = RecordView.objects.filter(viewer=home.staff, kind="group")
+    assert set(rows.values_list("participant_id", flat=True)) == {
+        home.mentee.pk,
+        private.pk,
+        named.pk,
+    }
+    assert {row.page for row in rows} == {"circles:detail"}
+    # A member reads the names of those who agreed: only they are logged, never herself.
+    client.force_login(home.mentee_user)
+    client.get(reverse("circles:detail", args=[circle.pk]))
+    seen = RecordView.objects.filter(viewer=home.mentee_user)
+    assert list(seen.values_list("participant_id", "kind")) == [(named.pk, "group")]
+    # The session's page and its event's guest list name each guest.
+    session = records["session"]
+    for page in (
+        reverse("circles:session", args=[session.pk]),
+        reverse("events:detail", args=[session.event_id]),
+    ):
+        client.force_login(home.staff)
+        last = RecordView.objects.order_by("-pk").values_list("pk", flat=True).first()
+        assert client.get(page).status_code == 200
+        guests = RecordView.objects.filter(pk__gt=last, kind="event")
+        assert set(guests.values_list("participant_id", flat=True)) == {home.mentee.pk}, page
+        assert str(guests.get().get_kind_display()) == "Event or group session"
