@@ -318,10 +318,13 @@ def solve_priced(
             mentees_breaking=len(np.unique(breaking)),
         )
         if not len(breaking):
-            # Every pair known is part of the final graph (a later solve starts from it).
-            arc_mentee = np.concatenate([arc_mentee, side_mentee])
-            arc_mentor = np.concatenate([arc_mentor, side_mentor])
-            arc_score = np.concatenate([arc_score, side_score])
+            # Every pair known is part of the final graph (a later solve starts from it and
+            # trusts the bounds): those set aside, and those this round found or brought
+            # back (within the margin, none breaking). Until the tenth session the latter
+            # were left out, and a warm solve could miss a pair its bound said was an arc.
+            arc_mentee = np.concatenate([arc_mentee, side_mentee, new_mentee])
+            arc_mentor = np.concatenate([arc_mentor, side_mentor, new_mentor])
+            arc_score = np.concatenate([arc_score, side_score, new_score])
             order = np.argsort(arc_mentee * n_mentors + arc_mentor, kind="stable")
             return Certified(
                 flow.mentor_of,
@@ -526,13 +529,14 @@ class _ScanRecords:
         # one 0.9 M): after a round of those pairs, few are left.
         # A later round asks the short mentees against the mentors with room first, for the
         # same reason (unmatched -> ... -> short mentee -> mentor with room is an augmenting
-        # path), and against every cheap mentor only when that finds nothing: at 100k x 100k,
+        # path), and against every cheap mentor only when that reaches fewer mentors with
+        # room than there are unmatched mentees (it cannot match them all): at 100k x 100k,
         # capacity 1, the second such round scanned 17,187 short mentees against the ~40 %
         # of mentors priced below BIG / 2, 674 M pairs (6.2 s), to match the last 90.
         asks = [("short, cheap", short, cheap)]
+        unmatched = short[threshold[short] == -self.big]
         if not self.asked_unmatched:
             self.asked_unmatched = True
-            unmatched = short[threshold[short] == -self.big]
             asks.insert(0, ("unmatched, free", unmatched, (prices == 0).astype(np.int64)))
         elif ASK_SHORT_FREE_FIRST:
             asks.insert(0, ("short, room", short, room.astype(np.int64)))
@@ -550,6 +554,10 @@ class _ScanRecords:
                 np.zeros(len(rows_asked)),
             )
             rows, columns = np.nonzero(found >= 0)
+            if ask == "short, room" and len(np.unique(found[rows, columns])) < len(unmatched):
+                # Fewer mentors with room reached than mentees unmatched: the next flow could
+                # not match them all, so the round asks every cheap mentor after all.
+                continue
             if len(rows):
                 short = rows_asked
                 break

@@ -410,6 +410,11 @@ def solve_contested(seed: int, set_aside: int | None = None, reserve: int = 0) -
         for i, j in zip(np.nonzero(chosen)[0], result.mentor_of[chosen], strict=True)
     )
     assert (np.bincount(result.mentor_of[chosen], minlength=m) <= capacity).all()
+    # Every pair given is in the final graph a later (warm) solve starts from: its bounds
+    # cover only the pairs left out of the arcs and the reserve.
+    final = set(zip(result.arc_mentee.tolist(), result.arc_mentor.tolist(), strict=True))
+    assert set(zip(arc_mentee, arc_mentor, strict=True)) <= final
+    assert set(zip(kept[0], kept[1], strict=True)) <= final
     calls.extend("set aside" for step in result.trace if step.get("set_aside"))
     calls.extend(
         "set aside while matching more"
