@@ -410,7 +410,18 @@ def solve_contested(seed: int, set_aside: int | None = None, reserve: int = 0) -
         for i, j in zip(np.nonzero(chosen)[0], result.mentor_of[chosen], strict=True)
     )
     assert (np.bincount(result.mentor_of[chosen], minlength=m) <= capacity).all()
+    # Every pair given is in the final graph a later (warm) solve starts from: its bounds
+    # cover only the pairs left out of the arcs and the reserve.
+    final = set(zip(result.arc_mentee.tolist(), result.arc_mentor.tolist(), strict=True))
+    assert set(zip(arc_mentee, arc_mentor, strict=True)) <= final
+    assert set(zip(kept[0], kept[1], strict=True)) <= final
     calls.extend("set aside" for step in result.trace if step.get("set_aside"))
+    calls.extend(
+        "set aside while matching more"
+        for step in result.trace
+        if step.get("set_aside") and step["scan"] == "matching more"
+    )
+    calls.extend(f"asked {step['ask']}" for step in result.trace if step["pairs_added"])
     return calls
 
 
@@ -441,6 +452,16 @@ def test_the_contested_cases_do_set_arcs_aside():
     # Not a vacuous pass: the cases above do set arcs aside.
     kinds = [kind for seed in range(6) for kind in solve_contested(seed, set_aside=0)]
     assert "set aside" in kinds
+
+
+def test_rounds_that_match_more_set_arcs_aside_and_ask_short_mentees_for_mentors_with_room():
+    """Not a vacuous pass: in the cases above, rounds where the arcs cannot match every mentee
+    set aside arcs outside the part an unmatched mentee reaches, and ask the short mentees
+    against the mentors with room first (the answers are checked there against the dense
+    optimum, and the prices against every pair)."""
+    kinds = [kind for seed in range(12) for kind in solve_contested(seed, set_aside=0)]
+    assert "set aside while matching more" in kinds
+    assert "asked short, room" in kinds and "asked unmatched, free" in kinds
 
 
 def test_later_rounds_scan_again_only_the_mentors_whose_price_dropped():
