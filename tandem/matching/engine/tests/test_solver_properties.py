@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tandem.matching.engine import solver
 from tandem.matching.engine.api import Matcher
 from tandem.matching.engine.explain import MIN_NAMED_VALUE
 from tandem.matching.engine.kernels import ROUNDING_MARGIN
@@ -454,12 +455,17 @@ def test_the_contested_cases_do_set_arcs_aside():
     assert "set aside" in kinds
 
 
-def test_rounds_that_match_more_set_arcs_aside_and_ask_short_mentees_for_mentors_with_room():
-    """Not a vacuous pass: in the cases above, rounds where the arcs cannot match every mentee
+def test_rounds_that_match_more_set_arcs_aside_and_ask_short_mentees_for_mentors_with_room(
+    monkeypatch,
+):
+    """Both rules are off by default (slower at 100k), on here: Not a vacuous pass: in the cases above, rounds where the arcs cannot match every mentee
     set aside arcs outside the part an unmatched mentee reaches, and ask the short mentees
     against the mentors with room first (the answers are checked there against the dense
     optimum, and the prices against every pair)."""
+    monkeypatch.setattr(solver, "ASIDE_WHILE_MATCHING_MORE", True)
+    monkeypatch.setattr(solver, "ASK_SHORT_FREE_FIRST", True)
     kinds = [kind for seed in range(12) for kind in solve_contested(seed, set_aside=0)]
+    kinds += [kind for seed in range(12) for kind in solve_contested(seed, reserve=3)]
     assert "set aside while matching more" in kinds
     assert "asked short, room" in kinds and "asked unmatched, free" in kinds
 
