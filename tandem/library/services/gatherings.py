@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.community.models import Community, Membership
+from tandem.community.models import Community, Membership, Space
 from tandem.core import audit
 from tandem.library.models import (
     Gathering,
@@ -20,6 +20,7 @@ from tandem.library.models import (
     ResourceKind,
     Spokesperson,
 )
+from tandem.library.services.announcements import gathering_announced
 from tandem.library.services.base import (
     ATTENDANCE,
     GATHERING_CANCELLED,
@@ -67,15 +68,22 @@ def gathering_create(
     actor: User,
     community: Community,
     speakers: Iterable[Spokesperson] = (),
+    space: Space | None = None,
     **fields: Any,
 ) -> Gathering:
+    """`space`: the space it is announced in; its readers are mailed once this commits
+    (`announcements`). Without one, the gathering is listed on the community's page only."""
     data = {name: fields[name] for name in GATHERING_FIELDS if name in fields}
     _check(data)
-    gathering = Gathering(community=community, organizer=actor, **data)
-    gathering.full_clean(exclude=["community"])
+    if space is not None and (space.community_id != community.pk or space.is_archived):
+        raise LibraryError(_("Announce the gathering in a space of this community."))
+    gathering = Gathering(community=community, organizer=actor, space=space, **data)
+    gathering.full_clean(exclude=["community", "space"])
     gathering.save()
     gathering.speakers.set([s for s in speakers if s.community_id == community.pk])
     audit.record(GATHERING_CREATED, actor=actor, target=gathering, about=[community])
+    if space is not None:
+        gathering_announced(gathering)
     return gathering
 
 
