@@ -15,6 +15,7 @@ from tandem.community.models import (
     Membership,
     Mention,
     Post,
+    PostRevision,
     Reaction,
     Report,
     ReportStatus,
@@ -205,8 +206,19 @@ def post_edit(*, actor: User, membership: Membership, post: Post, body: str) -> 
     refusal = edit_refusal(post)
     if refusal is not None:
         raise CommunityError(refusal)
-    post.body, post.text = _body(body)
-    post.edited_at = timezone.now()
+    cleaned, plain = _body(body)
+    if cleaned == post.body:
+        return post  # nothing changed: no version to keep, no "changed on"
+    now = timezone.now()
+    # The text replaced stays, for the moderators only (PostRevision).
+    PostRevision.objects.create(
+        post=post,
+        body=post.body,
+        text=post.text,
+        written_at=post.edited_at or post.created_at,
+        replaced_at=now,
+    )
+    post.body, post.text, post.edited_at = cleaned, plain, now
     post.save(update_fields=["body", "text", "edited_at"])
     _mention(post, post.text)
     return post
