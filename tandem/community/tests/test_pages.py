@@ -682,3 +682,23 @@ def test_a_leavers_earlier_versions_go_with_the_community_retention_kind():
     assert list(PostRevision.objects.values_list("text", flat=True)) == ["Draft"]
     post.refresh_from_db()
     assert post.author is None and post.text == "A better figure"
+
+
+def test_the_longest_message_is_told_in_the_readers_number_format():
+    from django.utils import translation
+
+    from tandem.community.services import CommunityError
+    from tandem.community.services.threads import MAX_BODY, thread_start
+
+    world = make_world("longest")
+    membership = world.community.memberships.get(user=world.member)
+    for language, limit in (("fr", "20\xa0000"), ("en", "20,000")):
+        with translation.override(language), pytest.raises(CommunityError) as refused:
+            thread_start(
+                actor=world.member,
+                membership=membership,
+                space=world.open_space,
+                title="Long",
+                body="x" * (MAX_BODY + 1),
+            )
+        assert limit in str(refused.value)
