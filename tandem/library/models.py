@@ -577,6 +577,9 @@ class Gathering(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    # The calendar files' SEQUENCE: raised when the date, times or place change and when it is
+    # cancelled, so that calendars update (or remove) the entry the announcement added.
+    sequence = models.PositiveIntegerField(default=0)
 
     title = bilingual("title")
     description = bilingual("description")

@@ -14,3 +14,14 @@ def gathering_announce(gathering_id: int, attempt: int = 1) -> int:
     except RETRYABLE_ERRORS as error:
         retry_later(gathering_announce, gathering_id, attempt=attempt, error=error)
         return 0
+
+
+@task()
+def gathering_change(gathering_id: int, sequence: int, attempt: int = 1) -> int:
+    from tandem.library.services import announcements
+
+    try:
+        return announcements.gathering_change_mail(gathering_id=gathering_id, sequence=sequence)
+    except RETRYABLE_ERRORS as error:
+        retry_later(gathering_change, gathering_id, sequence, attempt=attempt, error=error)
+        return 0

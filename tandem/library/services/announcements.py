@@ -9,6 +9,14 @@ included; every other choice (at once, daily or weekly digest) gets the announce
 since a digest could arrive after the registrations close. The join link of a virtual
 gathering is not in the mail: its page shows it to those registered only (places are counted
 there), so the mail and the calendar file point to the page.
+
+A change of the date, times or place of a gathering that has not started, or its cancellation,
+is mailed the same way (`gathering_change_mail`): the readers of the space it was announced in,
+on the same rules, and the people registered for it (a place is held: they hear of it even if
+they chose "none" for the space, or it was announced in no space), with a calendar file that
+has the same UID and a higher SEQUENCE (METHOD:CANCEL, STATUS:CANCELLED for a cancellation), so
+that calendar programs update or remove the entry. A change of the title, the description, the
+speakers, the places or the join link is not mailed: the page shows it.
 """
 
 from functools import partial
@@ -19,7 +27,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
 
-from tandem.community.access import readers_of
+from tandem.accounts.models import User
+from tandem.community.access import community_members, readers_of
 from tandem.community.models import Frequency
 from tandem.community.services.notify import frequencies
 from tandem.core.calendar import announcement, attachment
@@ -37,6 +46,14 @@ def gathering_announced(gathering: Gathering) -> None:
     transaction.on_commit(partial(gathering_announce.enqueue, gathering.pk))
 
 
+def gathering_changed(gathering: Gathering) -> None:
+    """Its date, times or place changed, or it was cancelled (`gathering.sequence` already
+    raised): the worker mails who heard of it."""
+    from tandem.library.tasks import gathering_change
+
+    transaction.on_commit(partial(gathering_change.enqueue, gathering.pk, gathering.sequence))
+
+
 def _url(name: str, language: str, **kwargs: object) -> str:
     with translation.override(language):
         return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
@@ -45,8 +62,10 @@ def _url(name: str, language: str, **kwargs: object) -> str:
 def gathering_ics(gathering: Gathering, *, language: str, url: str) -> str:
     return announcement(
         prodid="-//Tandem//Community gatherings//EN",
+        # The same UID in every mail about it, the SEQUENCE raised by each change mailed.
         uid=f"gathering-{gathering.pk}@tandem",
-        sequence=0,
+        sequence=gathering.sequence,
+        cancelled=gathering.is_cancelled,
         starts_at=gathering.starts_at,
         ends_at=gathering.ends_at,
         summary=localized(gathering, "title", language),
@@ -71,23 +90,60 @@ def gathering_mail(*, gathering_id: int) -> int:
         readers_of(space).select_related("user").exclude(user_id=gathering.organizer_id or 0)
     )
     chosen = frequencies(space, readers)
-    sent = 0
-    for membership in readers:
-        if chosen[membership.pk] == Frequency.NONE:
-            continue
-        user = membership.user
+    people = [m.user for m in readers if chosen[m.pk] != Frequency.NONE]
+    return _send(gathering, people, template="library/mail/gathering")
+
+
+def gathering_change_mail(*, gathering_id: int, sequence: int) -> int:
+    """The worker: mails a change of date, times or place, or the cancellation, to the readers
+    of the space it was announced in (as the announcement) and to the people registered, who
+    are members still. Nothing when a later change was made meanwhile (its own mail follows,
+    with the gathering as it then is) or once the gathering has started. Returns how many were
+    mailed."""
+    gathering = (
+        Gathering.objects.filter(pk=gathering_id, sequence=sequence)
+        .select_related("community", "space", "space__community")
+        .first()
+    )
+    if gathering is None or gathering.starts_at <= timezone.now():
+        return 0
+    members = community_members(gathering.community).exclude(user_id=gathering.organizer_id or 0)
+    people: dict[int, User] = {}
+    if gathering.space is not None:
+        readers = list(members.filter(pk__in=readers_of(gathering.space)).select_related("user"))
+        chosen = frequencies(gathering.space, readers)
+        people |= {m.user_id: m.user for m in readers if chosen[m.pk] != Frequency.NONE}
+    registered = members.filter(
+        user__in=gathering.registrations.filter(
+            registered_at__isnull=False, cancelled_at__isnull=True
+        ).values("user_id")
+    ).select_related("user")
+    people |= {m.user_id: m.user for m in registered}
+    return _send(
+        gathering,
+        sorted(people.values(), key=lambda user: user.pk),
+        template="library/mail/gathering_changed",
+        is_change=True,
+    )
+
+
+def _send(
+    gathering: Gathering, people: list[User], *, template: str, is_change: bool = False
+) -> int:
+    for user in people:
         language = user.preferred_language
         url = _url("library:gathering", language, gathering_id=gathering.pk)
         send_to_person(
             email=user.email,
             language=language,
-            template="library/mail/gathering",
+            template=template,
             context={
                 "person": user,
                 "gathering": gathering,
                 "community": gathering.community,
-                "space": space,
+                "space": gathering.space,
                 "is_virtual": gathering.mode == GatheringMode.VIRTUAL,
+                "is_change": is_change,
                 "url": url,
                 "preferences_url": _url(
                     "community:preferences", language, community_slug=gathering.community.slug
@@ -101,5 +157,4 @@ def gathering_mail(*, gathering_id: int) -> int:
                 )
             ],
         )
-        sent += 1
-    return sent
+    return len(people)

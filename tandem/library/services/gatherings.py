@@ -20,7 +20,7 @@ from tandem.library.models import (
     ResourceKind,
     Spokesperson,
 )
-from tandem.library.services.announcements import gathering_announced
+from tandem.library.services.announcements import gathering_announced, gathering_changed
 from tandem.library.services.base import (
     ATTENDANCE,
     GATHERING_CANCELLED,
@@ -48,6 +48,8 @@ GATHERING_FIELDS = (
     "link",
     "capacity",
 )
+# What a change of is mailed to who heard of the gathering (with an updated calendar file).
+WHEN_AND_WHERE = ("starts_at", "ends_at", "mode", "place")
 # Contenders for the last places try again this many times when another took the place they
 # counted as free (the unique index refused theirs) before being told the gathering is full.
 PLACE_ATTEMPTS = 5
@@ -119,21 +121,32 @@ def gathering_update(
         for registration, place in zip(unplaced, free, strict=False):
             registration.place = place
             registration.save(update_fields=["place"])
+    moved = any(data[name] != getattr(gathering, name) for name in WHEN_AND_WHERE)
+    # Mailed while it is still to come: people may still plan around it (and a cancelled one is
+    # not announced again).
+    mailed = moved and not gathering.is_cancelled and gathering.starts_at > timezone.now()
     for name, value in data.items():
         setattr(gathering, name, value)
+    if mailed:
+        gathering.sequence += 1
     gathering.full_clean(exclude=["community"])
     gathering.save()
     gathering.speakers.set([s for s in speakers if s.community_id == gathering.community_id])
     audit.record(GATHERING_EDITED, actor=actor, target=gathering)
+    if mailed:
+        gathering_changed(gathering)
     return gathering
 
 
 @transaction.atomic
 def gathering_cancel(*, actor: User, gathering: Gathering) -> Gathering:
+    gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
     if gathering.cancelled_at is None:
         gathering.cancelled_at = timezone.now()
-        gathering.save(update_fields=["cancelled_at"])
+        gathering.sequence += 1
+        gathering.save(update_fields=["cancelled_at", "sequence"])
         audit.record(GATHERING_CANCELLED, actor=actor, target=gathering)
+        gathering_changed(gathering)
     return gathering
 
 

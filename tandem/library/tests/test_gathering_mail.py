@@ -1,6 +1,7 @@
 """A gathering announced in a space is mailed by the real worker to the readers of the space, in
 each one's language with a calendar file named in it; nothing to a removed member or to one who
-chose to hear nothing from the space."""
+chose to hear nothing from the space. A change of its date, times or place, and its cancellation,
+are mailed again with the calendar entry updated or removed."""
 
 from datetime import timedelta
 
@@ -14,6 +15,12 @@ from tandem.community.tests.factories import add_member, make_world
 from tandem.core import dates
 from tandem.core.tests.cast import make_member
 from tandem.library.models import Gathering
+from tandem.library.services.gatherings import (
+    gathering_cancel,
+    gathering_create,
+    gathering_register,
+    gathering_update,
+)
 from tandem.organizations.models import Role
 
 
@@ -123,3 +130,137 @@ def test_a_targeted_space_mails_its_own_members_and_no_space_mails_nobody(
     # The join link is for those registered (the page shows it to them only).
     assert "secret-room" not in sent.body and "secret-room" not in sent.attachments[0][1]
     assert "en ligne" in sent.body
+
+
+def _ics(message) -> str:
+    (name, text, mimetype) = message.attachments[0]
+    assert mimetype == "text/calendar"
+    return text.replace("\r\n ", "")  # unfolded lines
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_of_time_or_place_and_a_cancellation_are_mailed_with_an_updated_calendar(
+    client, run_worker, settings, no_mfa
+):
+    """Decision: a change of the description (or title, speakers, places, link) mails nobody;
+    a change of the date, times or place does, and so does the cancellation, to the readers of
+    the space as the announcement was, and to those registered even if they chose "none"."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world = make_world("moved")
+    community = world.community
+    # The colleague chose "none" for the space but registered: told of changes all the same.
+    silent = add_member(community, world.colleague, world.agency)
+    SpacePreference.objects.create(
+        membership=silent, space=world.open_space, frequency=Frequency.NONE
+    )
+    leaver = make_member(world.agency, Role.NETWORK_LEADER, "leaver.moved@example.org")
+    leaving = add_member(community, leaver, world.agency)
+    client.force_login(world.moderator)
+    starts = (timezone.localtime() + timedelta(days=10)).replace(
+        hour=13, minute=30, second=0, microsecond=0
+    )
+    fields = {
+        "kind": "learning_exchange",
+        "title_en": "Mentoring newcomers in finance",
+        "title_fr": "Le mentorat en finance",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "mode": "in_person",
+        "place": "Salle 204, 100 rue Queen, Ottawa",
+    }
+    client.post(
+        f"/en/library/c/{community.slug}/gatherings/new/",
+        {**fields, "space": str(world.open_space.pk)},
+    )
+    gathering = Gathering.objects.get()
+    for who, membership in ((world.colleague, silent), (leaver, leaving)):
+        gathering_register(actor=who, gathering=gathering, membership=membership)
+    member_remove(actor=world.moderator, membership=leaving)  # registered, then removed
+    run_worker()
+    run_worker()
+    assert mail_to(world.member.email) and not mail_to(world.colleague.email)
+    mail.outbox.clear()
+
+    edit = f"/en/library/gatherings/{gathering.pk}/edit/"
+    page = client.get(edit).content.decode()
+    assert "with a calendar file that updates their calendar" in page
+    client.post(edit, {**fields, "description_en": "Bring questions.", "description_fr": "…"})
+    run_worker()
+    run_worker()
+    assert mail.outbox == []  # only the description changed
+    gathering.refresh_from_db()
+    assert gathering.description_en == "Bring questions." and gathering.sequence == 0
+
+    later = starts + timedelta(days=1, hours=1)
+    moved = {
+        **fields,
+        "starts_at": later.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (later + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Salle 310, 100 rue Queen, Ottawa",
+    }
+    client.post(edit, moved)
+    run_worker()
+    run_worker()
+    (french,) = mail_to(world.member.email)
+    assert french.subject == "Rencontre modifiée\u00a0: Le mentorat en finance"
+    with translation.override("fr"):
+        day = dates.day(later)
+    assert "La date, l’heure ou le lieu de cette rencontre" in french.body
+    assert f"Date et heure\u00a0: {day}, de 14\u00a0h\u00a030 à 15\u00a0h\u00a030" in french.body
+    assert "Salle 310" in french.body
+    ics = _ics(french)
+    assert french.attachments[0][0] == "rencontre.ics"
+    assert "METHOD:PUBLISH" in ics and "SEQUENCE:1" in ics and "STATUS:CONFIRMED" in ics
+    assert f"UID:gathering-{gathering.pk}@tandem" in ics and "Salle 310" in ics
+    assert len(mail_to(world.colleague.email)) == 1  # registered, though "none" for the space
+    assert mail_to(leaver.email) == [] and mail_to(world.moderator.email) == []
+    assert mail_to(world.outsider.email) == []
+    mail.outbox.clear()
+
+    client.post(f"/en/library/gatherings/{gathering.pk}/", {"action": "cancel"})
+    run_worker()
+    run_worker()
+    (french,) = mail_to(world.member.email)
+    assert french.subject == "Rencontre annulée\u00a0: Le mentorat en finance"
+    assert "Cette rencontre de" in french.body and "est annulée" in french.body
+    assert "retire la rencontre de votre agenda" in french.body
+    ics = _ics(french)
+    assert "METHOD:CANCEL" in ics and "STATUS:CANCELLED" in ics and "SEQUENCE:2" in ics
+    assert f"UID:gathering-{gathering.pk}@tandem" in ics
+    assert len(mail_to(world.colleague.email)) == 1
+    assert mail_to(leaver.email) == [] and mail_to(world.moderator.email) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_superseded_before_the_worker_runs_is_mailed_once(
+    client, run_worker, settings, no_mfa
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world = make_world("twice")
+    starts = timezone.now() + timedelta(days=3)
+    gathering = gathering_create(
+        actor=world.moderator,
+        community=world.community,
+        space=world.open_space,
+        kind="hub_meeting",
+        title_en="Hubs",
+        title_fr="Carrefours",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        mode="virtual",
+    )
+    run_worker()
+    run_worker()
+    mail.outbox.clear()
+    gathering_update(
+        actor=world.moderator,
+        gathering=gathering,
+        starts_at=starts + timedelta(hours=1),
+        ends_at=starts + timedelta(hours=2),
+    )
+    gathering_cancel(actor=world.moderator, gathering=gathering)
+    run_worker()
+    run_worker()
+    # The change's task finds a later sequence and sends nothing: the cancellation says it all.
+    (sent,) = mail.outbox
+    assert sent.to == [world.member.email] and "METHOD:CANCEL" in _ics(sent)
