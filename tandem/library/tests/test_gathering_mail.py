@@ -264,3 +264,38 @@ def test_a_change_superseded_before_the_worker_runs_is_mailed_once(
     # The change's task finds a later sequence and sends nothing: the cancellation says it all.
     (sent,) = mail.outbox
     assert sent.to == [world.member.email] and "METHOD:CANCEL" in _ics(sent)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gathering_announced_in_no_space_tells_only_those_registered_of_a_move(
+    run_worker, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world = make_world("quiet")
+    starts = timezone.now() + timedelta(days=4)
+    gathering = gathering_create(
+        actor=world.moderator,
+        community=world.community,
+        kind="hub_meeting",
+        title_en="Hubs",
+        title_fr="Carrefours",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        mode="in_person",
+        place="Ottawa",
+    )
+    membership = world.community.memberships.get(user=world.member)
+    gathering_register(actor=world.member, gathering=gathering, membership=membership)
+    gathering_update(
+        actor=world.moderator,
+        gathering=gathering,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="Gatineau",
+    )
+    run_worker()
+    run_worker()
+    (sent,) = mail.outbox  # the registered member; the other readers never heard of it
+    assert sent.to == [world.member.email] and "Gatineau" in sent.body
+    assert "SEQUENCE:1" in _ics(sent)
+    assert "pour ne plus rien recevoir de cet espace" not in sent.body.lower()  # no space
