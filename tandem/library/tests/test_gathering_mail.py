@@ -132,6 +132,19 @@ def test_a_targeted_space_mails_its_own_members_and_no_space_mails_nobody(
     assert "en ligne" in sent.body
 
 
+def _hub_meeting(world, starts, **fields) -> Gathering:
+    return gathering_create(
+        actor=world.moderator,
+        community=world.community,
+        kind="hub_meeting",
+        title_en="Hubs",
+        title_fr="Carrefours",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        **fields,
+    )
+
+
 def _ics(message) -> str:
     (name, text, mimetype) = message.attachments[0]
     assert mimetype == "text/calendar"
@@ -238,17 +251,7 @@ def test_a_change_superseded_before_the_worker_runs_is_mailed_once(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     world = make_world("twice")
     starts = timezone.now() + timedelta(days=3)
-    gathering = gathering_create(
-        actor=world.moderator,
-        community=world.community,
-        space=world.open_space,
-        kind="hub_meeting",
-        title_en="Hubs",
-        title_fr="Carrefours",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        mode="virtual",
-    )
+    gathering = _hub_meeting(world, starts, space=world.open_space, mode="virtual")
     run_worker()
     run_worker()
     mail.outbox.clear()
@@ -273,17 +276,7 @@ def test_a_gathering_announced_in_no_space_tells_only_those_registered_of_a_move
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     world = make_world("quiet")
     starts = timezone.now() + timedelta(days=4)
-    gathering = gathering_create(
-        actor=world.moderator,
-        community=world.community,
-        kind="hub_meeting",
-        title_en="Hubs",
-        title_fr="Carrefours",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        mode="in_person",
-        place="Ottawa",
-    )
+    gathering = _hub_meeting(world, starts, mode="in_person", place="Ottawa")
     membership = world.community.memberships.get(user=world.member)
     gathering_register(actor=world.member, gathering=gathering, membership=membership)
     gathering_update(
