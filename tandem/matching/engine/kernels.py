@@ -676,3 +676,91 @@ def repair_flow(arc_start, arc_mentor, arc_score, active, capacity, mentor_of, g
             if active[i] and residual[2 * (n + a)] == 0:
                 result[i] = a
     return result, 0
+
+
+@numba.njit(cache=True, nogil=True)
+def complete_matching(arc_start, arc_mentor, first_place, capacity, mentor_of, active):
+    """Whether every ``active`` mentee can be matched along the arcs within capacity.
+
+    Augmenting paths (Kuhn's depth-first search over places: mentor ``j`` holds places
+    ``first_place[j]`` .. ``first_place[j] + capacity[j] - 1``) from ``mentor_of`` (any
+    assignment within capacity along arcs, -1 unmatched; updated in place to the matching
+    found). Each pass searches from every unmatched mentee, a place visited once in a pass is
+    not searched again in it; passes repeat while one of them matches someone more. A pass
+    that matches nobody has searched from every unmatched mentee over an unchanged matching,
+    so no augmenting path is left: the matching is maximum. Starting from the previous
+    round's assignment, a few passes over the arcs settle it. A mentee of the start over its
+    mentor's capacity, or inactive, starts unmatched; pairs of the start must be arcs.
+    Returns the number of active mentees left unmatched (0: complete).
+    """
+    n = mentor_of.shape[0]
+    places = first_place[capacity.shape[0] - 1] + capacity[capacity.shape[0] - 1]
+    owner = np.full(places, -1, np.int64)
+    for i in range(n):
+        j = mentor_of[i]
+        if j < 0:
+            continue
+        if not active[i]:
+            mentor_of[i] = -1
+            continue
+        taken = False
+        for q in range(first_place[j], first_place[j] + capacity[j]):
+            if owner[q] < 0:
+                owner[q] = i
+                taken = True
+                break
+        if not taken:
+            mentor_of[i] = -1  # over capacity: this mentee starts unmatched
+    seen = np.zeros(places, np.int64)
+    stack_mentee = np.empty(places + 1, np.int64)
+    stack_arc = np.empty(places + 1, np.int64)
+    stack_place = np.empty(places + 1, np.int64)
+    stamp = 0
+    while True:
+        stamp += 1
+        augmented = 0
+        unmatched = 0
+        for root in range(n):
+            if not active[root] or mentor_of[root] >= 0:
+                continue
+            depth = 0
+            stack_mentee[0] = root
+            stack_arc[0] = arc_start[root]
+            free = -1
+            while depth >= 0 and free < 0:
+                w = stack_mentee[depth]
+                a = stack_arc[depth]
+                if a >= arc_start[w + 1]:
+                    depth -= 1
+                    continue
+                j = arc_mentor[a]
+                nxt = -1
+                for q in range(first_place[j], first_place[j] + capacity[j]):
+                    if owner[q] < 0:
+                        free = q
+                        break
+                    if nxt < 0 and seen[q] != stamp:
+                        nxt = q
+                if free >= 0:
+                    stack_place[depth] = free
+                    break
+                if nxt < 0:
+                    stack_arc[depth] = a + 1
+                    continue
+                seen[nxt] = stamp
+                stack_place[depth] = nxt
+                depth += 1
+                stack_mentee[depth] = owner[nxt]
+                stack_arc[depth] = arc_start[owner[nxt]]
+            if free < 0:
+                unmatched += 1
+                continue
+            # Each mentee on the path takes the place it reached the next one through.
+            for level in range(depth, -1, -1):
+                q = stack_place[level]
+                i = stack_mentee[level]
+                owner[q] = i
+                mentor_of[i] = arc_mentor[stack_arc[level]]
+            augmented += 1
+        if augmented == 0 or unmatched == 0:
+            return unmatched
