@@ -385,7 +385,9 @@ def fold_block(
 
 
 @numba.njit(cache=True, nogil=True)
-def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n_mentors, big):
+def mentor_prices(
+    arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n_mentors, big, hint
+):
     """The least mentor prices that prove an assignment optimal on its arcs (LP duals).
 
     The assignment maximises the sum of ``big + score`` over the arcs (``big`` above any
@@ -398,6 +400,16 @@ def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n
     assignment has no cycle of positive length, so the label-correcting loop ends.
     ``arc_start`` indexes each mentee's arcs (CSR). Returns the prices, or an empty array
     if the loop ran too long (the assignment was not optimal).
+
+    Labels only rise, from below the least prices, along real paths, and the loop stops when
+    no edge can raise one: whatever order the mentors are taken in, the result is the least
+    prices. The order only changes the work. A FIFO queue took every mentor 25-35 times at
+    100k x 100k, capacity 1. With ``hint`` (a price per mentor near the answer, e.g. the
+    previous round's; empty for none), mentors are taken by largest label less hint first
+    (a heap): were the hint a feasible price vector, every edge would lower that quantity
+    and each mentor would be taken once (Dijkstra with potentials). After a round that
+    changed little: 0.11 and 0.28 s against 0.38 and 0.41 s on the graphs of that solve;
+    after larger changes it did worse (0.54 s against 0.46), hence the caller's rule.
     """
     n_mentees = mentor_of.shape[0]
     # Mentees assigned to each mentor (CSR).
@@ -418,6 +430,10 @@ def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n
         if mentor_of[i] < 0:
             for arc in range(arc_start[i], arc_start[i + 1]):
                 prices[arc_mentor[arc]] = max(prices[arc_mentor[arc]], big + arc_score[arc])
+    if hint.shape[0] > 0:
+        return _prices_by_hint(
+            arc_start, arc_mentor, arc_score, assigned_score, first, members, prices, hint
+        )
     # FIFO label correcting (every mentor starts in the queue; each is in it at most once).
     queue = np.arange(n_mentors + 1)
     queued = np.ones(n_mentors, np.bool_)
@@ -445,6 +461,44 @@ def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n
                         queue[tail] = j
                         tail = (tail + 1) % (n_mentors + 1)
                         size += 1
+    return prices
+
+
+@numba.njit(cache=True, nogil=True)
+def _prices_by_hint(arc_start, arc_mentor, arc_score, assigned_score, first, members, prices, hint):
+    """``mentor_prices``'s loop, mentors taken by largest ``prices - hint`` first (a heap of
+    ``hint - prices``, stale entries skipped)."""
+    n_mentors = prices.shape[0]
+    keys = np.empty(n_mentors + arc_mentor.shape[0] + 1, np.int64)
+    nodes = np.empty(keys.shape[0], np.int64)
+    size = 0
+    for j in range(n_mentors):
+        size = _heap_push(keys, nodes, size, hint[j] - prices[j], j)
+    limit = 50 * (n_mentors + 1) * (n_mentors + 1)
+    pops = 0
+    while size > 0:
+        key, p, size = _heap_pop(keys, nodes, size)
+        if key != hint[p] - prices[p]:
+            continue
+        pops += 1
+        if pops > limit:
+            return np.zeros(0, np.int64)
+        for m in range(first[p], first[p + 1]):
+            i = members[m]
+            base = prices[p] - assigned_score[i]
+            for arc in range(arc_start[i], arc_start[i + 1]):
+                j = arc_mentor[arc]
+                candidate = base + arc_score[arc]
+                if j != p and candidate > prices[j]:
+                    prices[j] = candidate
+                    if size == keys.shape[0]:
+                        grown = np.empty(2 * size, np.int64)
+                        grown[:size] = keys
+                        keys = grown
+                        grown = np.empty(2 * size, np.int64)
+                        grown[:size] = nodes
+                        nodes = grown
+                    size = _heap_push(keys, nodes, size, hint[j] - prices[j], j)
     return prices
 
 

@@ -318,8 +318,18 @@ def solve_priced(
         step["flow_cpu"] = time.process_time() - cpu
         step["matched"] = flow.matched
         clock = time.perf_counter()
+        # After a repair (few mentees given pairs) the previous prices are near the new ones
+        # and guide the least prices' search (see kernels.mentor_prices); after a solve from
+        # scratch they guided it worse than none.
         prices, threshold = mentee_thresholds(
-            flow, capacity, arc_mentee, arc_mentor, arc_score, big, n_mentees
+            flow,
+            capacity,
+            arc_mentee,
+            arc_mentor,
+            arc_score,
+            big,
+            n_mentees,
+            None if scratch or start is None else start.price,
         )
         step["prices_seconds"] = time.perf_counter() - clock
         clock, cpu = time.perf_counter(), time.process_time()
@@ -632,14 +642,23 @@ def mentee_thresholds(
     arc_score: np.ndarray,
     big: int,
     n_mentees: int,
+    hint: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The least mentor prices for ``flow`` (optimal on the arcs, sorted by mentee), and each
     mentee's threshold ``u_i - BIG``: a pair ``(i, j)`` improves the assignment only if
-    ``score_ij - v_j`` exceeds it."""
+    ``score_ij - v_j`` exceeds it. ``hint``: prices near the answer, to find it with less
+    work (see ``kernels.mentor_prices``); the answer is the same without."""
     n_mentors = len(capacity)
     arc_start = np.searchsorted(arc_mentee, np.arange(n_mentees + 1))
     prices = kernels.mentor_prices(
-        arc_start, arc_mentor, arc_score, flow.mentor_of, flow.assigned_score, n_mentors, big
+        arc_start,
+        arc_mentor,
+        arc_score,
+        flow.mentor_of,
+        flow.assigned_score,
+        n_mentors,
+        big,
+        np.zeros(0, np.int64) if hint is None else np.asarray(hint, np.int64),
     )
     load = np.bincount(flow.mentor_of[flow.mentor_of >= 0], minlength=n_mentors)
     if len(prices) != n_mentors or (prices[load < capacity] != 0).any():

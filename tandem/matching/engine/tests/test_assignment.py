@@ -188,3 +188,26 @@ def test_the_contested_perfect_cases_do_solve_assignments(monkeypatch):
     monkeypatch.setattr(solver, "REPAIR_MENTEES", 0)
     kinds = [kind for seed in range(12) for kind in solve_contested(seed, perfect=True)]
     assert "flow assignment" in kinds and "flow ortools" in kinds
+
+
+@SETTINGS
+@given(perfect_problems(), st.data())
+def test_the_least_prices_are_the_same_whatever_the_hint(problem, data):
+    """``kernels.mentor_prices`` takes mentors in another order when given a hint (the
+    previous round's prices); the least prices are the same for any hint."""
+    capacity, arc_mentee, arc_mentor, arc_score, active, start, big = problem
+    n = len(active)
+    flow = max_flow_min_cost(n, capacity, arc_mentee, arc_mentor, arc_score)
+    plain, threshold = mentee_thresholds(flow, capacity, arc_mentee, arc_mentor, arc_score, big, n)
+    limit = data.draw(st.sampled_from([SCALE, 2 * big]))
+    hint = np.array(
+        data.draw(
+            st.lists(st.integers(-limit, limit), min_size=len(capacity), max_size=len(capacity))
+        ),
+        np.int64,
+    )
+    for guide in (hint, start.price, plain):
+        prices, again = mentee_thresholds(
+            flow, capacity, arc_mentee, arc_mentor, arc_score, big, n, guide
+        )
+        assert (prices == plain).all() and (again == threshold).all()
