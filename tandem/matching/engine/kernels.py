@@ -435,6 +435,7 @@ def mentor_prices(
             arc_start, arc_mentor, arc_score, assigned_score, first, members, prices, hint
         )
     # FIFO label correcting (every mentor starts in the queue; each is in it at most once).
+    raised = np.empty(arc_mentor.shape[0], np.int64)
     queue = np.arange(n_mentors + 1)
     queued = np.ones(n_mentors, np.bool_)
     head, tail, size = 0, n_mentors % (n_mentors + 1), n_mentors
@@ -448,20 +449,37 @@ def mentor_prices(
         pops += 1
         if pops > limit:
             return np.zeros(0, np.int64)
-        for m in range(first[p], first[p + 1]):
-            i = members[m]
-            base = prices[p] - assigned_score[i]
-            for arc in range(arc_start[i], arc_start[i + 1]):
-                j = arc_mentor[arc]
-                candidate = base + arc_score[arc]
-                if j != p and candidate > prices[j]:
-                    prices[j] = candidate
-                    if not queued[j]:
-                        queued[j] = True
-                        queue[tail] = j
-                        tail = (tail + 1) % (n_mentors + 1)
-                        size += 1
+        count = _raise_prices(
+            p, first, members, arc_start, arc_mentor, arc_score, assigned_score, prices, raised
+        )
+        for q in range(count):
+            j = raised[q]
+            if not queued[j]:
+                queued[j] = True
+                queue[tail] = j
+                tail = (tail + 1) % (n_mentors + 1)
+                size += 1
     return prices
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _raise_prices(
+    p, first, members, arc_start, arc_mentor, arc_score, assigned_score, prices, raised
+):
+    """Mentor ``p``'s mentees raise the other mentors of their arcs to what ``p``'s price
+    implies; the mentors raised go to ``raised`` (their number is returned)."""
+    count = 0
+    for m in range(first[p], first[p + 1]):
+        i = members[m]
+        base = prices[p] - assigned_score[i]
+        for arc in range(arc_start[i], arc_start[i + 1]):
+            j = arc_mentor[arc]
+            candidate = base + arc_score[arc]
+            if j != p and candidate > prices[j]:
+                prices[j] = candidate
+                raised[count] = j
+                count += 1
+    return count
 
 
 @numba.njit(cache=True, nogil=True)
@@ -469,6 +487,7 @@ def _prices_by_hint(arc_start, arc_mentor, arc_score, assigned_score, first, mem
     """``mentor_prices``'s loop, mentors taken by largest ``prices - hint`` first (a heap of
     ``hint - prices``, stale entries skipped)."""
     n_mentors = prices.shape[0]
+    raised = np.empty(arc_mentor.shape[0], np.int64)
     keys = np.empty(n_mentors + arc_mentor.shape[0] + 1, np.int64)
     nodes = np.empty(keys.shape[0], np.int64)
     size = 0
@@ -483,22 +502,19 @@ def _prices_by_hint(arc_start, arc_mentor, arc_score, assigned_score, first, mem
         pops += 1
         if pops > limit:
             return np.zeros(0, np.int64)
-        for m in range(first[p], first[p + 1]):
-            i = members[m]
-            base = prices[p] - assigned_score[i]
-            for arc in range(arc_start[i], arc_start[i + 1]):
-                j = arc_mentor[arc]
-                candidate = base + arc_score[arc]
-                if j != p and candidate > prices[j]:
-                    prices[j] = candidate
-                    if size == keys.shape[0]:
-                        grown = np.empty(2 * size, np.int64)
-                        grown[:size] = keys
-                        keys = grown
-                        grown = np.empty(2 * size, np.int64)
-                        grown[:size] = nodes
-                        nodes = grown
-                    size = _heap_push(keys, nodes, size, hint[j] - prices[j], j)
+        count = _raise_prices(
+            p, first, members, arc_start, arc_mentor, arc_score, assigned_score, prices, raised
+        )
+        for q in range(count):
+            j = raised[q]
+            if size == keys.shape[0]:
+                grown = np.empty(2 * size, np.int64)
+                grown[:size] = keys
+                keys = grown
+                grown = np.empty(2 * size, np.int64)
+                grown[:size] = nodes
+                nodes = grown
+            size = _heap_push(keys, nodes, size, hint[j] - prices[j], j)
     return prices
 
 
