@@ -78,13 +78,9 @@ def full_assignment(
     # The same pair may be an arc twice (a priced scan can find again a pair of the graph, at
     # a score capped by its ceiling): the assignment needs the best of them only, and the arc
     # reported for a pair must be that one (the least prices check it).
-    pair_keys = arc_mentee * n_mentors + arc_mentor
-    order = np.lexsort((-arc_score, pair_keys))
-    best = np.ones(len(order), bool)
-    best[1:] = pair_keys[order[1:]] != pair_keys[order[:-1]]
-    unique = order[best]
+    unique = _best_of_each_pair(arc_mentee * n_mentors + arc_mentor, arc_score)
     unique = unique[active[arc_mentee[unique]] & (capacity[arc_mentor[unique]] > 0)]
-    pair_keys = pair_keys[unique]
+    pair_keys = (arc_mentee * n_mentors + arc_mentor)[unique]
     first_place = np.concatenate([[0], np.cumsum(capacity)[:-1]])
     mentor_of = np.full(n_mentees, -1, np.int64)
     if start is not None:
@@ -138,3 +134,24 @@ def full_assignment(
     arc = np.full(n_mentees, -1, np.int64)
     arc[mentees] = unique[np.searchsorted(pair_keys, mentees * n_mentors + mentor_of[mentees])]
     return mentor_of, arc
+
+
+def _best_of_each_pair(pair_keys: np.ndarray, arc_score: np.ndarray) -> np.ndarray:
+    """The arcs sorted by pair, the best score of each pair only. The solver passes them
+    sorted by pair already, with a thousand or two pairs twice at 100k: only those are
+    sorted again (sorting 2 M arcs by pair and score took 0.4 s)."""
+    if len(pair_keys) < 2 or (pair_keys[1:] < pair_keys[:-1]).any():
+        order = np.lexsort((-arc_score, pair_keys))
+        best = np.ones(len(order), bool)
+        best[1:] = pair_keys[order[1:]] != pair_keys[order[:-1]]
+        return order[best]
+    twice = np.nonzero(pair_keys[1:] == pair_keys[:-1])[0]
+    keep = np.ones(len(pair_keys), bool)
+    if len(twice):
+        involved = np.union1d(twice, twice + 1)
+        order = involved[np.lexsort((-arc_score[involved], pair_keys[involved]))]
+        keep[involved] = False
+        first = np.ones(len(order), bool)
+        first[1:] = pair_keys[order[1:]] != pair_keys[order[:-1]]
+        keep[order[first]] = True
+    return np.nonzero(keep)[0]

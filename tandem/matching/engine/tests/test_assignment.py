@@ -132,6 +132,13 @@ def test_the_assignment_is_the_min_cost_flow_optimum_whenever_everyone_can_be_ma
     assert (np.bincount(found.mentor_of[chosen], minlength=len(capacity)) <= capacity).all()
     # Optimal on its arcs: the least prices exist (mentee_thresholds refuses otherwise).
     mentee_thresholds(found, capacity, arc_mentee, arc_mentor, arc_score, big, n)
+    # The arcs in any order: the same optimum, each pair's arc reported being its best.
+    order = np.random.default_rng(len(arc_mentee)).permutation(len(arc_mentee))
+    shuffled = full_assignment(
+        capacity, arc_mentee[order], arc_mentor[order], arc_score[order], active, SCALE
+    )
+    assert shuffled is not None
+    assert int(arc_score[order][shuffled[1][active]].sum()) == expected.total
 
 
 def test_a_graph_without_a_full_matching_goes_back_to_the_general_solver():
