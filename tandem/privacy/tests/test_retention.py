@@ -406,3 +406,20 @@ def test_every_kind_past_its_period_is_anonymised_unless_held_and_no_funder_figu
     assert Mentorship.objects.filter(pk=made["closed"].pk, mentee=held).exists()
     assert not Post.objects.filter(author=home.staff).exists()
     assert Post.objects.filter(author__isnull=True).exists()
+
+
+def test_the_retention_page_says_how_long_copies_of_mail_stay_in_both_languages(
+    client: Client, home, settings, no_mfa
+):
+    from django.utils import translation
+
+    settings.TANDEM_TASK_KEEP_SUCCESSFUL_DAYS = 5
+    settings.TANDEM_TASK_KEEP_FAILED_DAYS = 21
+    client.force_login(home.admin)
+    page = client.get(reverse("privacy:retention", args=[home.organization.slug]))
+    text = page.content.decode()
+    assert "deleted from the queue 5 days later" in text and "stays 21 days" in text
+    with translation.override("fr"):
+        url = reverse("privacy:retention", args=[home.organization.slug])
+    text = client.get(url).content.decode()
+    assert "supprimé de la file 5 jours plus tard" in text and "reste 21 jours" in text
