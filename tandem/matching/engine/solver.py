@@ -294,18 +294,19 @@ def solve_priced(
             new_mentee = np.concatenate([new_mentee, side_mentee[back]])
             new_mentor = np.concatenate([new_mentor, side_mentor[back]])
             new_score = np.concatenate([new_score, side_score[back]])
-        kept = ~back
-        if len(new_mentee) and kept.any():
-            # A scan may find again a pair set aside: it is in the graph once.
-            found_again = np.isin(
-                side_mentee * n_mentors + side_mentor, new_mentee * n_mentors + new_mentor
+            # A scan may find again a pair set aside; it then comes back as well (a scan
+            # returns only pairs whose reduced gain, scores capped at the ceiling, is above
+            # the threshold less the margin, and an uncapped gain is at least that): it
+            # joins the graph once. Until the tenth session every pair set aside was looked
+            # up among the pairs found (np.isin, a sort of millions of pairs: 0.5-1.2 CPU s
+            # a round at 40k x 40k, capacity 1, with 1.2-1.9 M pairs aside), for nothing:
+            # those it found had come back anyway, and stayed in the graph twice.
+            new_mentee, new_mentor, new_score = _once(n_mentors, new_mentee, new_mentor, new_score)
+            side_mentee, side_mentor, side_score = (
+                side_mentee[~back],
+                side_mentor[~back],
+                side_score[~back],
             )
-            kept &= ~found_again
-        side_mentee, side_mentor, side_score = (
-            side_mentee[kept],
-            side_mentor[kept],
-            side_score[kept],
-        )
         breaking = new_mentee[new_score - prices[new_mentor] > threshold[new_mentee]]
         step.update(
             scan_seconds=time.perf_counter() - clock,
@@ -385,6 +386,18 @@ def solve_priced(
         arc_mentor = np.concatenate([arc_mentor, new_mentor])
         arc_score = np.concatenate([arc_score, new_score])
     raise RuntimeError("pricing did not converge")
+
+
+def _once(
+    n_mentors: int, mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs without repeats, each with its largest score: a scan caps scores at the
+    mentee's ceiling, and a pair above it (one of its best, set aside) comes back with its
+    own score."""
+    key = mentee * n_mentors + mentor
+    order = np.lexsort((-score, key))
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(key) else order
+    return mentee[first], mentor[first], score[first]
 
 
 class _ScanRecords:
