@@ -235,6 +235,8 @@ def fold_block(
     mentor_residual,
     prices,
     ceilings,
+    drops,
+    slacks,
     top_keys,
     top_mentors,
     floor,
@@ -247,6 +249,8 @@ def fold_block(
     prices contested mentors. A priced list wants only pairs scoring at most its ceiling
     (``ceilings[slot]``, integer units: the pairs it already has may score more), so mentors
     whose price leaves no gain above the bar even at the ceiling are skipped unscored.
+    With ``drops`` (one per mentor, empty for none), a list wants only the mentors whose
+    price dropped by more than its slack (``slacks[slot]``; see ``solver._ScanRecords``).
     ``top_keys[slots[r]]`` is row ``r``'s list (a min-heap) and ``floor`` its smallest key;
     ``shared`` holds, per list, the largest k-th key any thread has reached, or a threshold
     set by the caller: a pair whose key does not beat it is not wanted. Each pair is first
@@ -258,6 +262,7 @@ def fold_block(
     k = top_keys.shape[1]
     n_cols = mentors.shape[0]
     priced = prices.shape[0] > 0
+    dropped = drops.shape[0] > 0
     row_mentors = np.empty(n_cols, np.int64)
     row_dots = np.empty(n_cols, np.float32)
     bound_scores = np.empty(n_cols, np.float32)
@@ -276,9 +281,12 @@ def fold_block(
         dots = low_rank_dots[r, :n_cols]
         if priced:
             bar = max(floor[slot], shared[slot])
+            slack = slacks[slot] if dropped else -np.inf
             count = 0
             for c in range(n_cols):
-                if ceiling - prices[mentors[c]] > bar:
+                if ceiling - prices[mentors[c]] > bar and (
+                    not dropped or drops[mentors[c]] > slack
+                ):
                     row_mentors[count] = mentors[c]
                     row_dots[count] = low_rank_dots[r, c]
                     count += 1
@@ -382,6 +390,50 @@ def fold_block(
             if lowest > shared[slot]:
                 shared[slot] = lowest
     return allowed, exact
+
+
+@numba.njit(cache=True, nogil=True)
+def walk_counts(prices, drop, limits, slacks):
+    """What a priced scan of each row would walk, mentors in blocking runs not counted apart:
+    ``(full[r], partial[r], largest[r])``, the mentors priced below ``limits[r]`` (a full
+    scan), those among them whose price dropped (``drop``) by more than ``slacks[r]`` (a
+    partial scan), and the largest drop not above ``slacks[r]`` among every mentor (``-inf``
+    as the least int64 when none; see ``solver._ScanRecords``).
+
+    Rows in order of limit, mentors in order of price: each mentor enters a Fenwick tree of
+    drop ranks once, so all rows take ``O((rows + mentors) log mentors)``.
+    """
+    n_mentors = prices.shape[0]
+    n_rows = limits.shape[0]
+    by_price = np.argsort(prices, kind="mergesort")
+    drop_order = np.argsort(drop, kind="mergesort")
+    sorted_drop = drop[drop_order]
+    rank = np.empty(n_mentors, np.int64)
+    for position in range(n_mentors):
+        rank[drop_order[position]] = position
+    tree = np.zeros(n_mentors + 1, np.int64)
+    full = np.zeros(n_rows, np.int64)
+    partial = np.zeros(n_rows, np.int64)
+    largest = np.full(n_rows, np.iinfo(np.int64).min, np.int64)
+    inserted = 0
+    for r in np.argsort(limits, kind="mergesort"):
+        while inserted < n_mentors and prices[by_price[inserted]] < limits[r]:
+            node = rank[by_price[inserted]] + 1
+            while node <= n_mentors:
+                tree[node] += 1
+                node += node & -node
+            inserted += 1
+        covered = np.searchsorted(sorted_drop, slacks[r], side="right")
+        if covered > 0:
+            largest[r] = sorted_drop[covered - 1]
+        below = 0  # inserted mentors whose drop is at most the slack
+        node = covered
+        while node > 0:
+            below += tree[node]
+            node -= node & -node
+        full[r] = inserted
+        partial[r] = inserted - below
+    return full, partial, largest
 
 
 @numba.njit(cache=True, nogil=True)

@@ -47,6 +47,8 @@ ASK_SHORT_FREE_FIRST = False
 # A round repairs the previous optimum when at most this many mentees were given pairs that
 # break the certificate, and solves from scratch otherwise (see solve_priced).
 REPAIR_MENTEES = 200
+REBASE = 0
+SCAN_DEPTH = 32
 
 # (mentees, their thresholds, their ceilings, mentor prices, count, price drops, slacks) ->
 # (mentors, integer scores), one row per mentee: its best pairs by reduced gain above the
@@ -58,6 +60,7 @@ PriceScan = Callable[
     tuple[np.ndarray, np.ndarray],
 ]
 NOT_SCANNED = np.iinfo(np.int64).max  # a mentee with no scan on record
+NO_DROP = np.iinfo(np.int64).min  # kernels.walk_counts: no mentor's drop within the slack
 
 
 def to_int(scores: np.ndarray) -> np.ndarray:
@@ -206,6 +209,7 @@ def solve_priced(
     set_aside: int | None = None,
     aside_while_matching_more: bool | None = None,
     reserve: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    scan_depth: int | None = None,
 ) -> Certified:
     """Solve on the given arcs and prove the answer optimal for every allowed pair.
 
@@ -244,7 +248,9 @@ def solve_priced(
     arc_score = np.asarray(arc_score, np.int64)
     big = big_for(len(active))
     enlarged = np.zeros(n_mentees, bool)
-    scans = _ScanRecords(n_mentees, len(capacity), price_scan, per_round, margin, big)
+    scans = _ScanRecords(
+        n_mentees, len(capacity), price_scan, per_round, margin, big, depth=scan_depth
+    )
     trace: list[dict] = []
     set_aside = SET_ASIDE if set_aside is None else set_aside
     if aside_while_matching_more is None:
@@ -290,6 +296,7 @@ def solve_priced(
         # Pairs set aside earlier (see below) are checked at these prices, the same way.
         side_gain = side_score - prices[side_mentor] - threshold[side_mentee]
         back = side_gain > -margin
+        back_keys = side_mentee[back] * n_mentors + side_mentor[back]
         if back.any():
             new_mentee = np.concatenate([new_mentee, side_mentee[back]])
             new_mentor = np.concatenate([new_mentor, side_mentor[back]])
@@ -307,6 +314,21 @@ def solve_priced(
                 side_mentor[~back],
                 side_score[~back],
             )
+        # A priced scan asks for more pairs than join the graph (see _ScanRecords): the
+        # rest are set aside, checked every round like the others, so that the scan's
+        # record is as deep as what it found. Those that came back (found again while set
+        # aside) are in the graph already.
+        deep_mentee, deep_mentor, deep_score = scans.deeper
+        if len(deep_mentee) and len(back_keys):
+            again = np.isin(deep_mentee * n_mentors + deep_mentor, back_keys)
+            deep_mentee, deep_mentor, deep_score = (
+                deep_mentee[~again],
+                deep_mentor[~again],
+                deep_score[~again],
+            )
+        side_mentee = np.concatenate([side_mentee, deep_mentee])
+        side_mentor = np.concatenate([side_mentor, deep_mentor])
+        side_score = np.concatenate([side_score, deep_score])
         breaking = new_mentee[new_score - prices[new_mentor] > threshold[new_mentee]]
         step.update(
             scan_seconds=time.perf_counter() - clock,
@@ -316,6 +338,8 @@ def solve_priced(
             suspects=len(suspects),
             scanned_in_full=scans.full,
             scanned_partly=scans.partly,
+            mentors_to_walk=scans.estimate[:2],
+            partly_on_last_partial=scans.estimate[2],
             pairs_walked=(scan_work() - walked) if scan_work is not None else None,
             pairs_added=len(new_mentee),
             pairs_back=int(back.sum()),
@@ -400,6 +424,9 @@ def _once(
     return mentee[first], mentor[first], score[first]
 
 
+_NO_PAIRS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+
 class _ScanRecords:
     """The priced scans of ``solve_priced``, and what each mentee's last one proved, so that a
     later round looks again only at the mentors whose price has since dropped.
@@ -433,17 +460,29 @@ class _ScanRecords:
         count: int,
         margin: int,
         big: int,
+        rebase: int | None = None,
+        depth: int | None = None,
     ) -> None:
         self.price_scan = price_scan
         self.big = big
         self.n_mentors = n_mentors
         self.count = count
         self.margin = margin
-        self.gain = np.full(n_mentees, NOT_SCANNED, np.int64)  # R_i
-        self.at = np.full(n_mentees, -1, np.int64)  # which prices R_i is about
+        # Per mentee, R_i and which prices it is about (an index into ``prices``, -1 for
+        # none): the last full scan's record, then the last partial scan's.
+        self.records = tuple(
+            (np.full(n_mentees, NOT_SCANNED, np.int64), np.full(n_mentees, -1, np.int64))
+            for _ in range(2)
+        )
         self.prices: list[np.ndarray] = []
         self.kind, self.full, self.partly = "", 0, 0  # the last scan's, for the trace
         self.ask = ""  # which mentees against which mentors a round that matches more asked
+        self.estimate = (0, 0, 0)  # see scan
+        self.depth = SCAN_DEPTH if depth is None else depth
+        # The pairs the last priced scan found below its best ``count`` per mentee (see
+        # solve_priced): mentees, mentors, integer scores.
+        self.deeper = _NO_PAIRS
+        self.rebase = REBASE if rebase is None else rebase
         self.asked_unmatched = False  # see _matching_more
 
     def scan(
@@ -459,35 +498,66 @@ class _ScanRecords:
         the records updated.
         ``arc_keys`` are the graph's pairs (``mentee * n_mentors + mentor``), sorted;
         ``room`` a mask of the mentors with room in the current assignment."""
-        count = self.count
         self.kind, self.full, self.partly, self.ask = "matching more", 0, 0, ""
+        self.deeper = _NO_PAIRS
+        self.estimate = (0, 0, 0)
         matching_more = self._matching_more(suspects, threshold, bound, prices, room)
         if matching_more is not None:
             return matching_more
         self.kind = "priced"
+        count = max(self.count, self.depth)
 
         snapshot = len(self.prices)
         self.prices.append(prices)
-        recorded = self.gain[suspects]
-        slack = threshold[suspects] - recorded
-        partial = (self.at[suspects] >= 0) & (recorded != NOT_SCANNED)
-        groups: list[tuple[np.ndarray, np.ndarray | None]] = []
-        for at in np.unique(self.at[suspects[partial]]).tolist():
-            drop = self.prices[at] - prices
-            rows = np.nonzero(partial & (self.at[suspects] == at))[0]
-            # Mentors a partial scan would look at: when they are many (the first round's
-            # prices, when the arcs could not match every mentee, sit near BIG), a full scan
-            # costs about as much and records the current prices.
-            looked_at = self.n_mentors - np.searchsorted(np.sort(drop), slack[rows], "right")
-            partial[rows[looked_at > self.n_mentors * PARTIAL_SHARE]] = False
-            # No mentor's price dropped by more than the slack: nothing to scan.
-            rows = rows[(looked_at <= self.n_mentors * PARTIAL_SHARE) & (looked_at > 0)]
-            groups.append((rows, drop))
-        groups.append((np.nonzero(~partial)[0], None))
-        found = np.full((len(suspects), count), -1, np.int64)
-        scores = np.zeros((len(suspects), count), np.int64)
-        scanned = np.zeros(len(suspects), bool)
-        for rows, drop in groups:
+        n = len(suspects)
+        # Each record a mentee holds (its last full scan's, and its last partial scan's),
+        # what a partial scan on it would walk; the record walking fewest is used.
+        limit = bound[suspects] - (threshold[suspects] - self.margin)
+        full_walk = np.zeros(n, np.int64)
+        best_walk = np.full(n, np.iinfo(np.int64).max)
+        best_record = np.full(n, -1, np.int64)
+        best_largest = np.zeros(n, np.int64)
+        for record, (gain, at_of) in enumerate(self.records):
+            has = (at_of[suspects] >= 0) & (gain[suspects] != NOT_SCANNED)
+            for at in np.unique(at_of[suspects[has]]).tolist():
+                rows = np.nonzero(has & (at_of[suspects] == at))[0]
+                drop = self.prices[at] - prices
+                full, walk, largest = kernels.walk_counts(
+                    prices,
+                    drop,
+                    limit[rows],
+                    threshold[suspects[rows]] - gain[suspects[rows]] - self.rebase,
+                )
+                full_walk[rows] = full
+                better = walk < best_walk[rows]
+                best_walk[rows[better]] = walk[better]
+                best_record[rows[better]] = record
+                best_largest[rows[better]] = largest[better]
+        # A partial scan keeps the old record's prices; a full scan records the current ones.
+        # So a mentee is scanned in full when a partial scan would walk more than
+        # PARTIAL_SHARE of what a full one would (both within its limit).
+        partial = (best_record >= 0) & (best_walk <= full_walk * PARTIAL_SHARE)
+        groups: list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]] = []
+        for record, (gain, at_of) in enumerate(self.records):
+            chosen = partial & (best_record == record)
+            for at in np.unique(at_of[suspects[chosen]]).tolist():
+                # No mentor within the limit whose price dropped by more than the slack:
+                # nothing to scan.
+                rows = np.nonzero(chosen & (at_of[suspects] == at) & (best_walk > 0))[0]
+                slack = threshold[suspects[rows]] - gain[suspects[rows]] - self.rebase
+                groups.append((rows, self.prices[at] - prices, slack))
+        groups.append((np.nonzero(~partial)[0], None, None))
+        # Mentors the scans should walk per mentee, summed (blocking not counted apart), and
+        # how many partial scans use the record of the last partial scan.
+        self.estimate = (
+            int(full_walk[~partial].sum()),
+            int(best_walk[partial].sum()),
+            int((partial & (best_record == 1)).sum()),
+        )
+        found = np.full((n, count), -1, np.int64)
+        scores = np.zeros((n, count), np.int64)
+        scanned = np.zeros(n, bool)
+        for rows, drop, slack in groups:
             if not len(rows):
                 continue
             mentees = suspects[rows]
@@ -498,7 +568,7 @@ class _ScanRecords:
                 prices,
                 count,
                 drop,
-                None if drop is None else slack[rows],
+                slack,
             )
             scanned[rows] = True
             if drop is None:
@@ -510,12 +580,25 @@ class _ScanRecords:
         cut = threshold[suspects] - self.margin
         cut[full] = scores[full, count - 1] - prices[found[full, count - 1]]
         anew = scanned & ~partial
+        (gain, at_of), (partial_gain, partial_at) = self.records
+        gain[suspects[anew]] = cut[anew]
+        at_of[suspects[anew]] = snapshot
+        partial_at[suspects[anew]] = -1
+        # A partial scan proves as much at the current prices: the pairs it walked and left
+        # out have reduced gains of at most its cut-off, the others at most the record's
+        # bound plus their mentor's price drop, at most the largest drop within the slack.
         again = scanned & partial
-        self.gain[suspects[anew]] = cut[anew]
-        self.at[suspects[anew]] = snapshot
-        self.gain[suspects[again]] += np.maximum(cut[again] - threshold[suspects[again]], 0)
+        walked_all = best_largest == NO_DROP  # every mentor's price dropped by more
+        rest = np.where(best_record == 0, gain[suspects], partial_gain[suspects])
+        rest = np.where(walked_all, cut, rest + np.where(walked_all, 0, best_largest))
+        partial_gain[suspects[again]] = np.maximum(cut, rest)[again]
+        partial_at[suspects[again]] = snapshot
 
-        return self._new_pairs(suspects, found, scores, arc_keys)
+        graph = self._new_pairs(suspects, found[:, : self.count], scores[:, : self.count], arc_keys)
+        self.deeper = self._new_pairs(
+            suspects, found[:, self.count :], scores[:, self.count :], arc_keys
+        )
+        return graph
 
     def _matching_more(
         self,

@@ -246,6 +246,12 @@ def test_priced_candidates_are_the_true_top_k_by_reduced_gain(pool, k, data):
     integer = to_int(np.where(np.isfinite(scores), scores, 0))
     extra = np.array(data.draw(st.lists(st.integers(0, SCALE), min_size=n, max_size=n)))
     ceilings = (integer.max(axis=1, initial=0) if m else np.zeros(n, np.int64)) + extra
+    # A scan of price drops (the solver's partial scans): each row only the mentors whose
+    # price dropped by more than its own slack.
+    drop = slack = None
+    if data.draw(st.booleans()):
+        drop = np.array(data.draw(st.lists(st.integers(-5, 5), min_size=m, max_size=m)))
+        slack = np.array(data.draw(st.lists(st.integers(-6, 5), min_size=n, max_size=n)))
     top = stream_top_candidates(
         context,
         k,
@@ -254,9 +260,13 @@ def test_priced_candidates_are_the_true_top_k_by_reduced_gain(pool, k, data):
         thresholds=thresholds,
         ceilings=ceilings,
         workers=data.draw(st.sampled_from([1, 2])),
+        price_drop=drop,
+        slack=slack,
     )
     for i in range(n):
         allowed = np.isfinite(scores[i])
+        if drop is not None and slack is not None:
+            allowed &= drop > slack[i]
         keys = integer[i] - prices
         expected = np.sort(keys[allowed & (keys > thresholds[i])])[::-1][:k]
         got = top.scores[i][np.isfinite(top.scores[i])]
