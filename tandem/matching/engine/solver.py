@@ -29,8 +29,12 @@ PRICED_PER_ROUND = 8  # pairs a pricing round adds to a mentee, at most (see sol
 # scans): 171 M at 0.02 with 8 pairs a round, 220 M at 0.05, 307 M at 0.1 (a wider margin
 # walks more mentors in every full scan), 198 M at 0 (more rounds); 312 M before records.
 PRICING_MARGIN = 20_000
-# A mentee is scanned in full again when a partial scan would look at more of the mentors
-# than this (0.6 walked 193 M pairs where 0.25 walked 171 M, in the case above).
+# A mentee is scanned in full again when a partial scan would walk more than this share of
+# what a full scan would (see _ScanRecords). Until the tenth session, a share of all mentors
+# (0.6 walked 193 M pairs where 0.25 walked 171 M, in the case above); as a share of the full
+# scan's walk, at 40k x 40k, capacity 1, 0.25, 0.5 and 1 took as much CPU time in the rounds
+# after the first priced scan (3.0-3.3 s), 0.25 walking the fewest pairs (447 M in all
+# against 579 M and 682 M).
 PARTIAL_SHARE = 0.25
 # Arcs whose reduced gain is this far below their mentee's threshold (integer units) leave the
 # graph the flow solvers see (see solve_priced).
@@ -47,8 +51,6 @@ ASK_SHORT_FREE_FIRST = False
 # A round repairs the previous optimum when at most this many mentees were given pairs that
 # break the certificate, and solves from scratch otherwise (see solve_priced).
 REPAIR_MENTEES = 200
-REBASE = 0
-SCAN_DEPTH = 32
 
 # (mentees, their thresholds, their ceilings, mentor prices, count, price drops, slacks) ->
 # (mentors, integer scores), one row per mentee: its best pairs by reduced gain above the
@@ -209,7 +211,6 @@ def solve_priced(
     set_aside: int | None = None,
     aside_while_matching_more: bool | None = None,
     reserve: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    scan_depth: int | None = None,
 ) -> Certified:
     """Solve on the given arcs and prove the answer optimal for every allowed pair.
 
@@ -248,9 +249,7 @@ def solve_priced(
     arc_score = np.asarray(arc_score, np.int64)
     big = big_for(len(active))
     enlarged = np.zeros(n_mentees, bool)
-    scans = _ScanRecords(
-        n_mentees, len(capacity), price_scan, per_round, margin, big, depth=scan_depth
-    )
+    scans = _ScanRecords(n_mentees, len(capacity), price_scan, per_round, margin, big)
     trace: list[dict] = []
     set_aside = SET_ASIDE if set_aside is None else set_aside
     if aside_while_matching_more is None:
@@ -296,7 +295,6 @@ def solve_priced(
         # Pairs set aside earlier (see below) are checked at these prices, the same way.
         side_gain = side_score - prices[side_mentor] - threshold[side_mentee]
         back = side_gain > -margin
-        back_keys = side_mentee[back] * n_mentors + side_mentor[back]
         if back.any():
             new_mentee = np.concatenate([new_mentee, side_mentee[back]])
             new_mentor = np.concatenate([new_mentor, side_mentor[back]])
@@ -314,21 +312,6 @@ def solve_priced(
                 side_mentor[~back],
                 side_score[~back],
             )
-        # A priced scan asks for more pairs than join the graph (see _ScanRecords): the
-        # rest are set aside, checked every round like the others, so that the scan's
-        # record is as deep as what it found. Those that came back (found again while set
-        # aside) are in the graph already.
-        deep_mentee, deep_mentor, deep_score = scans.deeper
-        if len(deep_mentee) and len(back_keys):
-            again = np.isin(deep_mentee * n_mentors + deep_mentor, back_keys)
-            deep_mentee, deep_mentor, deep_score = (
-                deep_mentee[~again],
-                deep_mentor[~again],
-                deep_score[~again],
-            )
-        side_mentee = np.concatenate([side_mentee, deep_mentee])
-        side_mentor = np.concatenate([side_mentor, deep_mentor])
-        side_score = np.concatenate([side_score, deep_score])
         breaking = new_mentee[new_score - prices[new_mentor] > threshold[new_mentee]]
         step.update(
             scan_seconds=time.perf_counter() - clock,
@@ -424,9 +407,6 @@ def _once(
     return mentee[first], mentor[first], score[first]
 
 
-_NO_PAIRS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
-
-
 class _ScanRecords:
     """The priced scans of ``solve_priced``, and what each mentee's last one proved, so that a
     later round looks again only at the mentors whose price has since dropped.
@@ -440,17 +420,40 @@ class _ScanRecords:
 
     At later prices ``p'`` and threshold ``t'``, such a pair has
     ``score_ij - p'_j <= R_i + (p_j - p'_j)``: it can break the certificate only if its
-    mentor's price dropped by more than the slack ``t' - R_i``. When the slack is not
-    negative, only those mentors are scanned (none when no price dropped that much); the
-    record stays, raised by how far the scan's own cut-off went above ``t'`` (its pairs left
-    out score at most that cut-off now, so at most ``cut-off - slack`` at the recorded
-    prices). When the slack is negative (the threshold fell by more than the margin), the
-    mentee is scanned in full again and the record starts over.
+    mentor's price dropped by more than the slack ``t' - R_i`` (a negative slack when the
+    threshold fell by more than the margin: then every mentor but those whose price rose by
+    more). A *partial* scan walks only those mentors. The record stays valid as it is (pairs
+    only move between the graph and the pairs set aside, which every round checks itself), so
+    it is never raised. (Until the tenth session it was raised by how far a partial scan's
+    cut-off went above ``t'``, which only shrank later slacks.)
+
+    A partial scan proves something new, at ``p'``: the pairs it walked and left out have
+    reduced gains of at most its cut-off ``c`` (``t' - margin``, or its ``count``-th gain);
+    every mentor it did not walk had a drop of at most the slack, so those pairs have
+    ``score_ij - p'_j <= R_i + d_i``, ``d_i`` the largest drop not above the slack among all
+    mentors (``kernels.walk_counts``). So ``R'_i = max(c, R_i + d_i)`` at ``p'`` is a second
+    record. A mentee keeps two: its last full scan's and its last partial scan's; each later
+    round uses the one under which fewer mentors need walking. Mentors an old record makes
+    walked again round after round (their price dropped once, long ago, by more than the
+    slack) are no longer walked under the newer one, unless they dropped again since.
+
+    Which mentee is scanned in full: the one for whom a partial scan (under its better
+    record) would walk more than ``PARTIAL_SHARE`` of what a full scan walks, both counted
+    within its limit (mentors priced below its ceiling less ``t' - margin``; blocking not
+    counted apart, ``kernels.walk_counts``). A full scan costs more now but records the
+    current prices. Until the tenth session the share was of *all* mentors, not of those
+    within the limit: at 40k x 40k, capacity 1, the round after the first priced scan
+    scanned 28k mentees in full (4.1k of them with a negative slack) where partial scans
+    would have walked 17 % as many pairs.
 
     Measured at 20k x 20k, capacity 1, before: six rounds each scanned ~19k mentees in full
     (2.6 s of a 5.2 s solve), and least prices moved for most mentors in every round (by
     0.03 of a score in the third round, 0.003 in the fourth, at 10k).
     """
+
+    # Whether a mentee's last partial scan is a record too (a test switches it off to show
+    # that the scans then walk more).
+    KEEP_PARTIAL_RECORD = True
 
     def __init__(
         self,
@@ -460,8 +463,6 @@ class _ScanRecords:
         count: int,
         margin: int,
         big: int,
-        rebase: int | None = None,
-        depth: int | None = None,
     ) -> None:
         self.price_scan = price_scan
         self.big = big
@@ -478,11 +479,6 @@ class _ScanRecords:
         self.kind, self.full, self.partly = "", 0, 0  # the last scan's, for the trace
         self.ask = ""  # which mentees against which mentors a round that matches more asked
         self.estimate = (0, 0, 0)  # see scan
-        self.depth = SCAN_DEPTH if depth is None else depth
-        # The pairs the last priced scan found below its best ``count`` per mentee (see
-        # solve_priced): mentees, mentors, integer scores.
-        self.deeper = _NO_PAIRS
-        self.rebase = REBASE if rebase is None else rebase
         self.asked_unmatched = False  # see _matching_more
 
     def scan(
@@ -499,13 +495,12 @@ class _ScanRecords:
         ``arc_keys`` are the graph's pairs (``mentee * n_mentors + mentor``), sorted;
         ``room`` a mask of the mentors with room in the current assignment."""
         self.kind, self.full, self.partly, self.ask = "matching more", 0, 0, ""
-        self.deeper = _NO_PAIRS
         self.estimate = (0, 0, 0)
         matching_more = self._matching_more(suspects, threshold, bound, prices, room)
         if matching_more is not None:
             return matching_more
         self.kind = "priced"
-        count = max(self.count, self.depth)
+        count = self.count
 
         snapshot = len(self.prices)
         self.prices.append(prices)
@@ -517,7 +512,7 @@ class _ScanRecords:
         best_walk = np.full(n, np.iinfo(np.int64).max)
         best_record = np.full(n, -1, np.int64)
         best_largest = np.zeros(n, np.int64)
-        for record, (gain, at_of) in enumerate(self.records):
+        for record, (gain, at_of) in enumerate(self.records[: 1 + self.KEEP_PARTIAL_RECORD]):
             has = (at_of[suspects] >= 0) & (gain[suspects] != NOT_SCANNED)
             for at in np.unique(at_of[suspects[has]]).tolist():
                 rows = np.nonzero(has & (at_of[suspects] == at))[0]
@@ -526,7 +521,7 @@ class _ScanRecords:
                     prices,
                     drop,
                     limit[rows],
-                    threshold[suspects[rows]] - gain[suspects[rows]] - self.rebase,
+                    threshold[suspects[rows]] - gain[suspects[rows]],
                 )
                 full_walk[rows] = full
                 better = walk < best_walk[rows]
@@ -544,7 +539,7 @@ class _ScanRecords:
                 # No mentor within the limit whose price dropped by more than the slack:
                 # nothing to scan.
                 rows = np.nonzero(chosen & (at_of[suspects] == at) & (best_walk > 0))[0]
-                slack = threshold[suspects[rows]] - gain[suspects[rows]] - self.rebase
+                slack = threshold[suspects[rows]] - gain[suspects[rows]]
                 groups.append((rows, self.prices[at] - prices, slack))
         groups.append((np.nonzero(~partial)[0], None, None))
         # Mentors the scans should walk per mentee, summed (blocking not counted apart), and
@@ -594,11 +589,7 @@ class _ScanRecords:
         partial_gain[suspects[again]] = np.maximum(cut, rest)[again]
         partial_at[suspects[again]] = snapshot
 
-        graph = self._new_pairs(suspects, found[:, : self.count], scores[:, : self.count], arc_keys)
-        self.deeper = self._new_pairs(
-            suspects, found[:, self.count :], scores[:, self.count :], arc_keys
-        )
-        return graph
+        return self._new_pairs(suspects, found, scores, arc_keys)
 
     def _matching_more(
         self,
