@@ -225,6 +225,8 @@ def _keys(scores, mentors, prices, ceiling, out):
 @numba.njit(cache=True, nogil=True)
 def fold_block(
     low_rank_dots,
+    mentee_low,
+    mentor_low,
     rows,
     slots,
     mentors,
@@ -257,12 +259,18 @@ def fold_block(
     keyed with an upper bound of its score; only pairs whose bound beats the bar get an
     exact dot product and score. A list not yet full first takes the k pairs of best bound,
     which sets a bar.
+    ``low_rank_dots`` holds the block's low-rank goal products (see ``score_row``), or no
+    row at all, and then the loop computes each wanted pair's from ``mentee_low`` and
+    ``mentor_low`` (in float64, rounded once to float32: closer than BLAS's float32 sums,
+    which the rounding margin covers).
     Returns (allowed pairs seen, exact dot products computed).
     """
     k = top_keys.shape[1]
     n_cols = mentors.shape[0]
     priced = prices.shape[0] > 0
     dropped = drops.shape[0] > 0
+    in_loop = low_rank_dots.shape[0] == 0
+    rank = mentee_low.shape[1]
     row_mentors = np.empty(n_cols, np.int64)
     row_dots = np.empty(n_cols, np.float32)
     bound_scores = np.empty(n_cols, np.float32)
@@ -278,7 +286,7 @@ def fold_block(
         ceiling = ceilings[slot] if priced else np.inf
         count = n_cols
         columns = mentors[:n_cols]
-        dots = low_rank_dots[r, :n_cols]
+        dots = row_dots[:n_cols] if in_loop else low_rank_dots[r, :n_cols]
         if priced:
             bar = max(floor[slot], shared[slot])
             slack = slacks[slot] if dropped else -np.inf
@@ -288,7 +296,13 @@ def fold_block(
                     not dropped or drops[mentors[c]] > slack
                 ):
                     row_mentors[count] = mentors[c]
-                    row_dots[count] = low_rank_dots[r, c]
+                    if in_loop:
+                        total = 0.0
+                        for d in range(rank):
+                            total += np.float64(mentee_low[i, d]) * mentor_low[mentors[c], d]
+                        row_dots[count] = np.float32(total)
+                    else:
+                        row_dots[count] = low_rank_dots[r, c]
                     count += 1
             if count == 0:
                 continue

@@ -759,6 +759,13 @@ def stream_top_candidates(
         shared_floor[:] = thresholds
     bounds = context.goal_bounds
     assert bounds is not None
+    # In a partial scan each row wants only the mentors whose price dropped by more than its
+    # own slack, a few of those its chunk walks (at 40k x 40k, capacity 1, 4.3 M of 61 M
+    # pairs): the compiled loop then computes the low-rank product of those pairs only,
+    # instead of BLAS computing the whole block. When every row has the same slack (the
+    # rounds that match more), each row wants the whole block, which BLAS computes faster.
+    dots_in_kernel = priced and price_drop is not None and slack is not None and np.ptp(slack) > 0
+    no_dots = np.zeros((0, 0), np.float32)
     # Each row walks only the mentors whose price dropped by more than its own slack (a
     # chunk's mentors are those of its least slack).
     row_drops = (
@@ -806,16 +813,23 @@ def stream_top_candidates(
             chunk_low = bounds.mentee_low[chunk]
             for lo, hi in runs:
                 for cols in columns(chunk_slots, lo, hi, floor):
-                    mentor_low = (
-                        bounds.mentor_low[cols[0] : cols[-1] + 1]
-                        if not priced
-                        else bounds.mentor_low[cols]
-                    )
-                    low_rank_dots = buffer[: len(chunk) * len(cols)].reshape(len(chunk), len(cols))
-                    np.matmul(chunk_low, mentor_low.T, out=low_rank_dots)
-                    scored += low_rank_dots.size
+                    if dots_in_kernel:
+                        low_rank_dots = no_dots
+                    else:
+                        mentor_low = (
+                            bounds.mentor_low[cols[0] : cols[-1] + 1]
+                            if not priced
+                            else bounds.mentor_low[cols]
+                        )
+                        low_rank_dots = buffer[: len(chunk) * len(cols)].reshape(
+                            len(chunk), len(cols)
+                        )
+                        np.matmul(chunk_low, mentor_low.T, out=low_rank_dots)
+                    scored += len(chunk) * len(cols)
                     seen, computed = kernels.fold_block(
                         low_rank_dots,
+                        bounds.mentee_low,
+                        bounds.mentor_low,
                         chunk,
                         chunk_slots,
                         cols,
