@@ -96,6 +96,16 @@ def _exact_dot(a, b):
     return total
 
 
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _low_rank_dot(a, b):
+    # A float32 sum in any order, as BLAS's block products are: the rounding margin of the
+    # goal bound covers either (see score_row).
+    total = np.float32(0.0)
+    for d in range(a.shape[0]):
+        total += a[d] * b[d]
+    return total
+
+
 @numba.njit(cache=True, nogil=True)
 def score_row(dots, i, mentors, tables, out, bounds, mentee_residual, mentor_residual):
     """``out[c]`` = the score of mentee ``i`` and mentor ``mentors[c]``, ``-inf`` if forbidden.
@@ -261,8 +271,7 @@ def fold_block(
     which sets a bar.
     ``low_rank_dots`` holds the block's low-rank goal products (see ``score_row``), or no
     row at all, and then the loop computes each wanted pair's from ``mentee_low`` and
-    ``mentor_low`` (in float64, rounded once to float32: closer than BLAS's float32 sums,
-    which the rounding margin covers).
+    ``mentor_low`` (float32 sums like BLAS's, within the same rounding margin).
     Returns (allowed pairs seen, exact dot products computed).
     """
     k = top_keys.shape[1]
@@ -270,7 +279,6 @@ def fold_block(
     priced = prices.shape[0] > 0
     dropped = drops.shape[0] > 0
     in_loop = low_rank_dots.shape[0] == 0
-    rank = mentee_low.shape[1]
     row_mentors = np.empty(n_cols, np.int64)
     row_dots = np.empty(n_cols, np.float32)
     bound_scores = np.empty(n_cols, np.float32)
@@ -297,10 +305,7 @@ def fold_block(
                 ):
                     row_mentors[count] = mentors[c]
                     if in_loop:
-                        total = 0.0
-                        for d in range(rank):
-                            total += np.float64(mentee_low[i, d]) * mentor_low[mentors[c], d]
-                        row_dots[count] = np.float32(total)
+                        row_dots[count] = _low_rank_dot(mentee_low[i], mentor_low[mentors[c]])
                     else:
                         row_dots[count] = low_rank_dots[r, c]
                     count += 1
