@@ -214,6 +214,16 @@ def session_guests(session: CircleSession) -> QuerySet[Participant]:
     )
 
 
+def session_participations(session: CircleSession) -> list[Participation]:
+    """Every invitation to a session with its person, read once for the session page: the
+    attendance already taken and the view log both come from these rows."""
+    return list(
+        session.event.participations.select_related("participant__organization").order_by(
+            "participant__family_name", "participant__given_name", "pk"
+        )
+    )
+
+
 def waiting_people(organization_id: int) -> QuerySet[Participant]:
     """The people behind `waiting_enrolments`, for the short format with a peer mentor."""
     return Participant.objects.filter(

@@ -220,14 +220,16 @@ def circle_consent(request: AuthenticatedRequest, circle_id: int) -> HttpRespons
 def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> HttpResponse:
     found = access_circle_session(request.user, circle_session_id, action=Action.MANAGE)
     session = found.session
-    guests = selectors.session_guests(session)
+    # Read once: the attendance already taken (of this session's invitations, not of any other
+    # event the person attended) and, below, the view log.
+    participations = selectors.session_participations(session)
     form = forms.AttendanceForm(
         request.POST or None,
-        queryset=guests,
+        queryset=selectors.session_guests(session),
         initial={
-            "present": list(
-                guests.filter(event_participations__attended=True).values_list("pk", flat=True)
-            )
+            "present": [
+                p.participant_id for p in participations if p.attended and p.cancelled_at is None
+            ]
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -243,7 +245,7 @@ def circle_session(request: AuthenticatedRequest, circle_session_id: int) -> Htt
     feedback = selectors.session_feedback(session)
     # The view log: the guests (attendance) and each answer, with its author's name.
     disclosed(
-        [*session.event.participations.select_related("participant"), *feedback],
+        [*participations, *feedback],
         how=Disclosure.VIEW,
     )
     return render(

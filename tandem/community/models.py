@@ -336,6 +336,30 @@ class Post(models.Model):
         return f"{self.thread} #{self.pk}"
 
 
+class PostRevision(models.Model):
+    """A post's text as it stood before its author changed it, one row per change: moderators
+    read what a post said before (a report judged against the text reported, a dispute about
+    what was written). Members see only the current text and "changed on"."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("post")
+    )
+    body = bounded_text(_("message"), max_length=40000)
+    text = bounded_text(_("text"), max_length=20000)
+    # When this text was written (the post's creation or its previous change) and replaced.
+    written_at = models.DateTimeField(_("written on"))
+    replaced_at = models.DateTimeField(_("replaced on"))
+
+    class Meta:
+        verbose_name = _("earlier version of a post")
+        verbose_name_plural = _("earlier versions of posts")
+        ordering = ["post_id", "-replaced_at", "-pk"]
+        indexes = [models.Index(fields=["post", "replaced_at"], name="post_revision_time")]
+
+    def __str__(self) -> str:
+        return f"{self.post} (before {self.replaced_at:%Y-%m-%d %H:%M})"
+
+
 class ReactionKind(models.TextChoices):
     THANKS = "thanks", _("Thanks")
     HELPFUL = "helpful", _("Helpful")

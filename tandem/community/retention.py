@@ -1,7 +1,8 @@
 """Retention of what people who left a community wrote there (core.retention; the privacy
 app's sweep runs it). A thread stays readable for those who remain: the posts of a former member
-stay, with no author; their private messages, written to a few people, are emptied and their
-files deleted. Counts of threads, posts and messages do not change."""
+stay, with no author, and the earlier versions of the posts they changed go; their private
+messages, written to a few people, are emptied and their files deleted. Counts of threads, posts
+and messages do not change."""
 
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from tandem.community.models import (
     Mention,
     Message,
     Post,
+    PostRevision,
     Thread,
 )
 from tandem.core import audit, retention
@@ -36,6 +38,9 @@ def membership_anonymise(membership: Membership) -> None:
     posts = Post.objects.filter(thread__space__community_id=community, author_id=user)
     messages = list(Message.objects.filter(conversation__community_id=community, author_id=user))
     audit.scrub_records([membership, *posts, *messages])
+    # Their posts stay for those who remain; the texts they replaced were for the moderators,
+    # and are counted nowhere: they go.
+    retention.forget(PostRevision.objects.filter(post__in=posts))
     posts.update(author=None)
     Thread.objects.filter(space__community_id=community, author_id=user).update(author=None)
     Mention.objects.filter(post__thread__space__community_id=community, user_id=user).delete()
@@ -53,8 +58,9 @@ def register() -> None:
             label=_("What people who left a community wrote there"),
             starts=_("after the person left the community or was removed"),
             removes=_(
-                "The name on their posts and threads (shown without a name), mentions of "
-                "them, their handle, and the text and files of their private messages."
+                "The name on their posts and threads (shown without a name), the earlier "
+                "versions of their changed posts, mentions of them, their handle, and the text "
+                "and files of their private messages."
             ),
             keeps=_(
                 "The posts themselves, so threads stay readable for those who remain, and the "

@@ -83,7 +83,7 @@ def space_threads(
 
 def thread_posts(thread: Thread, *, user: User, moderator: bool, language: str = "") -> list[Post]:
     """A thread's posts with their attachments, reactions (counts and the reader's own) and,
-    for moderators, open reports. Hidden posts stay in place (their text only for moderators).
+    for moderators, open reports and earlier versions. Hidden posts stay in place (their text only for moderators).
     """
     posts = (
         Post.objects.filter(thread=thread)
@@ -101,11 +101,12 @@ def thread_posts(thread: Thread, *, user: User, moderator: bool, language: str =
     if language in ("en", "fr"):
         posts = posts.filter(Q(language=language) | Q(is_first=True))
     if moderator:
+        # The earlier versions of changed posts are for the moderators only.
         posts = posts.annotate(
             open_reports=Count(
                 "reports", filter=Q(reports__status=ReportStatus.OPEN), distinct=True
             )
-        )
+        ).prefetch_related("revisions")
     rows: list[Post] = list(posts)
     mine = set(Reaction.objects.filter(post__in=rows, user=user).values_list("post_id", "kind"))
     for post in rows:

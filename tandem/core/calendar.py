@@ -1,6 +1,7 @@
 """A meeting request as an .ics text (RFC 5545, METHOD:REQUEST), shared by every kind of meeting
-Tandem schedules between people (introductions, connector meetings). The caller writes the words
-in the reader's language; this writes the calendar. The UID stays the same and SEQUENCE grows
+Tandem schedules between people (introductions, connector meetings), and an announcement
+(METHOD:PUBLISH) of an event open to its readers (a program's event, a community's gathering).
+The caller writes the words in the reader's language; this writes the calendar. The UID stays the same and SEQUENCE grows
 when a meeting moves, so that calendars update the event rather than add a second one."""
 
 from collections.abc import Iterable
@@ -18,7 +19,8 @@ class Attendee(Protocol):
     def full_name(self) -> str: ...
 
 
-def meeting_request(
+def _calendar(
+    method: str,
     *,
     prodid: str,
     uid: str,
@@ -27,16 +29,13 @@ def meeting_request(
     ends_at: datetime,
     summary: str,
     description: str,
-    attendees: Iterable[Attendee],
-    location: str = "",
-    url: str = "",
-    organizer: Any = None,
-    rsvp: bool = False,
-) -> str:
+    location: str,
+    url: str,
+) -> tuple[Calendar, Event]:
     calendar = Calendar()
     calendar.add("prodid", prodid)
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -49,6 +48,22 @@ def meeting_request(
         event.add("location", location)
     if url:
         event.add("url", url)
+    calendar.add_component(event)
+    return calendar, event
+
+
+def meeting_request(
+    *,
+    attendees: Iterable[Attendee],
+    organizer: Any = None,
+    rsvp: bool = False,
+    location: str = "",
+    url: str = "",
+    **when_and_what: Any,
+) -> str:
+    """`when_and_what`: `prodid`, `uid`, `sequence`, `starts_at`, `ends_at`, `summary`,
+    `description` (see `_calendar`)."""
+    calendar, event = _calendar("REQUEST", location=location, url=url, **when_and_what)
     if organizer is not None:
         address = vCalAddress(f"mailto:{organizer.email}")
         address.params["cn"] = vText(organizer.get_full_name() or organizer.email)
@@ -61,7 +76,19 @@ def meeting_request(
             attendee.params["partstat"] = vText("NEEDS-ACTION")
             attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee, encode=False)
-    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def announcement(
+    *, location: str = "", url: str = "", cancelled: bool = False, **when_and_what: Any
+) -> str:
+    """An event announced to its readers (METHOD:PUBLISH, no attendees): a program's event, a
+    community's gathering. A cancellation is the same UID with METHOD:CANCEL. `when_and_what`
+    as for `meeting_request`."""
+    calendar, event = _calendar(
+        "CANCEL" if cancelled else "PUBLISH", location=location, url=url, **when_and_what
+    )
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return calendar.to_ical().decode("utf-8")
 
 

@@ -118,6 +118,9 @@ def participant_section(user: User) -> Section | None:
         "participant",
         {
             "records": records,
+            # The employer's terms concern a mentor, whatever the order of the records (a
+            # mentee in one program may mentor in another).
+            "is_mentor": any(r.role == "mentor" for r in records),
             "to_answer": to_answer,
             "mentorships": mentorships,
             "is_waiting": not to_answer and not mentorships and not only_connector,

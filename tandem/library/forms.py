@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tandem.community.models import Space
 from tandem.core.forms import label_choices, model_choice_field
 from tandem.library.models import (
     Audience,
@@ -255,10 +256,33 @@ class GatheringForm(forms.ModelForm):
             "description_fr": forms.Textarea(attrs={"rows": 4, **FRENCH}),
         }
 
-    def __init__(self, *args: Any, roster: QuerySet[Spokesperson], **kwargs: Any) -> None:
+    # Asked when the gathering is announced only: its readers are mailed once, then.
+    space = forms.ModelChoiceField(
+        label=_("Announce it in"),
+        queryset=Space.objects.none(),
+        required=False,
+        empty_label=_("No space: list it on the Gatherings page only"),
+        help_text=_(
+            "Each member who reads this space is e-mailed the gathering, with a calendar file, "
+            "unless they chose to hear nothing from the space."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        roster: QuerySet[Spokesperson],
+        spaces: QuerySet[Space] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "speakers").queryset = roster
         label_choices(self, "speakers", lambda s: f"{s.user} ({s.organization})")
+        if self.instance.pk or spaces is None:
+            del self.fields["space"]
+        else:
+            model_choice_field(self, "space").queryset = spaces
+            self.initial["space"] = next((s.pk for s in spaces if s.is_open), None)
         if self.instance.pk:
             self.initial["speakers"] = list(self.instance.speakers.values_list("pk", flat=True))
 

@@ -4,6 +4,7 @@ the same partnerships as text beside it."""
 
 from dataclasses import replace
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -19,12 +20,12 @@ def directory_graph(organizations: list[Organization]) -> Graph:
         network_layout(organizations),
         title=_("Partnerships between the networks"),
         description=ngettext(
-            "%(count)d partnership between the community's organizations; the same facts are "
+            "%(count)s partnership between the community's organizations; the same facts are "
             "listed below the picture.",
-            "%(count)d partnerships between the community's organizations; the same facts are "
+            "%(count)s partnerships between the community's organizations; the same facts are "
             "listed below the picture.",
             links,
         )
-        % {"count": links},
+        % {"count": number_format(links, force_grouping=True)},
         key="directory-graph",
     )

@@ -566,8 +566,20 @@ class Gathering(models.Model):
     organizer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The space it was announced in: its readers were mailed (none: listed on its page only).
+    space = models.ForeignKey(
+        "community.Space",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gatherings",
+        verbose_name=_("announced in"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    # The calendar files' SEQUENCE: raised when the date, times or place change and when it is
+    # cancelled, so that calendars update (or remove) the entry the announcement added.
+    sequence = models.PositiveIntegerField(default=0)
 
     title = bilingual("title")
     description = bilingual("description")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.community.access import communities_of
-from tandem.community.models import Community
+from tandem.community.models import Community, Space
 from tandem.community.search import Found
 from tandem.core import fulltext
 from tandem.library.access import resources_visible_to
@@ -217,6 +217,12 @@ def registrations_of(gathering: Gathering) -> QuerySet[Registration]:
 
 def roster_of(community: Community) -> QuerySet[Spokesperson]:
     return community.spokespersons.select_related("user", "organization")
+
+
+def announcement_spaces(community: Community) -> QuerySet[Space]:
+    """Where a moderator may announce a gathering: the community's spaces in use (moderators
+    read every one of them)."""
+    return community.spaces.filter(is_archived=False).order_by("kind", "name_en")
 
 
 def library_communities(user: User) -> QuerySet[Community]:

@@ -502,19 +502,31 @@ def gathering_create(request: AuthenticatedRequest, community_slug: str) -> Http
     found = access_library(request.user, community_slug)
     if not found.can_moderate:
         return _only_moderators(request, found.community)
-    form = forms.GatheringForm(request.POST or None, roster=selectors.roster_of(found.community))
+    form = forms.GatheringForm(
+        request.POST or None,
+        roster=selectors.roster_of(found.community),
+        spaces=selectors.announcement_spaces(found.community),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             gathering = gathering_services.gathering_create(
                 actor=request.user,
                 community=found.community,
                 speakers=form.cleaned_data["speakers"],
+                space=form.cleaned_data["space"],
                 **form.gathering_fields(),
             )
         except LibraryError as error:
             _refused(form, error)
         else:
-            messages.success(request, _("The gathering is announced to the community."))
+            if gathering.space is not None:
+                messages.success(
+                    request,
+                    _("The gathering is announced: the members of %(space)s are e-mailed.")
+                    % {"space": gathering.space.name},
+                )
+            else:
+                messages.success(request, _("The gathering is announced to the community."))
             return redirect("library:gathering", gathering_id=gathering.pk)
     return render(
         request,

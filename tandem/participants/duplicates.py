@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
 from tandem.core import audit
+from tandem.participants.locks import people_lock
 from tandem.participants.models import Accommodation, Participant
 
 MERGED = audit.event("participant.merged", gettext_lazy("Records merged into this one"))
@@ -245,10 +246,9 @@ def participants_merge(*, actor: User, kept: Participant, merged: Participant) -
     and `merged` is deleted. All or nothing."""
     if kept.pk == merged.pk:
         raise MergeError(_("Choose two different records."))
-    # Both rows locked, in a fixed order, so two staff merging the same pair cannot interleave.
-    locked = {
-        p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk])
-    }
+    # Both rows locked, in the one order every lock of several people takes (`locks`): two staff
+    # merging the same pair, or the retention sweep reaching a row about both, never deadlock.
+    locked = people_lock([kept.pk, merged.pk])
     if len(locked) != 2:
         raise MergeError(_("One of the two records no longer exists."))
     kept, merged = locked[kept.pk], locked[merged.pk]

@@ -30,6 +30,7 @@ from tandem.accounts.models import User
 from tandem.core import appendonly, audit, retention, sweeps
 from tandem.matching.models import ProfileSharing
 from tandem.organizations.models import Organization
+from tandem.participants.locks import people_lock
 from tandem.participants.models import Accommodation, Participant, Resume
 from tandem.privacy.gather import SKIPPED_MODELS, _foreign_keys_to, _Renderer
 from tandem.privacy.models import (
@@ -357,16 +358,11 @@ def _holds_stop(found: retention.Kind, rows: "models.QuerySet[Any]") -> "models.
 
 
 def _lock_people(ids: "Iterable[int | None]") -> None:
-    """Locks these people's rows until the transaction ends (in id order, so that two sweeps
-    never wait on each other in a circle). `hold_place` locks the same row before it writes:
+    """Locks these people's rows until the transaction ends (in id order, `participants.locks`,
+    as a merge does: two sweeps, or a sweep and a merge, never wait on each other in a circle). `hold_place` locks the same row before it writes:
     a hold placed at the very moment a row of theirs is anonymised either committed first, and
     the check that follows the lock sees it, or waits until that row is done."""
-    list(
-        Participant.objects.select_for_update()
-        .filter(pk__in=[pk for pk in ids if pk is not None])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    people_lock(ids)
 
 
 def _kind_sweep(found: retention.Kind, organization_id: int, cutoff: datetime) -> tuple[int, int]:

@@ -2,15 +2,19 @@
 CSP on: a network leader asks to join (agreeing to the terms of reference) and is admitted by a
 moderator (in French), posts a question and changes it; another network's leader answers in
 French and finds the thread again through the community's search; the first
-reports a post and the moderator hides it; a private message goes both ways; the hourly sweep,
-run by the real worker, mails a weekly digest in French."""
+reports a post and the moderator hides it, then reads the question's earlier version; the
+moderator announces a gathering in a space (the form's "Announce it in"); a private message goes
+both ways; the hourly sweep, run by the real worker, mails a weekly digest in French (and the
+worker the gathering's announcement)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from tests.browser.conftest import PASSWORD, click, sign_in, visit
+from tests.browser.conftest import PASSWORD, assert_accessible, click, sign_in, visit
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +104,32 @@ def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
     page.get_by_label("Motif (montré à la personne qui a écrit le message)").fill("Hors sujet")
     text = click(page, page.get_by_role("button", name="Masquer le message"), "masqué (FR)")
     assert "Aucun signalement à examiner" in text
+    # The moderator reads the question as it was before Samuel changed it, in both languages.
+    for url, summary, label in [
+        (thread_url.replace("/en/", "/fr/"), "1 version antérieure (modération seulement)", "FR"),
+        (thread_url, "1 earlier version (moderators only)", "EN"),
+    ]:
+        visit(page, url, f"thread, moderator ({label})")
+        page.get_by_text(summary).click()  # open the block, so that axe checks what it shows
+        assert_accessible(page, f"earlier versions open ({label})")
+        assert page.get_by_text("not outside. Ideas?").is_visible()
+    # The moderator announces a gathering in the space "Général" (the form in both languages).
+    gatherings = f"{base}/en/library/c/{slug}/gatherings/new/"
+    text = visit(page, gatherings, "announce a gathering (EN)")
+    assert "Announce it in" in text and "No space: list it on the Gatherings page only" in text
+    visit(page, gatherings.replace("/en/", "/fr/"), "annoncer une rencontre (FR)")
+    page.locator("[name=kind]").select_option("learning_exchange")
+    page.locator("[name=title_en]").fill("Recruiting mentors outside the cities")
+    page.locator("[name=title_fr]").fill("Recruter des mentors hors des villes")
+    starts = (timezone.localtime() + timedelta(days=9)).replace(hour=13, minute=30)
+    page.locator("[name=starts_at]").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("[name=ends_at]").fill((starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("L’annoncer dans").select_option(label="Général")
+    save = page.locator("main").get_by_role("button", name="Enregistrer")
+    text = click(page, save, "rencontre annoncée (FR)")
+    assert "les membres de Général en sont avisés par courriel" in text, text
+    text = click(page, page.get_by_role("link", name="Modifier la rencontre"), "modifier (FR)")
+    assert "un fichier de calendrier qui met leur agenda à jour" in text
     sign_in(page, base, "samuel@web.example", "en")
     text = visit(page, thread_url, "thread, answer hidden (EN)")
     assert "A moderator hid this post." in text and "retraités" not in text
@@ -127,4 +157,8 @@ def test_leaders_join_ask_answer_report_message_and_receive_a_digest(
         m for m in mail.outbox if world.member.email in m.to and "Cette semaine" in m.subject
     ]
     assert len(digests) == 1, [m.subject for m in mail.outbox]
+    # The gathering announced in "Général" reached her too, in French, through the worker.
+    assert [m.subject for m in mail.outbox if world.member.email in m.to].count(
+        "Nouvelle rencontre dans Général\u00a0: Recruter des mentors hors des villes"
+    ) == 1
     assert "How do you recruit mentors in small towns?" in digests[0].body

@@ -1,5 +1,6 @@
 """The pages of groups and peer mentors through the HTTP client, each with its outsider."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -264,3 +265,28 @@ def test_staff_record_the_conversations_held_with_a_peer_mentor(staff: Client, h
     assert "What took place was recorded." in page
     conversation.refresh_from_db()
     assert (conversation.status, conversation.held) == ("held", 1)
+
+
+def test_the_session_page_reads_the_invitations_once_and_ticks_only_this_sessions_attendance(
+    staff: Client, home, pool, django_assert_num_queries
+):
+    """The page read the invitations twice (the attendance already taken, then again for the
+    view log), and the first read matched a person who attended any other event."""
+    circle = make_circle(home)
+    people = [waiting_mentee(home, pool, given_name=name) for name in ("Amina", "Bruno", "Chen")]
+    for someone in people:
+        circle_member_add(actor=home.staff, circle=circle, participant=someone, role="mentee")
+    earlier = move_to_past(session_at(circle, home, days=1), days=8)
+    staff.post(f"/en/groups/sessions/{earlier.pk}/", {"present": [p.pk for p in people]})
+    held = move_to_past(session_at(circle, home, days=2), days=1)
+    staff.post(f"/en/groups/sessions/{held.pk}/", {"present": [people[0].pk]})
+    url = f"/en/groups/sessions/{held.pk}/"
+    staff.get(url)  # the view log's first entries are written once
+    with django_assert_num_queries(14) as captured:
+        page = staff.get(url).content.decode()
+    reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "events_participation"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    ticked = re.findall(r'<input type="checkbox" name="present" value="(\d+)"[^>]*checked', page)
+    assert ticked == [str(people[0].pk)]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
@@ -27,7 +28,8 @@ def _message(
         raise CommunityError(_("Write a message."))
     if len(written) > MAX_BODY:
         raise CommunityError(
-            _("A message holds at most %(count)s characters.") % {"count": MAX_BODY}
+            _("A message holds at most %(count)s characters.")
+            % {"count": number_format(MAX_BODY, force_grouping=True)}
         )
     body = texts.to_html(written)
     plain = texts.to_text(body)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +16,7 @@ from tandem.community.models import (
     Membership,
     Mention,
     Post,
+    PostRevision,
     Reaction,
     Report,
     ReportStatus,
@@ -56,7 +58,8 @@ def _body(written: str) -> tuple[str, str]:
         raise CommunityError(_("Write a message."))
     if len(written) > MAX_BODY:
         raise CommunityError(
-            _("A message holds at most %(count)s characters.") % {"count": MAX_BODY}
+            _("A message holds at most %(count)s characters.")
+            % {"count": number_format(MAX_BODY, force_grouping=True)}
         )
     body = texts.to_html(written)
     plain = texts.to_text(body)
@@ -205,8 +208,19 @@ def post_edit(*, actor: User, membership: Membership, post: Post, body: str) -> 
     refusal = edit_refusal(post)
     if refusal is not None:
         raise CommunityError(refusal)
-    post.body, post.text = _body(body)
-    post.edited_at = timezone.now()
+    cleaned, plain = _body(body)
+    if cleaned == post.body:
+        return post  # nothing changed: no version to keep, no "changed on"
+    now = timezone.now()
+    # The text replaced stays, for the moderators only (PostRevision).
+    PostRevision.objects.create(
+        post=post,
+        body=post.body,
+        text=post.text,
+        written_at=post.edited_at or post.created_at,
+        replaced_at=now,
+    )
+    post.body, post.text, post.edited_at = cleaned, plain, now
     post.save(update_fields=["body", "text", "edited_at"])
     _mention(post, post.text)
     return post

@@ -13,11 +13,12 @@ from tandem.community.models import (
     MembershipStatus,
     Mention,
     Post,
+    PostRevision,
     Report,
     ReportStatus,
     Thread,
 )
-from tandem.community.tests.factories import make_world
+from tandem.community.tests.factories import add_member, make_world
 from tandem.core.models import AuditEvent
 from tandem.core.tests.cast import make_member, make_organization
 from tandem.organizations.models import OrganizationType, Role
@@ -609,3 +610,95 @@ def test_the_author_of_a_hidden_post_reads_the_reason_and_other_members_do_not(c
     client.force_login(third)
     theirs = client.get(thread_url).content.decode()
     assert "A moderator hid this post." in theirs and "No advertising here" not in theirs
+
+
+def test_earlier_versions_of_a_changed_post_are_kept_and_shown_to_moderators_only(client):
+    world = make_world("revisions")
+    slug = world.community.slug
+    client.force_login(world.member)
+    start_thread(client, world, body="Our first budget was 1000 dollars")
+    post = Post.objects.get()
+    edit = url("post_edit", community_slug=slug, post_id=post.pk)
+    client.post(edit, {"body": "Our budget was 1200 dollars"})
+    client.post(edit, {"body": "Our budget was 1200 dollars"})  # the same text: no new version
+    client.post(edit, {"body": "Our budget was 1500 dollars"})
+    versions = list(PostRevision.objects.filter(post=post).order_by("replaced_at", "pk"))
+    assert [v.text for v in versions] == [
+        "Our first budget was 1000 dollars",
+        "Our budget was 1200 dollars",
+    ]
+    assert versions[0].written_at == post.created_at
+    assert versions[1].written_at == versions[0].replaced_at
+    thread = url("thread", community_slug=slug, thread_id=post.thread_id)
+    # The author and the other members read the current text and "changed on" only.
+    add_member(world.community, world.colleague, world.agency)
+    for person in (world.member, world.colleague):
+        client.force_login(person)
+        page = client.get(thread).content.decode()
+        assert "1500 dollars" in page and "changed on" in page
+        assert "1000 dollars" not in page and "1200 dollars" not in page
+        assert "earlier version" not in page
+    client.force_login(world.moderator)
+    page = client.get(thread).content.decode()
+    assert "2 earlier versions (moderators only)" in page
+    assert page.index("1200 dollars") < page.index("1000 dollars")  # the latest first
+    page = client.get(thread.replace("/en/", "/fr/")).content.decode()
+    assert "2 versions antérieures (modération seulement)" in page
+
+
+def test_a_leavers_earlier_versions_go_with_the_community_retention_kind():
+    from tandem.community.retention import membership_anonymise
+    from tandem.community.services.threads import post_edit, thread_start
+
+    world = make_world("revgone")
+    membership = world.community.memberships.get(user=world.member)
+    thread = thread_start(
+        actor=world.member,
+        membership=membership,
+        space=world.open_space,
+        title="Budgets",
+        body="A figure I regret",
+        language="en",
+    )
+    post = thread.posts.get()
+    post_edit(actor=world.member, membership=membership, post=post, body="A better figure")
+    other = thread_start(
+        actor=world.moderator,
+        membership=world.community.memberships.get(user=world.moderator),
+        space=world.open_space,
+        title="Another",
+        body="Draft",
+        language="en",
+    )
+    post_edit(
+        actor=world.moderator,
+        membership=world.community.memberships.get(user=world.moderator),
+        post=other.posts.get(),
+        body="Final",
+    )
+    assert PostRevision.objects.count() == 2
+    Membership.objects.filter(pk=membership.pk).update(status=MembershipStatus.LEFT)
+    membership_anonymise(membership)
+    assert list(PostRevision.objects.values_list("text", flat=True)) == ["Draft"]
+    post.refresh_from_db()
+    assert post.author is None and post.text == "A better figure"
+
+
+def test_the_longest_message_is_told_in_the_readers_number_format():
+    from django.utils import translation
+
+    from tandem.community.services import CommunityError
+    from tandem.community.services.threads import MAX_BODY, thread_start
+
+    world = make_world("longest")
+    membership = world.community.memberships.get(user=world.member)
+    for language, limit in (("fr", "20\xa0000"), ("en", "20,000")):
+        with translation.override(language), pytest.raises(CommunityError) as refused:
+            thread_start(
+                actor=world.member,
+                membership=membership,
+                space=world.open_space,
+                title="Long",
+                body="x" * (MAX_BODY + 1),
+            )
+        assert limit in str(refused.value)

@@ -364,3 +364,18 @@ def test_a_caseworker_and_an_employer_get_no_dead_matching_or_reports_links(clie
         assert 'href="/en/reports/"' not in html
     html = home_page(client, mine.funder_user)
     assert 'href="/en/reports/"' in html
+
+
+def test_a_mentee_who_mentors_in_another_program_sees_the_employer_terms_link_once(
+    client, home, elsewhere
+):
+    """The link was shown only when the person's first record (mentees sort first) was a
+    mentor's: a mentee here who mentors elsewhere never saw it."""
+    person(elsewhere, "mentor", user=home.mentee_user)
+    html = home_page(client, home.mentee_user)
+    assert "Your mentee profile" in html and "Your mentor profile" in html
+    assert html.count("Mentoring at work: what your employer allows") == 1
+    assert html.count("Mentoring at work") == 1
+    only_mentee = home_page(client, elsewhere.mentee_user)
+    assert "Your mentee profile" in only_mentee
+    assert "Mentoring at work" not in only_mentee

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.community.models import Community, Membership
+from tandem.community.models import Community, Membership, Space
 from tandem.core import audit
 from tandem.library.models import (
     Gathering,
@@ -20,6 +20,7 @@ from tandem.library.models import (
     ResourceKind,
     Spokesperson,
 )
+from tandem.library.services.announcements import gathering_announced, gathering_changed
 from tandem.library.services.base import (
     ATTENDANCE,
     GATHERING_CANCELLED,
@@ -47,6 +48,8 @@ GATHERING_FIELDS = (
     "link",
     "capacity",
 )
+# What a change of is mailed to who heard of the gathering (with an updated calendar file).
+WHEN_AND_WHERE = ("starts_at", "ends_at", "mode", "place")
 # Contenders for the last places try again this many times when another took the place they
 # counted as free (the unique index refused theirs) before being told the gathering is full.
 PLACE_ATTEMPTS = 5
@@ -67,15 +70,22 @@ def gathering_create(
     actor: User,
     community: Community,
     speakers: Iterable[Spokesperson] = (),
+    space: Space | None = None,
     **fields: Any,
 ) -> Gathering:
+    """`space`: the space it is announced in; its readers are mailed once this commits
+    (`announcements`). Without one, the gathering is listed on the community's page only."""
     data = {name: fields[name] for name in GATHERING_FIELDS if name in fields}
     _check(data)
-    gathering = Gathering(community=community, organizer=actor, **data)
-    gathering.full_clean(exclude=["community"])
+    if space is not None and (space.community_id != community.pk or space.is_archived):
+        raise LibraryError(_("Announce the gathering in a space of this community."))
+    gathering = Gathering(community=community, organizer=actor, space=space, **data)
+    gathering.full_clean(exclude=["community", "space"])
     gathering.save()
     gathering.speakers.set([s for s in speakers if s.community_id == community.pk])
     audit.record(GATHERING_CREATED, actor=actor, target=gathering, about=[community])
+    if space is not None:
+        gathering_announced(gathering)
     return gathering
 
 
@@ -111,21 +121,32 @@ def gathering_update(
         for registration, place in zip(unplaced, free, strict=False):
             registration.place = place
             registration.save(update_fields=["place"])
+    moved = any(data[name] != getattr(gathering, name) for name in WHEN_AND_WHERE)
+    # Mailed while it is still to come: people may still plan around it (and a cancelled one is
+    # not announced again).
+    mailed = moved and not gathering.is_cancelled and gathering.starts_at > timezone.now()
     for name, value in data.items():
         setattr(gathering, name, value)
+    if mailed:
+        gathering.sequence += 1
     gathering.full_clean(exclude=["community"])
     gathering.save()
     gathering.speakers.set([s for s in speakers if s.community_id == gathering.community_id])
     audit.record(GATHERING_EDITED, actor=actor, target=gathering)
+    if mailed:
+        gathering_changed(gathering)
     return gathering
 
 
 @transaction.atomic
 def gathering_cancel(*, actor: User, gathering: Gathering) -> Gathering:
+    gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
     if gathering.cancelled_at is None:
         gathering.cancelled_at = timezone.now()
-        gathering.save(update_fields=["cancelled_at"])
+        gathering.sequence += 1
+        gathering.save(update_fields=["cancelled_at", "sequence"])
         audit.record(GATHERING_CANCELLED, actor=actor, target=gathering)
+        gathering_changed(gathering)
     return gathering
 
 

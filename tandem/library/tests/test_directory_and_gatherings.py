@@ -39,7 +39,10 @@ def test_an_admin_keeps_the_profile_and_members_find_it_in_the_directory(client,
     client.force_login(lib.owner)
     directory = f"/fr/library/c/{lib.community.slug}/directory/"
     page = client.get(directory).content.decode()
-    assert "Ingénieurs philippins" in page and "1200" in page
+    # Counts in the locale's form and plural: « 1 200 membres » (a no-break space, docs/glossary.md).
+    assert "Ingénieurs philippins" in page and "1\xa0200 membres" in page
+    assert "1200" not in page
+    assert "1,200 members" in client.get(directory.replace("/fr/", "/en/")).content.decode()
     assert 'role="img"' in page  # the graph, and the same partnership as text
     assert f"{lib.hub.name_fr} works with" in page or f"{lib.hub.name_fr} travaille avec" in page
     found = client.get(directory, {"q": "philippins"}).content.decode()
@@ -197,3 +200,14 @@ def test_limiting_the_places_later_gives_places_to_those_registered_or_is_refuse
     services.gathering_update(actor=lib.owner, gathering=open_to_all, capacity=3)
     held = open_to_all.registrations.order_by("place").values_list("user", "place")
     assert list(held) == [(lib.reviewer.pk, 1), (second.pk, 2)]
+
+
+def test_the_places_of_a_large_gathering_are_counted_in_the_readers_language(client, lib):
+    Gathering.objects.filter(pk=lib.upcoming.pk).update(capacity=1500)
+    client.force_login(lib.owner)
+    listing = client.get(f"/fr/library/c/{lib.community.slug}/gatherings/").content.decode()
+    assert "Places prises\xa0: 0 sur 1\xa0500" in listing
+    page = client.get(f"/fr/library/gatherings/{lib.upcoming.pk}/").content.decode()
+    assert "0 sur 1\xa0500" in page
+    english = client.get(f"/en/library/c/{lib.community.slug}/gatherings/").content.decode()
+    assert "0 of 1,500 places taken" in english

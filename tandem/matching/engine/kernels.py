@@ -456,7 +456,9 @@ def walk_counts(prices, drop, limits, slacks):
 
 
 @numba.njit(cache=True, nogil=True)
-def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n_mentors, big):
+def mentor_prices(
+    arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n_mentors, big, hint
+):
     """The least mentor prices that prove an assignment optimal on its arcs (LP duals).
 
     The assignment maximises the sum of ``big + score`` over the arcs (``big`` above any
@@ -469,6 +471,16 @@ def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n
     assignment has no cycle of positive length, so the label-correcting loop ends.
     ``arc_start`` indexes each mentee's arcs (CSR). Returns the prices, or an empty array
     if the loop ran too long (the assignment was not optimal).
+
+    Labels only rise, from below the least prices, along real paths, and the loop stops when
+    no edge can raise one: whatever order the mentors are taken in, the result is the least
+    prices. The order only changes the work. A FIFO queue took every mentor 25-35 times at
+    100k x 100k, capacity 1. With ``hint`` (a price per mentor near the answer, e.g. the
+    previous round's; empty for none), mentors are taken by largest label less hint first
+    (a heap): were the hint a feasible price vector, every edge would lower that quantity
+    and each mentor would be taken once (Dijkstra with potentials). After a round that
+    changed little: 0.11 and 0.28 s against 0.38 and 0.41 s on the graphs of that solve;
+    after larger changes it did worse (0.54 s against 0.46), hence the caller's rule.
     """
     n_mentees = mentor_of.shape[0]
     # Mentees assigned to each mentor (CSR).
@@ -489,7 +501,12 @@ def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n
         if mentor_of[i] < 0:
             for arc in range(arc_start[i], arc_start[i + 1]):
                 prices[arc_mentor[arc]] = max(prices[arc_mentor[arc]], big + arc_score[arc])
-    # FIFO label correcting (every mentor starts in the queue; each is in it at most once).
+    if hint.shape[0] > 0:
+        return _prices_by_hint(
+            arc_start, arc_mentor, arc_score, assigned_score, first, members, prices, hint
+        )
+    # Label correcting with a queue (every mentor starts in it; each is in it at most once).
+    raised = np.empty(arc_mentor.shape[0], np.int64)
     queue = np.arange(n_mentors + 1)
     queued = np.ones(n_mentors, np.bool_)
     head, tail, size = 0, n_mentors % (n_mentors + 1), n_mentors
@@ -503,19 +520,78 @@ def mentor_prices(arc_start, arc_mentor, arc_score, mentor_of, assigned_score, n
         pops += 1
         if pops > limit:
             return np.zeros(0, np.int64)
-        for m in range(first[p], first[p + 1]):
-            i = members[m]
-            base = prices[p] - assigned_score[i]
-            for arc in range(arc_start[i], arc_start[i + 1]):
-                j = arc_mentor[arc]
-                candidate = base + arc_score[arc]
-                if j != p and candidate > prices[j]:
-                    prices[j] = candidate
-                    if not queued[j]:
-                        queued[j] = True
-                        queue[tail] = j
-                        tail = (tail + 1) % (n_mentors + 1)
-                        size += 1
+        count = _raise_prices(
+            p, first, members, arc_start, arc_mentor, arc_score, assigned_score, prices, raised
+        )
+        for q in range(count):
+            j = raised[q]
+            if not queued[j]:
+                queued[j] = True
+                if size > 0 and prices[j] > prices[queue[head]]:
+                    # Largest label first: a mentor raised above the next in line goes
+                    # before it (10-25 % fewer mentors taken at 100k, capacity 1).
+                    head = (head - 1) % (n_mentors + 1)
+                    queue[head] = j
+                else:
+                    queue[tail] = j
+                    tail = (tail + 1) % (n_mentors + 1)
+                size += 1
+    return prices
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _raise_prices(
+    p, first, members, arc_start, arc_mentor, arc_score, assigned_score, prices, raised
+):
+    """Mentor ``p``'s mentees raise the other mentors of their arcs to what ``p``'s price
+    implies; the mentors raised go to ``raised`` (their number is returned)."""
+    count = 0
+    for m in range(first[p], first[p + 1]):
+        i = members[m]
+        base = prices[p] - assigned_score[i]
+        for arc in range(arc_start[i], arc_start[i + 1]):
+            j = arc_mentor[arc]
+            candidate = base + arc_score[arc]
+            if j != p and candidate > prices[j]:
+                prices[j] = candidate
+                raised[count] = j
+                count += 1
+    return count
+
+
+@numba.njit(cache=True, nogil=True)
+def _prices_by_hint(arc_start, arc_mentor, arc_score, assigned_score, first, members, prices, hint):
+    """``mentor_prices``'s loop, mentors taken by largest ``prices - hint`` first (a heap of
+    ``hint - prices``, stale entries skipped)."""
+    n_mentors = prices.shape[0]
+    raised = np.empty(arc_mentor.shape[0], np.int64)
+    keys = np.empty(n_mentors + arc_mentor.shape[0] + 1, np.int64)
+    nodes = np.empty(keys.shape[0], np.int64)
+    size = 0
+    for j in range(n_mentors):
+        size = _heap_push(keys, nodes, size, hint[j] - prices[j], j)
+    limit = 50 * (n_mentors + 1) * (n_mentors + 1)
+    pops = 0
+    while size > 0:
+        key, p, size = _heap_pop(keys, nodes, size)
+        if key != hint[p] - prices[p]:
+            continue
+        pops += 1
+        if pops > limit:
+            return np.zeros(0, np.int64)
+        count = _raise_prices(
+            p, first, members, arc_start, arc_mentor, arc_score, assigned_score, prices, raised
+        )
+        for q in range(count):
+            j = raised[q]
+            if size == keys.shape[0]:
+                grown = np.empty(2 * size, np.int64)
+                grown[:size] = keys
+                keys = grown
+                grown = np.empty(2 * size, np.int64)
+                grown[:size] = nodes
+                nodes = grown
+            size = _heap_push(keys, nodes, size, hint[j] - prices[j], j)
     return prices
 
 
@@ -747,3 +823,91 @@ def repair_flow(arc_start, arc_mentor, arc_score, active, capacity, mentor_of, g
             if active[i] and residual[2 * (n + a)] == 0:
                 result[i] = a
     return result, 0
+
+
+@numba.njit(cache=True, nogil=True)
+def complete_matching(arc_start, arc_mentor, first_place, capacity, mentor_of, active):
+    """Whether every ``active`` mentee can be matched along the arcs within capacity.
+
+    Augmenting paths (Kuhn's depth-first search over places: mentor ``j`` holds places
+    ``first_place[j]`` .. ``first_place[j] + capacity[j] - 1``) from ``mentor_of`` (any
+    assignment within capacity along arcs, -1 unmatched; updated in place to the matching
+    found). Each pass searches from every unmatched mentee, a place visited once in a pass is
+    not searched again in it; passes repeat while one of them matches someone more. A pass
+    that matches nobody has searched from every unmatched mentee over an unchanged matching,
+    so no augmenting path is left: the matching is maximum. Starting from the previous
+    round's assignment, a few passes over the arcs settle it. A mentee of the start over its
+    mentor's capacity, or inactive, starts unmatched; pairs of the start must be arcs.
+    Returns the number of active mentees left unmatched (0: complete).
+    """
+    n = mentor_of.shape[0]
+    places = first_place[capacity.shape[0] - 1] + capacity[capacity.shape[0] - 1]
+    owner = np.full(places, -1, np.int64)
+    for i in range(n):
+        j = mentor_of[i]
+        if j < 0:
+            continue
+        if not active[i]:
+            mentor_of[i] = -1
+            continue
+        taken = False
+        for q in range(first_place[j], first_place[j] + capacity[j]):
+            if owner[q] < 0:
+                owner[q] = i
+                taken = True
+                break
+        if not taken:
+            mentor_of[i] = -1  # over capacity: this mentee starts unmatched
+    seen = np.zeros(places, np.int64)
+    stack_mentee = np.empty(places + 1, np.int64)
+    stack_arc = np.empty(places + 1, np.int64)
+    stack_place = np.empty(places + 1, np.int64)
+    stamp = 0
+    while True:
+        stamp += 1
+        augmented = 0
+        unmatched = 0
+        for root in range(n):
+            if not active[root] or mentor_of[root] >= 0:
+                continue
+            depth = 0
+            stack_mentee[0] = root
+            stack_arc[0] = arc_start[root]
+            free = -1
+            while depth >= 0 and free < 0:
+                w = stack_mentee[depth]
+                a = stack_arc[depth]
+                if a >= arc_start[w + 1]:
+                    depth -= 1
+                    continue
+                j = arc_mentor[a]
+                nxt = -1
+                for q in range(first_place[j], first_place[j] + capacity[j]):
+                    if owner[q] < 0:
+                        free = q
+                        break
+                    if nxt < 0 and seen[q] != stamp:
+                        nxt = q
+                if free >= 0:
+                    stack_place[depth] = free
+                    break
+                if nxt < 0:
+                    stack_arc[depth] = a + 1
+                    continue
+                seen[nxt] = stamp
+                stack_place[depth] = nxt
+                depth += 1
+                stack_mentee[depth] = owner[nxt]
+                stack_arc[depth] = arc_start[owner[nxt]]
+            if free < 0:
+                unmatched += 1
+                continue
+            # Each mentee on the path takes the place it reached the next one through.
+            for level in range(depth, -1, -1):
+                q = stack_place[level]
+                i = stack_mentee[level]
+                owner[q] = i
+                mentor_of[i] = arc_mentor[stack_arc[level]]
+            augmented += 1
+        if augmented == 0 or unmatched == 0:
+            return unmatched

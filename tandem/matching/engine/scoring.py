@@ -764,7 +764,13 @@ def stream_top_candidates(
     # pairs): the compiled loop then computes the low-rank product of those pairs only,
     # instead of BLAS computing the whole block. When every row has the same slack (the
     # rounds that match more), each row wants the whole block, which BLAS computes faster.
-    dots_in_kernel = priced and price_drop is not None and slack is not None and np.ptp(slack) > 0
+    dots_in_kernel = (
+        priced
+        and price_drop is not None
+        and slack is not None
+        and len(slack) > 0
+        and np.ptp(slack) > 0
+    )
     no_dots = np.zeros((0, 0), np.float32)
     # Each row walks only the mentors whose price dropped by more than its own slack (a
     # chunk's mentors are those of its least slack).

@@ -16,6 +16,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from . import kernels
+from .assignment import full_assignment
 
 SCALE = kernels.SCALE
 # BIG (see solve_priced) is at least this many mentees' worth of score, so that it stays the
@@ -123,6 +124,38 @@ def max_flow_min_cost(
     assigned_score = np.zeros(n_mentees, np.int64)
     assigned_score[arc_mentee[used]] = arc_score[used]
     return FlowResult(mentor_of, assigned_score, len(used), int(arc_score[used].sum()))
+
+
+def assign_everyone(
+    capacity: np.ndarray,
+    arc_mentee: np.ndarray,
+    arc_mentor: np.ndarray,
+    arc_score: np.ndarray,
+    active: np.ndarray,
+    start: Start | None,
+    big: int,
+) -> FlowResult | None:
+    """The optimum on the arcs (sorted by pair) when it must match every ``active`` mentee
+    (a mask) and fill every place: as an assignment problem, from ``start``'s assignment
+    and duals (see ``assignment``); None when that does not apply (other places than active
+    mentees, or no matching of them all along the arcs)."""
+    found = full_assignment(
+        capacity,
+        arc_mentee,
+        arc_mentor,
+        arc_score,
+        active,
+        SCALE,
+        None if start is None else start.mentor_of,
+        None if start is None else (start.gain, start.price, big),
+    )
+    if found is None:
+        return None
+    mentor_of, arc = found
+    matched = np.nonzero(arc >= 0)[0]
+    assigned_score = np.zeros(len(mentor_of), np.int64)
+    assigned_score[matched] = arc_score[arc[matched]]
+    return FlowResult(mentor_of, assigned_score, len(matched), int(assigned_score.sum()))
 
 
 def big_for(n_active: int) -> int:
@@ -261,8 +294,11 @@ def solve_priced(
         if reserve is not None
         else (np.zeros(0, np.int64) for _ in range(3))
     )
+    # A round repairs the previous optimum (``start``) unless ``scratch``; a solve from scratch
+    # uses it too (see assign_everyone).
+    scratch = start is None
     for round_number in range(1, max_rounds + 1):
-        step: dict = {"arcs": len(arc_mentee), "flow": "ortools" if start is None else "repair"}
+        step: dict = {"arcs": len(arc_mentee), "flow": "ortools" if scratch else "repair"}
         trace.append(step)
         clock, cpu = time.perf_counter(), time.process_time()
         # Sorted by pair (so by mentee too): each mentee's arcs are a run, and a pair's
@@ -270,9 +306,16 @@ def solve_priced(
         keys = arc_mentee * len(capacity) + arc_mentor
         order = np.argsort(keys, kind="stable")
         arc_mentee, arc_mentor, arc_score = arc_mentee[order], arc_mentor[order], arc_score[order]
-        if start is None:
-            flow = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
+        if scratch:
+            flow = assign_everyone(
+                capacity, arc_mentee, arc_mentor, arc_score, active_mask, start, big
+            )
+            if flow is not None:
+                step["flow"] = "assignment"
+            else:
+                flow = max_flow_min_cost(n_mentees, capacity, arc_mentee, arc_mentor, arc_score)
         else:
+            assert start is not None
             flow = repair(
                 n_mentees, capacity, arc_mentee, arc_mentor, arc_score, active_mask, start, big
             )
@@ -280,8 +323,18 @@ def solve_priced(
         step["flow_cpu"] = time.process_time() - cpu
         step["matched"] = flow.matched
         clock = time.perf_counter()
+        # After a repair (few mentees given pairs) the previous prices are near the new ones
+        # and guide the least prices' search (see kernels.mentor_prices); after a solve from
+        # scratch they guided it worse than none.
         prices, threshold = mentee_thresholds(
-            flow, capacity, arc_mentee, arc_mentor, arc_score, big, n_mentees
+            flow,
+            capacity,
+            arc_mentee,
+            arc_mentor,
+            arc_score,
+            big,
+            n_mentees,
+            None if scratch or start is None else start.price,
         )
         step["prices_seconds"] = time.perf_counter() - clock
         clock, cpu = time.perf_counter(), time.process_time()
@@ -360,8 +413,7 @@ def solve_priced(
         # OR-Tools, so the limit is a number of mentees (it was also 2 % of them before).
         # Pairs within the margin do not break the previous optimum's duals: only the
         # mentees given pairs that do need a path.
-        if len(np.unique(breaking)) > REPAIR_MENTEES:
-            start = None
+        scratch = len(np.unique(breaking)) > REPAIR_MENTEES
         if scans.kind == "priced" or aside_while_matching_more:
             # Arcs far below their mentee's threshold (by more than SET_ASIDE) are set aside:
             # the next optimum is very unlikely to use them, and the flow solvers' time (and
@@ -677,14 +729,23 @@ def mentee_thresholds(
     arc_score: np.ndarray,
     big: int,
     n_mentees: int,
+    hint: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The least mentor prices for ``flow`` (optimal on the arcs, sorted by mentee), and each
     mentee's threshold ``u_i - BIG``: a pair ``(i, j)`` improves the assignment only if
-    ``score_ij - v_j`` exceeds it."""
+    ``score_ij - v_j`` exceeds it. ``hint``: prices near the answer, to find it with less
+    work (see ``kernels.mentor_prices``); the answer is the same without."""
     n_mentors = len(capacity)
     arc_start = np.searchsorted(arc_mentee, np.arange(n_mentees + 1))
     prices = kernels.mentor_prices(
-        arc_start, arc_mentor, arc_score, flow.mentor_of, flow.assigned_score, n_mentors, big
+        arc_start,
+        arc_mentor,
+        arc_score,
+        flow.mentor_of,
+        flow.assigned_score,
+        n_mentors,
+        big,
+        np.zeros(0, np.int64) if hint is None else np.asarray(hint, np.int64),
     )
     load = np.bincount(flow.mentor_of[flow.mentor_of >= 0], minlength=n_mentors)
     if len(prices) != n_mentors or (prices[load < capacity] != 0).any():

@@ -53,6 +53,7 @@ def compile_kernels() -> None:
     re-solve after a change (the repair), a block of scores and single pairs."""
     import numpy as np
 
+    from . import kernels
     from .api import Matcher, PoolEmbeddings
     from .model import Participant, Pool
     from .reference import fsas, noc_unit_groups
@@ -88,6 +89,16 @@ def compile_kernels() -> None:
     matcher.changed(remove=["mentor-0"]).solve(k=1)
     score_block(matcher.context, np.arange(3), np.arange(3))
     score_pairs(matcher.context, np.arange(3), np.arange(3))
+    # The tiny pool has fewer places than mentees, so its solve never checks for a full
+    # matching (see assignment.full_assignment): compile that kernel on its own.
+    kernels.complete_matching(
+        np.array([0, 1]),
+        np.array([0]),
+        np.array([0]),
+        np.array([1]),
+        np.array([-1]),
+        np.ones(1, bool),
+    )
 
 
 class _Tiny:

@@ -153,6 +153,18 @@ def _written_everywhere(home) -> dict:
     Message.objects.create(
         conversation=conversation, author=home.staff, body=f"<p>{SECRET}</p>", text=SECRET
     )
+    # An earlier version of a post the staff member changed (kept for the moderators).
+    from tandem.community.models import Post, PostRevision
+
+    changed = Post.objects.filter(thread__space__community=community, author=home.staff).first()
+    assert changed is not None
+    PostRevision.objects.create(
+        post=changed,
+        body=f"<p>{SECRET}</p>",
+        text=SECRET,
+        written_at=changed.created_at,
+        replaced_at=timezone.now(),
+    )
     Membership.objects.filter(community=community, user=home.staff).update(
         status=MembershipStatus.LEFT, ended_at=timezone.now()
     )
@@ -243,9 +255,12 @@ def _secrets_left() -> list[str]:
             for row in model._base_manager.values():
                 if SECRET in json.dumps(row, default=str):
                     found.append(f"{model._meta.label} #{row['id']}")
-    from tandem.community.models import Message
+    from tandem.community.models import Message, PostRevision
 
     found += [f"message #{pk}" for pk in Message.objects.filter(text=SECRET).values_list("pk")]
+    found += [
+        f"revision #{pk}" for pk in PostRevision.objects.filter(text=SECRET).values_list("pk")
+    ]
     return found
 
 

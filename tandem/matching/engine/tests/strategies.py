@@ -95,3 +95,16 @@ def contested_pools(draw, max_mentees: int = 18) -> Pool:
     mentees = [person("mentee", i) for i in range(n)]
     mentors = [person("mentor", j) for j in range(m)]
     return Pool(tuple(mentees), tuple(mentors))
+
+
+def any_assignment(draw, n: int, arc_mentee, arc_mentor, capacity) -> np.ndarray:
+    """A mentor per mentee (-1 unmatched) along the arcs, within capacity, drawn at random:
+    where a repair or an assignment may start from."""
+    mentor_of = np.full(n, -1, np.int64)
+    load = np.zeros(len(capacity), np.int64)
+    for a in draw(st.permutations(range(len(arc_mentee)))):
+        i, j = arc_mentee[a], arc_mentor[a]
+        if mentor_of[i] < 0 and load[j] < capacity[j] and draw(st.booleans()):
+            mentor_of[i] = j
+            load[j] += 1
+    return mentor_of

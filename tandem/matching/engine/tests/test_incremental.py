@@ -21,6 +21,7 @@ from tandem.matching.engine.solver import (
 )
 from tandem.matching.engine.tests.strategies import (
     HashEmbedder,
+    any_assignment,
     contested_pools,
     participants,
     pools,
@@ -52,13 +53,7 @@ def flow_problems(draw):
     active = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), bool)
     keep = active[arc_mentee]
     arc_mentee, arc_mentor, arc_score = arc_mentee[keep], arc_mentor[keep], arc_score[keep]
-    mentor_of = np.full(n, -1, np.int64)
-    load = np.zeros(m, np.int64)
-    for a in draw(st.permutations(range(len(arc_mentee)))):
-        i, j = arc_mentee[a], arc_mentor[a]
-        if mentor_of[i] < 0 and load[j] < capacity[j] and draw(st.booleans()):
-            mentor_of[i] = j
-            load[j] += 1
+    mentor_of = any_assignment(draw, n, arc_mentee, arc_mentor, capacity)
     big = big_for(int(active.sum()))
     duals = st.integers(-2 * big, 2 * big)
     gain = np.array(draw(st.lists(duals, min_size=n, max_size=n)), np.int64)

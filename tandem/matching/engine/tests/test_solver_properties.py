@@ -363,21 +363,28 @@ def dense_scan(integer: list[list[int | None]], calls: list[str], walked: list[i
 
 
 def solve_contested(
-    seed: int, set_aside: int | None = None, reserve: int = 0, walked: list[int] | None = None
+    seed: int,
+    set_aside: int | None = None,
+    reserve: int = 0,
+    perfect: bool = False,
+    walked: list[int] | None = None,
 ) -> list[str]:
     """Many mentees after the same few mentors (a shared popularity plus noise), lists of one
     or two, one to three pairs a round: many rounds, so that mentees are scanned again only
     where prices dropped (partial scans), and rounds where the arcs cannot match every
     mentee. The solver alone, checked against linear_sum_assignment on the dense matrix;
     returns the kinds of scan it asked for. ``reserve``: each mentee's next pairs are given
-    beside the graph, and the bound is the score after them."""
+    beside the graph, and the bound is the score after them. ``perfect``: as many places as
+    mentees (so that rounds can be solved as assignments)."""
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(20, 41)), int(rng.integers(8, 41))
+    capacity = rng.integers(1, 3, m) if seed % 2 else np.ones(m, np.int64)
+    if perfect:
+        n = int(capacity.sum())
     popularity = rng.random(m)
     scores = 0.5 * popularity[None, :] + 0.5 * rng.random((n, m))
     scores[rng.random((n, m)) < 0.15] = -np.inf
     scores = np.round(scores, 3).astype(np.float32)
-    capacity = rng.integers(1, 3, m) if seed % 2 else np.ones(m, np.int64)
     integer = [
         [
             None if not np.isfinite(s) else int(v)
@@ -441,6 +448,7 @@ def solve_contested(
         if step.get("set_aside") and step["scan"] == "matching more"
     )
     calls.extend(f"asked {step['ask']}" for step in result.trace if step["pairs_added"])
+    calls.extend(f"flow {step['flow']}" for step in result.trace)
     return calls
 
 
