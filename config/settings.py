@@ -260,6 +260,16 @@ TASKS = {
 # attempts spanned 7.5 minutes, so an hour's outage turned every reminder into a failed task.
 TANDEM_TASK_MAX_ATTEMPTS = env_int("TANDEM_TASK_MAX_ATTEMPTS", 10)
 TANDEM_TASK_RETRY_BASE_SECONDS = env_int("TANDEM_TASK_RETRY_BASE_SECONDS", 30)
+# A finished task's row holds what it was given: a mail's address, subject, whole text and
+# calendar file; a failed one its traceback. The hourly sweep deletes them (core/taskrows.py):
+# successful ones after a week (long enough to answer "did the reminder go out on Monday?"),
+# failed ones after 30 days (operators diagnose them, and a monthly review finds them). Never
+# more than 31 days: an organization may keep a kind of record as little as one month
+# (docs/privacy.md, "Retention"), and a copy of it in a mail must not outlive it.
+TANDEM_TASK_KEEP_SUCCESSFUL_DAYS = env_int("TANDEM_TASK_KEEP_SUCCESSFUL_DAYS", 7, low=1, high=31)
+TANDEM_TASK_KEEP_FAILED_DAYS = env_int(
+    "TANDEM_TASK_KEEP_FAILED_DAYS", 30, low=TANDEM_TASK_KEEP_SUCCESSFUL_DAYS, high=31
+)
 # Every worker writes a heartbeat (tandem/core/worker.py). A RUNNING task whose worker has not
 # been seen for the lease is put back in the queue (its worker was killed); a task that loses its
 # worker TANDEM_TASK_MAX_CLAIMS times is recorded as failed instead of killing workers forever.

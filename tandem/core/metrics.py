@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-MAIL_TASK = "tandem.core.tasks.deliver_mail"
+from tandem.core.taskrows import MAIL_TASK
 
 REQUEST_SECONDS = Histogram(
     "tandem_request_duration_seconds",
@@ -33,7 +33,7 @@ class QueueCollector:
         from django.db.models import Count
         from django_tasks_db.models import DBTaskResult
 
-        from tandem.core.models import WorkerHeartbeat
+        from tandem.core.models import TaskTally, WorkerHeartbeat
         from tandem.core.worker import oldest_ready_age
 
         by_status = GaugeMetricFamily(
@@ -43,6 +43,9 @@ class QueueCollector:
         for status in ("READY", "RUNNING", "SUCCESSFUL", "FAILED"):
             by_status.add_metric([status], counts.get(status, 0))
         yield by_status
+        # Finished rows go after a few days (core/taskrows.py), their counts kept in the tally:
+        # the counters below stay counters (they never go down).
+        tally = dict(TaskTally.objects.values_list("name", "count"))
         age = GaugeMetricFamily(
             "tandem_queue_oldest_ready_seconds", "How long the oldest runnable task has waited"
         )
@@ -51,14 +54,15 @@ class QueueCollector:
         failed = CounterMetricFamily(
             "tandem_task_failures", "Tasks recorded as failed (after their retries)"
         )
-        failed.add_metric([], counts.get("FAILED", 0))
+        failed.add_metric([], counts.get("FAILED", 0) + tally.get("failed", 0))
         yield failed
         mail = CounterMetricFamily("tandem_mail_sent", "Mail messages handed to the mail server")
         mail.add_metric(
             [],
             DBTaskResult.objects.successful()
             .filter(task_path=MAIL_TASK, return_value__gt=0)
-            .count(),
+            .count()
+            + tally.get("mail_sent", 0),
         )
         yield mail
         alive = GaugeMetricFamily("tandem_workers_alive", "Workers with a recent heartbeat")

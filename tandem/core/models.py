@@ -15,6 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class TaskTally(models.Model):
+    """What the finished tasks deleted by the sweep counted (core/taskrows.py): /metrics adds
+    it to what the task table still holds, so that its counters (mail sent, tasks failed) never
+    go down when old rows go."""
+
+    name = models.CharField(max_length=40, primary_key=True)  # "mail_sent", "failed"
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.count}"
+
+
 class WorkerHeartbeatQuerySet(models.QuerySet):
     def alive(self) -> "WorkerHeartbeatQuerySet":
         lease = timedelta(seconds=settings.TANDEM_TASK_LEASE_SECONDS)

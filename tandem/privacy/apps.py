@@ -38,6 +38,11 @@ class PrivacyConfig(AppConfig):
         # each area declares the others from its own ready().
         register_kinds()
         sweeps.register("privacy_retention", retention_sweep, label="records anonymised")
+        # Finished task rows (mail) naming someone under a legal hold stay (core.taskrows).
+        from tandem.core import taskrows
+        from tandem.privacy.retention import held_addresses
+
+        taskrows.protect(held_addresses)
 
         from django.contrib.auth.signals import user_logged_in
 

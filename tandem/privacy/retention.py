@@ -23,12 +23,14 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from tandem.accounts.models import User
-from tandem.core import appendonly, audit, retention, sweeps
+from tandem.core import appendonly, audit, retention, sweeps, taskrows
 from tandem.matching.models import ProfileSharing
+from tandem.meetings.models import Reminder
 from tandem.organizations.models import Organization
 from tandem.participants.locks import people_lock
 from tandem.participants.models import Accommodation, Participant, Resume
@@ -142,11 +144,20 @@ def participant_anonymise(*, actor: Any, participant: Participant, reason: str) 
     retention.forget(Resume.objects.filter(participant=found))
     retention.forget(Accommodation.objects.filter(participant=found))
     ProfileSharing.objects.filter(participant=found).update(fields=[])
+    addresses, shared = _addresses_of(found)
+    placeholder = f"anonymised-{found.pk}@invalid.example"
+    # The pairs' reminders sent to her (an e-mail field, not free text): her placeholder keeps
+    # each (kind, pair, recipient, period) row unique, so a reminder is still not sent twice.
+    Reminder.objects.alias(to=Lower("recipient")).filter(
+        Q(mentorship__mentee=found) | Q(mentorship__mentor=found), to__in=addresses
+    ).update(recipient=placeholder)
+    # The mail sent to her, and what waits for her alone, in the task table (core.taskrows).
+    taskrows.tasks_forget(addresses, waiting=not shared)
     Participant.objects.filter(pk=found.pk).update(
         user=None,
         given_name="—",
         family_name=f"#{found.pk}",
-        email=f"anonymised-{found.pk}@invalid.example",
+        email=placeholder,
         external_id=f"anonymised-{found.pk}",
         phone="",
         date_of_birth=None,
@@ -164,6 +175,46 @@ def participant_anonymise(*, actor: Any, participant: Participant, reason: str) 
     )
     audit.record(ANONYMISED, actor=actor, target=found, data={"reason": reason})
     return record
+
+
+def _addresses_of(participant: Participant) -> tuple[set[str], bool]:
+    """The record's addresses (its own and its account's), and whether another record still
+    standing uses one of them (her record at another organization, which answers for it: mail
+    it queued for her is still sent)."""
+    found = {participant.email.lower()}
+    if participant.user is not None:
+        found.add(participant.user.email.lower())
+    shared = (
+        Participant.objects.alias(own=Lower("email"))
+        .filter(Q(own__in=found) | Q(user_id=participant.user_id, user__isnull=False))
+        .filter(anonymisation__isnull=True)
+        .exclude(pk=participant.pk)
+        .exists()
+    )
+    return found, shared
+
+
+def held_addresses(addresses: set[str]) -> set[str]:
+    """Among the addresses a batch of finished task rows names, those of people under a legal
+    hold: their rows stay (core.taskrows). The people named are locked first, as `hold_place`
+    locks them, so a hold placed at this very moment comes wholly before the batch (and keeps
+    its rows) or wholly after it."""
+    if not addresses:
+        return set()
+    named = Participant.objects.alias(own=Lower("email"), account=Lower("user__email")).filter(
+        Q(own__in=addresses) | Q(account__in=addresses)
+    )
+    ids = list(named.values_list("pk", flat=True))
+    if not ids:
+        return set()
+    _lock_people(ids)
+    held = LegalHold.objects.filter(participant_id__in=ids, released_at__isnull=True)
+    return {
+        address.lower()
+        for pair in held.values_list("participant__email", "participant__user__email")
+        for address in pair
+        if address
+    } & addresses
 
 
 def last_activity(participants: "models.QuerySet[Participant]") -> "models.QuerySet[Participant]":

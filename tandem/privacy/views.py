@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -331,6 +332,9 @@ def retention_periods(request: AuthenticatedRequest, org_slug: str) -> HttpRespo
             "organization": organization,
             "form": form,
             "kinds": selectors.retention_table(organization),
+            # How long the task queue keeps a copy of each mail (core.taskrows).
+            "mail_days": settings.TANDEM_TASK_KEEP_SUCCESSFUL_DAYS,
+            "failed_mail_days": settings.TANDEM_TASK_KEEP_FAILED_DAYS,
         },
     )
 

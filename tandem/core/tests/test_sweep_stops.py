@@ -5,7 +5,7 @@ without doing or mailing anything twice.
 The stop is requested as the worker's SIGTERM handler does (`sweeps.request_stop`), right after
 the first item of the sweep's loop: a loop that does not go through `sweeps.each` runs on to the
 end and fails the first assertion. Mail is counted as the worker would find it, the queued
-`deliver_mail` tasks (the queue is this database: core/mail.py writes them in the item's
+(READY) `deliver_mail` tasks (the queue is this database: core/mail.py writes them in the item's
 transaction). The whole sweep run by the real worker is tested with the follow-ups
 (outcomes/tests/test_sweep_shutdown.py)."""
 
@@ -51,7 +51,7 @@ def queued_mail() -> list[str]:
     """Recipient and subject of every mail queued so far."""
     return sorted(
         f"{row.args_kwargs['args'][0]['to'][0]} {row.args_kwargs['args'][0]['subject']}"
-        for row in DBTaskResult.objects.filter(task_path=deliver_mail.module_path)
+        for row in DBTaskResult.objects.filter(task_path=deliver_mail.module_path, status="READY")
     )
 
 
@@ -148,6 +148,23 @@ def connectors_due_a_reminder(db):
 
 
 @pytest.fixture
+def tasks_finished_long_ago(db, monkeypatch):
+    """Three mails sent (their rows recorded as the worker records them) eight days ago: read
+    and deleted one batch at a time."""
+    from tandem.core import taskrows
+
+    monkeypatch.setattr(taskrows, "BATCH", 1)
+    for n in range(3):
+        result = deliver_mail.enqueue({"to": [f"p{n}@stops.example.org"], "subject": "s"})
+        row = DBTaskResult.objects.get(pk=result.id)
+        row.claim("a-worker")
+        row.set_successful(1)
+    sent = DBTaskResult.objects.filter(status="SUCCESSFUL")
+    sent.update(finished_at=timezone.now() - timedelta(days=8))
+    return Case("task_rows", items=3, done=lambda: 3 - sent.count(), mails=0)
+
+
+@pytest.fixture
 def case(request, db) -> Case:
     return request.getfixturevalue(request.param)
 
@@ -178,6 +195,7 @@ def stop_after_the_first_item(monkeypatch):
         "records_past_retention",
         "networks_due_their_funder_years",
         "connectors_due_a_reminder",
+        "tasks_finished_long_ago",
     ],
     indirect=True,
 )

@@ -12,6 +12,7 @@ def test_every_app_with_work_that_falls_due_registered_its_sweep():
     assert names >= {"unverified_applications", "proposals", "reminders", "follow_ups"}
     assert "connector_reminders" in names  # an app above the lifecycle registers its own too
     assert "reports" in names  # funders' fiscal years published after March 31
+    assert "task_rows" in names  # core's own: finished task rows (mail) go (core/taskrows.py)
 
 
 def test_registering_another_function_under_a_taken_name_is_refused():

@@ -13,6 +13,11 @@ waits for her row; staff then merge the pair's two records, and wait for it too,
 nothing. The negative control runs the same real services with the merge locking in the model's
 name order (as it did): the merge takes the mentor's row and waits for the mentee's, the sweep
 takes hers and waits for his, and PostgreSQL kills one of them as a deadlock.
+
+Finished task rows (core.taskrows): the sweep of a week-old mail to the mentee starts while the
+officer's hold on her is written and not committed; the sweep locks the people its batch names
+(privacy's `held_addresses`), waits, reads the hold and keeps the mail. The negative control,
+without the row locks, reads no hold and deletes it.
 """
 
 import threading
@@ -149,3 +154,66 @@ def test_negative_control_a_merge_locking_in_name_order_deadlocks_with_the_sweep
     placed, swept, merged = _merge_while_the_sweep_waits(pair, officer)
     assert placed == "placed"
     assert any("deadlock detected" in str(result) for result in (swept, merged)), (swept, merged)
+
+
+# --- Finished task rows (core.taskrows) and a hold placed as the sweep reaches them -----------
+
+
+def _mail_sent_to_a_mentee():
+    """A mentee's mail, sent eight days ago (past the week successful rows are kept)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tandem.core.tasks import deliver_mail
+
+    lead = make_organization("lead", kind="lead_agency")
+    officer = make_member(lead, Role.ORG_ADMIN, "admin@lead.org")
+    mentee = make_participant(lead, email="amina@example.org")
+    result = deliver_mail.enqueue(
+        {"to": [mentee.email], "from_email": "t@lead.org", "subject": "s", "body": "Your notes"}
+    )
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.claim("a-worker")
+    row.set_successful(deliver_mail.call(*row.args_kwargs["args"]))
+    DBTaskResult.objects.filter(pk=row.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    return mentee, officer, row
+
+
+def _hold_while_the_task_rows_go(mentee, officer) -> list:
+    from tandem.core import taskrows
+
+    written = threading.Event()
+
+    def officer_places_a_hold() -> str:
+        with transaction.atomic():
+            hold_place(actor=officer, participant=mentee, reason="Complaint under review")
+            written.set()
+            time.sleep(2)
+        return "placed"
+
+    def sweep() -> dict[str, int]:
+        assert written.wait(20)
+        return taskrows.finished_tasks_purge(now=timezone.now())
+
+    return races.race(lambda index: sweep() if index else officer_places_a_hold(), 2)
+
+
+def test_a_hold_placed_as_the_task_rows_sweep_reaches_her_mail_keeps_it():
+    from django_tasks_db.models import DBTaskResult
+
+    mentee, officer, row = _mail_sent_to_a_mentee()
+    placed, swept = _hold_while_the_task_rows_go(mentee, officer)
+    assert placed == "placed" and swept == {"successful": 0, "failed": 0, "held": 1}, swept
+    assert DBTaskResult.objects.filter(pk=row.pk).exists()
+
+
+def test_negative_control_without_the_row_locks_the_task_rows_sweep_deletes_held_mail(
+    monkeypatch,
+):
+    from django_tasks_db.models import DBTaskResult
+
+    races.without_row_locks(monkeypatch)
+    mentee, officer, row = _mail_sent_to_a_mentee()
+    placed, swept = _hold_while_the_task_rows_go(mentee, officer)
+    assert placed == "placed" and swept == {"successful": 1, "failed": 0, "held": 0}, swept
+    assert LegalHold.objects.filter(participant=mentee, released_at__isnull=True).exists()
+    assert not DBTaskResult.objects.filter(pk=row.pk).exists()

@@ -11,9 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from tandem.core import sweeps
+from tandem.core import sweeps, taskrows
 from tandem.core.models import AuditEvent
+from tandem.core.tasks import deliver_mail
+from tandem.meetings.models import Reminder
 from tandem.mentorships.models import Mentorship
 from tandem.participants.models import Accommodation, Participant
 from tandem.privacy.models import (
@@ -54,13 +57,58 @@ def totals() -> str:
     return json.dumps(sections, sort_keys=True, default=str)
 
 
+def sent(to: str, text: str) -> DBTaskResult:
+    """A mail to `to` sent by the task queue: its row recorded as the worker records it."""
+    result = deliver_mail.enqueue(
+        {"to": [to], "from_email": "tandem@example.org", "subject": "Your meeting", "body": text}
+    )
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.claim("a-worker")
+    row.set_successful(deliver_mail.call(*row.args_kwargs["args"]))
+    return row
+
+
 def test_anonymising_her_leaves_every_report_total_unchanged_and_keeps_nothing_of_her(
     lifecycle, home, her
 ):
     mentee = her["mentee"]
+    # Her mail in the task table: sent, and waiting; another person's (whose address holds
+    # hers) stays. Her record at the college still stands, with the same address: what waits
+    # for her there is still sent.
+    sent(mentee.email, "Topics: Résumé review")
+    waiting = deliver_mail.using(run_after=timezone.now() + timedelta(days=1)).enqueue(
+        {"to": [mentee.email], "subject": "Tomorrow", "body": "See you"}
+    )
+    other = sent(f"jo{mentee.email}", "Not hers")
+    Reminder.objects.create(
+        kind="log_meeting",
+        mentorship=lifecycle.mentorship,
+        recipient=mentee.email.upper(),
+        period="2026-W07",
+        sent_at=timezone.now(),
+    )
+    staff_reminder = Reminder.objects.create(
+        kind="check_in_due",
+        mentorship=lifecycle.mentorship,
+        recipient="coach@lead.example.org",
+        period="2026-02",
+        sent_at=timezone.now(),
+    )
     before = totals()
     participant_anonymise(actor=home.admin, participant=mentee, reason="deletion")
     assert totals() == before
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) >= {other.pk}
+    rows = json.dumps(list(DBTaskResult.objects.values()), default=str, ensure_ascii=False)
+    assert "Résumé review" not in rows and "Topics" not in rows
+    assert DBTaskResult.objects.filter(pk=waiting.id, status="READY").exists()
+    assert set(Reminder.objects.values_list("recipient", flat=True)) == {
+        f"anonymised-{mentee.pk}@invalid.example",
+        staff_reminder.recipient,
+    }
+    # Her other record goes too (a deletion at the college): now what waited for her goes.
+    participant_anonymise(actor=home.admin, participant=her["second"], reason="deletion")
+    assert not DBTaskResult.objects.filter(pk=waiting.id).exists()
+    assert DBTaskResult.objects.filter(pk=other.pk).exists()
     mentee.refresh_from_db()
     assert "Amina" not in mentee.full_name and mentee.email.endswith("@invalid.example")
     assert mentee.user_id is None
@@ -224,7 +272,19 @@ def _written_everywhere(home) -> dict:
         host_detail="Room 4",
         note=SECRET,
     )
+    # The mail that told the closed pair's mentee about it, sent; both people's reminders of
+    # one week (emptied, they became one row: the kind deletes them).
+    mail = sent(closed.mentee.email, f"Your meeting notes: {SECRET}")
+    for person in (closed.mentor, closed.mentee):
+        Reminder.objects.create(
+            kind="log_meeting",
+            mentorship=closed,
+            recipient=person.email,
+            period="2026-W07",
+            sent_at=timezone.now(),
+        )
     return {
+        "mail": mail,
         "closed": closed,
         "returned": returned,
         "application": application,
@@ -261,7 +321,20 @@ def _secrets_left() -> list[str]:
     found += [
         f"revision #{pk}" for pk in PostRevision.objects.filter(text=SECRET).values_list("pk")
     ]
+    # The task table: every mail the platform sent is a row there, with its whole text.
+    found += [
+        f"task {row['id']}"
+        for row in DBTaskResult.objects.values()
+        if SECRET in json.dumps(row, default=str)
+    ]
     return found
+
+
+def _sweep(later) -> dict[str, int]:
+    """The retention sweep, then the sweep of finished task rows, at the same clock."""
+    done = retention_sweep(now=later)
+    taskrows.finished_tasks_purge(now=later)
+    return done
 
 
 def test_every_kind_past_its_period_is_anonymised_unless_held_and_no_funder_figure_changes(
@@ -288,15 +361,18 @@ def test_every_kind_past_its_period_is_anonymised_unless_held_and_no_funder_figu
     client.post(reverse("privacy:hold", args=[held.pk]), {"reason": "Complaint under review"})
 
     later = timezone.now() + timedelta(days=365 * 10)  # every default period has run out
-    done = retention_sweep(now=later)
+    done = _sweep(later)
     assert done["held"] >= 1
     assert sorted(_secrets_left()) == [
         f"employers.WorkplaceActivity #{made['activity'].pk}",
         f"meetings.MeetingLog #{made['closed'].meeting_logs.get().pk}",
+        f"task {made['mail'].pk}",  # mail to the held mentee stays with her hold
     ]
+    assert Reminder.objects.filter(mentorship=made["closed"]).count() == 2
     client.post(reverse("privacy:hold", args=[held.pk]), {"reason": ""})
-    again = retention_sweep(now=later)
+    again = _sweep(later)
     assert _secrets_left() == []
+    assert not Reminder.objects.filter(mentorship=made["closed"]).exists()
     # Every row a kind retired lost its copy in the audit history (names in its description,
     # the values recorded), whether the row stays or went.
     for found in retention.kinds():
@@ -330,3 +406,20 @@ def test_every_kind_past_its_period_is_anonymised_unless_held_and_no_funder_figu
     assert Mentorship.objects.filter(pk=made["closed"].pk, mentee=held).exists()
     assert not Post.objects.filter(author=home.staff).exists()
     assert Post.objects.filter(author__isnull=True).exists()
+
+
+def test_the_retention_page_says_how_long_copies_of_mail_stay_in_both_languages(
+    client: Client, home, settings, no_mfa
+):
+    from django.utils import translation
+
+    settings.TANDEM_TASK_KEEP_SUCCESSFUL_DAYS = 5
+    settings.TANDEM_TASK_KEEP_FAILED_DAYS = 21
+    client.force_login(home.admin)
+    page = client.get(reverse("privacy:retention", args=[home.organization.slug]))
+    text = page.content.decode()
+    assert "deleted from the queue 5 days later" in text and "stays 21 days" in text
+    with translation.override("fr"):
+        url = reverse("privacy:retention", args=[home.organization.slug])
+    text = client.get(url).content.decode()
+    assert "supprimé de la file 5 jours plus tard" in text and "reste 21 jours" in text
