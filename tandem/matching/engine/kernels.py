@@ -96,6 +96,16 @@ def _exact_dot(a, b):
     return total
 
 
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _low_rank_dot(a, b):
+    # A float32 sum in any order, as BLAS's block products are: the rounding margin of the
+    # goal bound covers either (see score_row).
+    total = np.float32(0.0)
+    for d in range(a.shape[0]):
+        total += a[d] * b[d]
+    return total
+
+
 @numba.njit(cache=True, nogil=True)
 def score_row(dots, i, mentors, tables, out, bounds, mentee_residual, mentor_residual):
     """``out[c]`` = the score of mentee ``i`` and mentor ``mentors[c]``, ``-inf`` if forbidden.
@@ -225,6 +235,8 @@ def _keys(scores, mentors, prices, ceiling, out):
 @numba.njit(cache=True, nogil=True)
 def fold_block(
     low_rank_dots,
+    mentee_low,
+    mentor_low,
     rows,
     slots,
     mentors,
@@ -235,6 +247,8 @@ def fold_block(
     mentor_residual,
     prices,
     ceilings,
+    drops,
+    slacks,
     top_keys,
     top_mentors,
     floor,
@@ -247,17 +261,24 @@ def fold_block(
     prices contested mentors. A priced list wants only pairs scoring at most its ceiling
     (``ceilings[slot]``, integer units: the pairs it already has may score more), so mentors
     whose price leaves no gain above the bar even at the ceiling are skipped unscored.
+    With ``drops`` (one per mentor, empty for none), a list wants only the mentors whose
+    price dropped by more than its slack (``slacks[slot]``; see ``solver._ScanRecords``).
     ``top_keys[slots[r]]`` is row ``r``'s list (a min-heap) and ``floor`` its smallest key;
     ``shared`` holds, per list, the largest k-th key any thread has reached, or a threshold
     set by the caller: a pair whose key does not beat it is not wanted. Each pair is first
     keyed with an upper bound of its score; only pairs whose bound beats the bar get an
     exact dot product and score. A list not yet full first takes the k pairs of best bound,
     which sets a bar.
+    ``low_rank_dots`` holds the block's low-rank goal products (see ``score_row``), or no
+    row at all, and then the loop computes each wanted pair's from ``mentee_low`` and
+    ``mentor_low`` (float32 sums like BLAS's, within the same rounding margin).
     Returns (allowed pairs seen, exact dot products computed).
     """
     k = top_keys.shape[1]
     n_cols = mentors.shape[0]
     priced = prices.shape[0] > 0
+    dropped = drops.shape[0] > 0
+    in_loop = low_rank_dots.shape[0] == 0
     row_mentors = np.empty(n_cols, np.int64)
     row_dots = np.empty(n_cols, np.float32)
     bound_scores = np.empty(n_cols, np.float32)
@@ -273,14 +294,20 @@ def fold_block(
         ceiling = ceilings[slot] if priced else np.inf
         count = n_cols
         columns = mentors[:n_cols]
-        dots = low_rank_dots[r, :n_cols]
+        dots = row_dots[:n_cols] if in_loop else low_rank_dots[r, :n_cols]
         if priced:
             bar = max(floor[slot], shared[slot])
+            slack = slacks[slot] if dropped else -np.inf
             count = 0
             for c in range(n_cols):
-                if ceiling - prices[mentors[c]] > bar:
+                if ceiling - prices[mentors[c]] > bar and (
+                    not dropped or drops[mentors[c]] > slack
+                ):
                     row_mentors[count] = mentors[c]
-                    row_dots[count] = low_rank_dots[r, c]
+                    if in_loop:
+                        row_dots[count] = _low_rank_dot(mentee_low[i], mentor_low[mentors[c]])
+                    else:
+                        row_dots[count] = low_rank_dots[r, c]
                     count += 1
             if count == 0:
                 continue
@@ -382,6 +409,50 @@ def fold_block(
             if lowest > shared[slot]:
                 shared[slot] = lowest
     return allowed, exact
+
+
+@numba.njit(cache=True, nogil=True)
+def walk_counts(prices, drop, limits, slacks):
+    """What a priced scan of each row would walk, mentors in blocking runs not counted apart:
+    ``(full[r], partial[r], largest[r])``, the mentors priced below ``limits[r]`` (a full
+    scan), those among them whose price dropped (``drop``) by more than ``slacks[r]`` (a
+    partial scan), and the largest drop not above ``slacks[r]`` among every mentor (``-inf``
+    as the least int64 when none; see ``solver._ScanRecords``).
+
+    Rows in order of limit, mentors in order of price: each mentor enters a Fenwick tree of
+    drop ranks once, so all rows take ``O((rows + mentors) log mentors)``.
+    """
+    n_mentors = prices.shape[0]
+    n_rows = limits.shape[0]
+    by_price = np.argsort(prices, kind="mergesort")
+    drop_order = np.argsort(drop, kind="mergesort")
+    sorted_drop = drop[drop_order]
+    rank = np.empty(n_mentors, np.int64)
+    for position in range(n_mentors):
+        rank[drop_order[position]] = position
+    tree = np.zeros(n_mentors + 1, np.int64)
+    full = np.zeros(n_rows, np.int64)
+    partial = np.zeros(n_rows, np.int64)
+    largest = np.full(n_rows, np.iinfo(np.int64).min, np.int64)
+    inserted = 0
+    for r in np.argsort(limits, kind="mergesort"):
+        while inserted < n_mentors and prices[by_price[inserted]] < limits[r]:
+            node = rank[by_price[inserted]] + 1
+            while node <= n_mentors:
+                tree[node] += 1
+                node += node & -node
+            inserted += 1
+        covered = np.searchsorted(sorted_drop, slacks[r], side="right")
+        if covered > 0:
+            largest[r] = sorted_drop[covered - 1]
+        below = 0  # inserted mentors whose drop is at most the slack
+        node = covered
+        while node > 0:
+            below += tree[node]
+            node -= node & -node
+        full[r] = inserted
+        partial[r] = inserted - below
+    return full, partial, largest
 
 
 @numba.njit(cache=True, nogil=True)

@@ -704,6 +704,7 @@ def stream_top_candidates(
     slot[mentee_rows] = np.arange(len(mentee_rows))
     units = make_blocks(context, mentee_rows)
     priced = prices is not None
+    row_slack = np.full(len(mentee_rows), -np.inf)
     if priced:
         mentor_prices = np.asarray(prices, np.float64)
         limit = np.full(len(mentee_rows), np.inf)
@@ -718,7 +719,6 @@ def stream_top_candidates(
             (rows[np.argsort(sort_key[slot[rows]], kind="stable")], runs) for rows, runs in units
         ]
         wanted_mentors = np.ones(context.n_mentors, bool)
-        row_slack = np.full(len(mentee_rows), -np.inf)
         if price_drop is not None and slack is not None:
             row_slack = np.asarray(slack, np.float64)
             wanted_mentors = np.asarray(price_drop) > row_slack.min(initial=np.inf)
@@ -759,6 +759,26 @@ def stream_top_candidates(
         shared_floor[:] = thresholds
     bounds = context.goal_bounds
     assert bounds is not None
+    # In a partial scan each row wants only the mentors whose price dropped by more than its
+    # own slack, a few of those its chunk walks (at 40k x 40k, capacity 1, 4.3 M of 61 M
+    # pairs): the compiled loop then computes the low-rank product of those pairs only,
+    # instead of BLAS computing the whole block. When every row has the same slack (the
+    # rounds that match more), each row wants the whole block, which BLAS computes faster.
+    dots_in_kernel = (
+        priced
+        and price_drop is not None
+        and slack is not None
+        and len(slack) > 0
+        and np.ptp(slack) > 0
+    )
+    no_dots = np.zeros((0, 0), np.float32)
+    # Each row walks only the mentors whose price dropped by more than its own slack (a
+    # chunk's mentors are those of its least slack).
+    row_drops = (
+        np.asarray(price_drop, np.float64)
+        if priced and price_drop is not None and slack is not None
+        else np.zeros(0, np.float64)
+    )
 
     def columns(
         chunk_slots: np.ndarray, lo: int, hi: int, floor: np.ndarray
@@ -785,7 +805,7 @@ def stream_top_candidates(
                 return
             yield order[start : start + col_chunk]
 
-    def run(share: list) -> tuple[np.ndarray, np.ndarray, int, int, int]:
+    def run(share: Iterable) -> tuple[np.ndarray, np.ndarray, int, int, int]:
         top_scores = np.full((len(mentee_rows), k), -np.inf)
         top_mentors = np.full((len(mentee_rows), k), -1, np.int64)
         floor = np.full(len(mentee_rows), -np.inf)
@@ -799,16 +819,23 @@ def stream_top_candidates(
             chunk_low = bounds.mentee_low[chunk]
             for lo, hi in runs:
                 for cols in columns(chunk_slots, lo, hi, floor):
-                    mentor_low = (
-                        bounds.mentor_low[cols[0] : cols[-1] + 1]
-                        if not priced
-                        else bounds.mentor_low[cols]
-                    )
-                    low_rank_dots = buffer[: len(chunk) * len(cols)].reshape(len(chunk), len(cols))
-                    np.matmul(chunk_low, mentor_low.T, out=low_rank_dots)
-                    scored += low_rank_dots.size
+                    if dots_in_kernel:
+                        low_rank_dots = no_dots
+                    else:
+                        mentor_low = (
+                            bounds.mentor_low[cols[0] : cols[-1] + 1]
+                            if not priced
+                            else bounds.mentor_low[cols]
+                        )
+                        low_rank_dots = buffer[: len(chunk) * len(cols)].reshape(
+                            len(chunk), len(cols)
+                        )
+                        np.matmul(chunk_low, mentor_low.T, out=low_rank_dots)
+                    scored += len(chunk) * len(cols)
                     seen, computed = kernels.fold_block(
                         low_rank_dots,
+                        bounds.mentee_low,
+                        bounds.mentor_low,
                         chunk,
                         chunk_slots,
                         cols,
@@ -819,6 +846,8 @@ def stream_top_candidates(
                         bounds.mentor_residual,
                         mentor_prices,
                         list_ceilings,
+                        row_drops,
+                        row_slack,
                         top_scores,
                         top_mentors,
                         floor,
@@ -837,8 +866,24 @@ def stream_top_candidates(
     else:
         # One BLAS thread per worker: the compiled loops and BLAS release the GIL, and
         # threads that all spin up BLAS pools oversubscribe the cores.
+        # Each worker takes the next task when it is done with one: the tasks' work varies
+        # by orders of magnitude in a priced scan (a chunk walks the mentors priced below its
+        # limit, or only those whose price dropped), and handing every other task to each
+        # worker left one of two threads idle for much of a round (at 100k x 100k, capacity
+        # 1, a round of partial scans ran on ~1.1 cores).
+        queue = iter(tasks)
+        taking = threading.Lock()
+
+        def next_task() -> Iterable[tuple[np.ndarray, list[tuple[int, int]]]]:
+            while True:
+                with taking:
+                    task = next(queue, None)
+                if task is None:
+                    return
+                yield task
+
         with _single_threaded_blas(), ThreadPoolExecutor(workers) as pool:
-            results = list(pool.map(run, [tasks[w::workers] for w in range(workers)]))
+            results = list(pool.map(lambda _: run(next_task()), range(workers)))
     # Merge the workers' lists and sort each best first (ties broken by mentor index, for
     # determinism), a few thousand rows at a time: at 100k mentees, the merged lists and
     # their sort order at once held several hundred MB more.

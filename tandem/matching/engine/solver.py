@@ -30,8 +30,12 @@ PRICED_PER_ROUND = 8  # pairs a pricing round adds to a mentee, at most (see sol
 # scans): 171 M at 0.02 with 8 pairs a round, 220 M at 0.05, 307 M at 0.1 (a wider margin
 # walks more mentors in every full scan), 198 M at 0 (more rounds); 312 M before records.
 PRICING_MARGIN = 20_000
-# A mentee is scanned in full again when a partial scan would look at more of the mentors
-# than this (0.6 walked 193 M pairs where 0.25 walked 171 M, in the case above).
+# A mentee is scanned in full again when a partial scan would walk more than this share of
+# what a full scan would (see _ScanRecords). Until the tenth session, a share of all mentors
+# (0.6 walked 193 M pairs where 0.25 walked 171 M, in the case above); as a share of the full
+# scan's walk, at 40k x 40k, capacity 1, 0.25, 0.5 and 1 took as much CPU time in the rounds
+# after the first priced scan (3.0-3.3 s), 0.25 walking the fewest pairs (447 M in all
+# against 579 M and 682 M).
 PARTIAL_SHARE = 0.25
 # Arcs whose reduced gain is this far below their mentee's threshold (integer units) leave the
 # graph the flow solvers see (see solve_priced).
@@ -59,6 +63,7 @@ PriceScan = Callable[
     tuple[np.ndarray, np.ndarray],
 ]
 NOT_SCANNED = np.iinfo(np.int64).max  # a mentee with no scan on record
+NO_DROP = np.iinfo(np.int64).min  # kernels.walk_counts: no mentor's drop within the slack
 
 
 def to_int(scores: np.ndarray) -> np.ndarray:
@@ -347,18 +352,19 @@ def solve_priced(
             new_mentee = np.concatenate([new_mentee, side_mentee[back]])
             new_mentor = np.concatenate([new_mentor, side_mentor[back]])
             new_score = np.concatenate([new_score, side_score[back]])
-        kept = ~back
-        if len(new_mentee) and kept.any():
-            # A scan may find again a pair set aside: it is in the graph once.
-            found_again = np.isin(
-                side_mentee * n_mentors + side_mentor, new_mentee * n_mentors + new_mentor
+            # A scan may find again a pair set aside; it then comes back as well (a scan
+            # returns only pairs whose reduced gain, scores capped at the ceiling, is above
+            # the threshold less the margin, and an uncapped gain is at least that): it
+            # joins the graph once. Until the tenth session every pair set aside was looked
+            # up among the pairs found (np.isin, a sort of millions of pairs: 0.5-1.2 CPU s
+            # a round at 40k x 40k, capacity 1, with 1.2-1.9 M pairs aside), for nothing:
+            # those it found had come back anyway, and stayed in the graph twice.
+            new_mentee, new_mentor, new_score = _once(n_mentors, new_mentee, new_mentor, new_score)
+            side_mentee, side_mentor, side_score = (
+                side_mentee[~back],
+                side_mentor[~back],
+                side_score[~back],
             )
-            kept &= ~found_again
-        side_mentee, side_mentor, side_score = (
-            side_mentee[kept],
-            side_mentor[kept],
-            side_score[kept],
-        )
         breaking = new_mentee[new_score - prices[new_mentor] > threshold[new_mentee]]
         step.update(
             scan_seconds=time.perf_counter() - clock,
@@ -368,6 +374,8 @@ def solve_priced(
             suspects=len(suspects),
             scanned_in_full=scans.full,
             scanned_partly=scans.partly,
+            mentors_to_walk=scans.estimate[:2],
+            partly_on_last_partial=scans.estimate[2],
             pairs_walked=(scan_work() - walked) if scan_work is not None else None,
             pairs_added=len(new_mentee),
             pairs_back=int(back.sum()),
@@ -439,6 +447,18 @@ def solve_priced(
     raise RuntimeError("pricing did not converge")
 
 
+def _once(
+    n_mentors: int, mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs without repeats, each with its largest score: a scan caps scores at the
+    mentee's ceiling, and a pair above it (one of its best, set aside) comes back with its
+    own score."""
+    key = mentee * n_mentors + mentor
+    order = np.lexsort((-score, key))
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(key) else order
+    return mentee[first], mentor[first], score[first]
+
+
 class _ScanRecords:
     """The priced scans of ``solve_priced``, and what each mentee's last one proved, so that a
     later round looks again only at the mentors whose price has since dropped.
@@ -452,17 +472,40 @@ class _ScanRecords:
 
     At later prices ``p'`` and threshold ``t'``, such a pair has
     ``score_ij - p'_j <= R_i + (p_j - p'_j)``: it can break the certificate only if its
-    mentor's price dropped by more than the slack ``t' - R_i``. When the slack is not
-    negative, only those mentors are scanned (none when no price dropped that much); the
-    record stays, raised by how far the scan's own cut-off went above ``t'`` (its pairs left
-    out score at most that cut-off now, so at most ``cut-off - slack`` at the recorded
-    prices). When the slack is negative (the threshold fell by more than the margin), the
-    mentee is scanned in full again and the record starts over.
+    mentor's price dropped by more than the slack ``t' - R_i`` (a negative slack when the
+    threshold fell by more than the margin: then every mentor but those whose price rose by
+    more). A *partial* scan walks only those mentors. The record stays valid as it is (pairs
+    only move between the graph and the pairs set aside, which every round checks itself), so
+    it is never raised. (Until the tenth session it was raised by how far a partial scan's
+    cut-off went above ``t'``, which only shrank later slacks.)
+
+    A partial scan proves something new, at ``p'``: the pairs it walked and left out have
+    reduced gains of at most its cut-off ``c`` (``t' - margin``, or its ``count``-th gain);
+    every mentor it did not walk had a drop of at most the slack, so those pairs have
+    ``score_ij - p'_j <= R_i + d_i``, ``d_i`` the largest drop not above the slack among all
+    mentors (``kernels.walk_counts``). So ``R'_i = max(c, R_i + d_i)`` at ``p'`` is a second
+    record. A mentee keeps two: its last full scan's and its last partial scan's; each later
+    round uses the one under which fewer mentors need walking. Mentors an old record makes
+    walked again round after round (their price dropped once, long ago, by more than the
+    slack) are no longer walked under the newer one, unless they dropped again since.
+
+    Which mentee is scanned in full: the one for whom a partial scan (under its better
+    record) would walk more than ``PARTIAL_SHARE`` of what a full scan walks, both counted
+    within its limit (mentors priced below its ceiling less ``t' - margin``; blocking not
+    counted apart, ``kernels.walk_counts``). A full scan costs more now but records the
+    current prices. Until the tenth session the share was of *all* mentors, not of those
+    within the limit: at 40k x 40k, capacity 1, the round after the first priced scan
+    scanned 28k mentees in full (4.1k of them with a negative slack) where partial scans
+    would have walked 17 % as many pairs.
 
     Measured at 20k x 20k, capacity 1, before: six rounds each scanned ~19k mentees in full
     (2.6 s of a 5.2 s solve), and least prices moved for most mentors in every round (by
     0.03 of a score in the third round, 0.003 in the fourth, at 10k).
     """
+
+    # Whether a mentee's last partial scan is a record too (a test switches it off to show
+    # that the scans then walk more).
+    KEEP_PARTIAL_RECORD = True
 
     def __init__(
         self,
@@ -478,11 +521,16 @@ class _ScanRecords:
         self.n_mentors = n_mentors
         self.count = count
         self.margin = margin
-        self.gain = np.full(n_mentees, NOT_SCANNED, np.int64)  # R_i
-        self.at = np.full(n_mentees, -1, np.int64)  # which prices R_i is about
+        # Per mentee, R_i and which prices it is about (an index into ``prices``, -1 for
+        # none): the last full scan's record, then the last partial scan's.
+        self.records = tuple(
+            (np.full(n_mentees, NOT_SCANNED, np.int64), np.full(n_mentees, -1, np.int64))
+            for _ in range(2)
+        )
         self.prices: list[np.ndarray] = []
         self.kind, self.full, self.partly = "", 0, 0  # the last scan's, for the trace
         self.ask = ""  # which mentees against which mentors a round that matches more asked
+        self.estimate = (0, 0, 0)  # see scan
         self.asked_unmatched = False  # see _matching_more
 
     def scan(
@@ -498,35 +546,65 @@ class _ScanRecords:
         the records updated.
         ``arc_keys`` are the graph's pairs (``mentee * n_mentors + mentor``), sorted;
         ``room`` a mask of the mentors with room in the current assignment."""
-        count = self.count
         self.kind, self.full, self.partly, self.ask = "matching more", 0, 0, ""
+        self.estimate = (0, 0, 0)
         matching_more = self._matching_more(suspects, threshold, bound, prices, room)
         if matching_more is not None:
             return matching_more
         self.kind = "priced"
+        count = self.count
 
         snapshot = len(self.prices)
         self.prices.append(prices)
-        recorded = self.gain[suspects]
-        slack = threshold[suspects] - recorded
-        partial = (self.at[suspects] >= 0) & (recorded != NOT_SCANNED)
-        groups: list[tuple[np.ndarray, np.ndarray | None]] = []
-        for at in np.unique(self.at[suspects[partial]]).tolist():
-            drop = self.prices[at] - prices
-            rows = np.nonzero(partial & (self.at[suspects] == at))[0]
-            # Mentors a partial scan would look at: when they are many (the first round's
-            # prices, when the arcs could not match every mentee, sit near BIG), a full scan
-            # costs about as much and records the current prices.
-            looked_at = self.n_mentors - np.searchsorted(np.sort(drop), slack[rows], "right")
-            partial[rows[looked_at > self.n_mentors * PARTIAL_SHARE]] = False
-            # No mentor's price dropped by more than the slack: nothing to scan.
-            rows = rows[(looked_at <= self.n_mentors * PARTIAL_SHARE) & (looked_at > 0)]
-            groups.append((rows, drop))
-        groups.append((np.nonzero(~partial)[0], None))
-        found = np.full((len(suspects), count), -1, np.int64)
-        scores = np.zeros((len(suspects), count), np.int64)
-        scanned = np.zeros(len(suspects), bool)
-        for rows, drop in groups:
+        n = len(suspects)
+        # Each record a mentee holds (its last full scan's, and its last partial scan's),
+        # what a partial scan on it would walk; the record walking fewest is used.
+        limit = bound[suspects] - (threshold[suspects] - self.margin)
+        full_walk = np.zeros(n, np.int64)
+        best_walk = np.full(n, np.iinfo(np.int64).max)
+        best_record = np.full(n, -1, np.int64)
+        best_largest = np.zeros(n, np.int64)
+        for record, (gain, at_of) in enumerate(self.records[: 1 + self.KEEP_PARTIAL_RECORD]):
+            has = (at_of[suspects] >= 0) & (gain[suspects] != NOT_SCANNED)
+            for at in np.unique(at_of[suspects[has]]).tolist():
+                rows = np.nonzero(has & (at_of[suspects] == at))[0]
+                drop = self.prices[at] - prices
+                full, walk, largest = kernels.walk_counts(
+                    prices,
+                    drop,
+                    limit[rows],
+                    threshold[suspects[rows]] - gain[suspects[rows]],
+                )
+                full_walk[rows] = full
+                better = walk < best_walk[rows]
+                best_walk[rows[better]] = walk[better]
+                best_record[rows[better]] = record
+                best_largest[rows[better]] = largest[better]
+        # A partial scan keeps the old record's prices; a full scan records the current ones.
+        # So a mentee is scanned in full when a partial scan would walk more than
+        # PARTIAL_SHARE of what a full one would (both within its limit).
+        partial = (best_record >= 0) & (best_walk <= full_walk * PARTIAL_SHARE)
+        groups: list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]] = []
+        for record, (gain, at_of) in enumerate(self.records):
+            chosen = partial & (best_record == record)
+            for at in np.unique(at_of[suspects[chosen]]).tolist():
+                # No mentor within the limit whose price dropped by more than the slack:
+                # nothing to scan.
+                rows = np.nonzero(chosen & (at_of[suspects] == at) & (best_walk > 0))[0]
+                slack = threshold[suspects[rows]] - gain[suspects[rows]]
+                groups.append((rows, self.prices[at] - prices, slack))
+        groups.append((np.nonzero(~partial)[0], None, None))
+        # Mentors the scans should walk per mentee, summed (blocking not counted apart), and
+        # how many partial scans use the record of the last partial scan.
+        self.estimate = (
+            int(full_walk[~partial].sum()),
+            int(best_walk[partial].sum()),
+            int((partial & (best_record == 1)).sum()),
+        )
+        found = np.full((n, count), -1, np.int64)
+        scores = np.zeros((n, count), np.int64)
+        scanned = np.zeros(n, bool)
+        for rows, drop, slack in groups:
             if not len(rows):
                 continue
             mentees = suspects[rows]
@@ -537,7 +615,7 @@ class _ScanRecords:
                 prices,
                 count,
                 drop,
-                None if drop is None else slack[rows],
+                slack,
             )
             scanned[rows] = True
             if drop is None:
@@ -549,10 +627,19 @@ class _ScanRecords:
         cut = threshold[suspects] - self.margin
         cut[full] = scores[full, count - 1] - prices[found[full, count - 1]]
         anew = scanned & ~partial
+        (gain, at_of), (partial_gain, partial_at) = self.records
+        gain[suspects[anew]] = cut[anew]
+        at_of[suspects[anew]] = snapshot
+        partial_at[suspects[anew]] = -1
+        # A partial scan proves as much at the current prices: the pairs it walked and left
+        # out have reduced gains of at most its cut-off, the others at most the record's
+        # bound plus their mentor's price drop, at most the largest drop within the slack.
         again = scanned & partial
-        self.gain[suspects[anew]] = cut[anew]
-        self.at[suspects[anew]] = snapshot
-        self.gain[suspects[again]] += np.maximum(cut[again] - threshold[suspects[again]], 0)
+        walked_all = best_largest == NO_DROP  # every mentor's price dropped by more
+        rest = np.where(best_record == 0, gain[suspects], partial_gain[suspects])
+        rest = np.where(walked_all, cut, rest + np.where(walked_all, 0, best_largest))
+        partial_gain[suspects[again]] = np.maximum(cut, rest)[again]
+        partial_at[suspects[again]] = snapshot
 
         return self._new_pairs(suspects, found, scores, arc_keys)
 

@@ -246,6 +246,12 @@ def test_priced_candidates_are_the_true_top_k_by_reduced_gain(pool, k, data):
     integer = to_int(np.where(np.isfinite(scores), scores, 0))
     extra = np.array(data.draw(st.lists(st.integers(0, SCALE), min_size=n, max_size=n)))
     ceilings = (integer.max(axis=1, initial=0) if m else np.zeros(n, np.int64)) + extra
+    # A scan of price drops (the solver's partial scans): each row only the mentors whose
+    # price dropped by more than its own slack.
+    drop = slack = None
+    if data.draw(st.booleans()):
+        drop = np.array(data.draw(st.lists(st.integers(-5, 5), min_size=m, max_size=m)))
+        slack = np.array(data.draw(st.lists(st.integers(-6, 5), min_size=n, max_size=n)))
     top = stream_top_candidates(
         context,
         k,
@@ -254,9 +260,13 @@ def test_priced_candidates_are_the_true_top_k_by_reduced_gain(pool, k, data):
         thresholds=thresholds,
         ceilings=ceilings,
         workers=data.draw(st.sampled_from([1, 2])),
+        price_drop=drop,
+        slack=slack,
     )
     for i in range(n):
         allowed = np.isfinite(scores[i])
+        if drop is not None and slack is not None:
+            allowed &= drop > slack[i]
         keys = integer[i] - prices
         expected = np.sort(keys[allowed & (keys > thresholds[i])])[::-1][:k]
         got = top.scores[i][np.isfinite(top.scores[i])]
@@ -321,14 +331,20 @@ def test_the_goal_bound_is_never_below_the_exact_product(seed, rank):
     assert (bound >= exact).all()
 
 
-def dense_scan(integer: list[list[int | None]], calls: list[str]):
+def dense_scan(integer: list[list[int | None]], calls: list[str], walked: list[int]):
     """The priced scan ``solve_priced`` asks for, by brute force over a dense matrix of
     integer scores (``None`` where forbidden): each row's best pairs by reduced gain above its
     threshold, scores capped at its ceiling, and with price drops only the mentors whose price
-    dropped by more than the row's slack."""
+    dropped by more than the row's slack. ``walked[0]`` counts the pairs looked at."""
 
     def scan(rows, thresholds, ceilings, prices, count, price_drop, slack):
         calls.append("full" if price_drop is None else "partial")
+        walked[0] += sum(
+            1
+            for r, i in enumerate(rows)
+            for j, score in enumerate(integer[i])
+            if score is not None and (price_drop is None or price_drop[j] > slack[r])
+        )
         mentors = np.full((len(rows), count), -1, np.int64)
         scores = np.zeros((len(rows), count), np.int64)
         for r, i in enumerate(rows):
@@ -347,7 +363,11 @@ def dense_scan(integer: list[list[int | None]], calls: list[str]):
 
 
 def solve_contested(
-    seed: int, set_aside: int | None = None, reserve: int = 0, perfect: bool = False
+    seed: int,
+    set_aside: int | None = None,
+    reserve: int = 0,
+    perfect: bool = False,
+    walked: list[int] | None = None,
 ) -> list[str]:
     """Many mentees after the same few mentors (a shared popularity plus noise), lists of one
     or two, one to three pairs a round: many rounds, so that mentees are scanned again only
@@ -396,7 +416,7 @@ def solve_contested(
         np.array(arc_mentor, np.int64),
         np.array(arc_score, np.int64),
         bound,
-        dense_scan(integer, calls),
+        dense_scan(integer, calls, [0] if walked is None else walked),
         per_round=1 + seed % 3,
         margin=[0, 2_000, 20_000][seed % 3],
         set_aside=set_aside,
@@ -480,3 +500,37 @@ def test_later_rounds_scan_again_only_the_mentors_whose_price_dropped():
     # Not a vacuous pass: the cases above do take the partial path.
     kinds = [kind for seed in range(6) for kind in solve_contested(seed)]
     assert "partial" in kinds and "full" in kinds
+
+
+def test_trusting_the_records_without_rescans_misses_the_optimum(monkeypatch):
+    """The negative control of the scan records: a mentee with a record is never scanned
+    again (as if no price had dropped by more than its slack). Some contested case then ends
+    short of the dense optimum or with prices that do not certify every pair."""
+    real = solver.kernels.walk_counts
+
+    def nothing_dropped(prices, drop, limits, slacks):
+        full, _, largest = real(prices, drop, limits, slacks)
+        return full, np.zeros_like(full), largest
+
+    monkeypatch.setattr(solver.kernels, "walk_counts", nothing_dropped)
+    failed = 0
+    for seed in range(12):
+        try:
+            solve_contested(seed)
+        except AssertionError:
+            failed += 1
+    assert failed
+
+
+def test_the_record_of_the_last_partial_scan_saves_work(monkeypatch):
+    """Each mentee's last partial scan is a record too (what it proved at the prices of its
+    round): without it, the same contested cases walk more pairs, to the same optimum (each
+    solve is checked against the dense oracle and the certificate)."""
+    with_record = [0]
+    for seed in range(12):
+        solve_contested(seed, walked=with_record)
+    monkeypatch.setattr(solver._ScanRecords, "KEEP_PARTIAL_RECORD", False)
+    without = [0]
+    for seed in range(12):
+        solve_contested(seed, walked=without)
+    assert with_record[0] < without[0]
