@@ -130,9 +130,22 @@ def gathering_change_mail(*, gathering_id: int, sequence: int) -> int:
 def _send(
     gathering: Gathering, people: list[User], *, template: str, is_change: bool = False
 ) -> int:
+    # The links and the calendar file depend on the reader's language only: made once each.
+    by_language: dict[str, tuple[str, str, tuple[str, str, str]]] = {}
     for user in people:
         language = user.preferred_language
-        url = _url("library:gathering", language, gathering_id=gathering.pk)
+        if language not in by_language:
+            url = _url("library:gathering", language, gathering_id=gathering.pk)
+            by_language[language] = (
+                url,
+                _url("community:preferences", language, community_slug=gathering.community.slug),
+                attachment(
+                    FILE_NAME,
+                    gathering_ics(gathering, language=language, url=url),
+                    language=language,
+                ),
+            )
+        url, preferences_url, calendar = by_language[language]
         send_to_person(
             email=user.email,
             language=language,
@@ -145,16 +158,8 @@ def _send(
                 "is_virtual": gathering.mode == GatheringMode.VIRTUAL,
                 "is_change": is_change,
                 "url": url,
-                "preferences_url": _url(
-                    "community:preferences", language, community_slug=gathering.community.slug
-                ),
+                "preferences_url": preferences_url,
             },
-            attachments=[
-                attachment(
-                    FILE_NAME,
-                    gathering_ics(gathering, language=language, url=url),
-                    language=language,
-                )
-            ],
+            attachments=[calendar],
         )
     return len(people)
